@@ -1,0 +1,41 @@
+package io.virtdeck.audit;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import io.virtdeck.security.CurrentUser;
+
+/**
+ * Writes the append-only record of who did what to which object and what came of it. Actions are recorded under the
+ * acting user; system events (a host lost or back, a guest changed outside Virtdeck) under {@code system}.
+ */
+@Service
+public class AuditLog {
+
+    private static final int DETAIL_LIMIT = 4000;
+
+    private final JdbcClient jdbc;
+
+    public AuditLog(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void record(String action, AuditObject object, AuditEntry.Outcome outcome, String detail) {
+        jdbc.sql("""
+                        INSERT INTO audit_events (username, action, object_type, object_id, object_name, outcome, detail)
+                        VALUES (:user, :action, :type, :id, :name, :outcome, :detail)""")
+                .param("user", CurrentUser.name())
+                .param("action", action)
+                .param("type", object.type())
+                .param("id", object.id())
+                .param("name", object.name())
+                .param("outcome", outcome.name())
+                .param("detail", detail == null || detail.length() <= DETAIL_LIMIT ? detail
+                        : detail.substring(0, DETAIL_LIMIT))
+                .update();
+    }
+
+    /** Records a system event: something Virtdeck saw happen, not something a person asked for. */
+    public void event(String action, AuditObject object, String detail) {
+        record(action, object, AuditEntry.Outcome.INFO, detail);
+    }
+}

@@ -1,0 +1,13 @@
+package io.virtdeck.audit;
+
+/** What an audit entry is about: {@code type} host, guest, user..., its id and a name a person recognizes. */
+public record AuditObject(String type, String id, String name) {
+
+    public static AuditObject host(long id, String name) {
+        return new AuditObject("host", Long.toString(id), name);
+    }
+
+    public static AuditObject guest(long id, String name) {
+        return new AuditObject("guest", Long.toString(id), name);
+    }
+}

@@ -1,0 +1,114 @@
+package io.virtdeck.hypervisor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.w3c.dom.Element;
+
+import static io.virtdeck.hypervisor.SafeXml.attr;
+import static io.virtdeck.hypervisor.SafeXml.child;
+import static io.virtdeck.hypervisor.SafeXml.children;
+import static io.virtdeck.hypervisor.SafeXml.intOr;
+import static io.virtdeck.hypervisor.SafeXml.text;
+
+/** Reads what the inventory keeps of a domain from its libvirt XML. */
+final class DomainXmlReader {
+
+    private DomainXmlReader() {
+    }
+
+    /** The configuration part of a domain; run state and flags come from other libvirt calls. */
+    record DomainConfig(UUID uuid, String name, int vcpus, long memoryMiB, String osType,
+                        List<DiskFacts> disks, List<NicFacts> nics, List<GraphicsFacts> graphics) {
+    }
+
+    static DomainConfig read(String xml) {
+        Element domain = SafeXml.parse(xml).getDocumentElement();
+        Element devices = child(domain, "devices");
+        return new DomainConfig(
+                UUID.fromString(text(child(domain, "uuid"))),
+                text(child(domain, "name")),
+                vcpus(child(domain, "vcpu")),
+                memoryMiB(child(domain, "memory")),
+                text(SafeXml.path(domain, "os", "type")),
+                disks(devices),
+                nics(devices),
+                graphics(devices));
+    }
+
+    /** The number of vCPUs present now: {@code current} when hot-pluggable vCPUs are configured, else the maximum. */
+    private static int vcpus(Element vcpu) {
+        int max = intOr(text(vcpu), 1);
+        return intOr(attr(vcpu, "current"), max);
+    }
+
+    static long memoryMiB(Element memory) {
+        if (memory == null) {
+            return 0;
+        }
+        long amount = Long.parseLong(text(memory));
+        String unit = attr(memory, "unit");
+        return switch (unit == null ? "KiB" : unit) {
+            case "b", "bytes" -> amount / (1024 * 1024);
+            case "KB" -> amount * 1000 / (1024 * 1024);
+            case "MB" -> amount * 1000 * 1000 / (1024 * 1024);
+            case "M", "MiB" -> amount;
+            case "G", "GiB" -> amount * 1024;
+            case "GB" -> amount * 1000L * 1000 * 1000 / (1024 * 1024);
+            default -> amount / 1024; // k, KiB: libvirt's default unit
+        };
+    }
+
+    private static List<DiskFacts> disks(Element devices) {
+        List<DiskFacts> disks = new ArrayList<>();
+        for (Element disk : children(devices, "disk")) {
+            Element source = child(disk, "source");
+            String path = firstNonNull(attr(source, "file"), attr(source, "dev"), volumePath(source),
+                    attr(source, "name"));
+            Element target = child(disk, "target");
+            disks.add(new DiskFacts(attr(disk, "device"), attr(target, "dev"), attr(target, "bus"),
+                    attr(child(disk, "driver"), "type"), path));
+        }
+        return disks;
+    }
+
+    private static String volumePath(Element source) {
+        String pool = attr(source, "pool");
+        String volume = attr(source, "volume");
+        return pool != null && volume != null ? pool + "/" + volume : null;
+    }
+
+    private static List<NicFacts> nics(Element devices) {
+        List<NicFacts> nics = new ArrayList<>();
+        for (Element nic : children(devices, "interface")) {
+            Element source = child(nic, "source");
+            nics.add(new NicFacts(attr(child(nic, "mac"), "address"), attr(nic, "type"),
+                    firstNonNull(attr(source, "network"), attr(source, "bridge"), attr(source, "dev")),
+                    attr(child(nic, "model"), "type")));
+        }
+        return nics;
+    }
+
+    private static List<GraphicsFacts> graphics(Element devices) {
+        List<GraphicsFacts> graphics = new ArrayList<>();
+        for (Element g : children(devices, "graphics")) {
+            String listen = attr(g, "listen");
+            if (listen == null) {
+                listen = attr(child(g, "listen"), "address");
+            }
+            graphics.add(new GraphicsFacts(attr(g, "type"), intOr(attr(g, "port"), -1),
+                    "yes".equals(attr(g, "autoport")), listen));
+        }
+        return graphics;
+    }
+
+    private static String firstNonNull(String... values) {
+        for (String v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

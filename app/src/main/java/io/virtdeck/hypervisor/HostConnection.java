@@ -1,0 +1,248 @@
+package io.virtdeck.hypervisor;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.event.LifecycleListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one connection Virtdeck keeps to a host, shared by every thread. Calls run on the host's own small thread pool
+ * so that each can be given up after the call timeout: a dead or hung host answers "unreachable" instead of holding a
+ * request thread. A lost connection (closed by libvirt's keepalive, EOF, or a failed call) is re-opened with
+ * exponential backoff.
+ */
+final class HostConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(HostConnection.class);
+
+    private final long hostId;
+    private final String uri;
+    private final HypervisorProperties properties;
+    private final ScheduledExecutorService scheduler;
+    private final Consumer<HostConnectionChanged> stateListener;
+    private final LifecycleListener lifecycleListener;
+    private final ExecutorService calls;
+
+    private Connect connect;
+    private ConnectionState state = ConnectionState.CONNECTING;
+    private int failedAttempts;
+    private ScheduledFuture<?> pendingReconnect;
+    private boolean closed;
+
+    HostConnection(long hostId, String uri, HypervisorProperties properties, ScheduledExecutorService scheduler,
+                   Consumer<HostConnectionChanged> stateListener, LifecycleListener lifecycleListener) {
+        this.hostId = hostId;
+        this.uri = uri;
+        this.properties = properties;
+        this.scheduler = scheduler;
+        this.stateListener = stateListener;
+        this.lifecycleListener = lifecycleListener;
+        AtomicInteger counter = new AtomicInteger();
+        this.calls = Executors.newFixedThreadPool(properties.callThreads(), runnable -> {
+            Thread thread = new Thread(runnable, "libvirt-host-" + hostId + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    String uri() {
+        return uri;
+    }
+
+    synchronized ConnectionState state() {
+        return state;
+    }
+
+    /** Opens the connection in the background now; later failures reconnect on their own. */
+    void start() {
+        scheduler.execute(this::connectOnce);
+    }
+
+    /** Runs a call on this host's connection, bounded by the call timeout. */
+    <T> T call(LibvirtCall<T> work) {
+        Connect current;
+        synchronized (this) {
+            if (closed) {
+                throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, "the host is no longer managed");
+            }
+            if (state != ConnectionState.CONNECTED) {
+                throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
+                        "the host is " + state.name().toLowerCase() + "; Virtdeck keeps trying to reconnect");
+            }
+            current = connect;
+        }
+        try {
+            return runBounded(ignored -> work.apply(current));
+        } catch (LibvirtException e) {
+            if (LibvirtErrors.isConnectionLost(e)) {
+                connectionLost(current, LibvirtErrors.message(e));
+            }
+            throw LibvirtErrors.translate(e);
+        } catch (TimeoutException e) {
+            String reason = "the host did not answer within " + properties.callTimeout().toSeconds() + " s";
+            connectionLost(current, reason);
+            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, reason);
+        }
+    }
+
+    /** For a one-off probe: opens the connection at once, runs one call on it; the caller then calls close(). */
+    <T> T openNow(LibvirtCall<T> work) {
+        try {
+            Connect opened = runBounded(ignored -> LibvirtConnections.open(uri));
+            synchronized (this) {
+                connect = opened;
+                state = ConnectionState.CONNECTED;
+            }
+            return runBounded(ignored -> work.apply(opened));
+        } catch (LibvirtException e) {
+            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, LibvirtErrors.message(e), e);
+        } catch (TimeoutException e) {
+            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
+                    "no answer within " + properties.callTimeout().toSeconds() + " s");
+        }
+    }
+
+    void close() {
+        Connect toClose;
+        synchronized (this) {
+            closed = true;
+            if (pendingReconnect != null) {
+                pendingReconnect.cancel(false);
+            }
+            toClose = connect;
+            connect = null;
+        }
+        if (toClose != null) {
+            closeQuietly(toClose);
+        }
+        calls.shutdown();
+    }
+
+    private <T> T runBounded(LibvirtCall<T> work) throws LibvirtException, TimeoutException {
+        Future<T> future = calls.submit(() -> work.apply(null));
+        try {
+            return future.get(properties.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new HypervisorException(HypervisorException.Kind.FAILED, "interrupted while waiting for libvirt");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof LibvirtException libvirt) {
+                throw libvirt;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw e;
+        }
+    }
+
+    private void connectOnce() {
+        synchronized (this) {
+            if (closed || state == ConnectionState.CONNECTED) {
+                return;
+            }
+        }
+        Connect opened = null;
+        try {
+            opened = runBounded(ignored -> LibvirtConnections.open(uri));
+            configure(opened);
+        } catch (LibvirtException | TimeoutException | HypervisorException e) {
+            if (opened != null) {
+                closeQuietly(opened);
+            }
+            String reason = e instanceof LibvirtException l ? LibvirtErrors.message(l)
+                    : e instanceof TimeoutException ? "no answer within " + properties.callTimeout().toSeconds() + " s"
+                    : e.getMessage();
+            failed(reason);
+            return;
+        }
+        boolean keep;
+        synchronized (this) {
+            keep = !closed;
+            if (keep) {
+                connect = opened;
+                failedAttempts = 0;
+                state = ConnectionState.CONNECTED;
+            }
+        }
+        if (!keep) {
+            closeQuietly(opened);
+            return;
+        }
+        log.info("host {} connected: {}", hostId, uri);
+        stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.CONNECTED, null));
+    }
+
+    private void configure(Connect opened) throws LibvirtException {
+        LibvirtConnections.enableKeepalive(opened, properties);
+        opened.registerCloseListener((conn, reason) -> scheduler.execute(
+                () -> connectionLost(opened, "connection closed (" + reason.name().toLowerCase() + ")")));
+        opened.addLifecycleListener(lifecycleListener);
+    }
+
+    /** Marks the connection lost once, however many callers notice it, and schedules the reconnect. */
+    private void connectionLost(Connect lost, String reason) {
+        synchronized (this) {
+            if (closed || connect != lost || state != ConnectionState.CONNECTED) {
+                return;
+            }
+            connect = null;
+        }
+        scheduler.execute(() -> closeQuietly(lost));
+        log.warn("host {} lost: {}", hostId, reason);
+        failed(reason);
+    }
+
+    private void failed(String reason) {
+        boolean changed;
+        Duration delay;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            changed = state != ConnectionState.UNREACHABLE;
+            state = ConnectionState.UNREACHABLE;
+            delay = backoff(failedAttempts++);
+            pendingReconnect = scheduler.schedule(this::connectOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (changed) {
+            stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.UNREACHABLE, reason));
+        }
+        log.debug("host {} unreachable ({}); next attempt in {}", hostId, reason, delay);
+    }
+
+    private Duration backoff(int attempt) {
+        Duration delay = properties.reconnectInitialDelay().multipliedBy(1L << Math.min(attempt, 16));
+        return delay.compareTo(properties.reconnectMaxDelay()) > 0 ? properties.reconnectMaxDelay() : delay;
+    }
+
+    private static void closeQuietly(Connect connect) {
+        try {
+            connect.unregisterCloseListener();
+        } catch (LibvirtException | RuntimeException ignored) {
+            // the connection may already be dead; closing is all that matters
+        }
+        try {
+            connect.close();
+        } catch (LibvirtException | RuntimeException e) {
+            log.debug("closing a libvirt connection: {}", e.getMessage());
+        }
+    }
+}

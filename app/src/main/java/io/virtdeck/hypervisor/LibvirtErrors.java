@@ -1,0 +1,42 @@
+package io.virtdeck.hypervisor;
+
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+
+/** Turns libvirt's error numbers into the few kinds the rest of Virtdeck acts on. */
+final class LibvirtErrors {
+
+    private LibvirtErrors() {
+    }
+
+    static HypervisorException translate(LibvirtException e) {
+        return new HypervisorException(kindOf(e), message(e), e);
+    }
+
+    /** True when the error means the connection itself is gone, not just this call. */
+    static boolean isConnectionLost(LibvirtException e) {
+        return kindOf(e) == HypervisorException.Kind.UNREACHABLE;
+    }
+
+    static HypervisorException.Kind kindOf(LibvirtException e) {
+        ErrorNumber code = e.getError() == null ? null : e.getError().getCode();
+        if (code == null) {
+            return HypervisorException.Kind.FAILED;
+        }
+        return switch (code) {
+            case VIR_ERR_NO_DOMAIN, VIR_ERR_NO_STORAGE_VOL, VIR_ERR_NO_STORAGE_POOL, VIR_ERR_NO_NETWORK,
+                 VIR_ERR_NO_DOMAIN_SNAPSHOT -> HypervisorException.Kind.NOT_FOUND;
+            case VIR_ERR_OPERATION_INVALID -> HypervisorException.Kind.INVALID_STATE;
+            case VIR_ERR_NO_SUPPORT, VIR_ERR_ARGUMENT_UNSUPPORTED -> HypervisorException.Kind.UNSUPPORTED;
+            case VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN,
+                 VIR_ERR_OPERATION_TIMEOUT, VIR_ERR_AUTH_FAILED, VIR_ERR_AUTH_UNAVAILABLE, VIR_ERR_AUTH_CANCELLED ->
+                    HypervisorException.Kind.UNREACHABLE;
+            default -> HypervisorException.Kind.FAILED;
+        };
+    }
+
+    static String message(LibvirtException e) {
+        String message = e.getError() != null ? e.getError().getMessage() : e.getMessage();
+        return message == null ? "libvirt error" : message;
+    }
+}

@@ -1,0 +1,95 @@
+package io.virtdeck.hypervisor;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+
+/** DOM helpers for libvirt XML: parsing with DTDs and external entities off, and null-safe child lookups. */
+final class SafeXml {
+
+    private SafeXml() {
+    }
+
+    static Document parse(String xml) {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setXIncludeAware(false);
+            factory.setExpandEntityReferences(false);
+            factory.setNamespaceAware(true);
+            return factory.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new HypervisorException(HypervisorException.Kind.FAILED, "libvirt returned XML that cannot be read: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Direct children of {@code parent} with the given local name. */
+    static List<Element> children(Element parent, String name) {
+        List<Element> found = new ArrayList<>();
+        if (parent == null) {
+            return found;
+        }
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && name.equals(localName(e))) {
+                found.add(e);
+            }
+        }
+        return found;
+    }
+
+    static Element child(Element parent, String name) {
+        List<Element> found = children(parent, name);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** Follows a path of child names, e.g. {@code path(root, "host", "cpu", "model")}; null when any step is missing. */
+    static Element path(Element from, String... names) {
+        Element current = from;
+        for (String name : names) {
+            current = child(current, name);
+            if (current == null) {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    static String text(Element element) {
+        return element == null ? null : element.getTextContent().trim();
+    }
+
+    static String attr(Element element, String name) {
+        if (element == null || !element.hasAttribute(name)) {
+            return null;
+        }
+        return element.getAttribute(name);
+    }
+
+    static int intOr(String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static String localName(Element e) {
+        return e.getLocalName() != null ? e.getLocalName() : e.getTagName();
+    }
+}

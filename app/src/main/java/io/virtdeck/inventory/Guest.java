@@ -1,0 +1,35 @@
+package io.virtdeck.inventory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.virtdeck.hypervisor.DiskFacts;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.GraphicsFacts;
+import io.virtdeck.hypervisor.NicFacts;
+
+/** A guest as the inventory knows it (API.md: GET /api/v1/guests/{id}). */
+public record Guest(
+        long id,
+        String name,
+        UUID uuid,
+        long hostId,
+        String hostName,
+        DomainRunState state,
+        int vcpus,
+        long memoryMiB,
+        boolean autostart,
+        boolean persistent,
+        String osType,
+        List<DiskFacts> disks,
+        List<NicFacts> nics,
+        List<GraphicsFacts> graphics,
+        String description,
+        Instant updatedAt) {
+
+    /** The short form the guest list shows (API.md: GET /api/v1/guests items). */
+    public record Summary(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state,
+                          int vcpus, long memoryMiB) {
+    }
+}

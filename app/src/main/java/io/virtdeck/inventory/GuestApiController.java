@@ -1,0 +1,36 @@
+package io.virtdeck.inventory;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.web.Page;
+
+@RestController
+@RequestMapping("/api/v1/guests")
+class GuestApiController {
+
+    private final GuestQuery guests;
+
+    GuestApiController(GuestQuery guests) {
+        this.guests = guests;
+    }
+
+    @GetMapping
+    Page<Guest.Summary> list(@RequestParam(required = false) Long host,
+                             @RequestParam(required = false) DomainRunState state,
+                             @RequestParam(required = false) String q,
+                             @RequestParam(required = false) Integer page,
+                             @RequestParam(required = false) Integer size,
+                             @RequestParam(required = false) String sort) {
+        return guests.find(new GuestFilter(host, state, q), GuestSort.parse(sort), Page.checkedPage(page),
+                Page.checkedSize(size, 50));
+    }
+
+    @GetMapping("/{id}")
+    Guest get(@PathVariable long id) {
+        return guests.get(id);
+    }
+}

@@ -1,0 +1,83 @@
+package io.virtdeck.inventory;
+
+import java.util.Arrays;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.security.CurrentUser;
+import io.virtdeck.security.Role;
+import io.virtdeck.web.HypervisorErrors;
+import io.virtdeck.web.Page;
+
+/** The guest list (filters and sort in the URL, so they can be shared and survive the back button) and detail. */
+@Controller
+class GuestPageController {
+
+    private static final int PAGE_SIZE = 25;
+
+    private final GuestQuery guests;
+    private final HostRepository hosts;
+    private final HypervisorGateway gateway;
+
+    GuestPageController(GuestQuery guests, HostRepository hosts, HypervisorGateway gateway) {
+        this.guests = guests;
+        this.hosts = hosts;
+        this.gateway = gateway;
+    }
+
+    @GetMapping("/guests")
+    String list(@RequestParam(required = false) Long host,
+                @RequestParam(required = false) DomainRunState state,
+                @RequestParam(required = false) String q,
+                @RequestParam(required = false) Integer page,
+                @RequestParam(required = false) String sort,
+                Model model) {
+        GuestSort order = GuestSort.parse(sort);
+        model.addAttribute("guests", guests.find(new GuestFilter(host, state, q), order, Page.checkedPage(page),
+                PAGE_SIZE));
+        model.addAttribute("filter", new GuestListLinks(host, state, q, order));
+        model.addAttribute("hosts", CurrentUser.hasRole(Role.HELPDESK) ? java.util.List.of() : hosts.findAll());
+        model.addAttribute("states", Arrays.asList(DomainRunState.values()));
+        return "guests/list";
+    }
+
+    /** One row of the list, fetched by the page when a live event says the guest changed. */
+    @GetMapping("/guests/{id}/row")
+    String row(@PathVariable long id, Model model) {
+        model.addAttribute("guest", guests.get(id));
+        return "guests/fragments :: row";
+    }
+
+    @GetMapping("/guests/{id}")
+    String detail(@PathVariable long id, Model model) {
+        Guest guest = guests.get(id);
+        model.addAttribute("guest", guest);
+        return "guests/detail";
+    }
+
+    /** The header of the detail page (name, state, actions), fetched again when a live event says it changed. */
+    @GetMapping("/guests/{id}/header")
+    String header(@PathVariable long id, Model model) {
+        model.addAttribute("guest", guests.get(id));
+        return "guests/detail :: header";
+    }
+
+    /** The guest's libvirt XML, read live, shown escaped and read-only. */
+    @GetMapping("/guests/{id}/xml")
+    String xml(@PathVariable long id, Model model) {
+        Guest guest = guests.get(id);
+        model.addAttribute("guest", guest);
+        try {
+            model.addAttribute("xml", gateway.domainXml(guest.hostId(), guest.uuid()));
+        } catch (HypervisorException e) {
+            model.addAttribute("xmlError", HypervisorErrors.message(e));
+        }
+        return "guests/xml";
+    }
+}

@@ -1,0 +1,37 @@
+package io.virtdeck.inventory;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A managed host (API.md: GET /api/v1/hosts). Facts are those read at the last connection; null until then.
+ *
+ * @param stateReason why the host is unreachable, as libvirt said it
+ */
+public record Host(
+        long id,
+        String name,
+        String uri,
+        HostState state,
+        String stateReason,
+        Instant stateChangedAt,
+        Integer cpus,
+        Long memoryMiB,
+        long guestCount,
+        Capabilities capabilities) {
+
+    /** What the host can do (API.md: GET /api/v1/hosts/{id}, "capabilities"). */
+    public record Capabilities(
+            String hypervisorType,
+            String hostname,
+            String cpuModel,
+            String cpuArch,
+            Integer cpuSockets,
+            Integer cpuCores,
+            Integer cpuThreads,
+            Integer numaCells,
+            Boolean hardwareVirtualization,
+            List<String> guestDomainTypes,
+            List<String> cpuFeatures) {
+    }
+}

@@ -1,0 +1,50 @@
+package io.virtdeck.inventory;
+
+import java.net.URI;
+import java.util.List;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/hosts")
+class HostApiController {
+
+    private final HostService hosts;
+
+    HostApiController(HostService hosts) {
+        this.hosts = hosts;
+    }
+
+    @GetMapping
+    List<Host> list() {
+        return hosts.list();
+    }
+
+    @GetMapping("/{id}")
+    Host get(@PathVariable long id) {
+        return hosts.get(id);
+    }
+
+    /** 201 with the host, state CONNECTING until its first sync completes. */
+    @PostMapping
+    ResponseEntity<Host> register(@RequestBody NewHost request) {
+        Host host = hosts.register(request.name(), request.uri());
+        return ResponseEntity.created(URI.create("/api/v1/hosts/" + host.id())).body(host);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> remove(@PathVariable long id) {
+        hosts.remove(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    record NewHost(String name, String uri) {
+    }
+}

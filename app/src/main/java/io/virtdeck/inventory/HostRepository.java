@@ -1,0 +1,119 @@
+package io.virtdeck.inventory;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+import io.virtdeck.hypervisor.HostFacts;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+@Repository
+public class HostRepository {
+
+    private static final String SELECT = """
+            SELECT h.*, (SELECT count(*) FROM guests g WHERE g.host_id = h.id) AS guest_count
+            FROM hosts h""";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    public HostRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public List<Host> findAll() {
+        return jdbc.sql(SELECT + " ORDER BY lower(h.name)").query(this::host).list();
+    }
+
+    public Optional<Host> findById(long id) {
+        return jdbc.sql(SELECT + " WHERE h.id = :id").param("id", id).query(this::host).optional();
+    }
+
+    public boolean existsByName(String name) {
+        return jdbc.sql("SELECT count(*) FROM hosts WHERE lower(name) = lower(:name)").param("name", name)
+                .query(Long.class).single() > 0;
+    }
+
+    public boolean existsByUri(String uri) {
+        return jdbc.sql("SELECT count(*) FROM hosts WHERE uri = :uri").param("uri", uri)
+                .query(Long.class).single() > 0;
+    }
+
+    /** Inserts a host in state CONNECTING; returns its id. */
+    public long insert(String name, String uri) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO hosts (name, uri) VALUES (:name, :uri)")
+                .param("name", name)
+                .param("uri", uri)
+                .update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    public void delete(long id) {
+        jdbc.sql("DELETE FROM hosts WHERE id = :id").param("id", id).update();
+    }
+
+    /** Sets the state; returns the state it had before, or empty when the host is gone. */
+    public Optional<HostState> updateState(long id, HostState state, String reason) {
+        return jdbc.sql("""
+                        UPDATE hosts h SET state = :state, state_reason = :reason,
+                               state_changed_at = CASE WHEN h.state = :state THEN h.state_changed_at ELSE now() END
+                        FROM (SELECT id, state FROM hosts WHERE id = :id FOR UPDATE) before
+                        WHERE h.id = before.id
+                        RETURNING before.state""")
+                .param("id", id)
+                .param("state", state.name())
+                .param("reason", reason)
+                .query((rs, n) -> HostState.valueOf(rs.getString(1)))
+                .optional();
+    }
+
+    public void updateFacts(long id, HostFacts facts) {
+        jdbc.sql("""
+                        UPDATE hosts SET hypervisor_type = :type, hostname = :hostname, cpu_model = :model,
+                               cpu_arch = :arch, cpus = :cpus, cpu_sockets = :sockets, cpu_cores = :cores,
+                               cpu_threads = :threads, memory_mib = :memory, numa_cells = :cells,
+                               hw_virtualization = :hvm, capabilities = :caps
+                        WHERE id = :id""")
+                .param("id", id)
+                .param("type", facts.hypervisorType())
+                .param("hostname", facts.hostname())
+                .param("model", facts.cpuModel())
+                .param("arch", facts.cpuArch())
+                .param("cpus", facts.cpus())
+                .param("sockets", facts.cpuSockets())
+                .param("cores", facts.cpuCores())
+                .param("threads", facts.cpuThreads())
+                .param("memory", facts.memoryMiB())
+                .param("cells", facts.numaCells())
+                .param("hvm", facts.hardwareVirtualization())
+                .param("caps", json.writeValueAsString(new StoredCapabilities(facts.guestDomainTypes(),
+                        facts.cpuFeatures())))
+                .update();
+    }
+
+    /** The parts of the capabilities that have no column of their own. */
+    private record StoredCapabilities(List<String> guestDomainTypes, List<String> cpuFeatures) {
+    }
+
+    private Host host(ResultSet rs, int row) throws SQLException {
+        String capsJson = rs.getString("capabilities");
+        StoredCapabilities stored = capsJson == null ? new StoredCapabilities(List.of(), List.of())
+                : json.readValue(capsJson, new TypeReference<StoredCapabilities>() { });
+        Host.Capabilities capabilities = new Host.Capabilities(rs.getString("hypervisor_type"),
+                rs.getString("hostname"), rs.getString("cpu_model"), rs.getString("cpu_arch"),
+                (Integer) rs.getObject("cpu_sockets"), (Integer) rs.getObject("cpu_cores"),
+                (Integer) rs.getObject("cpu_threads"), (Integer) rs.getObject("numa_cells"),
+                (Boolean) rs.getObject("hw_virtualization"), stored.guestDomainTypes(), stored.cpuFeatures());
+        return new Host(rs.getLong("id"), rs.getString("name"), rs.getString("uri"),
+                HostState.valueOf(rs.getString("state")), rs.getString("state_reason"),
+                rs.getTimestamp("state_changed_at").toInstant(), (Integer) rs.getObject("cpus"),
+                (Long) rs.getObject("memory_mib"), rs.getLong("guest_count"), capabilities);
+    }
+}

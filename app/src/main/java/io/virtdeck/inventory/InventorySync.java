@@ -1,0 +1,141 @@
+package io.virtdeck.inventory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionState;
+import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainLifecycleEvent;
+import io.virtdeck.hypervisor.HostConnectionChanged;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+
+/**
+ * Keeps the inventory rows true to libvirt: lifecycle events first (a change shows within a second), a periodic
+ * reconcile second (catches anything an event missed). Runs as Virtdeck itself, never as a user.
+ */
+@Service
+public class InventorySync {
+
+    private static final Logger log = LoggerFactory.getLogger(InventorySync.class);
+
+    private final HypervisorGateway gateway;
+    private final HostRepository hosts;
+    private final GuestRepository guests;
+    private final ExpectedGuestChanges expected;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+
+    public InventorySync(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests,
+                         ExpectedGuestChanges expected, AuditLog audit, ApplicationEventPublisher events) {
+        this.gateway = gateway;
+        this.hosts = hosts;
+        this.guests = guests;
+        this.expected = expected;
+        this.audit = audit;
+        this.events = events;
+    }
+
+    @EventListener
+    public void onConnectionChanged(HostConnectionChanged change) {
+        Optional<Host> host = hosts.findById(change.hostId());
+        if (host.isEmpty()) {
+            return;
+        }
+        AuditObject object = AuditObject.host(change.hostId(), host.get().name());
+        if (change.state() == ConnectionState.CONNECTED) {
+            try {
+                hosts.updateFacts(change.hostId(), gateway.hostFacts(change.hostId()));
+                syncHost(change.hostId());
+            } catch (HypervisorException e) {
+                log.warn("host {} connected but could not be read: {}", change.hostId(), e.getMessage());
+                return;
+            }
+            Optional<HostState> before = hosts.updateState(change.hostId(), HostState.CONNECTED, null);
+            if (before.isPresent() && before.get() == HostState.UNREACHABLE) {
+                audit.event("host.back", object, "connection re-established");
+            }
+        } else {
+            Optional<HostState> before = hosts.updateState(change.hostId(), HostState.UNREACHABLE, change.reason());
+            guests.markUnknown(change.hostId()).forEach(id -> publishGuest(id, false));
+            if (before.isPresent() && before.get() != HostState.UNREACHABLE) {
+                audit.event("host.lost", object, change.reason());
+            }
+        }
+        events.publishEvent(new InventoryChanged.HostChanged(change.hostId(), false));
+    }
+
+    @EventListener
+    public void onDomainEvent(DomainLifecycleEvent event) {
+        Optional<Host> host = hosts.findById(event.hostId());
+        if (host.isEmpty()) {
+            return;
+        }
+        Optional<String> knownName = guests.findByHostAndUuid(event.hostId(), event.uuid()).map(Guest::name);
+        Optional<Long> changed = refreshOrRemove(event.hostId(), event.uuid());
+        if (changed.isPresent() && !expected.isExpected(event.hostId(), event.uuid())) {
+            String name = knownName.or(() -> guests.findByHostAndUuid(event.hostId(), event.uuid()).map(Guest::name))
+                    .orElse(event.uuid().toString());
+            audit.event("guest.changed-outside", new AuditObject("guest", Long.toString(changed.get()), name),
+                    "libvirt reported " + event.kind().name().toLowerCase() + " on host " + host.get().name()
+                            + ", not requested through Virtdeck");
+        }
+    }
+
+    /** Compares every connected host's domains with the inventory. */
+    @Scheduled(fixedDelayString = "${virtdeck.reconcile-interval}", initialDelayString = "${virtdeck.reconcile-interval}")
+    public void reconcile() {
+        for (Host host : hosts.findAll()) {
+            if (gateway.state(host.id()) != ConnectionState.CONNECTED) {
+                continue;
+            }
+            try {
+                syncHost(host.id());
+            } catch (HypervisorException e) {
+                log.info("reconcile of host {} failed: {}", host.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** Reads all of a host's domains and makes its guest rows match. */
+    public void syncHost(long hostId) {
+        List<DomainFacts> domains = gateway.listDomains(hostId);
+        List<UUID> present = new ArrayList<>();
+        for (DomainFacts domain : domains) {
+            present.add(domain.uuid());
+            guests.upsert(hostId, domain).ifPresent(id -> publishGuest(id, false));
+        }
+        guests.deleteMissing(hostId, present).forEach(id -> publishGuest(id, true));
+    }
+
+    /** Re-reads one domain; removes its row when libvirt no longer has it. Returns the guest id when it changed. */
+    public Optional<Long> refreshOrRemove(long hostId, UUID uuid) {
+        try {
+            Optional<Long> changed = guests.upsert(hostId, gateway.domain(hostId, uuid));
+            changed.ifPresent(id -> publishGuest(id, false));
+            return changed;
+        } catch (HypervisorException e) {
+            if (e.kind() != HypervisorException.Kind.NOT_FOUND) {
+                log.info("host {}: domain {} could not be read: {}", hostId, uuid, e.getMessage());
+                return Optional.empty();
+            }
+            Optional<Long> removed = guests.delete(hostId, uuid);
+            removed.ifPresent(id -> publishGuest(id, true));
+            return removed;
+        }
+    }
+
+    private void publishGuest(long guestId, boolean removed) {
+        events.publishEvent(new InventoryChanged.GuestChanged(guestId, removed));
+    }
+}

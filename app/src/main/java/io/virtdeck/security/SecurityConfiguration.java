@@ -1,0 +1,90 @@
+package io.virtdeck.security;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+/**
+ * Two ways in. /api/** is stateless HTTP Basic: no session cookie is read there, so no CSRF token is needed.
+ * Pages use form login with a session cookie and CSRF on every form. Who may do what is checked in the services
+ * ({@link Access}); here only "who are you".
+ */
+@Configuration
+@EnableMethodSecurity
+public class SecurityConfiguration {
+
+    /** No inline script or style anywhere: htmx is told not to inject its indicator styles (layout.html). */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain api(HttpSecurity http) throws Exception {
+        http.securityMatcher("/api/**")
+                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+                .httpBasic(basic -> basic.authenticationEntryPoint(jsonStatus(401, "Unauthorized",
+                        "Log in: send HTTP Basic credentials.")))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint(jsonStatus(401, "Unauthorized", "Log in: send HTTP Basic credentials."))
+                        .accessDeniedHandler(jsonDenied()))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .csrf(csrf -> csrf.disable())
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain pages(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/login", "/assets/**", "/favicon.ico", "/error", "/actuator/health",
+                                "/v3/api-docs", "/v3/api-docs/**").permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
+                .headers(h -> h
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+        return http.build();
+    }
+
+    private static AuthenticationEntryPoint jsonStatus(int status, String error, String message) {
+        return (request, response, e) -> writeJson(response, status, error, message);
+    }
+
+    private static AccessDeniedHandler jsonDenied() {
+        return (request, response, e) -> writeJson(response, 403, "Forbidden", "Your role does not allow this action.");
+    }
+
+    private static void writeJson(HttpServletResponse response, int status, String error, String message)
+            throws java.io.IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"Virtdeck\"");
+        }
+        // fixed texts only: no user input reaches this body
+        response.getWriter().write("{\"status\":" + status + ",\"error\":\"" + error + "\",\"message\":\""
+                + message + "\"}");
+    }
+}

@@ -1,0 +1,84 @@
+package io.virtdeck.web;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import io.virtdeck.hypervisor.HypervisorException;
+
+/** Turns every failure of a REST controller into API.md's error shape; bad input never becomes a 500. */
+@RestControllerAdvice(annotations = RestController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class ApiExceptionHandler {
+
+    @ExceptionHandler(VirtdeckException.class)
+    ResponseEntity<ApiError> virtdeck(VirtdeckException e) {
+        return error(e.status(), e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(HypervisorException.class)
+    ResponseEntity<ApiError> hypervisor(HypervisorException e) {
+        return error(HypervisorErrors.status(e), HypervisorErrors.message(e), null);
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<ApiError> denied(AccessDeniedException e) {
+        return error(HttpStatus.FORBIDDEN, "Your role does not allow this action.", null);
+    }
+
+    @ExceptionHandler(MethodArgumentNotValidException.class)
+    ResponseEntity<ApiError> invalidBody(MethodArgumentNotValidException e) {
+        var fieldError = e.getBindingResult().getFieldError();
+        if (fieldError != null) {
+            return error(HttpStatus.BAD_REQUEST, fieldError.getField() + ": " + fieldError.getDefaultMessage(),
+                    fieldError.getField());
+        }
+        return error(HttpStatus.BAD_REQUEST, "The request is not valid.", null);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ApiError> typeMismatch(MethodArgumentTypeMismatchException e) {
+        return error(HttpStatus.BAD_REQUEST, e.getName() + ": '" + e.getValue() + "' is not a valid value.",
+                e.getName());
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ApiError> missingParameter(MissingServletRequestParameterException e) {
+        return error(HttpStatus.BAD_REQUEST, e.getParameterName() + " is required.", e.getParameterName());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
+        return error(HttpStatus.BAD_REQUEST, "The request body is missing or is not valid JSON.", null);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException e) {
+        return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json.", null);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException e) {
+        return error(HttpStatus.METHOD_NOT_ALLOWED, e.getMethod() + " is not supported here.", null);
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ApiError> noResource(NoResourceFoundException e) {
+        return error(HttpStatus.NOT_FOUND, "There is nothing at this address.", null);
+    }
+
+    static ResponseEntity<ApiError> error(HttpStatus status, String message, String field) {
+        return ResponseEntity.status(status).body(new ApiError(status.value(), status.getReasonPhrase(), message, field));
+    }
+}

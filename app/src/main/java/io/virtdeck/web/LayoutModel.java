@@ -1,0 +1,28 @@
+package io.virtdeck.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import io.virtdeck.security.CurrentUser;
+import io.virtdeck.security.Role;
+
+/** What the layout needs on every page: where we are (for the navigation) and who is looking. */
+@ControllerAdvice
+class LayoutModel {
+
+    @ModelAttribute("currentPath")
+    String currentPath(HttpServletRequest request) {
+        return request.getRequestURI();
+    }
+
+    @ModelAttribute("currentRole")
+    String currentRole() {
+        for (Role role : Role.values()) {
+            if (CurrentUser.hasRole(role)) {
+                return role.name().toLowerCase();
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,10 @@
+// Gathers the files the pages load into dist/: vendor scripts from node_modules and our own from src/.
+// Maven then packages dist/ as META-INF/resources/assets/ (served at /assets/...).
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+
+const out = 'dist';
+rmSync(out, { recursive: true, force: true });
+mkdirSync(`${out}/vendor`, { recursive: true });
+cpSync('node_modules/htmx.org/dist/htmx.min.js', `${out}/vendor/htmx.min.js`);
+cpSync('src', out, { recursive: true });
+console.log('frontend assets written to', out);
