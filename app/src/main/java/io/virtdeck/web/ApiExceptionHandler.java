@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 import io.virtdeck.hypervisor.HypervisorException;
 
 /** Turns every failure of a REST controller into API.md's error shape; bad input never becomes a 500. */
@@ -71,11 +70,6 @@ public class ApiExceptionHandler {
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException e) {
         return error(HttpStatus.METHOD_NOT_ALLOWED, e.getMethod() + " is not supported here.", null);
-    }
-
-    @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<ApiError> noResource(NoResourceFoundException e) {
-        return error(HttpStatus.NOT_FOUND, "There is nothing at this address.", null);
     }
 
     static ResponseEntity<ApiError> error(HttpStatus status, String message, String field) {

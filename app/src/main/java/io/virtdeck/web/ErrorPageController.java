@@ -9,38 +9,23 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.ModelAndView;
-import org.springframework.web.servlet.view.json.JacksonJsonView;
 
 /**
- * Errors that never reached a controller (unknown addresses, failures in filters): API clients get API.md's error
- * shape, browsers the error page.
+ * Errors that never reached a controller (failures in filters, the servlet container's own errors): API clients get
+ * API.md's error shape, browsers the error page.
  */
 @Controller
 public class ErrorPageController implements ErrorController {
 
     @RequestMapping("/error")
     ModelAndView error(HttpServletRequest request, HttpServletResponse response) {
-        HttpStatus status = status(request);
-        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        if (uri != null && uri.toString().startsWith("/api/")) {
-            JacksonJsonView json = new JacksonJsonView();
-            json.setModelKeys(java.util.Set.of("error"));
-            json.setExtractValueFromSingleKeyModel(true);
-            ModelAndView body = new ModelAndView(json);
-            body.setStatus(status);
-            body.addObject("error", new ApiError(status.value(), status.getReasonPhrase(), message(status), null));
-            return body;
-        }
-        return ErrorPage.of(response, status, message(status));
-    }
-
-    private static HttpStatus status(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer i ? HttpStatus.resolve(i) : null;
-        return status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status;
+        status = status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status;
+        return ErrorPage.of(request, response, status, message(status));
     }
 
-    private static String message(HttpStatus status) {
+    static String message(HttpStatus status) {
         return switch (status) {
             case NOT_FOUND -> "There is nothing at this address.";
             case FORBIDDEN -> "Your role does not allow this.";

@@ -1,5 +1,6 @@
 package io.virtdeck.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
@@ -19,22 +20,22 @@ import io.virtdeck.hypervisor.HypervisorException;
 public class PageExceptionHandler {
 
     @ExceptionHandler(VirtdeckException.class)
-    ModelAndView virtdeck(VirtdeckException e, HttpServletResponse response) {
-        return ErrorPage.of(response, e.status(), e.getMessage());
+    ModelAndView virtdeck(VirtdeckException e, HttpServletRequest request, HttpServletResponse response) {
+        return ErrorPage.of(request, response, e.status(), e.getMessage());
     }
 
     @ExceptionHandler(HypervisorException.class)
-    ModelAndView hypervisor(HypervisorException e, HttpServletResponse response) {
-        return ErrorPage.of(response, HypervisorErrors.status(e), HypervisorErrors.message(e));
+    ModelAndView hypervisor(HypervisorException e, HttpServletRequest request, HttpServletResponse response) {
+        return ErrorPage.of(request, response, HypervisorErrors.status(e), HypervisorErrors.message(e));
     }
 
     @ExceptionHandler(AccessDeniedException.class)
-    ModelAndView denied(AccessDeniedException e, HttpServletResponse response) {
-        return ErrorPage.of(response, HttpStatus.FORBIDDEN, "Your role does not allow this action.");
+    ModelAndView denied(AccessDeniedException e, HttpServletRequest request, HttpServletResponse response) {
+        return ErrorPage.of(request, response, HttpStatus.FORBIDDEN, "Your role does not allow this action.");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ModelAndView typeMismatch(MethodArgumentTypeMismatchException e, HttpServletResponse response) {
-        return ErrorPage.of(response, HttpStatus.BAD_REQUEST, e.getName() + ": '" + e.getValue() + "' is not valid.");
+    ModelAndView typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request, HttpServletResponse response) {
+        return ErrorPage.of(request, response, HttpStatus.BAD_REQUEST, e.getName() + ": '" + e.getValue() + "' is not valid.");
     }
 }

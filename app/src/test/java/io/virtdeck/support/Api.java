@@ -1,0 +1,56 @@
+package io.virtdeck.support;
+
+import com.jayway.jsonpath.JsonPath;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
+
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+
+/** Short REST calls for tests, as a given user with HTTP Basic, as scripts would make them. */
+public final class Api {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-test-pw";
+
+    private final MockMvc mvc;
+
+    public Api(MockMvc mvc) {
+        this.mvc = mvc;
+    }
+
+    public MockHttpServletRequestBuilder get(String path) {
+        return MockMvcRequestBuilders.get(path).with(httpBasic(ADMIN, ADMIN_PASSWORD));
+    }
+
+    public MockHttpServletRequestBuilder post(String path, String json) {
+        return MockMvcRequestBuilders.post(path).with(httpBasic(ADMIN, ADMIN_PASSWORD))
+                .contentType(MediaType.APPLICATION_JSON).content(json);
+    }
+
+    /** Registers a host as admin and returns its id. */
+    public long registerHost(String name, String uri) throws Exception {
+        String body = mvc.perform(post("/api/v1/hosts", "{\"name\":\"" + name + "\",\"uri\":\"" + uri + "\"}"))
+                .andReturn().getResponse().getContentAsString();
+        Number id = JsonPath.read(body, "$.id");
+        return id.longValue();
+    }
+
+    public String getJson(String path) throws Exception {
+        return mvc.perform(get(path)).andReturn().getResponse().getContentAsString();
+    }
+
+    /** The id of the guest with this name on this host, once the inventory has it. */
+    public long guestId(long hostId, String name) throws Exception {
+        String body = Eventually.within(java.time.Duration.ofSeconds(10), () -> {
+            try {
+                return getJson("/api/v1/guests?host=" + hostId + "&q=" + name);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, json -> ((Number) JsonPath.read(json, "$.total")).intValue() > 0);
+        Number id = JsonPath.read(body, "$.items[0].id");
+        return id.longValue();
+    }
+}

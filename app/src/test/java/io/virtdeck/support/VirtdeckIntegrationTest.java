@@ -1,0 +1,22 @@
+package io.virtdeck.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The whole application on a real PostgreSQL (a database of its own) and real libvirt (the test driver in-process),
+ * driven through MockMvc. Every class with this annotation shares one application context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(properties = {"virtdeck.admin-password=admin-test-pw", "virtdeck.demo.mode=off"})
+@AutoConfigureMockMvc
+@ContextConfiguration(initializers = TestDatabaseInitializer.class)
+public @interface VirtdeckIntegrationTest {
+}
