@@ -1,0 +1,35 @@
+package io.virtdeck.guest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.stereotype.Component;
+import io.virtdeck.hypervisor.DomainAction;
+import io.virtdeck.hypervisor.DomainRunState;
+
+/**
+ * The power buttons a guest's state allows, for the pages ({@code ${@guestActionButtons.forState(...)}}). Actions that
+ * lose unsaved work carry the question the page asks before posting.
+ */
+@Component
+public class GuestActionButtons {
+
+    public record Button(String path, String label, boolean destructive, String confirm) {
+    }
+
+    public List<Button> forState(String guestName, DomainRunState state) {
+        List<Button> buttons = new ArrayList<>();
+        for (DomainAction action : DomainAction.values()) {
+            if (!GuestActions.fits(action, state)) {
+                continue;
+            }
+            boolean destructive = action == DomainAction.POWEROFF || action == DomainAction.RESET;
+            String label = GuestActions.label(action);
+            buttons.add(new Button(action.name().toLowerCase(Locale.ROOT), label, destructive, destructive
+                    ? label + " " + guestName + "? Unsaved work in the guest is lost, as if its power cord was pulled."
+                    : null));
+        }
+        return buttons;
+    }
+}
