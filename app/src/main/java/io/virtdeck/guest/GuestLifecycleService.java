@@ -59,7 +59,7 @@ public class GuestLifecycleService {
             throw e;
         } catch (HypervisorException e) {
             audit.record(auditAction, object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+            throw VirtdeckException.conflict(explain(guest, e));
         }
         audit.record(auditAction, object, Outcome.SUCCESS, null);
         sync.refreshOrRemove(guest.hostId(), guest.uuid());
@@ -85,13 +85,21 @@ public class GuestLifecycleService {
             throw e;
         } catch (HypervisorException e) {
             audit.record("guest.delete", object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+            throw VirtdeckException.conflict(explain(guest, e));
         }
         audit.record("guest.delete", object, Outcome.SUCCESS, deleteDisks
                 ? "definition and volumes deleted: " + String.join(", ", deletedVolumes)
                 : "definition deleted; disks kept");
         sync.refreshOrRemove(guest.hostId(), guest.uuid());
         return deletedVolumes;
+    }
+
+    /** A libvirt failure in an operator's words, naming the host when it is the host that is missing. */
+    private static String explain(Guest guest, HypervisorException e) {
+        if (e.kind() == HypervisorException.Kind.UNREACHABLE) {
+            return "Host '" + guest.hostName() + "' cannot be reached: " + e.getMessage();
+        }
+        return HypervisorErrors.message(e);
     }
 
     private Guest find(long guestId) {

@@ -9,7 +9,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.libvirt.Connect;
@@ -80,7 +82,7 @@ final class HostConnection {
             }
             if (state != ConnectionState.CONNECTED) {
                 throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
-                        "the host is " + state.name().toLowerCase() + "; Virtdeck keeps trying to reconnect");
+                        "no connection (" + state.name().toLowerCase() + "); Virtdeck keeps trying to reconnect");
             }
             current = connect;
         }
@@ -101,7 +103,7 @@ final class HostConnection {
     /** For a one-off probe: opens the connection at once, runs one call on it; the caller then calls close(). */
     <T> T openNow(LibvirtCall<T> work) {
         try {
-            Connect opened = runBounded(ignored -> LibvirtConnections.open(uri));
+            Connect opened = openBounded();
             synchronized (this) {
                 connect = opened;
                 state = ConnectionState.CONNECTED;
@@ -153,6 +155,31 @@ final class HostConnection {
         }
     }
 
+    /**
+     * Opens the connection under the call timeout. libvirt cannot be interrupted: an open given up on (a host that
+     * accepts TCP but does not answer) keeps running on its call thread, and when the host answers again it
+     * returns a connection nobody holds. Whichever side comes second, the open or the caller giving up, closes it.
+     */
+    private Connect openBounded() throws LibvirtException, TimeoutException {
+        AtomicBoolean settled = new AtomicBoolean();
+        AtomicReference<Connect> opened = new AtomicReference<>();
+        try {
+            return runBounded(ignored -> {
+                Connect connection = LibvirtConnections.open(uri);
+                opened.set(connection);
+                if (!settled.compareAndSet(false, true)) {
+                    closeQuietly(connection); // the caller stopped waiting for it
+                }
+                return connection;
+            });
+        } catch (TimeoutException | RuntimeException e) {
+            if (!settled.compareAndSet(false, true) && opened.get() != null) {
+                closeQuietly(opened.get()); // opened just as the caller stopped waiting
+            }
+            throw e;
+        }
+    }
+
     private void connectOnce() {
         synchronized (this) {
             if (closed || state == ConnectionState.CONNECTED) {
@@ -161,7 +188,7 @@ final class HostConnection {
         }
         Connect opened = null;
         try {
-            opened = runBounded(ignored -> LibvirtConnections.open(uri));
+            opened = openBounded();
             configure(opened);
         } catch (LibvirtException | TimeoutException | HypervisorException e) {
             if (opened != null) {

@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import org.libvirt.Error.ErrorDomain;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 
@@ -22,6 +23,11 @@ final class LibvirtErrors {
         ErrorNumber code = e.getError() == null ? null : e.getError().getCode();
         if (code == null) {
             return HypervisorException.Kind.FAILED;
+        }
+        if (code == ErrorNumber.VIR_ERR_INTERNAL_ERROR && e.getError().getDomain() == ErrorDomain.VIR_FROM_RPC) {
+            // how the remote transport reports a lost connection: "connection closed due to keepalive timeout",
+            // "client socket is closed"
+            return HypervisorException.Kind.UNREACHABLE;
         }
         return switch (code) {
             case VIR_ERR_NO_DOMAIN, VIR_ERR_NO_STORAGE_VOL, VIR_ERR_NO_STORAGE_POOL, VIR_ERR_NO_NETWORK,
