@@ -2,6 +2,8 @@ package io.virtdeck.guest;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -47,22 +49,12 @@ public class GuestLifecycleService {
     @PreAuthorize(Access.OPERATE)
     public Guest perform(long guestId, DomainAction action) {
         Guest guest = find(guestId);
-        String auditAction = "guest." + action.name().toLowerCase();
-        AuditObject object = AuditObject.guest(guest.id(), guest.name());
-        try {
-            DomainFacts live = gateway.domain(guest.hostId(), guest.uuid());
-            GuestActions.check(action, live.state(), guest.name());
-            expected.expect(guest.hostId(), guest.uuid());
-            gateway.perform(guest.hostId(), guest.uuid(), action);
-        } catch (VirtdeckException e) {
-            audit.record(auditAction, object, Outcome.FAILURE, e.getMessage());
-            throw e;
-        } catch (HypervisorException e) {
-            audit.record(auditAction, object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(explain(guest, e));
-        }
-        audit.record(auditAction, object, Outcome.SUCCESS, null);
-        sync.refreshOrRemove(guest.hostId(), guest.uuid());
+        audited(guest, "guest." + action.name().toLowerCase(),
+                live -> GuestActions.check(action, live.state(), guest.name()),
+                () -> {
+                    gateway.perform(guest.hostId(), guest.uuid(), action);
+                    return new Done<Void>(null, null);
+                });
         return guests.findById(guestId).orElse(guest);
     }
 
@@ -70,28 +62,49 @@ public class GuestLifecycleService {
     @PreAuthorize(Access.OPERATE)
     public List<String> delete(long guestId, boolean deleteDisks) {
         Guest guest = find(guestId);
-        AuditObject object = AuditObject.guest(guest.id(), guest.name());
-        List<String> deletedVolumes;
-        try {
-            DomainFacts live = gateway.domain(guest.hostId(), guest.uuid());
+        return audited(guest, "guest.delete", live -> {
             if (!Set.of(DomainRunState.SHUTOFF, DomainRunState.CRASHED).contains(live.state())) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is " + live.state().name().toLowerCase()
                         + ": shut it down or power it off before deleting it.");
             }
+        }, () -> {
+            List<String> deleted = gateway.undefine(guest.hostId(), guest.uuid(), deleteDisks);
+            return new Done<>(deleted, deleteDisks ? "definition and volumes deleted: " + String.join(", ", deleted)
+                    : "definition deleted; disks kept");
+        }).value();
+    }
+
+    /** What an action returns, and the detail its audit entry records. */
+    private record Done<T>(T value, String detail) {
+    }
+
+    /**
+     * Runs one action on a guest the way every action runs: {@code check} refuses it (by throwing) against the
+     * domain's live state from libvirt; {@code act} is marked as Virtdeck's own doing (so its events are not
+     * reported as outside changes); the outcome is audited whatever it is; the inventory row is refreshed.
+     */
+    private <T> Done<T> audited(Guest guest, String action, Consumer<DomainFacts> check, Supplier<Done<T>> act) {
+        AuditObject object = AuditObject.guest(guest.id(), guest.name());
+        Done<T> done;
+        try {
+            check.accept(gateway.domain(guest.hostId(), guest.uuid()));
             expected.expect(guest.hostId(), guest.uuid());
-            deletedVolumes = gateway.undefine(guest.hostId(), guest.uuid(), deleteDisks);
+            done = act.get();
         } catch (VirtdeckException e) {
-            audit.record("guest.delete", object, Outcome.FAILURE, e.getMessage());
+            audit.record(action, object, Outcome.FAILURE, e.getMessage());
             throw e;
         } catch (HypervisorException e) {
-            audit.record("guest.delete", object, Outcome.FAILURE, e.getMessage());
+            audit.record(action, object, Outcome.FAILURE, e.getMessage());
+            if (e.kind() == HypervisorException.Kind.NOT_FOUND) {
+                sync.refreshOrRemove(guest.hostId(), guest.uuid());
+                throw VirtdeckException.notFound("'" + guest.name() + "' no longer exists on host '"
+                        + guest.hostName() + "'; it was removed outside Virtdeck.");
+            }
             throw VirtdeckException.conflict(explain(guest, e));
         }
-        audit.record("guest.delete", object, Outcome.SUCCESS, deleteDisks
-                ? "definition and volumes deleted: " + String.join(", ", deletedVolumes)
-                : "definition deleted; disks kept");
+        audit.record(action, object, Outcome.SUCCESS, done.detail());
         sync.refreshOrRemove(guest.hostId(), guest.uuid());
-        return deletedVolumes;
+        return done;
     }
 
     /** A libvirt failure in an operator's words, naming the host when it is the host that is missing. */

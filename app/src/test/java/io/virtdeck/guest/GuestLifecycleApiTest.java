@@ -118,6 +118,19 @@ class GuestLifecycleApiTest {
                 .isEqualTo("definition deleted; disks kept");
     }
 
+    @Test
+    void aGuestRemovedBehindVirtdecksBackAnswers404AndLeavesTheList() throws Exception {
+        long ghost = jdbc.sql("""
+                        INSERT INTO guests (host_id, uuid, name, state, vcpus, memory_mib)
+                        VALUES (:host, 'cccccccc-0000-4000-8000-000000000003', 'ghost', 'SHUTOFF', 1, 128)
+                        RETURNING id""").param("host", host).query(Long.class).single();
+
+        act(ghost, "start").andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.startsWith(
+                        "'ghost' no longer exists on host")));
+        mvc.perform(api.get("/api/v1/guests/" + ghost)).andExpect(status().isNotFound());
+    }
+
     private ResultActions act(long guest, String action) throws Exception {
         return mvc.perform(api.post("/api/v1/guests/" + guest + "/actions/" + action, ""));
     }
