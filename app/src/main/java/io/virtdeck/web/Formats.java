@@ -1,0 +1,30 @@
+package io.virtdeck.web;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import org.springframework.stereotype.Component;
+
+/** How pages show times and sizes ({@code ${@formats.time(...)}}): UTC, to the second; memory in MiB or GiB. */
+@Component("formats")
+public class Formats {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    public String time(Instant instant) {
+        return instant == null ? "—" : TIME.format(instant);
+    }
+
+    public String memory(Long mib) {
+        if (mib == null) {
+            return "—";
+        }
+        if (mib < 1024) {
+            return mib + " MiB";
+        }
+        double gib = mib / 1024.0;
+        return (gib == Math.rint(gib) ? String.format("%.0f", gib) : String.format("%.1f", gib)) + " GiB";
+    }
+}
