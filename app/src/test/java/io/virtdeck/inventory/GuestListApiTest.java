@@ -70,6 +70,7 @@ class GuestListApiTest {
         expect400("size=100000", "size");
         expect400("page=-1", "page");
         expect400("host=abc", "host");
+        expect400("q=" + "x".repeat(129), "q");
     }
 
     private void expect400(String query, String field) throws Exception {
