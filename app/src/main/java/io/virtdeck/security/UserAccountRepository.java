@@ -32,8 +32,4 @@ public class UserAccountRepository {
                 .param("role", role.name())
                 .update() == 1;
     }
-
-    public boolean exists(String username) {
-        return findByUsername(username).isPresent();
-    }
 }
