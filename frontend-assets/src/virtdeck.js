@@ -9,6 +9,12 @@
     var question = form.getAttribute('data-confirm');
     if (question && !window.confirm(question)) {
       event.preventDefault();
+      return;
+    }
+    // A power button in the guest list comes back to the list as it was shown: same filters, sort and page.
+    var back = form.querySelector('input[name="returnTo"]');
+    if (back && back.value === '/guests' && window.location.pathname === '/guests') {
+      back.value = '/guests' + window.location.search.replace(/\+/g, '%20');
     }
   }, true);
 

@@ -35,7 +35,7 @@ class GuestActionPageController {
         try {
             Guest guest = lifecycle.perform(id, parsed);
             redirect.addFlashAttribute("notice", GuestActions.label(parsed) + ": " + guest.name() + " is now "
-                    + guest.state().name().toLowerCase() + ".");
+                    + GuestActions.describe(guest.state()) + ".");
         } catch (VirtdeckException e) {
             if (e.status().value() == 404) {
                 throw e;

@@ -31,8 +31,17 @@ public final class GuestActions {
     static void check(DomainAction action, DomainRunState state, String guestName) {
         if (!fits(action, state)) {
             throw VirtdeckException.conflict("Cannot " + label(action).toLowerCase(Locale.ROOT) + " '" + guestName
-                    + "': it is " + state.name().toLowerCase(Locale.ROOT) + ".");
+                    + "': it is " + describe(state) + ".");
         }
+    }
+
+    /** A state as it reads in a sentence: "it is shut off". */
+    public static String describe(DomainRunState state) {
+        return switch (state) {
+            case SHUTOFF -> "shut off";
+            case UNKNOWN -> "in an unknown state (its host is unreachable)";
+            default -> state.name().toLowerCase(Locale.ROOT);
+        };
     }
 
     /** Parses the {action} of a URL (start, shutdown, poweroff, ...). */

@@ -64,7 +64,7 @@ public class GuestLifecycleService {
         Guest guest = find(guestId);
         return audited(guest, "guest.delete", live -> {
             if (!Set.of(DomainRunState.SHUTOFF, DomainRunState.CRASHED).contains(live.state())) {
-                throw VirtdeckException.conflict("'" + guest.name() + "' is " + live.state().name().toLowerCase()
+                throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
                         + ": shut it down or power it off before deleting it.");
             }
         }, () -> {

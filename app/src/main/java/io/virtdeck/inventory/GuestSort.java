@@ -38,10 +38,11 @@ public record GuestSort(Column column, boolean descending) {
                 + "optionally followed by ,desc.");
     }
 
-    /** Ties are broken by id so that paging is stable. */
+    /** Ties are broken by host name, then id, so that rows keep their places between loads and pages. */
     String orderBy() {
         String direction = descending ? " DESC" : " ASC";
-        return column.sql + direction + ", g.id" + direction;
+        String hostTie = column == Column.HOST ? "" : ", lower(h.name)" + direction;
+        return column.sql + direction + hostTie + ", g.id" + direction;
     }
 
     /** The value of the {@code sort} parameter that gives this order. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -35,6 +36,13 @@ class LiveUpdates {
         // an event at once lets the browser know the stream is open (and tests wait for it)
         emitter.send(SseEmitter.event().name("ready").data("{}", MediaType.APPLICATION_JSON));
         return emitter;
+    }
+
+    /** Open streams would hold a graceful shutdown for its whole timeout: end them first. */
+    @EventListener(ContextClosedEvent.class)
+    void closeStreams() {
+        emitters.forEach(SseEmitter::complete);
+        emitters.clear();
     }
 
     @EventListener

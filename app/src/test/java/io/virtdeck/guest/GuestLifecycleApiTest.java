@@ -78,7 +78,7 @@ class GuestLifecycleApiTest {
         for (String action : List.of("shutdown", "poweroff", "reboot", "reset", "suspend", "resume")) {
             act(build, action).andExpect(status().isConflict())
                     .andExpect(jsonPath("$.status").value(409))
-                    .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.endsWith("it is shutoff.")));
+                    .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.endsWith("it is shut off.")));
         }
         assertThat(jdbc.sql("""
                         SELECT count(*) FROM audit_events WHERE object_id = :id AND outcome = 'FAILURE'""")

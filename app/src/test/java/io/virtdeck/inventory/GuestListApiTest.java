@@ -57,7 +57,9 @@ class GuestListApiTest {
         assertThat(JsonPath.<List<String>>read(page1, "$.items[*].name")).containsExactly("gamma-build");
         assertThat(names("host=" + first + "&sort=-vcpus")).containsExactly("beta-db", "alpha-web", "gamma-build");
         String both = api.getJson("/api/v1/guests?q=beta-db&sort=host");
-        assertThat(JsonPath.<List<String>>read(both, "$.items[*].hostName")).containsExactly("list-a", "list-b");
+        // other test classes share this database: look only at this class's hosts, in the order returned
+        assertThat(JsonPath.<List<String>>read(both, "$.items[*].hostName").stream()
+                .filter(name -> name.startsWith("list-"))).containsExactly("list-a", "list-b");
         assertThat(JsonPath.<java.util.Map<String, Object>>read(both, "$.items[0]"))
                 .containsKeys("id", "name", "uuid", "hostId", "state", "vcpus", "memoryMiB");
     }

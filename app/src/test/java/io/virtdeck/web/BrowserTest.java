@@ -189,9 +189,11 @@ class BrowserTest {
     void startsAGuestFromTheList() throws IOException, InterruptedException {
         long gamma = guestId(hostA, "gamma-build");
         driver.get(url("/guests?host=" + hostA + "&q=gamma"));
-        assertThat(badge(gamma)).isIn("Shutoff", "Shut off");
+        assertThat(badge(gamma)).isEqualTo("Shut off");
         submitAndWait(driver.findElement(By.cssSelector("#guest-" + gamma + " button[aria-label='Start gamma-build']")));
         assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("gamma-build");
+        assertThat(driver.getCurrentUrl()).as("the list keeps its filters").contains("host=" + hostA).contains("q=gamma");
+        assertThat(rowNames()).containsExactly("gamma-build");
         waitFor("gamma-build shown as Running", () -> "Running".equals(badgeOrNull(gamma)));
         assertThat(restState(gamma)).isEqualTo("RUNNING");
     }
@@ -245,6 +247,8 @@ class BrowserTest {
         assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("Power off")
                 .contains("gamma-build");
         assertThat(restState(gamma)).isEqualTo("SHUTOFF");
+        assertThat(driver.getCurrentUrl()).as("the list keeps its filters").contains("host=" + hostA);
+        assertThat(rowHosts()).containsOnly("lab-a");
         screenshot("guests-after-poweroff.png");
     }
 
