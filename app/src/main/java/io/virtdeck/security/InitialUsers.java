@@ -1,7 +1,9 @@
 package io.virtdeck.security;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +32,20 @@ public class InitialUsers {
     public void ensure(String configuredPassword, String settingName, UserSpec... specs) {
         boolean random = configuredPassword == null || configuredPassword.isBlank();
         String password = random ? randomPassword() : configuredPassword;
+        List<String> created = new ArrayList<>();
         for (UserSpec spec : specs) {
             if (users.createIfAbsent(spec.username(), passwordEncoder.encode(password), spec.role())) {
-                if (random) {
-                    log.warn("\n\n    Created user '{}' ({}) with password: {}\n    It is shown only this once; set {} "
-                            + "to choose it.\n", spec.username(), spec.role(), password, settingName);
-                } else {
-                    log.info("created user '{}' ({}) with the password from {}", spec.username(), spec.role(),
-                            settingName);
-                }
+                created.add("'" + spec.username() + "' (" + spec.role() + ")");
             }
+        }
+        if (created.isEmpty()) {
+            return;
+        }
+        if (random) {
+            log.warn("\n\n    Created {} with password: {}\n    It is shown only this once; set {} to choose it.\n",
+                    String.join(", ", created), password, settingName);
+        } else {
+            log.info("created {} with the password from {}", String.join(", ", created), settingName);
         }
     }
 
