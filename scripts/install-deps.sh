@@ -124,6 +124,8 @@ have npm || wanted+=(npm)
 wanted+=(libvirt0)
 if [[ "$MODE" == test ]]; then
   wanted+=(libvirt-clients libvirt-daemon chromium chromium-driver docker-compose)
+  # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
+  wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables busybox-static cpio kmod)
 fi
 
 missing=()

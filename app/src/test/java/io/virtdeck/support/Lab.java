@@ -21,6 +21,13 @@ public final class Lab implements BeforeAllCallback {
 
     public static final String LAB1 = "qemu+tcp://127.0.0.1:16601/system";
     public static final String LAB2 = "qemu+tcp://127.0.0.1:16602/system";
+    private static volatile long upStartedAt;
+
+    /** When this run's {@code lab.sh up} began (System.nanoTime), for measuring the lab's whole cycle. */
+    public static long upStartedAt() {
+        return upStartedAt;
+    }
+
     public static final Path DIR = Path.of(System.getenv().getOrDefault("VIRTDECK_LAB_DIR", "/var/tmp/virtdeck-lab"));
 
     @Override
@@ -74,7 +81,26 @@ public final class Lab implements BeforeAllCallback {
         }
     }
 
-    /** Counts the running processes with this exact name (libvirtd, virtlogd). */
+    /** The live processes among the lab's daemons (libvirtd and virtlogd of lab1 and lab2), by their pid files. */
+    public static java.util.Set<Long> daemons() {
+        java.util.Set<Long> alive = new java.util.TreeSet<>();
+        for (String host : List.of("lab1", "lab2")) {
+            for (String daemon : List.of("libvirtd", "virtlogd")) {
+                Path pidFile = DIR.resolve(host).resolve(daemon + ".pid");
+                try {
+                    long pid = Long.parseLong(Files.readString(pidFile).trim());
+                    ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                            .filter(p -> p.info().command().map(c -> c.endsWith("/" + daemon)).orElse(false))
+                            .ifPresent(p -> alive.add(pid));
+                } catch (IOException | NumberFormatException e) {
+                    // no pid file: that daemon is not running
+                }
+            }
+        }
+        return alive;
+    }
+
+    /** Counts the running processes with this exact name (libvirtd, virtlogd), whoever started them. */
     public static long processes(String name) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> Paths.get(c).getFileName().toString().equals(name))
@@ -95,6 +121,7 @@ public final class Lab implements BeforeAllCallback {
     static final class Running implements AutoCloseable {
 
         Running() {
+            upStartedAt = System.nanoTime();
             script("up");
         }
 
