@@ -109,6 +109,22 @@ class LabTinyGuestTest {
         assertThat(totalSeconds).isLessThan(120);
     }
 
+    @Test
+    @Order(3)
+    void withoutRootTheLabRefusesWithTheReason() throws Exception {
+        // a copy anyone may read, so the refusal is the script's own and not a file permission
+        Path copy = Files.createTempFile("lab-", ".sh");
+        Files.copy(Lab.repoRoot().resolve("scripts/lab.sh"), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Process process = new ProcessBuilder("runuser", "-u", "nobody", "--", "bash", copy.toString(), "up")
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isEqualTo(3);
+        assertThat(output).contains("cannot run the lab on this machine: it needs root");
+        Files.delete(copy);
+    }
+
     private String state(long guest) {
         return jdbc.sql("SELECT state FROM guests WHERE id = :id").param("id", guest).query(String.class).single();
     }

@@ -108,7 +108,7 @@ public final class Lab implements BeforeAllCallback {
                 .count();
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("scripts/lab.sh"))) {
                 return p;
