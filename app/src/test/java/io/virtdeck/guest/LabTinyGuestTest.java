@@ -55,6 +55,16 @@ class LabTinyGuestTest {
                     body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
             assertThat(JsonPath.<String>read(facts, "$.capabilities.hypervisorType")).isEqualTo("QEMU");
         }
+        // two distinct hosts, each with a NAT network `default` and a pool `images` over the one shared directory
+        String images = Lab.DIR.resolve("images").toString();
+        for (String[] lab : new String[][] {{Lab.LAB1, "1"}, {Lab.LAB2, "2"}}) {
+            assertThat(Lab.virsh(lab[0], "capabilities"))
+                    .contains("<uuid>7d1e0c5a-1ab0-4e5d-9c1a-00000000a00" + lab[1] + "</uuid>");
+            assertThat(Lab.virsh(lab[0], "net-dumpxml", "default")).contains("<forward mode='nat'")
+                    .contains("192.168.15" + (Integer.parseInt(lab[1]) - 1) + ".1");
+            assertThat(Lab.virsh(lab[0], "net-info", "default")).containsPattern("Active:\\s+yes");
+            assertThat(Lab.virsh(lab[0], "pool-dumpxml", "images")).contains("<path>" + images + "</path>");
+        }
         long tiny1 = api.guestId(lab1, "tiny1");
         if (!"SHUTOFF".equals(state(tiny1))) { // left running by an interrupted earlier run
             mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", "")).andExpect(status().isOk());
@@ -90,6 +100,41 @@ class LabTinyGuestTest {
 
     @Test
     @Order(2)
+    void runWithLabRegistersTheLabHostsBesideTheSimulatedOnes() throws Exception {
+        // `./virtdeck run --lab` from a copy of the scripts, with a built jar in place and a `java` that only reports
+        // what it was given: the lab is brought up and its hosts are handed to Virtdeck as bootstrap hosts
+        Path root = Files.createTempDirectory("virtdeck-run-lab");
+        Path repo = Lab.repoRoot();
+        for (String file : new String[] {"virtdeck", "scripts/install-deps.sh", "scripts/lab.sh",
+                "scripts/build-tiny-guest.sh"}) {
+            Files.createDirectories(root.resolve(file).getParent());
+            Files.copy(repo.resolve(file), root.resolve(file));
+        }
+        Files.createDirectories(root.resolve("app/target"));
+        Files.writeString(root.resolve("app/target/virtdeck.jar"), "stand-in");
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Files.writeString(bin.resolve("java"), "#!/bin/sh\n"
+                + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.0\"' >&2; exit 0; fi\n"
+                + "echo \"java $* BOOTSTRAP=$VIRTDECK_BOOTSTRAP_HOSTS DEMO=$VIRTDECK_DEMO\"\n");
+        bin.resolve("java").toFile().setExecutable(true);
+        ProcessBuilder run = new ProcessBuilder("bash", root.resolve("virtdeck").toString(), "run", "--lab")
+                .redirectErrorStream(true);
+        run.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        run.environment().remove("VIRTDECK_BOOTSTRAP_HOSTS");
+        run.environment().remove("VIRTDECK_DEMO");
+        Process process = run.start();
+        assertThat(process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("java -jar " + root.resolve("app/target/virtdeck.jar"))
+                .contains("BOOTSTRAP=lab1=" + Lab.LAB1 + ",lab2=" + Lab.LAB2)
+                .contains("DEMO=simulated");
+        assertThat(Lab.daemons()).hasSize(4);
+    }
+
+    @Test
+    @Order(3)
     void upTwiceKeepsOneSetOfDaemonsAndDownLeavesNone() {
         java.util.Set<Long> daemons = Lab.daemons();
         long libvirtds = Lab.processes("libvirtd");
@@ -110,7 +155,7 @@ class LabTinyGuestTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void withoutRootTheLabRefusesWithTheReason() throws Exception {
         // a copy anyone may read, so the refusal is the script's own and not a file permission
         Path copy = Files.createTempFile("lab-", ".sh");
