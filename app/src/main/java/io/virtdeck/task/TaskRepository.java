@@ -1,0 +1,105 @@
+package io.virtdeck.task;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.web.Page;
+
+@Repository
+public class TaskRepository {
+
+    private final JdbcClient jdbc;
+
+    public TaskRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Queues a task; empty when the object already has an unfinished task (the database's unique index says so). */
+    public Optional<Long> insertQueued(String type, String user, AuditObject object, boolean cancellable) {
+        try {
+            return Optional.of(jdbc.sql("""
+                            INSERT INTO tasks (type, state, username, object_type, object_id, object_name, cancellable)
+                            VALUES (:type, 'QUEUED', :user, :objectType, :objectId, :objectName, :cancellable)
+                            RETURNING id""")
+                    .param("type", type).param("user", user).param("objectType", object.type())
+                    .param("objectId", object.id()).param("objectName", object.name())
+                    .param("cancellable", cancellable)
+                    .query(Long.class).single());
+        } catch (DuplicateKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    public Optional<Task> findActive(AuditObject object) {
+        return jdbc.sql("SELECT * FROM tasks WHERE object_type = :type AND object_id = :id "
+                        + "AND state IN ('QUEUED', 'RUNNING')")
+                .param("type", object.type()).param("id", object.id()).query(TaskRepository::task).optional();
+    }
+
+    public Optional<Task> findById(long id) {
+        return jdbc.sql("SELECT * FROM tasks WHERE id = :id").param("id", id).query(TaskRepository::task).optional();
+    }
+
+    public Page<Task> find(boolean activeOnly, int page, int size) {
+        String where = activeOnly ? " WHERE state IN ('QUEUED', 'RUNNING')" : "";
+        long total = jdbc.sql("SELECT count(*) FROM tasks" + where).query(Long.class).single();
+        List<Task> items = jdbc.sql("SELECT * FROM tasks" + where + " ORDER BY id DESC LIMIT :limit OFFSET :offset")
+                .param("limit", size).param("offset", (long) page * size).query(TaskRepository::task).list();
+        return new Page<>(items, total, page, size);
+    }
+
+    public List<Task> findUnfinished() {
+        return jdbc.sql("SELECT * FROM tasks WHERE state IN ('QUEUED', 'RUNNING') ORDER BY id")
+                .query(TaskRepository::task).list();
+    }
+
+    public void started(long id) {
+        jdbc.sql("UPDATE tasks SET state = 'RUNNING', started_at = now() WHERE id = :id AND state = 'QUEUED'")
+                .param("id", id).update();
+    }
+
+    public void progress(long id, int percent, String message) {
+        jdbc.sql("UPDATE tasks SET progress = :p, message = :m WHERE id = :id AND state = 'RUNNING'")
+                .param("id", id).param("p", Math.max(0, Math.min(100, percent))).param("m", message).update();
+    }
+
+    /** Closes an unfinished task; false when it had already finished. */
+    public boolean finish(long id, Task.State state, String message) {
+        return jdbc.sql("""
+                        UPDATE tasks SET state = :state, message = :message, finished_at = now(),
+                               progress = CASE WHEN :state = 'SUCCEEDED' THEN 100 ELSE progress END
+                        WHERE id = :id AND state IN ('QUEUED', 'RUNNING')""")
+                .param("id", id).param("state", state.name()).param("message", message).update() == 1;
+    }
+
+    public boolean requestCancel(long id) {
+        return jdbc.sql("""
+                        UPDATE tasks SET cancel_requested = TRUE
+                        WHERE id = :id AND cancellable AND state IN ('QUEUED', 'RUNNING')""")
+                .param("id", id).update() == 1;
+    }
+
+    public boolean cancelRequested(long id) {
+        return jdbc.sql("SELECT cancel_requested FROM tasks WHERE id = :id").param("id", id)
+                .query(Boolean.class).optional().orElse(true);
+    }
+
+    private static Task task(ResultSet rs, int row) throws SQLException {
+        return new Task(rs.getLong("id"), rs.getString("type"), Task.State.valueOf(rs.getString("state")),
+                rs.getInt("progress"), rs.getString("message"), rs.getString("username"),
+                rs.getString("object_type"), rs.getString("object_id"), rs.getString("object_name"),
+                rs.getBoolean("cancellable"), instant(rs.getTimestamp("started_at")),
+                instant(rs.getTimestamp("finished_at")));
+    }
+
+    private static java.time.Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,157 @@
+package io.virtdeck.task;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.security.Access;
+import io.virtdeck.security.CurrentUser;
+import io.virtdeck.web.Page;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * Runs long work as tasks persisted in PostgreSQL: queued, running with progress, then succeeded, failed with the
+ * reason, or cancelled. One unfinished task per object at a time (a second one is a 409). Work runs as the user who
+ * started it. Tasks left unfinished by a stop of Virtdeck are settled at the next start.
+ */
+@Service
+@Order(3)
+public class TaskService implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskService.class);
+
+    private final TaskRepository tasks;
+    private final Map<String, TaskRecovery> recoveries = new ConcurrentHashMap<>();
+    private final Map<Long, Runnable> aborts = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
+
+    public TaskService(TaskRepository tasks, List<TaskRecovery> recoveries) {
+        this.tasks = tasks;
+        recoveries.forEach(r -> this.recoveries.put(r.type(), r));
+        AtomicInteger counter = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "task-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Queues work on an object and returns its task at once. Callers check permissions and validate first: this
+     * only refuses (409) when the object already has an unfinished task.
+     */
+    public Task submit(String type, AuditObject object, boolean cancellable, TaskWork work) {
+        long id = tasks.insertQueued(type, CurrentUser.name(), object, cancellable).orElseThrow(() -> {
+            Task busy = tasks.findActive(object).orElse(null);
+            return VirtdeckException.conflict("'" + object.name() + "' is busy" + (busy == null ? "."
+                    : ": task " + busy.id() + " (" + busy.type() + ") is " + busy.state().name().toLowerCase()
+                    + "; wait for it or cancel it."));
+        });
+        workers.execute(new DelegatingSecurityContextRunnable(() -> run(id, work)));
+        return tasks.findById(id).orElseThrow();
+    }
+
+    @PreAuthorize(Access.READ_HOSTS)
+    public Task get(long id) {
+        return tasks.findById(id).orElseThrow(() -> VirtdeckException.notFound("There is no task with id " + id + "."));
+    }
+
+    @PreAuthorize(Access.READ_HOSTS)
+    public Page<Task> list(boolean activeOnly, int page, int size) {
+        return tasks.find(activeOnly, page, size);
+    }
+
+    /** Asks the work to stop; it ends CANCELLED once it has. */
+    @PreAuthorize(Access.OPERATE)
+    public Task cancel(long id) {
+        Task task = get(id);
+        if (task.state().finished()) {
+            throw VirtdeckException.conflict("Task " + id + " has already ended (" + task.state().name().toLowerCase()
+                    + ").");
+        }
+        if (!task.cancellable()) {
+            throw VirtdeckException.conflict("Task " + id + " (" + task.type() + ") cannot be cancelled.");
+        }
+        tasks.requestCancel(id);
+        Runnable abort = aborts.get(id);
+        if (abort != null) {
+            abort.run();
+        }
+        return get(id);
+    }
+
+    /** Closes a task from outside its work, e.g. by a {@link TaskRecovery}. */
+    public boolean close(long id, Task.State state, String message) {
+        return tasks.finish(id, state, message);
+    }
+
+    /** At start: tasks that were unfinished when Virtdeck stopped are settled, never left running forever. */
+    @Override
+    public void run(ApplicationArguments args) {
+        for (Task task : tasks.findUnfinished()) {
+            TaskRecovery recovery = recoveries.get(task.type());
+            if (recovery != null) {
+                recovery.recover(task, this);
+            } else {
+                tasks.finish(task.id(), Task.State.FAILED,
+                        "Virtdeck stopped while this task ran; its work was interrupted and not completed.");
+                log.info("task {} ({}) was left unfinished by a stop; marked failed", task.id(), task.type());
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+
+    private void run(long id, TaskWork work) {
+        tasks.started(id);
+        try {
+            String done = work.run(progressOf(id));
+            tasks.finish(id, Task.State.SUCCEEDED, done);
+        } catch (TaskCancelledException e) {
+            tasks.finish(id, Task.State.CANCELLED, e.getMessage());
+        } catch (VirtdeckException e) {
+            tasks.finish(id, Task.State.FAILED, e.getMessage());
+        } catch (Exception e) {
+            log.warn("task {} failed", id, e);
+            tasks.finish(id, Task.State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            aborts.remove(id);
+        }
+    }
+
+    private TaskProgress progressOf(long id) {
+        return new TaskProgress() {
+            @Override
+            public void update(int percent, String message) {
+                tasks.progress(id, percent, message);
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return tasks.cancelRequested(id);
+            }
+
+            @Override
+            public void onCancel(Runnable abort) {
+                aborts.put(id, abort);
+            }
+        };
+    }
+}

@@ -1,0 +1,168 @@
+package io.virtdeck.task;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.support.Api;
+import io.virtdeck.support.Eventually;
+import io.virtdeck.support.VirtdeckIntegrationTest;
+import io.virtdeck.web.VirtdeckException;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** Tasks persisted in PostgreSQL: progress, outcome, cancel, one per object, and settling after a restart. */
+@VirtdeckIntegrationTest
+class TaskServiceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Autowired
+    TaskService tasks;
+    @Autowired
+    TaskRepository repository;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void workReportsProgressAndSucceeds() throws Exception {
+        CountDownLatch halfway = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        Task task = tasks.submit("test.copy", object("t-1"), false, progress -> {
+            progress.update(50, "copying disk 1 of 2");
+            halfway.countDown();
+            proceed.await(10, TimeUnit.SECONDS);
+            return "copied 2 disks";
+        });
+        assertThat(halfway.await(10, TimeUnit.SECONDS)).isTrue();
+        Task running = repository.findById(task.id()).orElseThrow();
+        assertThat(running.state()).isEqualTo(Task.State.RUNNING);
+        assertThat(running.progress()).isEqualTo(50);
+        assertThat(running.message()).isEqualTo("copying disk 1 of 2");
+        assertThat(running.startedAt()).isNotNull();
+
+        proceed.countDown();
+        Task done = Eventually.within(WAIT, () -> repository.findById(task.id()).orElseThrow(),
+                t -> t.state().finished());
+        assertThat(done.state()).isEqualTo(Task.State.SUCCEEDED);
+        assertThat(done.progress()).isEqualTo(100);
+        assertThat(done.message()).isEqualTo("copied 2 disks");
+        assertThat(done.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void failingWorkEndsFailedWithTheReason() {
+        Task task = tasks.submit("test.fail", object("t-2"), false, progress -> {
+            throw new IllegalStateException("the target pool is full");
+        });
+        Task done = Eventually.within(WAIT, () -> repository.findById(task.id()).orElseThrow(),
+                t -> t.state().finished());
+        assertThat(done.state()).isEqualTo(Task.State.FAILED);
+        assertThat(done.message()).isEqualTo("the target pool is full");
+    }
+
+    @Test
+    void oneUnfinishedTaskPerObjectASecondIsAConflict() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Task first = tasks.submit("test.hold", object("t-3"), false, progress -> {
+            release.await(10, TimeUnit.SECONDS);
+            return "done";
+        });
+        assertThatThrownBy(() -> tasks.submit("test.other", object("t-3"), false, progress -> "never"))
+                .isInstanceOf(VirtdeckException.class)
+                .hasMessage("'t-3' is busy: task " + first.id() + " (test.hold) is "
+                        + repository.findById(first.id()).orElseThrow().state().name().toLowerCase()
+                        + "; wait for it or cancel it.");
+        release.countDown();
+        Eventually.within(WAIT, () -> repository.findById(first.id()).orElseThrow().state(), Task.State::finished);
+        Task again = tasks.submit("test.other", object("t-3"), false, progress -> "ok");
+        assertThat(again.id()).isGreaterThan(first.id());
+    }
+
+    @Test
+    void cancelStopsCancellableWorkThroughItsAbortAndRefusesOthers() throws Exception {
+        AtomicBoolean aborted = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
+        Task task = tasks.submit("test.migrate", object("t-4"), true, progress -> {
+            progress.onCancel(() -> aborted.set(true));
+            started.countDown();
+            while (!progress.cancelRequested()) {
+                Thread.sleep(20);
+            }
+            throw new TaskCancelledException("cancelled by the user; the guest stays on its source");
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        mvc.perform(post("/api/v1/tasks/" + task.id() + "/cancel").with(user("desk").roles("HELPDESK")))
+                .andExpect(status().isForbidden());
+        mvc.perform(post("/api/v1/tasks/" + task.id() + "/cancel").with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk());
+        Task done = Eventually.within(WAIT, () -> repository.findById(task.id()).orElseThrow(),
+                t -> t.state().finished());
+        assertThat(done.state()).isEqualTo(Task.State.CANCELLED);
+        assertThat(aborted).isTrue();
+        mvc.perform(post("/api/v1/tasks/" + task.id() + "/cancel").with(user("op").roles("OPERATOR")))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.message").value("Task " + task.id() + " has already ended (cancelled)."));
+
+        CountDownLatch release = new CountDownLatch(1);
+        Task fixed = tasks.submit("test.fixed", object("t-5"), false, progress -> {
+            release.await(10, TimeUnit.SECONDS);
+            return "done";
+        });
+        mvc.perform(post("/api/v1/tasks/" + fixed.id() + "/cancel").with(user("op").roles("OPERATOR")))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.message").value("Task " + fixed.id() + " (test.fixed) cannot be cancelled."));
+        release.countDown();
+    }
+
+    @Test
+    void tasksLeftRunningByAStopAreSettledAtTheNextStart() throws Exception {
+        long orphan = jdbc.sql("""
+                        INSERT INTO tasks (type, state, username, object_type, object_id, started_at)
+                        VALUES ('test.orphan', 'RUNNING', 'admin', 'guest', 'orphan-1', now()) RETURNING id""")
+                .query(Long.class).single();
+
+        tasks.run(null); // what Virtdeck does when it starts
+
+        Task settled = repository.findById(orphan).orElseThrow();
+        assertThat(settled.state()).isEqualTo(Task.State.FAILED);
+        assertThat(settled.message()).contains("Virtdeck stopped while this task ran");
+        assertThat(settled.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void theApiListsAndShowsTasksAndAnswers404ForUnknownOnes() throws Exception {
+        Task task = tasks.submit("test.api", object("t-6"), false, progress -> "fine");
+        Eventually.within(WAIT, () -> repository.findById(task.id()).orElseThrow().state(), Task.State::finished);
+        Api api = new Api(mvc);
+        mvc.perform(api.get("/api/v1/tasks/" + task.id())).andExpect(status().isOk())
+                .andExpect(jsonPath("$.type").value("test.api"))
+                .andExpect(jsonPath("$.state").value("SUCCEEDED"))
+                .andExpect(jsonPath("$.progress").value(100))
+                .andExpect(jsonPath("$.startedAt").isNotEmpty())
+                .andExpect(jsonPath("$.finishedAt").isNotEmpty());
+        mvc.perform(api.get("/api/v1/tasks?size=5")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.total").isNumber());
+        mvc.perform(api.get("/api/v1/tasks/987654")).andExpect(status().isNotFound());
+        mvc.perform(get("/api/v1/tasks").with(user("desk").roles("HELPDESK"))).andExpect(status().isForbidden());
+    }
+
+    private static AuditObject object(String name) {
+        return new AuditObject("guest", name, name);
+    }
+}
