@@ -51,6 +51,16 @@ class PagesTest {
     }
 
     @Test
+    void theTasksPageAndDrawerRender() throws Exception {
+        assertThat(page("/tasks")).contains("Tasks").contains("hx-get=\"/tasks/drawer\"");
+        assertThat(page("/tasks/drawer")).contains("running").doesNotContain("<html");
+        mvc.perform(get("/tasks/drawer").with(user("desk").roles("HELPDESK"))).andExpect(status().isForbidden());
+        String helpdesk = mvc.perform(get("/guests").with(user("desk").roles("HELPDESK")))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(helpdesk).doesNotContain("tasks-drawer");
+    }
+
+    @Test
     void unknownObjectsAndAddressesAreErrorPagesNotStackTraces() throws Exception {
         String missing = mvc.perform(get("/guests/999999").with(OPERATOR)).andExpect(status().isNotFound())
                 .andReturn().getResponse().getContentAsString();
