@@ -189,7 +189,12 @@ final class HostConnection {
         Connect opened = null;
         try {
             opened = openBounded();
-            configure(opened);
+            Connect fresh = opened;
+            // on this host's own threads and under the call timeout: a host that hangs here delays no other host
+            runBounded(ignored -> {
+                configure(fresh);
+                return null;
+            });
         } catch (LibvirtException | TimeoutException | HypervisorException e) {
             if (opened != null) {
                 closeQuietly(opened);
@@ -232,7 +237,7 @@ final class HostConnection {
             }
             connect = null;
         }
-        scheduler.execute(() -> closeQuietly(lost));
+        closeInBackground(lost);
         log.warn("host {} lost: {}", hostId, reason);
         failed(reason);
     }
@@ -253,6 +258,15 @@ final class HostConnection {
             stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.UNREACHABLE, reason));
         }
         log.debug("host {} unreachable ({}); next attempt in {}", hostId, reason, delay);
+    }
+
+    /** Closing a dead connection can block until libvirt gives up on it: never on a thread other hosts share. */
+    private void closeInBackground(Connect lost) {
+        try {
+            calls.execute(() -> closeQuietly(lost));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            closeQuietly(lost); // this host is being released: its call threads are gone
+        }
     }
 
     private Duration backoff(int attempt) {
