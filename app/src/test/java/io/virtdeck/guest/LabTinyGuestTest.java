@@ -183,10 +183,6 @@ class LabTinyGuestTest {
     }
 
     private static String json(Api api, String path) {
-        try {
-            return api.getJson(path);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return api.getJson(path);
     }
 }

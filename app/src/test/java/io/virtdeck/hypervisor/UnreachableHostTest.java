@@ -273,15 +273,10 @@ class UnreachableHostTest {
     }
 
     private long audited(String action, String objectName) {
-        return jdbc.sql("SELECT count(*) FROM audit_events WHERE action = :a AND object_name = :n")
-                .param("a", action).param("n", objectName).query(Long.class).single();
+        return Api.audited(jdbc, action, objectName);
     }
 
     private String json(String path) {
-        try {
-            return api().getJson(path);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return api().getJson(path);
     }
 }

@@ -2,6 +2,7 @@ package io.virtdeck.support;
 
 import com.jayway.jsonpath.JsonPath;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
@@ -37,19 +38,25 @@ public final class Api {
         return id.longValue();
     }
 
-    public String getJson(String path) throws Exception {
-        return mvc.perform(get(path)).andReturn().getResponse().getContentAsString();
+    /** The body of a GET as admin (for polling in lambdas, failures are unchecked). */
+    public String getJson(String path) {
+        try {
+            return mvc.perform(get(path)).andReturn().getResponse().getContentAsString();
+        } catch (Exception e) {
+            throw new IllegalStateException("GET " + path + " failed", e);
+        }
+    }
+
+    /** How many audit entries record this action on an object of this name. */
+    public static long audited(JdbcClient jdbc, String action, String objectName) {
+        return jdbc.sql("SELECT count(*) FROM audit_events WHERE action = :a AND object_name = :n")
+                .param("a", action).param("n", objectName).query(Long.class).single();
     }
 
     /** The id of the guest with this name on this host, once the inventory has it. */
     public long guestId(long hostId, String name) throws Exception {
-        String body = Eventually.within(java.time.Duration.ofSeconds(10), () -> {
-            try {
-                return getJson("/api/v1/guests?host=" + hostId + "&q=" + name);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, json -> ((Number) JsonPath.read(json, "$.total")).intValue() > 0);
+        String body = Eventually.within(java.time.Duration.ofSeconds(10),
+                () -> getJson("/api/v1/guests?host=" + hostId + "&q=" + name), json -> ((Number) JsonPath.read(json, "$.total")).intValue() > 0);
         Number id = JsonPath.read(body, "$.items[0].id");
         return id.longValue();
     }
