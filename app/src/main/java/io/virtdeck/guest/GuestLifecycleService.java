@@ -18,8 +18,11 @@ import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.InventorySync;
 import io.virtdeck.security.Access;
+import io.virtdeck.task.TaskService;
 import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.VirtdeckException;
 
@@ -36,10 +39,15 @@ public class GuestLifecycleService {
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
     private final AuditLog audit;
+    private final HostRepository hosts;
+    private final TaskService tasks;
 
     public GuestLifecycleService(GuestRepository guests, HypervisorGateway gateway, InventorySync sync,
-                                 ExpectedGuestChanges expected, AuditLog audit) {
+                                 ExpectedGuestChanges expected, AuditLog audit, HostRepository hosts,
+                                 TaskService tasks) {
         this.guests = guests;
+        this.hosts = hosts;
+        this.tasks = tasks;
         this.gateway = gateway;
         this.sync = sync;
         this.expected = expected;
@@ -50,7 +58,12 @@ public class GuestLifecycleService {
     public Guest perform(long guestId, DomainAction action) {
         Guest guest = find(guestId);
         audited(guest, "guest." + action.name().toLowerCase(),
-                live -> GuestActions.check(action, live.state(), guest.name()),
+                live -> {
+                    GuestActions.check(action, live.state(), guest.name());
+                    if (action == DomainAction.START) {
+                        refuseInMaintenance(guest);
+                    }
+                },
                 () -> {
                     gateway.perform(guest.hostId(), guest.uuid(), action);
                     return new Done<Void>(null, null);
@@ -74,6 +87,14 @@ public class GuestLifecycleService {
         }).value();
     }
 
+    /** A host in maintenance takes no new work: no guest is started there. */
+    private void refuseInMaintenance(Guest guest) {
+        if (hosts.findById(guest.hostId()).map(Host::maintenance).orElse(false)) {
+            throw VirtdeckException.conflict("Host '" + guest.hostName() + "' is in maintenance: no guest is started"
+                    + " there. Migrate '" + guest.name() + "' to another host first, or leave maintenance.");
+        }
+    }
+
     /** What an action returns, and the detail its audit entry records. */
     private record Done<T>(T value, String detail) {
     }
@@ -87,6 +108,7 @@ public class GuestLifecycleService {
         AuditObject object = AuditObject.guest(guest.id(), guest.name());
         Done<T> done;
         try {
+            tasks.requireIdle(object);
             check.accept(gateway.domain(guest.hostId(), guest.uuid()));
             expected.expect(guest.hostId(), guest.uuid());
             done = act.get();

@@ -18,8 +18,9 @@ final class CapabilitiesReader {
     private CapabilitiesReader() {
     }
 
+    /** @param cpuXml the host's {@code <cpu>} element, as libvirt's CPU comparison takes it */
     record Capabilities(String cpuModel, String arch, int numaCells, List<String> guestDomainTypes,
-                        List<String> cpuFeatures) {
+                        List<String> cpuFeatures, String cpuXml) {
 
         /** KVM (or Xen) means the CPU's virtualization extensions are in use; vmx/svm means they exist. */
         boolean hardwareVirtualization() {
@@ -45,6 +46,6 @@ final class CapabilitiesReader {
             }
         }
         return new Capabilities(text(path(cpu, "model")), text(path(cpu, "arch")), cellCount,
-                List.copyOf(domainTypes), features);
+                List.copyOf(domainTypes), features, cpu == null ? null : SafeXml.toXml(cpu));
     }
 }

@@ -2,6 +2,8 @@ package io.virtdeck.hypervisor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.w3c.dom.Element;
@@ -35,6 +37,51 @@ final class DomainXmlReader {
                 disks(devices),
                 nics(devices),
                 graphics(devices));
+    }
+
+    /**
+     * What a domain needs from a host it migrates to (snapshots are counted by the caller). {@code hostCpuXml} is
+     * the source host's CPU, which a host-passthrough guest needs as it is.
+     */
+    static MigrationNeeds migrationNeeds(String xml, String hostCpuXml, int snapshots) {
+        Element domain = SafeXml.parse(xml).getDocumentElement();
+        Element devices = child(domain, "devices");
+        Set<String> networks = new TreeSet<>();
+        for (Element nic : children(devices, "interface")) {
+            if ("network".equals(attr(nic, "type"))) {
+                networks.add(attr(child(nic, "source"), "network"));
+            }
+        }
+        Set<String> pools = new TreeSet<>();
+        Set<String> paths = new TreeSet<>();
+        for (Element disk : children(devices, "disk")) {
+            Element source = child(disk, "source");
+            if (attr(source, "pool") != null) {
+                pools.add(attr(source, "pool"));
+            } else if (attr(source, "file") != null || attr(source, "dev") != null) {
+                paths.add(firstNonNull(attr(source, "file"), attr(source, "dev")));
+            }
+        }
+        return new MigrationNeeds(networks, pools, paths, cpuToCompare(domain, hostCpuXml),
+                attr(SafeXml.path(domain, "os", "type"), "arch"), snapshots);
+    }
+
+    /**
+     * The CPU a target host must offer: none for an emulated (TCG) guest, the source host's own for host-passthrough,
+     * else the guest's {@code <cpu>} when it names a model (a running host-model guest shows its expanded model).
+     */
+    private static String cpuToCompare(Element domain, String hostCpuXml) {
+        if ("qemu".equals(attr(domain, "type"))) {
+            return null;
+        }
+        Element cpu = child(domain, "cpu");
+        if (cpu == null) {
+            return null;
+        }
+        if ("host-passthrough".equals(attr(cpu, "mode"))) {
+            return hostCpuXml;
+        }
+        return child(cpu, "model") != null ? SafeXml.toXml(cpu) : null;
     }
 
     /** The number of vCPUs present now: {@code current} when hot-pluggable vCPUs are configured, else the maximum. */

@@ -75,17 +75,7 @@ final class HostConnection {
 
     /** Runs a call on this host's connection, bounded by the call timeout. */
     <T> T call(LibvirtCall<T> work) {
-        Connect current;
-        synchronized (this) {
-            if (closed) {
-                throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, "the host is no longer managed");
-            }
-            if (state != ConnectionState.CONNECTED) {
-                throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
-                        "no connection (" + state.name().toLowerCase() + "); Virtdeck keeps trying to reconnect");
-            }
-            current = connect;
-        }
+        Connect current = current();
         try {
             return runBounded(ignored -> work.apply(current));
         } catch (LibvirtException e) {
@@ -98,6 +88,33 @@ final class HostConnection {
             connectionLost(current, reason);
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, reason);
         }
+    }
+
+    /**
+     * Runs a call that lasts as long as its job does (a migration) on the caller's thread, with no time limit: the
+     * job's own progress and its abort are the caller's to watch. A connection lost meanwhile ends it with an error.
+     */
+    <T> T callUntilDone(LibvirtCall<T> work) {
+        Connect current = current();
+        try {
+            return work.apply(current);
+        } catch (LibvirtException e) {
+            if (LibvirtErrors.isConnectionLost(e)) {
+                connectionLost(current, LibvirtErrors.message(e));
+            }
+            throw LibvirtErrors.translate(e);
+        }
+    }
+
+    private synchronized Connect current() {
+        if (closed) {
+            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, "the host is no longer managed");
+        }
+        if (state != ConnectionState.CONNECTED) {
+            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
+                    "no connection (" + state.name().toLowerCase() + "); Virtdeck keeps trying to reconnect");
+        }
+        return connect;
     }
 
     /** For a one-off probe: opens the connection at once, runs one call on it; the caller then calls close(). */

@@ -1,8 +1,13 @@
 package io.virtdeck.hypervisor;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -14,9 +19,16 @@ import jakarta.annotation.PreDestroy;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
+import org.libvirt.DomainJobStats;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
+import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
+import org.libvirt.TypedIntParameter;
+import org.libvirt.TypedLongParameter;
+import org.libvirt.TypedParameter;
+import org.libvirt.TypedUintParameter;
+import org.libvirt.TypedUlongParameter;
 import org.libvirt.event.DomainEvent;
 import org.libvirt.event.LifecycleListener;
 import org.slf4j.Logger;
@@ -29,6 +41,8 @@ import org.springframework.stereotype.Component;
 public class LibvirtGateway implements HypervisorGateway {
 
     private static final Logger log = LoggerFactory.getLogger(LibvirtGateway.class);
+    private static final int JOB_NONE = 0; // virDomainJobType VIR_DOMAIN_JOB_NONE
+    private static final int JOB_STATS_COMPLETED = 1; // VIR_DOMAIN_JOB_STATS_COMPLETED
 
     private final HypervisorProperties properties;
     private final ApplicationEventPublisher events;
@@ -151,6 +165,183 @@ public class LibvirtGateway implements HypervisorGateway {
                 domain.free();
             }
         });
+    }
+
+    @Override
+    public HostResources resources(long hostId) {
+        return host(hostId).call(connect -> {
+            Map<String, Boolean> networks = new TreeMap<>();
+            for (String name : connect.listNetworks()) {
+                networks.put(name, true);
+            }
+            for (String name : connect.listDefinedNetworks()) {
+                networks.put(name, false);
+            }
+            Map<String, Boolean> pools = new TreeMap<>();
+            for (String name : connect.listStoragePools()) {
+                pools.put(name, true);
+            }
+            for (String name : connect.listDefinedStoragePools()) {
+                pools.put(name, false);
+            }
+            String arch = CapabilitiesReader.read(connect.getCapabilities()).arch();
+            return new HostResources(freeMemoryMiB(connect), arch, networks, pools);
+        });
+    }
+
+    /** The host's free memory; where libvirt cannot say (its test driver), memory minus what running domains hold. */
+    private static long freeMemoryMiB(Connect connect) throws LibvirtException {
+        try {
+            return connect.getFreeMemory() / (1024 * 1024);
+        } catch (LibvirtException e) {
+            long usedKiB = 0;
+            for (Domain domain : connect.listAllDomains(Connect.ConnectListAllDomainsFlags.CONNECT_LIST_DOMAINS_ACTIVE)) {
+                try {
+                    usedKiB += domain.getInfo().memory;
+                } finally {
+                    domain.free();
+                }
+            }
+            return Math.max(0, connect.nodeInfo().memory - usedKiB) / 1024;
+        }
+    }
+
+    @Override
+    public MigrationNeeds migrationNeeds(long hostId, UUID uuid) {
+        return host(hostId).call(connect -> {
+            Domain domain = connect.domainLookupByUUID(uuid);
+            try {
+                String hostCpu = CapabilitiesReader.read(connect.getCapabilities()).cpuXml();
+                MigrationNeeds needs = DomainXmlReader.migrationNeeds(domain.getXMLDesc(0), hostCpu,
+                        domain.snapshotNum());
+                return withPoolsOfPaths(connect, needs);
+            } finally {
+                domain.free();
+            }
+        });
+    }
+
+    @Override
+    public CpuCompatibility compareCpu(long hostId, String cpuXml) {
+        return host(hostId).call(connect -> switch (connect.compareCPU(cpuXml)) {
+            case VIR_CPU_COMPARE_INCOMPATIBLE -> CpuCompatibility.INCOMPATIBLE;
+            case VIR_CPU_COMPARE_IDENTICAL -> CpuCompatibility.IDENTICAL;
+            case VIR_CPU_COMPARE_SUPERSET -> CpuCompatibility.SUPERSET;
+            default -> CpuCompatibility.UNKNOWN;
+        });
+    }
+
+    @Override
+    public void migrate(long hostId, UUID uuid, String targetUri, MigrationOptions options) {
+        host(hostId).callUntilDone(connect -> {
+            Domain domain = connect.domainLookupByUUID(uuid);
+            try {
+                // peer-to-peer: the URI is the target libvirtd's, which the source daemon connects to itself
+                domain.migrateToURI(targetUri, migrateFlags(options, domain.isPersistent() == 1), null,
+                        options.bandwidthMiBps() == null ? 0 : options.bandwidthMiBps());
+                return null;
+            } finally {
+                domain.free();
+            }
+        });
+    }
+
+    private static int migrateFlags(MigrationOptions options, boolean persistent) {
+        int flags = Domain.MigrateFlags.PEER2PEER;
+        if (persistent) {
+            flags |= Domain.MigrateFlags.PERSIST_DEST | Domain.MigrateFlags.UNDEFINE_SOURCE;
+        }
+        if (options.live()) {
+            flags |= Domain.MigrateFlags.LIVE;
+            flags |= options.autoConverge() ? Domain.MigrateFlags.AUTO_CONVERGE : 0;
+            flags |= options.postCopy() ? Domain.MigrateFlags.POSTCOPY : 0;
+            flags |= options.copyStorage() ? Domain.MigrateFlags.NON_SHARED_DISK : 0;
+        } else {
+            flags |= Domain.MigrateFlags.OFFLINE;
+        }
+        flags |= options.unsafe() ? Domain.MigrateFlags.UNSAFE : 0;
+        return flags;
+    }
+
+    @Override
+    public Optional<MigrationProgress> migrationProgress(long hostId, UUID uuid) {
+        return onDomain(hostId, uuid, domain -> {
+            DomainJobStats stats = domain.getJobStats(0);
+            if (stats.type == JOB_NONE) {
+                return Optional.empty();
+            }
+            Map<String, Long> values = numbers(stats.stats);
+            return Optional.of(new MigrationProgress(values.getOrDefault("time_elapsed", 0L),
+                    values.getOrDefault("data_total", 0L), values.getOrDefault("data_processed", 0L),
+                    values.getOrDefault("data_remaining", 0L), values.getOrDefault("memory_bps", 0L),
+                    values.getOrDefault("memory_iteration", 0L), values.getOrDefault("downtime", -1L)));
+        });
+    }
+
+    @Override
+    public Optional<Long> lastMigrationDowntimeMs(long hostId, UUID uuid) {
+        return onDomain(hostId, uuid, domain -> {
+            DomainJobStats stats = domain.getJobStats(JOB_STATS_COMPLETED);
+            return Optional.ofNullable(numbers(stats.stats).get("downtime"));
+        });
+    }
+
+    @Override
+    public void setMigrationMaxDowntime(long hostId, UUID uuid, long milliseconds) {
+        onDomain(hostId, uuid, domain -> domain.migrateSetMaxDowntime(milliseconds));
+    }
+
+    @Override
+    public void startPostCopy(long hostId, UUID uuid) {
+        onDomain(hostId, uuid, domain -> {
+            LibvirtNative.startPostCopy(domain);
+            return null;
+        });
+    }
+
+    @Override
+    public void abortJob(long hostId, UUID uuid) {
+        onDomain(hostId, uuid, Domain::abortJob);
+    }
+
+    /** Job statistics that are numbers, by name. */
+    private static Map<String, Long> numbers(TypedParameter[] parameters) {
+        Map<String, Long> values = new HashMap<>();
+        for (TypedParameter parameter : parameters == null ? new TypedParameter[0] : parameters) {
+            if (parameter instanceof TypedUlongParameter p) {
+                values.put(p.field, p.value);
+            } else if (parameter instanceof TypedLongParameter p) {
+                values.put(p.field, p.value);
+            } else if (parameter instanceof TypedUintParameter p) {
+                values.put(p.field, (long) p.value);
+            } else if (parameter instanceof TypedIntParameter p) {
+                values.put(p.field, (long) p.value);
+            }
+        }
+        return values;
+    }
+
+    /** Disks given by path join the pool that holds them, so that the target is checked for that pool. */
+    private static MigrationNeeds withPoolsOfPaths(Connect connect, MigrationNeeds needs) throws LibvirtException {
+        Set<String> pools = new TreeSet<>(needs.pools());
+        Set<String> unpooled = new TreeSet<>();
+        for (String path : needs.unpooledDisks()) {
+            StorageVol volume;
+            try {
+                volume = connect.storageVolLookupByPath(path);
+            } catch (LibvirtException e) {
+                unpooled.add(path);
+                continue;
+            }
+            try {
+                StoragePool pool = volume.storagePoolLookupByVolume();
+                pools.add(pool.getName());
+                pool.free();
+            } finally {
+                volume.free();
+            }
+        }
+        return new MigrationNeeds(needs.networks(), pools, unpooled, needs.cpuXml(), needs.arch(), needs.snapshots());
     }
 
     @PreDestroy

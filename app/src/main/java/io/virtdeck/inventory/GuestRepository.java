@@ -26,6 +26,10 @@ public class GuestRepository {
 
     private static final String SELECT = "SELECT g.*, h.name AS host_name FROM guests g JOIN hosts h ON h.id = g.host_id";
 
+    /** Rows of the domain in :uuid that a migration holds. */
+    private static final String MOVING = """
+            SELECT 1 FROM guests m WHERE m.uuid = :uuid AND m.moving_to_host_id IS NOT NULL""";
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -78,14 +82,17 @@ public class GuestRepository {
 
     /**
      * Inserts or updates the guest for a domain. Returns the guest's id when anything changed (so listeners are told
-     * only of real changes), empty when the row already said the same.
+     * only of real changes), empty when the row already said the same. A guest being migrated is left alone, on
+     * either host: its migration settles its row.
      */
     public Optional<Long> upsert(long hostId, DomainFacts domain) {
         return jdbc.sql("""
                         INSERT INTO guests (host_id, uuid, name, state, vcpus, memory_mib, autostart, persistent,
                                             os_type, disks, nics, graphics)
-                        VALUES (:host, :uuid, :name, :state, :vcpus, :memory, :autostart, :persistent,
-                                :os, :disks, :nics, :graphics)
+                        SELECT :host, :uuid, :name, :state, :vcpus, :memory, :autostart, :persistent,
+                               :os, :disks, :nics, :graphics
+                        WHERE NOT EXISTS (""" + MOVING + """
+                        )
                         ON CONFLICT (host_id, uuid) DO UPDATE SET
                             name = excluded.name, state = excluded.state, vcpus = excluded.vcpus,
                             memory_mib = excluded.memory_mib, autostart = excluded.autostart,
@@ -115,7 +122,9 @@ public class GuestRepository {
 
     /** Removes the host's guests whose UUIDs libvirt no longer lists; returns the ids removed. */
     public List<Long> deleteMissing(long hostId, Collection<UUID> present) {
-        return jdbc.sql("DELETE FROM guests WHERE host_id = :host AND NOT (uuid = ANY(:present)) RETURNING id")
+        return jdbc.sql("""
+                        DELETE FROM guests WHERE host_id = :host AND NOT (uuid = ANY(:present))
+                        AND moving_to_host_id IS NULL RETURNING id""")
                 .param("host", hostId)
                 .param("present", present.toArray(new UUID[0]))
                 .query(Long.class)
@@ -123,7 +132,9 @@ public class GuestRepository {
     }
 
     public Optional<Long> delete(long hostId, UUID uuid) {
-        return jdbc.sql("DELETE FROM guests WHERE host_id = :host AND uuid = :uuid RETURNING id")
+        return jdbc.sql("""
+                        DELETE FROM guests WHERE host_id = :host AND uuid = :uuid AND moving_to_host_id IS NULL
+                        RETURNING id""")
                 .param("host", hostId).param("uuid", uuid).query(Long.class).optional();
     }
 
@@ -131,8 +142,65 @@ public class GuestRepository {
     public List<Long> markUnknown(long hostId) {
         return jdbc.sql("""
                         UPDATE guests SET state = 'UNKNOWN', updated_at = now()
-                        WHERE host_id = :host AND state <> 'UNKNOWN' RETURNING id""")
+                        WHERE host_id = :host AND state <> 'UNKNOWN' AND moving_to_host_id IS NULL RETURNING id""")
                 .param("host", hostId).query(Long.class).list();
+    }
+
+    /** The guests a host runs (or holds paused): what maintenance moves away. */
+    public List<Guest> findRunningOn(long hostId) {
+        return jdbc.sql(SELECT + " WHERE g.host_id = :host AND g.state IN ('RUNNING', 'PAUSED') ORDER BY lower(g.name)")
+                .param("host", hostId).query(this::guest).list();
+    }
+
+    /**
+     * A migration starts: the row shows MIGRATING and stays as it is until {@link #finishMove} or
+     * {@link #abandonMove}. False when the guest is gone or already moving.
+     */
+    public boolean beginMove(long guestId, long targetHostId) {
+        return jdbc.sql("""
+                        UPDATE guests SET moving_to_host_id = :target, state = 'MIGRATING', updated_at = now()
+                        WHERE id = :id AND moving_to_host_id IS NULL""")
+                .param("id", guestId).param("target", targetHostId).update() == 1;
+    }
+
+    /** The guest arrived: its row (same id) now belongs to the target host; a stray row for it there goes. */
+    public void finishMove(long guestId, long targetHostId) {
+        jdbc.sql("""
+                        DELETE FROM guests WHERE host_id = :target AND id <> :id
+                        AND uuid = (SELECT uuid FROM guests WHERE id = :id)""")
+                .param("id", guestId).param("target", targetHostId).update();
+        jdbc.sql("""
+                        UPDATE guests SET host_id = :target, moving_to_host_id = NULL, updated_at = now()
+                        WHERE id = :id""")
+                .param("id", guestId).param("target", targetHostId).update();
+    }
+
+    /** The migration did not happen: the row is back on its source and the inventory's again, to be refreshed. */
+    public void abandonMove(long guestId, long sourceHostId) {
+        jdbc.sql("""
+                        UPDATE guests SET moving_to_host_id = NULL, host_id = :source, updated_at = now()
+                        WHERE id = :id""")
+                .param("id", guestId).param("source", sourceHostId).update();
+    }
+
+    /** A guest of this domain that a migration holds, and the host it is moving to. */
+    public record Moving(long guestId, long targetHostId) {
+    }
+
+    public Optional<Moving> findMoving(UUID uuid) {
+        return jdbc.sql("SELECT id, moving_to_host_id FROM guests WHERE moving_to_host_id IS NOT NULL AND uuid = :uuid")
+                .param("uuid", uuid).query((rs, n) -> new Moving(rs.getLong(1), rs.getLong(2))).optional();
+    }
+
+    /**
+     * libvirt says the guest runs on the target now: the row shows it there at once, still held by its migration
+     * (so neither host's events touch it) until the migration is settled by {@link #finishMove}.
+     */
+    public boolean arrive(long guestId, long targetHostId, DomainRunState state) {
+        return jdbc.sql("""
+                        UPDATE guests SET host_id = :target, state = :state, updated_at = now()
+                        WHERE id = :id AND moving_to_host_id = :target AND host_id <> :target""")
+                .param("id", guestId).param("target", targetHostId).param("state", state.name()).update() == 1;
     }
 
     private static String escapeLike(String text) {

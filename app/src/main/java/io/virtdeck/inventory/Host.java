@@ -7,6 +7,7 @@ import java.util.List;
  * A managed host (API.md: GET /api/v1/hosts). Facts are those read at the last connection; null until then.
  *
  * @param stateReason why the host is unreachable, as libvirt said it
+ * @param maintenance taken out of service: no new guests go there (state turns MAINTENANCE once it is empty)
  */
 public record Host(
         long id,
@@ -18,6 +19,7 @@ public record Host(
         Integer cpus,
         Long memoryMiB,
         long guestCount,
+        boolean maintenance,
         Capabilities capabilities) {
 
     /** What the host can do (API.md: GET /api/v1/hosts/{id}, "capabilities"). */

@@ -19,6 +19,10 @@ public class HostRepository {
             SELECT h.*, (SELECT count(*) FROM guests g WHERE g.host_id = h.id) AS guest_count
             FROM hosts h""";
 
+    /** Guests that keep a host busy: any that runs, is paused, or is on its way out. */
+    private static final String RUNNING_GUESTS = """
+            SELECT 1 FROM guests g WHERE g.host_id = h.id AND g.state IN ('RUNNING', 'PAUSED', 'MIGRATING')""";
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -59,10 +63,16 @@ public class HostRepository {
         jdbc.sql("DELETE FROM hosts WHERE id = :id").param("id", id).update();
     }
 
-    /** Sets the state; returns the state it had before, or empty when the host is gone. */
+    /**
+     * Sets the connection state; returns the state it had before, or empty when the host is gone. A connected host in
+     * maintenance with no guest running shows MAINTENANCE instead.
+     */
     public Optional<HostState> updateState(long id, HostState state, String reason) {
         return jdbc.sql("""
-                        UPDATE hosts h SET state = :state, state_reason = :reason,
+                        UPDATE hosts h SET state = CASE WHEN :state = 'CONNECTED' AND h.maintenance
+                                                         AND NOT EXISTS (""" + RUNNING_GUESTS + """
+                                                         ) THEN 'MAINTENANCE' ELSE :state END,
+                               state_reason = :reason,
                                state_changed_at = CASE WHEN h.state = :state THEN h.state_changed_at ELSE now() END
                         FROM (SELECT id, state FROM hosts WHERE id = :id FOR UPDATE) before
                         WHERE h.id = before.id
@@ -72,6 +82,26 @@ public class HostRepository {
                 .param("reason", reason)
                 .query((rs, n) -> HostState.valueOf(rs.getString(1)))
                 .optional();
+    }
+
+    /** Takes a host out of service (no new guests go there) or back in; false when the host is gone. */
+    public boolean setMaintenance(long id, boolean maintenance) {
+        return jdbc.sql("""
+                        UPDATE hosts SET maintenance = :on,
+                               state = CASE WHEN NOT :on AND state = 'MAINTENANCE' THEN 'CONNECTED' ELSE state END,
+                               state_changed_at = CASE WHEN NOT :on AND state = 'MAINTENANCE' THEN now()
+                                                       ELSE state_changed_at END
+                        WHERE id = :id""")
+                .param("id", id).param("on", maintenance).update() == 1;
+    }
+
+    /** A connected host in maintenance whose guests have all stopped or left turns MAINTENANCE; true if it did. */
+    public boolean settleMaintenance(long id) {
+        return jdbc.sql("""
+                        UPDATE hosts h SET state = 'MAINTENANCE', state_changed_at = now()
+                        WHERE h.id = :id AND h.maintenance AND h.state = 'CONNECTED' AND NOT EXISTS (""" + RUNNING_GUESTS
+                        + ")")
+                .param("id", id).update() == 1;
     }
 
     public void updateFacts(long id, HostFacts facts) {
@@ -114,6 +144,7 @@ public class HostRepository {
         return new Host(rs.getLong("id"), rs.getString("name"), rs.getString("uri"),
                 HostState.valueOf(rs.getString("state")), rs.getString("state_reason"),
                 rs.getTimestamp("state_changed_at").toInstant(), (Integer) rs.getObject("cpus"),
-                (Long) rs.getObject("memory_mib"), rs.getLong("guest_count"), capabilities);
+                (Long) rs.getObject("memory_mib"), rs.getLong("guest_count"), rs.getBoolean("maintenance"),
+                capabilities);
     }
 }

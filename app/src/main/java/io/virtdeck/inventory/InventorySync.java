@@ -16,6 +16,7 @@ import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainLifecycleEvent;
+import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HostConnectionChanged;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
@@ -81,6 +82,15 @@ public class InventorySync {
         if (host.isEmpty()) {
             return;
         }
+        Optional<GuestRepository.Moving> moving = guests.findMoving(event.uuid());
+        if (moving.isPresent()) {
+            // the source's events are the migration's to settle; reading the domain there now would wait for the
+            // migration job to end, holding up every event behind it
+            if (moving.get().targetHostId() == event.hostId()) {
+                showArrival(moving.get().guestId(), event);
+            }
+            return;
+        }
         Optional<String> knownName = guests.findByHostAndUuid(event.hostId(), event.uuid()).map(Guest::name);
         Optional<Long> changed = refreshOrRemove(event.hostId(), event.uuid());
         if (changed.isPresent() && !expected.isExpected(event.hostId(), event.uuid())) {
@@ -132,6 +142,51 @@ public class InventorySync {
             Optional<Long> removed = guests.delete(hostId, uuid);
             removed.ifPresent(id -> publishGuest(id, true));
             return removed;
+        }
+    }
+
+    /**
+     * A migration of the guest starts: its row shows MIGRATING and is left alone by events and reconciles on both
+     * hosts until {@link #moved} or {@link #stayed}. False when it is gone or already moving.
+     */
+    public boolean moving(long guestId, long targetHostId) {
+        boolean started = guests.beginMove(guestId, targetHostId);
+        if (started) {
+            publishGuest(guestId, false);
+        }
+        return started;
+    }
+
+    /** The guest arrived on the target: the same row (same id) now belongs there, refreshed from both hosts. */
+    public void moved(long guestId, UUID uuid, long sourceHostId, long targetHostId) {
+        guests.finishMove(guestId, targetHostId);
+        refreshOrRemove(targetHostId, uuid);
+        refreshOrRemove(sourceHostId, uuid); // a copy left on the source (transient guests) shows as its own row
+        publishGuest(guestId, false);
+        events.publishEvent(new InventoryChanged.HostChanged(sourceHostId, false));
+        events.publishEvent(new InventoryChanged.HostChanged(targetHostId, false));
+    }
+
+    /** The guest did not move: its row is refreshed from its source again. */
+    public void stayed(long guestId, UUID uuid, long sourceHostId) {
+        guests.abandonMove(guestId, sourceHostId);
+        refreshOrRemove(sourceHostId, uuid);
+        publishGuest(guestId, false);
+    }
+
+    /**
+     * An event on the target of a live migration: once the guest runs there (libvirt resumed it), the inventory shows
+     * it on the target right away, without waiting for the migration's task to settle.
+     */
+    private void showArrival(long guestId, DomainLifecycleEvent event) {
+        try {
+            DomainFacts domain = gateway.domain(event.hostId(), event.uuid());
+            if (domain.state() == DomainRunState.RUNNING && guests.arrive(guestId, event.hostId(), domain.state())) {
+                publishGuest(guestId, false);
+            }
+        } catch (HypervisorException e) {
+            log.debug("host {}: arriving domain {} not readable yet: {}", event.hostId(), event.uuid(),
+                    e.getMessage());
         }
     }
 

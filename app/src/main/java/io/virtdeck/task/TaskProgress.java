@@ -3,6 +3,9 @@ package io.virtdeck.task;
 /** What running work sees of its task: report progress, learn of a cancel, and say how to stop. */
 public interface TaskProgress {
 
+    /** The id of the task this work runs as. */
+    long taskId();
+
     /** Records how far the work got (0-100) and what it is doing now, for the pages and the API. */
     void update(int percent, String message);
 

@@ -1,7 +1,9 @@
 package io.virtdeck.task;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +13,7 @@ import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
@@ -35,13 +38,15 @@ public class TaskService implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskService.class);
 
     private final TaskRepository tasks;
-    private final Map<String, TaskRecovery> recoveries = new ConcurrentHashMap<>();
+    // looked up at start, not injected: recoveries use services that submit tasks themselves
+    private final ObjectProvider<TaskRecovery> recoveries;
     private final Map<Long, Runnable> aborts = new ConcurrentHashMap<>();
     private final ExecutorService workers;
+    private volatile boolean stopping;
 
-    public TaskService(TaskRepository tasks, List<TaskRecovery> recoveries) {
+    public TaskService(TaskRepository tasks, ObjectProvider<TaskRecovery> recoveries) {
         this.tasks = tasks;
-        recoveries.forEach(r -> this.recoveries.put(r.type(), r));
+        this.recoveries = recoveries;
         AtomicInteger counter = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "task-" + counter.incrementAndGet());
@@ -55,14 +60,32 @@ public class TaskService implements ApplicationRunner {
      * only refuses (409) when the object already has an unfinished task.
      */
     public Task submit(String type, AuditObject object, boolean cancellable, TaskWork work) {
-        long id = tasks.insertQueued(type, CurrentUser.name(), object, cancellable).orElseThrow(() -> {
-            Task busy = tasks.findActive(object).orElse(null);
-            return VirtdeckException.conflict("'" + object.name() + "' is busy" + (busy == null ? "."
-                    : ": task " + busy.id() + " (" + busy.type() + ") is " + busy.state().name().toLowerCase()
-                    + "; wait for it or cancel it."));
-        });
+        long id = tasks.insertQueued(type, CurrentUser.name(), object, cancellable)
+                .orElseThrow(() -> busy(object, tasks.findActive(object)));
         workers.execute(new DelegatingSecurityContextRunnable(() -> run(id, work)));
         return tasks.findById(id).orElseThrow();
+    }
+
+    /** Refuses (409) while a task holds the object: one action at a time per guest or host. */
+    public void requireIdle(AuditObject object) {
+        Optional<Task> active = tasks.findActive(object);
+        if (active.isPresent()) {
+            throw busy(object, active);
+        }
+    }
+
+    private static VirtdeckException busy(AuditObject object, Optional<Task> task) {
+        return VirtdeckException.conflict("'" + object.name() + "' is busy" + task.map(busy -> ": task " + busy.id()
+                + " (" + busy.type() + ") is " + busy.state().name().toLowerCase() + "; wait for it or cancel it.")
+                .orElse("."));
+    }
+
+    /**
+     * Runs work again for a task left unfinished by a stop (see {@link TaskRecovery}); the task stays RUNNING until
+     * the work ends it. The work runs as Virtdeck itself.
+     */
+    public void follow(long id, TaskWork work) {
+        workers.execute(() -> run(id, work));
     }
 
     @PreAuthorize(Access.READ_HOSTS)
@@ -102,8 +125,10 @@ public class TaskService implements ApplicationRunner {
     /** At start: tasks that were unfinished when Virtdeck stopped are settled, never left running forever. */
     @Override
     public void run(ApplicationArguments args) {
+        Map<String, TaskRecovery> byType = new HashMap<>();
+        recoveries.forEach(recovery -> byType.put(recovery.type(), recovery));
         for (Task task : tasks.findUnfinished()) {
-            TaskRecovery recovery = recoveries.get(task.type());
+            TaskRecovery recovery = byType.get(task.type());
             if (recovery != null) {
                 recovery.recover(task, this);
             } else {
@@ -116,6 +141,7 @@ public class TaskService implements ApplicationRunner {
 
     @PreDestroy
     void stop() {
+        stopping = true;
         workers.shutdownNow();
     }
 
@@ -124,13 +150,19 @@ public class TaskService implements ApplicationRunner {
         try {
             String done = work.run(progressOf(id));
             tasks.finish(id, Task.State.SUCCEEDED, done);
-        } catch (TaskCancelledException e) {
-            tasks.finish(id, Task.State.CANCELLED, e.getMessage());
-        } catch (VirtdeckException e) {
-            tasks.finish(id, Task.State.FAILED, e.getMessage());
         } catch (Exception e) {
-            log.warn("task {} failed", id, e);
-            tasks.finish(id, Task.State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            if (stopping) {
+                // interrupted by Virtdeck stopping, not ended: the next start settles it (TaskRecovery)
+                log.info("task {} left unfinished by the stop of Virtdeck", id);
+            } else if (e instanceof TaskCancelledException) {
+                tasks.finish(id, Task.State.CANCELLED, e.getMessage());
+            } else if (e instanceof VirtdeckException) {
+                tasks.finish(id, Task.State.FAILED, e.getMessage());
+            } else {
+                log.warn("task {} failed", id, e);
+                tasks.finish(id, Task.State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName()
+                        : e.getMessage());
+            }
         } finally {
             aborts.remove(id);
         }
@@ -138,6 +170,11 @@ public class TaskService implements ApplicationRunner {
 
     private TaskProgress progressOf(long id) {
         return new TaskProgress() {
+            @Override
+            public long taskId() {
+                return id;
+            }
+
             @Override
             public void update(int percent, String message) {
                 tasks.progress(id, percent, message);

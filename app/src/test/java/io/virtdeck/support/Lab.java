@@ -1,21 +1,26 @@
 package io.virtdeck.support;
 
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The project's lab (scripts/lab.sh): two real libvirtd + QEMU hosts on this machine, lab1 and lab2, with the tiny
- * bootable guest tiny1 on lab1. Brought up once per test run by the first class that needs it and taken down when
- * the run ends. Where the lab cannot start (not root, no unshare) the tests fail with the script's reason: they are
- * never skipped.
+ * bootable guest tiny1 on lab1. Brought up by the first class that needs it (and again for a later class when an
+ * earlier one took it down) and taken down when the run ends. Where the lab cannot start (not root, no unshare) the
+ * tests fail with the script's reason: they are never skipped.
  */
 public final class Lab implements BeforeAllCallback {
 
@@ -34,6 +39,9 @@ public final class Lab implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) {
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(Lab.class, key -> new Running(), Running.class);
+        if (daemons().size() < 4) {
+            script("up"); // an earlier class took it down (LabTinyGuestTest tests `down` itself)
+        }
     }
 
     /** Runs {@code scripts/lab.sh ARGS}, returning its output; fails the test with that output when it fails. */
@@ -79,6 +87,53 @@ public final class Lab implements BeforeAllCallback {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while running virsh", e);
         }
+    }
+
+    /**
+     * Proves the guest runs: types a sum into its serial console (the pty libvirt gave it on {@code uri}) and reads
+     * the shell's answer back from that pty. The answer differs from what was typed, so an echo of the typing does not
+     * count. Returns how long the answer took.
+     */
+    public static Duration consoleAnswers(String uri, String domain) {
+        String xml = virsh(uri, "dumpxml", domain);
+        Matcher pty = Pattern.compile("<source path='(/dev/pts/\\d+)'/>").matcher(xml);
+        if (!pty.find()) {
+            throw new AssertionError(domain + " on " + uri + " has no serial pty:\n" + xml);
+        }
+        int a = 1000 + (int) (Math.random() * 8000);
+        String answer = (a + 1) + "-alive";
+        long started = System.nanoTime();
+        // QEMU keeps its pty raw (no echo); it notices an opened pty on its next 1 s poll and only then reads from it
+        try (FileInputStream in = new FileInputStream(pty.group(1));
+             FileOutputStream out = new FileOutputStream(pty.group(1))) {
+            StringBuilder seen = new StringBuilder();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            long nextTyping = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            while (!seen.toString().contains(answer)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(domain + " on " + uri + " did not answer on its console; it said: "
+                            + seen);
+                }
+                if (System.nanoTime() > nextTyping) { // again every 3 s: typing before QEMU listens is lost
+                    out.write(("echo $((" + a + "+1))-alive\r").getBytes(StandardCharsets.US_ASCII));
+                    nextTyping = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                }
+                int available = in.available();
+                if (available > 0) {
+                    byte[] chunk = new byte[available];
+                    int read = in.read(chunk);
+                    seen.append(new String(chunk, 0, Math.max(read, 0), StandardCharsets.ISO_8859_1));
+                } else {
+                    Thread.sleep(50);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot use the console of " + domain + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     /** The live processes among the lab's daemons (libvirtd and virtlogd of lab1 and lab2), by their pid files. */

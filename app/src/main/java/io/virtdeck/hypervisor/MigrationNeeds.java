@@ -1,0 +1,18 @@
+package io.virtdeck.hypervisor;
+
+import java.util.Set;
+
+/**
+ * What a domain needs from the host it moves to.
+ *
+ * @param networks     libvirt networks its interfaces are attached to
+ * @param pools        storage pools its disks and CD-ROMs live in
+ * @param unpooledDisks disk paths that are in no pool (they must be reachable from the target as they are)
+ * @param cpuXml       the {@code <cpu>} to compare with the target's CPU, or null when there is nothing to compare
+ *                     (an emulated CPU, or one libvirt leaves to the host)
+ * @param arch         the guest's architecture
+ * @param snapshots    how many snapshots it has (libvirt refuses to migrate a domain with snapshots)
+ */
+public record MigrationNeeds(Set<String> networks, Set<String> pools, Set<String> unpooledDisks, String cpuXml,
+                             String arch, int snapshots) {
+}

@@ -1,0 +1,80 @@
+package io.virtdeck.migration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import io.virtdeck.hypervisor.CpuCompatibility;
+import io.virtdeck.hypervisor.HostResources;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.MigrationNeeds;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.Host;
+
+/**
+ * Whether a guest can move to a host, asked before a migration starts so that an operator hears why not in words,
+ * not in libvirt's error after half a minute. Each problem is a sentence naming what is missing where.
+ */
+@Component
+class MigrationChecks {
+
+    private final HypervisorGateway gateway;
+
+    MigrationChecks(HypervisorGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** What the guest needs of any target, read once from its source host. */
+    MigrationNeeds needsOf(Guest guest) {
+        return gateway.migrationNeeds(guest.hostId(), guest.uuid());
+    }
+
+    /** The reasons the guest cannot move to {@code target}; empty when it can. */
+    List<String> problems(Guest guest, MigrationNeeds needs, Host target, boolean live) {
+        List<String> problems = new ArrayList<>();
+        if (needs.snapshots() > 0) {
+            problems.add("'" + guest.name() + "' has " + needs.snapshots() + " snapshot(s); libvirt cannot migrate a"
+                    + " guest with snapshots: delete them first");
+        }
+        HostResources resources;
+        try {
+            resources = gateway.resources(target.id());
+        } catch (HypervisorException e) {
+            problems.add("host '" + target.name() + "' cannot be read: " + e.getMessage());
+            return problems;
+        }
+        if (needs.arch() != null && resources.cpuArch() != null && !needs.arch().equals(resources.cpuArch())) {
+            problems.add("host '" + target.name() + "' is " + resources.cpuArch() + "; '" + guest.name() + "' is "
+                    + needs.arch());
+        }
+        missing("network", needs.networks(), resources.networks(), target, live, problems);
+        missing("storage pool", needs.pools(), resources.pools(), target, live, problems);
+        if (live && resources.freeMemoryMiB() < guest.memoryMiB()) {
+            problems.add("host '" + target.name() + "' has " + resources.freeMemoryMiB() + " MiB free; '"
+                    + guest.name() + "' needs " + guest.memoryMiB() + " MiB");
+        }
+        if (needs.cpuXml() != null) {
+            CpuCompatibility cpu = gateway.compareCpu(target.id(), needs.cpuXml());
+            if (!cpu.compatible()) {
+                problems.add("the CPU of host '" + target.name() + "' lacks features the CPU of '" + guest.name()
+                        + "' needs (libvirt's CPU comparison: incompatible)");
+            }
+        }
+        return problems;
+    }
+
+    /** Names needed that the host lacks, or (for a running guest) has but not active. */
+    private static void missing(String kind, Iterable<String> needed, Map<String, Boolean> offered, Host target,
+                                boolean mustBeActive, List<String> problems) {
+        for (String name : needed) {
+            Boolean active = offered.get(name);
+            if (active == null) {
+                problems.add(kind + " '" + name + "' does not exist on host '" + target.name() + "'");
+            } else if (mustBeActive && !active) {
+                problems.add(kind + " '" + name + "' is not active on host '" + target.name() + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,443 @@
+package io.virtdeck.migration;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionState;
+import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.MigrationNeeds;
+import io.virtdeck.hypervisor.MigrationOptions;
+import io.virtdeck.hypervisor.MigrationProgress;
+import io.virtdeck.inventory.ExpectedGuestChanges;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.inventory.InventorySync;
+import io.virtdeck.security.Access;
+import io.virtdeck.task.Task;
+import io.virtdeck.task.TaskCancelledException;
+import io.virtdeck.task.TaskProgress;
+import io.virtdeck.task.TaskService;
+import io.virtdeck.web.HypervisorErrors;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * Live and offline migration of a guest to another host, as a task. Everything that can be checked is checked before
+ * the task starts (409 naming the reason); the task then drives libvirt's peer-to-peer migration, reports its job
+ * statistics as progress, can be cancelled (the job is aborted and the guest stays on its source), and keeps the
+ * guest's inventory row, and so its id, across hosts.
+ */
+@Service
+public class MigrationService {
+
+    static final String TASK_TYPE = "guest.migrate";
+    private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final long MIB = 1024 * 1024;
+
+    private final GuestRepository guests;
+    private final HostRepository hosts;
+    private final HypervisorGateway gateway;
+    private final MigrationChecks checks;
+    private final MigrationRepository migrations;
+    private final InventorySync sync;
+    private final ExpectedGuestChanges expected;
+    private final TaskService tasks;
+    private final AuditLog audit;
+    // libvirt's migrate call blocks for as long as the migration runs; the task's own thread watches it meanwhile
+    private final ExecutorService migrateCalls = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "libvirt-migrate");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public MigrationService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
+                            MigrationChecks checks, MigrationRepository migrations, InventorySync sync,
+                            ExpectedGuestChanges expected, TaskService tasks, AuditLog audit) {
+        this.guests = guests;
+        this.hosts = hosts;
+        this.gateway = gateway;
+        this.checks = checks;
+        this.migrations = migrations;
+        this.sync = sync;
+        this.expected = expected;
+        this.tasks = tasks;
+        this.audit = audit;
+    }
+
+    /** Checks and starts a migration; returns its task. */
+    @PreAuthorize(Access.OPERATE)
+    public Task migrate(long guestId, MigrationRequest request) {
+        Guest guest = guests.findById(guestId)
+                .orElseThrow(() -> VirtdeckException.notFound("There is no guest with id " + guestId + "."));
+        AuditObject object = AuditObject.guest(guest.id(), guest.name());
+        try {
+            Migration migration = plan(guest, request);
+            return tasks.submit(TASK_TYPE, object, migration.options().live(),
+                    progress -> run(migration, progress));
+        } catch (VirtdeckException e) {
+            audit.record(TASK_TYPE, object, Outcome.FAILURE, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The hosts a guest could move to, each with the reasons it cannot (empty when it can): for the migrate page. */
+    @PreAuthorize(Access.OPERATE)
+    public List<Target> targets(long guestId) {
+        Guest guest = guests.findById(guestId)
+                .orElseThrow(() -> VirtdeckException.notFound("There is no guest with id " + guestId + "."));
+        boolean live = guest.state() != DomainRunState.SHUTOFF && guest.state() != DomainRunState.CRASHED;
+        MigrationNeeds needs = checks.needsOf(guest);
+        return hosts.findAll().stream()
+                .filter(host -> host.id() != guest.hostId())
+                .map(host -> new Target(host, refusal(host).map(List::of)
+                        .orElseGet(() -> checks.problems(guest, needs, host, live))))
+                .toList();
+    }
+
+    /** A host a guest could be migrated to, and why it cannot (empty when it can). */
+    public record Target(Host host, List<String> problems) {
+    }
+
+    /** Validates the request against the guest, both hosts and libvirt's view of them; 4xx naming the reason. */
+    private Migration plan(Guest guest, MigrationRequest request) {
+        if (request.targetHostId() == null) {
+            throw VirtdeckException.invalid("targetHostId", "targetHostId is required: the id of the host to move to.");
+        }
+        within("maxDowntimeMs", request.maxDowntimeMs(), 1, 600_000);
+        within("bandwidthMiBps", request.bandwidthMiBps(), 1, 1_000_000);
+        tasks.requireIdle(AuditObject.guest(guest.id(), guest.name()));
+        Host target = hosts.findById(request.targetHostId()).orElseThrow(() -> VirtdeckException.invalid(
+                "targetHostId", "There is no host with id " + request.targetHostId() + "."));
+        if (target.id() == guest.hostId()) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is already on host '" + target.name()
+                    + "'; choose another host.");
+        }
+        refusal(target).ifPresent(reason -> {
+            throw VirtdeckException.conflict(reason + ".");
+        });
+        if (gateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
+            throw VirtdeckException.conflict("Host '" + guest.hostName() + "', where '" + guest.name()
+                    + "' runs, cannot be reached; nothing can be migrated from it now.");
+        }
+        DomainFacts live = domainOrGone(guest);
+        boolean running = live.state() == DomainRunState.RUNNING || live.state() == DomainRunState.PAUSED;
+        boolean liveMigration = request.live() != null ? request.live() : running;
+        if (liveMigration && !running) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is not running, so it cannot be migrated live;"
+                    + " migrate it offline (live: false).");
+        }
+        if (!liveMigration && running) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is running: offline migration moves a stopped"
+                    + " guest. Migrate it live, or shut it down first.");
+        }
+        if (!liveMigration && !live.persistent()) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is transient: there is no definition to move.");
+        }
+        List<String> problems = checks.problems(guest, checks.needsOf(guest), target, liveMigration);
+        if (!problems.isEmpty()) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' cannot move to host '" + target.name() + "': "
+                    + String.join("; ", problems) + ".");
+        }
+        MigrationOptions options = new MigrationOptions(liveMigration, request.maxDowntimeMs(),
+                request.bandwidthMiBps(), Boolean.TRUE.equals(request.autoConverge()),
+                Boolean.TRUE.equals(request.postCopy()), Boolean.TRUE.equals(request.copyStorage()),
+                Boolean.TRUE.equals(request.unsafe()));
+        return new Migration(0, guest.id(), guest.uuid(), guest.name(), guest.hostId(), target.id(), options);
+    }
+
+    /** Why no guest may be placed on a host now, or empty when it is open for guests. */
+    static Optional<String> refusal(Host host, HypervisorGateway gateway) {
+        if (host.maintenance()) {
+            return Optional.of("Host '" + host.name() + "' is in maintenance: no guests are placed there");
+        }
+        if (gateway.state(host.id()) != ConnectionState.CONNECTED) {
+            return Optional.of("Host '" + host.name() + "' cannot be reached"
+                    + (host.stateReason() == null ? "" : " (" + host.stateReason() + ")"));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> refusal(Host host) {
+        return refusal(host, gateway);
+    }
+
+    private DomainFacts domainOrGone(Guest guest) {
+        try {
+            return gateway.domain(guest.hostId(), guest.uuid());
+        } catch (HypervisorException e) {
+            if (e.kind() == HypervisorException.Kind.NOT_FOUND) {
+                sync.refreshOrRemove(guest.hostId(), guest.uuid());
+                throw VirtdeckException.notFound("'" + guest.name() + "' no longer exists on host '"
+                        + guest.hostName() + "'; it was removed outside Virtdeck.");
+            }
+            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+        }
+    }
+
+    private static void within(String field, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw VirtdeckException.invalid(field, field + " must be between " + min + " and " + max + ".");
+        }
+    }
+
+    /** The task's work: records the migration, runs it, follows it, and settles where the guest is. */
+    private String run(Migration planned, TaskProgress progress) throws Exception {
+        Migration migration = planned.withTask(progress.taskId());
+        migrations.insert(migration);
+        if (!sync.moving(migration.guestId(), migration.targetHostId())) {
+            throw VirtdeckException.conflict("'" + migration.guestName() + "' is gone or already being migrated.");
+        }
+        expect(migration);
+        long started = System.nanoTime();
+        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> gateway.migrate(migration.sourceHostId(),
+                migration.uuid(), targetUri(migration), migration.options()), migrateCalls);
+        if (migration.options().live()) {
+            progress.onCancel(() -> abort(migration));
+        }
+        try {
+            watch(migration, progress, call);
+            call.get();
+        } catch (ExecutionException e) {
+            return settle(migration, progress, started, e.getCause());
+        }
+        return settle(migration, progress, started, null);
+    }
+
+    /**
+     * Follows a migration that a stopped Virtdeck left running (see {@link MigrationRecovery}): waits for both hosts,
+     * watches the job while libvirt still runs it, then settles the task by where the guest is.
+     */
+    String resume(Migration migration, TaskProgress progress) throws InterruptedException {
+        expect(migration);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!(connected(migration.sourceHostId()) && connected(migration.targetHostId()))) {
+            if (System.nanoTime() > deadline) {
+                sync.stayed(migration.guestId(), migration.uuid(), migration.sourceHostId());
+                throw VirtdeckException.conflict("Virtdeck stopped during this migration and cannot tell how it"
+                        + " ended: a host is still unreachable. The inventory follows libvirt once it is back.");
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        progress.update(0, "Virtdeck restarted; following the migration of '" + migration.guestName() + "' again");
+        if (migration.options().live()) {
+            progress.onCancel(() -> abort(migration));
+        }
+        CompletableFuture<Void> stillRunning = CompletableFuture.runAsync(() -> {
+            while (jobProgress(migration).isPresent()) {
+                sleep();
+            }
+        }, migrateCalls);
+        watch(migration, progress, stillRunning);
+        return settle(migration, progress, System.nanoTime(), null);
+    }
+
+    /** Reports libvirt's job statistics until the migration call returns; applies the options that need a job. */
+    private void watch(Migration migration, TaskProgress progress, CompletableFuture<Void> call)
+            throws InterruptedException {
+        boolean downtimeAsked = false;
+        boolean postCopyAsked = false;
+        boolean postCopyStarted = false;
+        String target = hostName(migration.targetHostId());
+        while (!call.isDone()) {
+            try {
+                call.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException | ExecutionException e) {
+                // still running, or ended: either way the statistics below say, and run() reads the outcome
+            }
+            Optional<MigrationProgress> job = jobProgress(migration);
+            if (job.isEmpty()) {
+                continue;
+            }
+            MigrationProgress p = job.get();
+            if (!downtimeAsked && migration.options().maxDowntimeMs() != null) {
+                downtimeAsked = true;
+                attempt("set the maximum downtime", () -> gateway.setMigrationMaxDowntime(
+                        migration.sourceHostId(), migration.uuid(), migration.options().maxDowntimeMs()));
+            }
+            if (!postCopyAsked && migration.options().postCopy() && p.iteration() >= 2) {
+                // the first full pass is done and the guest still dirties memory: let the rest follow on demand
+                postCopyAsked = true;
+                postCopyStarted = attempt("switch to post-copy",
+                        () -> gateway.startPostCopy(migration.sourceHostId(), migration.uuid()));
+            }
+            progress.update(p.percent(), describe(migration, target, p, postCopyStarted));
+        }
+    }
+
+    private static String describe(Migration migration, String target, MigrationProgress p, boolean postCopy) {
+        StringBuilder text = new StringBuilder(migration.options().live() ? "Copying memory" : "Moving")
+                .append(" of '").append(migration.guestName()).append("' to ").append(target).append(": ")
+                .append((p.totalBytes() - p.remainingBytes()) / MIB).append(" of ").append(p.totalBytes() / MIB)
+                .append(" MiB, ").append(p.remainingBytes() / MIB).append(" MiB left");
+        if (p.bytesPerSecond() > 0) {
+            text.append(", ").append(String.format("%.1f", p.bytesPerSecond() / (double) MIB)).append(" MiB/s");
+        }
+        if (p.iteration() > 1) {
+            text.append(", pass ").append(p.iteration());
+        }
+        if (p.expectedDowntimeMs() >= 0) {
+            text.append(", expected downtime ").append(p.expectedDowntimeMs()).append(" ms");
+        }
+        if (postCopy) {
+            text.append(" (post-copy: running on the target)");
+        }
+        return text.toString();
+    }
+
+    /**
+     * Decides how the migration ended by asking libvirt where the guest is (not by trusting the call's outcome: a
+     * call can fail after the guest arrived, e.g. when the connection to the source drops at the end), moves or keeps
+     * its row, audits, and returns the task's closing message or throws why it failed.
+     */
+    private String settle(Migration migration, TaskProgress progress, long startedNanos, Throwable failure)
+            throws TaskCancelledException {
+        String source = hostName(migration.sourceHostId());
+        String target = hostName(migration.targetHostId());
+        AuditObject object = AuditObject.guest(migration.guestId(), migration.guestName());
+        if (arrived(migration)) {
+            sync.moved(migration.guestId(), migration.uuid(), migration.sourceHostId(), migration.targetHostId());
+            String took = String.format("%.1f", (System.nanoTime() - startedNanos) / 1e9);
+            String downtime = migration.options().live() ? downtime(migration).map(ms -> ", downtime " + ms + " ms")
+                    .orElse("") : "";
+            String done = "'" + migration.guestName() + "' moved from " + source + " to " + target + " ("
+                    + (migration.options().live() ? "live" : "offline") + ", " + took + " s" + downtime + ")";
+            audit.record(TASK_TYPE, object, Outcome.SUCCESS, done);
+            return done;
+        }
+        sync.stayed(migration.guestId(), migration.uuid(), migration.sourceHostId());
+        if (progress.cancelRequested()) {
+            String cancelled = "Cancelled: '" + migration.guestName() + "' stays on " + source + ".";
+            audit.record(TASK_TYPE, object, Outcome.FAILURE, cancelled);
+            throw new TaskCancelledException(cancelled);
+        }
+        String reason = failure == null ? "libvirt's migration job ended without moving it"
+                : explain(failure);
+        String failed = "'" + migration.guestName() + "' stays on " + source + ": " + reason;
+        audit.record(TASK_TYPE, object, Outcome.FAILURE, failed);
+        throw VirtdeckException.conflict(failed);
+    }
+
+    /** True when the target has the guest and the source no longer runs it. */
+    private boolean arrived(Migration migration) {
+        Optional<DomainFacts> onTarget = domainOn(migration.targetHostId(), migration);
+        if (onTarget.isEmpty()) {
+            return false;
+        }
+        Optional<DomainFacts> onSource = domainOn(migration.sourceHostId(), migration);
+        if (migration.options().live()) {
+            return onSource.isEmpty() || onSource.get().state() == DomainRunState.SHUTOFF;
+        }
+        return onSource.isEmpty();
+    }
+
+    private Optional<DomainFacts> domainOn(long hostId, Migration migration) {
+        try {
+            return Optional.of(gateway.domain(hostId, migration.uuid()));
+        } catch (HypervisorException e) {
+            if (e.kind() == HypervisorException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw VirtdeckException.conflict("Cannot tell where '" + migration.guestName() + "' is now: "
+                    + e.getMessage());
+        }
+    }
+
+    private static String explain(Throwable failure) {
+        String message = failure instanceof HypervisorException h ? h.getMessage() : String.valueOf(failure.getMessage());
+        if (message.contains("without shared storage is unsafe")) {
+            return message + ". libvirt cannot tell that both hosts see these disks: choose 'copy storage', or"
+                    + " 'force' when the storage really is shared.";
+        }
+        return message;
+    }
+
+    private Optional<Long> downtime(Migration migration) {
+        try {
+            return gateway.lastMigrationDowntimeMs(migration.targetHostId(), migration.uuid());
+        } catch (HypervisorException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void abort(Migration migration) {
+        try {
+            gateway.abortJob(migration.sourceHostId(), migration.uuid());
+        } catch (HypervisorException e) {
+            // e.g. already in post-copy, where libvirt cannot go back: the migration then simply finishes
+            log.info("migration of {} could not be aborted: {}", migration.guestName(), e.getMessage());
+        }
+    }
+
+    private Optional<MigrationProgress> jobProgress(Migration migration) {
+        try {
+            return gateway.migrationProgress(migration.sourceHostId(), migration.uuid());
+        } catch (HypervisorException e) {
+            return Optional.empty(); // the domain left the source (done) or the host is away: settle() decides
+        }
+    }
+
+    /** An option applied during the job; when libvirt refuses it the migration goes on without it. */
+    private static boolean attempt(String what, Runnable action) {
+        try {
+            action.run();
+            return true;
+        } catch (HypervisorException e) {
+            log.info("could not {} for a migration: {}", what, e.getMessage());
+            return false;
+        }
+    }
+
+    private void expect(Migration migration) {
+        expected.expect(migration.sourceHostId(), migration.uuid());
+        expected.expect(migration.targetHostId(), migration.uuid());
+    }
+
+    private boolean connected(long hostId) {
+        return gateway.state(hostId) == ConnectionState.CONNECTED;
+    }
+
+    private String targetUri(Migration migration) {
+        return hosts.findById(migration.targetHostId()).map(Host::uri).orElseThrow(() ->
+                VirtdeckException.conflict("The target host was removed from Virtdeck."));
+    }
+
+    private String hostName(long hostId) {
+        return hosts.findById(hostId).map(Host::name).orElse("host " + hostId);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        migrateCalls.shutdownNow();
+    }
+}

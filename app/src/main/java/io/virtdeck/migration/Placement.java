@@ -1,0 +1,70 @@
+package io.virtdeck.migration;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.MigrationNeeds;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+
+/**
+ * Where a running guest should go when its host empties: among the hosts it can move to, the one with the most free
+ * memory now. Asked again for each guest, after the previous one has landed, so load spreads across hosts.
+ */
+@Component
+class Placement {
+
+    private final HostRepository hosts;
+    private final HypervisorGateway gateway;
+    private final MigrationChecks checks;
+
+    Placement(HostRepository hosts, HypervisorGateway gateway, MigrationChecks checks) {
+        this.hosts = hosts;
+        this.gateway = gateway;
+        this.checks = checks;
+    }
+
+    /** The chosen host, or why none fits. */
+    record Choice(Optional<Host> host, List<String> reasons) {
+    }
+
+    Choice choose(Guest guest) {
+        MigrationNeeds needs = checks.needsOf(guest);
+        List<String> reasons = new ArrayList<>();
+        List<Candidate> fits = new ArrayList<>();
+        for (Host host : hosts.findAll()) {
+            if (host.id() == guest.hostId()) {
+                continue;
+            }
+            Optional<String> refusal = MigrationService.refusal(host, gateway);
+            if (refusal.isPresent()) {
+                reasons.add(refusal.get());
+                continue;
+            }
+            List<String> problems = checks.problems(guest, needs, host, true);
+            if (!problems.isEmpty()) {
+                reasons.addAll(problems);
+                continue;
+            }
+            try {
+                fits.add(new Candidate(host, gateway.resources(host.id()).freeMemoryMiB()));
+            } catch (HypervisorException e) {
+                reasons.add("host '" + host.name() + "' cannot be read: " + e.getMessage());
+            }
+        }
+        if (fits.isEmpty() && reasons.isEmpty()) {
+            reasons.add("there is no other host");
+        }
+        return new Choice(fits.stream().max(Comparator.comparingLong(Candidate::freeMemoryMiB)).map(Candidate::host),
+                reasons);
+    }
+
+    private record Candidate(Host host, long freeMemoryMiB) {
+    }
+}
