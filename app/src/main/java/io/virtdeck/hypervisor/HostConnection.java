@@ -291,7 +291,16 @@ final class HostConnection {
         return delay.compareTo(properties.reconnectMaxDelay()) > 0 ? properties.reconnectMaxDelay() : delay;
     }
 
-    private static void closeQuietly(Connect connect) {
+    /**
+     * Closes a connection after removing its callbacks: libvirt keeps a connection that objects still reference
+     * open, and would call into callbacks that Java has freed once the connection object is gone (a crash).
+     */
+    private void closeQuietly(Connect connect) {
+        try {
+            connect.removeLifecycleListener(lifecycleListener);
+        } catch (LibvirtException | RuntimeException ignored) {
+            // never registered (a connection given up on while opening), or already dead
+        }
         try {
             connect.unregisterCloseListener();
         } catch (LibvirtException | RuntimeException ignored) {

@@ -384,9 +384,19 @@ public class LibvirtGateway implements HypervisorGateway {
                 eventDispatch.execute(() -> events.publishEvent(new DomainLifecycleEvent(hostId, uuid, kind)));
             } catch (LibvirtException | RuntimeException e) {
                 log.warn("host {}: could not read a lifecycle event: {}", hostId, e.getMessage());
+            } finally {
+                freeQuietly(domain); // it holds a reference on the connection, which would then never close
             }
             return 0;
         };
+    }
+
+    private static void freeQuietly(Domain domain) {
+        try {
+            domain.free();
+        } catch (LibvirtException | RuntimeException e) {
+            log.debug("freeing a domain handle: {}", e.getMessage());
+        }
     }
 
     private static void undefineWithMetadata(Domain domain) throws LibvirtException {

@@ -81,6 +81,18 @@ class RoleMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("roles")
+    void migrationAndMaintenanceOnlyForAdminAndOperator(String user, boolean mayAct) throws Exception {
+        // requests that would change nothing: refused for what they ask (409) or for who asks (403)
+        assertThat(callWithBody(user, "/api/v1/guests/" + guest + "/migrate", "{\"targetHostId\":" + host + "}"))
+                .as(user + " migrate to its own host").isEqualTo(mayAct ? 409 : 403);
+        assertThat(call(user, HttpMethod.GET, "/api/v1/guests/" + guest + "/migrate/targets"))
+                .as(user + " migration targets").isEqualTo(mayAct ? 200 : 403);
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/maintenance", "{\"enabled\":false}"))
+                .as(user + " leave a maintenance the host is not in").isEqualTo(mayAct ? 409 : 403);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
     void everyRoleReadsGuests(String user, boolean mayAct) throws Exception {
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests")).isEqualTo(200);
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests/" + guest)).isEqualTo(200);

@@ -38,6 +38,12 @@ public final class Api {
         return id.longValue();
     }
 
+    /** The id of the host of this name, registering it first when this application does not know it yet. */
+    public long hostIdOrRegister(String name, String uri) throws Exception {
+        java.util.List<Number> known = JsonPath.read(getJson("/api/v1/hosts"), "$[?(@.name == '" + name + "')].id");
+        return known.isEmpty() ? registerHost(name, uri) : known.get(0).longValue();
+    }
+
     /** The body of a GET as admin (for polling in lambdas, failures are unchecked). */
     public String getJson(String path) {
         try {

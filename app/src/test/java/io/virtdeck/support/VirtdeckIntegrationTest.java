@@ -15,7 +15,9 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(properties = {"virtdeck.admin-password=admin-test-pw", "virtdeck.demo.mode=off"})
+// reconnects within 5 s: a lab test class may find the lab hosts just brought up again after another took them down
+@SpringBootTest(properties = {"virtdeck.admin-password=admin-test-pw", "virtdeck.demo.mode=off",
+        "virtdeck.libvirt.reconnect-max-delay=5s"})
 @AutoConfigureMockMvc
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface VirtdeckIntegrationTest {
