@@ -56,7 +56,7 @@ public class GuestLifecycleService {
 
     @PreAuthorize(Access.OPERATE)
     public Guest perform(long guestId, DomainAction action) {
-        Guest guest = find(guestId);
+        Guest guest = guests.require(guestId);
         audited(guest, "guest." + action.name().toLowerCase(),
                 live -> {
                     GuestActions.check(action, live.state(), guest.name());
@@ -74,7 +74,7 @@ public class GuestLifecycleService {
     /** Deletes a shut-off guest's definition and, when asked, the volumes of its disks. Returns those deleted. */
     @PreAuthorize(Access.OPERATE)
     public List<String> delete(long guestId, boolean deleteDisks) {
-        Guest guest = find(guestId);
+        Guest guest = guests.require(guestId);
         return audited(guest, "guest.delete", live -> {
             if (!Set.of(DomainRunState.SHUTOFF, DomainRunState.CRASHED).contains(live.state())) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
@@ -135,10 +135,5 @@ public class GuestLifecycleService {
             return "Host '" + guest.hostName() + "' cannot be reached: " + e.getMessage();
         }
         return HypervisorErrors.message(e);
-    }
-
-    private Guest find(long guestId) {
-        return guests.findById(guestId)
-                .orElseThrow(() -> VirtdeckException.notFound("There is no guest with id " + guestId + "."));
     }
 }

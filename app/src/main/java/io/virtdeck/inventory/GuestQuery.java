@@ -4,7 +4,6 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.security.Access;
 import io.virtdeck.web.Page;
-import io.virtdeck.web.VirtdeckException;
 
 /** Reading guests, for every role. */
 @Service
@@ -23,6 +22,6 @@ public class GuestQuery {
 
     @PreAuthorize(Access.READ_GUESTS)
     public Guest get(long id) {
-        return guests.findById(id).orElseThrow(() -> VirtdeckException.notFound("There is no guest with id " + id + "."));
+        return guests.require(id);
     }
 }

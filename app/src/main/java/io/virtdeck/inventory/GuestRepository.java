@@ -18,6 +18,7 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.GraphicsFacts;
 import io.virtdeck.hypervisor.NicFacts;
 import io.virtdeck.web.Page;
+import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +41,11 @@ public class GuestRepository {
 
     public Optional<Guest> findById(long id) {
         return jdbc.sql(SELECT + " WHERE g.id = :id").param("id", id).query(this::guest).optional();
+    }
+
+    /** The guest, or a 404 naming the id. */
+    public Guest require(long id) {
+        return findById(id).orElseThrow(() -> VirtdeckException.notFound("There is no guest with id " + id + "."));
     }
 
     public Optional<Guest> findByHostAndUuid(long hostId, UUID uuid) {

@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 import io.virtdeck.hypervisor.HostFacts;
+import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,6 +38,11 @@ public class HostRepository {
 
     public Optional<Host> findById(long id) {
         return jdbc.sql(SELECT + " WHERE h.id = :id").param("id", id).query(this::host).optional();
+    }
+
+    /** The host, or a 404 naming the id. */
+    public Host require(long id) {
+        return findById(id).orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + id + "."));
     }
 
     public boolean existsByName(String name) {

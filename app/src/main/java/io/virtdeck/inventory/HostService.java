@@ -39,7 +39,7 @@ public class HostService {
 
     @PreAuthorize(Access.READ_HOSTS)
     public Host get(long id) {
-        return hosts.findById(id).orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + id + "."));
+        return hosts.require(id);
     }
 
     /**
@@ -71,8 +71,7 @@ public class HostService {
     /** Stops managing a host and forgets its guests; nothing on the host itself is touched. */
     @PreAuthorize(Access.OPERATE)
     public void remove(long id) {
-        Host host = hosts.findById(id)
-                .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + id + "."));
+        Host host = hosts.require(id);
         gateway.release(id);
         hosts.delete(id);
         audit.record("host.remove", AuditObject.host(id, host.name()), Outcome.SUCCESS, host.uri());

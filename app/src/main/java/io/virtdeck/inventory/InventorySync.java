@@ -182,6 +182,8 @@ public class InventorySync {
         try {
             DomainFacts domain = gateway.domain(event.hostId(), event.uuid());
             if (domain.state() == DomainRunState.RUNNING && guests.arrive(guestId, event.hostId(), domain.state())) {
+                log.debug("host {}: migrating guest {} shown there after its {} event", event.hostId(), guestId,
+                        event.kind());
                 publishGuest(guestId, false);
             }
         } catch (HypervisorException e) {

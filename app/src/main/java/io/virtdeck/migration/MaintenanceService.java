@@ -60,7 +60,7 @@ public class MaintenanceService {
     /** Takes the host out of service and empties it; returns the evacuation task. */
     @PreAuthorize(Access.OPERATE)
     public Task enter(long hostId, MaintenanceRequest request) {
-        Host host = find(hostId);
+        Host host = hosts.require(hostId);
         AuditObject object = AuditObject.host(host.id(), host.name());
         if (host.state() == HostState.MAINTENANCE) {
             throw VirtdeckException.conflict("Host '" + host.name() + "' is already in maintenance.");
@@ -79,7 +79,7 @@ public class MaintenanceService {
     /** Puts the host back in service. */
     @PreAuthorize(Access.OPERATE)
     public Host leave(long hostId) {
-        Host host = find(hostId);
+        Host host = hosts.require(hostId);
         AuditObject object = AuditObject.host(host.id(), host.name());
         if (!host.maintenance()) {
             throw VirtdeckException.conflict("Host '" + host.name() + "' is not in maintenance.");
@@ -88,7 +88,7 @@ public class MaintenanceService {
         hosts.setMaintenance(hostId, false);
         events.publishEvent(new InventoryChanged.HostChanged(hostId, false));
         audit.record("host.maintenance", object, Outcome.SUCCESS, "maintenance off: back in service");
-        return find(hostId);
+        return hosts.require(hostId);
     }
 
     private String evacuate(Host host, MaintenanceRequest request, TaskProgress progress) throws Exception {
@@ -156,10 +156,5 @@ public class MaintenanceService {
             progress.update(overall, step + " (task " + child.id() + ", " + current.progress() + "%)");
         }
         return current;
-    }
-
-    private Host find(long hostId) {
-        return hosts.findById(hostId)
-                .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."));
     }
 }

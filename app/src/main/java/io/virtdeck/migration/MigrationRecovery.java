@@ -28,7 +28,7 @@ class MigrationRecovery implements TaskRecovery {
     @Override
     public void recover(Task task, TaskService tasks) {
         migrations.findByTask(task.id()).ifPresentOrElse(
-                migration -> tasks.follow(task.id(), progress -> service.resume(migration, progress)),
+                migration -> tasks.follow(task.id(), progress -> service.resume(migration, task.startedAt(), progress)),
                 () -> tasks.close(task.id(), Task.State.FAILED,
                         "Virtdeck stopped before this migration started; nothing was changed."));
     }

@@ -1,6 +1,7 @@
 package io.virtdeck.migration;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -88,8 +89,7 @@ public class MigrationService {
     /** Checks and starts a migration; returns its task. */
     @PreAuthorize(Access.OPERATE)
     public Task migrate(long guestId, MigrationRequest request) {
-        Guest guest = guests.findById(guestId)
-                .orElseThrow(() -> VirtdeckException.notFound("There is no guest with id " + guestId + "."));
+        Guest guest = guests.require(guestId);
         AuditObject object = AuditObject.guest(guest.id(), guest.name());
         try {
             Migration migration = plan(guest, request);
@@ -104,8 +104,7 @@ public class MigrationService {
     /** The hosts a guest could move to, each with the reasons it cannot (empty when it can): for the migrate page. */
     @PreAuthorize(Access.OPERATE)
     public List<Target> targets(long guestId) {
-        Guest guest = guests.findById(guestId)
-                .orElseThrow(() -> VirtdeckException.notFound("There is no guest with id " + guestId + "."));
+        Guest guest = guests.require(guestId);
         boolean live = guest.state() != DomainRunState.SHUTOFF && guest.state() != DomainRunState.CRASHED;
         MigrationNeeds needs = checks.needsOf(guest);
         return hosts.findAll().stream()
@@ -209,7 +208,7 @@ public class MigrationService {
             throw VirtdeckException.conflict("'" + migration.guestName() + "' is gone or already being migrated.");
         }
         expect(migration);
-        long started = System.nanoTime();
+        Instant started = Instant.now();
         CompletableFuture<Void> call = CompletableFuture.runAsync(() -> gateway.migrate(migration.sourceHostId(),
                 migration.uuid(), targetUri(migration), migration.options()), migrateCalls);
         if (migration.options().live()) {
@@ -228,7 +227,7 @@ public class MigrationService {
      * Follows a migration that a stopped Virtdeck left running (see {@link MigrationRecovery}): waits for both hosts,
      * watches the job while libvirt still runs it, then settles the task by where the guest is.
      */
-    String resume(Migration migration, TaskProgress progress) throws InterruptedException {
+    String resume(Migration migration, Instant started, TaskProgress progress) throws InterruptedException {
         expect(migration);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!(connected(migration.sourceHostId()) && connected(migration.targetHostId()))) {
@@ -249,7 +248,7 @@ public class MigrationService {
             }
         }, migrateCalls);
         watch(migration, progress, stillRunning);
-        return settle(migration, progress, System.nanoTime(), null);
+        return settle(migration, progress, started, null);
     }
 
     /** Reports libvirt's job statistics until the migration call returns; applies the options that need a job. */
@@ -311,14 +310,14 @@ public class MigrationService {
      * call can fail after the guest arrived, e.g. when the connection to the source drops at the end), moves or keeps
      * its row, audits, and returns the task's closing message or throws why it failed.
      */
-    private String settle(Migration migration, TaskProgress progress, long startedNanos, Throwable failure)
+    private String settle(Migration migration, TaskProgress progress, Instant started, Throwable failure)
             throws TaskCancelledException {
         String source = hostName(migration.sourceHostId());
         String target = hostName(migration.targetHostId());
         AuditObject object = AuditObject.guest(migration.guestId(), migration.guestName());
         if (arrived(migration)) {
             sync.moved(migration.guestId(), migration.uuid(), migration.sourceHostId(), migration.targetHostId());
-            String took = String.format("%.1f", (System.nanoTime() - startedNanos) / 1e9);
+            String took = String.format("%.1f", Duration.between(started, Instant.now()).toMillis() / 1e3);
             String downtime = migration.options().live() ? downtime(migration).map(ms -> ", downtime " + ms + " ms")
                     .orElse("") : "";
             String done = "'" + migration.guestName() + "' moved from " + source + " to " + target + " ("

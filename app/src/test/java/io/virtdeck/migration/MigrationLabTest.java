@@ -89,9 +89,10 @@ class MigrationLabTest {
         System.out.printf("[lab] live migration lab1 -> lab2: %s; inventory on lab2 %d ms after libvirt; console"
                 + " answered in %d ms; back: %s%n", done.message, inventoryLagMillis, answered.toMillis(),
                 returned.message);
-        // the goal is 1 s; measured 0.16 s with virsh listening to tiny1 alone and 1.6-1.8 s with it listening to
-        // every domain (see the session notes): the bound below catches a regression to the task's own settling
-        assertThat(inventoryLagMillis).isLessThan(3000);
+        // measured 140-200 ms here, of which 25-30 ms are Virtdeck's (its log against virsh's timestamps) and the
+        // rest this test's polling through MockMvc
+        assertThat(inventoryLagMillis).as("the inventory shows the guest on its new host within 1 s of libvirt's event")
+                .isLessThan(1000);
     }
 
     @Test

@@ -7,6 +7,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.virtdeck.VirtdeckApplication;
 import io.virtdeck.support.Eventually;
@@ -57,6 +60,7 @@ class MigrationRestartLabTest {
         TaskService tasks = running.getBean(TaskService.class);
         Eventually.within(Duration.ofSeconds(20), () -> asAdmin(() -> tasks.get(task.id())),
                 t -> t.progress() > 0 && t.message().contains("MiB left"));
+        Instant stoppedAt = Instant.now();
         running.close();
         assertThat(Lab.virsh(Lab.LAB1, "domjobinfo", "tiny1")).as("libvirt migrates on without Virtdeck")
                 .contains("Outgoing migration");
@@ -71,6 +75,8 @@ class MigrationRestartLabTest {
                 (System.nanoTime() - restartedAt) / 1_000_000_000, ended.state(), ended.message());
         assertThat(ended.state()).as(ended.message()).isEqualTo(Task.State.SUCCEEDED);
         assertThat(ended.message()).contains("moved from lab1 to lab2");
+        assertThat(secondsTaken(ended.message())).as("the duration counts from the task's start, not the restart")
+                .isGreaterThanOrEqualTo(Duration.between(ended.startedAt(), stoppedAt).toSeconds());
         JdbcClient after = running.getBean(JdbcClient.class);
         assertThat(after.sql("SELECT host_id FROM guests WHERE id = :id").param("id", tiny1).query(Long.class)
                 .single()).as("the same row, now on lab2").isEqualTo(lab2);
@@ -82,6 +88,13 @@ class MigrationRestartLabTest {
         Task returned = Eventually.within(Duration.ofSeconds(60), () -> asAdmin(() -> again.get(back.id())),
                 t -> t.state().finished());
         assertThat(returned.state()).as(returned.message()).isEqualTo(Task.State.SUCCEEDED);
+    }
+
+    /** The "12.3 s" of a migration's closing message "... (live, 12.3 s, downtime ...)". */
+    private static double secondsTaken(String message) {
+        Matcher took = Pattern.compile("\\(live, ([0-9.]+) s").matcher(message);
+        assertThat(took.find()).as(message).isTrue();
+        return Double.parseDouble(took.group(1));
     }
 
     @AfterEach
