@@ -214,13 +214,14 @@ public class MigrationService {
         if (migration.options().live()) {
             progress.onCancel(() -> abort(migration));
         }
+        boolean postCopy = false;
         try {
-            watch(migration, progress, call);
+            postCopy = watch(migration, progress, call);
             call.get();
         } catch (ExecutionException e) {
-            return settle(migration, progress, started, e.getCause());
+            return settle(migration, progress, started, postCopy, e.getCause());
         }
-        return settle(migration, progress, started, null);
+        return settle(migration, progress, started, postCopy, null);
     }
 
     /**
@@ -247,12 +248,15 @@ public class MigrationService {
                 sleep();
             }
         }, migrateCalls);
-        watch(migration, progress, stillRunning);
-        return settle(migration, progress, started, null);
+        boolean postCopy = watch(migration, progress, stillRunning);
+        return settle(migration, progress, started, postCopy, null);
     }
 
-    /** Reports libvirt's job statistics until the migration call returns; applies the options that need a job. */
-    private void watch(Migration migration, TaskProgress progress, CompletableFuture<Void> call)
+    /**
+     * Reports libvirt's job statistics until the migration call returns; applies the options that need a job. Returns
+     * whether the migration switched to post-copy.
+     */
+    private boolean watch(Migration migration, TaskProgress progress, CompletableFuture<Void> call)
             throws InterruptedException {
         boolean downtimeAsked = false;
         boolean postCopyAsked = false;
@@ -261,7 +265,7 @@ public class MigrationService {
         while (!call.isDone()) {
             try {
                 call.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                return;
+                return postCopyStarted;
             } catch (TimeoutException | ExecutionException e) {
                 // still running, or ended: either way the statistics below say, and run() reads the outcome
             }
@@ -283,6 +287,7 @@ public class MigrationService {
             }
             progress.update(p.percent(), describe(migration, target, p, postCopyStarted));
         }
+        return postCopyStarted;
     }
 
     private static String describe(Migration migration, String target, MigrationProgress p, boolean postCopy) {
@@ -310,7 +315,8 @@ public class MigrationService {
      * call can fail after the guest arrived, e.g. when the connection to the source drops at the end), moves or keeps
      * its row, audits, and returns the task's closing message or throws why it failed.
      */
-    private String settle(Migration migration, TaskProgress progress, Instant started, Throwable failure)
+    private String settle(Migration migration, TaskProgress progress, Instant started, boolean postCopy,
+                          Throwable failure)
             throws TaskCancelledException {
         String source = hostName(migration.sourceHostId());
         String target = hostName(migration.targetHostId());
@@ -321,7 +327,8 @@ public class MigrationService {
             String downtime = migration.options().live() ? downtime(migration).map(ms -> ", downtime " + ms + " ms")
                     .orElse("") : "";
             String done = "'" + migration.guestName() + "' moved from " + source + " to " + target + " ("
-                    + (migration.options().live() ? "live" : "offline") + ", " + took + " s" + downtime + ")";
+                    + (migration.options().live() ? postCopy ? "live, post-copy" : "live" : "offline") + ", " + took
+                    + " s" + downtime + ")";
             audit.record(TASK_TYPE, object, Outcome.SUCCESS, done);
             return done;
         }

@@ -187,6 +187,27 @@ class MigrationLabTest {
 
     @Test
     @Order(5)
+    void postCopyCarriesAGuestThatDirtiesMemoryFasterThanItCanBeCopied() throws Exception {
+        // tiny1 rewrites 16 MiB again and again, faster than 4 MiB/s can copy it: pre-copy alone would never end
+        String dirtying = "touch /run/dirty.on; (while [ -f /run/dirty.on ]; do dd if=/dev/urandom of=/run/dirty"
+                + " bs=1M count=16 2>/dev/null; done) &";
+        Lab.consoleRuns(Lab.LAB1, "tiny1", dirtying);
+        try {
+            Task done = finished(migrate("{\"targetHostId\":" + lab2 + ",\"unsafe\":true,\"bandwidthMiBps\":4,"
+                    + "\"postCopy\":true}"));
+            assertThat(done.state).as(done.message).isEqualTo("SUCCEEDED");
+            assertThat(done.message).contains("moved from lab1 to lab2 (live, post-copy");
+            assertThat(guestHost()).isEqualTo(lab2);
+            System.out.printf("[lab] post-copy migration: %s%n", done.message);
+        } finally {
+            String host = Lab.virsh(Lab.LAB2, "list", "--name").contains("tiny1") ? Lab.LAB2 : Lab.LAB1;
+            Lab.consoleRuns(host, "tiny1", "rm -f /run/dirty.on /run/dirty");
+        }
+        assertThat(finished(migrate("{\"targetHostId\":" + lab1 + ",\"unsafe\":true}")).state).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    @Order(6)
     void offlineMigrationMovesAStoppedGuestsDefinition() throws Exception {
         mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", "")).andExpect(status().isOk());
         Task there = finished(migrate("{\"targetHostId\":" + lab2 + "}")); // stopped: offline without asking

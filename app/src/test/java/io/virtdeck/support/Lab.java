@@ -95,6 +95,14 @@ public final class Lab implements BeforeAllCallback {
      * count. Returns how long the answer took.
      */
     public static Duration consoleAnswers(String uri, String domain) {
+        return consoleRuns(uri, domain, "true");
+    }
+
+    /**
+     * Runs a shell command on the guest's serial console and waits for the shell to answer after it (see
+     * {@link #consoleAnswers}). The typing is repeated until an answer comes, so the command must bear running twice.
+     */
+    public static Duration consoleRuns(String uri, String domain, String command) {
         String xml = virsh(uri, "dumpxml", domain);
         Matcher pty = Pattern.compile("<source path='(/dev/pts/\\d+)'/>").matcher(xml);
         if (!pty.find()) {
@@ -115,7 +123,7 @@ public final class Lab implements BeforeAllCallback {
                             + seen);
                 }
                 if (System.nanoTime() > nextTyping) { // again every 3 s: typing before QEMU listens is lost
-                    out.write(("echo $((" + a + "+1))-alive\r").getBytes(StandardCharsets.US_ASCII));
+                    out.write((command + "\recho $((" + a + "+1))-alive\r").getBytes(StandardCharsets.US_ASCII));
                     nextTyping = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 }
                 int available = in.available();
