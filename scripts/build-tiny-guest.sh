@@ -179,8 +179,15 @@ EOF
 # Root shells, no login: serial console and the VGA screen.
 ttyS0::respawn:/sbin/getty -n -l /bin/sh -L 115200 ttyS0 vt100
 tty1::respawn:/sbin/getty -n -l /bin/sh 38400 tty1 linux
-::ctrlaltdel:/sbin/poweroff -f
+::ctrlaltdel:/sbin/ctrl-alt-del
 EOF
+
+  # Ctrl-Alt-Del says so and the guest keeps running: the console test proves the keys reached the guest.
+  cat >"$1/sbin/ctrl-alt-del" <<'EOF'
+#!/bin/sh
+for c in /dev/ttyS0 /dev/tty0; do echo "*** Virtdeck tiny guest: Ctrl-Alt-Del pressed ***" >"$c" 2>/dev/null; done
+EOF
+  chmod 755 "$1/sbin/ctrl-alt-del"
 
   # netwatch: starts udhcpc on every eth* that has none, stops it when the NIC is unplugged.
   cat >"$1/sbin/netwatch" <<'EOF'

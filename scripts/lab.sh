@@ -169,6 +169,8 @@ security_driver = "none"
 namespaces = [ ]
 cgroup_controllers = [ ]
 vnc_listen = "127.0.0.1"
+# VNC asks for a password, so only Virtdeck's one-time passwords (set per console session) open a guest's screen
+vnc_password = "$(head -c 18 /dev/urandom | base64)"
 spice_listen = "127.0.0.1"
 stdio_handler = "logd"
 EOF

@@ -20,10 +20,15 @@ public class AuditLog {
     }
 
     public void record(String action, AuditObject object, AuditEntry.Outcome outcome, String detail) {
+        recordAs(CurrentUser.name(), action, object, outcome, detail);
+    }
+
+    /** Records under a named user, for work on threads that carry no login (a console's WebSocket). */
+    public void recordAs(String user, String action, AuditObject object, AuditEntry.Outcome outcome, String detail) {
         jdbc.sql("""
                         INSERT INTO audit_events (username, action, object_type, object_id, object_name, outcome, detail)
                         VALUES (:user, :action, :type, :id, :name, :outcome, :detail)""")
-                .param("user", CurrentUser.name())
+                .param("user", user)
                 .param("action", action)
                 .param("type", object.type())
                 .param("id", object.id())

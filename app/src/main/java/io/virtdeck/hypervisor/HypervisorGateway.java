@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -68,4 +69,13 @@ public interface HypervisorGateway {
 
     /** Aborts the domain's running job (a migration: the guest stays where it was). */
     void abortJob(long hostId, UUID uuid);
+
+    /** Where Virtdeck reaches the running domain's VNC server. */
+    VncEndpoint vncEndpoint(long hostId, UUID uuid);
+
+    /**
+     * Sets a password on the running domain's VNC server that expires at {@code validUntil} (the live device only;
+     * the definition keeps its own). Fails with {@link HypervisorException.Kind#UNSUPPORTED} where the driver cannot.
+     */
+    void setVncPassword(long hostId, UUID uuid, String password, Instant validUntil);
 }

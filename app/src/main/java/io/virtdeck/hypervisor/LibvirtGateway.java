@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -302,6 +303,20 @@ public class LibvirtGateway implements HypervisorGateway {
     @Override
     public void abortJob(long hostId, UUID uuid) {
         onDomain(hostId, uuid, Domain::abortJob);
+    }
+
+    @Override
+    public VncEndpoint vncEndpoint(long hostId, UUID uuid) {
+        HostConnection host = host(hostId);
+        DomainXmlReader.DomainConfig config = onDomain(hostId, uuid,
+                domain -> DomainXmlReader.read(domain.getXMLDesc(0)));
+        return VncEndpoints.resolve(host.uri(), config.name(), config.graphics());
+    }
+
+    @Override
+    public void setVncPassword(long hostId, UUID uuid, String password, Instant validUntil) {
+        onDomain(hostId, uuid, domain -> domain.updateDeviceFlags(
+                GraphicsXml.vncWithPassword(domain.getXMLDesc(0), password, validUntil), Domain.DeviceModifyFlags.LIVE));
     }
 
     /** Job statistics that are numbers, by name. */

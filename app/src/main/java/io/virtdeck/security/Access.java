@@ -12,6 +12,10 @@ public final class Access {
     public static final String READ_GUESTS = "hasAnyRole('ADMIN','OPERATOR','HELPDESK','VIEWER')";
     /** Read hosts and their capabilities: help desk staff only see guests. */
     public static final String READ_HOSTS = "hasAnyRole('ADMIN','OPERATOR','VIEWER')";
+    /** Open a guest's console (and send it keys such as Ctrl-Alt-Del): help desk yes, viewers no. */
+    public static final String CONSOLE = "hasAnyRole('ADMIN','OPERATOR','HELPDESK')";
+    /** Users and other people's sessions. */
+    public static final String ADMIN = "hasRole('ADMIN')";
     /** Read the audit trail. */
     public static final String READ_AUDIT = "hasAnyRole('ADMIN','OPERATOR')";
 

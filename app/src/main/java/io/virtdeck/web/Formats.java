@@ -6,7 +6,10 @@ import java.time.format.DateTimeFormatter;
 
 import org.springframework.stereotype.Component;
 
-/** How pages show times and sizes ({@code ${@formats.time(...)}}): UTC, to the second; memory in MiB or GiB. */
+/**
+ * How pages show times and sizes ({@code ${@formats.time(...)}}): UTC, to the second; memory in MiB or GiB; byte
+ * counts in the largest unit that keeps them above 1.
+ */
 @Component("formats")
 public class Formats {
 
@@ -26,5 +29,19 @@ public class Formats {
         }
         double gib = mib / 1024.0;
         return (gib == Math.rint(gib) ? String.format("%.0f", gib) : String.format("%.1f", gib)) + " GiB";
+    }
+
+    public String bytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format("%.1f %s", value, units[unit]);
     }
 }

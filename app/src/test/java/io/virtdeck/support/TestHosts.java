@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * libvirt test-driver hosts for tests. Each call copies a host file to a fresh path: libvirt gives every connection
@@ -19,9 +18,21 @@ public final class TestHosts {
     /** A URI for a new host with the guests of {@code hosts/small-host.xml}: alpha-web running, beta-db paused,
      * gamma-build shut off. */
     public static String smallHost() {
-        try (InputStream in = TestHosts.class.getResourceAsStream("/hosts/small-host.xml")) {
+        return copyOf("small-host.xml", text -> text);
+    }
+
+    /**
+     * A URI for a new host with {@code hosts/console-host.xml}: console-vm running with its VNC display at
+     * 127.0.0.1:{@code vncPort} (a {@link FakeVncServer}), console-off shut off.
+     */
+    public static String consoleHost(int vncPort) {
+        return copyOf("console-host.xml", text -> text.replace("VNC_PORT", Integer.toString(vncPort)));
+    }
+
+    private static String copyOf(String resource, java.util.function.UnaryOperator<String> edit) {
+        try (InputStream in = TestHosts.class.getResourceAsStream("/hosts/" + resource)) {
             Path file = Files.createTempFile("virtdeck-host-", ".xml");
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(file, edit.apply(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
             return "test://" + file.toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -23,8 +23,8 @@ import io.virtdeck.inventory.HostService;
 import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
 import io.virtdeck.support.Eventually;
-import io.virtdeck.support.TestDatabaseInitializer;
 import io.virtdeck.support.TestHosts;
+import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,12 +47,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.test.context.ContextConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -63,9 +61,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * buttons. Screenshots go to app/target/screenshots for people to look at (a test never writes into the
  * tracked tree).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"virtdeck.admin-password=admin-test-pw", "virtdeck.demo.mode=off"})
-@ContextConfiguration(initializers = TestDatabaseInitializer.class)
+@VirtdeckServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTest {

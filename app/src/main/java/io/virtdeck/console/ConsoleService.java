@@ -1,0 +1,147 @@
+package io.virtdeck.console;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.VncEndpoint;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.security.Access;
+import io.virtdeck.security.CurrentUser;
+import io.virtdeck.web.Formats;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * Opens consoles for accepted tickets and keeps the open ones, for ADMIN to see and close. Each session gets its own
+ * one-time VNC password where the host takes one, so the guest's raw VNC port is of no use without Virtdeck.
+ */
+@Service
+public class ConsoleService {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleService.class);
+
+    private final GuestRepository guests;
+    private final HypervisorGateway gateway;
+    private final AuditLog audit;
+    private final ConsoleProperties properties;
+    private final Formats formats;
+    private final Map<String, ConsoleSession> open = new ConcurrentHashMap<>();
+    /** Setting a guest's password and logging in with it happen together, one session at a time per guest. */
+    private final Map<UUID, Object> loginLocks = new ConcurrentHashMap<>();
+    private final ExecutorService pumps = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "console-pump");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ConsoleService(GuestRepository guests, HypervisorGateway gateway, AuditLog audit, ConsoleProperties properties,
+                   Formats formats) {
+        this.formats = formats;
+        this.guests = guests;
+        this.gateway = gateway;
+        this.audit = audit;
+        this.properties = properties;
+    }
+
+    /** Joins the browser's WebSocket to the guest's display; the grant comes from an accepted ticket. */
+    ConsoleSession open(ConsoleGrant grant, WebSocketSession browser) throws ConsoleRefusedException {
+        Guest guest = guests.findById(grant.guestId())
+                .orElseThrow(() -> new ConsoleRefusedException("The guest no longer exists."));
+        AuditObject object = AuditObject.guest(guest.id(), guest.name());
+        try {
+            VncEndpoint endpoint = gateway.vncEndpoint(guest.hostId(), guest.uuid());
+            ConsoleSession session;
+            synchronized (loginLocks.computeIfAbsent(guest.uuid(), uuid -> new Object())) {
+                String password = oneTimePassword(guest);
+                VncUpstream upstream = VncUpstream.open(endpoint, password, properties.sshCommand());
+                session = new ConsoleSession(UUID.randomUUID().toString().substring(0, 8), grant, guest.name(),
+                        guest.hostName(), password != null, browser, upstream);
+            }
+            open.put(session.id(), session);
+            session.greet();
+            pumps.execute(session::pumpToBrowser);
+            audit.recordAs(grant.user(), "console.open", object, Outcome.SUCCESS, "display " + endpoint
+                    + (session.view().oneTimePassword() ? ", one-time VNC password"
+                    : ", no VNC password (the host took none)"));
+            return session;
+        } catch (HypervisorException | IOException e) {
+            String reason = "The display of '" + guest.name() + "' cannot be reached: " + e.getMessage();
+            audit.recordAs(grant.user(), "console.open", object, Outcome.FAILURE, reason);
+            throw new ConsoleRefusedException(reason);
+        } catch (ConsoleRefusedException e) {
+            audit.recordAs(grant.user(), "console.open", object, Outcome.FAILURE, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The browser's side has closed (or Virtdeck closed it): forget the session and audit how it went. */
+    void closed(ConsoleSession session, CloseStatus status) {
+        if (open.remove(session.id()) == null) {
+            return;
+        }
+        session.browserClosed();
+        long seconds = Duration.between(session.openedAt(), Instant.now()).toSeconds();
+        String detail = "after " + seconds + " s; " + formats.bytes(session.bytesToBrowser()) + " to the browser, "
+                + formats.bytes(session.bytesFromBrowser()) + " from it"
+                + (session.closedBy() != null ? "; closed by " + session.closedBy()
+                : status.getReason() != null ? "; " + status.getReason() : "");
+        audit.recordAs(session.grant().user(), "console.close",
+                AuditObject.guest(session.grant().guestId(), session.guestName()), Outcome.SUCCESS, detail);
+    }
+
+    @PreAuthorize(Access.ADMIN)
+    public List<ConsoleSession.View> sessions() {
+        return open.values().stream().map(ConsoleSession::view)
+                .sorted(Comparator.comparing(ConsoleSession.View::openedAt)).toList();
+    }
+
+    /** ADMIN closes someone's console. */
+    @PreAuthorize(Access.ADMIN)
+    public void close(String sessionId) {
+        ConsoleSession session = open.get(sessionId);
+        if (session == null) {
+            throw VirtdeckException.notFound("There is no open console session " + sessionId + ".");
+        }
+        session.close(new CloseStatus(4001, "An administrator closed this console."), CurrentUser.name());
+    }
+
+    /** A fresh password on the guest's display, or null when its host takes none (then the display must need none). */
+    private String oneTimePassword(Guest guest) {
+        String password = VncPassword.random();
+        try {
+            gateway.setVncPassword(guest.hostId(), guest.uuid(), password,
+                    Instant.now().plus(properties.vncPasswordValidity()));
+            return password;
+        } catch (HypervisorException e) {
+            log.info("no one-time VNC password for '{}': {}", guest.name(), e.getMessage());
+            return null;
+        }
+    }
+
+    @PreDestroy
+    void closeAll() {
+        open.values().forEach(session -> session.close(new CloseStatus(1001, "Virtdeck is stopping."), null));
+        pumps.shutdownNow();
+    }
+}

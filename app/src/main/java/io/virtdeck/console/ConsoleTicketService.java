@@ -1,0 +1,125 @@
+package io.virtdeck.console;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Objects;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.security.Access;
+import io.virtdeck.security.CurrentUser;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * One-time console tickets: 256 random bits, valid for a minute, bound to the user and the guest, and, when issued to
+ * a browser, to that browser's session. The WebSocket endpoint accepts each ticket once, before any byte goes to the
+ * guest. Only a hash of a ticket is stored.
+ */
+@Service
+public class ConsoleTicketService {
+
+    static final String WEBSOCKET_PATH = "/console/ws";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ConsoleTicketRepository tickets;
+    private final GuestRepository guests;
+    private final HypervisorGateway gateway;
+    private final AuditLog audit;
+    private final Duration validity;
+
+    ConsoleTicketService(ConsoleTicketRepository tickets, GuestRepository guests, HypervisorGateway gateway,
+                         AuditLog audit, ConsoleProperties properties) {
+        this.tickets = tickets;
+        this.guests = guests;
+        this.gateway = gateway;
+        this.audit = audit;
+        this.validity = properties.ticketValidity();
+    }
+
+    /**
+     * A ticket for the guest's console. {@code browserSession} binds it to the browser session that asked (null for
+     * API clients). 409 when the guest has no screen to show now.
+     */
+    @PreAuthorize(Access.CONSOLE)
+    public ConsoleTicket issue(long guestId, String browserSession) {
+        Guest guest = guests.require(guestId);
+        if (guest.state() == DomainRunState.SHUTOFF || guest.state() == DomainRunState.CRASHED) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is " + (guest.state() == DomainRunState.SHUTOFF
+                    ? "shut off" : "crashed") + ": its console shows something once it runs again.");
+        }
+        try {
+            gateway.vncEndpoint(guest.hostId(), guest.uuid());
+        } catch (HypervisorException e) {
+            throw VirtdeckException.conflict("The console of '" + guest.name() + "' cannot be opened: "
+                    + e.getMessage() + ".");
+        }
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Instant now = Instant.now();
+        Instant expiresAt = now.plus(validity);
+        tickets.deleteExpiredBefore(now.minus(Duration.ofHours(1)));
+        tickets.insert(sha256(ticket), guest.id(), CurrentUser.name(),
+                browserSession == null ? null : sha256(browserSession), expiresAt);
+        return new ConsoleTicket(ticket, WEBSOCKET_PATH + "?ticket=" + ticket, expiresAt);
+    }
+
+    /**
+     * Accepts a ticket once, at the WebSocket handshake. {@code browserSession} and {@code authenticatedUser} are
+     * what came with the handshake (either may be null). A refusal names the reason and is audited when it concerns
+     * a known ticket.
+     */
+    ConsoleGrant redeem(String ticket, String browserSession, String authenticatedUser)
+            throws ConsoleRefusedException {
+        if (ticket == null || ticket.isBlank()) {
+            throw new ConsoleRefusedException("No console ticket: open the console from Virtdeck's guest page.");
+        }
+        String hash = sha256(ticket);
+        ConsoleTicketRepository.Stored stored = tickets.find(hash).orElseThrow(() -> new ConsoleRefusedException(
+                "This console ticket is not valid. Open the console again from the guest's page."));
+        String refusal = null;
+        if (stored.used()) {
+            refusal = "This console ticket was used already; each ticket opens one console.";
+        } else if (!Instant.now().isBefore(stored.expiresAt())) {
+            refusal = "This console ticket expired (they last " + validity.toSeconds() + " s). Open the console"
+                    + " again.";
+        } else if (authenticatedUser != null && !authenticatedUser.equals(stored.user())) {
+            refusal = "This console ticket was issued to another user.";
+        } else if (stored.sessionHash() != null
+                && !Objects.equals(stored.sessionHash(), browserSession == null ? null : sha256(browserSession))) {
+            refusal = "This console ticket belongs to another browser session.";
+        } else if (!tickets.use(hash)) {
+            refusal = "This console ticket was used already; each ticket opens one console.";
+        }
+        if (refusal != null) {
+            String name = guests.findById(stored.guestId()).map(Guest::name).orElse("guest " + stored.guestId());
+            audit.recordAs(authenticatedUser == null ? "anonymous" : authenticatedUser, "console.refused",
+                    AuditObject.guest(stored.guestId(), name), Outcome.FAILURE, refusal);
+            throw new ConsoleRefusedException(refusal);
+        }
+        return new ConsoleGrant(stored.guestId(), stored.user());
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

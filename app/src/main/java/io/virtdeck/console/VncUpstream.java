@@ -1,0 +1,173 @@
+package io.virtdeck.console;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.virtdeck.hypervisor.VncEndpoint;
+
+/**
+ * The proxy's connection to a guest's VNC server, logged in by Virtdeck: after {@link #open} the server waits for the
+ * browser's ClientInit, and everything after that is relayed unchanged. Logging in here (rather than in the browser)
+ * keeps the one-time password inside Virtdeck.
+ */
+final class VncUpstream implements Closeable {
+
+    static final int NONE = 1;
+    static final int VNC_AUTH = 2;
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final int LOGIN_TIMEOUT_MS = 10_000;
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final Closeable connection;
+
+    private VncUpstream(InputStream in, OutputStream out, Closeable connection) {
+        this.in = in;
+        this.out = out;
+        this.connection = connection;
+    }
+
+    /** Connects (directly or through SSH) and logs in with {@code password}, or none when it is null. */
+    static VncUpstream open(VncEndpoint endpoint, String password, String sshCommand)
+            throws IOException, ConsoleRefusedException {
+        VncUpstream upstream = endpoint.tunnelled() ? tunnel(endpoint, sshCommand) : direct(endpoint);
+        try {
+            upstream.login(password);
+            upstream.loggedIn();
+            return upstream;
+        } catch (IOException | ConsoleRefusedException | RuntimeException e) {
+            upstream.close();
+            throw e;
+        }
+    }
+
+    InputStream in() {
+        return in;
+    }
+
+    OutputStream out() {
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (IOException e) {
+            // closing a connection that already failed: nothing more to do
+        }
+    }
+
+    private static VncUpstream direct(VncEndpoint endpoint) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true); // keystrokes and small updates go out at once
+            socket.connect(new InetSocketAddress(endpoint.address(), endpoint.port()), CONNECT_TIMEOUT_MS);
+            socket.setSoTimeout(LOGIN_TIMEOUT_MS);
+            return new VncUpstream(new BufferedInputStream(socket.getInputStream(), 64 * 1024),
+                    socket.getOutputStream(), socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** {@code ssh -W address:port destination}: the SSH client carries the bytes, as libvirt's own ssh transport does. */
+    private static VncUpstream tunnel(VncEndpoint endpoint, String sshCommand) throws IOException {
+        List<String> command = new ArrayList<>(List.of(sshCommand, "-o", "BatchMode=yes", "-o",
+                "ConnectTimeout=" + CONNECT_TIMEOUT_MS / 1000, "-W", endpoint.address() + ":" + endpoint.port()));
+        if (endpoint.sshPort() > 0) {
+            command.addAll(List.of("-p", Integer.toString(endpoint.sshPort())));
+        }
+        command.add(endpoint.sshDestination());
+        Process ssh = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return new VncUpstream(new BufferedInputStream(ssh.getInputStream(), 64 * 1024), ssh.getOutputStream(),
+                ssh::destroy);
+    }
+
+    /** Lifts the login's read timeout: a console may sit idle for hours. */
+    private void loggedIn() throws IOException {
+        if (connection instanceof Socket socket) {
+            socket.setSoTimeout(0);
+        }
+    }
+
+    /** RFB 3.3, 3.7 or 3.8 as a client, choosing None when offered, else VNC authentication with the password. */
+    private void login(String password) throws IOException, ConsoleRefusedException {
+        DataInputStream server = new DataInputStream(in);
+        byte[] greeting = new byte[12];
+        server.readFully(greeting);
+        String version = new String(greeting, StandardCharsets.US_ASCII);
+        if (!version.matches("RFB \\d{3}\\.\\d{3}\n")) {
+            throw new ConsoleRefusedException("The guest's display did not answer as a VNC server.");
+        }
+        int major = Integer.parseInt(version.substring(4, 7));
+        int minor = Integer.parseInt(version.substring(8, 11));
+        int spoken = major > 3 || minor >= 8 ? 8 : minor >= 7 ? 7 : 3;
+        send(("RFB 003.00" + spoken + "\n").getBytes(StandardCharsets.US_ASCII));
+        int type;
+        if (spoken == 3) {
+            type = server.readInt();
+            if (type == 0) {
+                throw refusedBy(server);
+            }
+        } else {
+            int count = server.readUnsignedByte();
+            if (count == 0) {
+                throw refusedBy(server);
+            }
+            byte[] offered = new byte[count];
+            server.readFully(offered);
+            type = choose(offered, password != null);
+            send(new byte[] {(byte) type});
+        }
+        if (type == VNC_AUTH) {
+            byte[] challenge = new byte[16];
+            server.readFully(challenge);
+            send(VncPassword.respond(password, challenge));
+        }
+        if (type == VNC_AUTH || spoken == 8) {
+            if (server.readInt() != 0) {
+                throw spoken == 8 ? refusedBy(server)
+                        : new ConsoleRefusedException("The guest's display refused Virtdeck's password.");
+            }
+        }
+    }
+
+    private static int choose(byte[] offered, boolean havePassword) throws ConsoleRefusedException {
+        boolean vncAuth = false;
+        for (byte type : offered) {
+            if (type == NONE) {
+                return NONE;
+            }
+            vncAuth |= type == VNC_AUTH;
+        }
+        if (vncAuth && havePassword) {
+            return VNC_AUTH;
+        }
+        throw new ConsoleRefusedException(vncAuth
+                ? "The guest's display asks for a password and its host did not take a one-time password from Virtdeck."
+                : "The guest's display only offers a kind of login Virtdeck does not speak.");
+    }
+
+    private static ConsoleRefusedException refusedBy(DataInputStream server) throws IOException {
+        int length = server.readInt();
+        byte[] reason = server.readNBytes(Math.min(Math.max(length, 0), 1024));
+        return new ConsoleRefusedException("The guest's display refused the connection: "
+                + new String(reason, StandardCharsets.UTF_8));
+    }
+
+    private void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+}
