@@ -361,14 +361,20 @@ public class LibvirtGateway implements HypervisorGateway {
         });
     }
 
+    /** Without the call timeout: allocating a large raw volume on slow storage takes as long as it takes. */
     @Override
     public VolumeFacts createVolume(long hostId, String pool, NewVolume newVolume) {
-        return onPool(hostId, pool, storagePool -> {
-            StorageVol volume = storagePool.storageVolCreateXML(StorageXml.newVolume(newVolume), 0);
+        return host(hostId).callUntilDone(connect -> {
+            StoragePool storagePool = connect.storagePoolLookupByName(pool);
             try {
-                return readVolume(volume);
+                StorageVol volume = storagePool.storageVolCreateXML(StorageXml.newVolume(newVolume), 0);
+                try {
+                    return readVolume(volume);
+                } finally {
+                    volume.free();
+                }
             } finally {
-                volume.free();
+                storagePool.free();
             }
         });
     }

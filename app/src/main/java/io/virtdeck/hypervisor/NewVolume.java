@@ -1,5 +1,5 @@
 package io.virtdeck.hypervisor;
 
-/** A volume to create in a pool: thin where the pool allows it (no allocation asked for up front). */
+/** A volume to create in a pool: qcow2 (thin) or raw (allocated in full). */
 public record NewVolume(String name, long capacityMiB, String format) {
 }

@@ -14,14 +14,18 @@ final class StorageXml {
     private StorageXml() {
     }
 
-    /** A volume with its capacity and format and no allocation asked for: sparse files, thin where possible. */
+    /**
+     * A volume of the given capacity and format. qcow2 grows as the guest writes (nothing allocated up front); raw is
+     * allocated in full, as virt-manager does, so that its space is the guest's and a pool without room says so now.
+     */
     static String newVolume(NewVolume volume) {
         Document doc = SafeXml.newDocument();
         Element root = doc.createElement("volume");
         doc.appendChild(root);
         appendText(root, "name", volume.name());
         appendText(root, "capacity", Long.toString(volume.capacityMiB()), "unit", "MiB");
-        appendText(root, "allocation", "0", "unit", "MiB");
+        appendText(root, "allocation", "qcow2".equals(volume.format()) ? "0" : Long.toString(volume.capacityMiB()),
+                "unit", "MiB");
         append(append(root, "target"), "format", "type", volume.format());
         return SafeXml.toXml(root);
     }
