@@ -54,6 +54,12 @@ public class GuestCreateService {
         this.audit = audit;
     }
 
+    /** What the create page offers on this host: pools, volumes, ISO images, networks, firmware. */
+    @PreAuthorize(Access.OPERATE)
+    public GuestCreateOptions options(long hostId) {
+        return GuestCreateOptions.read(openHost(hostId), gateway);
+    }
+
     /** Checks the request and says what would be created, creating nothing (the review step of the create page). */
     @PreAuthorize(Access.OPERATE)
     public GuestPlan plan(long hostId, GuestCreateRequest request) {
