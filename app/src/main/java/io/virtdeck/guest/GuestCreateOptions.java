@@ -36,7 +36,7 @@ public record GuestCreateOptions(Host host, GuestPlatform platform, List<PoolFac
         for (PoolFacts pool : pools) {
             for (VolumeFacts volume : gateway.volumes(host.id(), pool.name())) {
                 VolumeChoice choice = new VolumeChoice(pool.name() + "/" + volume.name(), pool.name() + "/"
-                        + volume.name() + " (" + size(volume.capacityMiB()) + ")");
+                        + volume.name() + " (" + GuestPlan.size(volume.capacityMiB()) + ")");
                 if (volume.iso()) {
                     isos.add(choice);
                 } else if (!inUse.contains(volume.path())) {
@@ -46,9 +46,5 @@ public record GuestCreateOptions(Host host, GuestPlatform platform, List<PoolFac
         }
         return new GuestCreateOptions(host, gateway.guestPlatform(host.id()), pools, disks, isos,
                 List.copyOf(gateway.resources(host.id()).networks().keySet()));
-    }
-
-    private static String size(long mib) {
-        return mib >= 1024 && mib % 1024 == 0 ? mib / 1024 + " GiB" : mib + " MiB";
     }
 }

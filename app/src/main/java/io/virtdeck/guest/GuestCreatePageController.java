@@ -30,6 +30,9 @@ public class GuestCreatePageController {
     private static final Pattern DISK_FIELD = Pattern.compile("disks\\[(\\d+)].*");
     /** The request's fields as the form's controls are named. */
     private static final Map<String, String> FORM_FIELDS = Map.of("bootOrder", "boot", "graphics", "vnc");
+    /** The service's messages name the request's fields; on the page they read as the form's labels. */
+    private static final Map<String, String> FIELD_LABELS = Map.of("vcpus", "vCPUs", "memoryMiB", "Memory (MiB)",
+            "name", "Name", "bootOrder", "The boot order", "firmware", "Firmware");
 
     private final GuestCreateService creation;
 
@@ -74,7 +77,7 @@ public class GuestCreatePageController {
             } else {
                 model.addAttribute("problem", "The guest was not created: correct the field marked below.");
                 model.addAttribute("errorField", formField(e.field(), form));
-                model.addAttribute("errorMessage", e.getMessage());
+                model.addAttribute("errorMessage", inPageWords(e));
             }
             return showForm(options, form, model);
         }
@@ -84,6 +87,12 @@ public class GuestCreatePageController {
         model.addAttribute("options", options);
         model.addAttribute("form", form);
         return "guests/create";
+    }
+
+    private static String inPageWords(VirtdeckException e) {
+        String label = FIELD_LABELS.get(e.field());
+        return label != null && e.getMessage().startsWith(e.field() + " ")
+                ? label + e.getMessage().substring(e.field().length()) : e.getMessage();
     }
 
     /** disks[1].pool of the request is the disk row it came from (empty rows are skipped); bootOrder is boot. */

@@ -27,10 +27,15 @@ public record GuestPlan(Host host, UUID uuid, String name, GuestPlatform platfor
         /** How the review page and the audit entry name it. */
         public String describe() {
             return isNew()
-                    ? "new " + create.format() + " volume " + create.name() + " of " + create.capacityMiB()
-                    + " MiB in pool " + pool
+                    ? "new " + create.format() + " volume " + create.name() + " of " + size(create.capacityMiB())
+                    + " in pool " + pool
                     : "existing volume " + pool + "/" + existing.volume();
         }
+    }
+
+    /** A size as a person reads it: whole GiB where it is, else MiB. */
+    static String size(long mib) {
+        return mib >= 1024 && mib % 1024 == 0 ? mib / 1024 + " GiB" : mib + " MiB";
     }
 
     /** The domain to define once the new volumes exist, given in the order of {@link #disks}. */

@@ -56,7 +56,7 @@ class GuestCreatePagesTest {
         String form = page("/hosts/" + host + "/guests/new");
         assertThat(form).contains("New guest on <span>wizard</span>", "<legend>General</legend>",
                         "<legend>Disks</legend>", "<legend>CD-ROM and boot</legend>", "<legend>Network</legend>",
-                        "<legend>Firmware and graphics</legend>", "QEMU", "8 CPUs",
+                        "<legend>Firmware and graphics</legend>", "<strong>QEMU</strong> (software emulation, slower)", "8 CPUs",
                         "selected=\"selected\">New volume in default (91.3 GiB free)</option>",
                         "value=\"default/install.iso\"", "Interface on network default",
                         "This host offers no UEFI firmware", "id=\"firmware-uefi\"", "VNC graphical console",
@@ -69,8 +69,8 @@ class GuestCreatePagesTest {
     void reviewShowsWhatWillBeMadeThenCreateMakesIt() throws Exception {
         String review = mvc.perform(filled("review", "wiz-01", "2048")).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
-        assertThat(review).contains("Create <span>wiz-01</span> on <span>wizard</span>?",
-                "new qcow2 volume wiz-01-disk1.qcow2 of 10240 MiB in pool default", "default/install.iso",
+        assertThat(review).contains("Create wiz-01 on wizard?",
+                "new qcow2 volume wiz-01-disk1.qcow2 of 10 GiB in pool default", "default/install.iso",
                 "cdrom, then hd", "Nothing has been created yet", "name=\"disks[0].source\" value=\"new:default\"",
                 "value=\"create\"", "Change settings");
         assertThat(domainNames()).doesNotContain("wiz-01");
@@ -88,7 +88,7 @@ class GuestCreatePagesTest {
         String tooBig = mvc.perform(filled("review", "wiz-big", "999999")).andExpect(status().isBadRequest())
                 .andReturn().getResponse().getContentAsString();
         assertThat(tooBig).contains("class=\"problem\"", "correct the field marked below",
-                "id=\"memoryMiB-error\"", "memoryMiB is 999999, more than the host&#39;s 16384 MiB of memory.",
+                "id=\"memoryMiB-error\"", "Memory (MiB) is 999999, more than the host&#39;s 16384 MiB of memory.",
                 "aria-invalid=\"true\"", "aria-describedby=\"memoryMiB-hint memoryMiB-error\"",
                 "value=\"999999\"", "value=\"wiz-big\"");
 
