@@ -65,6 +65,7 @@ verify() {
   libvirt_ok || missing+=("libvirt.so.0 (libvirt client library)")
   if [[ "$MODE" == test ]]; then
     have virsh || missing+=("virsh (libvirt clients)")
+    have xmllint || missing+=("xmllint (libxml2-utils: virt-xml-validate checks domain XML against libvirt's schema)")
     have libvirtd || [[ -x /usr/sbin/libvirtd ]] || missing+=("libvirtd (libvirt daemon with the test driver)")
     chromium_ok || missing+=("chromium")
     have chromedriver || missing+=("chromedriver")
@@ -96,7 +97,7 @@ EOF
   if [[ "$MODE" == test ]]; then
     cat >&2 <<EOF
   and for the tests:
-  - libvirtd and virsh, with the test driver (test:///default)
+  - libvirtd and virsh, with the test driver (test:///default), and xmllint (for virt-xml-validate)
   - Chromium and its chromedriver
   - docker-compose (validates docker-compose.yml; no Docker engine needed)
 EOF
@@ -123,7 +124,7 @@ have node || wanted+=(nodejs)
 have npm || wanted+=(npm)
 wanted+=(libvirt0)
 if [[ "$MODE" == test ]]; then
-  wanted+=(libvirt-clients libvirt-daemon chromium chromium-driver docker-compose)
+  wanted+=(libvirt-clients libxml2-utils libvirt-daemon chromium chromium-driver docker-compose)
   # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
   wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables busybox-static cpio kmod)
 fi

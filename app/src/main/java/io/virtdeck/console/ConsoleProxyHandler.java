@@ -17,6 +17,8 @@ class ConsoleProxyHandler extends BinaryWebSocketHandler {
 
     static final String GRANT = "virtdeck.console.grant";
     private static final String SESSION = "virtdeck.console.session";
+    /** Browsers send small messages (keys, pointer, ClientInit); 64 KiB leaves room for a pasted clipboard. */
+    private static final int BROWSER_MESSAGE_LIMIT = 64 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ConsoleProxyHandler.class);
 
     private final ConsoleService consoles;
@@ -27,6 +29,7 @@ class ConsoleProxyHandler extends BinaryWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession browser) throws Exception {
+        browser.setBinaryMessageSizeLimit(BROWSER_MESSAGE_LIMIT);
         ConsoleGrant grant = (ConsoleGrant) browser.getAttributes().get(GRANT);
         try {
             browser.getAttributes().put(SESSION, consoles.open(grant, browser));

@@ -1,11 +1,9 @@
 package io.virtdeck.console;
 
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
  * The console's WebSocket at {@value ConsoleTicketService#WEBSOCKET_PATH}. Same-origin only (Spring's default): a page
@@ -26,14 +24,5 @@ class ConsoleWebSocketConfiguration implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(handler, ConsoleTicketService.WEBSOCKET_PATH).addInterceptors(handshake);
-    }
-
-    /** Browsers send small messages (keys, pointer, ClientInit); 64 KiB leaves room for pasted text. */
-    @Bean
-    ServletServerContainerFactoryBean webSocketContainer() {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxBinaryMessageBufferSize(64 * 1024);
-        container.setMaxTextMessageBufferSize(8 * 1024);
-        return container;
     }
 }

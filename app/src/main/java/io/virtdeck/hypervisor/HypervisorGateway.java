@@ -78,4 +78,22 @@ public interface HypervisorGateway {
      * the definition keeps its own). Fails with {@link HypervisorException.Kind#UNSUPPORTED} where the driver cannot.
      */
     void setVncPassword(long hostId, UUID uuid, String password, Instant validUntil);
+
+    /** How a new guest is virtualized on this host (KVM, QEMU, Xen HVM or PV), and whether it may boot with UEFI. */
+    GuestPlatform guestPlatform(long hostId);
+
+    /** Every storage pool of the host, active or not. */
+    List<PoolFacts> pools(long hostId);
+
+    /** The volumes of a pool, after asking the pool to look again (files put there by hand show up). */
+    List<VolumeFacts> volumes(long hostId, String pool);
+
+    VolumeFacts createVolume(long hostId, String pool, NewVolume volume);
+
+    void deleteVolume(long hostId, String pool, String volume);
+
+    /** Defines a persistent domain from the spec (it stays shut off). */
+    void define(long hostId, DomainSpec spec);
+
+    void setAutostart(long hostId, UUID uuid, boolean autostart);
 }

@@ -2,6 +2,7 @@ package io.virtdeck.hypervisor;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,9 @@ import org.libvirt.DomainJobStats;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
+import org.libvirt.StoragePoolInfo;
 import org.libvirt.StorageVol;
+import org.libvirt.StorageVolInfo;
 import org.libvirt.TypedIntParameter;
 import org.libvirt.TypedLongParameter;
 import org.libvirt.TypedParameter;
@@ -317,6 +320,138 @@ public class LibvirtGateway implements HypervisorGateway {
     public void setVncPassword(long hostId, UUID uuid, String password, Instant validUntil) {
         onDomain(hostId, uuid, domain -> domain.updateDeviceFlags(
                 GraphicsXml.vncWithPassword(domain.getXMLDesc(0), password, validUntil), Domain.DeviceModifyFlags.LIVE));
+    }
+
+    @Override
+    public GuestPlatform guestPlatform(long hostId) {
+        return host(hostId).call(connect -> {
+            GuestPlatform platform = GuestPlatformReader.choose(connect.getCapabilities());
+            return LibvirtNative.domainCapabilities(connect, platform.arch(), platform.machine(),
+                            platform.virtualization().domainType())
+                    .map(xml -> GuestPlatformReader.withFirmware(platform, xml))
+                    .orElse(platform); // no domain capabilities (the test driver): BIOS only
+        });
+    }
+
+    @Override
+    public List<PoolFacts> pools(long hostId) {
+        return host(hostId).call(connect -> {
+            List<PoolFacts> pools = new ArrayList<>();
+            List<String> names = new ArrayList<>(List.of(connect.listStoragePools()));
+            names.addAll(List.of(connect.listDefinedStoragePools()));
+            for (String name : names) {
+                StoragePool pool = connect.storagePoolLookupByName(name);
+                try {
+                    StoragePoolInfo info = pool.getInfo();
+                    pools.add(new PoolFacts(name, StorageXml.poolType(pool.getXMLDesc(0)), pool.isActive() == 1,
+                            mib(info.capacity), mib(info.allocation), mib(info.available)));
+                } finally {
+                    pool.free();
+                }
+            }
+            pools.sort(Comparator.comparing(PoolFacts::name));
+            return pools;
+        });
+    }
+
+    @Override
+    public List<VolumeFacts> volumes(long hostId, String pool) {
+        return onPool(hostId, pool, storagePool -> {
+            try {
+                storagePool.refresh(0);
+            } catch (LibvirtException e) {
+                log.debug("host {}: pool {} not refreshed: {}", hostId, pool, LibvirtErrors.message(e));
+            }
+            List<VolumeFacts> volumes = new ArrayList<>();
+            for (String name : storagePool.listVolumes()) {
+                StorageVol volume = storagePool.storageVolLookupByName(name);
+                try {
+                    volumes.add(readVolume(volume));
+                } finally {
+                    volume.free();
+                }
+            }
+            volumes.sort(Comparator.comparing(VolumeFacts::name));
+            return volumes;
+        });
+    }
+
+    /** Without the call timeout: allocating a large raw volume on slow storage takes as long as it takes. */
+    @Override
+    public VolumeFacts createVolume(long hostId, String pool, NewVolume newVolume) {
+        return host(hostId).callUntilDone(connect -> {
+            StoragePool storagePool = connect.storagePoolLookupByName(pool);
+            try {
+                StorageVol volume = storagePool.storageVolCreateXML(StorageXml.newVolume(newVolume), 0);
+                try {
+                    return readVolume(volume);
+                } finally {
+                    volume.free();
+                }
+            } finally {
+                storagePool.free();
+            }
+        });
+    }
+
+    @Override
+    public void deleteVolume(long hostId, String pool, String name) {
+        onPool(hostId, pool, storagePool -> {
+            StorageVol volume = storagePool.storageVolLookupByName(name);
+            try {
+                volume.delete(0);
+                return null;
+            } finally {
+                volume.free();
+            }
+        });
+    }
+
+    @Override
+    public void define(long hostId, DomainSpec spec) {
+        host(hostId).call(connect -> {
+            connect.domainDefineXML(DomainXmlWriter.write(spec)).free();
+            return null;
+        });
+    }
+
+    @Override
+    public void setAutostart(long hostId, UUID uuid, boolean autostart) {
+        onDomain(hostId, uuid, domain -> {
+            domain.setAutostart(autostart);
+            return null;
+        });
+    }
+
+    private static VolumeFacts readVolume(StorageVol volume) throws LibvirtException {
+        StorageVolInfo info = volume.getInfo();
+        VolumeFacts.Kind kind = switch (info.type) {
+            case VIR_STORAGE_VOL_FILE -> VolumeFacts.Kind.FILE;
+            case VIR_STORAGE_VOL_BLOCK -> VolumeFacts.Kind.BLOCK;
+            default -> VolumeFacts.Kind.OTHER;
+        };
+        return new VolumeFacts(volume.getName(), volume.getPath(), kind, StorageXml.volumeFormat(volume.getXMLDesc(0)),
+                mib(info.capacity), mib(info.allocation));
+    }
+
+    private static long mib(long bytes) {
+        return bytes / (1024 * 1024);
+    }
+
+    private <T> T onPool(long hostId, String name, PoolCall<T> work) {
+        return host(hostId).call(connect -> {
+            StoragePool pool = connect.storagePoolLookupByName(name);
+            try {
+                return work.apply(pool);
+            } finally {
+                pool.free();
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface PoolCall<T> {
+        T apply(StoragePool pool) throws LibvirtException;
     }
 
     /** Job statistics that are numbers, by name. */

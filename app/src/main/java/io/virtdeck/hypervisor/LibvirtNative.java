@@ -1,11 +1,13 @@
 package io.virtdeck.hypervisor;
 
 import java.lang.reflect.Field;
+import java.util.Optional;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.PointerType;
+import org.libvirt.Connect;
 import org.libvirt.Domain;
 
 /**
@@ -18,10 +20,15 @@ final class LibvirtNative {
         int virDomainMigrateStartPostCopy(Pointer domain, int flags);
 
         String virGetLastErrorMessage();
+
+        /** Returns XML the caller must free, or null. */
+        Pointer virConnectGetDomainCapabilities(Pointer connect, String emulator, String arch, String machine,
+                                                String virtType, int flags);
     }
 
     private static final Calls CALLS = Native.load("virt", Calls.class);
-    private static final Field DOMAIN_POINTER = domainPointerField();
+    private static final Field DOMAIN_POINTER = pointerField(Domain.class, "vdp");
+    private static final Field CONNECT_POINTER = pointerField(Connect.class, "vcp");
 
     private LibvirtNative() {
     }
@@ -34,21 +41,44 @@ final class LibvirtNative {
         }
     }
 
-    private static Pointer pointer(Domain domain) {
+    /**
+     * The domain capabilities XML (virsh domcapabilities) for a domain type and architecture; empty when the driver
+     * has none (libvirt's test driver) or refuses, so that callers fall back to what every host offers.
+     */
+    static Optional<String> domainCapabilities(Connect connect, String arch, String machine,
+                                                         String virtType) {
+        Pointer xml = CALLS.virConnectGetDomainCapabilities(pointer(CONNECT_POINTER, connect), null, arch, machine,
+                virtType, 0);
+        if (xml == null) {
+            return Optional.empty();
+        }
         try {
-            return ((PointerType) DOMAIN_POINTER.get(domain)).getPointer();
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("libvirt-java's domain pointer cannot be read", e);
+            return Optional.of(xml.getString(0, "UTF-8"));
+        } finally {
+            Native.free(Pointer.nativeValue(xml));
         }
     }
 
-    private static Field domainPointerField() {
+    private static Pointer pointer(Domain domain) {
+        return pointer(DOMAIN_POINTER, domain);
+    }
+
+    private static Pointer pointer(Field field, Object handle) {
         try {
-            Field field = Domain.class.getDeclaredField("vdp");
+            return ((PointerType) field.get(handle)).getPointer();
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("libvirt-java's native pointer cannot be read", e);
+        }
+    }
+
+    private static Field pointerField(Class<?> type, String name) {
+        try {
+            Field field = type.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("this libvirt-java has no Domain.vdp; update LibvirtNative", e);
+            throw new IllegalStateException("this libvirt-java has no " + type.getSimpleName() + "." + name
+                    + "; update LibvirtNative", e);
         }
     }
 }

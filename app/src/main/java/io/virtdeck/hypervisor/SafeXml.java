@@ -43,6 +43,36 @@ final class SafeXml {
         }
     }
 
+    /** An empty document to build libvirt XML in: values set through the DOM are escaped by it, never spliced in. */
+    static Document newDocument() {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            return factory.newDocumentBuilder().newDocument();
+        } catch (ParserConfigurationException e) {
+            throw new HypervisorException(HypervisorException.Kind.FAILED, "cannot build XML: " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends a child element to {@code parent}, with attributes given as name, value pairs (null values left out). */
+    static Element append(Element parent, String name, String... attributes) {
+        Element child = parent.getOwnerDocument().createElement(name);
+        for (int i = 0; i + 1 < attributes.length; i += 2) {
+            if (attributes[i + 1] != null) {
+                child.setAttribute(attributes[i], attributes[i + 1]);
+            }
+        }
+        parent.appendChild(child);
+        return child;
+    }
+
+    /** Appends a child element holding text. */
+    static Element appendText(Element parent, String name, String text, String... attributes) {
+        Element child = append(parent, name, attributes);
+        child.setTextContent(text);
+        return child;
+    }
+
     /** Direct children of {@code parent} with the given local name. */
     static List<Element> children(Element parent, String name) {
         List<Element> found = new ArrayList<>();

@@ -32,6 +32,16 @@ public class VirtdeckException extends RuntimeException {
         return new VirtdeckException(HttpStatus.CONFLICT, message, null);
     }
 
+    /** 422: the request was fine, but the host refused to carry it out. */
+    public static VirtdeckException refused(String message) {
+        return new VirtdeckException(HttpStatus.UNPROCESSABLE_CONTENT, message, null);
+    }
+
+    /** 409 naming the field whose value clashes with what exists (a name already taken). */
+    public static VirtdeckException conflict(String field, String message) {
+        return new VirtdeckException(HttpStatus.CONFLICT, message, field);
+    }
+
     /** 400: the input is wrong; {@code field} names the part at fault. */
     public static VirtdeckException invalid(String field, String message) {
         return new VirtdeckException(HttpStatus.BAD_REQUEST, message, field);

@@ -17,6 +17,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
@@ -89,6 +90,29 @@ class RoleMatrixTest {
                 .as(user + " migration targets").isEqualTo(mayAct ? 200 : 403);
         assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/maintenance", "{\"enabled\":false}"))
                 .as(user + " leave a maintenance the host is not in").isEqualTo(mayAct ? 409 : 403);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void creatingGuestsOnlyForAdminAndOperator(String user, boolean mayAct) throws Exception {
+        String name = "made-by-" + user;
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/guests",
+                "{\"name\":\"" + name + "\",\"vcpus\":1,\"memoryMiB\":128}"))
+                .as(user + " create").isEqualTo(mayAct ? 201 : 403);
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(get("/hosts/" + host + "/guests/new").with(asUser)).andReturn().getResponse()
+                .getStatus()).as(user + " create page").isEqualTo(mayAct ? 200 : 403);
+        assertThat(mvc.perform(post("/hosts/" + host + "/guests/new").param("name", name + "-page")
+                        .param("vcpus", "1").param("memoryMiB", "128").param("step", "create").with(asUser)
+                        .with(csrf())).andReturn().getResponse().getStatus())
+                .as(user + " create from the page").isEqualTo(mayAct ? 302 : 403);
+        String hostPage = mvc.perform(get("/hosts/" + host).with(asUser)).andReturn().getResponse()
+                .getContentAsString();
+        if (mayAct) {
+            assertThat(hostPage).contains("href=\"/hosts/" + host + "/guests/new\"");
+        } else {
+            assertThat(hostPage).doesNotContain("/guests/new");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

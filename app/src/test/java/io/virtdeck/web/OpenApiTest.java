@@ -20,7 +20,8 @@ class OpenApiTest {
         String doc = mvc.perform(get("/v3/api-docs")).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
         assertThat(doc).contains("\"/api/v1/hosts\"", "\"/api/v1/hosts/{id}\"", "\"/api/v1/guests\"",
-                "\"/api/v1/guests/{id}\"", "\"/api/v1/guests/{id}/actions/{action}\"", "\"/api/v1/audit\"");
+                "\"/api/v1/guests/{id}\"", "\"/api/v1/guests/{id}/actions/{action}\"", "\"/api/v1/audit\"",
+                "\"/api/v1/hosts/{id}/guests\"");
     }
 
     @Test

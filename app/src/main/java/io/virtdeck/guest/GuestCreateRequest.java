@@ -1,0 +1,38 @@
+package io.virtdeck.guest;
+
+import java.util.List;
+
+/**
+ * POST /api/v1/hosts/{id}/guests (API.md: {@code name, vcpus, memoryMiB, disks, cdrom, networks, template}; the rest
+ * are additions). Absent options take the defaults: BIOS, VNC graphics, no autostart, boot from the CD-ROM when
+ * there is one, then the disks.
+ *
+ * @param disks a new volume ({@code pool}, {@code sizeMiB}, {@code format} qcow2 (default) or raw) or an existing
+ *              one ({@code volume}: "pool/volume")
+ * @param cdrom an ISO volume as "pool/volume"
+ * @param template not used yet (templates are another part of the guest work)
+ * @param firmware bios (default) or uefi, where the host offers it
+ * @param bootOrder hd, cdrom, network: first first
+ * @param graphics vnc (default) or none
+ */
+public record GuestCreateRequest(String name, Integer vcpus, Long memoryMiB, List<Disk> disks, String cdrom,
+                                 List<String> networks, String template, String firmware, List<String> bootOrder,
+                                 Boolean autostart, String graphics) {
+
+    public GuestCreateRequest {
+        disks = disks == null ? List.of() : disks;
+        networks = networks == null ? List.of() : networks;
+        bootOrder = bootOrder == null ? List.of() : bootOrder;
+    }
+
+    public record Disk(String pool, Long sizeMiB, String format, String volume) {
+
+        public static Disk newVolume(String pool, long sizeMiB, String format) {
+            return new Disk(pool, sizeMiB, format, null);
+        }
+
+        public static Disk existing(String volume) {
+            return new Disk(null, null, null, volume);
+        }
+    }
+}

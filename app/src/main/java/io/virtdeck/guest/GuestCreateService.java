@@ -1,0 +1,172 @@
+package io.virtdeck.guest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.DomainSpec;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.inventory.ExpectedGuestChanges;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.inventory.InventorySync;
+import io.virtdeck.security.Access;
+import io.virtdeck.web.HypervisorErrors;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * Creates a guest on a host: checks the request ({@link GuestCreatePlanner}), creates its new volumes one by one,
+ * defines the domain and sets autostart. Any failure on the way undoes what was done (domain undefined, new volumes
+ * deleted), so a failed create leaves nothing on the host. One audit entry whatever the outcome.
+ */
+@Service
+public class GuestCreateService {
+
+    private static final Logger log = LoggerFactory.getLogger(GuestCreateService.class);
+
+    private final GuestCreatePlanner planner;
+    private final HypervisorGateway gateway;
+    private final HostRepository hosts;
+    private final GuestRepository guests;
+    private final InventorySync sync;
+    private final ExpectedGuestChanges expected;
+    private final AuditLog audit;
+
+    public GuestCreateService(GuestCreatePlanner planner, HypervisorGateway gateway, HostRepository hosts,
+                              GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
+                              AuditLog audit) {
+        this.planner = planner;
+        this.gateway = gateway;
+        this.hosts = hosts;
+        this.guests = guests;
+        this.sync = sync;
+        this.expected = expected;
+        this.audit = audit;
+    }
+
+    /** What the create page offers on this host: pools, volumes, ISO images, networks, firmware. */
+    @PreAuthorize(Access.OPERATE)
+    public GuestCreateOptions options(long hostId) {
+        return GuestCreateOptions.read(openHost(hostId), gateway);
+    }
+
+    /** Checks the request and says what would be created, creating nothing (the review step of the create page). */
+    @PreAuthorize(Access.OPERATE)
+    public GuestPlan plan(long hostId, GuestCreateRequest request) {
+        return planner.plan(openHost(hostId), request);
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public Guest create(long hostId, GuestCreateRequest request) {
+        Host host = openHost(hostId);
+        GuestPlan plan;
+        try {
+            plan = planner.plan(host, request);
+        } catch (VirtdeckException | HypervisorException e) {
+            audit.record("guest.create", new AuditObject("guest", null, request.name()), Outcome.FAILURE,
+                    "on host " + host.name() + ": " + (e instanceof HypervisorException h
+                            ? HypervisorErrors.message(h) : e.getMessage()));
+            throw e;
+        }
+        expected.expect(hostId, plan.uuid()); // its DEFINED event is Virtdeck's doing, not a change from outside
+        new Creation(plan).run();
+        sync.refreshOrRemove(hostId, plan.uuid());
+        Guest guest = guests.findByHostAndUuid(hostId, plan.uuid()).orElseThrow(() -> VirtdeckException.conflict(
+                "'" + plan.name() + "' was created on host '" + host.name() + "' but cannot be read back yet."));
+        audit.record("guest.create", AuditObject.guest(guest.id(), guest.name()), Outcome.SUCCESS, plan.summary());
+        return guest;
+    }
+
+    /** A host that takes new guests: known, and not in maintenance. */
+    private Host openHost(long hostId) {
+        Host host = hosts.findById(hostId)
+                .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."));
+        if (host.maintenance()) {
+            throw VirtdeckException.conflict("Host '" + host.name() + "' is in maintenance: it takes no new guests."
+                    + " Choose another host, or leave maintenance.");
+        }
+        return host;
+    }
+
+    /** One run of the steps, remembering what it made so that a failure can take it all back. */
+    private final class Creation {
+        private final GuestPlan plan;
+        /** The volumes made so far, the last one first: the order to delete them in. */
+        private final List<GuestPlan.PlannedDisk> created = new ArrayList<>();
+        private boolean defined;
+        private String step;
+
+        Creation(GuestPlan plan) {
+            this.plan = plan;
+        }
+
+        void run() {
+            long hostId = plan.host().id();
+            try {
+                List<DomainSpec.Disk> disks = new ArrayList<>();
+                for (GuestPlan.PlannedDisk disk : plan.disks()) {
+                    disks.add(disk.isNew() ? createVolume(disk) : disk.existing());
+                }
+                step = "defining the guest";
+                gateway.define(hostId, plan.spec(disks));
+                defined = true;
+                if (plan.autostart()) {
+                    step = "setting autostart";
+                    gateway.setAutostart(hostId, plan.uuid(), true);
+                }
+            } catch (HypervisorException e) {
+                String leftBehind = undo();
+                String message = "Creating '" + plan.name() + "' failed while " + step + ": "
+                        + HypervisorErrors.message(e) + " " + leftBehind;
+                audit.record("guest.create", new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
+                        "on host " + plan.host().name() + ": " + message);
+                throw e.kind() == HypervisorException.Kind.FAILED ? VirtdeckException.refused(message)
+                        : VirtdeckException.conflict(message);
+            }
+        }
+
+        private DomainSpec.Disk createVolume(GuestPlan.PlannedDisk disk) {
+            step = "creating volume " + disk.create().name() + " in pool " + disk.pool();
+            VolumeFacts volume = gateway.createVolume(plan.host().id(), disk.pool(), disk.create());
+            created.add(0, disk);
+            return DomainSpec.Disk.of(disk.pool(), volume);
+        }
+
+        /** Takes back what this run made; says whether anything is left behind, for the person to clean up. */
+        private String undo() {
+            long hostId = plan.host().id();
+            List<String> left = new ArrayList<>();
+            if (defined) {
+                try {
+                    gateway.undefine(hostId, plan.uuid(), false);
+                } catch (HypervisorException e) {
+                    log.warn("create of {}: the half-made guest could not be undefined: {}", plan.name(),
+                            e.getMessage());
+                    left.add("the guest definition '" + plan.name() + "'");
+                }
+            }
+            for (GuestPlan.PlannedDisk disk : created) {
+                String volume = disk.pool() + "/" + disk.create().name();
+                try {
+                    gateway.deleteVolume(hostId, disk.pool(), disk.create().name());
+                } catch (HypervisorException e) {
+                    log.warn("create of {}: volume {} could not be deleted: {}", plan.name(), volume, e.getMessage());
+                    left.add("volume " + volume);
+                }
+            }
+            return left.isEmpty() ? "Nothing was left behind on host '" + plan.host().name() + "'."
+                    : "Left behind on host '" + plan.host().name() + "', to remove by hand: " + String.join(", ", left)
+                    + ".";
+        }
+    }
+}
