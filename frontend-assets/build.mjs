@@ -1,14 +1,18 @@
-// Gathers the files the pages load into dist/: vendor scripts from node_modules (htmx, noVNC) and our own from src/.
-// Maven then packages dist/ as META-INF/resources/assets/ (served at /assets/...).
+// Gathers the files the pages load into dist/: vendor scripts from node_modules, our own from src/, and the console
+// page's script bundled with noVNC's RFB core. Maven then packages dist/ as META-INF/resources/assets/ (served at
+// /assets/...).
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 
 const out = 'dist';
 rmSync(out, { recursive: true, force: true });
-mkdirSync(`${out}/vendor`, { recursive: true });
+mkdirSync(`${out}/vendor/novnc`, { recursive: true });
 cpSync('node_modules/htmx.org/dist/htmx.min.js', `${out}/vendor/htmx.min.js`);
-// noVNC's RFB core as ES modules, with the vendored pako its decoders import by relative path
-for (const part of ['core', 'vendor', 'LICENSE.txt']) {
-  cpSync(`node_modules/@novnc/novnc/${part}`, `${out}/vendor/novnc/${part}`, { recursive: true });
-}
-cpSync('src', out, { recursive: true });
+cpSync('node_modules/@novnc/novnc/LICENSE.txt', `${out}/vendor/novnc/LICENSE.txt`);
+cpSync('src', out, { recursive: true, filter: (path) => !path.endsWith('console.js') });
+// one file instead of noVNC's thirty-odd modules: the console's screen shows sooner
+buildSync({
+  entryPoints: ['src/console.js'], bundle: true, format: 'esm', minify: true, target: 'es2022',
+  legalComments: 'linked', outfile: `${out}/console.js`, logLevel: 'warning'
+});
 console.log('frontend assets written to', out);

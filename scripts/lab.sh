@@ -353,9 +353,9 @@ ensure_pool() {
 TINY_BUILD_FAILED=""
 ensure_tiny_files() {
   local tiny="$LAB_DIR/tiny"
-  [[ -f "$tiny/vmlinuz" && -f "$tiny/initrd.img" ]] && return 0
+  # the build script keeps what it built while its own text and the kernel are unchanged (tiny/VERSION)
   if [[ -x "$SCRIPT_DIR/build-tiny-guest.sh" ]]; then
-    say "building the tiny guest (scripts/build-tiny-guest.sh, log: $LAB_DIR/build-tiny-guest.log)"
+    say "checking the tiny guest (scripts/build-tiny-guest.sh, log: $LAB_DIR/build-tiny-guest.log)"
     if ! VIRTDECK_LAB_DIR="$LAB_DIR" "$SCRIPT_DIR/build-tiny-guest.sh" </dev/null >"$LAB_DIR/build-tiny-guest.log" 2>&1 \
         || [[ ! -f "$tiny/vmlinuz" || ! -f "$tiny/initrd.img" ]]; then
       tail -n 10 "$LAB_DIR/build-tiny-guest.log" >&2 || true

@@ -70,11 +70,17 @@ public class ConsoleService {
                 .orElseThrow(() -> new ConsoleRefusedException("The guest no longer exists."));
         AuditObject object = AuditObject.guest(guest.id(), guest.name());
         try {
+            long started = System.nanoTime();
             VncEndpoint endpoint = gateway.vncEndpoint(guest.hostId(), guest.uuid());
+            long located = System.nanoTime();
             ConsoleSession session;
             synchronized (loginLocks.computeIfAbsent(guest.uuid(), uuid -> new Object())) {
                 String password = oneTimePassword(guest);
+                long passwordSet = System.nanoTime();
                 VncUpstream upstream = VncUpstream.open(endpoint, password, properties.sshCommand());
+                log.debug("console of '{}': display found in {} ms, password set in {} ms, logged in in {} ms",
+                        guest.name(), (located - started) / 1_000_000, (passwordSet - located) / 1_000_000,
+                        (System.nanoTime() - passwordSet) / 1_000_000);
                 session = new ConsoleSession(UUID.randomUUID().toString().substring(0, 8), grant, guest.name(),
                         guest.hostName(), password != null, browser, upstream);
             }

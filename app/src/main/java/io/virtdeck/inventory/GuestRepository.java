@@ -171,10 +171,7 @@ public class GuestRepository {
 
     /** The guest arrived: its row (same id) now belongs to the target host; a stray row for it there goes. */
     public void finishMove(long guestId, long targetHostId) {
-        jdbc.sql("""
-                        DELETE FROM guests WHERE host_id = :target AND id <> :id
-                        AND uuid = (SELECT uuid FROM guests WHERE id = :id)""")
-                .param("id", guestId).param("target", targetHostId).update();
+        deleteStaleTwin(guestId, targetHostId);
         jdbc.sql("""
                         UPDATE guests SET host_id = :target, moving_to_host_id = NULL, updated_at = now()
                         WHERE id = :id""")
@@ -203,10 +200,22 @@ public class GuestRepository {
      * (so neither host's events touch it) until the migration is settled by {@link #finishMove}.
      */
     public boolean arrive(long guestId, long targetHostId, DomainRunState state) {
+        deleteStaleTwin(guestId, targetHostId);
         return jdbc.sql("""
                         UPDATE guests SET host_id = :target, state = :state, updated_at = now()
                         WHERE id = :id AND moving_to_host_id = :target AND host_id <> :target""")
                 .param("id", guestId).param("target", targetHostId).param("state", state.name()).update() == 1;
+    }
+
+    /**
+     * A row for the same domain on the target, left from before (it was there once, and the inventory has not yet
+     * seen it leave): the moving row is the guest, so the old one goes.
+     */
+    private void deleteStaleTwin(long guestId, long targetHostId) {
+        jdbc.sql("""
+                        DELETE FROM guests WHERE host_id = :target AND id <> :id
+                        AND uuid = (SELECT uuid FROM guests WHERE id = :id)""")
+                .param("id", guestId).param("target", targetHostId).update();
     }
 
     private static String escapeLike(String text) {

@@ -160,8 +160,10 @@ public final class Browser implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
+                String shot = "waited-for-" + what.replaceAll("[^A-Za-z0-9]+", "-") + ".png";
+                screenshot(shot);
                 throw new AssertionError("waited " + limit.toMillis() + " ms for " + what + " at "
-                        + driver.getCurrentUrl());
+                        + driver.getCurrentUrl() + " (screenshot " + shot + ")");
             }
             pause();
         }

@@ -1,7 +1,6 @@
 package io.virtdeck.support;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /** Waits for something the application does in the background, failing with what was last seen. */
 public final class Eventually {
@@ -9,9 +8,15 @@ public final class Eventually {
     private Eventually() {
     }
 
-    public static <T> T within(Duration limit, Supplier<T> probe, java.util.function.Predicate<T> done) {
+    /** What is looked at again and again; it may throw, which fails the wait at once. */
+    @FunctionalInterface
+    public interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    public static <T> T within(Duration limit, Probe<T> probe, java.util.function.Predicate<T> done) {
         long deadline = System.nanoTime() + limit.toNanos();
-        T last = probe.get();
+        T last = look(probe);
         while (!done.test(last)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not reached within " + limit.toMillis() + " ms; last seen: " + last);
@@ -22,8 +27,18 @@ public final class Eventually {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted");
             }
-            last = probe.get();
+            last = look(probe);
         }
         return last;
+    }
+
+    private static <T> T look(Probe<T> probe) {
+        try {
+            return probe.get();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError("the probe failed: " + e, e);
+        }
     }
 }
