@@ -16,8 +16,6 @@ import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.security.Access;
@@ -37,15 +35,13 @@ public class ConsoleTicketService {
 
     private final ConsoleTicketRepository tickets;
     private final GuestRepository guests;
-    private final HypervisorGateway gateway;
     private final AuditLog audit;
     private final Duration validity;
 
-    ConsoleTicketService(ConsoleTicketRepository tickets, GuestRepository guests, HypervisorGateway gateway,
-                         AuditLog audit, ConsoleProperties properties) {
+    ConsoleTicketService(ConsoleTicketRepository tickets, GuestRepository guests, AuditLog audit,
+                         ConsoleProperties properties) {
         this.tickets = tickets;
         this.guests = guests;
-        this.gateway = gateway;
         this.audit = audit;
         this.validity = properties.ticketValidity();
     }
@@ -61,11 +57,9 @@ public class ConsoleTicketService {
             throw VirtdeckException.conflict("'" + guest.name() + "' is " + (guest.state() == DomainRunState.SHUTOFF
                     ? "shut off" : "crashed") + ": its console shows something once it runs again.");
         }
-        try {
-            gateway.vncEndpoint(guest.hostId(), guest.uuid());
-        } catch (HypervisorException e) {
-            throw VirtdeckException.conflict("The console of '" + guest.name() + "' cannot be opened: "
-                    + e.getMessage() + ".");
+        // the inventory knows the display; where exactly it listens is asked when the console connects
+        if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()))) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC display, so it has no console here.");
         }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);

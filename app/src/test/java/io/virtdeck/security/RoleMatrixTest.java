@@ -115,6 +115,22 @@ class RoleMatrixTest {
         }
     }
 
+    @Test
+    void consolesForAdminOperatorAndHelpdeskNotViewersAndTheirSessionsForAdminOnly() throws Exception {
+        // alpha-web has a VNC display: running (another test may have stopped it), a ticket for each role that may
+        assertThat(call("m-admin", HttpMethod.POST, "/api/v1/guests/" + guest + "/actions/start")).isIn(200, 409);
+        for (String user : List.of("m-admin", "m-operator", "m-helpdesk")) {
+            assertThat(call(user, HttpMethod.POST, "/api/v1/guests/" + guest + "/console")).as(user).isEqualTo(200);
+        }
+        assertThat(call("m-viewer", HttpMethod.POST, "/api/v1/guests/" + guest + "/console")).isEqualTo(403);
+        assertThat(call("m-admin", HttpMethod.GET, "/api/v1/console/sessions")).isEqualTo(200);
+        for (String user : List.of("m-operator", "m-helpdesk", "m-viewer")) {
+            assertThat(call(user, HttpMethod.GET, "/api/v1/console/sessions")).as(user).isEqualTo(403);
+            assertThat(call(user, HttpMethod.DELETE, "/api/v1/console/sessions/abc")).as(user).isEqualTo(403);
+        }
+        assertThat(call("m-admin", HttpMethod.DELETE, "/api/v1/console/sessions/abc")).isEqualTo(404);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("roles")
     void everyRoleReadsGuests(String user, boolean mayAct) throws Exception {
