@@ -77,11 +77,7 @@ class ConsoleLabBrowserTest {
         initialUsers.ensure(PASSWORD, "test", new InitialUsers.UserSpec("lab-helpdesk", Role.HELPDESK));
         lab1 = hostId("lab1", Lab.LAB1);
         lab2 = hostId("lab2", Lab.LAB2);
-        if (Lab.virsh(Lab.LAB2, "list", "--all", "--name").contains("tiny1")) { // left there by an interrupted run
-            boolean running = Lab.virsh(Lab.LAB2, "domstate", "tiny1").trim().equals("running");
-            Lab.virsh(Lab.LAB2, "migrate", "tiny1", Lab.LAB1, running ? "--live" : "--offline", "--p2p",
-                    "--persistent", "--undefinesource", "--unsafe");
-        }
+        Lab.tiny1BackOnLab1();
         tiny1 = Eventually.within(Duration.ofSeconds(30), () -> guestIdOn(lab1), id -> id > 0);
         // a fresh boot: its screen shows the banner, and it runs the lab's current tiny guest and VNC settings
         if (Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {

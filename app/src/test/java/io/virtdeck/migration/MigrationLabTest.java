@@ -54,11 +54,7 @@ class MigrationLabTest {
         api = new Api(mvc);
         lab1 = registered("lab1", Lab.LAB1);
         lab2 = registered("lab2", Lab.LAB2);
-        if (Lab.virsh(Lab.LAB2, "list", "--all", "--name").contains("tiny1")) { // left there by an interrupted run
-            boolean running = Lab.virsh(Lab.LAB2, "domstate", "tiny1").trim().equals("running");
-            Lab.virsh(Lab.LAB2, "migrate", "tiny1", Lab.LAB1, running ? "--live" : "--offline", "--p2p",
-                    "--persistent", "--undefinesource", "--unsafe");
-        }
+        Lab.tiny1BackOnLab1();
         tiny1 = api.guestId(lab1, "tiny1");
         if (!"RUNNING".equals(guest("$.state"))) {
             mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", "")).andExpect(status().isOk());

@@ -144,6 +144,15 @@ public final class Lab implements BeforeAllCallback {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    /** Brings tiny1 home to lab1 when an interrupted run left it on lab2 (live if it runs there). */
+    public static void tiny1BackOnLab1() {
+        if (virsh(LAB2, "list", "--all", "--name").contains("tiny1")) {
+            boolean running = virsh(LAB2, "domstate", "tiny1").trim().equals("running");
+            virsh(LAB2, "migrate", "tiny1", LAB1, running ? "--live" : "--offline", "--p2p", "--persistent",
+                    "--undefinesource", "--unsafe");
+        }
+    }
+
     /** The live processes among the lab's daemons (libvirtd and virtlogd of lab1 and lab2), by their pid files. */
     public static java.util.Set<Long> daemons() {
         java.util.Set<Long> alive = new java.util.TreeSet<>();
