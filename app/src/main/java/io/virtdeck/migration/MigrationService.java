@@ -291,6 +291,9 @@ public class MigrationService {
     }
 
     private static String describe(Migration migration, String target, MigrationProgress p, boolean postCopy) {
+        if (p.totalBytes() == 0) { // the job exists, its first statistics do not yet
+            return "Starting to move '" + migration.guestName() + "' to " + target;
+        }
         StringBuilder text = new StringBuilder(migration.options().live() ? "Copying memory" : "Moving")
                 .append(" of '").append(migration.guestName()).append("' to ").append(target).append(": ")
                 .append((p.totalBytes() - p.remainingBytes()) / MIB).append(" of ").append(p.totalBytes() / MIB)

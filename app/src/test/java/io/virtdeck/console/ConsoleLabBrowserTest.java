@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +23,7 @@ import javax.imageio.ImageIO;
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
-import io.virtdeck.support.Api;
+import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
@@ -65,7 +62,7 @@ class ConsoleLabBrowserTest {
     @Autowired
     InitialUsers initialUsers;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private AdminApi api;
     private Browser browser;
     private WebDriver driver;
     private long lab1;
@@ -75,15 +72,16 @@ class ConsoleLabBrowserTest {
     @BeforeAll
     void tiny1FreshlyBootedOnLab1() throws Exception {
         initialUsers.ensure(PASSWORD, "test", new InitialUsers.UserSpec("lab-helpdesk", Role.HELPDESK));
-        lab1 = hostId("lab1", Lab.LAB1);
-        lab2 = hostId("lab2", Lab.LAB2);
+        api = new AdminApi(port);
+        lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
+        lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
         Lab.tiny1BackOnLab1();
-        tiny1 = Eventually.within(Duration.ofSeconds(30), () -> guestIdOn(lab1), id -> id > 0);
+        tiny1 = api.guestIdOn(lab1, "tiny1");
         // a fresh boot: its screen shows the banner, and it runs the lab's current tiny guest and VNC settings
         if (Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
             Lab.virsh(Lab.LAB1, "destroy", "tiny1");
         }
-        assertThat(admin("POST", "/api/v1/guests/" + tiny1 + "/actions/start", "").statusCode()).isEqualTo(200);
+        assertThat(api.call("POST", "/api/v1/guests/" + tiny1 + "/actions/start", "").statusCode()).isEqualTo(200);
         Lab.consoleAnswers(Lab.LAB1, "tiny1");
         browser = Browser.start(port);
         driver = browser.driver();
@@ -129,7 +127,7 @@ class ConsoleLabBrowserTest {
         awaitConsoleLog("pasted-42");
 
         // the raw VNC port is of no use without Virtdeck: it asks for a password only Virtdeck's session had
-        String sessions = admin("GET", "/api/v1/console/sessions", null).body();
+        String sessions = api.call("GET", "/api/v1/console/sessions", null).body();
         assertThat(JsonPath.<List<Boolean>>read(sessions, "$[?(@.user == 'lab-helpdesk')].oneTimePassword"))
                 .containsOnly(true);
         assertThat(rawSecurityTypes(Lab.LAB1)).as("VNC authentication only").containsExactly(2);
@@ -138,13 +136,12 @@ class ConsoleLabBrowserTest {
     @Test
     @Order(2)
     void theConsoleFollowsItsGuestAcrossALiveMigration() throws Exception {
-        HttpResponse<String> started = admin("POST", "/api/v1/guests/" + tiny1 + "/migrate",
+        HttpResponse<String> started = api.call("POST", "/api/v1/guests/" + tiny1 + "/migrate",
                 "{\"targetHostId\":" + lab2 + ",\"unsafe\":true}");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         long task = ((Number) JsonPath.read(started.body(), "$.id")).longValue();
         long sent = System.nanoTime();
-        String moved = Eventually.within(Duration.ofSeconds(60), () -> admin("GET", "/api/v1/tasks/" + task, null)
-                .body(), body -> !List.of("QUEUED", "RUNNING").contains(JsonPath.<String>read(body, "$.state")));
+        String moved = api.finished(task, Duration.ofSeconds(60));
         assertThat(JsonPath.<String>read(moved, "$.state")).as(moved).isEqualTo("SUCCEEDED");
         browser.waitFor(Duration.ofSeconds(60), "the console to show tiny1 on lab2, connected", () ->
                 "lab2".equals(driver.findElement(By.id("host-name")).getText())
@@ -155,11 +152,11 @@ class ConsoleLabBrowserTest {
         assertTheCanvasShowsTheGuest(Lab.LAB2);
         browser.screenshot("console-after-migration.png");
 
-        HttpResponse<String> back = admin("POST", "/api/v1/guests/" + tiny1 + "/migrate",
+        HttpResponse<String> back = api.call("POST", "/api/v1/guests/" + tiny1 + "/migrate",
                 "{\"targetHostId\":" + lab1 + ",\"unsafe\":true}");
         long backTask = ((Number) JsonPath.read(back.body(), "$.id")).longValue();
-        Eventually.within(Duration.ofSeconds(60), () -> JsonPath.<String>read(admin("GET", "/api/v1/tasks/"
-                + backTask, null).body(), "$.state"), "SUCCEEDED"::equals);
+        assertThat(JsonPath.<String>read(api.finished(backTask, Duration.ofSeconds(60)), "$.state"))
+                .isEqualTo("SUCCEEDED");
         browser.waitFor(Duration.ofSeconds(30), "the console back on lab1", () ->
                 "lab1".equals(driver.findElement(By.id("host-name")).getText())
                         && "Connected".equals(driver.findElement(By.id("connection")).getText()));
@@ -168,12 +165,12 @@ class ConsoleLabBrowserTest {
     @Test
     @Order(3)
     void adminSeesTheSessionAndClosesIt() throws Exception {
-        String sessions = admin("GET", "/api/v1/console/sessions", null).body();
+        String sessions = api.call("GET", "/api/v1/console/sessions", null).body();
         List<String> ids = JsonPath.read(sessions, "$[?(@.user == 'lab-helpdesk' && @.guestName == 'tiny1')].id");
         assertThat(ids).hasSize(1);
         assertThat(JsonPath.<List<Number>>read(sessions, "$[?(@.user == 'lab-helpdesk')].bytesToBrowser").get(0)
                 .longValue()).isGreaterThan(1_000);
-        assertThat(admin("DELETE", "/api/v1/console/sessions/" + ids.get(0), null).statusCode()).isEqualTo(204);
+        assertThat(api.call("DELETE", "/api/v1/console/sessions/" + ids.get(0), null).statusCode()).isEqualTo(204);
         browser.waitFor("the reason on the console page", () -> driver.findElement(By.id("console-problem"))
                 .getText().contains("An administrator closed this console."));
         Thread.sleep(1500); // no reconnect after an administrator's close
@@ -277,7 +274,7 @@ class ConsoleLabBrowserTest {
     private boolean connectedTo(String hostUri) {
         try {
             String lab = hostUri.equals(Lab.LAB2) ? "lab2" : "lab1";
-            String sessions = admin("GET", "/api/v1/console/sessions", null).body();
+            String sessions = api.call("GET", "/api/v1/console/sessions", null).body();
             return JsonPath.<List<String>>read(sessions, "$[?(@.guestName == 'tiny1')].hostName").contains(lab);
         } catch (Exception e) {
             return false;
@@ -311,35 +308,5 @@ class ConsoleLabBrowserTest {
                 return "";
             }
         }, log -> log.contains(text));
-    }
-
-    private long hostId(String name, String uri) throws Exception {
-        String hosts = admin("GET", "/api/v1/hosts", null).body();
-        List<Number> known = JsonPath.read(hosts, "$[?(@.name == '" + name + "')].id");
-        long id = known.isEmpty() ? ((Number) JsonPath.read(admin("POST", "/api/v1/hosts", "{\"name\":\"" + name
-                + "\",\"uri\":\"" + uri + "\"}").body(), "$.id")).longValue() : known.get(0).longValue();
-        Eventually.within(Duration.ofSeconds(30), () -> JsonPath.<String>read(admin("GET", "/api/v1/hosts/" + id,
-                null).body(), "$.state"), "CONNECTED"::equals);
-        return id;
-    }
-
-    private long guestIdOn(long hostId) throws Exception {
-        List<Number> ids = JsonPath.read(admin("GET", "/api/v1/guests?host=" + hostId + "&q=tiny1", null).body(),
-                "$.items[?(@.name == 'tiny1')].id");
-        return ids.isEmpty() ? 0 : ids.get(0).longValue();
-    }
-
-    private HttpResponse<String> admin(String method, String path, String json) throws Exception {
-        String basic = Base64.getEncoder().encodeToString((Api.ADMIN + ":" + Api.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(browser == null
-                        ? "http://localhost:" + port + path : browser.url(path)))
-                .header("Authorization", "Basic " + basic).header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(30));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
