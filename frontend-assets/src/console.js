@@ -38,6 +38,9 @@ function webSocketUrl(path) {
   return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path;
 }
 
+// the first connection was opened by console-connect.js while this script loaded
+let early = window.VirtdeckConsole && window.VirtdeckConsole.first;
+
 async function freshTicketPath() {
   const response = await fetch(screen.dataset.ticketUrl, {
     method: 'POST', credentials: 'same-origin', headers: { [csrfHeader]: csrfToken, Accept: 'application/json' }
@@ -58,10 +61,9 @@ const REFUSED = 4003;
 function connect(ticketPath) {
   clearTimeout(retryTimer);
   say('Connecting…', 'connecting');
-  // our own WebSocket, handed to noVNC, so that the proxy's close code and reason can be shown
-  const socket = new WebSocket(webSocketUrl(ticketPath));
-  let closed = null;
-  socket.addEventListener('close', (event) => { closed = event; });
+  // our own socket, handed to noVNC, so that the proxy's close code and reason can be shown
+  const socket = early || new window.VirtdeckConsole.EarlySocket(webSocketUrl(ticketPath));
+  early = null;
   rfb = new RFB(screen, socket);
   rfb.scaleViewport = scale.checked;
   rfb.background = '#111';
@@ -75,6 +77,7 @@ function connect(ticketPath) {
   });
   rfb.addEventListener('disconnect', () => {
     rfb = null;
+    const closed = socket.closeEvent;
     if (closed && closed.reason) {
       showProblem(closed.reason);
     }
@@ -220,6 +223,6 @@ document.getElementById('reconnect').addEventListener('click', () => {
 });
 
 setInterval(refreshStatus, 3000);
-if (screen.dataset.ticketPath) {
+if (early) {
   connect(screen.dataset.ticketPath);
 }
