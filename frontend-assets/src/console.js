@@ -203,6 +203,7 @@ document.getElementById('paste-form').addEventListener('submit', (event) => {
   if (rfb && text.value) {
     typeText(text.value);
     text.value = '';
+    event.target.closest('details').open = false;
     rfb.focus();
   }
 });
