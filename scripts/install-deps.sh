@@ -70,6 +70,7 @@ verify() {
     chromium_ok || missing+=("chromium")
     have chromedriver || missing+=("chromedriver")
     have docker-compose || missing+=("docker-compose")
+    have nginx || [[ -x /usr/sbin/nginx ]] || missing+=("nginx (the console behind a reverse proxy)")
   fi
   if (( ${#missing[@]} > 0 )); then
     warn "still missing:"
@@ -100,6 +101,7 @@ EOF
   - libvirtd and virsh, with the test driver (test:///default), and xmllint (for virt-xml-validate)
   - Chromium and its chromedriver
   - docker-compose (validates docker-compose.yml; no Docker engine needed)
+  - nginx (the console test behind a reverse proxy)
 EOF
   fi
 }
@@ -125,6 +127,8 @@ have npm || wanted+=(npm)
 wanted+=(libvirt0)
 if [[ "$MODE" == test ]]; then
   wanted+=(libvirt-clients libxml2-utils libvirt-daemon chromium chromium-driver docker-compose)
+  # the console behind a reverse proxy, with the README's nginx snippet
+  wanted+=(nginx-light)
   # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
   wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables busybox-static cpio kmod)
 fi

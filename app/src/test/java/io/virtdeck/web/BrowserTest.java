@@ -1,23 +1,19 @@
 package io.virtdeck.web;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
+import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
@@ -66,7 +62,6 @@ class BrowserTest {
     @Autowired
     InitialUsers initialUsers;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Browser browser;
     private WebDriver driver;
     private long hostA;
@@ -142,7 +137,7 @@ class BrowserTest {
 
     @Test
     @Order(3)
-    void startsAGuestFromTheList() throws IOException, InterruptedException {
+    void startsAGuestFromTheList() throws Exception {
         long gamma = guestId(hostA, "gamma-build");
         driver.get(browser.url("/guests?host=" + hostA + "&q=gamma"));
         assertThat(badge(gamma)).isEqualTo("Shut off");
@@ -156,7 +151,7 @@ class BrowserTest {
 
     @Test
     @Order(4)
-    void aStateChangeArrivesWithoutReload() throws IOException, InterruptedException {
+    void aStateChangeArrivesWithoutReload() throws Exception {
         long alpha = guestId(hostA, "alpha-web");
         driver.get(browser.url("/guests?host=" + hostA));
         browser.waitFor("the live stream is open", () ->
@@ -182,7 +177,7 @@ class BrowserTest {
 
     @Test
     @Order(5)
-    void powerOffAsksFirst() throws IOException, InterruptedException {
+    void powerOffAsksFirst() throws Exception {
         long gamma = guestId(hostA, "gamma-build");
         driver.get(browser.url("/guests?host=" + hostA));
         assertThat(badge(gamma)).isEqualTo("Running");
@@ -210,7 +205,7 @@ class BrowserTest {
 
     @Test
     @Order(6)
-    void detailAndHostPages() throws IOException, InterruptedException {
+    void detailAndHostPages() throws Exception {
         long alphaB = guestId(hostB, "alpha-web");
         driver.get(browser.url("/guests/" + alphaB));
         assertThat(driver.findElement(By.cssSelector("h1")).getText()).contains("alpha-web").contains("Running");
@@ -227,7 +222,7 @@ class BrowserTest {
 
     @Test
     @Order(7)
-    void createsAGuestThroughTheWizard() throws IOException, InterruptedException {
+    void createsAGuestThroughTheWizard() throws Exception {
         driver.get(browser.url("/hosts/" + hostA));
         browser.submitAndWait(driver.findElement(By.linkText("New guest…")));
         assertThat(driver.findElement(By.cssSelector("h1")).getText().replaceAll("\\s+", " "))
@@ -273,7 +268,7 @@ class BrowserTest {
 
     @Test
     @Order(8)
-    void helpdeskSeesGuestsButNoPowerButtons() throws IOException, InterruptedException {
+    void helpdeskSeesGuestsButNoPowerButtons() throws Exception {
         browser.logOut();
         browser.logIn("helpdesk", DESK_PASSWORD);
         driver.get(browser.url("/guests"));
@@ -288,7 +283,7 @@ class BrowserTest {
 
     @Test
     @Order(9)
-    void viewerSeesNoButtonsEither() throws IOException, InterruptedException {
+    void viewerSeesNoButtonsEither() throws Exception {
         browser.logOut();
         browser.logIn("viewer", DESK_PASSWORD);
         driver.get(browser.url("/guests"));
@@ -355,34 +350,18 @@ class BrowserTest {
         }
     }
 
-    private HttpResponse<String> rest(String method, String path) throws IOException, InterruptedException {
-        String basic = Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(browser.url(path)))
-                .header("Authorization", "Basic " + basic)
-                .header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(15))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> rest(String method, String path) throws Exception {
+        return new AdminApi(port).call(method, path, null);
     }
 
-    private String restState(long guestId) throws IOException, InterruptedException {
+    private String restState(long guestId) throws Exception {
         return JsonPath.read(rest("GET", "/api/v1/guests/" + guestId).body(), "$.state");
     }
 
     /** The id of the guest with this name on this host, once the inventory has it. */
     private long guestId(long hostId, String name) {
-        String body = Eventually.within(Duration.ofSeconds(15), () -> {
-            try {
-                return rest("GET", "/api/v1/guests?host=" + hostId + "&q="
-                        + URLEncoder.encode(name, StandardCharsets.UTF_8)).body();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, json -> json.startsWith("{") && ((Number) JsonPath.read(json, "$.total")).intValue() > 0);
+        String body = Eventually.within(Duration.ofSeconds(15), () -> rest("GET", "/api/v1/guests?host=" + hostId
+                + "&q=" + URLEncoder.encode(name, StandardCharsets.UTF_8)).body(), json -> json.startsWith("{") && ((Number) JsonPath.read(json, "$.total")).intValue() > 0);
         return ((Number) JsonPath.read(body, "$.items[0].id")).longValue();
     }
 }
