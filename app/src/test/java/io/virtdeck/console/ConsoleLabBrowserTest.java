@@ -105,13 +105,12 @@ class ConsoleLabBrowserTest {
         driver.getWindowHandles().stream().filter(h -> !h.equals(guestPage)).findFirst()
                 .ifPresent(tab -> driver.switchTo().window(tab));
         awaitConnected();
-        // the figure the issue asks for (goal: under 300 ms on loopback), measured in the browser, printed
-        System.out.printf("[lab] console page opened -> first guest frame on screen: %s ms (%s)%n", firstFrameMs(),
-                browser.js().executeScript("const t = performance.getEntriesByType('navigation')[0];"
-                        + " return 'page response ' + t.responseEnd.toFixed(0) + ' ms, scripts loaded '"
-                        + " + t.domContentLoadedEventEnd.toFixed(0) + ' ms, console script ran '"
-                        + " + document.documentElement.dataset.scriptMs + ' ms, connected '"
-                        + " + (document.documentElement.dataset.connectedMs || '?') + ' ms';"));
+        printFirstFrame("the first console opened since Virtdeck started");
+        for (int again = 1; again <= 3; again++) { // as a help desk opens consoles all day: templates and code warm
+            driver.navigate().refresh();
+            awaitConnected();
+            printFirstFrame("opened again (" + again + ")");
+        }
 
         assertThat(Files.readString(CONSOLE_LOG)).contains("Virtdeck tiny guest: booted");
         assertTheCanvasShowsTheGuest(Lab.LAB1);
@@ -176,6 +175,17 @@ class ConsoleLabBrowserTest {
         Thread.sleep(1500); // no reconnect after an administrator's close
         assertThat(driver.findElement(By.id("connection")).getText()).isEqualTo("Disconnected");
         browser.screenshot("console-closed-by-admin.png");
+    }
+
+    /** The figure the issue asks for (goal: under 300 ms on loopback), measured in the browser, printed. */
+    private void printFirstFrame(String which) {
+        System.out.printf("[lab] console page opened -> first guest frame on screen: %s ms, %s (%s)%n",
+                firstFrameMs(), which, browser.js().executeScript(
+                        "const t = performance.getEntriesByType('navigation')[0];"
+                        + " return 'page response ' + t.responseEnd.toFixed(0) + ' ms, scripts loaded '"
+                        + " + t.domContentLoadedEventEnd.toFixed(0) + ' ms, console script ran '"
+                        + " + document.documentElement.dataset.scriptMs + ' ms, connected '"
+                        + " + (document.documentElement.dataset.connectedMs || '?') + ' ms';"));
     }
 
     private void awaitConnected() {
