@@ -319,13 +319,14 @@ class ConsoleLabBrowserTest {
         return id;
     }
 
-    private long guestIdOn(long hostId) throws Exception {
+    private long guestIdOn(long hostId) {
         List<Number> ids = JsonPath.read(admin("GET", "/api/v1/guests?host=" + hostId + "&q=tiny1", null).body(),
                 "$.items[?(@.name == 'tiny1')].id");
         return ids.isEmpty() ? 0 : ids.get(0).longValue();
     }
 
-    private HttpResponse<String> admin(String method, String path, String json) throws Exception {
+    /** Unchecked, so that polls in {@link Eventually} lambdas can call it. */
+    private HttpResponse<String> admin(String method, String path, String json) {
         String basic = Base64.getEncoder().encodeToString((Api.ADMIN + ":" + Api.ADMIN_PASSWORD)
                 .getBytes(StandardCharsets.UTF_8));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(browser == null
@@ -335,7 +336,14 @@ class ConsoleLabBrowserTest {
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
-        return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + method + " " + path, e);
+        }
     }
 }
