@@ -1,8 +1,8 @@
 package io.virtdeck.console;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,6 +21,7 @@ public final class ConsoleSession {
                        long bytesToBrowser, long bytesFromBrowser, boolean oneTimePassword, String remoteAddress) {
     }
 
+    /** What the pump reads from the display at most at once, and sends to the browser as one message. */
     private static final int CHUNK = 64 * 1024;
 
     private final String id;
@@ -84,7 +85,7 @@ public final class ConsoleSession {
 
     /** Starts the browser's half of the handshake: the server speaks first in RFB. */
     void greet() throws IOException {
-        send(BrowserHandshake.SERVER_VERSION, BrowserHandshake.SERVER_VERSION.length);
+        send(ByteBuffer.wrap(BrowserHandshake.SERVER_VERSION));
     }
 
     /** Bytes from the browser: the handshake first, then straight to the guest's VNC server. */
@@ -92,7 +93,7 @@ public final class ConsoleSession {
         fromBrowser.addAndGet(payload.remaining());
         ByteBuffer rest = handshake.done() ? payload : handshake.accept(payload, reply -> {
             try {
-                send(reply, reply.length);
+                send(ByteBuffer.wrap(reply));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -109,16 +110,20 @@ public final class ConsoleSession {
         }
     }
 
-    /** The pump: runs on its own thread until the guest's side ends or the session is closed. */
+    /**
+     * The pump: runs on its own thread until the guest's side ends or the session is closed. A direct buffer, reused:
+     * the socket reads into it and Tomcat writes from it without copying it to and from the Java heap; reuse is safe
+     * because a send returns once the message is written.
+     */
     void pumpToBrowser() {
-        byte[] buffer = new byte[CHUNK];
-        InputStream in = guest.in();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
         String reason = "The guest's display closed the connection (the guest stopped or moved).";
         try {
-            int read;
-            while ((read = in.read(buffer)) >= 0) {
-                if (read > 0) {
-                    send(buffer, read);
+            ReadableByteChannel in = guest.source();
+            while (in.read(buffer) >= 0) {
+                if (buffer.position() > 0) {
+                    send(buffer.flip());
+                    buffer.clear();
                 }
             }
         } catch (IOException e) {
@@ -154,9 +159,10 @@ public final class ConsoleSession {
         guest.close();
     }
 
-    private void send(byte[] bytes, int length) throws IOException {
+    private void send(ByteBuffer bytes) throws IOException {
+        int length = bytes.remaining();
         synchronized (browser) {
-            browser.sendMessage(new BinaryMessage(bytes, 0, length, true));
+            browser.sendMessage(new BinaryMessage(bytes, true));
         }
         toBrowser.addAndGet(length);
     }

@@ -8,6 +8,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,14 +29,19 @@ final class VncUpstream implements Closeable {
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int LOGIN_TIMEOUT_MS = 10_000;
 
+    /** The login reads a few bytes at a time through this; the session's bulk goes past it ({@link #source}). */
+    private static final int LOGIN_BUFFER = 8 * 1024;
+
     private final InputStream in;
     private final OutputStream out;
     private final Closeable connection;
+    private final SocketChannel channel;
 
-    private VncUpstream(InputStream in, OutputStream out, Closeable connection) {
+    private VncUpstream(InputStream in, OutputStream out, Closeable connection, SocketChannel channel) {
         this.in = in;
         this.out = out;
         this.connection = connection;
+        this.channel = channel;
     }
 
     /** Connects (directly or through SSH) and logs in with {@code password}, or none when it is null. */
@@ -50,8 +58,13 @@ final class VncUpstream implements Closeable {
         }
     }
 
-    InputStream in() {
-        return in;
+    /**
+     * Where the session reads the display from once logged in: the socket's own channel, which reads straight into
+     * the pump's direct buffer (a stream would copy every chunk twice more on the way to Tomcat's socket); the stream
+     * where there is no channel (SSH) or where the login's buffer still holds bytes (a server that spoke early).
+     */
+    ReadableByteChannel source() throws IOException {
+        return channel != null && in.available() == 0 ? channel : Channels.newChannel(in);
     }
 
     OutputStream out() {
@@ -68,13 +81,14 @@ final class VncUpstream implements Closeable {
     }
 
     private static VncUpstream direct(VncEndpoint endpoint) throws IOException {
-        Socket socket = new Socket();
+        SocketChannel channel = SocketChannel.open();
+        Socket socket = channel.socket();
         try {
             socket.setTcpNoDelay(true); // keystrokes and small updates go out at once
             socket.connect(new InetSocketAddress(endpoint.address(), endpoint.port()), CONNECT_TIMEOUT_MS);
             socket.setSoTimeout(LOGIN_TIMEOUT_MS);
-            return new VncUpstream(new BufferedInputStream(socket.getInputStream(), 64 * 1024),
-                    socket.getOutputStream(), socket);
+            return new VncUpstream(new BufferedInputStream(socket.getInputStream(), LOGIN_BUFFER),
+                    socket.getOutputStream(), socket, channel);
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -90,8 +104,8 @@ final class VncUpstream implements Closeable {
         }
         command.add(endpoint.sshDestination());
         Process ssh = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        return new VncUpstream(new BufferedInputStream(ssh.getInputStream(), 64 * 1024), ssh.getOutputStream(),
-                ssh::destroy);
+        return new VncUpstream(new BufferedInputStream(ssh.getInputStream(), LOGIN_BUFFER), ssh.getOutputStream(),
+                ssh::destroy, null);
     }
 
     /** Lifts the login's read timeout: a console may sit idle for hours. */

@@ -95,7 +95,7 @@ class ConsoleTicketTest {
             assertThat(new String(console.awaitBytes(12, Duration.ofSeconds(5)), StandardCharsets.US_ASCII))
                     .isEqualTo("RFB 003.008\n");
             console.sayHello();
-            byte[] serverInit = console.awaitBytes(18 + 24 + FakeVncServer.NAME.length(), Duration.ofSeconds(5));
+            byte[] serverInit = console.awaitBytes(FakeVncServer.HANDSHAKE_BYTES, Duration.ofSeconds(5));
             assertThat(new String(serverInit, StandardCharsets.US_ASCII)).endsWith(FakeVncServer.NAME);
             console.send("ping".getBytes(StandardCharsets.US_ASCII)); // the display echoes: both ways work
             assertThat(new String(console.awaitBytes(serverInit.length + 4, Duration.ofSeconds(5)),

@@ -53,6 +53,13 @@ public final class Api {
         }
     }
 
+    /** A one-time console ticket's WebSocket path ({@code /console/ws?ticket=...}), as an API client gets it. */
+    public String consolePath(long guestId) throws Exception {
+        String body = mvc.perform(post("/api/v1/guests/" + guestId + "/console", "")).andReturn().getResponse()
+                .getContentAsString();
+        return JsonPath.read(body, "$.url");
+    }
+
     /** How many audit entries record this action on an object of this name. */
     public static long audited(JdbcClient jdbc, String action, String objectName) {
         return jdbc.sql("SELECT count(*) FROM audit_events WHERE action = :a AND object_name = :n")

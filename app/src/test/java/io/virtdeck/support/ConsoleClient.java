@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A console WebSocket client for tests: gathers the bytes the proxy sends and reports how the connection closed, or
- * why the handshake was refused.
+ * A console WebSocket client for tests and benchmarks: gathers the bytes the proxy sends (or, after
+ * {@link #countOnly()}, just counts them) and reports how the connection closed, or why the handshake was refused.
  */
 public final class ConsoleClient implements AutoCloseable {
 
@@ -24,11 +24,14 @@ public final class ConsoleClient implements AutoCloseable {
     public record Refusal(int status, String body) {
     }
 
+    /** One client for all consoles: a client per console would bring a selector thread per console. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final WebSocket socket;
-    private final ByteArrayOutputStream received;
+    private final Received received;
     private final CompletableFuture<String> closed;
 
-    private ConsoleClient(WebSocket socket, ByteArrayOutputStream received, CompletableFuture<String> closed) {
+    private ConsoleClient(WebSocket socket, Received received, CompletableFuture<String> closed) {
         this.socket = socket;
         this.received = received;
         this.closed = closed;
@@ -36,21 +39,16 @@ public final class ConsoleClient implements AutoCloseable {
 
     /** Opens {@code ws://localhost:port/console/ws?ticket=...} with the given extra headers (e.g. a session cookie). */
     public static ConsoleClient open(int port, String path, Map<String, String> headers) throws Exception {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        Received received = new Received();
         CompletableFuture<String> closed = new CompletableFuture<>();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .header("Origin", "http://localhost:" + port);
         headers.forEach(builder::header);
         WebSocket socket = builder.buildAsync(URI.create("ws://localhost:" + port + path), new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-                byte[] bytes = new byte[data.remaining()];
-                data.get(bytes);
-                synchronized (received) {
-                    received.writeBytes(bytes);
-                    received.notifyAll();
-                }
+                received.take(data);
                 webSocket.request(1);
                 return null;
             }
@@ -88,23 +86,52 @@ public final class ConsoleClient implements AutoCloseable {
 
     /** Waits until at least {@code count} bytes have arrived, and returns all received so far. */
     public byte[] awaitBytes(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (received) {
-            while (received.size() < count) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("only " + received.size() + " of " + count + " bytes arrived: "
-                            + new String(received.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1));
-                }
-                received.wait(Math.max(1, left / 1_000_000));
-            }
-            return received.toByteArray();
-        }
+        return received.await(count, timeout);
+    }
+
+    /** Waits until at least {@code count} bytes have arrived in all (kept or only counted). */
+    public void awaitTotal(long count, Duration timeout) throws InterruptedException {
+        received.await(count, timeout);
+    }
+
+    /** How many bytes have arrived in all. */
+    public long total() {
+        return received.total();
+    }
+
+    /** From now on arriving bytes are only counted, not kept: a benchmark streams gigabytes through. */
+    public void countOnly() {
+        received.countOnly();
+    }
+
+    /** Whether the connection has closed (or failed). */
+    public boolean isClosed() {
+        return closed.isDone();
     }
 
     /** How the proxy closed the connection ("code reason"). */
     public String awaitClose(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
         return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * For benchmarks: opens a console with a ticket's path, completes the RFB handshake through the display's
+     * ServerInit as noVNC does (the display is a {@link FakeVncServer}), and from then on only counts what arrives.
+     */
+    public static ConsoleClient openCounting(int port, String path) throws Exception {
+        ConsoleClient console = open(port, path, Map.of());
+        try {
+            // patient as noVNC, which sets no time limit on the greeting: many consoles opened at once on one guest
+            // log in to its display one after the other
+            console.awaitBytes(12, Duration.ofSeconds(60));
+            console.sayHello();
+            console.awaitBytes(FakeVncServer.HANDSHAKE_BYTES, Duration.ofSeconds(10));
+            console.countOnly();
+            return console;
+        } catch (Exception | AssertionError e) {
+            console.close();
+            throw e;
+        }
     }
 
     /** RFB as noVNC speaks it after the proxy's version: version, security None, ClientInit (shared). */
@@ -120,5 +147,53 @@ public final class ConsoleClient implements AutoCloseable {
     public void close() {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null);
         socket.abort();
+    }
+
+    /** What has arrived: every byte counted, kept until {@link #countOnly()}; waiters wake when their count is reached. */
+    private static final class Received {
+
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private boolean keep = true;
+        private long total;
+        private long wanted = Long.MAX_VALUE;
+
+        synchronized void take(ByteBuffer data) {
+            int length = data.remaining();
+            if (keep) {
+                byte[] bytes = new byte[length];
+                data.get(bytes);
+                kept.writeBytes(bytes);
+            } else {
+                data.position(data.limit());
+            }
+            total += length;
+            if (total >= wanted) {
+                notifyAll(); // only then: waking the waiter for every message would cost a benchmark its CPU
+            }
+        }
+
+        synchronized byte[] await(long count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (total < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("only " + total + " of " + count + " bytes arrived: "
+                            + new String(kept.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+                wanted = count;
+                wait(Math.max(1, left / 1_000_000));
+            }
+            wanted = Long.MAX_VALUE;
+            return kept.toByteArray();
+        }
+
+        synchronized long total() {
+            return total;
+        }
+
+        synchronized void countOnly() {
+            keep = false;
+            kept.reset();
+        }
     }
 }

@@ -20,6 +20,8 @@ public final class FakeVncServer implements AutoCloseable {
     public enum Mode { ECHO, STREAM }
 
     public static final String NAME = "fake-vnc";
+    /** What the server sends before the session proper: version, security types, result, ServerInit with its name. */
+    public static final int HANDSHAKE_BYTES = 12 + 2 + 4 + 24 + NAME.length();
 
     private final ServerSocket server;
     private final Mode mode;
