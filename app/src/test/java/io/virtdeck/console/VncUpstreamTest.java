@@ -38,7 +38,7 @@ class VncUpstreamTest {
                      "virt@kvm7.example.net", 2222), null, ssh.toString())) {
             upstream.out().write(1); // ClientInit
             upstream.out().flush();
-            DataInputStream in = new DataInputStream(upstream.in());
+            DataInputStream in = new DataInputStream(java.nio.channels.Channels.newInputStream(upstream.source()));
             byte[] serverInit = new byte[24 + FakeVncServer.NAME.length()];
             in.readFully(serverInit);
             assertThat(new String(serverInit, StandardCharsets.US_ASCII)).endsWith(FakeVncServer.NAME);
