@@ -32,7 +32,9 @@ final class DomainXmlReader {
                 UUID.fromString(text(child(domain, "uuid"))),
                 text(child(domain, "name")),
                 vcpus(child(domain, "vcpu")),
-                memoryMiB(child(domain, "memory")),
+                // what the guest has now (a running guest's memory can be lowered below its maximum)
+                memoryMiB(child(domain, "currentMemory") != null ? child(domain, "currentMemory")
+                        : child(domain, "memory")),
                 text(SafeXml.path(domain, "os", "type")),
                 disks(devices),
                 nics(devices),

@@ -96,4 +96,11 @@ public interface HypervisorGateway {
     void define(long hostId, DomainSpec spec);
 
     void setAutostart(long hostId, UUID uuid, boolean autostart);
+
+    /**
+     * Changes a domain's vCPU count and/or memory (null: unchanged): in its definition, and live when it runs. A
+     * running domain cannot grow beyond the maximum it was started with ({@link HypervisorException.Kind#INVALID_STATE});
+     * a shut-off one gets a new maximum as well.
+     */
+    void resize(long hostId, UUID uuid, Integer vcpus, Long memoryMiB);
 }

@@ -423,6 +423,44 @@ public class LibvirtGateway implements HypervisorGateway {
         });
     }
 
+    /** virDomainModificationImpact and the flags that go with it (libvirt-java names only some of them). */
+    private static final int AFFECT_LIVE = 1;
+    private static final int AFFECT_CONFIG = 2;
+    private static final int VCPU_MAXIMUM = 4;
+    private static final int MEM_MAXIMUM = 4;
+
+    @Override
+    public void resize(long hostId, UUID uuid, Integer vcpus, Long memoryMiB) {
+        onDomain(hostId, uuid, domain -> {
+            boolean running = domain.isActive() == 1;
+            // the running domain first (it may refuse: beyond its maximum), then the definition; one at a time,
+            // as some drivers (the test driver) take no both-at-once
+            List<Integer> scopes = new ArrayList<>();
+            if (running) {
+                scopes.add(AFFECT_LIVE);
+            }
+            if (domain.isPersistent() == 1) {
+                scopes.add(AFFECT_CONFIG);
+            }
+            for (int scope : scopes) {
+                boolean definitionOfStopped = scope == AFFECT_CONFIG && !running;
+                if (vcpus != null) {
+                    if (definitionOfStopped) {
+                        domain.setVcpusFlags(vcpus, AFFECT_CONFIG | VCPU_MAXIMUM);
+                    }
+                    domain.setVcpusFlags(vcpus, scope);
+                }
+                if (memoryMiB != null) {
+                    if (definitionOfStopped) {
+                        LibvirtNative.setMemory(domain, memoryMiB * 1024, AFFECT_CONFIG | MEM_MAXIMUM);
+                    }
+                    LibvirtNative.setMemory(domain, memoryMiB * 1024, scope);
+                }
+            }
+            return null;
+        });
+    }
+
     private static VolumeFacts readVolume(StorageVol volume) throws LibvirtException {
         StorageVolInfo info = volume.getInfo();
         VolumeFacts.Kind kind = switch (info.type) {

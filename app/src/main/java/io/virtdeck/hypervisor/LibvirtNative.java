@@ -19,6 +19,9 @@ final class LibvirtNative {
     private interface Calls extends Library {
         int virDomainMigrateStartPostCopy(Pointer domain, int flags);
 
+        /** {@code kib} is a C unsigned long: 64 bits on the hosts Virtdeck runs on (Linux x86_64). */
+        int virDomainSetMemoryFlags(Pointer domain, long kib, int flags);
+
         String virGetLastErrorMessage();
 
         /** Returns XML the caller must free, or null. */
@@ -37,6 +40,13 @@ final class LibvirtNative {
     static void startPostCopy(Domain domain) {
         if (CALLS.virDomainMigrateStartPostCopy(pointer(domain), 0) < 0) {
             // libvirt keeps the last error per thread: this one is ours
+            throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, CALLS.virGetLastErrorMessage());
+        }
+    }
+
+    /** Sets the domain's memory (or, with {@code VIR_DOMAIN_MEM_MAXIMUM}, its maximum), live and/or in its definition. */
+    static void setMemory(Domain domain, long kib, int flags) {
+        if (CALLS.virDomainSetMemoryFlags(pointer(domain), kib, flags) < 0) {
             throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, CALLS.virGetLastErrorMessage());
         }
     }

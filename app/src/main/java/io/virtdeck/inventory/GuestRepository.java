@@ -162,6 +162,12 @@ public class GuestRepository {
      * A migration starts: the row shows MIGRATING and stays as it is until {@link #finishMove} or
      * {@link #abandonMove}. False when the guest is gone or already moving.
      */
+    /** The operator's note on a guest: Virtdeck's own, libvirt does not hold it. */
+    public void setDescription(long guestId, String description) {
+        jdbc.sql("UPDATE guests SET description = :description WHERE id = :id")
+                .param("id", guestId).param("description", description).update();
+    }
+
     public boolean beginMove(long guestId, long targetHostId) {
         return jdbc.sql("""
                         UPDATE guests SET moving_to_host_id = :target, state = 'MIGRATING', updated_at = now()

@@ -24,6 +24,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -129,6 +130,21 @@ class RoleMatrixTest {
             assertThat(call(user, HttpMethod.DELETE, "/api/v1/console/sessions/abc")).as(user).isEqualTo(403);
         }
         assertThat(call("m-admin", HttpMethod.DELETE, "/api/v1/console/sessions/abc")).isEqualTo(404);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void configuringGuestsOnlyForAdminAndOperator(String user, boolean mayAct) throws Exception {
+        long build = new Api(mvc).guestId(host, "gamma-build");
+        assertThat(mvc.perform(patch("/api/v1/guests/" + build).with(httpBasic(user, PASSWORD))
+                .contentType(MediaType.APPLICATION_JSON).content("{\"description\":\"set by " + user + "\"}"))
+                .andReturn().getResponse().getStatus()).as(user + " PATCH").isEqualTo(mayAct ? 200 : 403);
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(get("/guests/" + build + "/configure").with(asUser)).andReturn().getResponse()
+                .getStatus()).as(user + " configure page").isEqualTo(mayAct ? 200 : 403);
+        assertThat(mvc.perform(post("/guests/" + build + "/configure").param("vcpus", "1").param("memoryMiB", "512")
+                        .param("description", "page of " + user).with(asUser).with(csrf())).andReturn().getResponse()
+                .getStatus()).as(user + " configure from the page").isEqualTo(mayAct ? 302 : 403);
     }
 
     @ParameterizedTest(name = "{0}")

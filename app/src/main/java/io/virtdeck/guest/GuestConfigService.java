@@ -1,0 +1,123 @@
+package io.virtdeck.guest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.security.Access;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * Edits a guest's vCPUs, memory, autostart and description: checked against the host's capacity first, applied live
+ * where the guest runs and in its definition, audited as one action.
+ */
+@Service
+public class GuestConfigService {
+
+    static final int DESCRIPTION_LIMIT = 1000;
+    private static final long MIN_MEMORY_MIB = 16;
+
+    private final GuestRepository guests;
+    private final HostRepository hosts;
+    private final HypervisorGateway gateway;
+    private final AuditedGuestAction actions;
+
+    GuestConfigService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
+                       AuditedGuestAction actions) {
+        this.guests = guests;
+        this.hosts = hosts;
+        this.gateway = gateway;
+        this.actions = actions;
+    }
+
+    /** The guest, for its Configure page: only for those who may change it. */
+    @PreAuthorize(Access.OPERATE)
+    public Guest editable(long guestId) {
+        return guests.require(guestId);
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public Guest change(long guestId, GuestChanges changes) {
+        Guest guest = guests.require(guestId);
+        validate(changes, hosts.require(guest.hostId()));
+        actions.run(guest, "guest.configure", live -> {
+            if (changes.resizes() && live.state() != DomainRunState.RUNNING && live.state() != DomainRunState.SHUTOFF) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
+                        + ": vCPUs and memory change when it runs or is shut off.");
+            }
+        }, () -> {
+            if (changes.resizes()) {
+                resize(guest, changes);
+            }
+            if (changes.autostart() != null) {
+                gateway.setAutostart(guest.hostId(), guest.uuid(), changes.autostart());
+            }
+            if (changes.description() != null) {
+                guests.setDescription(guest.id(), changes.description().isBlank() ? null : changes.description());
+            }
+            return new AuditedGuestAction.Done<Void>(null, describe(guest, changes));
+        });
+        return guests.require(guestId);
+    }
+
+    private void resize(Guest guest, GuestChanges changes) {
+        try {
+            gateway.resize(guest.hostId(), guest.uuid(), changes.vcpus(), changes.memoryMiB());
+        } catch (HypervisorException e) {
+            if (e.kind() == HypervisorException.Kind.INVALID_STATE || e.getMessage().contains("exceeds maximum")
+                    || e.getMessage().contains("higher than max")) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' runs: it cannot grow beyond the vCPUs and"
+                        + " memory it was started with (libvirt: " + e.getMessage() + "). Shut it down, change it,"
+                        + " and start it again.");
+            }
+            throw e;
+        }
+    }
+
+    private static void validate(GuestChanges changes, Host host) {
+        if (changes.vcpus() != null && (changes.vcpus() < 1 || host.cpus() != null && changes.vcpus() > host.cpus())) {
+            throw VirtdeckException.invalid("vcpus", "vcpus must be between 1 and " + (host.cpus() == null ? "the"
+                    + " host's CPUs" : host.cpus() + ", the CPUs of host '" + host.name() + "'") + ".");
+        }
+        if (changes.memoryMiB() != null && (changes.memoryMiB() < MIN_MEMORY_MIB
+                || host.memoryMiB() != null && changes.memoryMiB() > host.memoryMiB())) {
+            throw VirtdeckException.invalid("memoryMiB", "memoryMiB must be between " + MIN_MEMORY_MIB + " and "
+                    + (host.memoryMiB() == null ? "the host's memory" : host.memoryMiB() + " MiB, the memory of host '"
+                    + host.name() + "'") + ".");
+        }
+        if (changes.description() != null && changes.description().length() > DESCRIPTION_LIMIT) {
+            throw VirtdeckException.invalid("description", "description may hold " + DESCRIPTION_LIMIT
+                    + " characters at most.");
+        }
+        if (!changes.resizes() && changes.autostart() == null && changes.description() == null) {
+            throw VirtdeckException.invalid(null, "Nothing to change: send vcpus, memoryMiB, autostart or"
+                    + " description.");
+        }
+    }
+
+    private static String describe(Guest guest, GuestChanges changes) {
+        List<String> parts = new ArrayList<>();
+        if (changes.vcpus() != null) {
+            parts.add("vCPUs " + guest.vcpus() + " -> " + changes.vcpus());
+        }
+        if (changes.memoryMiB() != null) {
+            parts.add("memory " + guest.memoryMiB() + " -> " + changes.memoryMiB() + " MiB");
+        }
+        if (changes.autostart() != null) {
+            parts.add("autostart " + (changes.autostart() ? "on" : "off"));
+        }
+        if (changes.description() != null) {
+            parts.add("description changed");
+        }
+        return String.join(", ", parts) + (guest.state() == DomainRunState.RUNNING && changes.resizes()
+                ? " (live and in its definition)" : "");
+    }
+}
