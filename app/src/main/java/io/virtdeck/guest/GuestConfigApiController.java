@@ -1,9 +1,11 @@
 package io.virtdeck.guest;
 
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import io.virtdeck.hypervisor.ResourceLimits;
 import io.virtdeck.inventory.Guest;
 
 @RestController
@@ -19,5 +21,11 @@ class GuestConfigApiController {
     @PatchMapping("/api/v1/guests/{id}")
     Guest change(@PathVariable long id, @RequestBody GuestChanges changes) {
         return config.change(id, changes);
+    }
+
+    /** The resource limits in the guest's definition (CPU, memory, disk I/O, vCPU pinning, NUMA), from libvirt. */
+    @GetMapping("/api/v1/guests/{id}/limits")
+    ResourceLimits limits(@PathVariable long id) {
+        return config.limits(id);
     }
 }

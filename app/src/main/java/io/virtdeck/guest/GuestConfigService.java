@@ -8,6 +8,7 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.ResourceLimits;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
@@ -16,8 +17,8 @@ import io.virtdeck.security.Access;
 import io.virtdeck.web.VirtdeckException;
 
 /**
- * Edits a guest's vCPUs, memory, autostart and description: checked against the host's capacity first, applied live
- * where the guest runs and in its definition, audited as one action.
+ * Edits a guest's vCPUs, memory, autostart, description and resource limits: checked against the host's capacity
+ * first, applied live where the guest runs and in its definition, audited as one action.
  */
 @Service
 public class GuestConfigService {
@@ -38,6 +39,13 @@ public class GuestConfigService {
         this.actions = actions;
     }
 
+    /** The limits in the guest's definition, from libvirt. */
+    @PreAuthorize(Access.READ_GUESTS)
+    public ResourceLimits limits(long guestId) {
+        Guest guest = guests.require(guestId);
+        return gateway.limits(guest.hostId(), guest.uuid());
+    }
+
     /** The guest, for its Configure page: only for those who may change it. */
     @PreAuthorize(Access.OPERATE)
     public Guest editable(long guestId) {
@@ -47,7 +55,12 @@ public class GuestConfigService {
     @PreAuthorize(Access.OPERATE)
     public Guest change(long guestId, GuestChanges changes) {
         Guest guest = guests.require(guestId);
-        validate(changes, hosts.require(guest.hostId()));
+        Host host = hosts.require(guest.hostId());
+        validate(changes, host);
+        if (changes.limits() != null) {
+            ResourceLimitsCheck.check(changes.limits(), guest, host,
+                    changes.vcpus() != null ? changes.vcpus() : guest.vcpus());
+        }
         actions.run(guest, "guest.configure", live -> {
             if (changes.resizes() && live.state() != DomainRunState.RUNNING && live.state() != DomainRunState.SHUTOFF) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
@@ -59,6 +72,9 @@ public class GuestConfigService {
             }
             if (changes.autostart() != null) {
                 gateway.setAutostart(guest.hostId(), guest.uuid(), changes.autostart());
+            }
+            if (changes.limits() != null) {
+                gateway.setLimits(guest.hostId(), guest.uuid(), changes.limits());
             }
             if (changes.description() != null) {
                 guests.setDescription(guest.id(), changes.description().isBlank() ? null : changes.description());
@@ -97,9 +113,10 @@ public class GuestConfigService {
             throw VirtdeckException.invalid("description", "description may hold " + DESCRIPTION_LIMIT
                     + " characters at most.");
         }
-        if (!changes.resizes() && changes.autostart() == null && changes.description() == null) {
-            throw VirtdeckException.invalid(null, "Nothing to change: send vcpus, memoryMiB, autostart or"
-                    + " description.");
+        if (!changes.resizes() && changes.autostart() == null && changes.description() == null
+                && changes.limits() == null) {
+            throw VirtdeckException.invalid(null, "Nothing to change: send vcpus, memoryMiB, autostart, description"
+                    + " or limits.");
         }
     }
 
@@ -116,6 +133,9 @@ public class GuestConfigService {
         }
         if (changes.description() != null) {
             parts.add("description changed");
+        }
+        if (changes.limits() != null) {
+            parts.add("resource limits set: " + changes.limits());
         }
         return String.join(", ", parts) + (guest.state() == DomainRunState.RUNNING && changes.resizes()
                 ? " (live and in its definition)" : "");

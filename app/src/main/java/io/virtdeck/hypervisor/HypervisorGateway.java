@@ -103,4 +103,13 @@ public interface HypervisorGateway {
      * a shut-off one gets a new maximum as well.
      */
     void resize(long hostId, UUID uuid, Integer vcpus, Long memoryMiB);
+
+    /** The resource limits in the domain's definition (what it gets at its next start). */
+    ResourceLimits limits(long hostId, UUID uuid);
+
+    /**
+     * Replaces the resource limits in the domain's definition. A running QEMU domain also gets its CPU shares, quota
+     * and period at once; the other limits apply from its next start.
+     */
+    void setLimits(long hostId, UUID uuid, ResourceLimits limits);
 }

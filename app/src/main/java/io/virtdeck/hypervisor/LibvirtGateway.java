@@ -24,6 +24,9 @@ import org.libvirt.DomainInfo;
 import org.libvirt.DomainJobStats;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
+import org.libvirt.SchedLongParameter;
+import org.libvirt.SchedParameter;
+import org.libvirt.SchedUlongParameter;
 import org.libvirt.StoragePool;
 import org.libvirt.StoragePoolInfo;
 import org.libvirt.StorageVol;
@@ -459,6 +462,51 @@ public class LibvirtGateway implements HypervisorGateway {
             }
             return null;
         });
+    }
+
+    /** virDomainXMLFlags: the definition (not the running state), with secrets such as VNC passwords kept. */
+    private static final int DEFINITION_WITH_SECRETS = 2 | 1;
+
+    @Override
+    public ResourceLimits limits(long hostId, UUID uuid) {
+        return onDomain(hostId, uuid, domain -> LimitsXml.read(domain.getXMLDesc(DEFINITION_WITH_SECRETS)));
+    }
+
+    @Override
+    public void setLimits(long hostId, UUID uuid, ResourceLimits limits) {
+        host(hostId).call(connect -> {
+            Domain domain = connect.domainLookupByUUID(uuid);
+            try {
+                connect.domainDefineXML(LimitsXml.write(domain.getXMLDesc(DEFINITION_WITH_SECRETS), limits)).free();
+                SchedParameter[] live = liveCpuLimits(limits);
+                if (live.length > 0 && domain.isActive() == 1 && "QEMU".equals(connect.getType())) {
+                    domain.setSchedulerParameters(live);
+                }
+            } finally {
+                domain.free();
+            }
+            return null;
+        });
+    }
+
+    /** QEMU's scheduler parameters for what the limits set (an unset limit keeps its running value). */
+    private static SchedParameter[] liveCpuLimits(ResourceLimits limits) {
+        List<SchedParameter> parameters = new ArrayList<>();
+        if (limits.cpuShares() != null) {
+            parameters.add(named(new SchedUlongParameter(limits.cpuShares()), "cpu_shares"));
+        }
+        if (limits.cpuPeriodUs() != null) {
+            parameters.add(named(new SchedUlongParameter(limits.cpuPeriodUs()), "vcpu_period"));
+        }
+        if (limits.cpuQuotaUs() != null) {
+            parameters.add(named(new SchedLongParameter(limits.cpuQuotaUs()), "vcpu_quota"));
+        }
+        return parameters.toArray(new SchedParameter[0]);
+    }
+
+    private static SchedParameter named(SchedParameter parameter, String field) {
+        parameter.field = field;
+        return parameter;
     }
 
     private static VolumeFacts readVolume(StorageVol volume) throws LibvirtException {

@@ -78,6 +78,42 @@ class GuestConfigApiTest {
         assertThat(JsonPath.<Integer>read(api.getJson("/api/v1/guests/" + web), "$.vcpus")).isEqualTo(2);
     }
 
+    @Test
+    void resourceLimitsGoIntoTheDefinitionAndComeBack() throws Exception {
+        long build = api.guestId(host, "gamma-build"); // shut off, disk vda
+        String limits = "{\"cpuShares\":2048,\"cpuQuotaUs\":50000,\"cpuPeriodUs\":100000,"
+                + "\"memoryHardLimitMiB\":1024,\"memorySoftLimitMiB\":768,\"blkioWeight\":300,"
+                + "\"disks\":[{\"target\":\"vda\",\"readIops\":200,\"writeIops\":100}],"
+                + "\"vcpuPins\":[{\"vcpu\":0,\"cpuset\":\"0-1\"}],\"numa\":{\"mode\":\"strict\",\"nodeset\":\"0\"}}";
+        change(build, "{\"limits\":" + limits + "}").andExpect(status().isOk());
+        String read = api.getJson("/api/v1/guests/" + build + "/limits");
+        assertThat(JsonPath.<Integer>read(read, "$.cpuShares")).isEqualTo(2048);
+        assertThat(JsonPath.<Integer>read(read, "$.memorySoftLimitMiB")).isEqualTo(768);
+        assertThat(JsonPath.<Integer>read(read, "$.disks[0].writeIops")).isEqualTo(100);
+        assertThat(JsonPath.<String>read(read, "$.vcpuPins[0].cpuset")).isEqualTo("0-1");
+        assertThat(JsonPath.<String>read(read, "$.numa.mode")).isEqualTo("strict");
+
+        change(build, "{\"limits\":{\"cpuShares\":1}}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("limits.cpuShares"));
+        change(build, "{\"limits\":{\"memoryHardLimitMiB\":512,\"memorySoftLimitMiB\":1024}}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("limits.memorySoftLimitMiB"));
+        change(build, "{\"limits\":{\"disks\":[{\"target\":\"vdz\",\"readIops\":1}]}}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("limits.disks"));
+        change(build, "{\"limits\":{\"disks\":[{\"target\":\"vda\",\"totalIops\":1,\"readIops\":1}]}}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("limits.disks"));
+        change(build, "{\"limits\":{\"vcpuPins\":[{\"vcpu\":5,\"cpuset\":\"0\"}]}}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("limits.vcpuPins"));
+        change(build, "{\"limits\":{\"vcpuPins\":[{\"vcpu\":0,\"cpuset\":\"0;rm\"}]}}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("limits.vcpuPins"));
+        change(build, "{\"limits\":{\"numa\":{\"mode\":\"fast\",\"nodeset\":\"0\"}}}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("limits.numa.mode"));
+        assertThat(JsonPath.<Integer>read(api.getJson("/api/v1/guests/" + build + "/limits"), "$.cpuShares"))
+                .as("refusals changed nothing").isEqualTo(2048);
+
+        change(build, "{\"limits\":{}}").andExpect(status().isOk());
+        assertThat(api.getJson("/api/v1/guests/" + build + "/limits")).contains("\"cpuShares\":null");
+    }
+
     private ResultActions change(long guest, String json) throws Exception {
         return mvc.perform(patch("/api/v1/guests/" + guest).with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD))
                 .contentType(MediaType.APPLICATION_JSON).content(json));
