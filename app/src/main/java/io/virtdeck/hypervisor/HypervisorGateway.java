@@ -104,6 +104,23 @@ public interface HypervisorGateway {
      */
     void resize(long hostId, UUID uuid, Integer vcpus, Long memoryMiB);
 
+    /**
+     * Plugs a device in: into the running domain (hot-plug) and its definition, or only the definition when it is
+     * shut off. {@link #attachDisk} puts a pool's volume at the first free virtio target; {@link #attachNic} a virtio
+     * NIC on a network. Returns the new device's target (vdb) or MAC address.
+     */
+    String attachDisk(long hostId, UUID uuid, String pool, String volume, String format);
+
+    String attachNic(long hostId, UUID uuid, String network);
+
+    /**
+     * Unplugs the disk at {@code target} or the NIC with {@code mac}, from the running domain and its definition.
+     * A running guest must let go of the device (ACPI): returns false when it still has it after {@code patience}.
+     */
+    boolean detachDisk(long hostId, UUID uuid, String target, java.time.Duration patience);
+
+    boolean detachNic(long hostId, UUID uuid, String mac, java.time.Duration patience);
+
     /** The resource limits in the domain's definition (what it gets at its next start). */
     ResourceLimits limits(long hostId, UUID uuid);
 

@@ -464,6 +464,80 @@ public class LibvirtGateway implements HypervisorGateway {
         });
     }
 
+    @Override
+    public String attachDisk(long hostId, UUID uuid, String pool, String volume, String format) {
+        return onDomain(hostId, uuid, domain -> {
+            String device = DeviceXml.disk(domain.getXMLDesc(0), pool, volume, format);
+            domain.attachDeviceFlags(device, plugScope(domain));
+            return SafeXml.attr(SafeXml.child(SafeXml.parse(device).getDocumentElement(), "target"), "dev");
+        });
+    }
+
+    @Override
+    public String attachNic(long hostId, UUID uuid, String network) {
+        return onDomain(hostId, uuid, domain -> {
+            Set<String> before = macs(domain.getXMLDesc(0));
+            domain.attachDeviceFlags(DeviceXml.nic(network), plugScope(domain));
+            Set<String> after = macs(domain.getXMLDesc(0));
+            after.removeAll(before);
+            return after.isEmpty() ? null : after.iterator().next();
+        });
+    }
+
+    @Override
+    public boolean detachDisk(long hostId, UUID uuid, String target, java.time.Duration patience) {
+        return detach(hostId, uuid, xml -> DeviceXml.diskAt(xml, target), "disk " + target, patience);
+    }
+
+    @Override
+    public boolean detachNic(long hostId, UUID uuid, String mac, java.time.Duration patience) {
+        return detach(hostId, uuid, xml -> DeviceXml.nicWithMac(xml, mac), "NIC " + mac, patience);
+    }
+
+    /**
+     * Asks libvirt to unplug the device (it waits a few seconds for the guest itself), then watches the live domain
+     * until the device is gone or patience runs out: a guest releases a device when its OS agrees to.
+     */
+    private boolean detach(long hostId, UUID uuid, java.util.function.Function<String, Optional<String>> find,
+                           String what, java.time.Duration patience) {
+        String device = onDomain(hostId, uuid, domain -> find.apply(domain.getXMLDesc(0)).orElseThrow(
+                () -> new HypervisorException(HypervisorException.Kind.NOT_FOUND, "the guest has no " + what)));
+        host(hostId).callUntilDone(connect -> {
+            Domain domain = connect.domainLookupByUUID(uuid);
+            try {
+                domain.detachDeviceFlags(device, plugScope(domain));
+            } finally {
+                domain.free();
+            }
+            return null;
+        });
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (onDomain(hostId, uuid, domain -> find.apply(domain.getXMLDesc(0)).isPresent())) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hot-plug reaches the running domain and its definition; a shut-off domain has only the definition. */
+    private static int plugScope(Domain domain) throws LibvirtException {
+        int scope = domain.isPersistent() == 1 ? AFFECT_CONFIG : 0;
+        return domain.isActive() == 1 ? scope | AFFECT_LIVE : AFFECT_CONFIG;
+    }
+
+    private static Set<String> macs(String domainXml) {
+        Set<String> macs = new TreeSet<>();
+        DomainXmlReader.read(domainXml).nics().forEach(nic -> macs.add(nic.mac()));
+        return macs;
+    }
+
     /** virDomainXMLFlags: the definition (not the running state), with secrets such as VNC passwords kept. */
     private static final int DEFINITION_WITH_SECRETS = 2 | 1;
 

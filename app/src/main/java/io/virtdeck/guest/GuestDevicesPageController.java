@@ -1,0 +1,85 @@
+package io.virtdeck.guest;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.web.VirtdeckException;
+
+/** The guest's Devices page: its disks and NICs, with plug and unplug for those who may change it. */
+@Controller
+class GuestDevicesPageController {
+
+    private final GuestDevicesService devices;
+    private final GuestConfigService config;
+    private final HypervisorGateway gateway;
+
+    GuestDevicesPageController(GuestDevicesService devices, GuestConfigService config, HypervisorGateway gateway) {
+        this.devices = devices;
+        this.config = config;
+        this.gateway = gateway;
+    }
+
+    @GetMapping("/guests/{id}/devices")
+    String page(@PathVariable long id, Model model) {
+        Guest guest = config.editable(id);
+        model.addAttribute("guest", guest);
+        model.addAttribute("pools", gateway.pools(guest.hostId()).stream().filter(PoolFacts::active).toList());
+        model.addAttribute("networks", List.copyOf(gateway.resources(guest.hostId()).networks().keySet()));
+        return "guests/devices";
+    }
+
+    @PostMapping("/guests/{id}/disks")
+    String addDisk(@PathVariable long id, @RequestParam String pool, @RequestParam(required = false) Long sizeMiB,
+                   @RequestParam(defaultValue = "qcow2") String format, RedirectAttributes redirect) {
+        return act(id, redirect, () -> {
+            devices.addDisk(id, new GuestDevicesService.DiskRequest(pool, sizeMiB, format));
+            return "Plugged in a new " + sizeMiB + " MiB disk from " + pool + ".";
+        });
+    }
+
+    @PostMapping("/guests/{id}/disks/{target}/remove")
+    String removeDisk(@PathVariable long id, @PathVariable String target, RedirectAttributes redirect) {
+        return act(id, redirect, () -> {
+            devices.removeDisk(id, target);
+            return "Unplugged disk " + target + "; its volume stays in its pool.";
+        });
+    }
+
+    @PostMapping("/guests/{id}/nics")
+    String addNic(@PathVariable long id, @RequestParam String network, RedirectAttributes redirect) {
+        return act(id, redirect, () -> {
+            devices.addNic(id, network);
+            return "Plugged in a NIC on " + network + ".";
+        });
+    }
+
+    @PostMapping("/guests/{id}/nics/{mac}/remove")
+    String removeNic(@PathVariable long id, @PathVariable String mac, RedirectAttributes redirect) {
+        return act(id, redirect, () -> {
+            devices.removeNic(id, mac);
+            return "Unplugged NIC " + mac + ".";
+        });
+    }
+
+    private static String act(long id, RedirectAttributes redirect, Supplier<String> action) {
+        try {
+            redirect.addFlashAttribute("notice", action.get());
+        } catch (VirtdeckException e) {
+            if (e.status().value() == 404) {
+                throw e;
+            }
+            redirect.addFlashAttribute("problem", e.getMessage());
+        }
+        return "redirect:/guests/" + id + "/devices";
+    }
+}

@@ -1,0 +1,134 @@
+package io.virtdeck.guest;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.security.Access;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * Hot-plug: disks (a new volume, or one that exists) and NICs plugged into a running guest and its definition, or
+ * only its definition when it is shut off; unplugged the same way. A new volume whose plugging fails is deleted again.
+ */
+@Service
+public class GuestDevicesService {
+
+    /** How long an unplug waits for the guest's OS to let go of the device. */
+    static final Duration RELEASE_PATIENCE = Duration.ofSeconds(20);
+    private static final Set<String> FORMATS = Set.of("qcow2", "raw");
+    private static final Pattern MAC = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+    private static final Pattern TARGET = Pattern.compile("[a-z]{2,3}[a-z]{1,2}");
+
+    private final GuestRepository guests;
+    private final HypervisorGateway gateway;
+    private final AuditedGuestAction actions;
+
+    GuestDevicesService(GuestRepository guests, HypervisorGateway gateway, AuditedGuestAction actions) {
+        this.guests = guests;
+        this.gateway = gateway;
+        this.actions = actions;
+    }
+
+    /** A new disk: a volume of {@code sizeMiB} made in {@code pool} and plugged in. Returns the guest. */
+    @PreAuthorize(Access.OPERATE)
+    public Guest addDisk(long guestId, DiskRequest request) {
+        Guest guest = guests.require(guestId);
+        PoolFacts pool = activePool(guest, request.pool());
+        String format = request.format() == null ? "qcow2" : request.format();
+        if (!FORMATS.contains(format)) {
+            throw VirtdeckException.invalid("format", "format is qcow2 or raw.");
+        }
+        if (request.sizeMiB() == null || request.sizeMiB() < 1 || request.sizeMiB() > pool.availableMiB()) {
+            throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be between 1 and " + pool.availableMiB()
+                    + " (what pool '" + pool.name() + "' has free).");
+        }
+        actions.run(guest, "guest.disk.add", live -> pluggable(guest, live.state()), () -> {
+            String volume = guest.name() + "-" + Long.toString(System.currentTimeMillis(), 36) + "." + format;
+            gateway.createVolume(guest.hostId(), pool.name(), new NewVolume(volume, request.sizeMiB(), format));
+            try {
+                String target = gateway.attachDisk(guest.hostId(), guest.uuid(), pool.name(), volume, format);
+                return new AuditedGuestAction.Done<>(target, "new " + request.sizeMiB() + " MiB " + format
+                        + " disk " + pool.name() + "/" + volume + " plugged in as " + target);
+            } catch (HypervisorException e) {
+                gateway.deleteVolume(guest.hostId(), pool.name(), volume); // nothing left behind
+                throw e;
+            }
+        });
+        return guests.require(guestId);
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public Guest addNic(long guestId, String network) {
+        Guest guest = guests.require(guestId);
+        if (network == null || !gateway.resources(guest.hostId()).networks().containsKey(network)) {
+            throw VirtdeckException.invalid("network", "There is no network '" + network + "' on host '"
+                    + guest.hostName() + "'.");
+        }
+        actions.run(guest, "guest.nic.add", live -> pluggable(guest, live.state()), () -> {
+            String mac = gateway.attachNic(guest.hostId(), guest.uuid(), network);
+            return new AuditedGuestAction.Done<>(mac, "NIC " + mac + " on network " + network + " plugged in");
+        });
+        return guests.require(guestId);
+    }
+
+    /** Unplugs the disk at {@code target}; its volume stays in its pool. */
+    @PreAuthorize(Access.OPERATE)
+    public Guest removeDisk(long guestId, String target) {
+        Guest guest = guests.require(guestId);
+        if (target == null || !TARGET.matcher(target).matches()) {
+            throw VirtdeckException.invalid("target", "'" + target + "' is not a disk target such as vdb.");
+        }
+        unplug(guest, "guest.disk.remove", "disk " + target,
+                () -> gateway.detachDisk(guest.hostId(), guest.uuid(), target, RELEASE_PATIENCE));
+        return guests.require(guestId);
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public Guest removeNic(long guestId, String mac) {
+        Guest guest = guests.require(guestId);
+        if (mac == null || !MAC.matcher(mac).matches()) {
+            throw VirtdeckException.invalid("mac", "'" + mac + "' is not a MAC address such as 52:54:00:12:34:56.");
+        }
+        unplug(guest, "guest.nic.remove", "NIC " + mac,
+                () -> gateway.detachNic(guest.hostId(), guest.uuid(), mac, RELEASE_PATIENCE));
+        return guests.require(guestId);
+    }
+
+    /** The body of POST /api/v1/guests/{id}/disks. */
+    public record DiskRequest(String pool, Long sizeMiB, String format) {
+    }
+
+    private void unplug(Guest guest, String action, String what, java.util.function.BooleanSupplier detach) {
+        actions.run(guest, action, live -> pluggable(guest, live.state()), () -> {
+            if (!detach.getAsBoolean()) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' has not let go of its " + what + " after "
+                        + RELEASE_PATIENCE.toSeconds() + " s: its OS must agree to unplug it (ACPI hot-plug). It is"
+                        + " removed from its definition; shut the guest down to remove it for good.");
+            }
+            return new AuditedGuestAction.Done<Void>(null, what + " unplugged");
+        });
+    }
+
+    private static void pluggable(Guest guest, DomainRunState state) {
+        if (state != DomainRunState.RUNNING && state != DomainRunState.SHUTOFF) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(state)
+                    + ": devices are plugged into a running or shut-off guest.");
+        }
+    }
+
+    private PoolFacts activePool(Guest guest, String name) {
+        return gateway.pools(guest.hostId()).stream().filter(p -> p.name().equals(name) && p.active()).findFirst()
+                .orElseThrow(() -> VirtdeckException.invalid("pool", "There is no active pool '" + name
+                        + "' on host '" + guest.hostName() + "'."));
+    }
+}

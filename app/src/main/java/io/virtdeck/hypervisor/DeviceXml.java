@@ -1,0 +1,72 @@
+package io.virtdeck.hypervisor;
+
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import static io.virtdeck.hypervisor.SafeXml.append;
+import static io.virtdeck.hypervisor.SafeXml.attr;
+import static io.virtdeck.hypervisor.SafeXml.child;
+import static io.virtdeck.hypervisor.SafeXml.children;
+
+/** The device XML that hot-plug takes (attach, detach), built and found through the DOM. */
+final class DeviceXml {
+
+    private DeviceXml() {
+    }
+
+    /** A virtio disk on a pool's volume, at the first free vdX target of the domain. */
+    static String disk(String domainXml, String pool, String volume, String format) {
+        Document doc = SafeXml.newDocument();
+        Element disk = doc.createElement("disk");
+        doc.appendChild(disk);
+        disk.setAttribute("type", "volume");
+        disk.setAttribute("device", "disk");
+        append(disk, "driver", "name", "qemu", "type", format);
+        append(disk, "source", "pool", pool, "volume", volume);
+        append(disk, "target", "dev", freeTarget(domainXml), "bus", "virtio");
+        return SafeXml.toXml(disk);
+    }
+
+    /** A virtio NIC on a virtual network; libvirt gives it a MAC address. */
+    static String nic(String network) {
+        Document doc = SafeXml.newDocument();
+        Element nic = doc.createElement("interface");
+        doc.appendChild(nic);
+        nic.setAttribute("type", "network");
+        append(nic, "source", "network", network);
+        append(nic, "model", "type", "virtio");
+        return SafeXml.toXml(nic);
+    }
+
+    /** The domain's disk at {@code target} (vdb), as libvirt wrote it: what detach wants. */
+    static Optional<String> diskAt(String domainXml, String target) {
+        return children(devices(domainXml), "disk").stream()
+                .filter(d -> target.equals(attr(child(d, "target"), "dev"))).findFirst().map(SafeXml::toXml);
+    }
+
+    /** The domain's NIC with this MAC address (any letter case). */
+    static Optional<String> nicWithMac(String domainXml, String mac) {
+        return children(devices(domainXml), "interface").stream()
+                .filter(n -> mac.equalsIgnoreCase(String.valueOf(attr(child(n, "mac"), "address")))).findFirst()
+                .map(SafeXml::toXml);
+    }
+
+    private static String freeTarget(String domainXml) {
+        Set<String> used = new HashSet<>();
+        children(devices(domainXml), "disk").forEach(d -> used.add(attr(child(d, "target"), "dev")));
+        for (char letter = 'a'; letter <= 'z'; letter++) {
+            if (!used.contains("vd" + letter)) {
+                return "vd" + letter;
+            }
+        }
+        throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, "the domain has 26 virtio disks already");
+    }
+
+    private static Element devices(String domainXml) {
+        return child(SafeXml.parse(domainXml).getDocumentElement(), "devices");
+    }
+}
