@@ -149,6 +149,21 @@ class RoleMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("roles")
+    void hotPlugOnlyForAdminAndOperator(String user, boolean mayAct) throws Exception {
+        // requests refused for what they ask (400: no such pool or network) or for who asks (403)
+        assertThat(callWithBody(user, "/api/v1/guests/" + guest + "/disks", "{\"pool\":\"none\",\"sizeMiB\":1}"))
+                .as(user + " add disk").isEqualTo(mayAct ? 400 : 403);
+        assertThat(callWithBody(user, "/api/v1/guests/" + guest + "/nics", "{\"network\":\"none\"}"))
+                .as(user + " add NIC").isEqualTo(mayAct ? 400 : 403);
+        assertThat(call(user, HttpMethod.DELETE, "/api/v1/guests/" + guest + "/nics/52:54:00:ff:ff:ff"))
+                .as(user + " remove NIC").isEqualTo(mayAct ? 404 : 403);
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(get("/guests/" + guest + "/devices").with(asUser)).andReturn().getResponse()
+                .getStatus()).as(user + " devices page").isEqualTo(mayAct ? 200 : 403);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
     void everyRoleReadsGuests(String user, boolean mayAct) throws Exception {
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests")).isEqualTo(200);
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests/" + guest)).isEqualTo(200);

@@ -1,0 +1,78 @@
+package io.virtdeck.guest;
+
+import java.util.List;
+
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.support.Api;
+import io.virtdeck.support.TestHosts;
+import io.virtdeck.support.VirtdeckIntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Hot-plug requests against libvirt's test driver, which cannot plug devices: bad input is refused naming the field,
+ * and a disk whose plugging fails leaves no volume behind (asked of libvirt). The plugging itself is proved on the
+ * lab (GuestHotplugLabTest).
+ */
+@VirtdeckIntegrationTest
+class GuestDevicesApiTest {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    HypervisorGateway gateway;
+
+    Api api;
+    long host;
+    long web;
+
+    @BeforeEach
+    void host() throws Exception {
+        api = new Api(mvc);
+        host = api.registerHost("devices-" + System.nanoTime(), TestHosts.smallHost());
+        web = api.guestId(host, "alpha-web");
+    }
+
+    @Test
+    void aDiskThatCannotBePluggedLeavesNoVolumeBehind() throws Exception {
+        String pool = "default";
+        List<String> before = volumes(pool);
+        mvc.perform(api.post("/api/v1/guests/" + web + "/disks", "{\"pool\":\"" + pool + "\",\"sizeMiB\":64}"))
+                .andExpect(status().is4xxClientError());
+        assertThat(volumes(pool)).as("the volume made for it is gone again").isEqualTo(before);
+    }
+
+    @Test
+    void badInputIsRefusedNamingTheField() throws Exception {
+        refused("/disks", "{\"pool\":\"nope\",\"sizeMiB\":64}", "pool");
+        String pool = "default";
+        refused("/disks", "{\"pool\":\"" + pool + "\",\"sizeMiB\":0}", "sizeMiB");
+        refused("/disks", "{\"pool\":\"" + pool + "\",\"sizeMiB\":64,\"format\":\"vmdk\"}", "format");
+        refused("/nics", "{\"network\":\"nope\"}", "network");
+        mvc.perform(delete("/api/v1/guests/" + web + "/nics/not-a-mac").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("mac"));
+        mvc.perform(delete("/api/v1/guests/" + web + "/disks/VDB1").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("target"));
+        mvc.perform(delete("/api/v1/guests/" + web + "/disks/vdq").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isNotFound());
+    }
+
+    private void refused(String path, String json, String field) throws Exception {
+        mvc.perform(api.post("/api/v1/guests/" + web + path, json)).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value(field));
+    }
+
+    /** The pool's volumes, as libvirt lists them. */
+    private List<String> volumes(String pool) {
+        return gateway.volumes(host, pool).stream().map(VolumeFacts::name).sorted().toList();
+    }
+}
