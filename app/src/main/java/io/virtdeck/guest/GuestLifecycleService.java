@@ -43,6 +43,7 @@ public class GuestLifecycleService {
                 live -> {
                     GuestActions.check(action, live.state(), guest.name());
                     if (action == DomainAction.START) {
+                        refuseTemplate(guest);
                         refuseInMaintenance(guest);
                     }
                 },
@@ -68,6 +69,14 @@ public class GuestLifecycleService {
                     ? "definition and volumes deleted: " + String.join(", ", deleted)
                     : "definition deleted; disks kept");
         }).value();
+    }
+
+    /** A template keeps its disks as they are: its linked clones read them. */
+    private static void refuseTemplate(Guest guest) {
+        if (guest.template()) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is a template: create a guest from it instead,"
+                    + " or unmark it as a template first.");
+        }
     }
 
     /** A host in maintenance takes no new work: no guest is started there. */
