@@ -59,6 +59,10 @@ public class GuestLifecycleService {
     public List<String> delete(long guestId, boolean deleteDisks) {
         Guest guest = guests.require(guestId);
         return actions.run(guest, "guest.delete", live -> {
+            if (guest.template() && deleteDisks) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' is a template: its disks may back linked"
+                        + " clones, which would break without them. Unmark it as a template first, or keep its disks.");
+            }
             if (!Set.of(DomainRunState.SHUTOFF, DomainRunState.CRASHED).contains(live.state())) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
                         + ": shut it down or power it off before deleting it.");

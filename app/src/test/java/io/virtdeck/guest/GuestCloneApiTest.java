@@ -167,6 +167,12 @@ class GuestCloneApiTest {
         assertThat(volume("full-tpl-vda.qcow2").allocationMiB()).as("a full copy").isEqualTo(1024);
         assertThat(api.getJson("/api/v1/guests/" + api.guestId(host, "full-tpl"))).contains("\"template\":false");
 
+        mvc.perform(MockMvcRequestBuilders.delete("/api/v1/guests/" + template + "?deleteDisks=true")
+                        .with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.message").value(containsString("its disks may back linked clones")));
+        assertThat(volumeNames()).contains("gamma-build.qcow2");
+
         mvc.perform(MockMvcRequestBuilders.delete("/api/v1/guests/" + template + "/template")
                         .with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
                 .andExpect(status().isOk()).andExpect(jsonPath("$.template").value(false));
