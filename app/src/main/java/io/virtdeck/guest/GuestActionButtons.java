@@ -18,10 +18,11 @@ public class GuestActionButtons {
     public record Button(String path, String label, boolean destructive, String confirm) {
     }
 
-    public List<Button> forState(String guestName, DomainRunState state) {
+    /** A template is never started: it has no Start button. */
+    public List<Button> forState(String guestName, DomainRunState state, boolean template) {
         List<Button> buttons = new ArrayList<>();
         for (DomainAction action : DomainAction.values()) {
-            if (!GuestActions.fits(action, state)) {
+            if (!GuestActions.fits(action, state) || (template && action == DomainAction.START)) {
                 continue;
             }
             boolean destructive = action == DomainAction.POWEROFF || action == DomainAction.RESET;

@@ -13,14 +13,22 @@ import io.virtdeck.inventory.Guest;
 class GuestCreateApiController {
 
     private final GuestCreateService creation;
+    private final GuestCloneService clones;
 
-    GuestCreateApiController(GuestCreateService creation) {
+    GuestCreateApiController(GuestCreateService creation, GuestCloneService clones) {
         this.creation = creation;
+        this.clones = clones;
     }
 
-    /** 201 with the new guest as the inventory holds it; 400/409 naming the field at fault; nothing left on failure. */
+    /**
+     * 201 with the new guest as the inventory holds it; with {@code template}, 202 with the task that copies the
+     * template. 400/409 naming the field at fault; nothing left on failure.
+     */
     @PostMapping("/api/v1/hosts/{id}/guests")
-    ResponseEntity<Guest> create(@PathVariable long id, @RequestBody GuestCreateRequest request) {
+    ResponseEntity<?> create(@PathVariable long id, @RequestBody GuestCreateRequest request) {
+        if (request.template() != null) {
+            return GuestCloneApiController.accepted(clones.createFromTemplate(id, request));
+        }
         Guest guest = creation.create(id, request);
         return ResponseEntity.created(URI.create("/api/v1/guests/" + guest.id())).body(guest);
     }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.hypervisor.DiskFacts;
@@ -33,7 +32,6 @@ import io.virtdeck.web.VirtdeckException;
 @Component
 class GuestCreatePlanner {
 
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final int MAX_DISKS = 8;
     static final int MAX_NETWORKS = 8;
     static final long MIN_MEMORY_MIB = 16;
@@ -49,7 +47,7 @@ class GuestCreatePlanner {
 
     GuestPlan plan(Host host, GuestCreateRequest request) {
         HostView view = new HostView(host.id());
-        String name = name(request.name(), view);
+        String name = GuestNames.check(request.name(), view.domains());
         HostFacts facts = gateway.hostFacts(host.id());
         int vcpus = vcpus(request.vcpus(), facts);
         long memoryMiB = memory(request.memoryMiB(), facts);
@@ -63,21 +61,6 @@ class GuestCreatePlanner {
                 !networks.isEmpty());
         return new GuestPlan(host, UUID.randomUUID(), name, platform, vcpus, memoryMiB, disks, cdrom, networks,
                 bootOrder, uefi, vnc, Boolean.TRUE.equals(request.autostart()));
-    }
-
-    private static String name(String name, HostView host) {
-        if (name == null || name.isBlank()) {
-            throw VirtdeckException.invalid("name", "name is required.");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw VirtdeckException.invalid("name", "name may use letters, digits, '.', '_' and '-', must start"
-                    + " with a letter or digit, and may be 64 characters long.");
-        }
-        if (host.domains().stream().anyMatch(d -> d.name().equals(name))) {
-            throw VirtdeckException.conflict("name", "A guest named '" + name + "' already exists on this host;"
-                    + " choose another name.");
-        }
-        return name;
     }
 
     private static int vcpus(Integer vcpus, HostFacts host) {

@@ -10,14 +10,18 @@ import java.util.List;
  * @param disks a new volume ({@code pool}, {@code sizeMiB}, {@code format} qcow2 (default) or raw) or an existing
  *              one ({@code volume}: "pool/volume")
  * @param cdrom an ISO volume as "pool/volume"
- * @param template not used yet (templates are another part of the guest work)
+ * @param template create the guest from this template (its id, or its name on this host) instead of from the
+ *                 settings: see {@link GuestCloneService#createFromTemplate}; answered with 202 and a task
+ * @param linked with a template: linked clones of its disks (qcow2 backed by the template's volumes), or full copies
+ *               (false); by default linked where every disk of the template is qcow2
  * @param firmware bios (default) or uefi, where the host offers it
  * @param bootOrder hd, cdrom, network: first first
  * @param graphics vnc (default) or none
  */
 public record GuestCreateRequest(String name, Integer vcpus, Long memoryMiB, List<Disk> disks, String cdrom,
                                  List<String> networks, String template, String firmware, List<String> bootOrder,
-                                 Boolean autostart, String graphics) {
+                                 Boolean autostart, String graphics,
+                                 Boolean linked) {
 
     public GuestCreateRequest {
         disks = disks == null ? List.of() : disks;

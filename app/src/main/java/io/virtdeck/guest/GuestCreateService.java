@@ -3,8 +3,6 @@ package io.virtdeck.guest;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
@@ -31,8 +29,6 @@ import io.virtdeck.web.VirtdeckException;
  */
 @Service
 public class GuestCreateService {
-
-    private static final Logger log = LoggerFactory.getLogger(GuestCreateService.class);
 
     private final GuestCreatePlanner planner;
     private final HypervisorGateway gateway;
@@ -101,13 +97,12 @@ public class GuestCreateService {
     /** One run of the steps, remembering what it made so that a failure can take it all back. */
     private final class Creation {
         private final GuestPlan plan;
-        /** The volumes made so far, the last one first: the order to delete them in. */
-        private final List<GuestPlan.PlannedDisk> created = new ArrayList<>();
-        private boolean defined;
+        private final MadeOnHost made;
         private String step;
 
         Creation(GuestPlan plan) {
             this.plan = plan;
+            this.made = new MadeOnHost(gateway, plan.host(), plan.name());
         }
 
         void run() {
@@ -119,15 +114,14 @@ public class GuestCreateService {
                 }
                 step = "defining the guest";
                 gateway.define(hostId, plan.spec(disks));
-                defined = true;
+                made.defined(plan.uuid());
                 if (plan.autostart()) {
                     step = "setting autostart";
                     gateway.setAutostart(hostId, plan.uuid(), true);
                 }
             } catch (HypervisorException e) {
-                String leftBehind = undo();
                 String message = "Creating '" + plan.name() + "' failed while " + step + ": "
-                        + HypervisorErrors.message(e) + " " + leftBehind;
+                        + HypervisorErrors.message(e) + " " + made.undo();
                 audit.record("guest.create", new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
                         "on host " + plan.host().name() + ": " + message);
                 throw e.kind() == HypervisorException.Kind.FAILED ? VirtdeckException.refused(message)
@@ -138,35 +132,8 @@ public class GuestCreateService {
         private DomainSpec.Disk createVolume(GuestPlan.PlannedDisk disk) {
             step = "creating volume " + disk.create().name() + " in pool " + disk.pool();
             VolumeFacts volume = gateway.createVolume(plan.host().id(), disk.pool(), disk.create());
-            created.add(0, disk);
+            made.volume(disk.pool(), disk.create().name());
             return DomainSpec.Disk.of(disk.pool(), volume);
-        }
-
-        /** Takes back what this run made; says whether anything is left behind, for the person to clean up. */
-        private String undo() {
-            long hostId = plan.host().id();
-            List<String> left = new ArrayList<>();
-            if (defined) {
-                try {
-                    gateway.undefine(hostId, plan.uuid(), false);
-                } catch (HypervisorException e) {
-                    log.warn("create of {}: the half-made guest could not be undefined: {}", plan.name(),
-                            e.getMessage());
-                    left.add("the guest definition '" + plan.name() + "'");
-                }
-            }
-            for (GuestPlan.PlannedDisk disk : created) {
-                String volume = disk.pool() + "/" + disk.create().name();
-                try {
-                    gateway.deleteVolume(hostId, disk.pool(), disk.create().name());
-                } catch (HypervisorException e) {
-                    log.warn("create of {}: volume {} could not be deleted: {}", plan.name(), volume, e.getMessage());
-                    left.add("volume " + volume);
-                }
-            }
-            return left.isEmpty() ? "Nothing was left behind on host '" + plan.host().name() + "'."
-                    : "Left behind on host '" + plan.host().name() + "', to remove by hand: " + String.join(", ", left)
-                    + ".";
         }
     }
 }

@@ -95,7 +95,7 @@ public class GuestForm {
         Long vcpuCount = whole("vcpus", "vCPUs", vcpus);
         return new GuestCreateRequest(name.trim(), vcpuCount == null ? null : Math.toIntExact(vcpuCount),
                 whole("memoryMiB", "Memory (MiB)", memoryMiB), requested, hasCdrom ? cdrom : null, networks, null,
-                firmware, bootOrder, autostart, vnc ? "vnc" : "none");
+                firmware, bootOrder, autostart, vnc ? "vnc" : "none", null);
     }
 
     /** The page row of the request's {@code disks[index]}: empty rows are not in the request. */

@@ -43,6 +43,7 @@ public class GuestLifecycleService {
                 live -> {
                     GuestActions.check(action, live.state(), guest.name());
                     if (action == DomainAction.START) {
+                        refuseTemplate(guest);
                         refuseInMaintenance(guest);
                     }
                 },
@@ -58,6 +59,10 @@ public class GuestLifecycleService {
     public List<String> delete(long guestId, boolean deleteDisks) {
         Guest guest = guests.require(guestId);
         return actions.run(guest, "guest.delete", live -> {
+            if (guest.template() && deleteDisks) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' is a template: its disks may back linked"
+                        + " clones, which would break without them. Unmark it as a template first, or keep its disks.");
+            }
             if (!Set.of(DomainRunState.SHUTOFF, DomainRunState.CRASHED).contains(live.state())) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
                         + ": shut it down or power it off before deleting it.");
@@ -68,6 +73,14 @@ public class GuestLifecycleService {
                     ? "definition and volumes deleted: " + String.join(", ", deleted)
                     : "definition deleted; disks kept");
         }).value();
+    }
+
+    /** A template keeps its disks as they are: its linked clones read them. */
+    private static void refuseTemplate(Guest guest) {
+        if (guest.template()) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is a template: create a guest from it instead,"
+                    + " or unmark it as a template first.");
+        }
     }
 
     /** A host in maintenance takes no new work: no guest is started there. */

@@ -112,14 +112,17 @@ final class DomainXmlReader {
     private static List<DiskFacts> disks(Element devices) {
         List<DiskFacts> disks = new ArrayList<>();
         for (Element disk : children(devices, "disk")) {
-            Element source = child(disk, "source");
-            String path = firstNonNull(attr(source, "file"), attr(source, "dev"), volumePath(source),
-                    attr(source, "name"));
             Element target = child(disk, "target");
             disks.add(new DiskFacts(attr(disk, "device"), attr(target, "dev"), attr(target, "bus"),
-                    attr(child(disk, "driver"), "type"), path));
+                    attr(child(disk, "driver"), "type"), source(disk)));
         }
         return disks;
+    }
+
+    /** Where a disk's data is, as {@link DiskFacts#source()} gives it: a path, "pool/volume", or a network name. */
+    static String source(Element disk) {
+        Element source = child(disk, "source");
+        return firstNonNull(attr(source, "file"), attr(source, "dev"), volumePath(source), attr(source, "name"));
     }
 
     private static String volumePath(Element source) {

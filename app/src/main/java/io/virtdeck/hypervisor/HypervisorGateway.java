@@ -2,6 +2,7 @@ package io.virtdeck.hypervisor;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -91,6 +92,27 @@ public interface HypervisorGateway {
     VolumeFacts createVolume(long hostId, String pool, NewVolume volume);
 
     void deleteVolume(long hostId, String pool, String volume);
+
+    /** The volume behind a disk's source (a path, or "pool/volume"); empty when no pool of the host holds it. */
+    Optional<PooledVolume> diskVolume(long hostId, String source);
+
+    /** One volume of a pool, without refreshing the pool (cheap enough to poll); empty when there is none. */
+    Optional<VolumeFacts> volume(long hostId, String pool, String name);
+
+    /**
+     * Copies a volume in full into a new volume of the same pool, same format and capacity. Blocks until the copy is
+     * done, without the call timeout; the new volume's allocation grows while it runs.
+     */
+    VolumeFacts copyVolume(long hostId, String pool, String source, String name);
+
+    /** A linked clone of a volume: a new qcow2 volume in the same pool whose backing file is {@code source}. */
+    VolumeFacts linkVolume(long hostId, String pool, String source, String name);
+
+    /**
+     * Defines a clone of a domain from its persistent definition: the new name and UUID, new MAC addresses, and the
+     * disks whose source is a key of {@code copies} on those volumes. The clone stays shut off.
+     */
+    void defineClone(long hostId, UUID source, String name, UUID uuid, Map<String, PooledVolume> copies);
 
     /** Defines a persistent domain from the spec (it stays shut off). */
     void define(long hostId, DomainSpec spec);

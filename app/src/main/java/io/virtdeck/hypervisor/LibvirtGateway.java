@@ -411,6 +411,128 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
+    public Optional<PooledVolume> diskVolume(long hostId, String source) {
+        return host(hostId).call(connect -> {
+            StorageVol volume;
+            try {
+                volume = source.startsWith("/") ? connect.storageVolLookupByPath(source)
+                        : volumeByPoolAndName(connect, source);
+            } catch (LibvirtException e) {
+                if (LibvirtErrors.kindOf(e) == HypervisorException.Kind.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            try {
+                StoragePool pool = volume.storagePoolLookupByVolume();
+                try {
+                    return Optional.of(new PooledVolume(pool.getName(), readVolume(volume)));
+                } finally {
+                    pool.free();
+                }
+            } finally {
+                volume.free();
+            }
+        });
+    }
+
+    /** "pool/volume", as a disk of type volume names it. */
+    private static StorageVol volumeByPoolAndName(Connect connect, String reference) throws LibvirtException {
+        int slash = reference.indexOf('/');
+        StoragePool pool = connect.storagePoolLookupByName(reference.substring(0, Math.max(slash, 0)));
+        try {
+            return pool.storageVolLookupByName(reference.substring(slash + 1));
+        } finally {
+            pool.free();
+        }
+    }
+
+    @Override
+    public Optional<VolumeFacts> volume(long hostId, String pool, String name) {
+        return onPool(hostId, pool, storagePool -> {
+            StorageVol volume;
+            try {
+                volume = storagePool.storageVolLookupByName(name);
+            } catch (LibvirtException e) {
+                if (LibvirtErrors.kindOf(e) == HypervisorException.Kind.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            try {
+                return Optional.of(readVolume(volume));
+            } finally {
+                volume.free();
+            }
+        });
+    }
+
+    /** Without the call timeout: copying a large disk takes as long as the storage needs. */
+    @Override
+    public VolumeFacts copyVolume(long hostId, String pool, String source, String name) {
+        return host(hostId).callUntilDone(connect -> {
+            StoragePool storagePool = connect.storagePoolLookupByName(pool);
+            StorageVol original = null;
+            try {
+                original = storagePool.storageVolLookupByName(source);
+                StorageVol copy = storagePool.storageVolCreateXMLFrom(
+                        StorageXml.copyOf(original.getXMLDesc(0), name), original, 0);
+                try {
+                    return readVolume(copy);
+                } finally {
+                    copy.free();
+                }
+            } finally {
+                if (original != null) {
+                    original.free();
+                }
+                storagePool.free();
+            }
+        });
+    }
+
+    @Override
+    public VolumeFacts linkVolume(long hostId, String pool, String source, String name) {
+        return host(hostId).callUntilDone(connect -> {
+            StoragePool storagePool = connect.storagePoolLookupByName(pool);
+            try {
+                StorageVol original = storagePool.storageVolLookupByName(source);
+                String overlayXml;
+                try {
+                    overlayXml = StorageXml.overlayOf(original.getXMLDesc(0), name);
+                } finally {
+                    original.free();
+                }
+                StorageVol overlay = storagePool.storageVolCreateXML(overlayXml, 0);
+                try {
+                    return readVolume(overlay);
+                } finally {
+                    overlay.free();
+                }
+            } finally {
+                storagePool.free();
+            }
+        });
+    }
+
+    /** virDomainXMLFlags VIR_DOMAIN_XML_INACTIVE: the persistent definition, not the running guest's live XML. */
+    private static final int XML_INACTIVE = 2;
+
+    @Override
+    public void defineClone(long hostId, UUID source, String name, UUID uuid, Map<String, PooledVolume> copies) {
+        host(hostId).call(connect -> {
+            Domain original = connect.domainLookupByUUID(source);
+            try {
+                String xml = DomainCloneXml.write(original.getXMLDesc(XML_INACTIVE), name, uuid, copies);
+                connect.domainDefineXML(xml).free();
+                return null;
+            } finally {
+                original.free();
+            }
+        });
+    }
+
+    @Override
     public void define(long hostId, DomainSpec spec) {
         host(hostId).call(connect -> {
             connect.domainDefineXML(DomainXmlWriter.write(spec)).free();

@@ -126,6 +126,13 @@ final class SafeXml {
         }
     }
 
+    /** Takes an element out of its document; nothing happens for null. */
+    static void remove(Element element) {
+        if (element != null) {
+            element.getParentNode().removeChild(element);
+        }
+    }
+
     /** Writes an element (and what it holds) back out as XML text, without an XML declaration. */
     static String toXml(Element element) {
         try {

@@ -30,6 +30,40 @@ final class StorageXml {
         return SafeXml.toXml(root);
     }
 
+    /**
+     * A full copy of a volume for storageVolCreateXMLFrom: the source's own XML (same capacity, format and allocation)
+     * under a new name, without the key and path libvirt gives the new volume, and without a backing store so that
+     * the copy stands alone.
+     */
+    static String copyOf(String sourceXml, String name) {
+        Element root = SafeXml.parse(sourceXml).getDocumentElement();
+        SafeXml.child(root, "name").setTextContent(name);
+        SafeXml.remove(SafeXml.child(root, "key"));
+        SafeXml.remove(path(root, "target", "path"));
+        SafeXml.remove(SafeXml.child(root, "backingStore"));
+        return SafeXml.toXml(root);
+    }
+
+    /**
+     * A linked clone of a volume: a new, empty qcow2 volume of the same capacity whose backing file is the source,
+     * so that it reads the source's blocks and writes only its own changes.
+     */
+    static String overlayOf(String sourceXml, String name) {
+        Element source = SafeXml.parse(sourceXml).getDocumentElement();
+        Document doc = SafeXml.newDocument();
+        Element root = doc.createElement("volume");
+        doc.appendChild(root);
+        appendText(root, "name", name);
+        Element capacity = SafeXml.child(source, "capacity");
+        appendText(root, "capacity", SafeXml.text(capacity), "unit", attr(capacity, "unit"));
+        appendText(root, "allocation", "0");
+        append(append(root, "target"), "format", "type", "qcow2");
+        Element backing = append(root, "backingStore");
+        appendText(backing, "path", SafeXml.text(path(source, "target", "path")));
+        append(backing, "format", "type", volumeFormat(sourceXml) == null ? "raw" : volumeFormat(sourceXml));
+        return SafeXml.toXml(root);
+    }
+
     /** dir, fs, logical, iscsi, rbd, ... */
     static String poolType(String poolXml) {
         return attr(SafeXml.parse(poolXml).getDocumentElement(), "type");

@@ -9,7 +9,10 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.GraphicsFacts;
 import io.virtdeck.hypervisor.NicFacts;
 
-/** A guest as the inventory knows it (API.md: GET /api/v1/guests/{id}). */
+/**
+ * A guest as the inventory knows it (API.md: GET /api/v1/guests/{id}). {@code template}: marked as a template by
+ * Virtdeck (it is not started; guests are created from it).
+ */
 public record Guest(
         long id,
         String name,
@@ -26,10 +29,11 @@ public record Guest(
         List<NicFacts> nics,
         List<GraphicsFacts> graphics,
         String description,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean template) {
 
     /** The short form the guest list shows (API.md: GET /api/v1/guests items). */
     public record Summary(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state,
-                          int vcpus, long memoryMiB) {
+                          int vcpus, long memoryMiB, boolean template) {
     }
 }

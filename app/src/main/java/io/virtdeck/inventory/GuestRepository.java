@@ -53,6 +53,11 @@ public class GuestRepository {
                 .param("host", hostId).param("uuid", uuid).query(this::guest).optional();
     }
 
+    public Optional<Guest> findByHostAndName(long hostId, String name) {
+        return jdbc.sql(SELECT + " WHERE g.host_id = :host AND g.name = :name")
+                .param("host", hostId).param("name", name).query(this::guest).optional();
+    }
+
     /** One page of guests, filtered and sorted in SQL so the list stays fast at fleet size. */
     public Page<Guest.Summary> find(GuestFilter filter, GuestSort sort, int page, int size) {
         List<String> conditions = new ArrayList<>();
@@ -75,13 +80,15 @@ public class GuestRepository {
         params.put("limit", size);
         params.put("offset", (long) page * size);
         List<Guest.Summary> items = jdbc.sql("""
-                        SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.vcpus, g.memory_mib
+                        SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.vcpus, g.memory_mib,
+                               g.template
                         FROM guests g JOIN hosts h ON h.id = g.host_id""" + where
                         + " ORDER BY " + sort.orderBy() + " LIMIT :limit OFFSET :offset")
                 .params(params)
                 .query((rs, n) -> new Guest.Summary(rs.getLong("id"), rs.getString("name"),
                         rs.getObject("uuid", UUID.class), rs.getLong("host_id"), rs.getString("host_name"),
-                        DomainRunState.valueOf(rs.getString("state")), rs.getInt("vcpus"), rs.getLong("memory_mib")))
+                        DomainRunState.valueOf(rs.getString("state")), rs.getInt("vcpus"), rs.getLong("memory_mib"),
+                        rs.getBoolean("template")))
                 .list();
         return new Page<>(items, total, page, size);
     }
@@ -158,16 +165,22 @@ public class GuestRepository {
                 .param("host", hostId).query(this::guest).list();
     }
 
-    /**
-     * A migration starts: the row shows MIGRATING and stays as it is until {@link #finishMove} or
-     * {@link #abandonMove}. False when the guest is gone or already moving.
-     */
     /** The operator's note on a guest: Virtdeck's own, libvirt does not hold it. */
     public void setDescription(long guestId, String description) {
         jdbc.sql("UPDATE guests SET description = :description WHERE id = :id")
                 .param("id", guestId).param("description", description).update();
     }
 
+    /** Marks or unmarks a guest as a template (Virtdeck's own mark, libvirt does not hold it). */
+    public void setTemplate(long guestId, boolean template) {
+        jdbc.sql("UPDATE guests SET template = :template WHERE id = :id")
+                .param("template", template).param("id", guestId).update();
+    }
+
+    /**
+     * A migration starts: the row shows MIGRATING and stays as it is until {@link #finishMove} or
+     * {@link #abandonMove}. False when the guest is gone or already moving.
+     */
     public boolean beginMove(long guestId, long targetHostId) {
         return jdbc.sql("""
                         UPDATE guests SET moving_to_host_id = :target, state = 'MIGRATING', updated_at = now()
@@ -236,6 +249,6 @@ public class GuestRepository {
                 json.readValue(rs.getString("disks"), new TypeReference<List<DiskFacts>>() { }),
                 json.readValue(rs.getString("nics"), new TypeReference<List<NicFacts>>() { }),
                 json.readValue(rs.getString("graphics"), new TypeReference<List<GraphicsFacts>>() { }),
-                rs.getString("description"), rs.getTimestamp("updated_at").toInstant());
+                rs.getString("description"), rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("template"));
     }
 }

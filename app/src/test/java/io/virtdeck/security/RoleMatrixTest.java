@@ -164,6 +164,53 @@ class RoleMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("roles")
+    void cloningAndTemplatesOnlyForAdminAndOperator(String user, boolean mayAct) throws Exception {
+        // a shut-off guest of its own for each action, so that one action's task does not hold another's guest
+        long cloned = shutOffGuest("cl-a-" + user);
+        long marked = shutOffGuest("cl-b-" + user);
+        long template = shutOffGuest("cl-c-" + user);
+        long viaPage = shutOffGuest("cl-d-" + user);
+        assertThat(call("m-admin", HttpMethod.PUT, "/api/v1/guests/" + template + "/template")).isEqualTo(200);
+
+        assertThat(callWithBody(user, "/api/v1/guests/" + cloned + "/clone", "{\"name\":\"cl-copy-" + user + "\"}"))
+                .as(user + " clone").isEqualTo(mayAct ? 202 : 403);
+        assertThat(call(user, HttpMethod.PUT, "/api/v1/guests/" + marked + "/template"))
+                .as(user + " mark as template").isEqualTo(mayAct ? 200 : 403);
+        assertThat(call(user, HttpMethod.DELETE, "/api/v1/guests/" + marked + "/template"))
+                .as(user + " unmark").isEqualTo(mayAct ? 200 : 403);
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/guests",
+                "{\"name\":\"cl-from-" + user + "\",\"template\":\"cl-c-" + user + "\"}"))
+                .as(user + " create from template").isEqualTo(mayAct ? 202 : 403);
+
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(get("/guests/" + viaPage + "/clone").with(asUser)).andReturn().getResponse()
+                .getStatus()).as(user + " clone page").isEqualTo(mayAct ? 200 : 403);
+        assertThat(mvc.perform(post("/guests/" + viaPage + "/clone").param("name", "cl-page-" + user).with(asUser)
+                .with(csrf())).andReturn().getResponse().getStatus())
+                .as(user + " clone from the page").isEqualTo(mayAct ? 302 : 403);
+        assertThat(mvc.perform(post("/guests/" + marked + "/template").param("template", "true").with(asUser)
+                .with(csrf())).andReturn().getResponse().getStatus())
+                .as(user + " mark from the page").isEqualTo(mayAct ? 302 : 403);
+        String page = mvc.perform(get("/guests/" + template).with(asUser)).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(page).contains("Template");
+        if (mayAct) {
+            assertThat(page).contains("Create guest from this template");
+        } else {
+            assertThat(page).doesNotContain("/clone").doesNotContain("Unmark");
+        }
+    }
+
+    private long shutOffGuest(String name) throws Exception {
+        String body = mvc.perform(post("/api/v1/hosts/" + host + "/guests").with(httpBasic("m-admin", PASSWORD))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"" + name + "\",\"vcpus\":1,\"memoryMiB\":64}"))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+        return ((Number) com.jayway.jsonpath.JsonPath.read(body, "$.id")).longValue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
     void everyRoleReadsGuests(String user, boolean mayAct) throws Exception {
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests")).isEqualTo(200);
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests/" + guest)).isEqualTo(200);

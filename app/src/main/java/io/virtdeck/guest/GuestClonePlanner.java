@@ -1,0 +1,119 @@
+package io.virtdeck.guest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.stereotype.Component;
+import io.virtdeck.hypervisor.DiskFacts;
+import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.PooledVolume;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * Checks a clone against libvirt before anything is copied: the source is shut off (its disks do not change while
+ * they are copied), the name is valid and free, every disk is a volume of a pool, and no copy's volume name is taken.
+ * CD-ROMs are not copied: the clone shares the ISO image.
+ */
+@Component
+class GuestClonePlanner {
+
+    /** Pool types whose volumes are files: only these hold the qcow2 volumes a linked clone needs. */
+    private static final Set<String> FILE_POOLS = Set.of("dir", "fs", "netfs");
+
+    private final HypervisorGateway gateway;
+
+    GuestClonePlanner(HypervisorGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /**
+     * @param linked linked clones (qcow2 backed by the source's volumes) or full copies; null: linked when every disk
+     *               is qcow2 in a file pool. Only templates are linked to: a guest that runs would change its disks
+     *               under its clones.
+     */
+    ClonePlan plan(Host host, Guest source, String name, Boolean linked) {
+        if (host.maintenance()) {
+            throw VirtdeckException.conflict("Host '" + host.name() + "' is in maintenance: it takes no new guests.");
+        }
+        DomainFacts live = gateway.domain(host.id(), source.uuid());
+        if (live.state() != DomainRunState.SHUTOFF) {
+            throw VirtdeckException.conflict("'" + source.name() + "' is " + GuestActions.describe(live.state())
+                    + ": shut it down before copying it, so that its disks do not change while they are copied.");
+        }
+        String checked = GuestNames.check(name, gateway.listDomains(host.id()));
+        List<PooledVolume> volumes = new ArrayList<>();
+        List<DiskFacts> disks = live.disks().stream().filter(d -> "disk".equals(d.device())).toList();
+        for (DiskFacts disk : disks) {
+            volumes.add(volumeOf(host, source, disk));
+        }
+        boolean link = linked(source, volumes, linked, host);
+        List<ClonePlan.DiskCopy> copies = new ArrayList<>();
+        for (int i = 0; i < disks.size(); i++) {
+            PooledVolume from = volumes.get(i);
+            String copyName = checked + "-" + disks.get(i).target() + extension(from, link);
+            if (gateway.volume(host.id(), from.pool(), copyName).isPresent()) {
+                throw VirtdeckException.conflict("name", "Pool '" + from.pool() + "' already has a volume named '"
+                        + copyName + "' (left by an earlier guest?); delete it or choose another name.");
+            }
+            copies.add(new ClonePlan.DiskCopy(disks.get(i).target(), disks.get(i).source(), from.pool(),
+                    from.volume(), copyName));
+        }
+        return new ClonePlan(host, source, checked, UUID.randomUUID(), link, copies);
+    }
+
+    private PooledVolume volumeOf(Host host, Guest source, DiskFacts disk) {
+        Optional<PooledVolume> volume = disk.source() == null ? Optional.empty()
+                : gateway.diskVolume(host.id(), disk.source());
+        return volume.orElseThrow(() -> VirtdeckException.conflict("Disk " + disk.target() + " of '" + source.name()
+                + "' (" + (disk.source() == null ? "no source" : disk.source()) + ") is not a volume of a storage pool"
+                + " on host '" + host.name() + "': Virtdeck copies pool volumes only."));
+    }
+
+    private boolean linked(Guest source, List<PooledVolume> volumes, Boolean asked, Host host) {
+        if (Boolean.FALSE.equals(asked) || (asked == null && !source.template())) {
+            return false;
+        }
+        if (!source.template()) {
+            throw VirtdeckException.invalid("linked", "Only a template can be the base of linked clones: '"
+                    + source.name() + "' is not one.");
+        }
+        Map<String, String> poolTypes = new HashMap<>();
+        gateway.pools(host.id()).forEach(p -> poolTypes.put(p.name(), p.type()));
+        for (PooledVolume volume : volumes) {
+            boolean qcow2 = "qcow2".equals(volume.volume().format());
+            boolean filePool = FILE_POOLS.contains(poolTypes.get(volume.pool()));
+            if (asked == null && !(qcow2 && filePool)) {
+                return false; // the default: linked only where every disk already is a qcow2 file
+            }
+            if (!filePool) {
+                throw VirtdeckException.invalid("linked", "Volume " + volume.pool() + "/" + volume.volume().name()
+                        + " is in a " + poolTypes.get(volume.pool()) + " pool, which holds no qcow2 volumes: create a"
+                        + " full copy (linked: false).");
+            }
+        }
+        return true;
+    }
+
+    /** The copy keeps the source's file extension; a linked clone is always qcow2. */
+    private static String extension(PooledVolume from, boolean linked) {
+        if (linked) {
+            return ".qcow2";
+        }
+        String name = from.volume().name().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        if (dot > 0 && Set.of(".qcow2", ".img", ".raw").contains(name.substring(dot))) {
+            return from.volume().name().substring(dot);
+        }
+        return "qcow2".equals(from.volume().format()) ? ".qcow2" : ".img";
+    }
+}

@@ -1,0 +1,40 @@
+package io.virtdeck.guest;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.security.Access;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * Marks a guest as a template, or unmarks it. A template is not started (its linked clones read its disks), so only
+ * a shut-off guest is marked. The mark is Virtdeck's own, kept in the inventory; libvirt does not hold it.
+ */
+@Service
+public class GuestTemplateService {
+
+    private final GuestRepository guests;
+    private final AuditedGuestAction actions;
+
+    GuestTemplateService(GuestRepository guests, AuditedGuestAction actions) {
+        this.guests = guests;
+        this.actions = actions;
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public Guest mark(long guestId, boolean template) {
+        Guest guest = guests.require(guestId);
+        actions.run(guest, template ? "guest.template.mark" : "guest.template.unmark", live -> {
+            if (template && live.state() != DomainRunState.SHUTOFF) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
+                        + ": shut it down before marking it as a template.");
+            }
+        }, () -> {
+            guests.setTemplate(guestId, template);
+            return new AuditedGuestAction.Done<Void>(null, template ? "marked as a template" : "no longer a template");
+        });
+        return guests.require(guestId);
+    }
+}

@@ -1,0 +1,59 @@
+package io.virtdeck.hypervisor;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.w3c.dom.Element;
+
+import static io.virtdeck.hypervisor.SafeXml.child;
+import static io.virtdeck.hypervisor.SafeXml.children;
+
+/**
+ * The definition of a clone, written from its source's definition: a new name and UUID, no MAC addresses (libvirt
+ * gives each interface a new one), and each copied disk pointing at its copy. Disks not copied (CD-ROMs, shared
+ * images) are kept as they are.
+ */
+final class DomainCloneXml {
+
+    private DomainCloneXml() {
+    }
+
+    /**
+     * @param copies the new volume of each copied disk, by the source disk's {@link DiskFacts#source()}
+     */
+    static String write(String sourceXml, String name, UUID uuid, Map<String, PooledVolume> copies) {
+        Element domain = SafeXml.parse(sourceXml).getDocumentElement();
+        child(domain, "name").setTextContent(name);
+        child(domain, "uuid").setTextContent(uuid.toString());
+        // the firmware's variables file belongs to the source; libvirt makes a fresh one for the clone
+        SafeXml.remove(SafeXml.path(domain, "os", "nvram"));
+        Element devices = child(domain, "devices");
+        for (Element disk : children(devices, "disk")) {
+            PooledVolume copy = copies.get(DomainXmlReader.source(disk));
+            if (copy != null && "disk".equals(SafeXml.attr(disk, "device"))) {
+                pointAt(disk, copy);
+            }
+        }
+        for (Element nic : children(devices, "interface")) {
+            SafeXml.remove(child(nic, "mac"));
+        }
+        return SafeXml.toXml(domain);
+    }
+
+    private static void pointAt(Element disk, PooledVolume copy) {
+        Element source = child(disk, "source");
+        switch (String.valueOf(SafeXml.attr(disk, "type"))) {
+            case "block" -> source.setAttribute("dev", copy.volume().path());
+            case "volume" -> {
+                source.setAttribute("pool", copy.pool());
+                source.setAttribute("volume", copy.volume().name());
+            }
+            default -> source.setAttribute("file", copy.volume().path());
+        }
+        Element driver = child(disk, "driver");
+        if (driver != null && copy.volume().format() != null) {
+            driver.setAttribute("type", copy.volume().format()); // a linked clone is qcow2 whatever its backing is
+        }
+        SafeXml.remove(child(disk, "backingStore"));
+    }
+}
