@@ -9,7 +9,10 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.GraphicsFacts;
 import io.virtdeck.hypervisor.NicFacts;
 
-/** A guest as the inventory knows it (API.md: GET /api/v1/guests/{id}). */
+/**
+ * A guest as the inventory knows it (API.md: GET /api/v1/guests/{id}). {@code managedSave}: shut off with its memory
+ * saved by libvirt ("Saved" on the pages); starting it restores it.
+ */
 public record Guest(
         long id,
         String name,
@@ -21,6 +24,7 @@ public record Guest(
         long memoryMiB,
         boolean autostart,
         boolean persistent,
+        boolean managedSave,
         String osType,
         List<DiskFacts> disks,
         List<NicFacts> nics,
@@ -30,6 +34,6 @@ public record Guest(
 
     /** The short form the guest list shows (API.md: GET /api/v1/guests items). */
     public record Summary(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state,
-                          int vcpus, long memoryMiB) {
+                          boolean managedSave, int vcpus, long memoryMiB) {
     }
 }
