@@ -76,10 +76,11 @@ class GuestActionRunner {
     }
 
     private VirtdeckException answer(Guest guest, HypervisorException e, Function<HypervisorException, String> explain) {
+        // a failed action may still have changed the guest (a failed revert leaves it shut off)
+        sync.refreshOrRemove(guest.hostId(), guest.uuid());
         if (e.kind() != HypervisorException.Kind.NOT_FOUND) {
             return VirtdeckException.conflict(explain.apply(e));
         }
-        sync.refreshOrRemove(guest.hostId(), guest.uuid());
         if (guests.findById(guest.id()).isEmpty()) {
             return VirtdeckException.notFound("'" + guest.name() + "' no longer exists on host '" + guest.hostName()
                     + "'; it was removed outside Virtdeck.");

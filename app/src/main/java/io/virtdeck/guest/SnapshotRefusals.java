@@ -16,12 +16,14 @@ final class SnapshotRefusals {
 
     static String explain(Guest guest, String doing, HypervisorException e) {
         String said = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        if (said.contains("cpu") && (said.contains("savevm") || said.contains("loadvm") || said.contains("load snapshot")
-                || said.contains("does not match"))) {
+        // QEMU's words (libvirt 9): "Unknown savevm section or instance 'cpu_common' 1. Make sure that your current
+        // VM setup matches your saved VM setup, including any hotplugged devices"
+        if (said.contains("cpu") && (said.contains("savevm") || said.contains("loading vm state"))) {
             return doing + " failed because the vCPU count of '" + guest.name() + "' can change while it runs"
-                    + " (hot-pluggable vCPUs): QEMU cannot load a saved memory into a CPU layout that may differ."
-                    + " Give the guest a fixed vCPU count (current = maximum) and take a new snapshot. libvirt said: "
-                    + e.getMessage();
+                    + " (hot-pluggable vCPUs): the snapshot holds the memory of a guest with a different number of"
+                    + " vCPUs plugged in than it starts with, and QEMU cannot load it. The guest may now be shut off."
+                    + " Revert to a snapshot taken before vCPUs were added, or give the guest a fixed vCPU count"
+                    + " (current = maximum) and take new snapshots. libvirt said: " + e.getMessage();
         }
         if (said.contains("internal snapshot") && said.contains("raw")) {
             return doing + " failed: a disk of '" + guest.name() + "' is raw, and the disk format (raw) cannot hold"
