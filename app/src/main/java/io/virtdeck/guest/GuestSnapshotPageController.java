@@ -40,8 +40,13 @@ class GuestSnapshotPageController {
     @PostMapping("/guests/{id}/snapshots")
     String create(@PathVariable long id, @RequestParam(defaultValue = "") String name,
                   @RequestParam(defaultValue = "") String description, RedirectAttributes redirect) {
+        // kept for the form in case of a refusal, so that the operator corrects rather than retypes
+        redirect.addFlashAttribute("typedName", name);
+        redirect.addFlashAttribute("typedDescription", description);
         return act(id, redirect, () -> {
             SnapshotTree.Node taken = snapshots.create(id, new SnapshotRequest(name, description, null));
+            redirect.getFlashAttributes().remove("typedName");
+            redirect.getFlashAttributes().remove("typedDescription");
             return "Took snapshot " + taken.name() + " (" + (taken.withMemory() ? "disk and memory" : "disk only")
                     + ").";
         });
