@@ -86,13 +86,9 @@ public class GuestSnapshotService {
     @PreAuthorize(Access.OPERATE)
     public Guest revert(long guestId, String name) {
         Guest guest = guests.require(guestId);
-        runner.run(guest, "guest.snapshot.revert", live -> {
-            requireSettled(guest, live, "revert it to a snapshot");
-            requireSnapshot(guest, name);
-        }, () -> {
-            gateway.revertToSnapshot(guest.hostId(), guest.uuid(), name);
-            return new Done<>(null, "reverted to snapshot '" + name + "'");
-        }, e -> SnapshotRefusals.explain(guest, "Reverting to snapshot '" + name + "'", e));
+        onSnapshot(guest, name, new SnapshotChange("guest.snapshot.revert", "Reverting to snapshot",
+                "revert to a snapshot", "reverted to snapshot"),
+                () -> gateway.revertToSnapshot(guest.hostId(), guest.uuid(), name));
         return guests.findById(guestId).orElse(guest);
     }
 
@@ -100,14 +96,28 @@ public class GuestSnapshotService {
     @PreAuthorize(Access.OPERATE)
     public SnapshotTree delete(long guestId, String name) {
         Guest guest = guests.require(guestId);
-        runner.run(guest, "guest.snapshot.delete", live -> {
-            requireSettled(guest, live, "delete its snapshots");
+        onSnapshot(guest, name, new SnapshotChange("guest.snapshot.delete", "Deleting snapshot",
+                "delete a snapshot", "deleted snapshot"),
+                () -> gateway.deleteSnapshot(guest.hostId(), guest.uuid(), name));
+        return tree(guest);
+    }
+
+    /**
+     * How a change to an existing snapshot is named: its audit action, the words of its refusals ("Reverting to
+     * snapshot 's1' failed ..."; "Cannot revert to a snapshot while ..."), and its audit detail.
+     */
+    private record SnapshotChange(String action, String doing, String refusedWhat, String done) {
+    }
+
+    /** Runs a change to an existing snapshot: 404 when the guest has no snapshot of that name. */
+    private void onSnapshot(Guest guest, String name, SnapshotChange change, Runnable act) {
+        runner.run(guest, change.action(), live -> {
+            requireSettled(guest, live, change.refusedWhat());
             requireSnapshot(guest, name);
         }, () -> {
-            gateway.deleteSnapshot(guest.hostId(), guest.uuid(), name);
-            return new Done<>(null, "deleted snapshot '" + name + "'");
-        }, e -> SnapshotRefusals.explain(guest, "Deleting snapshot '" + name + "'", e));
-        return tree(guest);
+            act.run();
+            return new Done<>(null, change.done() + " '" + name + "'");
+        }, e -> SnapshotRefusals.explain(guest, change.doing() + " '" + name + "'", e));
     }
 
     /** What Virtdeck knows before asking libvirt: the state, the memory wish, saved memory, the disks' formats. */

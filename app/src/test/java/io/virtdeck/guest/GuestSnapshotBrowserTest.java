@@ -1,14 +1,12 @@
 package io.virtdeck.guest;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 
-import io.virtdeck.inventory.HostService;
 import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
+import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
@@ -24,10 +22,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,30 +40,17 @@ class GuestSnapshotBrowserTest {
     @LocalServerPort
     int port;
     @Autowired
-    HostService hostService;
-    @Autowired
     InitialUsers initialUsers;
-    @Autowired
-    JdbcClient jdbc;
 
     private Browser browser;
     private WebDriver driver;
     private long guest;
 
     @BeforeAll
-    void aGuestAUserAndABrowser() throws IOException {
+    void aGuestAUserAndABrowser() throws Exception {
         initialUsers.ensure(DESK_PASSWORD, "test", new InitialUsers.UserSpec("snap-desk", Role.HELPDESK));
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
-        long host;
-        try {
-            host = hostService.register("snap-host", TestHosts.smallHost()).id();
-        } finally {
-            SecurityContextHolder.clearContext();
-        }
-        guest = Eventually.within(Duration.ofSeconds(15), () -> jdbc.sql(
-                        "SELECT coalesce(max(id), 0) FROM guests WHERE host_id = :h AND name = 'alpha-web'")
-                .param("h", host).query(Long.class).single(), id -> id > 0);
+        AdminApi admin = new AdminApi(port);
+        guest = admin.guestIdOn(admin.hostIdOrRegister("snap-host", TestHosts.smallHost()), "alpha-web");
         browser = Browser.start(port);
         driver = browser.driver();
     }

@@ -74,25 +74,25 @@ class GuestSnapshotLabTest {
 
     @AfterAll
     void tiny1AsFound() {
-        for (String name : Lab.virsh(Lab.LAB1, "snapshot-list", "tiny1", "--name").split("\\s+")) {
-            if (!name.isBlank()) {
-                Lab.virsh(Lab.LAB1, "snapshot-delete", "tiny1", name);
-            }
-        }
+        deleteSnapshots("tiny1");
         Lab.virsh(Lab.LAB1, "managedsave-remove", "tiny1");
         if (!tiny1WasRunning) {
             Lab.virsh(Lab.LAB1, "destroy", "tiny1");
         }
         if (Lab.virsh(Lab.LAB1, "list", "--all", "--name").contains(PROBE_GUEST)) {
             Lab.virsh(Lab.LAB1, "destroy", PROBE_GUEST);
-            for (String name : Lab.virsh(Lab.LAB1, "snapshot-list", PROBE_GUEST, "--name").split("\\s+")) {
-                if (!name.isBlank()) {
-                    Lab.virsh(Lab.LAB1, "snapshot-delete", PROBE_GUEST, name);
-                }
-            }
+            deleteSnapshots(PROBE_GUEST);
             Lab.virsh(Lab.LAB1, "undefine", PROBE_GUEST);
         }
         Lab.virsh(Lab.LAB1, "vol-delete", PROBE_GUEST + ".qcow2", "--pool", "images");
+    }
+
+    private static void deleteSnapshots(String domain) {
+        for (String name : Lab.virsh(Lab.LAB1, "snapshot-list", domain, "--name").split("\\s+")) {
+            if (!name.isBlank()) {
+                Lab.virsh(Lab.LAB1, "snapshot-delete", domain, name);
+            }
+        }
     }
 
     @Test
