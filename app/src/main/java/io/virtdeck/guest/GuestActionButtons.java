@@ -18,15 +18,18 @@ public class GuestActionButtons {
     public record Button(String path, String label, boolean destructive, String confirm) {
     }
 
-    /** A template is never started: it has no Start button. */
-    public List<Button> forState(String guestName, DomainRunState state, boolean template) {
+    /**
+     * A template is never started: it has no Start button. A saved (hibernated) guest's Start button says Restore:
+     * starting it brings back its saved memory.
+     */
+    public List<Button> forState(String guestName, DomainRunState state, boolean managedSave, boolean template) {
         List<Button> buttons = new ArrayList<>();
         for (DomainAction action : DomainAction.values()) {
-            if (!GuestActions.fits(action, state) || (template && action == DomainAction.START)) {
+            if (!GuestActions.fits(action, state) || template && action == DomainAction.START) {
                 continue;
             }
             boolean destructive = action == DomainAction.POWEROFF || action == DomainAction.RESET;
-            String label = GuestActions.label(action);
+            String label = action == DomainAction.START && managedSave ? "Restore" : GuestActions.label(action);
             buttons.add(new Button(action.name().toLowerCase(Locale.ROOT), label, destructive, destructive
                     ? label + " " + guestName + "? Unsaved work in the guest is lost, as if its power cord was pulled."
                     : null));

@@ -35,7 +35,7 @@ class GuestActionPageController {
         try {
             Guest guest = lifecycle.perform(id, parsed);
             redirect.addFlashAttribute("notice", GuestActions.label(parsed) + ": " + guest.name() + " is now "
-                    + GuestActions.describe(guest.state()) + ".");
+                    + GuestActions.describe(guest.state(), guest.managedSave()) + ".");
         } catch (VirtdeckException e) {
             if (e.status().value() == 404) {
                 throw e;

@@ -19,6 +19,7 @@ public final class GuestActions {
         return switch (action) {
             case START -> EnumSet.of(DomainRunState.SHUTOFF, DomainRunState.CRASHED);
             case SHUTDOWN, REBOOT, RESET, SUSPEND -> EnumSet.of(DomainRunState.RUNNING);
+            case SAVE -> EnumSet.of(DomainRunState.RUNNING, DomainRunState.PAUSED);
             case POWEROFF -> EnumSet.of(DomainRunState.RUNNING, DomainRunState.PAUSED, DomainRunState.CRASHED);
             case RESUME -> EnumSet.of(DomainRunState.PAUSED);
         };
@@ -33,6 +34,11 @@ public final class GuestActions {
             throw VirtdeckException.conflict("Cannot " + label(action).toLowerCase(Locale.ROOT) + " '" + guestName
                     + "': it is " + describe(state) + ".");
         }
+    }
+
+    /** A guest's state as it reads in a sentence, a saved one included: "it is saved (hibernated)". */
+    public static String describe(DomainRunState state, boolean managedSave) {
+        return managedSave && state == DomainRunState.SHUTOFF ? "saved (hibernated)" : describe(state);
     }
 
     /** A state as it reads in a sentence: "it is shut off". */
@@ -52,7 +58,7 @@ public final class GuestActions {
             }
         }
         throw VirtdeckException.invalid("action",
-                "action must be one of start, shutdown, poweroff, reboot, reset, suspend, resume.");
+                "action must be one of start, shutdown, poweroff, reboot, reset, suspend, resume, save.");
     }
 
     public static String label(DomainAction action) {
@@ -64,6 +70,7 @@ public final class GuestActions {
             case RESET -> "Reset";
             case SUSPEND -> "Pause";
             case RESUME -> "Resume";
+            case SAVE -> "Hibernate";
         };
     }
 }

@@ -29,10 +29,10 @@ public class GuestConfigService {
     private final GuestRepository guests;
     private final HostRepository hosts;
     private final HypervisorGateway gateway;
-    private final AuditedGuestAction actions;
+    private final GuestActionRunner actions;
 
     GuestConfigService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
-                       AuditedGuestAction actions) {
+                       GuestActionRunner actions) {
         this.guests = guests;
         this.hosts = hosts;
         this.gateway = gateway;
@@ -79,7 +79,7 @@ public class GuestConfigService {
             if (changes.description() != null) {
                 guests.setDescription(guest.id(), changes.description().isBlank() ? null : changes.description());
             }
-            return new AuditedGuestAction.Done<Void>(null, describe(guest, changes));
+            return new GuestActionRunner.Done<Void>(null, describe(guest, changes));
         });
         return guests.require(guestId);
     }

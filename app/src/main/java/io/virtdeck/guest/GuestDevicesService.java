@@ -31,9 +31,9 @@ public class GuestDevicesService {
 
     private final GuestRepository guests;
     private final HypervisorGateway gateway;
-    private final AuditedGuestAction actions;
+    private final GuestActionRunner actions;
 
-    GuestDevicesService(GuestRepository guests, HypervisorGateway gateway, AuditedGuestAction actions) {
+    GuestDevicesService(GuestRepository guests, HypervisorGateway gateway, GuestActionRunner actions) {
         this.guests = guests;
         this.gateway = gateway;
         this.actions = actions;
@@ -57,7 +57,7 @@ public class GuestDevicesService {
             gateway.createVolume(guest.hostId(), pool.name(), new NewVolume(volume, request.sizeMiB(), format));
             try {
                 String target = gateway.attachDisk(guest.hostId(), guest.uuid(), pool.name(), volume, format);
-                return new AuditedGuestAction.Done<>(target, "new " + request.sizeMiB() + " MiB " + format
+                return new GuestActionRunner.Done<>(target, "new " + request.sizeMiB() + " MiB " + format
                         + " disk " + pool.name() + "/" + volume + " plugged in as " + target);
             } catch (HypervisorException e) {
                 gateway.deleteVolume(guest.hostId(), pool.name(), volume); // nothing left behind
@@ -76,7 +76,7 @@ public class GuestDevicesService {
         }
         actions.run(guest, "guest.nic.add", live -> pluggable(guest, live.state()), () -> {
             String mac = gateway.attachNic(guest.hostId(), guest.uuid(), network);
-            return new AuditedGuestAction.Done<>(mac, "NIC " + mac + " on network " + network + " plugged in");
+            return new GuestActionRunner.Done<>(mac, "NIC " + mac + " on network " + network + " plugged in");
         });
         return guests.require(guestId);
     }
@@ -115,7 +115,7 @@ public class GuestDevicesService {
                         + RELEASE_PATIENCE.toSeconds() + " s: its OS must agree to unplug it (ACPI hot-plug). It is"
                         + " removed from its definition; shut the guest down to remove it for good.");
             }
-            return new AuditedGuestAction.Done<Void>(null, what + " unplugged");
+            return new GuestActionRunner.Done<Void>(null, what + " unplugged");
         });
     }
 

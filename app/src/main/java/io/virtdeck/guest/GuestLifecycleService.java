@@ -16,9 +16,9 @@ import io.virtdeck.security.Access;
 import io.virtdeck.web.VirtdeckException;
 
 /**
- * Power actions and deletion. Each checks the role, checks the domain's live state against what the action needs
- * (409 with the reason otherwise), acts through the gateway, refreshes the inventory row and writes one audit entry
- * whatever the outcome.
+ * Power actions (managed save among them) and deletion. Each checks the role, then runs through
+ * {@link GuestActionRunner}: the domain's live state checked against what the action needs (409 with the reason
+ * otherwise), the gateway acting, the inventory row refreshed, one audit entry whatever the outcome.
  */
 @Service
 public class GuestLifecycleService {
@@ -26,20 +26,20 @@ public class GuestLifecycleService {
     private final GuestRepository guests;
     private final HypervisorGateway gateway;
     private final HostRepository hosts;
-    private final AuditedGuestAction actions;
+    private final GuestActionRunner runner;
 
-    GuestLifecycleService(GuestRepository guests, HypervisorGateway gateway, HostRepository hosts,
-                          AuditedGuestAction actions) {
+    public GuestLifecycleService(GuestRepository guests, HypervisorGateway gateway, HostRepository hosts,
+                                 GuestActionRunner runner) {
         this.guests = guests;
         this.gateway = gateway;
         this.hosts = hosts;
-        this.actions = actions;
+        this.runner = runner;
     }
 
     @PreAuthorize(Access.OPERATE)
     public Guest perform(long guestId, DomainAction action) {
         Guest guest = guests.require(guestId);
-        actions.run(guest, "guest." + action.name().toLowerCase(),
+        runner.run(guest, "guest." + action.name().toLowerCase(),
                 live -> {
                     GuestActions.check(action, live.state(), guest.name());
                     if (action == DomainAction.START) {
@@ -49,7 +49,7 @@ public class GuestLifecycleService {
                 },
                 () -> {
                     gateway.perform(guest.hostId(), guest.uuid(), action);
-                    return new AuditedGuestAction.Done<Void>(null, null);
+                    return new GuestActionRunner.Done<Void>(null, null);
                 });
         return guests.findById(guestId).orElse(guest);
     }
@@ -58,7 +58,7 @@ public class GuestLifecycleService {
     @PreAuthorize(Access.OPERATE)
     public List<String> delete(long guestId, boolean deleteDisks) {
         Guest guest = guests.require(guestId);
-        return actions.run(guest, "guest.delete", live -> {
+        return runner.run(guest, "guest.delete", live -> {
             if (guest.template() && deleteDisks) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is a template: its disks may back linked"
                         + " clones, which would break without them. Unmark it as a template first, or keep its disks.");
@@ -69,9 +69,8 @@ public class GuestLifecycleService {
             }
         }, () -> {
             List<String> deleted = gateway.undefine(guest.hostId(), guest.uuid(), deleteDisks);
-            return new AuditedGuestAction.Done<>(deleted, deleteDisks
-                    ? "definition and volumes deleted: " + String.join(", ", deleted)
-                    : "definition deleted; disks kept");
+            return new GuestActionRunner.Done<>(deleted, deleteDisks
+                    ? "definition and volumes deleted: " + String.join(", ", deleted) : "definition deleted; disks kept");
         }).value();
     }
 

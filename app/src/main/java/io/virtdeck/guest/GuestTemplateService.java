@@ -16,9 +16,9 @@ import io.virtdeck.web.VirtdeckException;
 public class GuestTemplateService {
 
     private final GuestRepository guests;
-    private final AuditedGuestAction actions;
+    private final GuestActionRunner actions;
 
-    GuestTemplateService(GuestRepository guests, AuditedGuestAction actions) {
+    GuestTemplateService(GuestRepository guests, GuestActionRunner actions) {
         this.guests = guests;
         this.actions = actions;
     }
@@ -33,7 +33,7 @@ public class GuestTemplateService {
             }
         }, () -> {
             guests.setTemplate(guestId, template);
-            return new AuditedGuestAction.Done<Void>(null, template ? "marked as a template" : "no longer a template");
+            return new GuestActionRunner.Done<Void>(null, template ? "marked as a template" : "no longer a template");
         });
         return guests.require(guestId);
     }

@@ -3,7 +3,10 @@ package io.virtdeck.hypervisor;
 import java.util.List;
 import java.util.UUID;
 
-/** A domain as libvirt describes it: its configuration (from the XML) plus its run state and flags. */
+/**
+ * A domain as libvirt describes it: its configuration (from the XML) plus its run state and flags. {@code managedSave}:
+ * shut off with its memory saved by libvirt (starting it restores it).
+ */
 public record DomainFacts(
         UUID uuid,
         String name,
@@ -12,6 +15,7 @@ public record DomainFacts(
         long memoryMiB,
         boolean autostart,
         boolean persistent,
+        boolean managedSave,
         String osType,
         List<DiskFacts> disks,
         List<NicFacts> nics,

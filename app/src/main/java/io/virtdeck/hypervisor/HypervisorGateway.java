@@ -151,4 +151,19 @@ public interface HypervisorGateway {
      * and period at once; the other limits apply from its next start.
      */
     void setLimits(long hostId, UUID uuid, ResourceLimits limits);
+
+    /** The domain's snapshots, in no particular order; each names its parent. */
+    List<SnapshotFacts> snapshots(long hostId, UUID uuid);
+
+    /**
+     * Takes an internal snapshot of the domain as it is now: disks and memory when it runs or is paused, disks alone
+     * when it is shut off. No call timeout: saving a large memory takes as long as it takes.
+     */
+    SnapshotFacts createSnapshot(long hostId, UUID uuid, String name, String description);
+
+    /** Puts the domain back to the snapshot: its present state is lost. No call timeout (a memory is loaded). */
+    void revertToSnapshot(long hostId, UUID uuid, String name);
+
+    /** Deletes the snapshot; its children, if any, become children of its parent. */
+    void deleteSnapshot(long hostId, UUID uuid, String name);
 }

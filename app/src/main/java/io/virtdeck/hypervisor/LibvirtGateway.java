@@ -22,6 +22,7 @@ import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.DomainJobStats;
+import org.libvirt.DomainSnapshot;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.libvirt.SchedLongParameter;
@@ -148,6 +149,7 @@ public class LibvirtGateway implements HypervisorGateway {
                 case RESET -> domain.reset();
                 case SUSPEND -> domain.suspend();
                 case RESUME -> domain.resume();
+                case SAVE -> domain.managedSave();
             }
             return null;
         });
@@ -705,6 +707,71 @@ public class LibvirtGateway implements HypervisorGateway {
         return parameter;
     }
 
+    @Override
+    public List<SnapshotFacts> snapshots(long hostId, UUID uuid) {
+        return onDomain(hostId, uuid, domain -> {
+            String current = currentSnapshotName(domain);
+            List<SnapshotFacts> snapshots = new ArrayList<>();
+            for (String name : domain.snapshotListNames()) {
+                DomainSnapshot snapshot = domain.snapshotLookupByName(name);
+                try {
+                    snapshots.add(SnapshotXml.read(snapshot.getXMLDesc(), current));
+                } finally {
+                    snapshot.free();
+                }
+            }
+            return snapshots;
+        });
+    }
+
+    @Override
+    public SnapshotFacts createSnapshot(long hostId, UUID uuid, String name, String description) {
+        return onDomainUntilDone(hostId, uuid, domain -> {
+            DomainSnapshot snapshot = domain.snapshotCreateXML(SnapshotXml.newSnapshot(name, description), 0);
+            try {
+                return SnapshotXml.read(snapshot.getXMLDesc(), name);
+            } finally {
+                snapshot.free();
+            }
+        });
+    }
+
+    @Override
+    public void revertToSnapshot(long hostId, UUID uuid, String name) {
+        onDomainUntilDone(hostId, uuid, domain -> {
+            DomainSnapshot snapshot = domain.snapshotLookupByName(name);
+            try {
+                return domain.revertToSnapshot(snapshot);
+            } finally {
+                snapshot.free();
+            }
+        });
+    }
+
+    @Override
+    public void deleteSnapshot(long hostId, UUID uuid, String name) {
+        onDomain(hostId, uuid, domain -> {
+            DomainSnapshot snapshot = domain.snapshotLookupByName(name);
+            try {
+                return snapshot.delete(0);
+            } finally {
+                snapshot.free();
+            }
+        });
+    }
+
+    private static String currentSnapshotName(Domain domain) throws LibvirtException {
+        if (domain.hasCurrentSnapshot() != 1) {
+            return null;
+        }
+        DomainSnapshot current = domain.snapshotCurrent();
+        try {
+            return SnapshotXml.read(current.getXMLDesc(), null).name();
+        } finally {
+            current.free();
+        }
+    }
+
     private static VolumeFacts readVolume(StorageVol volume) throws LibvirtException {
         StorageVolInfo info = volume.getInfo();
         VolumeFacts.Kind kind = switch (info.type) {
@@ -793,14 +860,21 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     private <T> T onDomain(long hostId, UUID uuid, DomainCall<T> work) {
-        return host(hostId).call(connect -> {
-            Domain domain = connect.domainLookupByUUID(uuid);
-            try {
-                return work.apply(domain);
-            } finally {
-                domain.free();
-            }
-        });
+        return host(hostId).call(connect -> withDomain(connect, uuid, work));
+    }
+
+    /** As {@link #onDomain}, without the call timeout: for work whose length depends on the guest's size. */
+    private <T> T onDomainUntilDone(long hostId, UUID uuid, DomainCall<T> work) {
+        return host(hostId).callUntilDone(connect -> withDomain(connect, uuid, work));
+    }
+
+    private static <T> T withDomain(Connect connect, UUID uuid, DomainCall<T> work) throws LibvirtException {
+        Domain domain = connect.domainLookupByUUID(uuid);
+        try {
+            return work.apply(domain);
+        } finally {
+            domain.free();
+        }
     }
 
     @FunctionalInterface
@@ -879,8 +953,11 @@ public class LibvirtGateway implements HypervisorGateway {
         DomainInfo info = domain.getInfo();
         boolean persistent = domain.isPersistent() == 1;
         boolean autostart = persistent && domain.getAutostart();
-        return new DomainFacts(config.uuid(), config.name(), runState(info.state), config.vcpus(), config.memoryMiB(),
-                autostart, persistent, config.osType(), config.disks(), config.nics(), config.graphics());
+        DomainRunState state = runState(info.state);
+        // only a shut-off, persistent domain can hold a managed save image: no extra call for the others
+        boolean managedSave = persistent && state == DomainRunState.SHUTOFF && domain.hasManagedSaveImage() == 1;
+        return new DomainFacts(config.uuid(), config.name(), state, config.vcpus(), config.memoryMiB(),
+                autostart, persistent, managedSave, config.osType(), config.disks(), config.nics(), config.graphics());
     }
 
     private static DomainRunState runState(DomainInfo.DomainState state) {

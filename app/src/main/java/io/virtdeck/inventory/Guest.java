@@ -11,7 +11,8 @@ import io.virtdeck.hypervisor.NicFacts;
 
 /**
  * A guest as the inventory knows it (API.md: GET /api/v1/guests/{id}). {@code template}: marked as a template by
- * Virtdeck (it is not started; guests are created from it).
+ * Virtdeck (it is not started; guests are created from it). {@code managedSave}: shut off with its memory saved by
+ * libvirt ("Saved" on the pages); starting it restores it.
  */
 public record Guest(
         long id,
@@ -24,6 +25,7 @@ public record Guest(
         long memoryMiB,
         boolean autostart,
         boolean persistent,
+        boolean managedSave,
         String osType,
         List<DiskFacts> disks,
         List<NicFacts> nics,
@@ -34,6 +36,6 @@ public record Guest(
 
     /** The short form the guest list shows (API.md: GET /api/v1/guests items). */
     public record Summary(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state,
-                          int vcpus, long memoryMiB, boolean template) {
+                          boolean managedSave, int vcpus, long memoryMiB, boolean template) {
     }
 }

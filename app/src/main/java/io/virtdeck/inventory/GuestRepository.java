@@ -80,15 +80,15 @@ public class GuestRepository {
         params.put("limit", size);
         params.put("offset", (long) page * size);
         List<Guest.Summary> items = jdbc.sql("""
-                        SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.vcpus, g.memory_mib,
-                               g.template
+                        SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.managed_save,
+                               g.vcpus, g.memory_mib, g.template
                         FROM guests g JOIN hosts h ON h.id = g.host_id""" + where
                         + " ORDER BY " + sort.orderBy() + " LIMIT :limit OFFSET :offset")
                 .params(params)
                 .query((rs, n) -> new Guest.Summary(rs.getLong("id"), rs.getString("name"),
                         rs.getObject("uuid", UUID.class), rs.getLong("host_id"), rs.getString("host_name"),
-                        DomainRunState.valueOf(rs.getString("state")), rs.getInt("vcpus"), rs.getLong("memory_mib"),
-                        rs.getBoolean("template")))
+                        DomainRunState.valueOf(rs.getString("state")), rs.getBoolean("managed_save"),
+                        rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("template")))
                 .list();
         return new Page<>(items, total, page, size);
     }
@@ -101,21 +101,24 @@ public class GuestRepository {
     public Optional<Long> upsert(long hostId, DomainFacts domain) {
         return jdbc.sql("""
                         INSERT INTO guests (host_id, uuid, name, state, vcpus, memory_mib, autostart, persistent,
-                                            os_type, disks, nics, graphics)
+                                            managed_save, os_type, disks, nics, graphics)
                         SELECT :host, :uuid, :name, :state, :vcpus, :memory, :autostart, :persistent,
-                               :os, :disks, :nics, :graphics
+                               :managedSave, :os, :disks, :nics, :graphics
                         WHERE NOT EXISTS (""" + MOVING + """
                         )
                         ON CONFLICT (host_id, uuid) DO UPDATE SET
                             name = excluded.name, state = excluded.state, vcpus = excluded.vcpus,
                             memory_mib = excluded.memory_mib, autostart = excluded.autostart,
-                            persistent = excluded.persistent, os_type = excluded.os_type, disks = excluded.disks,
+                            persistent = excluded.persistent, managed_save = excluded.managed_save,
+                            os_type = excluded.os_type, disks = excluded.disks,
                             nics = excluded.nics, graphics = excluded.graphics, updated_at = now()
                         WHERE (guests.name, guests.state, guests.vcpus, guests.memory_mib, guests.autostart,
-                               guests.persistent, guests.os_type, guests.disks, guests.nics, guests.graphics)
+                               guests.persistent, guests.managed_save, guests.os_type, guests.disks, guests.nics,
+                               guests.graphics)
                               IS DISTINCT FROM
                               (excluded.name, excluded.state, excluded.vcpus, excluded.memory_mib, excluded.autostart,
-                               excluded.persistent, excluded.os_type, excluded.disks, excluded.nics, excluded.graphics)
+                               excluded.persistent, excluded.managed_save, excluded.os_type, excluded.disks,
+                               excluded.nics, excluded.graphics)
                         RETURNING id""")
                 .param("host", hostId)
                 .param("uuid", domain.uuid())
@@ -125,6 +128,7 @@ public class GuestRepository {
                 .param("memory", domain.memoryMiB())
                 .param("autostart", domain.autostart())
                 .param("persistent", domain.persistent())
+                .param("managedSave", domain.managedSave())
                 .param("os", domain.osType())
                 .param("disks", json.writeValueAsString(domain.disks()))
                 .param("nics", json.writeValueAsString(domain.nics()))
@@ -245,7 +249,7 @@ public class GuestRepository {
         return new Guest(rs.getLong("id"), rs.getString("name"), rs.getObject("uuid", UUID.class),
                 rs.getLong("host_id"), rs.getString("host_name"), DomainRunState.valueOf(rs.getString("state")),
                 rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("autostart"), rs.getBoolean("persistent"),
-                rs.getString("os_type"),
+                rs.getBoolean("managed_save"), rs.getString("os_type"),
                 json.readValue(rs.getString("disks"), new TypeReference<List<DiskFacts>>() { }),
                 json.readValue(rs.getString("nics"), new TypeReference<List<NicFacts>>() { }),
                 json.readValue(rs.getString("graphics"), new TypeReference<List<GraphicsFacts>>() { }),

@@ -44,9 +44,13 @@ class LabTinyGuestTest {
     @Autowired
     JdbcClient jdbc;
 
+    /** When this class's part of the lab cycle (boot, shutdown, up again, down) began; see Lab.upTook. */
+    private long cycleStartedAt;
+
     @Test
     @Order(1)
     void tiny1BootsTakesALeaseAndShutsDownThroughAcpi() throws Exception {
+        cycleStartedAt = System.nanoTime();
         Api api = new Api(mvc);
         long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
         long lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
@@ -151,7 +155,7 @@ class LabTinyGuestTest {
         assertThat(Eventually.within(Duration.ofSeconds(10), () -> Lab.processes("libvirtd"),
                 n -> n == libvirtds - 2)).isEqualTo(libvirtds - 2);
 
-        long totalSeconds = (System.nanoTime() - Lab.upStartedAt()) / 1_000_000_000;
+        long totalSeconds = (Lab.upTook().toNanos() + System.nanoTime() - cycleStartedAt) / 1_000_000_000;
         System.out.printf("[lab] up + boot + shutdown + down: %d s%n", totalSeconds);
         assertThat(totalSeconds).isLessThan(120);
     }

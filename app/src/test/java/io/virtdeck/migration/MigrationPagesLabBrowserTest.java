@@ -72,7 +72,7 @@ class MigrationPagesLabBrowserTest {
         driver.findElement(By.xpath("//label[.//strong[text()='lab2']]")).click();
         driver.findElement(By.cssSelector("details.advanced summary")).click();
         driver.findElement(By.name("bandwidthMiBps")).sendKeys("8"); // slow enough to watch
-        driver.findElement(By.name("unsafe")).click();
+        browser.inView(driver.findElement(By.name("unsafe"))).click(); // clear of the tasks drawer
         browser.screenshot("migrate.png");
         browser.submitAndWait(browser.inView(driver.findElement(By.cssSelector("button[type=submit].primary"))));
 

@@ -37,7 +37,7 @@ class RoleMatrixTest {
 
     private static final String PASSWORD = "role-test-pw";
     private static final List<String> ACTIONS =
-            List.of("start", "shutdown", "poweroff", "reboot", "reset", "suspend", "resume");
+            List.of("start", "shutdown", "poweroff", "reboot", "reset", "suspend", "resume", "save");
 
     @Autowired
     MockMvc mvc;
@@ -79,6 +79,32 @@ class RoleMatrixTest {
         }
         int delete = call(user, HttpMethod.DELETE, "/api/v1/guests/" + guest);
         assertThat(delete).as(user + " delete").isEqualTo(mayAct ? 409 : 403);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void snapshotsAreReadByEveryRoleAndChangedByAdminAndOperatorOnly(String user, boolean mayAct) throws Exception {
+        String snapshots = "/api/v1/guests/" + guest + "/snapshots";
+        String name = "by-" + user;
+        assertThat(call(user, HttpMethod.GET, snapshots)).as(user + " list").isEqualTo(200);
+        assertThat(callWithBody(user, snapshots, "{\"name\":\"" + name + "\"}")).as(user + " take")
+                .isIn(mayAct ? List.of(201, 409) : List.of(403)); // 409: another test left the guest in a state
+        String existing = mayAct ? name : "none";
+        assertThat(call(user, HttpMethod.POST, snapshots + "/" + existing + "/revert")).as(user + " revert")
+                .isIn(mayAct ? List.of(200, 404) : List.of(403));
+        assertThat(call(user, HttpMethod.DELETE, snapshots + "/" + existing)).as(user + " delete")
+                .isIn(mayAct ? List.of(200, 404) : List.of(403));
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(get("/guests/" + guest + "/snapshots").with(asUser)).andReturn().getResponse()
+                .getStatus()).as(user + " snapshots tab").isEqualTo(200);
+        assertThat(mvc.perform(post("/guests/" + guest + "/snapshots").param("name", name + "-page").with(asUser)
+                .with(csrf())).andReturn().getResponse().getStatus()).as(user + " take from the tab")
+                .isEqualTo(mayAct ? 302 : 403);
+        for (String change : List.of("revert", "delete")) {
+            assertThat(mvc.perform(post("/guests/" + guest + "/snapshots/" + name + "-page/" + change).with(asUser)
+                    .with(csrf())).andReturn().getResponse().getStatus()).as(user + " " + change + " from the tab")
+                    .isEqualTo(mayAct ? 302 : 403);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -26,11 +26,14 @@ public final class Lab implements BeforeAllCallback {
 
     public static final String LAB1 = "qemu+tcp://127.0.0.1:16601/system";
     public static final String LAB2 = "qemu+tcp://127.0.0.1:16602/system";
-    private static volatile long upStartedAt;
+    private static volatile Duration upTook = Duration.ZERO;
 
-    /** When this run's {@code lab.sh up} began (System.nanoTime), for measuring the lab's whole cycle. */
-    public static long upStartedAt() {
-        return upStartedAt;
+    /**
+     * How long this run's first {@code lab.sh up} took, for measuring the lab's whole cycle (up, boot, shutdown,
+     * down) without the time other lab classes spend in between.
+     */
+    public static Duration upTook() {
+        return upTook;
     }
 
     public static final Path DIR = Path.of(System.getenv().getOrDefault("VIRTDECK_LAB_DIR", "/var/tmp/virtdeck-lab"));
@@ -103,6 +106,22 @@ public final class Lab implements BeforeAllCallback {
      * {@link #consoleAnswers}). The typing is repeated until an answer comes, so the command must bear running twice.
      */
     public static Duration consoleRuns(String uri, String domain, String command) {
+        return console(uri, domain, command).took();
+    }
+
+    /**
+     * Runs a shell command on the guest's serial console as {@link #consoleRuns} does and returns what the console
+     * showed meanwhile: the shell echoes what is typed, so test for output the typing itself does not contain
+     * (e.g. {@code echo $((40+2))-found} answers "42-found").
+     */
+    public static String consoleSays(String uri, String domain, String command) {
+        return console(uri, domain, command).seen();
+    }
+
+    private record ConsoleAnswer(Duration took, String seen) {
+    }
+
+    private static ConsoleAnswer console(String uri, String domain, String command) {
         String xml = virsh(uri, "dumpxml", domain);
         Matcher pty = Pattern.compile("<source path='(/dev/pts/\\d+)'/>").matcher(xml);
         if (!pty.find()) {
@@ -112,9 +131,9 @@ public final class Lab implements BeforeAllCallback {
         String answer = (a + 1) + "-alive";
         long started = System.nanoTime();
         // QEMU keeps its pty raw (no echo); it notices an opened pty on its next 1 s poll and only then reads from it
+        StringBuilder seen = new StringBuilder();
         try (FileInputStream in = new FileInputStream(pty.group(1));
              FileOutputStream out = new FileOutputStream(pty.group(1))) {
-            StringBuilder seen = new StringBuilder();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             long nextTyping = System.nanoTime() + Duration.ofMillis(1500).toNanos();
             while (!seen.toString().contains(answer)) {
@@ -141,7 +160,7 @@ public final class Lab implements BeforeAllCallback {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
-        return Duration.ofNanos(System.nanoTime() - started);
+        return new ConsoleAnswer(Duration.ofNanos(System.nanoTime() - started), seen.toString());
     }
 
     /** Brings tiny1 home to lab1 when an interrupted run left it on lab2 (live if it runs there). */
@@ -193,8 +212,9 @@ public final class Lab implements BeforeAllCallback {
     static final class Running implements AutoCloseable {
 
         Running() {
-            upStartedAt = System.nanoTime();
+            long started = System.nanoTime();
             script("up");
+            upTook = Duration.ofNanos(System.nanoTime() - started);
         }
 
         @Override

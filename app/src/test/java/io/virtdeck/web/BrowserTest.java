@@ -79,11 +79,10 @@ class BrowserTest {
         } finally {
             SecurityContextHolder.clearContext();
         }
+        browser = Browser.start(port); // first: the REST calls below take the server's address from it
+        driver = browser.driver();
         guestId(hostA, "gamma-build");
         guestId(hostB, "gamma-build");
-
-        browser = Browser.start(port);
-        driver = browser.driver();
     }
 
     @AfterAll

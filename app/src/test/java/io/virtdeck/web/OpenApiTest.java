@@ -21,7 +21,8 @@ class OpenApiTest {
                 .andReturn().getResponse().getContentAsString();
         assertThat(doc).contains("\"/api/v1/hosts\"", "\"/api/v1/hosts/{id}\"", "\"/api/v1/guests\"",
                 "\"/api/v1/guests/{id}\"", "\"/api/v1/guests/{id}/actions/{action}\"", "\"/api/v1/audit\"",
-                "\"/api/v1/hosts/{id}/guests\"");
+                "\"/api/v1/hosts/{id}/guests\"", "\"/api/v1/guests/{id}/snapshots\"",
+                "\"/api/v1/guests/{id}/snapshots/{name}/revert\"", "\"/api/v1/guests/{id}/snapshots/{name}\"");
     }
 
     @Test

@@ -1,0 +1,195 @@
+package io.virtdeck.guest;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.support.Api;
+import io.virtdeck.support.Eventually;
+import io.virtdeck.support.Lab;
+import io.virtdeck.support.VirtdeckIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Snapshots and managed save for real, on the lab's QEMU: a file written in running tiny1 after a snapshot is gone
+ * after the revert (memory and disk came back); a file written before a managed save is still there after the
+ * restore; a guest with snapshots is refused migration; a revert QEMU refuses for hot-plugged vCPUs reads in an
+ * operator's words. tiny1 is left as found (running or not, on lab1) and without snapshots.
+ */
+@VirtdeckIntegrationTest
+@ExtendWith(Lab.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GuestSnapshotLabTest {
+
+    private static final String MARK = "/tmp/virtdeck-snapshot-mark";
+    /** Answers 42-mark-here or 43-mark-gone: the shell's echo of the typing contains neither. */
+    private static final String PROBE = "if test -f " + MARK + "; then echo $((40+2))-mark-here; "
+            + "else echo $((40+3))-mark-gone; fi";
+    private static final String PROBE_GUEST = "snapprobe";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JdbcClient jdbc;
+
+    Api api;
+    long lab1;
+    long lab2;
+    long tiny1;
+    boolean tiny1WasRunning;
+
+    @BeforeAll
+    void tiny1Running() throws Exception {
+        Lab.tiny1BackOnLab1();
+        api = new Api(mvc);
+        lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
+        lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
+        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + lab1),
+                body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
+        tiny1 = api.guestId(lab1, "tiny1");
+        tiny1WasRunning = Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running");
+        if (!tiny1WasRunning) {
+            mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", "")).andExpect(status().isOk());
+        }
+        Lab.consoleAnswers(Lab.LAB1, "tiny1"); // booted to its shell
+    }
+
+    @AfterAll
+    void tiny1AsFound() {
+        deleteSnapshots("tiny1");
+        Lab.virsh(Lab.LAB1, "managedsave-remove", "tiny1");
+        if (!tiny1WasRunning) {
+            Lab.virsh(Lab.LAB1, "destroy", "tiny1");
+        }
+        if (Lab.virsh(Lab.LAB1, "list", "--all", "--name").contains(PROBE_GUEST)) {
+            Lab.virsh(Lab.LAB1, "destroy", PROBE_GUEST);
+            deleteSnapshots(PROBE_GUEST);
+            Lab.virsh(Lab.LAB1, "undefine", PROBE_GUEST);
+        }
+        Lab.virsh(Lab.LAB1, "vol-delete", PROBE_GUEST + ".qcow2", "--pool", "images");
+    }
+
+    private static void deleteSnapshots(String domain) {
+        for (String name : Lab.virsh(Lab.LAB1, "snapshot-list", domain, "--name").split("\\s+")) {
+            if (!name.isBlank()) {
+                Lab.virsh(Lab.LAB1, "snapshot-delete", domain, name);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aChangeMadeAfterTheSnapshotIsGoneAfterTheRevert() throws Exception {
+        Lab.consoleRuns(Lab.LAB1, "tiny1", "rm -f " + MARK);
+
+        long taking = System.nanoTime();
+        mvc.perform(api.post(snapshots(), "{\"name\":\"lab-before-change\",\"description\":\"no mark yet\"}"))
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.withMemory").value(true))
+                .andExpect(jsonPath("$.domainState").value("running"));
+        long createMillis = millisSince(taking);
+
+        Lab.consoleRuns(Lab.LAB1, "tiny1", "echo changed > " + MARK);
+        assertThat(Lab.consoleSays(Lab.LAB1, "tiny1", PROBE)).contains("42-mark-here");
+
+        // a guest with snapshots does not migrate: the refusal says why before libvirt is asked
+        String refusal = mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/migrate",
+                        "{\"targetHostId\":" + lab2 + ",\"live\":true}"))
+                .andExpect(status().isConflict()).andReturn().getResponse().getContentAsString();
+        assertThat(refusal).contains("libvirt cannot migrate a guest with snapshots: delete them first");
+
+        long reverting = System.nanoTime();
+        mvc.perform(api.post(snapshots() + "/lab-before-change/revert", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("RUNNING"));
+        long revertMillis = millisSince(reverting);
+
+        String after = Lab.consoleSays(Lab.LAB1, "tiny1", PROBE);
+        assertThat(after).contains("43-mark-gone").doesNotContain("42-mark-here");
+        String tree = api.getJson(snapshots());
+        assertThat(JsonPath.<String>read(tree, "$.current")).isEqualTo("lab-before-change");
+
+        mvc.perform(delete(snapshots() + "/lab-before-change").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.count").value(0));
+        assertThat(Lab.virsh(Lab.LAB1, "snapshot-list", "tiny1", "--name").trim()).isEmpty();
+        System.out.printf("[lab] tiny1 snapshot with memory taken in %d ms, reverted in %d ms%n", createMillis,
+                revertMillis);
+    }
+
+    @Test
+    @Order(2)
+    void hibernateAndRestoreKeepWhatRanInMemory() throws Exception {
+        Lab.consoleRuns(Lab.LAB1, "tiny1", "echo kept > " + MARK);
+        long saving = System.nanoTime();
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/save", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("SHUTOFF"))
+                .andExpect(jsonPath("$.managedSave").value(true));
+        long saveMillis = millisSince(saving);
+        assertThat(Lab.virsh(Lab.LAB1, "dominfo", "tiny1")).containsPattern("Managed save:\\s+yes");
+
+        long restoring = System.nanoTime();
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("RUNNING"))
+                .andExpect(jsonPath("$.managedSave").value(false));
+        long restoreMillis = millisSince(restoring);
+        // the file lives in the guest's RAM disk: only a restored memory still has it
+        assertThat(Lab.consoleSays(Lab.LAB1, "tiny1", PROBE)).contains("42-mark-here");
+        Lab.consoleRuns(Lab.LAB1, "tiny1", "rm -f " + MARK);
+        System.out.printf("[lab] tiny1 hibernated in %d ms, restored in %d ms%n", saveMillis, restoreMillis);
+    }
+
+    @Test
+    @Order(3)
+    void aRevertRefusedForHotPluggedVcpusIsExplained() throws Exception {
+        // a copy of tiny1 whose vCPU count can change while it runs, on a disk of its own
+        Lab.virsh(Lab.LAB1, "vol-create-as", "images", PROBE_GUEST + ".qcow2", "16M", "--format", "qcow2");
+        String xml = Lab.virsh(Lab.LAB1, "dumpxml", "tiny1")
+                .replace("<name>tiny1</name>", "<name>" + PROBE_GUEST + "</name>")
+                .replaceAll("<uuid>[^<]*</uuid>", "").replaceAll("<mac address='[^']*'/>", "")
+                .replaceAll("<log file='[^']*' append='off'/>", "")
+                .replaceAll("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static' current='1'>2</vcpu>")
+                .replaceAll("volume='[^']*'", "volume='" + PROBE_GUEST + ".qcow2'")
+                .replaceAll("(?s)<graphics.*?</graphics>|<graphics[^>]*/>", "");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("snapprobe", ".xml");
+        java.nio.file.Files.writeString(file, xml);
+        Lab.virsh(Lab.LAB1, "define", file.toString());
+        assertThat(Lab.virsh(Lab.LAB1, "list", "--all", "--name")).contains(PROBE_GUEST);
+        long probe = api.guestId(lab1, PROBE_GUEST);
+        mvc.perform(api.post("/api/v1/guests/" + probe + "/actions/start", "")).andExpect(status().isOk());
+        Lab.virsh(Lab.LAB1, "setvcpus", PROBE_GUEST, "2", "--live");
+        String probeSnapshots = "/api/v1/guests/" + probe + "/snapshots";
+        mvc.perform(api.post(probeSnapshots, "{\"name\":\"two-vcpus\"}")).andExpect(status().isCreated());
+
+        String body = mvc.perform(api.post(probeSnapshots + "/two-vcpus/revert", ""))
+                .andExpect(status().isConflict()).andReturn().getResponse().getContentAsString();
+        assertThat(JsonPath.<String>read(body, "$.message")).startsWith("Reverting to snapshot 'two-vcpus' failed"
+                + " because the vCPU count of 'snapprobe' can change while it runs (hot-pluggable vCPUs)");
+        Matcher state = Pattern.compile("\"state\":\"(\\w+)\"").matcher(api.getJson("/api/v1/guests/" + probe));
+        assertThat(state.find() ? state.group(1) : "").as("the inventory follows QEMU's exit").isEqualTo("SHUTOFF");
+        java.nio.file.Files.delete(file);
+    }
+
+    private String snapshots() {
+        return "/api/v1/guests/" + tiny1 + "/snapshots";
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+}
