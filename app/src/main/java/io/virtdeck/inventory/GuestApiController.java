@@ -30,7 +30,7 @@ class GuestApiController {
     }
 
     @GetMapping("/{id}")
-    Guest get(@PathVariable long id) {
-        return guests.get(id);
+    GuestDetail get(@PathVariable long id) {
+        return guests.detail(id);
     }
 }

@@ -2,6 +2,8 @@ package io.virtdeck.inventory;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.security.Access;
 import io.virtdeck.web.Page;
 
@@ -10,9 +12,11 @@ import io.virtdeck.web.Page;
 public class GuestQuery {
 
     private final GuestRepository guests;
+    private final HypervisorGateway gateway;
 
-    public GuestQuery(GuestRepository guests) {
+    public GuestQuery(GuestRepository guests, HypervisorGateway gateway) {
         this.guests = guests;
+        this.gateway = gateway;
     }
 
     @PreAuthorize(Access.READ_GUESTS)
@@ -23,5 +27,17 @@ public class GuestQuery {
     @PreAuthorize(Access.READ_GUESTS)
     public Guest get(long id) {
         return guests.require(id);
+    }
+
+    /** The guest with its snapshot count and resource limits from libvirt (null for a host that does not answer). */
+    @PreAuthorize(Access.READ_GUESTS)
+    public GuestDetail detail(long id) {
+        Guest guest = guests.require(id);
+        try {
+            return new GuestDetail(guest, gateway.snapshots(guest.hostId(), guest.uuid()).size(),
+                    gateway.limits(guest.hostId(), guest.uuid()));
+        } catch (HypervisorException e) {
+            return new GuestDetail(guest, null, null);
+        }
     }
 }

@@ -49,6 +49,20 @@ class GuestListApiTest {
     }
 
     @Test
+    void oneGuestCarriesItsDevicesSnapshotCountAndLimits() throws Exception {
+        long web = api.guestId(first, "alpha-web");
+        String guest = api.getJson("/api/v1/guests/" + web);
+        assertThat(JsonPath.<String>read(guest, "$.name")).isEqualTo("alpha-web");
+        assertThat(JsonPath.<String>read(guest, "$.disks[0].target")).isEqualTo("vda");
+        assertThat(JsonPath.<String>read(guest, "$.nics[0].mac")).isEqualTo("52:54:00:00:00:01");
+        assertThat(JsonPath.<String>read(guest, "$.graphics[0].type")).isEqualTo("vnc");
+        assertThat(JsonPath.<Boolean>read(guest, "$.autostart")).isFalse();
+        assertThat(JsonPath.<Integer>read(guest, "$.snapshotCount")).isZero();
+        assertThat(JsonPath.<Object>read(guest, "$.limits.cpuShares")).isNull();
+        assertThat(JsonPath.<java.util.List<?>>read(guest, "$.limits.disks")).isEmpty();
+    }
+
+    @Test
     void sortsAndPagesWithATotal() throws Exception {
         String page0 = api.getJson("/api/v1/guests?q=a&sort=memory,desc&size=2&page=0&host=" + first);
         assertThat(JsonPath.<Integer>read(page0, "$.total")).isEqualTo(3);
