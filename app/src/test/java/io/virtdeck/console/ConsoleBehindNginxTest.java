@@ -7,16 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
-import io.virtdeck.inventory.HostService;
 import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
+import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.ConsoleClient;
 import io.virtdeck.support.Eventually;
 import io.virtdeck.support.FakeVncServer;
@@ -30,10 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,11 +45,7 @@ class ConsoleBehindNginxTest {
     @LocalServerPort
     int port;
     @Autowired
-    HostService hosts;
-    @Autowired
     InitialUsers initialUsers;
-    @Autowired
-    JdbcClient jdbc;
 
     private FakeVncServer display;
     private Process nginx;
@@ -66,16 +57,9 @@ class ConsoleBehindNginxTest {
     void aGuestAndNginxInFront() throws Exception {
         display = new FakeVncServer(FakeVncServer.Mode.ECHO);
         initialUsers.ensure(PASSWORD, "test", new InitialUsers.UserSpec("n-helpdesk", Role.HELPDESK));
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
-        long host;
-        try {
-            host = hosts.register("nginx-host", TestHosts.consoleHost(display.port())).id();
-        } finally {
-            SecurityContextHolder.clearContext();
-        }
-        guest = Eventually.within(Duration.ofSeconds(10), () -> jdbc.sql("SELECT id FROM guests WHERE host_id = :host"
-                + " AND name = 'console-vm'").param("host", host).query(Long.class).optional().orElse(0L), id -> id > 0);
+        AdminApi api = new AdminApi(port);
+        long host = api.hostIdOrRegister("nginx-host", TestHosts.consoleHost(display.port()));
+        guest = api.guestIdOn(host, "console-vm");
         startNginx();
     }
 

@@ -4,14 +4,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
-import io.virtdeck.inventory.HostService;
 import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
 import io.virtdeck.support.Api;
+import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.ConsoleClient;
 import io.virtdeck.support.Eventually;
 import io.virtdeck.support.FakeVncServer;
@@ -25,9 +24,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +41,6 @@ class ConsoleTicketTest {
     @LocalServerPort
     int port;
     @Autowired
-    HostService hosts;
-    @Autowired
     InitialUsers initialUsers;
     @Autowired
     JdbcClient jdbc;
@@ -61,16 +55,10 @@ class ConsoleTicketTest {
         initialUsers.ensure(PASSWORD, "test", new InitialUsers.UserSpec("c-helpdesk", Role.HELPDESK),
                 new InitialUsers.UserSpec("c-operator", Role.OPERATOR), new InitialUsers.UserSpec("c-viewer",
                         Role.VIEWER), new InitialUsers.UserSpec("c-admin", Role.ADMIN));
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
-        long host;
-        try {
-            host = hosts.register("console-host", TestHosts.consoleHost(display.port())).id();
-        } finally {
-            SecurityContextHolder.clearContext();
-        }
-        guest = guestId(host, "console-vm");
-        shutOff = guestId(host, "console-off");
+        AdminApi api = new AdminApi(port);
+        long host = api.hostIdOrRegister("console-host", TestHosts.consoleHost(display.port()));
+        guest = api.guestIdOn(host, "console-vm");
+        shutOff = api.guestIdOn(host, "console-off");
     }
 
     @AfterAll
@@ -181,9 +169,4 @@ class ConsoleTicketTest {
         assertThat(refusal.body()).contains(reason);
     }
 
-    private long guestId(long hostId, String name) {
-        return Eventually.within(Duration.ofSeconds(10), () -> jdbc.sql(
-                        "SELECT id FROM guests WHERE host_id = :host AND name = :name").param("host", hostId)
-                .param("name", name).query(Long.class).optional().orElse(0L), id -> id > 0);
-    }
 }
