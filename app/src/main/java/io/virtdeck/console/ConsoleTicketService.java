@@ -61,6 +61,10 @@ public class ConsoleTicketService {
         if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()))) {
             throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC display, so it has no console here.");
         }
+        if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()) && g.port() > 0)) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC port: its host runs no display for"
+                    + " it (a simulated host, such as libvirt's test driver, has none).");
+        }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

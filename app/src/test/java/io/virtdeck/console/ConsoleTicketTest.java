@@ -129,6 +129,10 @@ class ConsoleTicketTest {
         assertThat(denied.body()).contains("does not allow opening consoles");
         assertThat(viewer.get("/guests/" + guest + "/console").statusCode()).isEqualTo(403);
 
+        for (String user : new String[] {"c-admin", "c-operator", "c-helpdesk"}) {
+            assertThat(WebSession.login(port, user, PASSWORD).post("/guests/" + guest + "/console/ticket").statusCode())
+                    .as(user).isEqualTo(200);
+        }
         HttpResponse<String> off = WebSession.login(port, "c-helpdesk", PASSWORD)
                 .post("/guests/" + shutOff + "/console/ticket");
         assertThat(off.statusCode()).isEqualTo(409);
