@@ -91,6 +91,9 @@ public interface HypervisorGateway {
 
     VolumeFacts createVolume(long hostId, String pool, NewVolume volume);
 
+    /** Defines a directory pool, makes its directory, starts it and sets it to start with libvirt. */
+    PoolFacts createDirPool(long hostId, String name, String path);
+
     void deleteVolume(long hostId, String pool, String volume);
 
     /** The volume behind a disk's source (a path, or "pool/volume"); empty when no pool of the host holds it. */

@@ -381,6 +381,25 @@ public class LibvirtGateway implements HypervisorGateway {
         });
     }
 
+    @Override
+    public PoolFacts createDirPool(long hostId, String name, String path) {
+        host(hostId).call(connect -> {
+            StoragePool pool = connect.storagePoolDefineXML(StorageXml.newDirPool(name, path), 0);
+            try {
+                pool.build(0);
+                pool.create(0);
+                pool.setAutostart(1);
+            } catch (LibvirtException e) {
+                pool.undefine(); // nothing half made: a pool that cannot start is not left defined
+                throw e;
+            } finally {
+                pool.free();
+            }
+            return null;
+        });
+        return pools(hostId).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
     /** Without the call timeout: allocating a large raw volume on slow storage takes as long as it takes. */
     @Override
     public VolumeFacts createVolume(long hostId, String pool, NewVolume newVolume) {

@@ -65,6 +65,17 @@ final class StorageXml {
     }
 
     /** dir, fs, logical, iscsi, rbd, ... */
+    /** A directory pool: volumes are files under {@code path}. */
+    static String newDirPool(String name, String path) {
+        org.w3c.dom.Document doc = SafeXml.newDocument();
+        org.w3c.dom.Element pool = doc.createElement("pool");
+        doc.appendChild(pool);
+        pool.setAttribute("type", "dir");
+        appendText(pool, "name", name);
+        appendText(append(pool, "target"), "path", path);
+        return SafeXml.toXml(pool);
+    }
+
     static String poolType(String poolXml) {
         return attr(SafeXml.parse(poolXml).getDocumentElement(), "type");
     }

@@ -163,6 +163,12 @@ public class GuestRepository {
                 .param("host", hostId).query(Long.class).list();
     }
 
+    /** Every guest of a host: whose disks are on which volume. */
+    public List<Guest> findAllOn(long hostId) {
+        return jdbc.sql(SELECT + " WHERE g.host_id = :host ORDER BY lower(g.name)").param("host", hostId)
+                .query(this::guest).list();
+    }
+
     /** The guests a host runs (or holds paused): what maintenance moves away. */
     public List<Guest> findRunningOn(long hostId) {
         return jdbc.sql(SELECT + " WHERE g.host_id = :host AND g.state IN ('RUNNING', 'PAUSED') ORDER BY lower(g.name)")

@@ -237,6 +237,23 @@ class RoleMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("roles")
+    void storageReadByAllButHelpdeskAndChangedByAdminAndOperatorOnly(String user, boolean mayAct) throws Exception {
+        boolean helpdesk = user.equals("m-helpdesk");
+        assertThat(call(user, HttpMethod.GET, "/api/v1/hosts/" + host + "/pools")).as(user + " pools")
+                .isEqualTo(helpdesk ? 403 : 200);
+        assertThat(call(user, HttpMethod.GET, "/api/v1/hosts/" + host + "/pools/default/volumes"))
+                .as(user + " volumes").isEqualTo(helpdesk ? 403 : 200);
+        // refused for what they ask (400: a bad name) or for who asks (403)
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/pools/default/volumes",
+                "{\"name\":\"bad name\",\"sizeMiB\":1}")).as(user + " create volume").isEqualTo(mayAct ? 400 : 403);
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/pools", "{\"name\":\"bad name\",\"type\":\"dir\"}"))
+                .as(user + " create pool").isEqualTo(mayAct ? 400 : 403);
+        assertThat(call(user, HttpMethod.DELETE, "/api/v1/hosts/" + host + "/pools/default/volumes/none.qcow2"))
+                .as(user + " delete volume").isEqualTo(mayAct ? 404 : 403);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
     void everyRoleReadsGuests(String user, boolean mayAct) throws Exception {
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests")).isEqualTo(200);
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests/" + guest)).isEqualTo(200);

@@ -1,0 +1,55 @@
+package io.virtdeck.storage;
+
+import java.net.URI;
+import java.util.List;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import io.virtdeck.hypervisor.PoolFacts;
+
+@RestController
+@RequestMapping("/api/v1/hosts/{id}/pools")
+class StorageApiController {
+
+    private final StorageService storage;
+
+    StorageApiController(StorageService storage) {
+        this.storage = storage;
+    }
+
+    @GetMapping
+    List<PoolFacts> pools(@PathVariable long id) {
+        return storage.pools(id);
+    }
+
+    @PostMapping
+    ResponseEntity<PoolFacts> createPool(@PathVariable long id, @RequestBody StorageService.PoolRequest request) {
+        PoolFacts pool = storage.createPool(id, request);
+        return ResponseEntity.created(URI.create("/api/v1/hosts/" + id + "/pools/" + pool.name())).body(pool);
+    }
+
+    @GetMapping("/{pool}/volumes")
+    List<StorageService.VolumeView> volumes(@PathVariable long id, @PathVariable String pool) {
+        return storage.volumes(id, pool);
+    }
+
+    @PostMapping("/{pool}/volumes")
+    ResponseEntity<StorageService.VolumeView> createVolume(@PathVariable long id, @PathVariable String pool,
+                                                           @RequestBody StorageService.VolumeRequest request) {
+        StorageService.VolumeView volume = storage.createVolume(id, pool, request);
+        return ResponseEntity.created(URI.create("/api/v1/hosts/" + id + "/pools/" + pool + "/volumes/"
+                + volume.name())).body(volume);
+    }
+
+    @DeleteMapping("/{pool}/volumes/{volume}")
+    ResponseEntity<Void> deleteVolume(@PathVariable long id, @PathVariable String pool, @PathVariable String volume) {
+        storage.deleteVolume(id, pool, volume);
+        return ResponseEntity.noContent().build();
+    }
+}

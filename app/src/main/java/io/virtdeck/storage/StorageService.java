@@ -1,0 +1,181 @@
+package io.virtdeck.storage;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.DiskFacts;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.security.Access;
+import io.virtdeck.web.HypervisorErrors;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * A host's storage pools and their volumes (API.md: pools, volumes): listed from libvirt, with the guests that use
+ * each volume from the inventory; pools and volumes made and volumes deleted, checked first and audited.
+ */
+@Service
+public class StorageService {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,250}");
+    private static final Set<String> FORMATS = Set.of("qcow2", "raw");
+
+    private final HypervisorGateway gateway;
+    private final HostRepository hosts;
+    private final GuestRepository guests;
+    private final AuditLog audit;
+
+    StorageService(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit) {
+        this.gateway = gateway;
+        this.hosts = hosts;
+        this.guests = guests;
+        this.audit = audit;
+    }
+
+    @PreAuthorize(Access.READ_HOSTS)
+    public List<PoolFacts> pools(long hostId) {
+        hosts.require(hostId);
+        return ask(() -> gateway.pools(hostId));
+    }
+
+    /** API.md volumes, each with the guests whose disks are on it. */
+    @PreAuthorize(Access.READ_HOSTS)
+    public List<VolumeView> volumes(long hostId, String pool) {
+        Host host = hosts.require(hostId);
+        requirePool(host, pool);
+        List<Guest> onHost = guests.findAllOn(hostId);
+        return ask(() -> gateway.volumes(hostId, pool)).stream()
+                .map(v -> new VolumeView(v.name(), v.format(), v.capacityMiB(), v.allocationMiB(), v.path(),
+                        usedBy(v, pool, onHost)))
+                .toList();
+    }
+
+    /** API.md: create {"name","type",...}: a directory pool ({"path"}) for now. */
+    @PreAuthorize(Access.OPERATE)
+    public PoolFacts createPool(long hostId, PoolRequest request) {
+        Host host = hosts.require(hostId);
+        name("name", request.name());
+        if (!"dir".equals(request.type())) {
+            throw VirtdeckException.invalid("type", "type: Virtdeck creates directory pools (\"dir\") so far; other"
+                    + " kinds are defined on the host and show up here.");
+        }
+        if (request.path() == null || !PATH.matcher(request.path()).matches() || request.path().contains("..")) {
+            throw VirtdeckException.invalid("path", "path is an absolute directory on the host, such as"
+                    + " /var/lib/libvirt/images.");
+        }
+        if (ask(() -> gateway.pools(hostId)).stream().anyMatch(p -> p.name().equals(request.name()))) {
+            throw VirtdeckException.conflict("Host '" + host.name() + "' has a pool '" + request.name() + "' already.");
+        }
+        AuditObject object = new AuditObject("pool", host.id() + "/" + request.name(), request.name());
+        PoolFacts pool = audited("pool.create", object, () -> gateway.createDirPool(hostId, request.name(),
+                request.path()));
+        return pool;
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public VolumeView createVolume(long hostId, String pool, VolumeRequest request) {
+        Host host = hosts.require(hostId);
+        PoolFacts facts = requirePool(host, pool);
+        name("name", request.name());
+        String format = request.format() == null ? "qcow2" : request.format();
+        if (!FORMATS.contains(format)) {
+            throw VirtdeckException.invalid("format", "format is qcow2 or raw.");
+        }
+        if (request.sizeMiB() == null || request.sizeMiB() < 1 || request.sizeMiB() > facts.availableMiB()) {
+            throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be between 1 and " + facts.availableMiB()
+                    + " (what pool '" + pool + "' has free).");
+        }
+        if (ask(() -> gateway.volumes(hostId, pool)).stream().anyMatch(v -> v.name().equals(request.name()))) {
+            throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + request.name() + "' already.");
+        }
+        AuditObject object = new AuditObject("volume", host.id() + "/" + pool + "/" + request.name(), request.name());
+        VolumeFacts made = audited("volume.create", object, () -> gateway.createVolume(hostId, pool,
+                new NewVolume(request.name(), request.sizeMiB(), format)));
+        return new VolumeView(made.name(), made.format(), made.capacityMiB(), made.allocationMiB(), made.path(),
+                List.of());
+    }
+
+    /** Refused (409) while a guest's disk is on it: deleting it would pull the disk from under the guest. */
+    @PreAuthorize(Access.OPERATE)
+    public void deleteVolume(long hostId, String pool, String volume) {
+        Host host = hosts.require(hostId);
+        VolumeView found = volumes(hostId, pool).stream().filter(v -> v.name().equals(volume)).findFirst()
+                .orElseThrow(() -> VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'."));
+        if (!found.usedBy().isEmpty()) {
+            throw VirtdeckException.conflict("Volume '" + volume + "' is a disk of " + String.join(", ", found.usedBy())
+                    + ": remove it from " + (found.usedBy().size() == 1 ? "that guest" : "those guests") + " first.");
+        }
+        audited("volume.delete", new AuditObject("volume", host.id() + "/" + pool + "/" + volume, volume), () -> {
+            gateway.deleteVolume(hostId, pool, volume);
+            return null;
+        });
+    }
+
+    /** API.md: {"name","format","capacityMiB","allocationMiB","usedBy"}, plus the volume's path on its host. */
+    public record VolumeView(String name, String format, long capacityMiB, long allocationMiB, String path,
+                             List<String> usedBy) {
+    }
+
+    public record PoolRequest(String name, String type, String path) {
+    }
+
+    public record VolumeRequest(String name, Long sizeMiB, String format) {
+    }
+
+    /** A guest uses a volume when one of its disks is the volume's file, or names its pool and volume. */
+    private static List<String> usedBy(VolumeFacts volume, String pool, List<Guest> guests) {
+        return guests.stream().filter(g -> g.disks().stream().anyMatch(d -> isOn(d, volume, pool)))
+                .map(Guest::name).sorted().toList();
+    }
+
+    private static boolean isOn(DiskFacts disk, VolumeFacts volume, String pool) {
+        String source = disk.source();
+        return source != null && (source.equals(volume.path()) || source.equals(pool + "/" + volume.name()));
+    }
+
+    private PoolFacts requirePool(Host host, String pool) {
+        return ask(() -> gateway.pools(host.id())).stream().filter(p -> p.name().equals(pool) && p.active())
+                .findFirst().orElseThrow(() -> VirtdeckException.notFound("Host '" + host.name()
+                        + "' has no active pool '" + pool + "'."));
+    }
+
+    private static void name(String field, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw VirtdeckException.invalid(field, field + " must start with a letter or digit and hold up to 64"
+                    + " letters, digits, dots, dashes and underscores.");
+        }
+    }
+
+    private <T> T audited(String action, AuditObject object, java.util.function.Supplier<T> work) {
+        try {
+            T result = work.get();
+            audit.record(action, object, Outcome.SUCCESS, null);
+            return result;
+        } catch (HypervisorException e) {
+            audit.record(action, object, Outcome.FAILURE, e.getMessage());
+            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+        }
+    }
+
+    private static <T> T ask(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (HypervisorException e) {
+            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+        }
+    }
+}
