@@ -91,6 +91,15 @@ public interface HypervisorGateway {
 
     VolumeFacts createVolume(long hostId, String pool, NewVolume volume);
 
+    /** The host's virtual networks, active or not, by name. */
+    List<NetworkFacts> networks(long hostId);
+
+    /** Defines the network, starts it and sets it to start with libvirt; a network that cannot start is undefined. */
+    NetworkFacts createNetwork(long hostId, NetworkFacts network);
+
+    /** Stops (if it runs) and undefines the network. */
+    void deleteNetwork(long hostId, String name);
+
     /** Defines a directory pool, makes its directory, starts it and sets it to start with libvirt. */
     PoolFacts createDirPool(long hostId, String name, String path);
 

@@ -24,6 +24,7 @@ import org.libvirt.DomainInfo;
 import org.libvirt.DomainJobStats;
 import org.libvirt.DomainSnapshot;
 import org.libvirt.LibvirtException;
+import org.libvirt.Network;
 import org.libvirt.NodeInfo;
 import org.libvirt.SchedLongParameter;
 import org.libvirt.SchedParameter;
@@ -378,6 +379,63 @@ public class LibvirtGateway implements HypervisorGateway {
             }
             volumes.sort(Comparator.comparing(VolumeFacts::name));
             return volumes;
+        });
+    }
+
+    @Override
+    public List<NetworkFacts> networks(long hostId) {
+        return host(hostId).call(connect -> {
+            List<String> names = new ArrayList<>(List.of(connect.listNetworks()));
+            names.addAll(List.of(connect.listDefinedNetworks()));
+            List<NetworkFacts> networks = new ArrayList<>();
+            for (String name : names) {
+                Network network = connect.networkLookupByName(name);
+                try {
+                    networks.add(NetworkXml.read(network.getXMLDesc(0), network.isActive() == 1,
+                            network.getAutostart()));
+                } finally {
+                    network.free();
+                }
+            }
+            networks.sort(Comparator.comparing(NetworkFacts::name));
+            return networks;
+        });
+    }
+
+    @Override
+    public NetworkFacts createNetwork(long hostId, NetworkFacts spec) {
+        host(hostId).call(connect -> {
+            Network network = connect.networkDefineXML(NetworkXml.write(spec));
+            try {
+                network.create();
+                network.setAutostart(true);
+            } catch (LibvirtException e) {
+                if (network.isActive() == 1) {
+                    network.destroy();
+                }
+                network.undefine(); // nothing half made
+                throw e;
+            } finally {
+                network.free();
+            }
+            return null;
+        });
+        return networks(hostId).stream().filter(n -> n.name().equals(spec.name())).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void deleteNetwork(long hostId, String name) {
+        host(hostId).call(connect -> {
+            Network network = connect.networkLookupByName(name);
+            try {
+                if (network.isActive() == 1) {
+                    network.destroy();
+                }
+                network.undefine();
+            } finally {
+                network.free();
+            }
+            return null;
         });
     }
 

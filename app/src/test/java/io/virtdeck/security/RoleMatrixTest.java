@@ -254,6 +254,17 @@ class RoleMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("roles")
+    void networksReadByAllButHelpdeskAndChangedByAdminAndOperatorOnly(String user, boolean mayAct) throws Exception {
+        assertThat(call(user, HttpMethod.GET, "/api/v1/hosts/" + host + "/networks")).as(user + " networks")
+                .isEqualTo(user.equals("m-helpdesk") ? 403 : 200);
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/networks", "{\"name\":\"x\",\"mode\":\"vlan\"}"))
+                .as(user + " create network").isEqualTo(mayAct ? 400 : 403);
+        assertThat(call(user, HttpMethod.DELETE, "/api/v1/hosts/" + host + "/networks/none"))
+                .as(user + " delete network").isEqualTo(mayAct ? 404 : 403);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
     void everyRoleReadsGuests(String user, boolean mayAct) throws Exception {
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests")).isEqualTo(200);
         assertThat(call(user, HttpMethod.GET, "/api/v1/guests/" + guest)).isEqualTo(200);

@@ -1,0 +1,14 @@
+package io.virtdeck.hypervisor;
+
+/**
+ * A virtual network of a host (API.md: networks). {@code mode}: nat, isolated, routed, bridge or openvswitch (as
+ * libvirt's forward mode and virtual port say; other forward modes by their libvirt name). {@code ipv4}/{@code ipv6}:
+ * the host's address on the network and its DHCP range, null when the network has none.
+ */
+public record NetworkFacts(String name, String mode, String bridge, boolean active, boolean autostart, IpRange ipv4,
+                           IpRange ipv6) {
+
+    /** An address with its prefix length and, for DHCP, the first and last address handed out (null: no DHCP). */
+    public record IpRange(String address, int prefix, String dhcpStart, String dhcpEnd) {
+    }
+}

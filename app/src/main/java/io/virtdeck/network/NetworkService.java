@@ -1,0 +1,95 @@
+package io.virtdeck.network;
+
+import java.util.List;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.NetworkFacts;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.security.Access;
+import io.virtdeck.web.HypervisorErrors;
+import io.virtdeck.web.VirtdeckException;
+
+/** A host's virtual networks (API.md: networks): listed, made (checked first, started at once) and deleted. */
+@Service
+public class NetworkService {
+
+    private final HypervisorGateway gateway;
+    private final HostRepository hosts;
+    private final GuestRepository guests;
+    private final AuditLog audit;
+
+    NetworkService(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit) {
+        this.gateway = gateway;
+        this.hosts = hosts;
+        this.guests = guests;
+        this.audit = audit;
+    }
+
+    @PreAuthorize(Access.READ_HOSTS)
+    public List<NetworkFacts> networks(long hostId) {
+        hosts.require(hostId);
+        return ask(() -> gateway.networks(hostId));
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public NetworkFacts create(long hostId, NetworkRequest request) {
+        Host host = hosts.require(hostId);
+        NetworkFacts network = NetworkChecks.toNetwork(request);
+        if (networks(hostId).stream().anyMatch(n -> n.name().equals(network.name()))) {
+            throw VirtdeckException.conflict("Host '" + host.name() + "' has a network '" + network.name()
+                    + "' already.");
+        }
+        AuditObject object = new AuditObject("network", host.id() + "/" + network.name(), network.name());
+        try {
+            NetworkFacts made = gateway.createNetwork(hostId, network);
+            audit.record("network.create", object, Outcome.SUCCESS, made.mode() + (made.bridge() == null ? ""
+                    : " on bridge " + made.bridge()));
+            return made;
+        } catch (HypervisorException e) {
+            audit.record("network.create", object, Outcome.FAILURE, e.getMessage());
+            throw VirtdeckException.conflict("Network '" + network.name() + "' was not made (nothing was left"
+                    + " behind): " + HypervisorErrors.message(e));
+        }
+    }
+
+    /** Refused (409) while guests of the host have NICs on it: they would lose their network. */
+    @PreAuthorize(Access.OPERATE)
+    public void delete(long hostId, String name) {
+        Host host = hosts.require(hostId);
+        if (networks(hostId).stream().noneMatch(n -> n.name().equals(name))) {
+            throw VirtdeckException.notFound("Host '" + host.name() + "' has no network '" + name + "'.");
+        }
+        List<String> users = guests.findAllOn(hostId).stream()
+                .filter(g -> g.nics().stream().anyMatch(n -> "network".equals(n.type()) && name.equals(n.source())))
+                .map(Guest::name).toList();
+        if (!users.isEmpty()) {
+            throw VirtdeckException.conflict("Network '" + name + "' is in use by " + String.join(", ", users)
+                    + ": move their NICs to another network first.");
+        }
+        AuditObject object = new AuditObject("network", host.id() + "/" + name, name);
+        try {
+            gateway.deleteNetwork(hostId, name);
+            audit.record("network.delete", object, Outcome.SUCCESS, null);
+        } catch (HypervisorException e) {
+            audit.record("network.delete", object, Outcome.FAILURE, e.getMessage());
+            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+        }
+    }
+
+    private static <T> T ask(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (HypervisorException e) {
+            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+        }
+    }
+}
