@@ -28,7 +28,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * Hot-plug for real: a new disk and a NIC go into running tiny1 on the lab and out again, and the guest's own kernel
- * sees each come and go (asked through its serial console); the new NIC gets a DHCP lease from the lab's network.
+ * sees each come and go (asked through its serial console); the new NIC gets a DHCP lease from the lab's network, and
+ * from a NAT network Virtdeck makes.
  */
 @VirtdeckIntegrationTest
 @ExtendWith(Lab.class)
@@ -43,13 +44,14 @@ class GuestHotplugLabTest {
     JdbcClient jdbc;
 
     private Api api;
+    private long lab1;
     private long tiny1;
 
     @BeforeAll
     void tiny1RunningOnLab1() throws Exception {
         api = new Api(mvc);
         Lab.tiny1BackOnLab1();
-        long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
+        lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
         api.hostIdOrRegister("lab2", Lab.LAB2);
         tiny1 = Eventually.within(Duration.ofSeconds(30), () -> api.guestId(lab1, "tiny1"), id -> id > 0);
         if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
@@ -99,6 +101,28 @@ class GuestHotplugLabTest {
                 Api.ADMIN_PASSWORD))).andExpect(status().isOk());
         guestSays("echo nics-$(ls /sys/class/net | grep -c eth)", "nics-1");
         assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1")).doesNotContain(mac);
+    }
+
+    @Test
+    void aNatNetworkMadeThroughVirtdeckGivesAPluggedNicALease() throws Exception {
+        String networks = "/api/v1/hosts/" + lab1 + "/networks";
+        mvc.perform(delete(networks + "/vd-nat").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD))); // an earlier run's
+        mvc.perform(api.post(networks, "{\"name\":\"vd-nat\",\"mode\":\"nat\",\"bridge\":\"virbr-vdnat\","
+                        + "\"ipv4\":{\"address\":\"192.168.171.1\",\"prefix\":24,\"dhcpStart\":\"192.168.171.50\","
+                        + "\"dhcpEnd\":\"192.168.171.99\"}}"))
+                .andExpect(status().isCreated());
+        assertThat(Lab.virsh(Lab.LAB1, "net-info", "vd-nat")).contains("Active:         yes");
+        String body = mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/nics", "{\"network\":\"vd-nat\"}"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String mac = JsonPath.<List<String>>read(body, "$.nics[?(@.source == 'vd-nat')].mac").get(0);
+        String leases = Eventually.within(Duration.ofSeconds(30), () -> Lab.virsh(Lab.LAB1, "net-dhcp-leases",
+                "vd-nat"), text -> text.contains(mac));
+        assertThat(leases).as("an address from the range Virtdeck gave the network").contains("192.168.171.");
+        mvc.perform(delete("/api/v1/guests/" + tiny1 + "/nics/" + mac).with(httpBasic(Api.ADMIN,
+                Api.ADMIN_PASSWORD))).andExpect(status().isOk());
+        mvc.perform(delete(networks + "/vd-nat").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isNoContent());
+        assertThat(Lab.virsh(Lab.LAB1, "net-list", "--all", "--name")).doesNotContain("vd-nat");
     }
 
     /** Runs a command on tiny1's serial console and waits for its output in the console's log. */
