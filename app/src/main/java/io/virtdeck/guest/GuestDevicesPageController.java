@@ -1,7 +1,6 @@
 package io.virtdeck.guest;
 
 import java.util.List;
-import java.util.function.Supplier;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -13,7 +12,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.Guest;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.web.Flash;
 
 /** The guest's Devices page: its disks and NICs, with plug and unplug for those who may change it. */
 @Controller
@@ -41,7 +40,7 @@ class GuestDevicesPageController {
     @PostMapping("/guests/{id}/disks")
     String addDisk(@PathVariable long id, @RequestParam String pool, @RequestParam(required = false) Long sizeMiB,
                    @RequestParam(defaultValue = "qcow2") String format, RedirectAttributes redirect) {
-        return act(id, redirect, () -> {
+        return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
             devices.addDisk(id, new GuestDevicesService.DiskRequest(pool, sizeMiB, format));
             return "Plugged in a new " + sizeMiB + " MiB disk from " + pool + ".";
         });
@@ -49,7 +48,7 @@ class GuestDevicesPageController {
 
     @PostMapping("/guests/{id}/disks/{target}/remove")
     String removeDisk(@PathVariable long id, @PathVariable String target, RedirectAttributes redirect) {
-        return act(id, redirect, () -> {
+        return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
             devices.removeDisk(id, target);
             return "Unplugged disk " + target + "; its volume stays in its pool.";
         });
@@ -57,7 +56,7 @@ class GuestDevicesPageController {
 
     @PostMapping("/guests/{id}/nics")
     String addNic(@PathVariable long id, @RequestParam String network, RedirectAttributes redirect) {
-        return act(id, redirect, () -> {
+        return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
             devices.addNic(id, network);
             return "Plugged in a NIC on " + network + ".";
         });
@@ -65,21 +64,9 @@ class GuestDevicesPageController {
 
     @PostMapping("/guests/{id}/nics/{mac}/remove")
     String removeNic(@PathVariable long id, @PathVariable String mac, RedirectAttributes redirect) {
-        return act(id, redirect, () -> {
+        return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
             devices.removeNic(id, mac);
             return "Unplugged NIC " + mac + ".";
         });
-    }
-
-    private static String act(long id, RedirectAttributes redirect, Supplier<String> action) {
-        try {
-            redirect.addFlashAttribute("notice", action.get());
-        } catch (VirtdeckException e) {
-            if (e.status().value() == 404) {
-                throw e;
-            }
-            redirect.addFlashAttribute("problem", e.getMessage());
-        }
-        return "redirect:/guests/" + id + "/devices";
     }
 }

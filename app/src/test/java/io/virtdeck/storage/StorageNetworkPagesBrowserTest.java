@@ -1,0 +1,116 @@
+package io.virtdeck.storage;
+
+import java.io.IOException;
+
+import io.virtdeck.security.InitialUsers;
+import io.virtdeck.security.Role;
+import io.virtdeck.support.AdminApi;
+import io.virtdeck.support.Api;
+import io.virtdeck.support.Browser;
+import io.virtdeck.support.TestHosts;
+import io.virtdeck.support.VirtdeckServerTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A host's Storage and Networks pages in Chromium: an operator makes and deletes a volume and a network. */
+@VirtdeckServerTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StorageNetworkPagesBrowserTest {
+
+    private static final String PASSWORD = "pages-test-pw";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    InitialUsers initialUsers;
+
+    private Browser browser;
+    private WebDriver driver;
+    private long host;
+
+    @BeforeAll
+    void aHost() throws Exception {
+        initialUsers.ensure(PASSWORD, "test", new InitialUsers.UserSpec("s-viewer", Role.VIEWER));
+        host = new AdminApi(port).hostIdOrRegister("storage-pages", TestHosts.smallHost());
+        browser = Browser.start(port);
+        driver = browser.driver();
+        browser.logIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    void closeTheBrowser() throws IOException {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anOperatorMakesAndDeletesAVolume() {
+        browser.open("/hosts/" + host);
+        browser.submitAndWait(driver.findElement(By.linkText("Storage")));
+        browser.submitAndWait(driver.findElement(By.linkText("default")));
+        assertThat(driver.findElement(By.cssSelector("section")).getText()).contains("alpha-web.qcow2")
+                .contains("alpha-web"); // used by
+        driver.findElement(By.id("volume-name")).sendKeys("notes.qcow2");
+        driver.findElement(By.id("volume-size")).clear();
+        driver.findElement(By.id("volume-size")).sendKeys("32");
+        browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Make volume']"))));
+        assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("notes.qcow2");
+        browser.screenshot("storage.png");
+        browser.inView(driver.findElement(By.cssSelector("button[aria-label='Delete volume notes.qcow2']"))).click();
+        browser.waitForAlert().accept();
+        browser.waitFor("the volume gone", () -> driver.findElements(By.cssSelector(".notice")).stream()
+                .anyMatch(n -> n.getText().contains("deleted")));
+        assertThat(driver.findElement(By.cssSelector("table")).getText()).doesNotContain("notes.qcow2");
+    }
+
+    @Test
+    @Order(2)
+    void anOperatorMakesANetworkAndIsToldWhatIsWrongWithABadOne() {
+        browser.open("/hosts/" + host + "/networks");
+        driver.findElement(By.id("network-name")).sendKeys("backend");
+        driver.findElement(By.cssSelector("#network-mode option[value='nat']")).click();
+        driver.findElement(By.id("network-address")).sendKeys("192.168.180.1");
+        driver.findElement(By.id("network-dhcp-start")).sendKeys("192.168.181.10");
+        driver.findElement(By.id("network-dhcp-end")).sendKeys("192.168.181.20");
+        browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Make network']"))));
+        assertThat(driver.findElement(By.cssSelector(".problem")).getText()).contains("DHCP range must lie in");
+
+        driver.findElement(By.id("network-name")).sendKeys("backend");
+        driver.findElement(By.cssSelector("#network-mode option[value='nat']")).click();
+        driver.findElement(By.id("network-address")).sendKeys("192.168.180.1");
+        driver.findElement(By.id("network-dhcp-start")).sendKeys("192.168.180.10");
+        driver.findElement(By.id("network-dhcp-end")).sendKeys("192.168.180.20");
+        browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Make network']"))));
+        assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("backend");
+        assertThat(driver.findElement(By.cssSelector("table")).getText()).contains("192.168.180.1/24")
+                .contains("192.168.180.10 – 192.168.180.20");
+        browser.screenshot("networks.png");
+    }
+
+    @Test
+    @Order(3)
+    void aViewerSeesStorageAndNetworksWithoutForms() {
+        browser.logOut();
+        browser.logIn("s-viewer", PASSWORD);
+        browser.open("/hosts/" + host + "/networks");
+        assertThat(driver.findElement(By.cssSelector("table")).getText()).contains("backend");
+        assertThat(driver.findElements(By.cssSelector("form.inline-form"))).isEmpty();
+        assertThat(driver.findElements(By.cssSelector("button.danger"))).isEmpty();
+        browser.open("/hosts/" + host + "/storage?pool=default");
+        assertThat(driver.findElements(By.cssSelector("form.inline-form"))).isEmpty();
+    }
+}
