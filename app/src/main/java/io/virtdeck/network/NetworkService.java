@@ -37,7 +37,7 @@ public class NetworkService {
     @PreAuthorize(Access.READ_HOSTS)
     public List<NetworkFacts> networks(long hostId) {
         hosts.require(hostId);
-        return ask(() -> gateway.networks(hostId));
+        return gateway.networks(hostId);
     }
 
     @PreAuthorize(Access.OPERATE)
@@ -81,14 +81,6 @@ public class NetworkService {
             audit.record("network.delete", object, Outcome.SUCCESS, null);
         } catch (HypervisorException e) {
             audit.record("network.delete", object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
-        }
-    }
-
-    private static <T> T ask(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (HypervisorException e) {
             throw VirtdeckException.conflict(HypervisorErrors.message(e));
         }
     }

@@ -49,7 +49,7 @@ public class StorageService {
     @PreAuthorize(Access.READ_HOSTS)
     public List<PoolFacts> pools(long hostId) {
         hosts.require(hostId);
-        return ask(() -> gateway.pools(hostId));
+        return gateway.pools(hostId);
     }
 
     /** API.md volumes, each with the guests whose disks are on it. */
@@ -58,7 +58,7 @@ public class StorageService {
         Host host = hosts.require(hostId);
         requirePool(host, pool);
         List<Guest> onHost = guests.findAllOn(hostId);
-        return ask(() -> gateway.volumes(hostId, pool)).stream()
+        return gateway.volumes(hostId, pool).stream()
                 .map(v -> new VolumeView(v.name(), v.format(), v.capacityMiB(), v.allocationMiB(), v.path(),
                         usedBy(v, pool, onHost)))
                 .toList();
@@ -77,7 +77,7 @@ public class StorageService {
             throw VirtdeckException.invalid("path", "path is an absolute directory on the host, such as"
                     + " /var/lib/libvirt/images.");
         }
-        if (ask(() -> gateway.pools(hostId)).stream().anyMatch(p -> p.name().equals(request.name()))) {
+        if (gateway.pools(hostId).stream().anyMatch(p -> p.name().equals(request.name()))) {
             throw VirtdeckException.conflict("Host '" + host.name() + "' has a pool '" + request.name() + "' already.");
         }
         AuditObject object = new AuditObject("pool", host.id() + "/" + request.name(), request.name());
@@ -99,7 +99,7 @@ public class StorageService {
             throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be between 1 and " + facts.availableMiB()
                     + " (what pool '" + pool + "' has free).");
         }
-        if (ask(() -> gateway.volumes(hostId, pool)).stream().anyMatch(v -> v.name().equals(request.name()))) {
+        if (gateway.volumes(hostId, pool).stream().anyMatch(v -> v.name().equals(request.name()))) {
             throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + request.name() + "' already.");
         }
         AuditObject object = new AuditObject("volume", host.id() + "/" + pool + "/" + request.name(), request.name());
@@ -148,7 +148,7 @@ public class StorageService {
     }
 
     private PoolFacts requirePool(Host host, String pool) {
-        return ask(() -> gateway.pools(host.id())).stream().filter(p -> p.name().equals(pool) && p.active())
+        return gateway.pools(host.id()).stream().filter(p -> p.name().equals(pool) && p.active())
                 .findFirst().orElseThrow(() -> VirtdeckException.notFound("Host '" + host.name()
                         + "' has no active pool '" + pool + "'."));
     }
@@ -167,14 +167,6 @@ public class StorageService {
             return result;
         } catch (HypervisorException e) {
             audit.record(action, object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
-        }
-    }
-
-    private static <T> T ask(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (HypervisorException e) {
             throw VirtdeckException.conflict(HypervisorErrors.message(e));
         }
     }
