@@ -117,6 +117,9 @@ public interface HypervisorGateway {
      */
     VolumeFacts copyVolume(long hostId, String pool, String source, String name);
 
+    /** Grows a volume to {@code capacityMiB} (libvirt refuses to shrink without being told to; Virtdeck never does). */
+    VolumeFacts resizeVolume(long hostId, String pool, String name, long capacityMiB);
+
     /** A linked clone of a volume: a new qcow2 volume in the same pool whose backing file is {@code source}. */
     VolumeFacts linkVolume(long hostId, String pool, String source, String name);
 

@@ -571,6 +571,19 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
+    public VolumeFacts resizeVolume(long hostId, String pool, String name, long capacityMiB) {
+        return onPool(hostId, pool, storagePool -> {
+            StorageVol volume = storagePool.storageVolLookupByName(name);
+            try {
+                volume.resize(capacityMiB * 1024 * 1024, 0);
+                return readVolume(volume);
+            } finally {
+                volume.free();
+            }
+        });
+    }
+
+    @Override
     public VolumeFacts linkVolume(long hostId, String pool, String source, String name) {
         return host(hostId).callUntilDone(connect -> {
             StoragePool storagePool = connect.storagePoolLookupByName(pool);

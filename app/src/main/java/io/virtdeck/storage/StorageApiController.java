@@ -47,6 +47,23 @@ class StorageApiController {
                 + volume.name())).body(volume);
     }
 
+    /** {@code {"sizeMiB"}}: grows the volume (only grows). */
+    @PostMapping("/{pool}/volumes/{volume}/resize")
+    StorageService.VolumeView resize(@PathVariable long id, @PathVariable String pool, @PathVariable String volume,
+                                     @RequestBody java.util.Map<String, Long> request) {
+        return storage.resizeVolume(id, pool, volume, request.get("sizeMiB"));
+    }
+
+    /** {@code {"name"}}: a full copy in the same pool. */
+    @PostMapping("/{pool}/volumes/{volume}/clone")
+    ResponseEntity<StorageService.VolumeView> cloneVolume(@PathVariable long id, @PathVariable String pool,
+                                                          @PathVariable String volume,
+                                                          @RequestBody java.util.Map<String, String> request) {
+        StorageService.VolumeView copy = storage.cloneVolume(id, pool, volume, request.get("name"));
+        return ResponseEntity.created(URI.create("/api/v1/hosts/" + id + "/pools/" + pool + "/volumes/"
+                + copy.name())).body(copy);
+    }
+
     @DeleteMapping("/{pool}/volumes/{volume}")
     ResponseEntity<Void> deleteVolume(@PathVariable long id, @PathVariable String pool, @PathVariable String volume) {
         storage.deleteVolume(id, pool, volume);

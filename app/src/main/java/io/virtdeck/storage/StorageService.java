@@ -102,10 +102,45 @@ public class StorageService {
         if (gateway.volumes(hostId, pool).stream().anyMatch(v -> v.name().equals(request.name()))) {
             throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + request.name() + "' already.");
         }
-        AuditObject object = new AuditObject("volume", host.id() + "/" + pool + "/" + request.name(), request.name());
-        VolumeFacts made = audited("volume.create", object, () -> gateway.createVolume(hostId, pool,
-                new NewVolume(request.name(), request.sizeMiB(), format)));
+        VolumeFacts made = audited("volume.create", volumeObject(host, pool, request.name()),
+                () -> gateway.createVolume(hostId, pool, new NewVolume(request.name(), request.sizeMiB(), format)));
         return new VolumeView(made.name(), made.format(), made.capacityMiB(), made.allocationMiB(), made.path(),
+                List.of());
+    }
+
+    /** Grows a volume; refused while a guest uses it (a disk in use grows through its guest, not under it). */
+    @PreAuthorize(Access.OPERATE)
+    public VolumeView resizeVolume(long hostId, String pool, String volume, Long sizeMiB) {
+        Host host = hosts.require(hostId);
+        PoolFacts facts = requirePool(host, pool);
+        VolumeView found = unused(hostId, pool, volume, "resized");
+        if (sizeMiB == null || sizeMiB <= found.capacityMiB()
+                || sizeMiB - found.capacityMiB() > facts.availableMiB() + found.capacityMiB() - found.allocationMiB()) {
+            throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be above the volume's " + found.capacityMiB()
+                    + " MiB (volumes only grow here: shrinking cuts off data) and fit in pool '" + pool + "'.");
+        }
+        VolumeFacts grown = audited("volume.resize", volumeObject(host, pool, volume),
+                () -> gateway.resizeVolume(hostId, pool, volume, sizeMiB));
+        return new VolumeView(grown.name(), grown.format(), grown.capacityMiB(), grown.allocationMiB(), grown.path(),
+                List.of());
+    }
+
+    /** A full copy of a volume in the same pool, under a new name. */
+    @PreAuthorize(Access.OPERATE)
+    public VolumeView cloneVolume(long hostId, String pool, String volume, String name) {
+        Host host = hosts.require(hostId);
+        requirePool(host, pool);
+        name("name", name);
+        List<VolumeView> volumes = volumes(hostId, pool);
+        if (volumes.stream().noneMatch(v -> v.name().equals(volume))) {
+            throw VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'.");
+        }
+        if (volumes.stream().anyMatch(v -> v.name().equals(name))) {
+            throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + name + "' already.");
+        }
+        VolumeFacts copy = audited("volume.clone", volumeObject(host, pool, name),
+                () -> gateway.copyVolume(hostId, pool, volume, name));
+        return new VolumeView(copy.name(), copy.format(), copy.capacityMiB(), copy.allocationMiB(), copy.path(),
                 List.of());
     }
 
@@ -113,13 +148,8 @@ public class StorageService {
     @PreAuthorize(Access.OPERATE)
     public void deleteVolume(long hostId, String pool, String volume) {
         Host host = hosts.require(hostId);
-        VolumeView found = volumes(hostId, pool).stream().filter(v -> v.name().equals(volume)).findFirst()
-                .orElseThrow(() -> VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'."));
-        if (!found.usedBy().isEmpty()) {
-            throw VirtdeckException.conflict("Volume '" + volume + "' is a disk of " + String.join(", ", found.usedBy())
-                    + ": remove it from " + (found.usedBy().size() == 1 ? "that guest" : "those guests") + " first.");
-        }
-        audited("volume.delete", new AuditObject("volume", host.id() + "/" + pool + "/" + volume, volume), () -> {
+        unused(hostId, pool, volume, "deleted");
+        audited("volume.delete", volumeObject(host, pool, volume), () -> {
             gateway.deleteVolume(hostId, pool, volume);
             return null;
         });
@@ -134,6 +164,22 @@ public class StorageService {
     }
 
     public record VolumeRequest(String name, Long sizeMiB, String format) {
+    }
+
+    /** The volume, when no guest's disk is on it; 404 or 409 with the reason otherwise. */
+    private VolumeView unused(long hostId, String pool, String volume, String what) {
+        VolumeView found = volumes(hostId, pool).stream().filter(v -> v.name().equals(volume)).findFirst()
+                .orElseThrow(() -> VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'."));
+        if (!found.usedBy().isEmpty()) {
+            throw VirtdeckException.conflict("Volume '" + volume + "' is a disk of " + String.join(", ", found.usedBy())
+                    + ": it is not " + what + " while " + (found.usedBy().size() == 1 ? "that guest" : "those guests")
+                    + " use it.");
+        }
+        return found;
+    }
+
+    private static AuditObject volumeObject(Host host, String pool, String volume) {
+        return new AuditObject("volume", host.id() + "/" + pool + "/" + volume, volume);
     }
 
     /** A guest uses a volume when one of its disks is the volume's file, or names its pool and volume. */

@@ -250,6 +250,10 @@ class RoleMatrixTest {
                 .as(user + " create pool").isEqualTo(mayAct ? 400 : 403);
         assertThat(call(user, HttpMethod.DELETE, "/api/v1/hosts/" + host + "/pools/default/volumes/none.qcow2"))
                 .as(user + " delete volume").isEqualTo(mayAct ? 404 : 403);
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/pools/default/volumes/alpha-web.qcow2/resize",
+                "{\"sizeMiB\":1}")).as(user + " resize a volume in use").isEqualTo(mayAct ? 409 : 403);
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/pools/default/volumes/alpha-web.qcow2/clone",
+                "{\"name\":\"bad name\"}")).as(user + " clone volume").isEqualTo(mayAct ? 400 : 403);
     }
 
     @ParameterizedTest(name = "{0}")
