@@ -2,6 +2,8 @@ package io.virtdeck.inventory;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.ConnectionState;
+import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.security.Access;
@@ -29,10 +31,16 @@ public class GuestQuery {
         return guests.require(id);
     }
 
-    /** The guest with its snapshot count and resource limits from libvirt (null for a host that does not answer). */
+    /**
+     * The guest with its snapshot count and resource limits from libvirt: null while it migrates (its host is busy
+     * with it, and reading the guest must not wait for that) or when its host does not answer.
+     */
     @PreAuthorize(Access.READ_GUESTS)
     public GuestDetail detail(long id) {
         Guest guest = guests.require(id);
+        if (guest.state() == DomainRunState.MIGRATING || gateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
+            return new GuestDetail(guest, null, null);
+        }
         try {
             return new GuestDetail(guest, gateway.snapshots(guest.hostId(), guest.uuid()).size(),
                     gateway.limits(guest.hostId(), guest.uuid()));
