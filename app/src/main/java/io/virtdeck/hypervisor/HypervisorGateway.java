@@ -97,6 +97,9 @@ public interface HypervisorGateway {
     /** Defines the network, starts it and sets it to start with libvirt; a network that cannot start is undefined. */
     NetworkFacts createNetwork(long hostId, NetworkFacts network);
 
+    /** Starts ({@code active}) or stops the network; guests on a stopped network lose their link. */
+    void setNetworkActive(long hostId, String name, boolean active);
+
     /** Stops (if it runs) and undefines the network. */
     void deleteNetwork(long hostId, String name);
 

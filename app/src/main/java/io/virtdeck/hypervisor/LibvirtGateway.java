@@ -424,6 +424,23 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
+    public void setNetworkActive(long hostId, String name, boolean active) {
+        host(hostId).call(connect -> {
+            Network network = connect.networkLookupByName(name);
+            try {
+                if (active && network.isActive() != 1) {
+                    network.create();
+                } else if (!active && network.isActive() == 1) {
+                    network.destroy();
+                }
+            } finally {
+                network.free();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void deleteNetwork(long hostId, String name) {
         host(hostId).call(connect -> {
             Network network = connect.networkLookupByName(name);

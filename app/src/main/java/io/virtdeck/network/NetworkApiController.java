@@ -24,8 +24,21 @@ class NetworkApiController {
     }
 
     @GetMapping
-    List<NetworkFacts> list(@PathVariable long id) {
-        return networks.networks(id);
+    List<NetworkService.NetworkView> list(@PathVariable long id) {
+        return networks.networksWithUsers(id);
+    }
+
+    /** {@code {"active": true|false}}: starts or stops the network (stopping: 409 while guests use it). */
+    @PostMapping("/{name}/state")
+    ResponseEntity<Void> setActive(@PathVariable long id, @PathVariable String name,
+                                   @RequestBody java.util.Map<String, Boolean> request) {
+        Boolean active = request.get("active");
+        if (active == null) {
+            throw io.virtdeck.web.VirtdeckException.invalid("active", "active is required: true to start the"
+                    + " network, false to stop it.");
+        }
+        networks.setActive(id, name, active);
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping

@@ -25,7 +25,7 @@ class NetworkPageController {
     @GetMapping("/hosts/{id}/networks")
     String list(@PathVariable long id, Model model) {
         model.addAttribute("host", hosts.get(id));
-        model.addAttribute("networks", networks.networks(id));
+        model.addAttribute("networks", networks.networksWithUsers(id));
         return "network/list";
     }
 

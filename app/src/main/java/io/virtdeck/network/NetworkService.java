@@ -40,6 +40,37 @@ public class NetworkService {
         return gateway.networks(hostId);
     }
 
+    /** API.md networks, each with the guests of the host that have a NIC on it. */
+    @PreAuthorize(Access.READ_HOSTS)
+    public List<NetworkView> networksWithUsers(long hostId) {
+        List<Guest> onHost = guests.findAllOn(hostId);
+        return networks(hostId).stream().map(n -> new NetworkView(n.name(), n.mode(), n.bridge(), n.active(),
+                n.autostart(), n.ipv4(), n.ipv6(), users(onHost, n.name()))).toList();
+    }
+
+    /** API.md's network fields, plus the guests using it. */
+    public record NetworkView(String name, String mode, String bridge, boolean active, boolean autostart,
+                              NetworkFacts.IpRange ipv4, NetworkFacts.IpRange ipv6, List<String> usedBy) {
+    }
+
+    /** Starts or stops a network; stopping is refused while guests use it (they would lose their link). */
+    @PreAuthorize(Access.OPERATE)
+    public void setActive(long hostId, String name, boolean active) {
+        Host host = hosts.require(hostId);
+        existing(host, name);
+        if (!active) {
+            refuseInUse(hostId, name, "stopped");
+        }
+        AuditObject object = new AuditObject("network", host.id() + "/" + name, name);
+        try {
+            gateway.setNetworkActive(hostId, name, active);
+            audit.record(active ? "network.start" : "network.stop", object, Outcome.SUCCESS, null);
+        } catch (HypervisorException e) {
+            audit.record(active ? "network.start" : "network.stop", object, Outcome.FAILURE, e.getMessage());
+            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+        }
+    }
+
     @PreAuthorize(Access.OPERATE)
     public NetworkFacts create(long hostId, NetworkRequest request) {
         Host host = hosts.require(hostId);
@@ -65,16 +96,8 @@ public class NetworkService {
     @PreAuthorize(Access.OPERATE)
     public void delete(long hostId, String name) {
         Host host = hosts.require(hostId);
-        if (networks(hostId).stream().noneMatch(n -> n.name().equals(name))) {
-            throw VirtdeckException.notFound("Host '" + host.name() + "' has no network '" + name + "'.");
-        }
-        List<String> users = guests.findAllOn(hostId).stream()
-                .filter(g -> g.nics().stream().anyMatch(n -> "network".equals(n.type()) && name.equals(n.source())))
-                .map(Guest::name).toList();
-        if (!users.isEmpty()) {
-            throw VirtdeckException.conflict("Network '" + name + "' is in use by " + String.join(", ", users)
-                    + ": move their NICs to another network first.");
-        }
+        existing(host, name);
+        refuseInUse(hostId, name, "deleted");
         AuditObject object = new AuditObject("network", host.id() + "/" + name, name);
         try {
             gateway.deleteNetwork(hostId, name);
@@ -83,5 +106,25 @@ public class NetworkService {
             audit.record("network.delete", object, Outcome.FAILURE, e.getMessage());
             throw VirtdeckException.conflict(HypervisorErrors.message(e));
         }
+    }
+
+    private void existing(Host host, String name) {
+        if (gateway.networks(host.id()).stream().noneMatch(n -> n.name().equals(name))) {
+            throw VirtdeckException.notFound("Host '" + host.name() + "' has no network '" + name + "'.");
+        }
+    }
+
+    private void refuseInUse(long hostId, String name, String what) {
+        List<String> users = users(guests.findAllOn(hostId), name);
+        if (!users.isEmpty()) {
+            throw VirtdeckException.conflict("Network '" + name + "' is in use by " + String.join(", ", users)
+                    + ": it is not " + what + " while they have NICs on it; move them to another network first.");
+        }
+    }
+
+    private static List<String> users(List<Guest> guests, String network) {
+        return guests.stream()
+                .filter(g -> g.nics().stream().anyMatch(n -> "network".equals(n.type()) && network.equals(n.source())))
+                .map(Guest::name).toList();
     }
 }

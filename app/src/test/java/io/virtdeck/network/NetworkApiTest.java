@@ -55,6 +55,16 @@ class NetworkApiTest {
                 .contains("nat2:nat:true", "lab:isolated:true", "dmz:routed:true", "lan:bridge:true",
                         "ovs:openvswitch:true");
 
+        mvc.perform(api.post(networks + "/lab/state", "{\"active\":false}")).andExpect(status().isNoContent());
+        assertThat(libvirt.networks(host)).anyMatch(n -> n.name().equals("lab") && !n.active());
+        mvc.perform(api.post(networks + "/lab/state", "{\"active\":true}")).andExpect(status().isNoContent());
+        assertThat(libvirt.networks(host)).anyMatch(n -> n.name().equals("lab") && n.active());
+        mvc.perform(api.post(networks + "/default/state", "{\"active\":false}")).andExpect(status().isConflict());
+        mvc.perform(api.post(networks + "/lab/state", "{}")).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("active"));
+        assertThat(com.jayway.jsonpath.JsonPath.<java.util.List<java.util.List<String>>>read(api.getJson(networks),
+                "$[?(@.name == 'default')].usedBy")).containsExactly(java.util.List.of("alpha-web"));
+
         mvc.perform(delete(networks + "/lab").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
                 .andExpect(status().isNoContent());
         assertThat(libvirt.networks(host)).noneMatch(n -> n.name().equals("lab"));
