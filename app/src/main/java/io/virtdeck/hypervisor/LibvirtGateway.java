@@ -769,8 +769,10 @@ public class LibvirtGateway implements HypervisorGateway {
         return macs;
     }
 
-    /** virDomainXMLFlags: the definition (not the running state), with secrets such as VNC passwords kept. */
-    private static final int DEFINITION_WITH_SECRETS = 2 | 1;
+    /** virDomainXMLFlags VIR_DOMAIN_XML_SECURE: secrets such as VNC passwords kept in the XML. */
+    private static final int XML_SECURE = 1;
+    /** The definition (not the running state) with its secrets: what redefining a domain must start from. */
+    private static final int DEFINITION_WITH_SECRETS = XML_INACTIVE | XML_SECURE;
 
     @Override
     public ResourceLimits limits(long hostId, UUID uuid) {

@@ -61,7 +61,7 @@ public class NetworkService {
         if (!active) {
             refuseInUse(hostId, name, "stopped");
         }
-        AuditObject object = new AuditObject("network", host.id() + "/" + name, name);
+        AuditObject object = auditObject(host, name);
         try {
             gateway.setNetworkActive(hostId, name, active);
             audit.record(active ? "network.start" : "network.stop", object, Outcome.SUCCESS, null);
@@ -79,7 +79,7 @@ public class NetworkService {
             throw VirtdeckException.conflict("Host '" + host.name() + "' has a network '" + network.name()
                     + "' already.");
         }
-        AuditObject object = new AuditObject("network", host.id() + "/" + network.name(), network.name());
+        AuditObject object = auditObject(host, network.name());
         try {
             NetworkFacts made = gateway.createNetwork(hostId, network);
             audit.record("network.create", object, Outcome.SUCCESS, made.mode() + (made.bridge() == null ? ""
@@ -98,7 +98,7 @@ public class NetworkService {
         Host host = hosts.require(hostId);
         existing(host, name);
         refuseInUse(hostId, name, "deleted");
-        AuditObject object = new AuditObject("network", host.id() + "/" + name, name);
+        AuditObject object = auditObject(host, name);
         try {
             gateway.deleteNetwork(hostId, name);
             audit.record("network.delete", object, Outcome.SUCCESS, null);
@@ -126,5 +126,9 @@ public class NetworkService {
         return guests.stream()
                 .filter(g -> g.nics().stream().anyMatch(n -> "network".equals(n.type()) && network.equals(n.source())))
                 .map(Guest::name).toList();
+    }
+
+    private static AuditObject auditObject(Host host, String network) {
+        return new AuditObject("network", host.id() + "/" + network, network);
     }
 }

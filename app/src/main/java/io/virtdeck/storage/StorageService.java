@@ -33,6 +33,9 @@ public class StorageService {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,250}");
     private static final Set<String> FORMATS = Set.of("qcow2", "raw");
+    /** Top-level directories of the host's own system, never pools. */
+    private static final Set<String> SYSTEM_DIRECTORIES = Set.of("bin", "boot", "dev", "etc", "lib", "lib32", "lib64",
+            "proc", "root", "run", "sbin", "sys", "usr");
 
     private final HypervisorGateway gateway;
     private final HostRepository hosts;
@@ -76,6 +79,11 @@ public class StorageService {
         if (request.path() == null || !PATH.matcher(request.path()).matches() || request.path().contains("..")) {
             throw VirtdeckException.invalid("path", "path is an absolute directory on the host, such as"
                     + " /var/lib/libvirt/images.");
+        }
+        String top = request.path().split("/")[1];
+        if (SYSTEM_DIRECTORIES.contains(top)) {
+            throw VirtdeckException.invalid("path", "/" + top + " holds the host's own system: a pool there would"
+                    + " let its files be deleted as volumes. Choose a directory for images.");
         }
         if (gateway.pools(hostId).stream().anyMatch(p -> p.name().equals(request.name()))) {
             throw VirtdeckException.conflict("Host '" + host.name() + "' has a pool '" + request.name() + "' already.");

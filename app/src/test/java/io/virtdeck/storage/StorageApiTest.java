@@ -87,6 +87,7 @@ class StorageApiTest {
         refused(pools, "{\"name\":\"p\",\"type\":\"logical\",\"path\":\"/dev/vg\"}", 400, "type");
         refused(pools, "{\"name\":\"p\",\"type\":\"dir\",\"path\":\"relative/dir\"}", 400, "path");
         refused(pools, "{\"name\":\"p\",\"type\":\"dir\",\"path\":\"/srv/../etc\"}", 400, "path");
+        refused(pools, "{\"name\":\"p\",\"type\":\"dir\",\"path\":\"/etc/libvirt\"}", 400, "path");
         mvc.perform(api.post(pools, "{\"name\":\"default\",\"type\":\"dir\",\"path\":\"/srv/x\"}"))
                 .andExpect(status().isConflict());
         assertThat(libvirt.pools(host)).noneMatch(p -> p.name().equals("p"));
