@@ -3,10 +3,12 @@ package io.virtdeck.support;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -208,18 +210,44 @@ public final class Lab implements BeforeAllCallback {
         throw new AssertionError("scripts/lab.sh not found above " + Paths.get("").toAbsolutePath());
     }
 
-    /** The lab while this test run uses it: up now, down when JUnit closes the root store at the end of the run. */
+    /**
+     * The lab while this test run uses it: up now, down when JUnit closes the root store at the end of the run. One
+     * test run at a time: a run in another checkout (a worktree) waits here until the first one has taken it down,
+     * since both would otherwise start, stop and change the same two hosts under each other.
+     */
     static final class Running implements AutoCloseable {
 
+        private static final Path RUN_LOCK = DIR.resolveSibling(DIR.getFileName() + ".test-run.lock");
+        private final FileChannel lockFile;
+
         Running() {
+            lockFile = holdRunLock();
             long started = System.nanoTime();
             script("up");
             upTook = Duration.ofNanos(System.nanoTime() - started);
         }
 
+        private static FileChannel holdRunLock() {
+            try {
+                FileChannel channel = FileChannel.open(RUN_LOCK,
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                if (channel.tryLock() == null) {
+                    System.out.println("lab: another test run uses the lab; waiting for it to finish");
+                    channel.lock();
+                }
+                return channel;
+            } catch (IOException e) {
+                throw new AssertionError("cannot lock " + RUN_LOCK + ": " + e.getMessage(), e);
+            }
+        }
+
         @Override
-        public void close() {
-            script("down");
+        public void close() throws IOException {
+            try {
+                script("down");
+            } finally {
+                lockFile.close(); // releases the lock
+            }
         }
     }
 }
