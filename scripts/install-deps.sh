@@ -130,7 +130,7 @@ if [[ "$MODE" == test ]]; then
   # the console behind a reverse proxy, with the README's nginx snippet
   wanted+=(nginx-light)
   # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
-  wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables busybox-static cpio kmod)
+  wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf busybox-static cpio kmod)
 fi
 
 missing=()

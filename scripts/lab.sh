@@ -28,7 +28,7 @@ set -euo pipefail
 LAB_DIR="${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 HOSTS=(lab1 lab2)
-PACKAGES=(libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables)
+PACKAGES=(libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf)
 READY_LIMIT=30   # seconds a libvirtd gets to answer
 LIBVIRTD=/usr/sbin/libvirtd
 VIRTLOGD=/usr/sbin/virtlogd

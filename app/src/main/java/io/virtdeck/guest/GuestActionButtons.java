@@ -2,7 +2,6 @@ package io.virtdeck.guest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.hypervisor.DomainAction;
@@ -25,14 +24,17 @@ public class GuestActionButtons {
     public List<Button> forState(String guestName, DomainRunState state, boolean managedSave, boolean template) {
         List<Button> buttons = new ArrayList<>();
         for (DomainAction action : DomainAction.values()) {
-            if (!GuestActions.fits(action, state) || template && action == DomainAction.START) {
+            if (!GuestActions.fits(action, state, managedSave) || template && action == DomainAction.START) {
                 continue;
             }
-            boolean destructive = action == DomainAction.POWEROFF || action == DomainAction.RESET;
+            boolean destructive = action == DomainAction.POWEROFF || action == DomainAction.RESET
+                    || action == DomainAction.DISCARD_SAVE;
             String label = action == DomainAction.START && managedSave ? "Restore" : GuestActions.label(action);
-            buttons.add(new Button(action.name().toLowerCase(Locale.ROOT), label, destructive, destructive
-                    ? label + " " + guestName + "? Unsaved work in the guest is lost, as if its power cord was pulled."
-                    : null));
+            String question = action == DomainAction.DISCARD_SAVE
+                    ? "Discard the saved memory of " + guestName + "? It then starts afresh, as after a power cut;"
+                    + " unsaved work in the guest is lost."
+                    : label + " " + guestName + "? Unsaved work in the guest is lost, as if its power cord was pulled.";
+            buttons.add(new Button(GuestActions.urlName(action), label, destructive, destructive ? question : null));
         }
         return buttons;
     }

@@ -18,6 +18,7 @@ public final class GuestActions {
     public static Set<DomainRunState> allowedFrom(DomainAction action) {
         return switch (action) {
             case START -> EnumSet.of(DomainRunState.SHUTOFF, DomainRunState.CRASHED);
+            case DISCARD_SAVE -> EnumSet.of(DomainRunState.SHUTOFF);
             case SHUTDOWN, REBOOT, RESET, SUSPEND -> EnumSet.of(DomainRunState.RUNNING);
             case SAVE -> EnumSet.of(DomainRunState.RUNNING, DomainRunState.PAUSED);
             case POWEROFF -> EnumSet.of(DomainRunState.RUNNING, DomainRunState.PAUSED, DomainRunState.CRASHED);
@@ -25,14 +26,18 @@ public final class GuestActions {
         };
     }
 
-    public static boolean fits(DomainAction action, DomainRunState state) {
-        return allowedFrom(action).contains(state);
+    /** Whether the action can start from this state; discarding saved memory needs a saved guest. */
+    public static boolean fits(DomainAction action, DomainRunState state, boolean managedSave) {
+        return allowedFrom(action).contains(state) && (action != DomainAction.DISCARD_SAVE || managedSave);
     }
 
-    static void check(DomainAction action, DomainRunState state, String guestName) {
-        if (!fits(action, state)) {
+    static void check(DomainAction action, DomainRunState state, boolean managedSave, String guestName) {
+        if (action == DomainAction.DISCARD_SAVE && !managedSave) {
+            throw VirtdeckException.conflict("'" + guestName + "' has no saved memory to discard.");
+        }
+        if (!fits(action, state, managedSave)) {
             throw VirtdeckException.conflict("Cannot " + label(action).toLowerCase(Locale.ROOT) + " '" + guestName
-                    + "': it is " + describe(state) + ".");
+                    + "': it is " + describe(state, managedSave) + ".");
         }
     }
 
@@ -50,15 +55,20 @@ public final class GuestActions {
         };
     }
 
-    /** Parses the {action} of a URL (start, shutdown, poweroff, ...). */
+    /** Parses the {action} of a URL (start, shutdown, poweroff, ..., discard-save). */
     public static DomainAction parse(String text) {
         for (DomainAction action : DomainAction.values()) {
-            if (action.name().equalsIgnoreCase(text)) {
+            if (urlName(action).equalsIgnoreCase(text)) {
                 return action;
             }
         }
-        throw VirtdeckException.invalid("action",
-                "action must be one of start, shutdown, poweroff, reboot, reset, suspend, resume, save.");
+        throw VirtdeckException.invalid("action", "action must be one of start, shutdown, poweroff, reboot, reset,"
+                + " suspend, resume, save, discard-save.");
+    }
+
+    /** The action as its URL names it: {@code poweroff}, {@code discard-save}. */
+    public static String urlName(DomainAction action) {
+        return action.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static String label(DomainAction action) {
@@ -71,6 +81,7 @@ public final class GuestActions {
             case SUSPEND -> "Pause";
             case RESUME -> "Resume";
             case SAVE -> "Hibernate";
+            case DISCARD_SAVE -> "Discard saved memory";
         };
     }
 }

@@ -54,7 +54,7 @@ class GuestCreatePlanner {
         List<GuestPlan.PlannedDisk> disks = disks(name, request.disks(), view);
         DomainSpec.Disk cdrom = cdrom(request.cdrom(), view);
         List<String> networks = networks(request.networks(), view);
-        GuestPlatform platform = gateway.guestPlatform(host.id());
+        GuestPlatform platform = accelerated(request.kvm(), gateway.guestPlatform(host.id()));
         boolean uefi = uefi(request.firmware(), platform);
         boolean vnc = vnc(request.graphics());
         List<DomainSpec.BootDevice> bootOrder = bootOrder(request.bootOrder(), !disks.isEmpty(), cdrom != null,
@@ -162,6 +162,19 @@ class GuestCreatePlanner {
             }
         }
         return networks;
+    }
+
+    /** KVM where the host offers it, unless turned off (then QEMU emulates the CPU); asking for it elsewhere is an error. */
+    private static GuestPlatform accelerated(Boolean kvm, GuestPlatform platform) {
+        boolean offered = platform.virtualization() == GuestVirtualization.KVM;
+        if (Boolean.TRUE.equals(kvm) && !offered) {
+            throw VirtdeckException.invalid("kvm", "This host offers no KVM acceleration (" + switch (
+                    platform.virtualization()) {
+                case QEMU -> "QEMU emulates the CPU in software here";
+                default -> "it is a Xen host";
+            } + "); leave kvm out.");
+        }
+        return offered && Boolean.FALSE.equals(kvm) ? platform.withVirtualization(GuestVirtualization.QEMU) : platform;
     }
 
     private static boolean uefi(String firmware, GuestPlatform platform) {

@@ -17,11 +17,13 @@ import java.util.List;
  * @param firmware bios (default) or uefi, where the host offers it
  * @param bootOrder hd, cdrom, network: first first
  * @param graphics vnc (default) or none
+ * @param kvm false to emulate the CPU in software (QEMU's TCG) on a KVM host, as Proxmox's "KVM hardware
+ *            virtualization" switch does: slow, but it runs where KVM is unusable (nested hosts without VMX)
  */
 public record GuestCreateRequest(String name, Integer vcpus, Long memoryMiB, List<Disk> disks, String cdrom,
                                  List<String> networks, String template, String firmware, List<String> bootOrder,
                                  Boolean autostart, String graphics,
-                                 Boolean linked) {
+                                 Boolean linked, Boolean kvm) {
 
     public GuestCreateRequest {
         disks = disks == null ? List.of() : disks;

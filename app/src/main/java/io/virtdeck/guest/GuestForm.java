@@ -22,6 +22,7 @@ public class GuestForm {
     private String boot = "";
     private List<String> networks = new ArrayList<>();
     private String firmware = "bios";
+    private boolean kvm = true;
     private boolean vnc = true;
     private boolean autostart;
 
@@ -95,7 +96,7 @@ public class GuestForm {
         Long vcpuCount = whole("vcpus", "vCPUs", vcpus);
         return new GuestCreateRequest(name.trim(), vcpuCount == null ? null : Math.toIntExact(vcpuCount),
                 whole("memoryMiB", "Memory (MiB)", memoryMiB), requested, hasCdrom ? cdrom : null, networks, null,
-                firmware, bootOrder, autostart, vnc ? "vnc" : "none", null);
+                firmware, bootOrder, autostart, vnc ? "vnc" : "none", null, kvm);
     }
 
     /** The page row of the request's {@code disks[index]}: empty rows are not in the request. */
@@ -189,6 +190,14 @@ public class GuestForm {
 
     public void setFirmware(String firmware) {
         this.firmware = firmware;
+    }
+
+    public boolean isKvm() {
+        return kvm;
+    }
+
+    public void setKvm(boolean kvm) {
+        this.kvm = kvm;
     }
 
     public boolean isVnc() {

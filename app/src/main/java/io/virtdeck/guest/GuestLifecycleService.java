@@ -39,9 +39,9 @@ public class GuestLifecycleService {
     @PreAuthorize(Access.OPERATE)
     public Guest perform(long guestId, DomainAction action) {
         Guest guest = guests.require(guestId);
-        runner.run(guest, "guest." + action.name().toLowerCase(),
+        runner.run(guest, "guest." + GuestActions.urlName(action),
                 live -> {
-                    GuestActions.check(action, live.state(), guest.name());
+                    GuestActions.check(action, live.state(), live.managedSave(), guest.name());
                     if (action == DomainAction.START) {
                         refuseTemplate(guest);
                         refuseInMaintenance(guest);

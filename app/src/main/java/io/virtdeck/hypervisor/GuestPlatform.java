@@ -15,4 +15,9 @@ public record GuestPlatform(GuestVirtualization virtualization, String arch, Str
     GuestPlatform withUefi(boolean offered, String loader) {
         return new GuestPlatform(virtualization, arch, machine, hvmLoader, offered, loader);
     }
+
+    /** The same host, another way of virtualizing: KVM's host without acceleration is QEMU's software emulation. */
+    public GuestPlatform withVirtualization(GuestVirtualization other) {
+        return new GuestPlatform(other, arch, machine, hvmLoader, uefi, uefiLoader);
+    }
 }

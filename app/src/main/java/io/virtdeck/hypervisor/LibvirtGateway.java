@@ -151,6 +151,7 @@ public class LibvirtGateway implements HypervisorGateway {
                 case SUSPEND -> domain.suspend();
                 case RESUME -> domain.resume();
                 case SAVE -> domain.managedSave();
+                case DISCARD_SAVE -> domain.managedSaveRemove();
             }
             return null;
         });

@@ -133,6 +133,8 @@ class GuestCreateApiTest {
         refused(guest("\"firmware\":\"uefi\""), 400, "firmware")
                 .andExpect(jsonPath("$.message").value(containsString("no UEFI firmware")));
         refused(guest("\"firmware\":\"coreboot\""), 400, "firmware");
+        refused(guest("\"kvm\":true"), 400, "kvm")
+                .andExpect(jsonPath("$.message").value(containsString("This host offers no KVM acceleration")));
         refused(guest("\"graphics\":\"spice\""), 400, "graphics");
         refused(guest("\"bootOrder\":[\"cdrom\",\"hd\"]"), 400, "bootOrder");
         refused(guest("\"bootOrder\":[\"floppy\"]"), 400, "bootOrder");

@@ -48,7 +48,7 @@ class GuestCreateRollbackTest {
     private static final Host HOST = new Host(7, "kvm7", "qemu:///system", HostState.CONNECTED, null, Instant.now(),
             8, 16384L, 0, false, null);
     private static final GuestCreateRequest REQUEST = new GuestCreateRequest("web", 1, 512L, List.of(), null,
-            List.of(), null, null, null, true, null, null);
+            List.of(), null, null, null, true, null, null, null);
 
     private final HypervisorGateway gateway = mock(HypervisorGateway.class);
     private final GuestCreatePlanner planner = mock(GuestCreatePlanner.class);

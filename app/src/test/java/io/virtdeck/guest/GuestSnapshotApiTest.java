@@ -35,6 +35,8 @@ class GuestSnapshotApiTest {
     JdbcClient jdbc;
     @Autowired
     TaskRepository tasks;
+    @Autowired
+    io.virtdeck.hypervisor.HypervisorGateway gateway;
 
     Api api;
     long host;
@@ -143,6 +145,27 @@ class GuestSnapshotApiTest {
 
         act(web, "start").andExpect(status().isOk()).andExpect(jsonPath("$.state").value("RUNNING"))
                 .andExpect(jsonPath("$.managedSave").value(false));
+    }
+
+    @Test
+    void discardingTheSavedMemoryLeavesAPlainShutOffGuest() throws Exception {
+        act(web, "discard-save").andExpect(status().isConflict())
+                .andExpect(jsonPath("$.message").value("'alpha-web' has no saved memory to discard."));
+        act(web, "save").andExpect(status().isOk()).andExpect(jsonPath("$.managedSave").value(true));
+        String page = mvc.perform(get("/guests/" + web).with(user("op").roles("OPERATOR")))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("/guests/" + web + "/actions/discard-save")
+                .contains("Discard the saved memory of alpha-web? It then starts afresh");
+
+        act(web, "discard-save").andExpect(status().isOk()).andExpect(jsonPath("$.state").value("SHUTOFF"))
+                .andExpect(jsonPath("$.managedSave").value(false));
+        java.util.UUID uuid = java.util.UUID.fromString(JsonPath.read(api.getJson("/api/v1/guests/" + web), "$.uuid"));
+        assertThat(gateway.domain(host, uuid).managedSave()).as("libvirt's managed save image").isFalse();
+        act(web, "discard-save").andExpect(status().isConflict())
+                .andExpect(jsonPath("$.message").value("'alpha-web' has no saved memory to discard."));
+        assertThat(jdbc.sql("SELECT outcome FROM audit_events WHERE action = 'guest.discard-save' AND object_id = :id"
+                + " ORDER BY id").param("id", Long.toString(web)).query(String.class).list())
+                .containsExactly("FAILURE", "SUCCESS", "FAILURE");
     }
 
     @Test

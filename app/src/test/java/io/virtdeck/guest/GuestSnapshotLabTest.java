@@ -156,6 +156,23 @@ class GuestSnapshotLabTest {
 
     @Test
     @Order(3)
+    void discardingTheSavedMemoryMakesTheNextStartBootAfresh() throws Exception {
+        Lab.consoleRuns(Lab.LAB1, "tiny1", "echo lost > " + MARK);
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/save", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.managedSave").value(true));
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/discard-save", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("SHUTOFF"))
+                .andExpect(jsonPath("$.managedSave").value(false));
+        assertThat(Lab.virsh(Lab.LAB1, "dominfo", "tiny1")).containsPattern("Managed save:\\s+no");
+
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("RUNNING"));
+        // booted afresh: the file written into its RAM disk before the save is gone
+        assertThat(Lab.consoleSays(Lab.LAB1, "tiny1", PROBE)).contains("43-mark-gone");
+    }
+
+    @Test
+    @Order(4)
     void aRevertRefusedForHotPluggedVcpusIsExplained() throws Exception {
         // a copy of tiny1 whose vCPU count can change while it runs, on a disk of its own
         Lab.virsh(Lab.LAB1, "vol-create-as", "images", PROBE_GUEST + ".qcow2", "16M", "--format", "qcow2");

@@ -37,7 +37,8 @@ class RoleMatrixTest {
 
     private static final String PASSWORD = "role-test-pw";
     private static final List<String> ACTIONS =
-            List.of("start", "shutdown", "poweroff", "reboot", "reset", "suspend", "resume", "save");
+            List.of("start", "shutdown", "poweroff", "reboot", "reset", "suspend", "resume", "save",
+                    "discard-save");
 
     @Autowired
     MockMvc mvc;

@@ -123,28 +123,41 @@ public final class Lab implements BeforeAllCallback {
     private record ConsoleAnswer(Duration took, String seen) {
     }
 
+    /**
+     * Reads the guest's serial console (without typing) until it shows {@code expected}, e.g. firmware messages of a
+     * guest that has no shell; returns what it showed. Fails after {@code limit}.
+     */
+    public static String serialShows(String uri, String domain, String expected, Duration limit) {
+        return watchSerial(uri, domain, null, expected, limit).seen();
+    }
+
     private static ConsoleAnswer console(String uri, String domain, String command) {
-        String xml = virsh(uri, "dumpxml", domain);
-        Matcher pty = Pattern.compile("<source path='(/dev/pts/\\d+)'/>").matcher(xml);
-        if (!pty.find()) {
-            throw new AssertionError(domain + " on " + uri + " has no serial pty:\n" + xml);
-        }
         int a = 1000 + (int) (Math.random() * 8000);
-        String answer = (a + 1) + "-alive";
+        return watchSerial(uri, domain, command + "\recho $((" + a + "+1))-alive\r", (a + 1) + "-alive",
+                Duration.ofSeconds(20));
+    }
+
+    /**
+     * Reads the guest's serial pty until {@code expected} shows, typing {@code typing} (when not null) after 1.5 s and
+     * again every 3 s: QEMU keeps its pty raw (no echo) and notices an opened pty only on its next 1 s poll, so typing
+     * before it listens is lost.
+     */
+    private static ConsoleAnswer watchSerial(String uri, String domain, String typing, String expected,
+                                             Duration limit) {
+        String pty = serialPty(uri, domain);
         long started = System.nanoTime();
-        // QEMU keeps its pty raw (no echo); it notices an opened pty on its next 1 s poll and only then reads from it
         StringBuilder seen = new StringBuilder();
-        try (FileInputStream in = new FileInputStream(pty.group(1));
-             FileOutputStream out = new FileOutputStream(pty.group(1))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            long nextTyping = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-            while (!seen.toString().contains(answer)) {
+        try (FileInputStream in = new FileInputStream(pty);
+             FileOutputStream out = new FileOutputStream(pty)) {
+            long deadline = started + limit.toNanos();
+            long nextTyping = started + Duration.ofMillis(1500).toNanos();
+            while (!seen.toString().contains(expected)) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(domain + " on " + uri + " did not answer on its console; it said: "
-                            + seen);
+                    throw new AssertionError(domain + " on " + uri + " did not show '" + expected
+                            + "' on its serial console within " + limit + "; it showed: " + seen);
                 }
-                if (System.nanoTime() > nextTyping) { // again every 3 s: typing before QEMU listens is lost
-                    out.write((command + "\recho $((" + a + "+1))-alive\r").getBytes(StandardCharsets.US_ASCII));
+                if (typing != null && System.nanoTime() > nextTyping) {
+                    out.write(typing.getBytes(StandardCharsets.US_ASCII));
                     nextTyping = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 }
                 int available = in.available();
@@ -163,6 +176,16 @@ public final class Lab implements BeforeAllCallback {
             throw new AssertionError("interrupted", e);
         }
         return new ConsoleAnswer(Duration.ofNanos(System.nanoTime() - started), seen.toString());
+    }
+
+    /** The pty libvirt gave the guest's first serial port. */
+    private static String serialPty(String uri, String domain) {
+        String xml = virsh(uri, "dumpxml", domain);
+        Matcher pty = Pattern.compile("<source path='(/dev/pts/\\d+)'/>").matcher(xml);
+        if (!pty.find()) {
+            throw new AssertionError(domain + " on " + uri + " has no serial pty:\n" + xml);
+        }
+        return pty.group(1);
     }
 
     /** Brings tiny1 home to lab1 when an interrupted run left it on lab2 (live if it runs there). */

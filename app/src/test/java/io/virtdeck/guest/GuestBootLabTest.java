@@ -1,0 +1,130 @@
+package io.virtdeck.guest;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.support.Api;
+import io.virtdeck.support.Eventually;
+import io.virtdeck.support.Lab;
+import io.virtdeck.support.VirtdeckIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Guests made by Virtdeck that boot on the lab's real QEMU, where the test driver proves only the XML: a UEFI guest
+ * (OVMF, from the host's firmware descriptors) reaches its boot manager, and a linked clone of a template (a qcow2
+ * volume backed by the template's) boots to tiny's shell.
+ */
+@VirtdeckIntegrationTest
+@ExtendWith(Lab.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GuestBootLabTest {
+
+    private static final String UEFI_GUEST = "uefi-probe";
+    private static final String TEMPLATE = "tiny-template";
+    private static final String LINKED = "tiny-linked";
+
+    @Autowired
+    MockMvc mvc;
+
+    Api api;
+    long lab1;
+
+    @BeforeAll
+    void lab1Connected() throws Exception {
+        Lab.tiny1BackOnLab1();
+        api = new Api(mvc);
+        lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
+        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + lab1),
+                body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
+        removeProbes();
+    }
+
+    @AfterAll
+    void removeProbes() {
+        for (String domain : List.of(UEFI_GUEST, LINKED, TEMPLATE)) { // the clone before the volume it reads
+            if (Lab.virsh(Lab.LAB1, "list", "--all", "--name").contains(domain)) {
+                Lab.virsh(Lab.LAB1, "destroy", domain);
+                Lab.virsh(Lab.LAB1, "undefine", domain, "--nvram", "--remove-all-storage");
+            }
+        }
+    }
+
+    @Test
+    void aUefiGuestBootsIntoOvmf() throws Exception {
+        String options = mvc.perform(MockMvcRequestBuilders.get("/hosts/" + lab1 + "/guests/new")
+                        .with(user("op").roles("OPERATOR"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(options).as("the wizard offers UEFI on a host with OVMF, and KVM can be switched off")
+                .containsPattern("value=\"uefi\" id=\"firmware-uefi\"\\s*>").contains("name=\"kvm\"");
+
+        mvc.perform(api.post("/api/v1/hosts/" + lab1 + "/guests", """
+                        {"name":"%s","vcpus":1,"memoryMiB":256,"disks":[{"pool":"images","sizeMiB":16}],
+                         "firmware":"uefi","networks":[],"kvm":false}""".formatted(UEFI_GUEST)))
+                .andExpect(status().isCreated());
+        // this machine lists KVM, but QEMU cannot set the host CPU's MSRs under it (nested): emulate instead
+        assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", UEFI_GUEST))
+                .contains("<domain type='qemu'>", "<os firmware='efi'>");
+
+        long guest = api.guestId(lab1, UEFI_GUEST);
+        long starting = System.nanoTime();
+        mvc.perform(api.post("/api/v1/guests/" + guest + "/actions/start", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("RUNNING"));
+        assertThat(Lab.virsh(Lab.LAB1, "dumpxml", UEFI_GUEST)).as("at start libvirt picked OVMF by its descriptors")
+                .containsPattern("<loader [^>]*type='pflash'[^>]*>/usr/share/OVMF/OVMF_CODE")
+                .contains("<nvram");
+        // an empty disk: OVMF's boot manager says so on the serial console, as only UEFI firmware does
+        String serial = Lab.serialShows(Lab.LAB1, UEFI_GUEST, "BdsDxe", Duration.ofSeconds(60));
+        System.out.printf("[lab] UEFI guest's firmware on its console after %d ms: %s%n",
+                (System.nanoTime() - starting) / 1_000_000, serial.strip());
+    }
+
+    @Test
+    void aLinkedCloneOfATemplateBoots() throws Exception {
+        long tiny1 = api.guestId(lab1, "tiny1");
+        if (Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
+            mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", "")).andExpect(status().isOk());
+        }
+        succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/clone", "{\"name\":\"" + TEMPLATE + "\"}")));
+        long template = api.guestId(lab1, TEMPLATE);
+        mvc.perform(MockMvcRequestBuilders.put("/api/v1/guests/" + template + "/template")
+                        .with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.template").value(true));
+
+        succeeds(mvc.perform(api.post("/api/v1/hosts/" + lab1 + "/guests",
+                "{\"name\":\"" + LINKED + "\",\"template\":\"" + TEMPLATE + "\"}")));
+        String volume = Lab.virsh(Lab.LAB1, "vol-dumpxml", "--pool", "images", LINKED + "-vda.qcow2");
+        assertThat(volume).as("a linked clone: backed by the template's volume")
+                .containsPattern("<backingStore>\\s*<path>[^<]*/" + TEMPLATE + "-vda\\.qcow2</path>");
+
+        long linked = api.guestId(lab1, LINKED);
+        mvc.perform(api.post("/api/v1/guests/" + linked + "/actions/start", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("RUNNING"));
+        Duration answered = Lab.consoleAnswers(Lab.LAB1, LINKED);
+        System.out.printf("[lab] the linked clone answered on its console %d ms after its start%n",
+                answered.toMillis());
+    }
+
+    /** Waits for the task the request was answered with (202) to end, and expects it to have succeeded. */
+    private void succeeds(ResultActions accepted) throws Exception {
+        Number id = JsonPath.read(accepted.andExpect(status().isAccepted()).andReturn().getResponse()
+                .getContentAsString(), "$.id");
+        String done = Eventually.within(Duration.ofSeconds(120), () -> api.getJson("/api/v1/tasks/" + id),
+                json -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(JsonPath.<String>read(json, "$.state")));
+        assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
+    }
+}
