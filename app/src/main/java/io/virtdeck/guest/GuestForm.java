@@ -96,7 +96,8 @@ public class GuestForm {
         Long vcpuCount = whole("vcpus", "vCPUs", vcpus);
         return new GuestCreateRequest(name.trim(), vcpuCount == null ? null : Math.toIntExact(vcpuCount),
                 whole("memoryMiB", "Memory (MiB)", memoryMiB), requested, hasCdrom ? cdrom : null, networks, null,
-                firmware, bootOrder, autostart, vnc ? "vnc" : "none", null, kvm);
+                firmware, bootOrder, autostart, vnc ? "vnc" : "none", null,
+                kvm ? null : false); // the box only turns KVM off: checked, the host's own choice stands
     }
 
     /** The page row of the request's {@code disks[index]}: empty rows are not in the request. */
