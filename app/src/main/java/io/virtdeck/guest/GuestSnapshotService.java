@@ -4,6 +4,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -15,6 +17,7 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.SnapshotFacts;
+import io.virtdeck.hypervisor.SnapshotKind;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.security.Access;
@@ -23,8 +26,10 @@ import io.virtdeck.web.VirtdeckException;
 /**
  * A guest's snapshots: list (every role), take, revert to and delete (admins and operators). Snapshots are internal
  * qcow2 ones, as libvirt takes them by default: disk and memory of a running (or paused) guest, disk alone of a
- * shut-off one. Each change runs through {@link GuestActionRunner}: one action at a time per guest, checked against
- * the live state first, one audit entry.
+ * shut-off one. A guest with a disk that cannot hold them (raw) gets external ones instead: each disk goes on in a
+ * qcow2 overlay and the memory, if kept, in a file; so does a guest that has external snapshots already, since one
+ * chain should not mix both. Each change runs through {@link GuestActionRunner}: one action at a time per guest,
+ * checked against the live state first, one audit entry.
  */
 @Service
 public class GuestSnapshotService {
@@ -68,16 +73,19 @@ public class GuestSnapshotService {
             throw VirtdeckException.invalid("description", "A description is at most " + MAX_DESCRIPTION
                     + " characters.");
         }
+        AtomicReference<SnapshotKind> kind = new AtomicReference<>();
         Done<SnapshotFacts> done = runner.run(guest, "guest.snapshot.create", live -> {
-            checkCanSnapshot(guest, live, request.withMemory());
-            if (tree(guest).contains(name)) {
+            SnapshotTree tree = tree(guest);
+            kind.set(checkCanSnapshot(guest, live, request.withMemory(), tree.anyExternal()));
+            if (tree.contains(name)) {
                 throw VirtdeckException.conflict("name", "'" + guest.name() + "' already has a snapshot named '"
                         + name + "'.");
             }
         }, () -> {
-            SnapshotFacts taken = gateway.createSnapshot(guest.hostId(), guest.uuid(), name, request.description());
+            SnapshotFacts taken = gateway.createSnapshot(guest.hostId(), guest.uuid(), name, request.description(),
+                    kind.get());
             return new Done<>(taken, "snapshot '" + name + "' (" + (taken.withMemory() ? "disk and memory"
-                    : "disk only") + ")");
+                    : "disk only") + (taken.external() ? ", external" : "") + ")");
         }, e -> SnapshotRefusals.explain(guest, "Taking snapshot '" + name + "'", e));
         return SnapshotTree.of(List.of(done.value())).roots().get(0);
     }
@@ -87,7 +95,15 @@ public class GuestSnapshotService {
     public Guest revert(long guestId, String name) {
         Guest guest = guests.require(guestId);
         onSnapshot(guest, name, new SnapshotChange("guest.snapshot.revert", "Reverting to snapshot",
-                "revert to a snapshot", "reverted to snapshot"),
+                "revert to a snapshot", "reverted to snapshot"), snapshot -> {
+                    if (snapshot.external() && !gateway.revertsExternalSnapshots(guest.hostId())) {
+                        throw VirtdeckException.conflict("Snapshot '" + name + "' of '" + guest.name() + "' is"
+                                + " external (its disks went on in overlay files), and the libvirt on host '"
+                                + guest.hostName() + "' reverts external snapshots only from version 9.7 on. Until"
+                                + " then the snapshot can be deleted, which keeps the guest as it is now and folds"
+                                + " the overlays back into its disks.");
+                    }
+                },
                 () -> gateway.revertToSnapshot(guest.hostId(), guest.uuid(), name));
         return guests.findById(guestId).orElse(guest);
     }
@@ -97,7 +113,7 @@ public class GuestSnapshotService {
     public SnapshotTree delete(long guestId, String name) {
         Guest guest = guests.require(guestId);
         onSnapshot(guest, name, new SnapshotChange("guest.snapshot.delete", "Deleting snapshot",
-                "delete a snapshot", "deleted snapshot"),
+                "delete a snapshot", "deleted snapshot"), snapshot -> { },
                 () -> gateway.deleteSnapshot(guest.hostId(), guest.uuid(), name));
         return tree(guest);
     }
@@ -109,19 +125,27 @@ public class GuestSnapshotService {
     private record SnapshotChange(String action, String doing, String refusedWhat, String done) {
     }
 
-    /** Runs a change to an existing snapshot: 404 when the guest has no snapshot of that name. */
-    private void onSnapshot(Guest guest, String name, SnapshotChange change, Runnable act) {
+    /**
+     * Runs a change to an existing snapshot: 404 when the guest has no snapshot of that name; {@code check} refuses
+     * what this change cannot do to that snapshot.
+     */
+    private void onSnapshot(Guest guest, String name, SnapshotChange change, Consumer<SnapshotTree.Node> check,
+                            Runnable act) {
         runner.run(guest, change.action(), live -> {
             requireSettled(guest, live, change.refusedWhat());
-            requireSnapshot(guest, name);
+            check.accept(requireSnapshot(guest, name));
         }, () -> {
             act.run();
             return new Done<>(null, change.done() + " '" + name + "'");
         }, e -> SnapshotRefusals.explain(guest, change.doing() + " '" + name + "'", e));
     }
 
-    /** What Virtdeck knows before asking libvirt: the state, the memory wish, saved memory, the disks' formats. */
-    private static void checkCanSnapshot(Guest guest, DomainFacts live, Boolean withMemory) {
+    /**
+     * What Virtdeck knows before asking libvirt: the state, the memory wish, saved memory, the disks' formats; and so
+     * which kind of snapshot to take.
+     */
+    private static SnapshotKind checkCanSnapshot(Guest guest, DomainFacts live, Boolean withMemory,
+                                                 boolean hasExternal) {
         DomainRunState state = live.state();
         if (!WITH_MEMORY.contains(state) && state != DomainRunState.SHUTOFF) {
             throw VirtdeckException.conflict("Cannot take a snapshot of '" + guest.name() + "': it is "
@@ -135,24 +159,24 @@ public class GuestSnapshotService {
             throw VirtdeckException.conflict("withMemory", "'" + guest.name() + "' is shut off: it has no memory to"
                     + " save. Take the snapshot without memory (disk only), or start the guest first.");
         }
-        if (Boolean.FALSE.equals(withMemory) && WITH_MEMORY.contains(state)) {
-            throw VirtdeckException.conflict("withMemory", "'" + guest.name() + "' is " + GuestActions.describe(state)
-                    + ": an internal snapshot of a running guest always holds its memory with its disks. Take it with"
-                    + " memory, or shut the guest down for a disk-only snapshot.");
-        }
         List<DiskFacts> disks = live.disks().stream().filter(d -> "disk".equals(d.device())).toList();
         if (disks.isEmpty()) {
             throw VirtdeckException.conflict("'" + guest.name() + "' has no disk: a snapshot records disk state"
-                    + " (and memory with it), so there is nothing to snapshot. Add a qcow2 disk first.");
+                    + " (and memory with it), so there is nothing to snapshot. Add a disk first.");
         }
-        for (DiskFacts disk : disks) {
-            if (disk.format() != null && !"qcow2".equals(disk.format().toLowerCase(Locale.ROOT))) {
-                throw VirtdeckException.conflict("Cannot take a snapshot of '" + guest.name() + "': its disk "
-                        + disk.target() + " is " + disk.format() + ", and the disk format (" + disk.format()
-                        + ") cannot hold internal snapshots; convert the disk to qcow2 (qemu-img convert, with the"
-                        + " guest shut off) and point the guest at the copy.");
+        boolean external = hasExternal || disks.stream()
+                .anyMatch(d -> d.format() != null && !"qcow2".equals(d.format().toLowerCase(Locale.ROOT)));
+        boolean memory = WITH_MEMORY.contains(state) && !Boolean.FALSE.equals(withMemory);
+        if (!external) {
+            if (WITH_MEMORY.contains(state) && !memory) {
+                throw VirtdeckException.conflict("withMemory", "'" + guest.name() + "' is "
+                        + GuestActions.describe(state) + ": an internal snapshot of a running guest always holds its"
+                        + " memory with its disks. Take it with memory, or shut the guest down for a disk-only"
+                        + " snapshot.");
             }
+            return SnapshotKind.INTERNAL;
         }
+        return memory ? SnapshotKind.EXTERNAL_WITH_MEMORY : SnapshotKind.EXTERNAL_DISK_ONLY;
     }
 
     private static void requireSettled(Guest guest, DomainFacts live, String what) {
@@ -162,10 +186,9 @@ public class GuestSnapshotService {
         }
     }
 
-    private void requireSnapshot(Guest guest, String name) {
-        if (!tree(guest).contains(name)) {
-            throw VirtdeckException.notFound("'" + guest.name() + "' has no snapshot named '" + name + "'.");
-        }
+    private SnapshotTree.Node requireSnapshot(Guest guest, String name) {
+        return tree(guest).find(name).orElseThrow(() ->
+                VirtdeckException.notFound("'" + guest.name() + "' has no snapshot named '" + name + "'."));
     }
 
     private SnapshotTree tree(Guest guest) {

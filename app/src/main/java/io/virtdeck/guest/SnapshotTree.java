@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.virtdeck.hypervisor.SnapshotFacts;
 
@@ -15,9 +17,12 @@ import io.virtdeck.hypervisor.SnapshotFacts;
  */
 public record SnapshotTree(String current, int count, List<Node> roots) {
 
-    /** One snapshot; {@code domainState} is the state the guest was in when it was taken (running, shutoff, ...). */
+    /**
+     * One snapshot; {@code domainState} is the state the guest was in when it was taken (running, shutoff, ...);
+     * {@code external} when its disks went on in overlay files rather than holding it inside (qcow2).
+     */
     public record Node(String name, String description, Instant createdAt, String domainState, boolean withMemory,
-                       boolean current, String parent, List<Node> children) {
+                       boolean current, boolean external, String parent, List<Node> children) {
     }
 
     private static final Comparator<SnapshotFacts> OLDEST_FIRST = Comparator
@@ -45,16 +50,27 @@ public record SnapshotTree(String current, int count, List<Node> roots) {
     private static List<Node> nodes(List<SnapshotFacts> level, Map<String, List<SnapshotFacts>> byParent) {
         return level.stream().sorted(OLDEST_FIRST)
                 .map(s -> new Node(s.name(), s.description(), s.createdAt(), s.domainState(), s.withMemory(),
-                        s.current(), s.parent(), nodes(byParent.getOrDefault(s.name(), List.of()), byParent)))
+                        s.current(), s.external(), s.parent(),
+                        nodes(byParent.getOrDefault(s.name(), List.of()), byParent)))
                 .toList();
     }
 
-    /** The snapshot with this name, anywhere in the tree. */
+    /** Whether a snapshot with this name is anywhere in the tree. */
     boolean contains(String name) {
-        return contains(roots, name);
+        return find(name).isPresent();
     }
 
-    private static boolean contains(List<Node> nodes, String name) {
-        return nodes.stream().anyMatch(n -> n.name().equals(name) || contains(n.children(), name));
+    /** The snapshot with this name, anywhere in the tree. */
+    Optional<Node> find(String name) {
+        return all(roots).filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    /** Whether any snapshot is external: the guest's next ones are external too, so that one chain holds one kind. */
+    boolean anyExternal() {
+        return all(roots).anyMatch(Node::external);
+    }
+
+    private static Stream<Node> all(List<Node> nodes) {
+        return nodes.stream().flatMap(n -> Stream.concat(Stream.of(n), all(n.children())));
     }
 }

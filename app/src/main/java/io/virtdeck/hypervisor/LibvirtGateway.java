@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -834,16 +835,61 @@ public class LibvirtGateway implements HypervisorGateway {
         });
     }
 
+    private static final int SNAPSHOT_CREATE_DISK_ONLY = 16; // VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY
+    private static final int SNAPSHOT_CREATE_ATOMIC = 128; // VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC: all disks or none
+    /** libvirt reverts to external snapshots from 9.7.0 on (virConnectGetLibVersion's number). */
+    private static final long EXTERNAL_REVERT_SINCE = 9_007_000;
+
     @Override
-    public SnapshotFacts createSnapshot(long hostId, UUID uuid, String name, String description) {
+    public SnapshotFacts createSnapshot(long hostId, UUID uuid, String name, String description, SnapshotKind kind) {
         return onDomainUntilDone(hostId, uuid, domain -> {
-            DomainSnapshot snapshot = domain.snapshotCreateXML(SnapshotXml.newSnapshot(name, description), 0);
+            String xml = SnapshotXml.newSnapshot(name, description);
+            int flags = 0;
+            if (kind != SnapshotKind.INTERNAL) {
+                // beside each disk, named as libvirt would: <file without extension>.<snapshot>
+                Map<String, String> overlays = new LinkedHashMap<>();
+                for (DiskFacts disk : DomainXmlReader.read(domain.getXMLDesc(0)).disks()) {
+                    if ("disk".equals(disk.device())) {
+                        overlays.put(disk.target(), withoutExtension(diskPath(domain.getConnect(), disk)) + "."
+                                + name);
+                    }
+                }
+                String memoryFile = kind == SnapshotKind.EXTERNAL_WITH_MEMORY && !overlays.isEmpty()
+                        ? overlays.values().iterator().next() + ".mem" : null;
+                xml = SnapshotXml.newExternalSnapshot(name, description, overlays, memoryFile);
+                flags = SNAPSHOT_CREATE_ATOMIC | (memoryFile == null ? SNAPSHOT_CREATE_DISK_ONLY : 0);
+            }
+            DomainSnapshot snapshot = domain.snapshotCreateXML(xml, flags);
             try {
                 return SnapshotXml.read(snapshot.getXMLDesc(), name);
             } finally {
                 snapshot.free();
             }
         });
+    }
+
+    /** The file or device behind a disk: its own path, or its pool volume's. */
+    private static String diskPath(Connect connect, DiskFacts disk) throws LibvirtException {
+        if (disk.source() == null || disk.source().startsWith("/")) {
+            return disk.source();
+        }
+        StorageVol volume = volumeByPoolAndName(connect, disk.source());
+        try {
+            return volume.getPath();
+        } finally {
+            volume.free();
+        }
+    }
+
+    private static String withoutExtension(String path) {
+        int slash = path.lastIndexOf('/');
+        int dot = path.lastIndexOf('.');
+        return dot > slash + 1 ? path.substring(0, dot) : path;
+    }
+
+    @Override
+    public boolean revertsExternalSnapshots(long hostId) {
+        return host(hostId).call(connect -> connect.getLibVirVersion() >= EXTERNAL_REVERT_SINCE);
     }
 
     @Override
@@ -858,16 +904,41 @@ public class LibvirtGateway implements HypervisorGateway {
         });
     }
 
+    /**
+     * Deletes the snapshot. libvirt merges an external one's overlays back into the disks, but leaves its memory file:
+     * that is deleted here too (through its pool, which is refreshed first since QEMU wrote the file, not the pool).
+     */
     @Override
     public void deleteSnapshot(long hostId, UUID uuid, String name) {
-        onDomain(hostId, uuid, domain -> {
+        onDomainUntilDone(hostId, uuid, domain -> {
             DomainSnapshot snapshot = domain.snapshotLookupByName(name);
             try {
-                return snapshot.delete(0);
+                String memoryFile = SnapshotXml.read(snapshot.getXMLDesc(), null).memoryFile();
+                snapshot.delete(0);
+                if (memoryFile != null) {
+                    Connect connect = domain.getConnect();
+                    refreshPoolsIn(connect, memoryFile.substring(0, memoryFile.lastIndexOf('/')));
+                    deleteVolumes(connect, List.of(memoryFile));
+                }
+                return null;
             } finally {
                 snapshot.free();
             }
         });
+    }
+
+    /** Refreshes the active pools whose directory is {@code directory}, so they list files written behind them. */
+    private static void refreshPoolsIn(Connect connect, String directory) throws LibvirtException {
+        for (String poolName : connect.listStoragePools()) {
+            StoragePool pool = connect.storagePoolLookupByName(poolName);
+            try {
+                if (directory.equals(StorageXml.poolPath(pool.getXMLDesc(0)))) {
+                    pool.refresh(0);
+                }
+            } finally {
+                pool.free();
+            }
+        }
     }
 
     private static String currentSnapshotName(Domain domain) throws LibvirtException {

@@ -1,13 +1,16 @@
 package io.virtdeck.hypervisor;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
+import static io.virtdeck.hypervisor.SafeXml.append;
 import static io.virtdeck.hypervisor.SafeXml.appendText;
 import static io.virtdeck.hypervisor.SafeXml.attr;
 import static io.virtdeck.hypervisor.SafeXml.child;
+import static io.virtdeck.hypervisor.SafeXml.children;
 import static io.virtdeck.hypervisor.SafeXml.path;
 import static io.virtdeck.hypervisor.SafeXml.text;
 
@@ -22,6 +25,10 @@ final class SnapshotXml {
      * the default, internal qcow2 snapshots (disk and memory when running, disk alone when shut off).
      */
     static String newSnapshot(String name, String description) {
+        return SafeXml.toXml(snapshot(name, description));
+    }
+
+    private static Element snapshot(String name, String description) {
         Document doc = SafeXml.newDocument();
         Element root = doc.createElement("domainsnapshot");
         doc.appendChild(root);
@@ -29,6 +36,21 @@ final class SnapshotXml {
         if (description != null && !description.isBlank()) {
             appendText(root, "description", description);
         }
+        return root;
+    }
+
+    /**
+     * A new external snapshot: each disk (by target) goes on in the qcow2 overlay file given for it; the memory goes to
+     * {@code memoryFile}, or is not kept when that is null (disk only). The overlays are named here rather than left
+     * to libvirt, which cannot name them for disks given as pool volumes.
+     */
+    static String newExternalSnapshot(String name, String description, Map<String, String> overlayByTarget,
+                                      String memoryFile) {
+        Element root = snapshot(name, description);
+        append(root, "memory", "snapshot", memoryFile == null ? "no" : "external", "file", memoryFile);
+        Element disks = append(root, "disks");
+        overlayByTarget.forEach((target, overlay) -> append(
+                append(disks, "disk", "name", target, "snapshot", "external", "type", "file"), "source", "file", overlay));
         return SafeXml.toXml(root);
     }
 
@@ -41,8 +63,11 @@ final class SnapshotXml {
         // older libvirt leaves <memory> out: a snapshot of a running domain then held its memory
         boolean withMemory = memory != null ? !"no".equals(memory)
                 : "running".equals(state) || "paused".equals(state);
+        boolean external = "external".equals(memory) || children(child(root, "disks"), "disk").stream()
+                .anyMatch(disk -> "external".equals(disk.getAttribute("snapshot")));
         return new SnapshotFacts(name, text(child(root, "description")), text(path(root, "parent", "name")),
                 created == null ? null : Instant.ofEpochSecond(Long.parseLong(created.trim())), state, withMemory,
-                name != null && name.equals(currentName));
+                name != null && name.equals(currentName), external,
+                "external".equals(memory) ? attr(child(root, "memory"), "file") : null);
     }
 }
