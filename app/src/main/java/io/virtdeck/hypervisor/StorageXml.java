@@ -66,7 +66,7 @@ final class StorageXml {
 
     /**
      * A pool of any kind Virtdeck makes. Block-device and network pools name their source; iSCSI LUNs appear under
-     * /dev/disk/by-path (stable names, as virt-manager sets it); an LVM pool's target is left to libvirt (/dev/VG).
+     * /dev/disk/by-path (stable names, as virt-manager sets it); an LVM pool's volumes are /dev/VG/LV.
      */
     static String newPool(PoolSpec spec) {
         Document doc = SafeXml.newDocument();
@@ -92,6 +92,7 @@ final class StorageXml {
             appendText(source, "name", logical.volumeGroup());
             logical.devices().forEach(device -> append(source, "device", "path", device));
             append(source, "format", "type", "lvm2");
+            target(pool, "/dev/" + logical.volumeGroup());
         } else if (spec instanceof PoolSpec.Iscsi iscsi) {
             Element source = append(pool, "source");
             append(source, "host", "name", iscsi.host(), "port", Integer.toString(iscsi.port()));
