@@ -30,8 +30,8 @@ final class PoolChecks {
     /** /dev/sdb1, /dev/disk/by-id/wwn-0x5000c500a1b2c3d4, /dev/disk/by-path/pci-0000:00:1f.2-ata-1 */
     private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9._:+/-]{1,240}");
     /** A DNS name (labels of letters, digits and inner dashes) or an IPv4 address. */
-    private static final Pattern HOST = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)" + LABEL + "(?:\\." + LABEL + ")*");
     private static final Pattern HOST_AND_PORT = Pattern.compile("([^:]+)(?::(\\d{1,5}))?");
     /** RFC 3720: iqn.YYYY-MM.reversed.domain[:unique name], or an EUI-64 name. */
     private static final Pattern IQN = Pattern.compile(
@@ -144,8 +144,8 @@ final class PoolChecks {
         absolute("path", path, "a directory on the host, such as /var/lib/libvirt/images");
         String top = path.split("/")[1];
         if (SYSTEM_DIRECTORIES.contains(top)) {
-            throw VirtdeckException.invalid("path", "/" + top + " holds the host's own system: a pool there would"
-                    + " let its files be deleted as volumes. Choose a directory for images.");
+            throw VirtdeckException.invalid("path", "path: /" + top + " holds the host's own system: a pool there"
+                    + " would let its files be deleted as volumes. Choose a directory for images.");
         }
         return path;
     }
