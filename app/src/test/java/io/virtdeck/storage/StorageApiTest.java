@@ -149,7 +149,8 @@ class StorageApiTest {
                 "{\"name\":\"lvm1\",\"type\":\"logical\",\"volumeGroup\":\"vg_guests\",\"devices\":[\"/dev/sdc\"],"
                         + "\"build\":true}",
                 "{\"name\":\"san1\",\"type\":\"iscsi\",\"host\":\"192.168.1.20\","
-                        + "\"iqn\":\"iqn.2024-01.com.example:lun1\",\"chapUser\":\"initiator1\",\"secretUuid\":\"" + secret + "\"}",
+                        + "\"iqn\":\"iqn.2024-01.com.example:lun1\",\"chapUser\":\"initiator1\","
+                        + "\"secretUuid\":\"" + secret + "\"}",
                 "{\"name\":\"ceph1\",\"type\":\"rbd\",\"monitors\":[\"mon1.example.com:6789\",\"mon2.example.com\"],"
                         + "\"cephPool\":\"libvirt-pool\",\"cephUser\":\"libvirt\",\"secretUuid\":\"" + secret + "\"}");
         for (String request : requests) {
