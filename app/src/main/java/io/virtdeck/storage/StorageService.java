@@ -27,7 +27,8 @@ import io.virtdeck.web.VirtdeckException;
 
 /**
  * A host's storage pools and their volumes (API.md: pools, volumes): listed from libvirt, with the guests that use
- * each volume from the inventory; pools and volumes made and volumes deleted, checked first and audited.
+ * each volume from the inventory; pools made (every kind in {@link PoolChecks}), built, started, stopped, refreshed,
+ * set to autostart and deleted; volumes made, grown, cloned and deleted; each checked first and audited.
  */
 @Service
 public class StorageService {

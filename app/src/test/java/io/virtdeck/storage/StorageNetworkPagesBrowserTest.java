@@ -137,6 +137,8 @@ class StorageNetworkPagesBrowserTest {
         browser.waitForAlert().accept();
         browser.waitFor("the pool stopped", () -> driver.findElement(By.id("pool-nfs-images")).getText()
                 .contains("Inactive"));
+        assertThat(driver.findElements(By.cssSelector("button[aria-label='Build pool nfs-images']"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("button[aria-label='Start pool nfs-images']"))).hasSize(1);
         browser.inView(driver.findElement(By.cssSelector("button[aria-label='Delete pool nfs-images']"))).click();
         assertThat(browser.waitForAlert().getText()).contains("removed only if empty");
         driver.switchTo().alert().accept();
