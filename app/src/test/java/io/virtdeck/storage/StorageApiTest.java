@@ -184,6 +184,24 @@ class StorageApiTest {
         assertThat(Api.audited(jdbc, "pool.stop", "default")).isZero();
     }
 
+    /** A stopped pool cannot list its volumes: a guest's disk under its directory still keeps it. */
+    @Test
+    void aStoppedPoolIsNotDeletedWhileAShutOffGuestHasADiskInIt() throws Exception {
+        String pools = "/api/v1/hosts/" + host + "/pools";
+        mvc.perform(api.post(pools, "{\"name\":\"spare\",\"type\":\"dir\",\"path\":\"/srv/spare\"}"))
+                .andExpect(status().isCreated());
+        mvc.perform(api.post("/api/v1/hosts/" + host + "/guests",
+                        "{\"name\":\"spare-user\",\"vcpus\":1,\"memoryMiB\":64,"
+                                + "\"disks\":[{\"pool\":\"spare\",\"sizeMiB\":16}]}"))
+                .andExpect(status().isCreated());
+        api.guestId(host, "spare-user");
+        mvc.perform(api.post(pools + "/spare/stop", "")).andExpect(status().isOk()); // the guest is shut off
+        mvc.perform(delete(pools + "/spare").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString("spare-user")));
+        assertThat(libvirt.pools(host)).anyMatch(p -> p.name().equals("spare"));
+    }
+
     @Test
     void aBadPoolIsRefusedNamingTheFieldAndNothingIsDefined() throws Exception {
         String secret = "\"secretUuid\":\"2ec115d7-3a88-3ceb-bc12-0ac909a6fd87\"";
