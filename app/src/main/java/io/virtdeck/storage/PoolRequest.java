@@ -10,10 +10,4 @@ public record PoolRequest(String name, String type, String path, String device, 
                           String exportPath, String volumeGroup, List<String> devices, Integer port, String iqn,
                           String chapUser, String secretUuid, List<String> monitors, String cephPool,
                           String cephUser, Boolean build) {
-
-    /** A directory pool, the shape this API took first. */
-    static PoolRequest dir(String name, String path) {
-        return new PoolRequest(name, "dir", path, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
-    }
 }
