@@ -103,8 +103,20 @@ public interface HypervisorGateway {
     /** Stops (if it runs) and undefines the network. */
     void deleteNetwork(long hostId, String name);
 
-    /** Defines a directory pool, makes its directory, starts it and sets it to start with libvirt. */
-    PoolFacts createDirPool(long hostId, String name, String path);
+    /**
+     * Defines a pool, builds it when asked (a directory pool's directory, an LVM pool's volume group), starts it and
+     * sets it to start with libvirt; a pool that cannot start is stopped and undefined again.
+     */
+    PoolFacts createPool(long hostId, PoolSpec spec, boolean build);
+
+    /** Builds, starts, stops, refreshes a pool or sets whether it starts with libvirt. */
+    void poolAction(long hostId, String name, PoolAction action);
+
+    /**
+     * Stops the pool (if it runs) and undefines it. With {@code removeEmptyDirectory}, libvirt's pool-delete first
+     * removes its target directory when that is empty; volumes' files and data are never touched.
+     */
+    void deletePool(long hostId, String name, boolean removeEmptyDirectory);
 
     void deleteVolume(long hostId, String pool, String volume);
 

@@ -351,8 +351,10 @@ public class LibvirtGateway implements HypervisorGateway {
                 StoragePool pool = connect.storagePoolLookupByName(name);
                 try {
                     StoragePoolInfo info = pool.getInfo();
-                    pools.add(new PoolFacts(name, StorageXml.poolType(pool.getXMLDesc(0)), pool.isActive() == 1,
-                            mib(info.capacity), mib(info.allocation), mib(info.available)));
+                    String xml = pool.getXMLDesc(0);
+                    pools.add(new PoolFacts(name, StorageXml.poolType(xml), pool.isActive() == 1,
+                            mib(info.capacity), mib(info.allocation), mib(info.available), pool.getAutostart(),
+                            StorageXml.poolTarget(xml)));
                 } finally {
                     pool.free();
                 }
@@ -459,14 +461,29 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
-    public PoolFacts createDirPool(long hostId, String name, String path) {
+    public PoolFacts createPool(long hostId, PoolSpec spec, boolean build) {
         host(hostId).call(connect -> {
-            StoragePool pool = connect.storagePoolDefineXML(StorageXml.newDirPool(name, path), 0);
+            StoragePool pool = connect.storagePoolDefineXML(StorageXml.newPool(spec), 0);
+            boolean built = false;
             try {
-                pool.build(0);
+                if (build) {
+                    pool.build(0);
+                    built = true;
+                }
                 pool.create(0);
                 pool.setAutostart(1);
             } catch (LibvirtException e) {
+                if (pool.isActive() == 1) {
+                    pool.destroy();
+                }
+                if (built) {
+                    try {
+                        pool.delete(0); // undoes only what this build made: an empty directory, a new volume group
+                    } catch (LibvirtException cleanup) {
+                        log.warn("host {}: what building pool {} made is left: {}", hostId, spec.name(),
+                                LibvirtErrors.message(cleanup));
+                    }
+                }
                 pool.undefine(); // nothing half made: a pool that cannot start is not left defined
                 throw e;
             } finally {
@@ -474,6 +491,43 @@ public class LibvirtGateway implements HypervisorGateway {
             }
             return null;
         });
+        return pool(hostId, spec.name());
+    }
+
+    @Override
+    public void poolAction(long hostId, String name, PoolAction action) {
+        onPool(hostId, name, pool -> {
+            switch (action) {
+                case BUILD -> pool.build(0);
+                case START -> pool.create(0);
+                case STOP -> pool.destroy();
+                case REFRESH -> pool.refresh(0);
+                case AUTOSTART_ON -> pool.setAutostart(1);
+                case AUTOSTART_OFF -> pool.setAutostart(0);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void deletePool(long hostId, String name, boolean removeEmptyDirectory) {
+        onPool(hostId, name, pool -> {
+            if (pool.isActive() == 1) {
+                pool.destroy();
+            }
+            if (removeEmptyDirectory) {
+                try {
+                    pool.delete(0); // rmdir: libvirt leaves a directory that still holds files
+                } catch (LibvirtException e) {
+                    log.debug("host {}: directory of pool {} kept: {}", hostId, name, LibvirtErrors.message(e));
+                }
+            }
+            pool.undefine();
+            return null;
+        });
+    }
+
+    private PoolFacts pool(long hostId, String name) {
         return pools(hostId).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 

@@ -1,6 +1,9 @@
 package io.virtdeck.hypervisor;
 
-/** One storage pool of a host (API.md: pools); sizes are zero for a pool that is not active. */
+/**
+ * One storage pool of a host (API.md: pools); sizes are zero for a pool that is not active. {@code path} is the
+ * directory its volumes live in on the host (null for pools without one, such as rbd).
+ */
 public record PoolFacts(String name, String type, boolean active, long capacityMiB, long allocationMiB,
-                        long availableMiB) {
+                        long availableMiB, boolean autostart, String path) {
 }

@@ -65,16 +65,65 @@ final class StorageXml {
         return SafeXml.toXml(root);
     }
 
-    /** dir, fs, logical, iscsi, rbd, ... */
-    /** A directory pool: volumes are files under {@code path}. */
-    static String newDirPool(String name, String path) {
-        org.w3c.dom.Document doc = SafeXml.newDocument();
-        org.w3c.dom.Element pool = doc.createElement("pool");
+    /**
+     * A pool of any kind Virtdeck makes. Block-device and network pools name their source; iSCSI LUNs appear under
+     * /dev/disk/by-path (stable names, as virt-manager sets it); an LVM pool's volumes are /dev/VG/LV.
+     */
+    static String newPool(PoolSpec spec) {
+        Document doc = SafeXml.newDocument();
+        Element pool = doc.createElement("pool");
         doc.appendChild(pool);
-        pool.setAttribute("type", "dir");
-        appendText(pool, "name", name);
-        appendText(append(pool, "target"), "path", path);
+        pool.setAttribute("type", spec.type());
+        appendText(pool, "name", spec.name());
+        if (spec instanceof PoolSpec.Dir dir) {
+            target(pool, dir.path());
+        } else if (spec instanceof PoolSpec.Fs fs) {
+            Element source = append(pool, "source");
+            append(source, "device", "path", fs.device());
+            append(source, "format", "type", fs.format() == null ? "auto" : fs.format());
+            target(pool, fs.path());
+        } else if (spec instanceof PoolSpec.Netfs netfs) {
+            Element source = append(pool, "source");
+            append(source, "host", "name", netfs.host());
+            append(source, "dir", "path", netfs.exportPath());
+            append(source, "format", "type", "nfs");
+            target(pool, netfs.path());
+        } else if (spec instanceof PoolSpec.Logical logical) {
+            Element source = append(pool, "source");
+            appendText(source, "name", logical.volumeGroup());
+            logical.devices().forEach(device -> append(source, "device", "path", device));
+            append(source, "format", "type", "lvm2");
+            target(pool, "/dev/" + logical.volumeGroup());
+        } else if (spec instanceof PoolSpec.Iscsi iscsi) {
+            Element source = append(pool, "source");
+            append(source, "host", "name", iscsi.host(), "port", Integer.toString(iscsi.port()));
+            append(source, "device", "path", iscsi.iqn());
+            auth(source, "chap", iscsi.chap());
+            target(pool, "/dev/disk/by-path");
+        } else if (spec instanceof PoolSpec.Rbd rbd) {
+            Element source = append(pool, "source");
+            rbd.monitors().forEach(monitor -> append(source, "host", "name", monitor.host(), "port",
+                    monitor.port() == null ? null : monitor.port().toString()));
+            appendText(source, "name", rbd.cephPool());
+            auth(source, "ceph", rbd.cephx());
+        }
         return SafeXml.toXml(pool);
+    }
+
+    private static void target(Element pool, String path) {
+        appendText(append(pool, "target"), "path", path);
+    }
+
+    private static void auth(Element source, String type, PoolSpec.Auth auth) {
+        if (auth != null) {
+            append(append(source, "auth", "type", type, "username", auth.username()), "secret", "uuid",
+                    auth.secret().toString());
+        }
+    }
+
+    /** The directory (or device directory) a pool's volumes live in; null for pools without one (rbd). */
+    static String poolTarget(String poolXml) {
+        return SafeXml.text(path(SafeXml.parse(poolXml).getDocumentElement(), "target", "path"));
     }
 
     static String poolType(String poolXml) {

@@ -8,10 +8,13 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.web.VirtdeckException;
 
 @RestController
 @RequestMapping("/api/v1/hosts/{id}/pools")
@@ -29,9 +32,33 @@ class StorageApiController {
     }
 
     @PostMapping
-    ResponseEntity<PoolFacts> createPool(@PathVariable long id, @RequestBody StorageService.PoolRequest request) {
+    ResponseEntity<PoolFacts> createPool(@PathVariable long id, @RequestBody PoolRequest request) {
         PoolFacts pool = storage.createPool(id, request);
         return ResponseEntity.created(URI.create("/api/v1/hosts/" + id + "/pools/" + pool.name())).body(pool);
+    }
+
+    /** build, start, stop or refresh; answers the pool as it is afterwards. */
+    @PostMapping("/{pool}/{action:build|start|stop|refresh}")
+    PoolFacts poolAction(@PathVariable long id, @PathVariable String pool, @PathVariable String action) {
+        return storage.poolAction(id, pool, PoolAction.valueOf(action.toUpperCase()));
+    }
+
+    /** {@code {"autostart": true|false}}: whether libvirt starts the pool when it starts. */
+    @PutMapping("/{pool}/autostart")
+    PoolFacts autostart(@PathVariable long id, @PathVariable String pool,
+                        @RequestBody java.util.Map<String, Boolean> request) {
+        Boolean autostart = request.get("autostart");
+        if (autostart == null) {
+            throw VirtdeckException.invalid("autostart", "autostart is required: true or false.");
+        }
+        return storage.poolAction(id, pool, autostart ? PoolAction.AUTOSTART_ON : PoolAction.AUTOSTART_OFF);
+    }
+
+    /** Stops and undefines the pool (409 while guests have disks in it); volumes' files stay. */
+    @DeleteMapping("/{pool}")
+    ResponseEntity<Void> deletePool(@PathVariable long id, @PathVariable String pool) {
+        storage.deletePool(id, pool);
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/{pool}/volumes")

@@ -2,7 +2,6 @@ package io.virtdeck.storage;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -10,10 +9,13 @@ import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.DiskFacts;
+import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.PoolSpec;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -25,17 +27,15 @@ import io.virtdeck.web.VirtdeckException;
 
 /**
  * A host's storage pools and their volumes (API.md: pools, volumes): listed from libvirt, with the guests that use
- * each volume from the inventory; pools and volumes made and volumes deleted, checked first and audited.
+ * each volume from the inventory; pools made (every kind in {@link PoolChecks}), built, started, stopped, refreshed,
+ * set to autostart and deleted; volumes made, grown, cloned and deleted; each checked first and audited.
  */
 @Service
 public class StorageService {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,250}");
     private static final Set<String> FORMATS = Set.of("qcow2", "raw");
-    /** Top-level directories of the host's own system, never pools. */
-    private static final Set<String> SYSTEM_DIRECTORIES = Set.of("bin", "boot", "dev", "etc", "lib", "lib32", "lib64",
-            "proc", "root", "run", "sbin", "sys", "usr");
+    /** Pool types whose target directory libvirt's pool-delete removes (rmdir: only when empty). */
+    private static final Set<String> DIRECTORY_POOLS = Set.of("dir", "fs", "netfs");
 
     private final HypervisorGateway gateway;
     private final HostRepository hosts;
@@ -67,38 +67,65 @@ public class StorageService {
                 .toList();
     }
 
-    /** API.md: create {"name","type",...}: a directory pool ({"path"}) for now. */
+    /** API.md: create {"name","type",...type's fields}: defined, built where that is harmless or asked, started. */
     @PreAuthorize(Access.OPERATE)
     public PoolFacts createPool(long hostId, PoolRequest request) {
         Host host = hosts.require(hostId);
-        name("name", request.name());
-        if (!"dir".equals(request.type())) {
-            throw VirtdeckException.invalid("type", "type: Virtdeck creates directory pools (\"dir\") so far; other"
-                    + " kinds are defined on the host and show up here.");
+        PoolSpec spec = PoolChecks.toPool(request);
+        if (gateway.pools(hostId).stream().anyMatch(p -> p.name().equals(spec.name()))) {
+            throw VirtdeckException.conflict("name", "Host '" + host.name() + "' has a pool '" + spec.name()
+                    + "' already.");
         }
-        if (request.path() == null || !PATH.matcher(request.path()).matches() || request.path().contains("..")) {
-            throw VirtdeckException.invalid("path", "path is an absolute directory on the host, such as"
-                    + " /var/lib/libvirt/images.");
+        return audited("pool.create", poolObject(host, spec.name()),
+                () -> gateway.createPool(hostId, spec, PoolChecks.build(request)));
+    }
+
+    /**
+     * Build, start, stop, refresh, autostart on or off. Build and start want a stopped pool, refresh a running one;
+     * stopping is refused while a guest that is not shut off has a disk on one of its volumes.
+     */
+    @PreAuthorize(Access.OPERATE)
+    public PoolFacts poolAction(long hostId, String pool, PoolAction action) {
+        Host host = hosts.require(hostId);
+        PoolFacts facts = existingPool(host, pool);
+        boolean wantsActive = action == PoolAction.STOP || action == PoolAction.REFRESH;
+        boolean wantsInactive = action == PoolAction.BUILD || action == PoolAction.START;
+        if (wantsActive && !facts.active() || wantsInactive && facts.active()) {
+            throw VirtdeckException.conflict("Pool '" + pool + "' is " + (facts.active() ? "running" : "stopped")
+                    + ": " + action.name().toLowerCase() + " needs it " + (facts.active() ? "stopped" : "running")
+                    + " first.");
         }
-        String top = request.path().split("/")[1];
-        if (SYSTEM_DIRECTORIES.contains(top)) {
-            throw VirtdeckException.invalid("path", "/" + top + " holds the host's own system: a pool there would"
-                    + " let its files be deleted as volumes. Choose a directory for images.");
+        if (action == PoolAction.STOP) {
+            refuseInUse(host, facts, List.of(DomainRunState.SHUTOFF), "stopped");
         }
-        if (gateway.pools(hostId).stream().anyMatch(p -> p.name().equals(request.name()))) {
-            throw VirtdeckException.conflict("Host '" + host.name() + "' has a pool '" + request.name() + "' already.");
-        }
-        AuditObject object = new AuditObject("pool", host.id() + "/" + request.name(), request.name());
-        PoolFacts pool = audited("pool.create", object, () -> gateway.createDirPool(hostId, request.name(),
-                request.path()));
-        return pool;
+        String auditAction = "pool." + action.name().toLowerCase().replace('_', '.');
+        audited(auditAction, poolObject(host, pool), () -> {
+            gateway.poolAction(hostId, pool, action);
+            return null;
+        });
+        return existingPool(host, pool);
+    }
+
+    /**
+     * Stops (if running) and undefines the pool; refused while any guest, running or not, has a disk on one of its
+     * volumes. Volumes' files and data stay; an empty target directory of a dir, fs or netfs pool is removed.
+     */
+    @PreAuthorize(Access.OPERATE)
+    public void deletePool(long hostId, String pool) {
+        Host host = hosts.require(hostId);
+        PoolFacts facts = existingPool(host, pool);
+        refuseInUse(host, facts, List.of(), "deleted");
+        audited("pool.delete", poolObject(host, pool), () -> {
+            gateway.deletePool(hostId, pool, DIRECTORY_POOLS.contains(facts.type()));
+            return null;
+        });
     }
 
     @PreAuthorize(Access.OPERATE)
     public VolumeView createVolume(long hostId, String pool, VolumeRequest request) {
         Host host = hosts.require(hostId);
         PoolFacts facts = requirePool(host, pool);
-        name("name", request.name());
+        PoolChecks.name("name", request.name());
         String format = request.format() == null ? "qcow2" : request.format();
         if (!FORMATS.contains(format)) {
             throw VirtdeckException.invalid("format", "format is qcow2 or raw.");
@@ -138,7 +165,7 @@ public class StorageService {
     public VolumeView cloneVolume(long hostId, String pool, String volume, String name) {
         Host host = hosts.require(hostId);
         requirePool(host, pool);
-        name("name", name);
+        PoolChecks.name("name", name);
         List<VolumeView> volumes = volumes(hostId, pool);
         if (volumes.stream().noneMatch(v -> v.name().equals(volume))) {
             throw VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'.");
@@ -166,9 +193,6 @@ public class StorageService {
     /** API.md: {"name","format","capacityMiB","allocationMiB","usedBy"}, plus the volume's path on its host. */
     public record VolumeView(String name, String format, long capacityMiB, long allocationMiB, String path,
                              List<String> usedBy) {
-    }
-
-    public record PoolRequest(String name, String type, String path) {
     }
 
     public record VolumeRequest(String name, Long sizeMiB, String format) {
@@ -201,17 +225,47 @@ public class StorageService {
         return source != null && (source.equals(volume.path()) || source.equals(pool + "/" + volume.name()));
     }
 
+    private PoolFacts existingPool(Host host, String pool) {
+        return gateway.pools(host.id()).stream().filter(p -> p.name().equals(pool)).findFirst()
+                .orElseThrow(() -> VirtdeckException.notFound("Host '" + host.name() + "' has no pool '" + pool
+                        + "'."));
+    }
+
+    /**
+     * 409 naming the guests (other than those in an ignored state) with a disk in the pool: on one of its volumes
+     * while it runs; under its directory, or named pool/volume, while it is stopped and cannot list its volumes.
+     */
+    private void refuseInUse(Host host, PoolFacts pool, List<DomainRunState> ignored, String what) {
+        List<Guest> onHost = guests.findAllOn(host.id()).stream().filter(g -> !ignored.contains(g.state())).toList();
+        List<String> users;
+        if (pool.active()) {
+            users = gateway.volumes(host.id(), pool.name()).stream().flatMap(v -> usedBy(v, pool.name(), onHost)
+                    .stream()).distinct().sorted().toList();
+        } else {
+            users = onHost.stream().filter(g -> g.disks().stream().anyMatch(d -> isUnder(d, pool)))
+                    .map(Guest::name).sorted().toList();
+        }
+        if (!users.isEmpty()) {
+            throw VirtdeckException.conflict("Pool '" + pool.name() + "' holds disks of " + String.join(", ", users)
+                    + ": it is not " + what + " while " + (users.size() == 1 ? "that guest uses" : "those guests use")
+                    + " them.");
+        }
+    }
+
+    private static boolean isUnder(DiskFacts disk, PoolFacts pool) {
+        String source = disk.source();
+        return source != null && (source.startsWith(pool.name() + "/")
+                || pool.path() != null && source.startsWith(pool.path() + "/"));
+    }
+
+    private static AuditObject poolObject(Host host, String pool) {
+        return new AuditObject("pool", host.id() + "/" + pool, pool);
+    }
+
     private PoolFacts requirePool(Host host, String pool) {
         return gateway.pools(host.id()).stream().filter(p -> p.name().equals(pool) && p.active())
                 .findFirst().orElseThrow(() -> VirtdeckException.notFound("Host '" + host.name()
                         + "' has no active pool '" + pool + "'."));
-    }
-
-    private static void name(String field, String value) {
-        if (value == null || !NAME.matcher(value).matches()) {
-            throw VirtdeckException.invalid(field, field + " must start with a letter or digit and hold up to 64"
-                    + " letters, digits, dots, dashes and underscores.");
-        }
     }
 
     private <T> T audited(String action, AuditObject object, java.util.function.Supplier<T> work) {

@@ -26,6 +26,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -255,6 +256,26 @@ class RoleMatrixTest {
                 "{\"sizeMiB\":1}")).as(user + " resize a volume in use").isEqualTo(mayAct ? 409 : 403);
         assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/pools/default/volumes/alpha-web.qcow2/clone",
                 "{\"name\":\"bad name\"}")).as(user + " clone volume").isEqualTo(mayAct ? 400 : 403);
+    }
+
+    /** Each pool action on a pool that does not exist: 404 for those allowed to act, 403 before that for others. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void poolsAreBuiltStartedStoppedRefreshedAutostartedAndDeletedByAdminAndOperatorOnly(String user, boolean mayAct)
+            throws Exception {
+        String pool = "/api/v1/hosts/" + host + "/pools/none";
+        for (String action : List.of("build", "start", "stop", "refresh")) {
+            assertThat(callWithBody(user, pool + "/" + action, "")).as(user + " " + action + " pool")
+                    .isEqualTo(mayAct ? 404 : 403);
+        }
+        assertThat(mvc.perform(put(pool + "/autostart").with(httpBasic(user, PASSWORD))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"autostart\":true}")).andReturn()
+                .getResponse().getStatus()).as(user + " autostart pool").isEqualTo(mayAct ? 404 : 403);
+        assertThat(call(user, HttpMethod.DELETE, pool)).as(user + " delete pool").isEqualTo(mayAct ? 404 : 403);
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(post("/hosts/" + host + "/storage/pools/none/stop").with(asUser).with(csrf()))
+                .andReturn().getResponse().getStatus()).as(user + " stop pool from the page")
+                .isEqualTo(mayAct ? 404 : 403);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -23,7 +23,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A host's Storage and Networks pages in Chromium: an operator makes and deletes a volume and a network. */
+/**
+ * A host's Storage and Networks pages in Chromium: an operator makes and deletes a volume, a network and an NFS pool
+ * (the form shows the chosen type's fields).
+ */
 @VirtdeckServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -103,6 +106,47 @@ class StorageNetworkPagesBrowserTest {
 
     @Test
     @Order(3)
+    void anOperatorMakesAnNfsPoolWithItsOwnFieldsThenStopsAndDeletesIt() {
+        browser.open("/hosts/" + host + "/storage");
+        assertThat(driver.findElement(By.id("pool-path")).isDisplayed()).as("dir is chosen first").isTrue();
+        assertThat(driver.findElement(By.id("pool-host")).isDisplayed()).isFalse();
+        driver.findElement(By.id("pool-name")).sendKeys("nfs-images");
+        driver.findElement(By.cssSelector("#pool-type option[value='netfs']")).click();
+        assertThat(driver.findElement(By.id("pool-host")).isDisplayed()).isTrue();
+        assertThat(driver.findElement(By.id("pool-export")).isDisplayed()).isTrue();
+        assertThat(driver.findElement(By.id("pool-device")).isDisplayed()).as("fs only").isFalse();
+        assertThat(driver.findElement(By.id("pool-iqn")).isDisplayed()).as("iscsi only").isFalse();
+        assertThat(driver.findElement(By.id("pool-monitors")).isDisplayed()).as("rbd only").isFalse();
+        driver.findElement(By.id("pool-host")).sendKeys("nfs1.example.com");
+        driver.findElement(By.id("pool-export")).sendKeys("/export/images");
+        driver.findElement(By.id("pool-path")).sendKeys("/srv/nfs-images");
+        browser.inView(driver.findElement(By.id("pool-host")));
+        browser.screenshot("storage-pool-netfs.png");
+        browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Make pool']"))));
+        assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("nfs-images").contains("netfs");
+        assertThat(driver.findElement(By.id("pool-nfs-images")).getText()).contains("Active").contains("netfs")
+                .contains("/srv/nfs-images");
+
+        browser.inView(driver.findElement(By.cssSelector("button[aria-label='Stop pool default']"))).click();
+        assertThat(browser.waitForAlert().getText()).contains("Stop pool default");
+        driver.switchTo().alert().accept();
+        browser.waitFor("the refusal", () -> !driver.findElements(By.cssSelector(".problem")).isEmpty());
+        assertThat(driver.findElement(By.cssSelector(".problem")).getText()).contains("alpha-web, beta-db");
+
+        browser.inView(driver.findElement(By.cssSelector("button[aria-label='Stop pool nfs-images']"))).click();
+        browser.waitForAlert().accept();
+        browser.waitFor("the pool stopped", () -> driver.findElement(By.id("pool-nfs-images")).getText()
+                .contains("Inactive"));
+        assertThat(driver.findElements(By.cssSelector("button[aria-label='Build pool nfs-images']"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("button[aria-label='Start pool nfs-images']"))).hasSize(1);
+        browser.inView(driver.findElement(By.cssSelector("button[aria-label='Delete pool nfs-images']"))).click();
+        assertThat(browser.waitForAlert().getText()).contains("removed only if empty");
+        driver.switchTo().alert().accept();
+        browser.waitFor("the pool gone", () -> driver.findElements(By.id("pool-nfs-images")).isEmpty());
+    }
+
+    @Test
+    @Order(4)
     void aViewerSeesStorageAndNetworksWithoutForms() {
         browser.logOut();
         browser.logIn("s-viewer", PASSWORD);
@@ -112,5 +156,6 @@ class StorageNetworkPagesBrowserTest {
         assertThat(driver.findElements(By.cssSelector("button.danger"))).isEmpty();
         browser.open("/hosts/" + host + "/storage?pool=default");
         assertThat(driver.findElements(By.cssSelector("form.inline-form"))).isEmpty();
+        assertThat(driver.findElements(By.cssSelector("button[aria-label='Stop pool default']"))).isEmpty();
     }
 }
