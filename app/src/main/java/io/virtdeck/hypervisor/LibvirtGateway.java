@@ -986,7 +986,7 @@ public class LibvirtGateway implements HypervisorGateway {
         for (String poolName : connect.listStoragePools()) {
             StoragePool pool = connect.storagePoolLookupByName(poolName);
             try {
-                if (directory.equals(StorageXml.poolPath(pool.getXMLDesc(0)))) {
+                if (directory.equals(StorageXml.poolTarget(pool.getXMLDesc(0)))) {
                     pool.refresh(0);
                 }
             } finally {

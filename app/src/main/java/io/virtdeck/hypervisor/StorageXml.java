@@ -7,7 +7,6 @@ import static io.virtdeck.hypervisor.SafeXml.append;
 import static io.virtdeck.hypervisor.SafeXml.appendText;
 import static io.virtdeck.hypervisor.SafeXml.attr;
 import static io.virtdeck.hypervisor.SafeXml.path;
-import static io.virtdeck.hypervisor.SafeXml.text;
 
 /** Storage pool and volume XML: the volume to create, and the parts of pools and volumes libvirt's info lacks. */
 final class StorageXml {
@@ -128,11 +127,6 @@ final class StorageXml {
 
     static String poolType(String poolXml) {
         return attr(SafeXml.parse(poolXml).getDocumentElement(), "type");
-    }
-
-    /** The directory (or device) a pool keeps its volumes in: its {@code <target><path>}; null when it has none. */
-    static String poolPath(String poolXml) {
-        return text(path(SafeXml.parse(poolXml).getDocumentElement(), "target", "path"));
     }
 
     /** qcow2, raw, iso, ...; null when the volume's XML names no format. */

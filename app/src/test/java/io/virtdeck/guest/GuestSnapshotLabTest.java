@@ -1,5 +1,8 @@
 package io.virtdeck.guest;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +47,7 @@ class GuestSnapshotLabTest {
     private static final String PROBE = "if test -f " + MARK + "; then echo $((40+2))-mark-here; "
             + "else echo $((40+3))-mark-gone; fi";
     private static final String PROBE_GUEST = "snapprobe";
+    private static final String RAW_GUEST = "rawprobe";
 
     @Autowired
     MockMvc mvc;
@@ -79,12 +83,20 @@ class GuestSnapshotLabTest {
         if (!tiny1WasRunning) {
             Lab.virsh(Lab.LAB1, "destroy", "tiny1");
         }
-        if (Lab.virsh(Lab.LAB1, "list", "--all", "--name").contains(PROBE_GUEST)) {
-            Lab.virsh(Lab.LAB1, "destroy", PROBE_GUEST);
-            deleteSnapshots(PROBE_GUEST);
-            Lab.virsh(Lab.LAB1, "undefine", PROBE_GUEST);
+        for (String probe : java.util.List.of(PROBE_GUEST, RAW_GUEST)) {
+            if (Lab.virsh(Lab.LAB1, "list", "--all", "--name").contains(probe)) {
+                Lab.virsh(Lab.LAB1, "destroy", probe);
+                deleteSnapshots(probe);
+                Lab.virsh(Lab.LAB1, "undefine", probe);
+            }
         }
         Lab.virsh(Lab.LAB1, "vol-delete", PROBE_GUEST + ".qcow2", "--pool", "images");
+        Lab.virsh(Lab.LAB1, "vol-delete", RAW_GUEST + ".img", "--pool", "images");
+        try (var left = Files.list(Lab.DIR.resolve("images"))) { // a run stopped between taking and deleting
+            left.filter(f -> f.getFileName().toString().startsWith(RAW_GUEST + ".")).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void deleteSnapshots(String domain) {
@@ -176,17 +188,9 @@ class GuestSnapshotLabTest {
     void aRevertRefusedForHotPluggedVcpusIsExplained() throws Exception {
         // a copy of tiny1 whose vCPU count can change while it runs, on a disk of its own
         Lab.virsh(Lab.LAB1, "vol-create-as", "images", PROBE_GUEST + ".qcow2", "16M", "--format", "qcow2");
-        String xml = Lab.virsh(Lab.LAB1, "dumpxml", "tiny1")
-                .replace("<name>tiny1</name>", "<name>" + PROBE_GUEST + "</name>")
-                .replaceAll("<uuid>[^<]*</uuid>", "").replaceAll("<mac address='[^']*'/>", "")
-                .replaceAll("<log file='[^']*' append='off'/>", "")
+        defineCopyOfTiny1(PROBE_GUEST, Lab.virsh(Lab.LAB1, "dumpxml", "tiny1")
                 .replaceAll("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static' current='1'>2</vcpu>")
-                .replaceAll("volume='[^']*'", "volume='" + PROBE_GUEST + ".qcow2'")
-                .replaceAll("(?s)<graphics.*?</graphics>|<graphics[^>]*/>", "");
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("snapprobe", ".xml");
-        java.nio.file.Files.writeString(file, xml);
-        Lab.virsh(Lab.LAB1, "define", file.toString());
-        assertThat(Lab.virsh(Lab.LAB1, "list", "--all", "--name")).contains(PROBE_GUEST);
+                .replaceAll("volume='[^']*'", "volume='" + PROBE_GUEST + ".qcow2'"));
         long probe = api.guestId(lab1, PROBE_GUEST);
         mvc.perform(api.post("/api/v1/guests/" + probe + "/actions/start", "")).andExpect(status().isOk());
         Lab.virsh(Lab.LAB1, "setvcpus", PROBE_GUEST, "2", "--live");
@@ -199,7 +203,70 @@ class GuestSnapshotLabTest {
                 + " because the vCPU count of 'snapprobe' can change while it runs (hot-pluggable vCPUs)");
         Matcher state = Pattern.compile("\"state\":\"(\\w+)\"").matcher(api.getJson("/api/v1/guests/" + probe));
         assertThat(state.find() ? state.group(1) : "").as("the inventory follows QEMU's exit").isEqualTo("SHUTOFF");
-        java.nio.file.Files.delete(file);
+    }
+
+    @Test
+    @Order(5)
+    void aRawDiskGetsExternalSnapshotsWhoseDeletionFoldsTheChangesBack() throws Exception {
+        // a copy of tiny1 on a raw volume, as a pool volume (the way Virtdeck attaches disks)
+        Lab.virsh(Lab.LAB1, "vol-create-as", "images", RAW_GUEST + ".img", "16M", "--format", "raw");
+        defineCopyOfTiny1(RAW_GUEST, Lab.virsh(Lab.LAB1, "dumpxml", "tiny1")
+                .replaceAll("volume='[^']*'", "volume='" + RAW_GUEST + ".img'")
+                .replace("<driver name='qemu' type='qcow2'/>", "<driver name='qemu' type='raw'/>"));
+        long raw = api.guestId(lab1, RAW_GUEST);
+        mvc.perform(api.post("/api/v1/guests/" + raw + "/actions/start", "")).andExpect(status().isOk());
+        Lab.consoleAnswers(Lab.LAB1, RAW_GUEST);
+        String rawSnapshots = "/api/v1/guests/" + raw + "/snapshots";
+        Path images = Lab.DIR.resolve("images");
+
+        mvc.perform(api.post(rawSnapshots, "{\"name\":\"ext1\"}")).andExpect(status().isCreated())
+                .andExpect(jsonPath("$.external").value(true)).andExpect(jsonPath("$.withMemory").value(true));
+        assertThat(Lab.virsh(Lab.LAB1, "domblklist", RAW_GUEST))
+                .contains(images.resolve(RAW_GUEST + ".ext1").toString());
+        assertThat(images.resolve(RAW_GUEST + ".ext1.mem")).as("the memory file").isNotEmptyFile();
+        // written after the snapshot: goes to the overlay, and into the raw disk when the snapshot is deleted
+        Lab.consoleRuns(Lab.LAB1, RAW_GUEST, "echo folded-into-raw > /dev/vda; sync");
+        mvc.perform(api.post(rawSnapshots, "{\"name\":\"ext2\",\"withMemory\":false}"))
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.external").value(true))
+                .andExpect(jsonPath("$.withMemory").value(false));
+
+        String refusal = mvc.perform(api.post(rawSnapshots + "/ext1/revert", "")).andExpect(status().isConflict())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(JsonPath.<String>read(refusal, "$.message")).contains("is external",
+                "reverts external snapshots only from version 9.7 on");
+
+        for (String name : java.util.List.of("ext2", "ext1")) {
+            mvc.perform(delete(rawSnapshots + "/" + name).with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                    .andExpect(status().isOk());
+        }
+        assertThat(Lab.virsh(Lab.LAB1, "domblklist", RAW_GUEST)).as("back on its pool volume")
+                .contains(RAW_GUEST + ".img").doesNotContain(".ext");
+        try (var left = Files.list(images)) {
+            assertThat(left.map(f -> f.getFileName().toString()).filter(f -> f.startsWith(RAW_GUEST + ".ext")))
+                    .as("overlays and the memory file are gone").isEmpty();
+        }
+        mvc.perform(api.post("/api/v1/guests/" + raw + "/actions/poweroff", "")).andExpect(status().isOk());
+        byte[] start = new byte[15];
+        try (var disk = Files.newInputStream(images.resolve(RAW_GUEST + ".img"))) {
+            assertThat(disk.read(start)).isEqualTo(15);
+        }
+        assertThat(new String(start, StandardCharsets.US_ASCII)).isEqualTo("folded-into-raw");
+    }
+
+    /** Defines a copy of tiny1 from its XML (already given its own disk), without tiny1's UUID, MAC, log or display. */
+    private static void defineCopyOfTiny1(String name, String tiny1Xml) throws Exception {
+        String xml = tiny1Xml.replace("<name>tiny1</name>", "<name>" + name + "</name>")
+                .replaceAll("<uuid>[^<]*</uuid>", "").replaceAll("<mac address='[^']*'/>", "")
+                .replaceAll("<log file='[^']*' append='off'/>", "")
+                .replaceAll("(?s)<graphics.*?</graphics>|<graphics[^>]*/>", "");
+        Path file = Files.createTempFile(name, ".xml");
+        try {
+            Files.writeString(file, xml);
+            Lab.virsh(Lab.LAB1, "define", file.toString());
+        } finally {
+            Files.delete(file);
+        }
+        assertThat(Lab.virsh(Lab.LAB1, "list", "--all", "--name")).contains(name);
     }
 
     private String snapshots() {
