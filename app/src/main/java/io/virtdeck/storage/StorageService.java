@@ -175,7 +175,7 @@ public class StorageService {
     }
 
     /** The volume, when no guest's disk is on it; 404 or 409 with the reason otherwise. */
-    private VolumeView unused(long hostId, String pool, String volume, String what) {
+    VolumeView unused(long hostId, String pool, String volume, String what) {
         VolumeView found = volumes(hostId, pool).stream().filter(v -> v.name().equals(volume)).findFirst()
                 .orElseThrow(() -> VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'."));
         if (!found.usedBy().isEmpty()) {
@@ -186,7 +186,7 @@ public class StorageService {
         return found;
     }
 
-    private static AuditObject volumeObject(Host host, String pool, String volume) {
+    static AuditObject volumeObject(Host host, String pool, String volume) {
         return new AuditObject("volume", host.id() + "/" + pool + "/" + volume, volume);
     }
 
@@ -201,13 +201,13 @@ public class StorageService {
         return source != null && (source.equals(volume.path()) || source.equals(pool + "/" + volume.name()));
     }
 
-    private PoolFacts requirePool(Host host, String pool) {
+    PoolFacts requirePool(Host host, String pool) {
         return gateway.pools(host.id()).stream().filter(p -> p.name().equals(pool) && p.active())
                 .findFirst().orElseThrow(() -> VirtdeckException.notFound("Host '" + host.name()
                         + "' has no active pool '" + pool + "'."));
     }
 
-    private static void name(String field, String value) {
+    static void name(String field, String value) {
         if (value == null || !NAME.matcher(value).matches()) {
             throw VirtdeckException.invalid(field, field + " must start with a letter or digit and hold up to 64"
                     + " letters, digits, dots, dashes and underscores.");
