@@ -1,4 +1,5 @@
-// Virtdeck's page behaviour: confirmations before destructive actions, and live rows from server-sent events.
+// Virtdeck's page behaviour: confirmations before destructive actions, live rows from server-sent events, and
+// volume uploads with a progress bar.
 // Loaded as a file (the Content-Security-Policy forbids inline scripts).
 (function () {
   'use strict';
@@ -19,11 +20,97 @@
   }, true);
 
   // htmx requests that change state carry the CSRF token from the page's meta tags.
-  document.addEventListener('htmx:configRequest', function (event) {
+  function csrf() {
     var token = document.querySelector('meta[name="_csrf"]');
     var header = document.querySelector('meta[name="_csrf_header"]');
-    if (token && header && token.content) {
-      event.detail.headers[header.content] = token.content;
+    return token && header && token.content ? { header: header.content, token: token.content } : null;
+  }
+
+  document.addEventListener('htmx:configRequest', function (event) {
+    var found = csrf();
+    if (found) {
+      event.detail.headers[found.header] = found.token;
+    }
+  });
+
+  function mib(bytes) {
+    return (bytes / 1048576).toFixed(1) + ' MiB';
+  }
+
+  // A volume upload sends the chosen file itself as the body of a PUT (no multipart: the server streams it into
+  // the volume). The bar follows the browser's sending and reaches 100% when the server's task has ended.
+  function upload(form) {
+    var file = form.querySelector('input[type="file"]').files[0];
+    if (!file) {
+      return;
+    }
+    var name = form.querySelector('[name="name"]').value || file.name;
+    var format = form.querySelector('[name="format"]').value;
+    var box = form.querySelector('[data-upload-progress]');
+    var bar = box.querySelector('progress');
+    var status = box.querySelector('[data-upload-status]');
+    var cancel = form.querySelector('[data-upload-cancel]');
+    var submit = form.querySelector('button[type="submit"]');
+    var request = new XMLHttpRequest();
+    function settle(state, text) {
+      form.setAttribute('data-upload-state', state);
+      status.textContent = text;
+      cancel.hidden = true;
+      submit.disabled = false;
+      box.querySelector('[data-upload-refresh]').hidden = state !== 'done';
+    }
+    request.open('PUT', form.getAttribute('data-upload') + encodeURIComponent(name) + '/content?format='
+        + encodeURIComponent(format));
+    var found = csrf();
+    if (found) {
+      request.setRequestHeader(found.header, found.token);
+    }
+    request.setRequestHeader('Content-Type', 'application/octet-stream');
+    request.upload.addEventListener('progress', function (event) {
+      if (event.lengthComputable) {
+        bar.value = Math.floor(event.loaded * 99 / event.total); // 100 is the task's end, not the last byte sent
+        status.textContent = 'Sending ' + name + ': ' + mib(event.loaded) + ' of ' + mib(event.total);
+      }
+    });
+    request.upload.addEventListener('load', function () {
+      status.textContent = 'Sent; waiting for the host to finish writing ' + name + '.';
+    });
+    request.addEventListener('load', function () {
+      var answer = {};
+      try {
+        answer = JSON.parse(request.responseText);
+      } catch (e) {
+        answer = { message: 'The server answered ' + request.status + '.' };
+      }
+      if (request.status === 200 || request.status === 201) {
+        bar.value = 100;
+        settle('done', answer.message || 'Uploaded.');
+      } else {
+        settle('failed', 'Not uploaded: ' + (answer.message || ('the server answered ' + request.status + '.')));
+      }
+    });
+    request.addEventListener('error', function () {
+      settle('failed', 'Not uploaded: the connection to Virtdeck broke.');
+    });
+    request.addEventListener('abort', function () {
+      settle('cancelled', 'Upload cancelled; nothing of it is kept.');
+    });
+    cancel.onclick = function () {
+      request.abort();
+    };
+    form.setAttribute('data-upload-state', 'sending');
+    bar.value = 0;
+    box.hidden = false;
+    cancel.hidden = false;
+    submit.disabled = true;
+    status.textContent = 'Sending ' + name + '…';
+    request.send(file);
+  }
+
+  document.addEventListener('submit', function (event) {
+    if (event.target.hasAttribute('data-upload')) {
+      event.preventDefault();
+      upload(event.target);
     }
   });
 

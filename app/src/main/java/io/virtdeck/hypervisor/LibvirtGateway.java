@@ -1,6 +1,11 @@
 package io.virtdeck.hypervisor;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongConsumer;
 
 import jakarta.annotation.PreDestroy;
 
@@ -34,6 +40,7 @@ import org.libvirt.StoragePool;
 import org.libvirt.StoragePoolInfo;
 import org.libvirt.StorageVol;
 import org.libvirt.StorageVolInfo;
+import org.libvirt.Stream;
 import org.libvirt.TypedIntParameter;
 import org.libvirt.TypedLongParameter;
 import org.libvirt.TypedParameter;
@@ -678,6 +685,129 @@ public class LibvirtGateway implements HypervisorGateway {
                 storagePool.free();
             }
         });
+    }
+
+    @Override
+    public VolumeFacts createUploadTarget(long hostId, String pool, String name, long bytes) {
+        return onPool(hostId, pool, storagePool -> {
+            StorageVol volume = storagePool.storageVolCreateXML(StorageXml.uploadTarget(name, bytes), 0);
+            try {
+                return readVolume(volume);
+            } finally {
+                volume.free();
+            }
+        });
+    }
+
+    @Override
+    public long volumeBytes(long hostId, String pool, String volume) {
+        return onVolume(hostId, pool, volume, storageVol -> StorageXml.physicalBytes(storageVol.getXMLDesc(0)));
+    }
+
+    /** libvirt's largest stream message payload (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX): one chunk per message. */
+    private static final int STREAM_CHUNK = 256 * 1024;
+
+    @Override
+    public long downloadVolume(long hostId, String pool, String volume, OutputStream out, LongConsumer progress) {
+        return host(hostId).callUntilDone(connect -> withVolume(connect, pool, volume, storageVol -> {
+            Stream stream = connect.streamNew(0);
+            try {
+                storageVol.download(stream, 0, 0, 0);
+                byte[] chunk = new byte[STREAM_CHUNK];
+                long total = 0;
+                int received;
+                while ((received = stream.receive(chunk)) > 0) { // 0: the end of the volume
+                    out.write(chunk, 0, received);
+                    total += received;
+                    progress.accept(total);
+                }
+                stream.finish();
+                return total;
+            } catch (IOException e) {
+                abortQuietly(stream);
+                throw new UncheckedIOException(e);
+            } catch (LibvirtException | RuntimeException e) {
+                abortQuietly(stream);
+                throw e;
+            } finally {
+                stream.free();
+            }
+        }));
+    }
+
+    @Override
+    public void uploadVolume(long hostId, String pool, String volume, InputStream in, long length,
+                             LongConsumer progress) {
+        host(hostId).callUntilDone(connect -> withVolume(connect, pool, volume, storageVol -> {
+            Stream stream = connect.streamNew(0);
+            try {
+                storageVol.upload(stream, 0, length, 0);
+                byte[] chunk = new byte[STREAM_CHUNK];
+                long sent = 0;
+                while (sent < length) {
+                    int read = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, length - sent));
+                    if (read == 0) {
+                        throw new HypervisorException(HypervisorException.Kind.FAILED, "the upload ended after "
+                                + sent + " of " + length + " bytes");
+                    }
+                    sendAll(stream, read == chunk.length ? chunk : Arrays.copyOf(chunk, read));
+                    sent += read;
+                    progress.accept(sent);
+                }
+                stream.finish(); // libvirt then refreshes the pool and probes the volume's format
+                return null;
+            } catch (IOException e) {
+                abortQuietly(stream);
+                throw new UncheckedIOException(e);
+            } catch (LibvirtException | RuntimeException e) {
+                abortQuietly(stream);
+                throw e;
+            } finally {
+                stream.free();
+            }
+        }));
+    }
+
+    /** Stream.send takes a whole array and may take only part of it: the rest goes again until all is sent. */
+    private static void sendAll(Stream stream, byte[] bytes) throws LibvirtException {
+        byte[] remaining = bytes;
+        while (remaining.length > 0) {
+            int sent = stream.send(remaining);
+            remaining = Arrays.copyOfRange(remaining, sent, remaining.length);
+        }
+    }
+
+    /** Ends a stream that failed, so that free() does not finish it (which would commit a partial upload). */
+    private static void abortQuietly(Stream stream) {
+        try {
+            stream.abort();
+        } catch (LibvirtException | RuntimeException e) {
+            log.debug("aborting a libvirt stream: {}", e.getMessage());
+        }
+    }
+
+    private <T> T onVolume(long hostId, String pool, String volume, VolumeCall<T> work) {
+        return host(hostId).call(connect -> withVolume(connect, pool, volume, work));
+    }
+
+    private static <T> T withVolume(Connect connect, String pool, String volume, VolumeCall<T> work)
+            throws LibvirtException {
+        StoragePool storagePool = connect.storagePoolLookupByName(pool);
+        try {
+            StorageVol storageVol = storagePool.storageVolLookupByName(volume);
+            try {
+                return work.apply(storageVol);
+            } finally {
+                storageVol.free();
+            }
+        } finally {
+            storagePool.free();
+        }
+    }
+
+    @FunctionalInterface
+    private interface VolumeCall<T> {
+        T apply(StorageVol volume) throws LibvirtException;
     }
 
     /** virDomainXMLFlags VIR_DOMAIN_XML_INACTIVE: the persistent definition, not the running guest's live XML. */

@@ -31,6 +31,32 @@ final class StorageXml {
     }
 
     /**
+     * An empty raw volume of exactly {@code bytes} bytes, sparse (nothing allocated up front), for an upload to fill:
+     * its file then holds exactly the uploaded bytes, and libvirt probes their format once the upload ends.
+     */
+    static String uploadTarget(String name, long bytes) {
+        Document doc = SafeXml.newDocument();
+        Element root = doc.createElement("volume");
+        doc.appendChild(root);
+        appendText(root, "name", name);
+        appendText(root, "capacity", Long.toString(bytes), "unit", "bytes");
+        appendText(root, "allocation", "0", "unit", "bytes");
+        append(append(root, "target"), "format", "type", "raw");
+        return SafeXml.toXml(root);
+    }
+
+    /**
+     * How many bytes the volume takes where it sits (a file's size, a device's size): what a download of it streams.
+     * libvirt reports it as {@code <physical>}; where it does not, the capacity stands in (a raw file's size).
+     */
+    static long physicalBytes(String volumeXml) {
+        Element root = SafeXml.parse(volumeXml).getDocumentElement();
+        Element physical = SafeXml.child(root, "physical");
+        // libvirt writes the sizes of a volume it describes in bytes
+        return Long.parseLong(SafeXml.text(physical != null ? physical : SafeXml.child(root, "capacity")));
+    }
+
+    /**
      * A full copy of a volume for storageVolCreateXMLFrom: the source's own XML (same capacity, format and allocation)
      * under a new name, without the key and path libvirt gives the new volume, and without a backing store so that
      * the copy stands alone.

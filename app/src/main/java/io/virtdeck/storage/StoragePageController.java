@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,9 +31,19 @@ class StoragePageController {
     private final StorageService storage;
     private final HostService hosts;
 
-    StoragePageController(StorageService storage, HostService hosts) {
+    private final VolumeContentService content;
+
+    StoragePageController(StorageService storage, HostService hosts, VolumeContentService content) {
         this.storage = storage;
         this.hosts = hosts;
+        this.content = content;
+    }
+
+    /** The volume as a file download; a refusal (in use, unknown) is an error page rather than a broken file. */
+    @GetMapping("/hosts/{id}/storage/{pool}/volumes/{volume}/content")
+    void download(@PathVariable long id, @PathVariable String pool, @PathVariable String volume,
+                  HttpServletResponse response) {
+        content.download(id, pool, volume, VolumeContentController.attachment(response, volume));
     }
 
     @GetMapping("/hosts/{id}/storage")

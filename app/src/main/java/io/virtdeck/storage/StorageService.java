@@ -199,7 +199,7 @@ public class StorageService {
     }
 
     /** The volume, when no guest's disk is on it; 404 or 409 with the reason otherwise. */
-    private VolumeView unused(long hostId, String pool, String volume, String what) {
+    VolumeView unused(long hostId, String pool, String volume, String what) {
         VolumeView found = volumes(hostId, pool).stream().filter(v -> v.name().equals(volume)).findFirst()
                 .orElseThrow(() -> VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'."));
         if (!found.usedBy().isEmpty()) {
@@ -210,7 +210,7 @@ public class StorageService {
         return found;
     }
 
-    private static AuditObject volumeObject(Host host, String pool, String volume) {
+    static AuditObject volumeObject(Host host, String pool, String volume) {
         return new AuditObject("volume", host.id() + "/" + pool + "/" + volume, volume);
     }
 
@@ -262,7 +262,7 @@ public class StorageService {
         return new AuditObject("pool", host.id() + "/" + pool, pool);
     }
 
-    private PoolFacts requirePool(Host host, String pool) {
+    PoolFacts requirePool(Host host, String pool) {
         return gateway.pools(host.id()).stream().filter(p -> p.name().equals(pool) && p.active())
                 .findFirst().orElseThrow(() -> VirtdeckException.notFound("Host '" + host.name()
                         + "' has no active pool '" + pool + "'."));

@@ -66,6 +66,18 @@ public class TaskService implements ApplicationRunner {
         return tasks.findById(id).orElseThrow();
     }
 
+    /**
+     * Runs work as a task on the caller's own thread and returns the task once it has ended (succeeded, failed or
+     * cancelled): for work bound to the caller's request, such as streaming its body in or a response out, which no
+     * other thread may finish. Refused (409) when the object already has an unfinished task.
+     */
+    public Task runHere(String type, AuditObject object, boolean cancellable, TaskWork work) {
+        long id = tasks.insertQueued(type, CurrentUser.name(), object, cancellable)
+                .orElseThrow(() -> busy(object, tasks.findActive(object)));
+        run(id, work);
+        return tasks.findById(id).orElseThrow();
+    }
+
     /** Refuses (409) while a task holds the object: one action at a time per guest or host. */
     public void requireIdle(AuditObject object) {
         Optional<Task> active = tasks.findActive(object);

@@ -256,6 +256,11 @@ class RoleMatrixTest {
                 "{\"sizeMiB\":1}")).as(user + " resize a volume in use").isEqualTo(mayAct ? 409 : 403);
         assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/pools/default/volumes/alpha-web.qcow2/clone",
                 "{\"name\":\"bad name\"}")).as(user + " clone volume").isEqualTo(mayAct ? 400 : 403);
+        // a volume's content is a disk's data: moved in and out by those who may change storage only
+        assertThat(call(user, HttpMethod.PUT, "/api/v1/hosts/" + host + "/pools/default/volumes/new.qcow2/content"))
+                .as(user + " upload without a length").isEqualTo(mayAct ? 400 : 403);
+        assertThat(call(user, HttpMethod.GET, "/api/v1/hosts/" + host + "/pools/default/volumes/none.qcow2/content"))
+                .as(user + " download").isEqualTo(mayAct ? 404 : 403);
     }
 
     /** Each pool action on a pool that does not exist: 404 for those allowed to act, 403 before that for others. */
