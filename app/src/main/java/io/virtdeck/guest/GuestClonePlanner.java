@@ -2,6 +2,7 @@ package io.virtdeck.guest;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,8 @@ import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.NicFacts;
+import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
@@ -22,7 +25,9 @@ import io.virtdeck.web.VirtdeckException;
 /**
  * Checks a clone against libvirt before anything is copied: the source is shut off (its disks do not change while
  * they are copied), the name is valid and free, every disk is a volume of a pool, and no copy's volume name is taken.
- * CD-ROMs are not copied: the clone shares the ISO image.
+ * CD-ROMs are not copied: the clone shares the ISO image. A clone to another host also needs there, by the same names,
+ * the pools (active, with room for the copies) and networks the source uses; disks that are overlays of other files
+ * (linked clones) are not streamed alone.
  */
 @Component
 class GuestClonePlanner {
@@ -41,34 +46,79 @@ class GuestClonePlanner {
      *               is qcow2 in a file pool. Only templates are linked to: a guest that runs would change its disks
      *               under its clones.
      */
-    ClonePlan plan(Host host, Guest source, String name, Boolean linked) {
-        if (host.maintenance()) {
-            throw VirtdeckException.conflict("Host '" + host.name() + "' is in maintenance: it takes no new guests.");
+    ClonePlan plan(Host host, Guest source, String name, Boolean linked, Host target) {
+        if (target.maintenance()) {
+            throw VirtdeckException.conflict("Host '" + target.name() + "' is in maintenance: it takes no new guests.");
+        }
+        boolean elsewhere = target.id() != host.id();
+        if (elsewhere && Boolean.TRUE.equals(linked)) {
+            throw VirtdeckException.invalid("linked", "A linked clone reads its template's volumes, so it is made on"
+                    + " the template's host; make a full copy (linked: false) to put it on host '" + target.name()
+                    + "'.");
         }
         DomainFacts live = gateway.domain(host.id(), source.uuid());
         if (live.state() != DomainRunState.SHUTOFF) {
             throw VirtdeckException.conflict("'" + source.name() + "' is " + GuestActions.describe(live.state())
                     + ": shut it down before copying it, so that its disks do not change while they are copied.");
         }
-        String checked = GuestNames.check(name, gateway.listDomains(host.id()));
+        String checked = GuestNames.check(name, gateway.listDomains(target.id()));
         List<PooledVolume> volumes = new ArrayList<>();
         List<DiskFacts> disks = live.disks().stream().filter(d -> "disk".equals(d.device())).toList();
         for (DiskFacts disk : disks) {
             volumes.add(volumeOf(host, source, disk));
         }
-        boolean link = linked(source, volumes, linked, host);
+        boolean link = !elsewhere && linked(source, volumes, linked, host);
+        if (elsewhere) {
+            checkTarget(host, source, live, volumes, target);
+        }
         List<ClonePlan.DiskCopy> copies = new ArrayList<>();
         for (int i = 0; i < disks.size(); i++) {
             PooledVolume from = volumes.get(i);
             String copyName = checked + "-" + disks.get(i).target() + extension(from, link);
-            if (gateway.volume(host.id(), from.pool(), copyName).isPresent()) {
+            if (gateway.volume(target.id(), from.pool(), copyName).isPresent()) {
                 throw VirtdeckException.conflict("name", "Pool '" + from.pool() + "' already has a volume named '"
                         + copyName + "' (left by an earlier guest?); delete it or choose another name.");
             }
             copies.add(new ClonePlan.DiskCopy(disks.get(i).target(), disks.get(i).source(), from.pool(),
                     from.volume(), copyName));
         }
-        return new ClonePlan(host, source, checked, UUID.randomUUID(), link, copies);
+        return new ClonePlan(host, source, target, checked, UUID.randomUUID(), link, copies);
+    }
+
+    /** What another host must have for the clone: the source's pools (active, with room) and networks, by name. */
+    private void checkTarget(Host host, Guest source, DomainFacts live, List<PooledVolume> volumes, Host target) {
+        Map<String, PoolFacts> pools = new HashMap<>();
+        gateway.pools(target.id()).forEach(p -> pools.put(p.name(), p));
+        Map<String, Long> neededMiB = new HashMap<>();
+        for (PooledVolume volume : volumes) {
+            PoolFacts pool = pools.get(volume.pool());
+            if (pool == null || !pool.active()) {
+                throw VirtdeckException.conflict("hostId", "Host '" + target.name() + "' has no " + (pool == null ? ""
+                        : "running ") + "pool '" + volume.pool() + "': the copy of " + volume.pool() + "/"
+                        + volume.volume().name() + " goes to the pool of the same name there.");
+            }
+            gateway.volumeBackingFile(host.id(), volume.pool(), volume.volume().name()).ifPresent(backing -> {
+                throw VirtdeckException.conflict("hostId", "Volume " + volume.pool() + "/" + volume.volume().name()
+                        + " of '" + source.name() + "' is an overlay of " + backing + " (a linked clone): its bytes"
+                        + " alone are no disk. Make a full copy on host '" + host.name() + "' first, then clone that.");
+            });
+            long bytes = gateway.volumeBytes(host.id(), volume.pool(), volume.volume().name());
+            neededMiB.merge(volume.pool(), (bytes + (1 << 20) - 1) >> 20, Long::sum);
+        }
+        neededMiB.forEach((pool, mib) -> {
+            if (mib > pools.get(pool).availableMiB()) {
+                throw VirtdeckException.conflict("hostId", "Pool '" + pool + "' on host '" + target.name() + "' has "
+                        + pools.get(pool).availableMiB() + " MiB free; the copies need " + mib + " MiB.");
+            }
+        });
+        Set<String> networks = new HashSet<>();
+        gateway.networks(target.id()).forEach(n -> networks.add(n.name()));
+        for (NicFacts nic : live.nics()) {
+            if ("network".equals(nic.type()) && !networks.contains(nic.source())) {
+                throw VirtdeckException.conflict("hostId", "Host '" + target.name() + "' has no network '"
+                        + nic.source() + "', which a network interface of '" + source.name() + "' is on.");
+            }
+        }
     }
 
     private PooledVolume volumeOf(Host host, Guest source, DiskFacts disk) {

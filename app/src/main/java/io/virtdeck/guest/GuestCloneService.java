@@ -48,19 +48,17 @@ public class GuestCloneService {
         this.audit = audit;
     }
 
-    /** A full copy of a shut-off guest on its own host; returns the task. */
+    /**
+     * A full copy of a shut-off guest on its own host, or on the host {@code hostId} names (its disks streamed there
+     * through libvirt); returns the task.
+     */
     @PreAuthorize(Access.OPERATE)
     public Task clone(long guestId, GuestCloneRequest request) {
         Guest source = guests.require(guestId);
-        return start(source, request.name(), false, () -> {
-            if (request.hostId() != null && request.hostId() != source.hostId()) {
-                if (hosts.findById(request.hostId()).isEmpty()) {
-                    throw VirtdeckException.invalid("hostId", "There is no host with id " + request.hostId() + ".");
-                }
-                throw VirtdeckException.conflict("hostId", "Clone to another host: not yet. Clone '" + source.name()
-                        + "' on its own host, then migrate the clone.");
-            }
-        });
+        Long targetId = request.hostId();
+        Host target = targetId == null ? null : hosts.findById(targetId).orElseThrow(() ->
+                VirtdeckException.invalid("hostId", "There is no host with id " + targetId + "."));
+        return start(source, request.name(), false, target, () -> { });
     }
 
     /**
@@ -73,17 +71,18 @@ public class GuestCloneService {
         Host host = hosts.findById(hostId)
                 .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."));
         Guest template = template(host, request.template());
-        return start(template, request.name(), request.linked(), () -> refuseSettings(request));
+        return start(template, request.name(), request.linked(), host, () -> refuseSettings(request));
     }
 
-    private Task start(Guest source, String name, Boolean linked, Runnable checks) {
+    /** @param target the host the new guest goes to; null for the source's own */
+    private Task start(Guest source, String name, Boolean linked, Host target, Runnable checks) {
         AuditObject object = AuditObject.guest(source.id(), source.name());
         try {
             checks.run();
             tasks.requireIdle(object);
             Host host = hosts.findById(source.hostId()).orElseThrow(() -> VirtdeckException.notFound(
                     "Host " + source.hostId() + " is no longer managed."));
-            ClonePlan plan = planner.plan(host, source, name, linked);
+            ClonePlan plan = planner.plan(host, source, name, linked, target == null ? host : target);
             return tasks.submit(TASK_TYPE, object, true, progress -> cloning.run(plan, progress));
         } catch (VirtdeckException e) {
             audit.record(TASK_TYPE, object, Outcome.FAILURE, e.getMessage());

@@ -173,10 +173,15 @@ public interface HypervisorGateway {
                       java.util.function.LongConsumer progress);
 
     /**
-     * Defines a clone of a domain from its persistent definition: the new name and UUID, new MAC addresses, and the
-     * disks whose source is a key of {@code copies} on those volumes. The clone stays shut off.
+     * Defines a clone of a domain (on {@code sourceHostId}) from its persistent definition, on {@code targetHostId}
+     * (the same host or another): the new name and UUID, new MAC addresses, and the disks whose source is a key of
+     * {@code copies} on those volumes (of the target). The clone stays shut off.
      */
-    void defineClone(long hostId, UUID source, String name, UUID uuid, Map<String, PooledVolume> copies);
+    void defineClone(long sourceHostId, UUID source, long targetHostId, String name, UUID uuid,
+                     Map<String, PooledVolume> copies);
+
+    /** The file a qcow2 volume is an overlay of (its backing file); empty for a volume that stands alone. */
+    Optional<String> volumeBackingFile(long hostId, String pool, String volume);
 
     /** Defines a persistent domain from the spec (it stays shut off). */
     void define(long hostId, DomainSpec spec);

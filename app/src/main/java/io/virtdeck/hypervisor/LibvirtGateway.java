@@ -814,15 +814,24 @@ public class LibvirtGateway implements HypervisorGateway {
     private static final int XML_INACTIVE = 2;
 
     @Override
-    public void defineClone(long hostId, UUID source, String name, UUID uuid, Map<String, PooledVolume> copies) {
-        host(hostId).call(connect -> {
-            Domain original = connect.domainLookupByUUID(source);
+    public void defineClone(long sourceHostId, UUID source, long targetHostId, String name, UUID uuid,
+                            Map<String, PooledVolume> copies) {
+        String xml = DomainCloneXml.write(onDomain(sourceHostId, source, original -> original.getXMLDesc(XML_INACTIVE)),
+                name, uuid, copies);
+        host(targetHostId).call(connect -> {
+            connect.domainDefineXML(xml).free();
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> volumeBackingFile(long hostId, String pool, String volume) {
+        return onPool(hostId, pool, storagePool -> {
+            StorageVol found = storagePool.storageVolLookupByName(volume);
             try {
-                String xml = DomainCloneXml.write(original.getXMLDesc(XML_INACTIVE), name, uuid, copies);
-                connect.domainDefineXML(xml).free();
-                return null;
+                return Optional.ofNullable(StorageXml.backingFile(found.getXMLDesc(0)));
             } finally {
-                original.free();
+                found.free();
             }
         });
     }

@@ -155,6 +155,11 @@ final class StorageXml {
         return attr(SafeXml.parse(poolXml).getDocumentElement(), "type");
     }
 
+    /** The file a volume is an overlay of: its {@code <backingStore><path>}; null when it has none. */
+    static String backingFile(String volumeXml) {
+        return SafeXml.text(path(SafeXml.parse(volumeXml).getDocumentElement(), "backingStore", "path"));
+    }
+
     /** qcow2, raw, iso, ...; null when the volume's XML names no format. */
     static String volumeFormat(String volumeXml) {
         return attr(path(SafeXml.parse(volumeXml).getDocumentElement(), "target", "format"), "type");

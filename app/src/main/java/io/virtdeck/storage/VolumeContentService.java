@@ -21,6 +21,7 @@ import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Access;
+import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
 import io.virtdeck.web.VirtdeckException;

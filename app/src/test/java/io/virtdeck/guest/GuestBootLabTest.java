@@ -26,8 +26,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * Guests made by Virtdeck that boot on the lab's real QEMU, where the test driver proves only the XML: a UEFI guest
- * (OVMF, from the host's firmware descriptors) reaches its boot manager, and a linked clone of a template (a qcow2
- * volume backed by the template's) boots to tiny's shell.
+ * (OVMF, from the host's firmware descriptors) reaches its boot manager, a linked clone of a template (a qcow2
+ * volume backed by the template's) boots to tiny's shell, and so does a clone of tiny1 streamed to the other host.
  */
 @VirtdeckIntegrationTest
 @ExtendWith(Lab.class)
@@ -37,30 +37,40 @@ class GuestBootLabTest {
     private static final String UEFI_GUEST = "uefi-probe";
     private static final String TEMPLATE = "tiny-template";
     private static final String LINKED = "tiny-linked";
+    private static final String FAR = "tiny-far";
 
     @Autowired
     MockMvc mvc;
 
     Api api;
     long lab1;
+    long lab2;
 
     @BeforeAll
     void lab1Connected() throws Exception {
         Lab.tiny1BackOnLab1();
         api = new Api(mvc);
         lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
-        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + lab1),
-                body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
+        lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
+        for (long host : List.of(lab1, lab2)) {
+            Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + host),
+                    body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
+        }
         removeProbes();
     }
 
     @AfterAll
     void removeProbes() {
         for (String domain : List.of(UEFI_GUEST, LINKED, TEMPLATE)) { // the clone before the volume it reads
-            if (Lab.virsh(Lab.LAB1, "list", "--all", "--name").contains(domain)) {
-                Lab.virsh(Lab.LAB1, "destroy", domain);
-                Lab.virsh(Lab.LAB1, "undefine", domain, "--nvram", "--remove-all-storage");
-            }
+            remove(Lab.LAB1, domain);
+        }
+        remove(Lab.LAB2, FAR);
+    }
+
+    private static void remove(String host, String domain) {
+        if (Lab.virsh(host, "list", "--all", "--name").contains(domain)) {
+            Lab.virsh(host, "destroy", domain);
+            Lab.virsh(host, "undefine", domain, "--nvram", "--remove-all-storage");
         }
     }
 
@@ -119,12 +129,40 @@ class GuestBootLabTest {
                 answered.toMillis());
     }
 
-    /** Waits for the task the request was answered with (202) to end, and expects it to have succeeded. */
-    private void succeeds(ResultActions accepted) throws Exception {
+    @Test
+    void aCloneStreamedToTheOtherHostBootsThere() throws Exception {
+        long tiny1 = api.guestId(lab1, "tiny1");
+        if (Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
+            mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", "")).andExpect(status().isOk());
+        }
+        long cloning = System.nanoTime();
+        String done = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/clone",
+                "{\"name\":\"" + FAR + "\",\"hostId\":" + lab2 + "}")));
+        long cloneMillis = (System.nanoTime() - cloning) / 1_000_000;
+        assertThat(JsonPath.<String>read(done, "$.message")).contains("on host lab2 (from host lab1)");
+        assertThat(Lab.virsh(Lab.LAB1, "list", "--all", "--name")).doesNotContain(FAR);
+        assertThat(Lab.virsh(Lab.LAB2, "vol-list", "images")).contains(FAR + "-vda.qcow2");
+        Process compare = new ProcessBuilder("qemu-img", "compare",
+                Lab.DIR.resolve("images/tiny1.qcow2").toString(),
+                Lab.DIR.resolve("images/" + FAR + "-vda.qcow2").toString()).redirectErrorStream(true).start();
+        String said = new String(compare.getInputStream().readAllBytes());
+        assertThat(compare.waitFor()).as(said).isZero();
+
+        long far = api.guestId(lab2, FAR);
+        mvc.perform(api.post("/api/v1/guests/" + far + "/actions/start", ""))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("RUNNING"));
+        Duration answered = Lab.consoleAnswers(Lab.LAB2, FAR);
+        System.out.printf("[lab] tiny1 cloned to lab2 in %d ms (%s); the clone answered %d ms after its start%n",
+                cloneMillis, said.strip(), answered.toMillis());
+    }
+
+    /** Waits for the task the request was answered with (202) to end, expects it to have succeeded, returns it. */
+    private String succeeds(ResultActions accepted) throws Exception {
         Number id = JsonPath.read(accepted.andExpect(status().isAccepted()).andReturn().getResponse()
                 .getContentAsString(), "$.id");
         String done = Eventually.within(Duration.ofSeconds(120), () -> api.getJson("/api/v1/tasks/" + id),
                 json -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(JsonPath.<String>read(json, "$.state")));
         assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
+        return done;
     }
 }

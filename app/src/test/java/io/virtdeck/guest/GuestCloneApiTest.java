@@ -105,9 +105,6 @@ class GuestCloneApiTest {
         refused(stopped, "{\"name\":\"a b\"}", 400, "name");
         refused(stopped, "{\"name\":\"" + "x".repeat(65) + "\"}", 400, "name");
         refused(stopped, "{}", 400, "name");
-        long other = api.registerHost("clone-other-" + System.nanoTime(), TestHosts.smallHost());
-        refused(stopped, "{\"name\":\"far\",\"hostId\":" + other + "}", 409, "hostId")
-                .andExpect(jsonPath("$.message").value(containsString("Clone to another host: not yet.")));
         refused(stopped, "{\"name\":\"far\",\"hostId\":987654}", 400, "hostId");
         clone(987654, "{\"name\":\"x\"}").andExpect(status().isNotFound());
         mvc.perform(api.post("/api/v1/guests/" + stopped + "/clone", "{not json")).andExpect(status().isBadRequest());
@@ -198,6 +195,35 @@ class GuestCloneApiTest {
         long plain = api.guestId(host, "beta-db");
         refused(plain, "{\"name\":\"y\"}", 409, null); // paused: not shut off
         assertThat(domainNames()).containsExactlyInAnyOrder("alpha-web", "beta-db", "gamma-build");
+    }
+
+    @Test
+    void aCloneToAnotherHostNeedsThereThePoolsAndNetworksItUses() throws Exception {
+        long other = api.registerHost("clone-other-" + System.nanoTime(), TestHosts.smallHost());
+        api.guestId(other, "alpha-web");
+        mvc.perform(api.post("/api/v1/hosts/" + host + "/pools",
+                "{\"name\":\"extra\",\"type\":\"dir\",\"path\":\"/srv/extra-images\"}")).andExpect(status().isCreated());
+        mvc.perform(api.post("/api/v1/hosts/" + host + "/networks", "{\"name\":\"lan2\",\"mode\":\"isolated\"}"))
+                .andExpect(status().isCreated());
+        long onExtra = created("{\"name\":\"on-extra\",\"vcpus\":1,\"memoryMiB\":256,"
+                + "\"disks\":[{\"pool\":\"extra\",\"sizeMiB\":64}]}");
+        long onLan2 = created("{\"name\":\"on-lan2\",\"vcpus\":1,\"memoryMiB\":256,\"networks\":[\"lan2\"]}");
+
+        refused(onExtra, "{\"name\":\"far\",\"hostId\":" + other + "}", 409, "hostId")
+                .andExpect(jsonPath("$.message").value(containsString("has no pool 'extra'")));
+        refused(onLan2, "{\"name\":\"far\",\"hostId\":" + other + "}", 409, "hostId")
+                .andExpect(jsonPath("$.message").value(containsString("has no network 'lan2'")));
+        refused(api.guestId(host, "gamma-build"), "{\"name\":\"alpha-web\",\"hostId\":" + other + "}", 409,
+                "name").andExpect(jsonPath("$.message").value(containsString("'alpha-web' already exists")));
+
+        // no disk to stream (the test driver streams no bytes): defined over there, and only there
+        long diskless = created("{\"name\":\"diskless\",\"vcpus\":1,\"memoryMiB\":256,\"networks\":[\"default\"]}");
+        String done = finished(clone(diskless, "{\"name\":\"far-away\",\"hostId\":" + other + "}")
+                .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString());
+        assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
+        assertThat(libvirt.listDomains(other).stream().map(DomainFacts::name)).contains("far-away");
+        assertThat(domainNames()).doesNotContain("far-away");
+        assertThat(api.guestId(other, "far-away")).isPositive();
     }
 
     private long created(String json) throws Exception {

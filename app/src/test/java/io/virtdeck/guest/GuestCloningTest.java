@@ -47,7 +47,7 @@ class GuestCloningTest {
     private final HypervisorGateway gateway = mock(HypervisorGateway.class);
     private final GuestCloning cloning = new GuestCloning(gateway, mock(GuestRepository.class),
             mock(InventorySync.class), new ExpectedGuestChanges(), mock(AuditLog.class));
-    private final ClonePlan plan = new ClonePlan(HOST, SOURCE, "web-2", UUID.randomUUID(), false, List.of(
+    private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(
             disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")));
     private final List<String> messages = new ArrayList<>();
 
@@ -65,14 +65,14 @@ class GuestCloningTest {
                 + " 'kvm7'.");
         verify(gateway).deleteVolume(7, "default", "web-2-vda.qcow2");
         verify(gateway, never()).copyVolume(7, "default", "data.qcow2", "web-2-vdb.qcow2");
-        verify(gateway, never()).defineClone(anyLong(), any(), any(), any(), any());
+        verify(gateway, never()).defineClone(anyLong(), any(), anyLong(), any(), any(), any());
         assertThat(messages).contains("Copying disk 1 of 2 (vda): 0 of 1024 MiB");
     }
 
     @Test
     void aDefineThatFailsDeletesEveryCopy() {
         doThrow(new HypervisorException(HypervisorException.Kind.FAILED, "XML error"))
-                .when(gateway).defineClone(eq(7L), eq(SOURCE.uuid()), eq("web-2"), eq(plan.uuid()), any());
+                .when(gateway).defineClone(eq(7L), eq(SOURCE.uuid()), eq(7L), eq("web-2"), eq(plan.uuid()), any());
 
         VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> cloning.run(plan, progress(false)));
 

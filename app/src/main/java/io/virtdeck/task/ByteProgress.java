@@ -1,17 +1,14 @@
-package io.virtdeck.storage;
+package io.virtdeck.task;
 
 import java.util.Locale;
 import java.util.function.LongConsumer;
-
-import io.virtdeck.task.TaskCancelledException;
-import io.virtdeck.task.TaskProgress;
 
 /**
  * A byte count fed into a task: percent of the whole and a message, written at most twice a second (each is a row
  * update) and at the end. A cancel asked for meanwhile is thrown as {@link TaskCancelledException}, which aborts the
  * libvirt stream that is counting.
  */
-final class ByteProgress implements LongConsumer {
+public final class ByteProgress implements LongConsumer {
 
     private static final long INTERVAL_NANOS = 500_000_000L;
 
@@ -21,7 +18,7 @@ final class ByteProgress implements LongConsumer {
     private long lastReport = System.nanoTime();
 
     /** {@code verb}: what the message says of the bytes, e.g. "Uploaded". */
-    ByteProgress(TaskProgress task, long total, String verb) {
+    public ByteProgress(TaskProgress task, long total, String verb) {
         this.task = task;
         this.total = total;
         this.verb = verb;
@@ -40,7 +37,7 @@ final class ByteProgress implements LongConsumer {
         task.update((int) (bytes * 100 / Math.max(total, 1)), verb + " " + mib(bytes) + " of " + mib(total));
     }
 
-    static String mib(long bytes) {
+    public static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 }
