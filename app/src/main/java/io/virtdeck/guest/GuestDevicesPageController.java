@@ -12,6 +12,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.Guest;
+import io.virtdeck.network.NicPlanner;
+import io.virtdeck.network.NicRequest;
 import io.virtdeck.web.Flash;
 
 /** The guest's Devices page: its disks and NICs, with plug and unplug for those who may change it. */
@@ -34,6 +36,7 @@ class GuestDevicesPageController {
         model.addAttribute("guest", guest);
         model.addAttribute("pools", gateway.pools(guest.hostId()).stream().filter(PoolFacts::active).toList());
         model.addAttribute("networks", List.copyOf(gateway.resources(guest.hostId()).networks().keySet()));
+        model.addAttribute("nicModels", NicPlanner.MODELS);
         return "guests/devices";
     }
 
@@ -54,12 +57,19 @@ class GuestDevicesPageController {
         });
     }
 
+    /** Empty fields are absent: a NIC goes on a network or a bridge, and gets a new MAC address unless given one. */
     @PostMapping("/guests/{id}/nics")
-    String addNic(@PathVariable long id, @RequestParam String network, RedirectAttributes redirect) {
+    String addNic(@PathVariable long id, @RequestParam(defaultValue = "") String network,
+                  @RequestParam(defaultValue = "") String bridge, @RequestParam(defaultValue = "virtio") String model,
+                  @RequestParam(defaultValue = "") String mac, RedirectAttributes redirect) {
         return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
-            devices.addNic(id, network);
-            return "Plugged in a NIC on " + network + ".";
+            devices.addNic(id, new NicRequest(blankToNull(network), blankToNull(bridge), model, blankToNull(mac)));
+            return "Plugged in a " + model + " NIC on " + (network.isBlank() ? "bridge " + bridge : network) + ".";
         });
+    }
+
+    private static String blankToNull(String text) {
+        return text.isBlank() ? null : text;
     }
 
     @PostMapping("/guests/{id}/nics/{mac}/remove")
