@@ -1,6 +1,9 @@
 package io.virtdeck.guest;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -9,12 +12,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.NicFacts;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.Guest;
+import io.virtdeck.network.NetworkService;
 import io.virtdeck.network.NicPlanner;
 import io.virtdeck.network.NicRequest;
 import io.virtdeck.web.Flash;
+import io.virtdeck.web.VirtdeckException;
 
 /** The guest's Devices page: its disks and NICs, with plug and unplug for those who may change it. */
 @Controller
@@ -23,11 +30,14 @@ class GuestDevicesPageController {
     private final GuestDevicesService devices;
     private final GuestConfigService config;
     private final HypervisorGateway gateway;
+    private final NetworkService networks;
 
-    GuestDevicesPageController(GuestDevicesService devices, GuestConfigService config, HypervisorGateway gateway) {
+    GuestDevicesPageController(GuestDevicesService devices, GuestConfigService config, HypervisorGateway gateway,
+                               NetworkService networks) {
         this.devices = devices;
         this.config = config;
         this.gateway = gateway;
+        this.networks = networks;
     }
 
     @GetMapping("/guests/{id}/devices")
@@ -37,6 +47,7 @@ class GuestDevicesPageController {
         model.addAttribute("pools", gateway.pools(guest.hostId()).stream().filter(PoolFacts::active).toList());
         model.addAttribute("networks", List.copyOf(gateway.resources(guest.hostId()).networks().keySet()));
         model.addAttribute("nicModels", NicPlanner.MODELS);
+        model.addAttribute("addresses", addresses(guest));
         return "guests/devices";
     }
 
@@ -66,6 +77,24 @@ class GuestDevicesPageController {
             devices.addNic(id, new NicRequest(blankToNull(network), blankToNull(bridge), model, blankToNull(mac)));
             return "Plugged in a " + model + " NIC on " + (network.isBlank() ? "bridge " + bridge : network) + ".";
         });
+    }
+
+    /** The addresses its networks' DHCP servers leased to the running guest's NICs, by MAC (lower case). */
+    private Map<String, String> addresses(Guest guest) {
+        Map<String, String> byMac = new HashMap<>();
+        if (guest.state() != DomainRunState.RUNNING) {
+            return byMac;
+        }
+        guest.nics().stream().filter(n -> "network".equals(n.type())).map(NicFacts::source).distinct()
+                .forEach(network -> {
+                    try {
+                        networks.leases(guest.hostId(), network).forEach(lease -> byMac.merge(
+                                lease.mac().toLowerCase(Locale.ROOT), lease.ip(), (a, b) -> a + ", " + b));
+                    } catch (VirtdeckException e) {
+                        // a host that keeps no leases (the test driver), a network gone: no addresses to show
+                    }
+                });
+        return byMac;
     }
 
     private static String blankToNull(String text) {

@@ -30,6 +30,8 @@ public class GuestDevicesService {
     /** How long an unplug waits for the guest's OS to let go of the device. */
     static final Duration RELEASE_PATIENCE = Duration.ofSeconds(20);
     private static final Set<String> FORMATS = Set.of("qcow2", "raw");
+    /** NIC models libvirt puts on PCI Express: a running q35 guest's free root ports take them. */
+    private static final Set<String> PCI_EXPRESS_MODELS = Set.of("virtio", "e1000e");
     private static final Pattern TARGET = Pattern.compile("[a-z]{2,3}[a-z]{1,2}");
 
     private final GuestRepository guests;
@@ -85,7 +87,10 @@ public class GuestDevicesService {
             gateway.attachNic(guest.hostId(), guest.uuid(), nic);
             return new GuestActionRunner.Done<>(nic.mac(), nic.model() + " NIC " + nic.mac() + " on " + nic.type()
                     + " " + nic.source() + " plugged in");
-        });
+        }, e -> GuestActionRunner.explain(guest, e) + (e.getMessage() != null
+                && e.getMessage().contains("PCI slots") && !PCI_EXPRESS_MODELS.contains(nic.model())
+                ? ". A running q35 guest has no slot for a conventional PCI card such as " + nic.model()
+                + ": plug a virtio or e1000e NIC instead." : ""));
         return guests.require(guestId);
     }
 

@@ -20,7 +20,9 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -114,6 +116,9 @@ class NetworkLeasesLabTest {
                         STATIC_MAC, (System.nanoTime() - plugged) / 1_000_000);
                 assertThat(lease.get("ip")).isEqualTo(STATIC_IP);
                 assertThat(lease.get("guest")).isEqualTo("tiny1");
+                assertThat(mvc.perform(get("/guests/" + tiny1 + "/devices").with(user(Api.ADMIN).roles("ADMIN")))
+                        .andReturn().getResponse().getContentAsString()).as("the Devices page shows the address")
+                        .contains(STATIC_IP);
             } finally {
                 mvc.perform(delete("/api/v1/guests/" + tiny1 + "/nics/" + STATIC_MAC).with(httpBasic(Api.ADMIN,
                         Api.ADMIN_PASSWORD))).andExpect(status().isOk());
@@ -159,6 +164,7 @@ class NetworkLeasesLabTest {
         System.out.println("[lab] rtl8139 into running tiny1: " + refused.getStatus() + " "
                 + refused.getContentAsString());
         assertThat(refused.getStatus()).as(refused.getContentAsString()).isEqualTo(409);
+        assertThat(refused.getContentAsString()).contains("plug a virtio or e1000e NIC instead");
         assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "tiny1")).isEqualTo(before);
     }
 

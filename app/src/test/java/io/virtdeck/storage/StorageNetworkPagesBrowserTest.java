@@ -30,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StorageNetworkPagesBrowserTest {
 
     private static final String PASSWORD = "pages-test-pw";
+    private static final By ADD_STATIC_ENTRY =
+            By.xpath("//div[@id='dhcp-backend']//button[text()='Add static entry']");
 
     @LocalServerPort
     int port;
@@ -108,14 +110,14 @@ class StorageNetworkPagesBrowserTest {
         driver.findElement(By.id("dhcp-mac-backend")).sendKeys("52:54:00:ab:cd:01");
         driver.findElement(By.id("dhcp-ip-backend")).sendKeys("192.168.180.5");
         driver.findElement(By.id("dhcp-name-backend")).sendKeys("printer");
-        browser.submitAndWait(browser.inView(driver.findElement(By.cssSelector("#dhcp-backend button[type='submit']"))));
+        browser.submitAndWait(browser.inView(driver.findElement(ADD_STATIC_ENTRY)));
         assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("192.168.180.5");
         assertThat(driver.findElement(By.id("dhcp-backend")).getText()).contains("52:54:00:ab:cd:01")
                 .contains("printer").contains("This host does not report its DHCP leases");
 
         driver.findElement(By.id("dhcp-mac-backend")).sendKeys("52:54:00:ab:cd:02");
         driver.findElement(By.id("dhcp-ip-backend")).sendKeys("192.168.180.5");
-        browser.submitAndWait(browser.inView(driver.findElement(By.cssSelector("#dhcp-backend button[type='submit']"))));
+        browser.submitAndWait(browser.inView(driver.findElement(ADD_STATIC_ENTRY)));
         assertThat(driver.findElement(By.cssSelector(".problem")).getText()).contains("already");
         browser.screenshot("networks-dhcp.png");
 
