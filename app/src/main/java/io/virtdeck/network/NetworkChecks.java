@@ -86,7 +86,12 @@ final class NetworkChecks {
             String field = "ipv4.hosts[" + i + "].";
             NetworkFacts.DhcpHost host = dhcpHost(field, ip.hosts().get(i), range);
             clash(host, hosts).ifPresent(part -> {
-                throw VirtdeckException.invalid(field + part, "Two static DHCP entries have the same " + part + ".");
+                throw VirtdeckException.invalid(field + part, "Two static DHCP entries have the same "
+                        + switch (part) {
+                            case "mac" -> "MAC address";
+                            case "ip" -> "address";
+                            default -> "name";
+                        } + ".");
             });
             hosts.add(host);
         }

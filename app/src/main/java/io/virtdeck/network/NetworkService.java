@@ -114,7 +114,12 @@ public class NetworkService {
         NetworkFacts.IpRange ipv4 = withIpv4(host, name);
         NetworkFacts.DhcpHost entry = NetworkChecks.dhcpHost("", request, ipv4);
         NetworkChecks.clash(entry, ipv4.hosts()).ifPresent(part -> {
-            throw VirtdeckException.conflict(part, "Network '" + name + "' has a static DHCP entry with this " + part
+            String value = switch (part) {
+                case "mac" -> "MAC address " + entry.mac();
+                case "ip" -> "address " + entry.ip();
+                default -> "name " + entry.name();
+            };
+            throw VirtdeckException.conflict(part, "Network '" + name + "' has a static DHCP entry for " + value
                     + " already.");
         });
         onHost("network.dhcp-host.add", auditObject(host, name), entry.mac() + " -> " + entry.ip(),
