@@ -168,6 +168,29 @@ class NetworkLeasesLabTest {
         assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "tiny1")).isEqualTo(before);
     }
 
+    @Test
+    void aNicStraightOnTheHostBridgeOfTheNetworkGetsALeaseThere() throws Exception {
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/nics", "{\"bridge\":\"virbr-nope\"}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("bridge"));
+        long started = System.nanoTime();
+        String body = mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/nics", "{\"bridge\":\"virbr-lab1\"}"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String mac = JsonPath.<List<String>>read(body, "$.nics[?(@.type == 'bridge')].mac").get(0);
+        try {
+            assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "tiny1")).containsPattern("<interface type='bridge'>\\s*"
+                    + "<mac address='" + mac + "'/>\\s*<source bridge='virbr-lab1'/>");
+            // the bridge is the one `default` runs its DHCP server on: the NIC is leased an address from it
+            Map<String, Object> lease = freshLeaseOf(mac, null);
+            System.out.printf("[lab] NIC %s plugged straight onto bridge virbr-lab1; leased %s after %d ms%n", mac,
+                    lease.get("ip"), (System.nanoTime() - started) / 1_000_000);
+            assertThat(lease.get("guest")).isEqualTo("tiny1");
+        } finally {
+            mvc.perform(delete("/api/v1/guests/" + tiny1 + "/nics/" + mac).with(httpBasic(Api.ADMIN,
+                    Api.ADMIN_PASSWORD))).andExpect(status().isOk());
+        }
+        assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1")).doesNotContain(mac);
+    }
+
     /**
      * The lease of the NIC with {@code mac} as Virtdeck's API shows it, once there is one that expires later than
      * {@code earlierExpiry} (null: any): a lease handed out (or renewed) after that one, not an old one libvirt still
