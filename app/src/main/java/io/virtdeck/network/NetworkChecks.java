@@ -129,6 +129,13 @@ final class NetworkChecks {
         return new NetworkFacts.DhcpHost(mac, host.ip(), host.name());
     }
 
+    /** Whether two IPv4 subnets share an address (the shorter prefix decides which addresses are compared). */
+    static boolean overlap(NetworkFacts.IpRange a, NetworkFacts.IpRange b) {
+        int prefix = Math.min(a.prefix(), b.prefix());
+        long mask = -1L << (32 - prefix) & 0xffffffffL;
+        return (ipv4("ipv4.address", a.address()) & mask) == (ipv4("ipv4.address", b.address()) & mask);
+    }
+
     /** Which part of {@code host} (mac, ip, name) another entry has already, if any. */
     static Optional<String> clash(NetworkFacts.DhcpHost host, List<NetworkFacts.DhcpHost> others) {
         for (NetworkFacts.DhcpHost other : others) {

@@ -78,9 +78,19 @@ public class NetworkService {
     public NetworkFacts create(long hostId, NetworkRequest request) {
         Host host = hosts.require(hostId);
         NetworkFacts network = NetworkChecks.toNetwork(request);
-        if (networks(hostId).stream().anyMatch(n -> n.name().equals(network.name()))) {
+        List<NetworkFacts> existing = networks(hostId);
+        if (existing.stream().anyMatch(n -> n.name().equals(network.name()))) {
             throw VirtdeckException.conflict("Host '" + host.name() + "' has a network '" + network.name()
                     + "' already.");
+        }
+        if (network.ipv4() != null) {
+            // two bridges of the host routing one subnet: libvirt refuses to start the second on a real host
+            existing.stream().filter(n -> n.ipv4() != null && NetworkChecks.overlap(n.ipv4(), network.ipv4()))
+                    .findFirst().ifPresent(n -> {
+                        throw VirtdeckException.conflict("ipv4.address", network.ipv4().address() + "/"
+                                + network.ipv4().prefix() + " overlaps network '" + n.name() + "' ("
+                                + n.ipv4().address() + "/" + n.ipv4().prefix() + ") on host '" + host.name() + "'.");
+                    });
         }
         AuditObject object = auditObject(host, network.name());
         try {

@@ -101,6 +101,13 @@ class NetworkApiTest {
                 "ipv6.address");
         mvc.perform(api.post(networks, "{\"name\":\"default\",\"mode\":\"isolated\"}"))
                 .andExpect(status().isConflict());
+        // default holds 192.168.122.0/24
+        for (String overlapping : new String[] {"192.168.122.129\",\"prefix\":25", "192.168.0.1\",\"prefix\":16"}) {
+            mvc.perform(api.post(networks, "{\"name\":\"x\",\"mode\":\"nat\",\"ipv4\":{\"address\":\""
+                            + overlapping + "}}"))
+                    .andExpect(status().isConflict()).andExpect(jsonPath("$.field").value("ipv4.address"))
+                    .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString("default")));
+        }
         assertThat(libvirt.networks(host)).noneMatch(n -> n.name().equals("x"));
     }
 
