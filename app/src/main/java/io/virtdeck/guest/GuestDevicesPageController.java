@@ -68,13 +68,17 @@ class GuestDevicesPageController {
         });
     }
 
-    /** Empty fields are absent: a NIC goes on a network or a bridge, and gets a new MAC address unless given one. */
+    /**
+     * Empty fields are absent: a NIC goes on the network chosen, or on the bridge when one is typed (the select always
+     * holds a network), and gets a new MAC address unless given one.
+     */
     @PostMapping("/guests/{id}/nics")
     String addNic(@PathVariable long id, @RequestParam(defaultValue = "") String network,
                   @RequestParam(defaultValue = "") String bridge, @RequestParam(defaultValue = "virtio") String model,
                   @RequestParam(defaultValue = "") String mac, RedirectAttributes redirect) {
         return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
-            devices.addNic(id, new NicRequest(blankToNull(network), blankToNull(bridge), model, blankToNull(mac)));
+            devices.addNic(id, new NicRequest(bridge.isBlank() ? blankToNull(network) : null, blankToNull(bridge),
+                    model, blankToNull(mac)));
             return "Plugged in a " + model + " NIC on " + (network.isBlank() ? "bridge " + bridge : network) + ".";
         });
     }
