@@ -1,13 +1,12 @@
 package io.virtdeck.guest;
 
-import java.util.Map;
-
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import io.virtdeck.inventory.Guest;
+import io.virtdeck.network.NicRequest;
 
 /** Hot-plug: POST adds a device and answers with the guest; DELETE unplugs one (409 when the guest keeps it). */
 @RestController
@@ -30,10 +29,13 @@ class GuestDevicesApiController {
         return devices.removeDisk(id, target);
     }
 
-    /** {@code {"network"}}: a virtio NIC on that virtual network. */
+    /**
+     * {@code {"network"} or {"bridge"}, "model"?, "mac"?}: a NIC on that virtual network or host bridge; model virtio
+     * (default), e1000, e1000e or rtl8139; the MAC address made when absent, 409 when another NIC of the host has it.
+     */
     @PostMapping("/api/v1/guests/{id}/nics")
-    Guest addNic(@PathVariable long id, @RequestBody Map<String, String> request) {
-        return devices.addNic(id, request.get("network"));
+    Guest addNic(@PathVariable long id, @RequestBody NicRequest request) {
+        return devices.addNic(id, request);
     }
 
     @DeleteMapping("/api/v1/guests/{id}/nics/{mac}")

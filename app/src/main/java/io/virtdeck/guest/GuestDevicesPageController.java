@@ -1,6 +1,9 @@
 package io.virtdeck.guest;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -9,10 +12,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.NicFacts;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.Guest;
+import io.virtdeck.network.NetworkService;
+import io.virtdeck.network.NicPlanner;
+import io.virtdeck.network.NicRequest;
 import io.virtdeck.web.Flash;
+import io.virtdeck.web.VirtdeckException;
 
 /** The guest's Devices page: its disks and NICs, with plug and unplug for those who may change it. */
 @Controller
@@ -21,11 +30,14 @@ class GuestDevicesPageController {
     private final GuestDevicesService devices;
     private final GuestConfigService config;
     private final HypervisorGateway gateway;
+    private final NetworkService networks;
 
-    GuestDevicesPageController(GuestDevicesService devices, GuestConfigService config, HypervisorGateway gateway) {
+    GuestDevicesPageController(GuestDevicesService devices, GuestConfigService config, HypervisorGateway gateway,
+                               NetworkService networks) {
         this.devices = devices;
         this.config = config;
         this.gateway = gateway;
+        this.networks = networks;
     }
 
     @GetMapping("/guests/{id}/devices")
@@ -34,6 +46,8 @@ class GuestDevicesPageController {
         model.addAttribute("guest", guest);
         model.addAttribute("pools", gateway.pools(guest.hostId()).stream().filter(PoolFacts::active).toList());
         model.addAttribute("networks", List.copyOf(gateway.resources(guest.hostId()).networks().keySet()));
+        model.addAttribute("nicModels", NicPlanner.MODELS);
+        model.addAttribute("addresses", addresses(guest));
         return "guests/devices";
     }
 
@@ -54,12 +68,41 @@ class GuestDevicesPageController {
         });
     }
 
+    /**
+     * Empty fields are absent: a NIC goes on the network chosen, or on the bridge when one is typed (the select always
+     * holds a network), and gets a new MAC address unless given one.
+     */
     @PostMapping("/guests/{id}/nics")
-    String addNic(@PathVariable long id, @RequestParam String network, RedirectAttributes redirect) {
+    String addNic(@PathVariable long id, @RequestParam(defaultValue = "") String network,
+                  @RequestParam(defaultValue = "") String bridge, @RequestParam(defaultValue = "virtio") String model,
+                  @RequestParam(defaultValue = "") String mac, RedirectAttributes redirect) {
         return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
-            devices.addNic(id, network);
-            return "Plugged in a NIC on " + network + ".";
+            devices.addNic(id, new NicRequest(bridge.isBlank() ? blankToNull(network) : null, blankToNull(bridge),
+                    model, blankToNull(mac)));
+            return "Plugged in a " + model + " NIC on " + (network.isBlank() ? "bridge " + bridge : network) + ".";
         });
+    }
+
+    /** The addresses its networks' DHCP servers leased to the running guest's NICs, by MAC (lower case). */
+    private Map<String, String> addresses(Guest guest) {
+        Map<String, String> byMac = new HashMap<>();
+        if (guest.state() != DomainRunState.RUNNING) {
+            return byMac;
+        }
+        guest.nics().stream().filter(n -> "network".equals(n.type())).map(NicFacts::source).distinct()
+                .forEach(network -> {
+                    try {
+                        networks.leases(guest.hostId(), network).forEach(lease -> byMac.merge(
+                                lease.mac().toLowerCase(Locale.ROOT), lease.ip(), (a, b) -> a + ", " + b));
+                    } catch (VirtdeckException e) {
+                        // a host that keeps no leases (the test driver), a network gone: no addresses to show
+                    }
+                });
+        return byMac;
+    }
+
+    private static String blankToNull(String text) {
+        return text.isBlank() ? null : text;
     }
 
     @PostMapping("/guests/{id}/nics/{mac}/remove")

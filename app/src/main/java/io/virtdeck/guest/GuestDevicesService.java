@@ -10,9 +10,13 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.NicSpec;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.network.MacAddresses;
+import io.virtdeck.network.NicPlanner;
+import io.virtdeck.network.NicRequest;
 import io.virtdeck.security.Access;
 import io.virtdeck.web.VirtdeckException;
 
@@ -26,17 +30,21 @@ public class GuestDevicesService {
     /** How long an unplug waits for the guest's OS to let go of the device. */
     static final Duration RELEASE_PATIENCE = Duration.ofSeconds(20);
     private static final Set<String> FORMATS = Set.of("qcow2", "raw");
-    private static final Pattern MAC = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+    /** NIC models libvirt puts on PCI Express: a running q35 guest's free root ports take them. */
+    private static final Set<String> PCI_EXPRESS_MODELS = Set.of("virtio", "e1000e");
     private static final Pattern TARGET = Pattern.compile("[a-z]{2,3}[a-z]{1,2}");
 
     private final GuestRepository guests;
     private final HypervisorGateway gateway;
     private final GuestActionRunner actions;
+    private final NicPlanner nics;
 
-    GuestDevicesService(GuestRepository guests, HypervisorGateway gateway, GuestActionRunner actions) {
+    GuestDevicesService(GuestRepository guests, HypervisorGateway gateway, GuestActionRunner actions,
+                        NicPlanner nics) {
         this.guests = guests;
         this.gateway = gateway;
         this.actions = actions;
+        this.nics = nics;
     }
 
     /** A new disk: a volume of {@code sizeMiB} made in {@code pool} and plugged in. Returns the guest. */
@@ -67,17 +75,22 @@ public class GuestDevicesService {
         return guests.require(guestId);
     }
 
+    /**
+     * A NIC on a network or a host bridge, of the model asked for (virtio by default), with the MAC address asked for
+     * or a new one; checked against the host first (see {@link NicPlanner}). Returns the guest.
+     */
     @PreAuthorize(Access.OPERATE)
-    public Guest addNic(long guestId, String network) {
+    public Guest addNic(long guestId, NicRequest request) {
         Guest guest = guests.require(guestId);
-        if (network == null || !gateway.resources(guest.hostId()).networks().containsKey(network)) {
-            throw VirtdeckException.invalid("network", "There is no network '" + network + "' on host '"
-                    + guest.hostName() + "'.");
-        }
+        NicSpec nic = nics.plan(guest.hostId(), guest.hostName(), request);
         actions.run(guest, "guest.nic.add", live -> pluggable(guest, live.state()), () -> {
-            String mac = gateway.attachNic(guest.hostId(), guest.uuid(), network);
-            return new GuestActionRunner.Done<>(mac, "NIC " + mac + " on network " + network + " plugged in");
-        });
+            gateway.attachNic(guest.hostId(), guest.uuid(), nic);
+            return new GuestActionRunner.Done<>(nic.mac(), nic.model() + " NIC " + nic.mac() + " on " + nic.type()
+                    + " " + nic.source() + " plugged in");
+        }, e -> GuestActionRunner.explain(guest, e) + (e.getMessage() != null
+                && e.getMessage().contains("PCI slots") && !PCI_EXPRESS_MODELS.contains(nic.model())
+                ? ". A running q35 guest has no slot for a conventional PCI card such as " + nic.model()
+                + ": plug a virtio or e1000e NIC instead." : ""));
         return guests.require(guestId);
     }
 
@@ -96,9 +109,7 @@ public class GuestDevicesService {
     @PreAuthorize(Access.OPERATE)
     public Guest removeNic(long guestId, String mac) {
         Guest guest = guests.require(guestId);
-        if (mac == null || !MAC.matcher(mac).matches()) {
-            throw VirtdeckException.invalid("mac", "'" + mac + "' is not a MAC address such as 52:54:00:12:34:56.");
-        }
+        MacAddresses.check("mac", mac);
         unplug(guest, "guest.nic.remove", "NIC " + mac,
                 () -> gateway.detachNic(guest.hostId(), guest.uuid(), mac, RELEASE_PATIENCE));
         return guests.require(guestId);

@@ -31,14 +31,15 @@ final class DeviceXml {
         return SafeXml.toXml(disk);
     }
 
-    /** A virtio NIC on a virtual network; libvirt gives it a MAC address. */
-    static String nic(String network) {
+    /** A NIC on a virtual network or a host bridge, of the given model, with the given MAC address. */
+    static String nic(NicSpec spec) {
         Document doc = SafeXml.newDocument();
         Element nic = doc.createElement("interface");
         doc.appendChild(nic);
-        nic.setAttribute("type", "network");
-        append(nic, "source", "network", network);
-        append(nic, "model", "type", "virtio");
+        nic.setAttribute("type", spec.type());
+        append(nic, "mac", "address", spec.mac());
+        append(nic, "source", spec.type(), spec.source());
+        append(nic, "model", "type", spec.model());
         return SafeXml.toXml(nic);
     }
 

@@ -117,6 +117,32 @@ public interface HypervisorGateway {
      * removes its target directory when that is empty; volumes' files and data are never touched.
      */
     void deletePool(long hostId, String name, boolean removeEmptyDirectory);
+    /** Whether the network starts when libvirtd does. */
+    void setNetworkAutostart(long hostId, String name, boolean autostart);
+
+    /**
+     * Adds a static DHCP entry to the network's IPv4 DHCP (virNetworkUpdate): in its definition, and to the running
+     * network's DHCP server when it is active. libvirt refuses an entry that clashes with one it has.
+     */
+    void addDhcpHost(long hostId, String network, NetworkFacts.DhcpHost host);
+
+    /** Removes a static DHCP entry (as the network's XML holds it) from the definition and the running network. */
+    void removeDhcpHost(long hostId, String network, NetworkFacts.DhcpHost host);
+
+    /**
+     * The leases the network's DHCP server handed out. {@link HypervisorException.Kind#UNSUPPORTED} where the driver
+     * keeps none (libvirt's test driver).
+     */
+    List<DhcpLease> dhcpLeases(long hostId, String network);
+
+    /** The MAC addresses of every NIC of every domain of the host, running and in their definitions, lower case. */
+    java.util.Set<String> nicMacs(long hostId);
+
+    /**
+     * The names of the host's network interfaces a guest NIC may join as a bridge: those libvirt's interface driver
+     * reports (where it has one) and the bridges of the host's virtual networks.
+     */
+    java.util.Set<String> hostInterfaces(long hostId);
 
     void deleteVolume(long hostId, String pool, String volume);
 
@@ -197,12 +223,12 @@ public interface HypervisorGateway {
 
     /**
      * Plugs a device in: into the running domain (hot-plug) and its definition, or only the definition when it is
-     * shut off. {@link #attachDisk} puts a pool's volume at the first free virtio target; {@link #attachNic} a virtio
-     * NIC on a network. Returns the new device's target (vdb) or MAC address.
+     * shut off. {@link #attachDisk} puts a pool's volume at the first free virtio target and returns that target
+     * (vdb); {@link #attachNic} a NIC as specified.
      */
     String attachDisk(long hostId, UUID uuid, String pool, String volume, String format);
 
-    String attachNic(long hostId, UUID uuid, String network);
+    void attachNic(long hostId, UUID uuid, NicSpec nic);
 
     /**
      * Unplugs the disk at {@code target} or the NIC with {@code mac}, from the running domain and its definition.

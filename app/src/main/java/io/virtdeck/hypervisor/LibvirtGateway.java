@@ -436,16 +436,11 @@ public class LibvirtGateway implements HypervisorGateway {
 
     @Override
     public void setNetworkActive(long hostId, String name, boolean active) {
-        host(hostId).call(connect -> {
-            Network network = connect.networkLookupByName(name);
-            try {
-                if (active && network.isActive() != 1) {
-                    network.create();
-                } else if (!active && network.isActive() == 1) {
-                    network.destroy();
-                }
-            } finally {
-                network.free();
+        onNetwork(hostId, name, network -> {
+            if (active && network.isActive() != 1) {
+                network.create();
+            } else if (!active && network.isActive() == 1) {
+                network.destroy();
             }
             return null;
         });
@@ -453,17 +448,59 @@ public class LibvirtGateway implements HypervisorGateway {
 
     @Override
     public void deleteNetwork(long hostId, String name) {
-        host(hostId).call(connect -> {
+        onNetwork(hostId, name, network -> {
+            if (network.isActive() == 1) {
+                network.destroy();
+            }
+            network.undefine();
+            return null;
+        });
+    }
+
+    @Override
+    public void setNetworkAutostart(long hostId, String name, boolean autostart) {
+        onNetwork(hostId, name, network -> {
+            network.setAutostart(autostart);
+            return null;
+        });
+    }
+
+    @Override
+    public void addDhcpHost(long hostId, String network, NetworkFacts.DhcpHost host) {
+        updateDhcpHost(hostId, network, LibvirtNative.UPDATE_ADD_LAST, host);
+    }
+
+    @Override
+    public void removeDhcpHost(long hostId, String network, NetworkFacts.DhcpHost host) {
+        updateDhcpHost(hostId, network, LibvirtNative.UPDATE_DELETE, host);
+    }
+
+    /** virNetworkUpdateFlags: the running network and the definition. */
+    private static final int NETWORK_AFFECT_LIVE = 1;
+    private static final int NETWORK_AFFECT_CONFIG = 2;
+
+    private void updateDhcpHost(long hostId, String name, int command, NetworkFacts.DhcpHost host) {
+        onNetwork(hostId, name, network -> {
+            // a stopped network has only its definition; a running one gets the entry at once as well
+            int flags = network.isActive() == 1 ? NETWORK_AFFECT_LIVE | NETWORK_AFFECT_CONFIG : NETWORK_AFFECT_CONFIG;
+            LibvirtNative.updateDhcpHost(network, command, NetworkXml.dhcpHost(host), flags);
+            return null;
+        });
+    }
+
+    @Override
+    public List<DhcpLease> dhcpLeases(long hostId, String name) {
+        return onNetwork(hostId, name, LibvirtNative::dhcpLeases);
+    }
+
+    private <T> T onNetwork(long hostId, String name, NetworkCall<T> call) {
+        return host(hostId).call(connect -> {
             Network network = connect.networkLookupByName(name);
             try {
-                if (network.isActive() == 1) {
-                    network.destroy();
-                }
-                network.undefine();
+                return call.apply(network);
             } finally {
                 network.free();
             }
-            return null;
         });
     }
 
@@ -900,13 +937,10 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
-    public String attachNic(long hostId, UUID uuid, String network) {
-        return onDomain(hostId, uuid, domain -> {
-            Set<String> before = macs(domain.getXMLDesc(0));
-            domain.attachDeviceFlags(DeviceXml.nic(network), plugScope(domain));
-            Set<String> after = macs(domain.getXMLDesc(0));
-            after.removeAll(before);
-            return after.isEmpty() ? null : after.iterator().next();
+    public void attachNic(long hostId, UUID uuid, NicSpec nic) {
+        onDomain(hostId, uuid, domain -> {
+            domain.attachDeviceFlags(DeviceXml.nic(nic), plugScope(domain));
+            return null;
         });
     }
 
@@ -958,10 +992,58 @@ public class LibvirtGateway implements HypervisorGateway {
         return domain.isActive() == 1 ? scope | AFFECT_LIVE : AFFECT_CONFIG;
     }
 
-    private static Set<String> macs(String domainXml) {
-        Set<String> macs = new TreeSet<>();
-        DomainXmlReader.read(domainXml).nics().forEach(nic -> macs.add(nic.mac()));
-        return macs;
+    private static void addMacs(Set<String> macs, String domainXml) {
+        DomainXmlReader.read(domainXml).nics().stream().filter(nic -> nic.mac() != null)
+                .forEach(nic -> macs.add(nic.mac().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    @Override
+    public Set<String> nicMacs(long hostId) {
+        return host(hostId).call(connect -> {
+            Set<String> macs = new TreeSet<>();
+            for (Domain domain : connect.listAllDomains(0)) {
+                try {
+                    addMacs(macs, domain.getXMLDesc(0));
+                    if (domain.isActive() == 1 && domain.isPersistent() == 1) {
+                        addMacs(macs, domain.getXMLDesc(XML_INACTIVE)); // the definition may differ from the live one
+                    }
+                } catch (LibvirtException e) {
+                    if (LibvirtErrors.kindOf(e) != HypervisorException.Kind.NOT_FOUND) {
+                        throw e;
+                    } // undefined meanwhile: its MACs are free
+                } finally {
+                    domain.free();
+                }
+            }
+            return macs;
+        });
+    }
+
+    @Override
+    public Set<String> hostInterfaces(long hostId) {
+        return host(hostId).call(connect -> {
+            Set<String> names = new TreeSet<>();
+            try {
+                names.addAll(List.of(connect.listInterfaces()));
+            } catch (LibvirtException e) {
+                // no interface driver on this host: the networks' bridges are what is known
+                log.debug("host {}: no interface list: {}", hostId, LibvirtErrors.message(e));
+            }
+            List<String> networks = new ArrayList<>(List.of(connect.listNetworks()));
+            networks.addAll(List.of(connect.listDefinedNetworks()));
+            for (String name : networks) {
+                Network network = connect.networkLookupByName(name);
+                try {
+                    String bridge = NetworkXml.read(network.getXMLDesc(0), false, false).bridge();
+                    if (bridge != null) {
+                        names.add(bridge);
+                    }
+                } finally {
+                    network.free();
+                }
+            }
+            return names;
+        });
     }
 
     /** virDomainXMLFlags VIR_DOMAIN_XML_SECURE: secrets such as VNC passwords kept in the XML. */
@@ -1249,6 +1331,11 @@ public class LibvirtGateway implements HypervisorGateway {
         } finally {
             domain.free();
         }
+    }
+
+    @FunctionalInterface
+    private interface NetworkCall<T> {
+        T apply(Network network) throws LibvirtException;
     }
 
     @FunctionalInterface

@@ -1,14 +1,20 @@
 package io.virtdeck.hypervisor;
 
 import java.lang.reflect.Field;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.PointerType;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.PointerByReference;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
+import org.libvirt.Network;
 
 /**
  * libvirt calls that libvirt-java 0.5.4 does not bind, called through JNA against libvirt.so.0. Every such binding
@@ -24,14 +30,56 @@ final class LibvirtNative {
 
         String virGetLastErrorMessage();
 
+        /** This thread's last error (libvirt owns it), or null. */
+        Pointer virGetLastError();
+
+        /** {@code command} and {@code section}: virNetworkUpdateCommand and virNetworkUpdateSection. */
+        int virNetworkUpdate(Pointer network, int command, int section, int parentIndex, String xml, int flags);
+
+        /** Fills {@code leases} with an array the caller frees, after freeing each lease; returns their count. */
+        int virNetworkGetDHCPLeases(Pointer network, String mac, PointerByReference leases, int flags);
+
+        void virNetworkDHCPLeaseFree(Pointer lease);
+
         /** Returns XML the caller must free, or null. */
         Pointer virConnectGetDomainCapabilities(Pointer connect, String emulator, String arch, String machine,
                                                 String virtType, int flags);
     }
 
+    /** virNetworkDHCPLease, field for field (libvirt-common.h / libvirt-network.h). */
+    @Structure.FieldOrder({"iface", "expirytime", "type", "mac", "iaid", "ipaddr", "prefix", "hostname", "clientid"})
+    public static final class Lease extends Structure {
+        public String iface;
+        public long expirytime;
+        public int type;
+        public String mac;
+        public String iaid;
+        public String ipaddr;
+        public int prefix;
+        public String hostname;
+        public String clientid;
+
+        public Lease(Pointer pointer) {
+            super(pointer);
+            read();
+        }
+    }
+
+    /** virNetworkUpdateCommand */
+    static final int UPDATE_DELETE = 2;
+    static final int UPDATE_ADD_LAST = 3;
+    /** virNetworkUpdateSection VIR_NETWORK_SECTION_IP_DHCP_HOST */
+    private static final int SECTION_IP_DHCP_HOST = 4;
+    /** virErrorNumber VIR_ERR_NO_SUPPORT, VIR_ERR_NO_NETWORK */
+    private static final int ERR_NO_SUPPORT = 3;
+    private static final int ERR_NO_NETWORK = 43;
+    /** virIPAddrType VIR_IP_ADDR_TYPE_IPV6 */
+    private static final int ADDR_IPV6 = 1;
+
     private static final Calls CALLS = Native.load("virt", Calls.class);
     private static final Field DOMAIN_POINTER = pointerField(Domain.class, "vdp");
     private static final Field CONNECT_POINTER = pointerField(Connect.class, "vcp");
+    private static final Field NETWORK_POINTER = pointerField(Network.class, "vnp");
 
     private LibvirtNative() {
     }
@@ -67,6 +115,58 @@ final class LibvirtNative {
         } finally {
             Native.free(Pointer.nativeValue(xml));
         }
+    }
+
+    /**
+     * Adds ({@link #UPDATE_ADD_LAST}) or deletes ({@link #UPDATE_DELETE}) a static DHCP host entry of the network's
+     * IPv4 DHCP, in the scopes of {@code flags} (virNetworkUpdateFlags: live, config).
+     */
+    static void updateDhcpHost(Network network, int command, String hostXml, int flags) {
+        if (CALLS.virNetworkUpdate(pointer(NETWORK_POINTER, network), command, SECTION_IP_DHCP_HOST, -1, hostXml,
+                flags) < 0) {
+            throw lastError();
+        }
+    }
+
+    /** The network's DHCP leases, read out of libvirt's structures, which are then freed. */
+    static List<DhcpLease> dhcpLeases(Network network) {
+        PointerByReference array = new PointerByReference();
+        int count = CALLS.virNetworkGetDHCPLeases(pointer(NETWORK_POINTER, network), null, array, 0);
+        if (count < 0) {
+            throw lastError();
+        }
+        List<DhcpLease> leases = new ArrayList<>();
+        Pointer leasesArray = array.getValue();
+        if (leasesArray == null) {
+            return leases;
+        }
+        try {
+            for (Pointer each : leasesArray.getPointerArray(0, count)) {
+                try {
+                    Lease lease = new Lease(each);
+                    leases.add(new DhcpLease(lease.mac, lease.ipaddr, lease.prefix,
+                            lease.type == ADDR_IPV6 ? "ipv6" : "ipv4", lease.hostname,
+                            Instant.ofEpochSecond(lease.expirytime)));
+                } finally {
+                    CALLS.virNetworkDHCPLeaseFree(each);
+                }
+            }
+        } finally {
+            Native.free(Pointer.nativeValue(leasesArray));
+        }
+        return leases;
+    }
+
+    /** libvirt's last error on this thread (it keeps one per thread), with its kind from its virErrorNumber. */
+    private static HypervisorException lastError() {
+        Pointer error = CALLS.virGetLastError();
+        int code = error == null ? -1 : error.getInt(0); // virError starts with its int code
+        HypervisorException.Kind kind = switch (code) {
+            case ERR_NO_SUPPORT -> HypervisorException.Kind.UNSUPPORTED;
+            case ERR_NO_NETWORK -> HypervisorException.Kind.NOT_FOUND;
+            default -> HypervisorException.Kind.INVALID_STATE;
+        };
+        return new HypervisorException(kind, CALLS.virGetLastErrorMessage());
     }
 
     private static Pointer pointer(Domain domain) {

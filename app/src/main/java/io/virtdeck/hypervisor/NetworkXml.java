@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.w3c.dom.Document;
@@ -59,11 +60,16 @@ final class NetworkXml {
         NetworkFacts.IpRange ipv4 = null;
         NetworkFacts.IpRange ipv6 = null;
         for (Element ip : children(root, "ip")) {
-            Element range = child(child(ip, "dhcp"), "range");
+            Element dhcp = child(ip, "dhcp");
+            Element range = child(dhcp, "range");
             String prefix = attr(ip, "prefix");
+            List<NetworkFacts.DhcpHost> hosts = new ArrayList<>();
+            for (Element host : children(dhcp, "host")) {
+                hosts.add(new NetworkFacts.DhcpHost(attr(host, "mac"), attr(host, "ip"), attr(host, "name")));
+            }
             NetworkFacts.IpRange parsed = new NetworkFacts.IpRange(attr(ip, "address"),
                     prefix != null ? Integer.parseInt(prefix) : prefixOf(attr(ip, "netmask")),
-                    attr(range, "start"), attr(range, "end"));
+                    attr(range, "start"), attr(range, "end"), hosts);
             if ("ipv6".equals(attr(ip, "family"))) {
                 ipv6 = parsed;
             } else {
@@ -80,9 +86,34 @@ final class NetworkXml {
         }
         Element ip = append(root, "ip", "family", family, "address", range.address(), "prefix",
                 Integer.toString(range.prefix()));
-        if (range.dhcpStart() != null) {
-            append(append(ip, "dhcp"), "range", "start", range.dhcpStart(), "end", range.dhcpEnd());
+        if (range.dhcpStart() == null && range.hosts().isEmpty()) {
+            return;
         }
+        Element dhcp = append(ip, "dhcp");
+        if (range.dhcpStart() != null) {
+            append(dhcp, "range", "start", range.dhcpStart(), "end", range.dhcpEnd());
+        }
+        for (NetworkFacts.DhcpHost host : range.hosts()) {
+            dhcp.appendChild(dhcpHostElement(dhcp.getOwnerDocument(), host));
+        }
+    }
+
+    /** {@code <host mac ip name?/>}: what virNetworkUpdate takes for a static DHCP entry (to add or to delete). */
+    static String dhcpHost(NetworkFacts.DhcpHost host) {
+        Document doc = SafeXml.newDocument();
+        Element element = dhcpHostElement(doc, host);
+        doc.appendChild(element);
+        return SafeXml.toXml(element);
+    }
+
+    private static Element dhcpHostElement(Document doc, NetworkFacts.DhcpHost host) {
+        Element element = doc.createElement("host");
+        element.setAttribute("mac", host.mac());
+        if (host.name() != null) {
+            element.setAttribute("name", host.name());
+        }
+        element.setAttribute("ip", host.ip());
+        return element;
     }
 
     /** 255.255.255.0 -> 24. */

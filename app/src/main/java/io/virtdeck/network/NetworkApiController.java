@@ -2,16 +2,19 @@ package io.virtdeck.network;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import io.virtdeck.hypervisor.NetworkFacts;
+import io.virtdeck.web.VirtdeckException;
 
 @RestController
 @RequestMapping("/api/v1/hosts/{id}/networks")
@@ -31,14 +34,37 @@ class NetworkApiController {
     /** {@code {"active": true|false}}: starts or stops the network (stopping: 409 while guests use it). */
     @PostMapping("/{name}/state")
     ResponseEntity<Void> setActive(@PathVariable long id, @PathVariable String name,
-                                   @RequestBody java.util.Map<String, Boolean> request) {
-        Boolean active = request.get("active");
-        if (active == null) {
-            throw io.virtdeck.web.VirtdeckException.invalid("active", "active is required: true to start the"
-                    + " network, false to stop it.");
-        }
-        networks.setActive(id, name, active);
+                                   @RequestBody Map<String, Boolean> request) {
+        networks.setActive(id, name, required(request, "active", "true to start the network, false to stop it"));
         return ResponseEntity.noContent().build();
+    }
+
+    /** {@code {"autostart": true|false}}: whether the network starts with libvirtd. */
+    @PutMapping("/{name}/autostart")
+    ResponseEntity<Void> setAutostart(@PathVariable long id, @PathVariable String name,
+                                      @RequestBody Map<String, Boolean> request) {
+        networks.setAutostart(id, name, required(request, "autostart", "true or false"));
+        return ResponseEntity.noContent().build();
+    }
+
+    /** {@code {"mac","ip","name"?}}: a static DHCP entry, live and in the definition; answers with the network. */
+    @PostMapping("/{name}/dhcp-hosts")
+    ResponseEntity<NetworkFacts> addDhcpHost(@PathVariable long id, @PathVariable String name,
+                                             @RequestBody NetworkFacts.DhcpHost request) {
+        NetworkFacts network = networks.addDhcpHost(id, name, request);
+        return ResponseEntity.created(URI.create("/api/v1/hosts/" + id + "/networks/" + name + "/dhcp-hosts/"
+                + request.mac())).body(network);
+    }
+
+    @DeleteMapping("/{name}/dhcp-hosts/{mac}")
+    ResponseEntity<Void> removeDhcpHost(@PathVariable long id, @PathVariable String name, @PathVariable String mac) {
+        networks.removeDhcpHost(id, name, mac);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/{name}/leases")
+    List<NetworkService.LeaseView> leases(@PathVariable long id, @PathVariable String name) {
+        return networks.leases(id, name);
     }
 
     @PostMapping
@@ -52,5 +78,13 @@ class NetworkApiController {
     ResponseEntity<Void> delete(@PathVariable long id, @PathVariable String name) {
         networks.delete(id, name);
         return ResponseEntity.noContent().build();
+    }
+
+    private static boolean required(Map<String, Boolean> request, String field, String meaning) {
+        Boolean value = request.get(field);
+        if (value == null) {
+            throw VirtdeckException.invalid(field, field + " is required: " + meaning + ".");
+        }
+        return value;
     }
 }

@@ -2,6 +2,9 @@ package io.virtdeck.network;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -16,6 +19,8 @@ final class NetworkChecks {
     /** Linux interface names: at most 15 characters. */
     private static final Pattern BRIDGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,14}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    /** A DNS label: what dnsmasq takes as a host's name. */
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]{2,39}");
 
     private NetworkChecks() {
@@ -74,7 +79,77 @@ final class NetworkChecks {
                         + " host's own address " + ip.address() + ".");
             }
         }
-        return new NetworkFacts.IpRange(ip.address(), ip.prefix(), ip.dhcpStart(), ip.dhcpEnd());
+        NetworkFacts.IpRange range = new NetworkFacts.IpRange(ip.address(), ip.prefix(), ip.dhcpStart(),
+                ip.dhcpEnd());
+        List<NetworkFacts.DhcpHost> hosts = new ArrayList<>();
+        for (int i = 0; i < ip.hosts().size(); i++) {
+            String field = "ipv4.hosts[" + i + "].";
+            NetworkFacts.DhcpHost host = dhcpHost(field, ip.hosts().get(i), range);
+            clash(host, hosts).ifPresent(part -> {
+                throw VirtdeckException.invalid(field + part, "Two static DHCP entries have the same "
+                        + switch (part) {
+                            case "mac" -> "MAC address";
+                            case "ip" -> "address";
+                            default -> "name";
+                        } + ".");
+            });
+            hosts.add(host);
+        }
+        return new NetworkFacts.IpRange(ip.address(), ip.prefix(), ip.dhcpStart(), ip.dhcpEnd(), hosts);
+    }
+
+    /**
+     * A static DHCP entry checked against its network's IPv4 range, its MAC address in lower case; or 400 naming
+     * {@code field} + mac, ip or name. dnsmasq hands a static address out even inside the dynamic range (it never
+     * leases it to another NIC), so that is allowed.
+     */
+    static NetworkFacts.DhcpHost dhcpHost(String field, NetworkFacts.DhcpHost host, NetworkFacts.IpRange network) {
+        if (host == null) {
+            throw VirtdeckException.invalid(field + "mac", "A static DHCP entry needs mac and ip.");
+        }
+        String mac = MacAddresses.check(field + "mac", host.mac());
+        long ip = ipv4(field + "ip", host.ip());
+        long address = ipv4("ipv4.address", network.address());
+        long hostBits = (1L << (32 - network.prefix())) - 1;
+        if ((ip & ~hostBits) != (address & ~hostBits)) {
+            throw VirtdeckException.invalid(field + "ip", field + "ip must lie in the network's " + network.address()
+                    + "/" + network.prefix() + ".");
+        }
+        if ((ip & hostBits) == 0 || (ip & hostBits) == hostBits) {
+            throw VirtdeckException.invalid(field + "ip", host.ip() + " is the subnet's own "
+                    + ((ip & hostBits) == 0 ? "network" : "broadcast") + " address, no NIC's.");
+        }
+        if (ip == address) {
+            throw VirtdeckException.invalid(field + "ip", host.ip() + " is the host's own address on the network.");
+        }
+        if (host.name() != null && !HOSTNAME.matcher(host.name()).matches()) {
+            throw VirtdeckException.invalid(field + "name", field + "name is a host name: letters, digits and"
+                    + " dashes, up to 63, not starting or ending with a dash.");
+        }
+        return new NetworkFacts.DhcpHost(mac, host.ip(), host.name());
+    }
+
+    /** Whether two IPv4 subnets share an address (the shorter prefix decides which addresses are compared). */
+    static boolean overlap(NetworkFacts.IpRange a, NetworkFacts.IpRange b) {
+        int prefix = Math.min(a.prefix(), b.prefix());
+        long mask = -1L << (32 - prefix) & 0xffffffffL;
+        return (ipv4("ipv4.address", a.address()) & mask) == (ipv4("ipv4.address", b.address()) & mask);
+    }
+
+    /** Which part of {@code host} (mac, ip, name) another entry has already, if any. */
+    static Optional<String> clash(NetworkFacts.DhcpHost host, List<NetworkFacts.DhcpHost> others) {
+        for (NetworkFacts.DhcpHost other : others) {
+            if (host.mac().equalsIgnoreCase(other.mac())) {
+                return Optional.of("mac");
+            }
+            if (host.ip().equals(other.ip())) {
+                return Optional.of("ip");
+            }
+            if (host.name() != null && host.name().equalsIgnoreCase(other.name())) {
+                return Optional.of("name");
+            }
+        }
+        return Optional.empty();
     }
 
     private static NetworkFacts.IpRange ipv6(NetworkRequest.Ipv6 ip) {

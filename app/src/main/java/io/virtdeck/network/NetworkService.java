@@ -1,12 +1,18 @@
 package io.virtdeck.network;
 
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.DhcpLease;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NetworkFacts;
@@ -18,7 +24,10 @@ import io.virtdeck.security.Access;
 import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.VirtdeckException;
 
-/** A host's virtual networks (API.md: networks): listed, made (checked first, started at once) and deleted. */
+/**
+ * A host's virtual networks (API.md: networks): listed, made (checked first, started at once), started, stopped,
+ * autostarted and deleted; their static DHCP entries and their DHCP leases.
+ */
 @Service
 public class NetworkService {
 
@@ -61,23 +70,27 @@ public class NetworkService {
         if (!active) {
             refuseInUse(hostId, name, "stopped");
         }
-        AuditObject object = auditObject(host, name);
-        try {
-            gateway.setNetworkActive(hostId, name, active);
-            audit.record(active ? "network.start" : "network.stop", object, Outcome.SUCCESS, null);
-        } catch (HypervisorException e) {
-            audit.record(active ? "network.start" : "network.stop", object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
-        }
+        onHost(active ? "network.start" : "network.stop", auditObject(host, name), null,
+                () -> gateway.setNetworkActive(hostId, name, active));
     }
 
     @PreAuthorize(Access.OPERATE)
     public NetworkFacts create(long hostId, NetworkRequest request) {
         Host host = hosts.require(hostId);
         NetworkFacts network = NetworkChecks.toNetwork(request);
-        if (networks(hostId).stream().anyMatch(n -> n.name().equals(network.name()))) {
+        List<NetworkFacts> existing = networks(hostId);
+        if (existing.stream().anyMatch(n -> n.name().equals(network.name()))) {
             throw VirtdeckException.conflict("Host '" + host.name() + "' has a network '" + network.name()
                     + "' already.");
+        }
+        if (network.ipv4() != null) {
+            // two bridges of the host routing one subnet: libvirt refuses to start the second on a real host
+            existing.stream().filter(n -> n.ipv4() != null && NetworkChecks.overlap(n.ipv4(), network.ipv4()))
+                    .findFirst().ifPresent(n -> {
+                        throw VirtdeckException.conflict("ipv4.address", network.ipv4().address() + "/"
+                                + network.ipv4().prefix() + " overlaps network '" + n.name() + "' ("
+                                + n.ipv4().address() + "/" + n.ipv4().prefix() + ") on host '" + host.name() + "'.");
+                    });
         }
         AuditObject object = auditObject(host, network.name());
         try {
@@ -92,26 +105,139 @@ public class NetworkService {
         }
     }
 
+    /** Whether the network starts with libvirtd. */
+    @PreAuthorize(Access.OPERATE)
+    public void setAutostart(long hostId, String name, boolean autostart) {
+        Host host = hosts.require(hostId);
+        existing(host, name);
+        onHost("network.autostart", auditObject(host, name), autostart ? "on" : "off",
+                () -> gateway.setNetworkAutostart(hostId, name, autostart));
+    }
+
+    /**
+     * Adds a static DHCP entry, live and in the definition: checked against the network's IPv4 range (400 naming the
+     * field) and its other entries (409 naming the field that clashes). Returns the network as it is now.
+     */
+    @PreAuthorize(Access.OPERATE)
+    public NetworkFacts addDhcpHost(long hostId, String name, NetworkFacts.DhcpHost request) {
+        Host host = hosts.require(hostId);
+        NetworkFacts.IpRange ipv4 = withIpv4(host, name);
+        NetworkFacts.DhcpHost entry = NetworkChecks.dhcpHost("", request, ipv4);
+        NetworkChecks.clash(entry, ipv4.hosts()).ifPresent(part -> {
+            String value = switch (part) {
+                case "mac" -> "MAC address " + entry.mac();
+                case "ip" -> "address " + entry.ip();
+                default -> "name " + entry.name();
+            };
+            throw VirtdeckException.conflict(part, "Network '" + name + "' has a static DHCP entry for " + value
+                    + " already.");
+        });
+        onHost("network.dhcp-host.add", auditObject(host, name), entry.mac() + " -> " + entry.ip(),
+                () -> gateway.addDhcpHost(hostId, name, entry));
+        return network(host, name);
+    }
+
+    /** Removes the static DHCP entry of {@code mac}; a lease it gave keeps running until it expires. */
+    @PreAuthorize(Access.OPERATE)
+    public void removeDhcpHost(long hostId, String name, String mac) {
+        Host host = hosts.require(hostId);
+        String wanted = MacAddresses.check("mac", mac);
+        NetworkFacts.DhcpHost entry = withIpv4(host, name).hosts().stream()
+                .filter(h -> wanted.equalsIgnoreCase(h.mac())).findFirst()
+                .orElseThrow(() -> VirtdeckException.notFound("Network '" + name + "' has no static DHCP entry for "
+                        + wanted + "."));
+        onHost("network.dhcp-host.remove", auditObject(host, name), entry.mac() + " -> " + entry.ip(),
+                () -> gateway.removeDhcpHost(hostId, name, entry));
+    }
+
+    /** The network's DHCP leases, each with the guest of the host whose NIC has its MAC address (null: none). */
+    @PreAuthorize(Access.READ_HOSTS)
+    public List<LeaseView> leases(long hostId, String name) {
+        Host host = hosts.require(hostId);
+        existing(host, name);
+        try {
+            return withGuests(hostId, gateway.dhcpLeases(hostId, name));
+        } catch (HypervisorException e) {
+            throw VirtdeckException.conflict("Host '" + host.name() + "' cannot list the leases of network '" + name
+                    + "': " + HypervisorErrors.message(e));
+        }
+    }
+
+    /** The leases of each active network of the host, by network; empty when the host keeps no lease records. */
+    @PreAuthorize(Access.READ_HOSTS)
+    public Map<String, List<LeaseView>> leasesOfActiveNetworks(long hostId, List<NetworkView> networks) {
+        Map<String, List<LeaseView>> leases = new TreeMap<>();
+        for (NetworkView network : networks) {
+            if (!network.active() || network.ipv4() == null && network.ipv6() == null) {
+                continue;
+            }
+            try {
+                leases.put(network.name(), withGuests(hostId, gateway.dhcpLeases(hostId, network.name())));
+            } catch (HypervisorException e) {
+                if (e.kind() == HypervisorException.Kind.UNSUPPORTED) {
+                    return Map.of(); // libvirt's test driver: no DHCP server behind its networks
+                }
+                throw e;
+            }
+        }
+        return leases;
+    }
+
+    /** A lease and the guest (id and name) whose NIC has its MAC address, or nulls. */
+    public record LeaseView(String mac, String ip, int prefix, String family, String hostname, Instant expiry,
+                            Long guestId, String guest) {
+    }
+
+    private List<LeaseView> withGuests(long hostId, List<DhcpLease> leases) {
+        Map<String, Guest> byMac = new HashMap<>();
+        for (Guest guest : guests.findAllOn(hostId)) {
+            guest.nics().stream().filter(n -> n.mac() != null)
+                    .forEach(n -> byMac.put(n.mac().toLowerCase(Locale.ROOT), guest));
+        }
+        return leases.stream().map(lease -> {
+            Guest guest = lease.mac() == null ? null : byMac.get(lease.mac().toLowerCase(Locale.ROOT));
+            return new LeaseView(lease.mac(), lease.ip(), lease.prefix(), lease.family(), lease.hostname(),
+                    lease.expiry(), guest == null ? null : guest.id(), guest == null ? null : guest.name());
+        }).toList();
+    }
+
+    private NetworkFacts.IpRange withIpv4(Host host, String name) {
+        NetworkFacts network = network(host, name);
+        if (network.ipv4() == null) {
+            throw VirtdeckException.conflict("Network '" + name + "' has no IPv4 address of libvirt's, so no DHCP"
+                    + " server to hold static entries.");
+        }
+        return network.ipv4();
+    }
+
+    /** Runs a change on the host with its audit entry; a refusal by libvirt answers 409 with libvirt's reason. */
+    private void onHost(String action, AuditObject object, String detail, Runnable change) {
+        try {
+            change.run();
+            audit.record(action, object, Outcome.SUCCESS, detail);
+        } catch (HypervisorException e) {
+            audit.record(action, object, Outcome.FAILURE, e.getMessage());
+            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+        }
+    }
+
     /** Refused (409) while guests of the host have NICs on it: they would lose their network. */
     @PreAuthorize(Access.OPERATE)
     public void delete(long hostId, String name) {
         Host host = hosts.require(hostId);
         existing(host, name);
         refuseInUse(hostId, name, "deleted");
-        AuditObject object = auditObject(host, name);
-        try {
-            gateway.deleteNetwork(hostId, name);
-            audit.record("network.delete", object, Outcome.SUCCESS, null);
-        } catch (HypervisorException e) {
-            audit.record("network.delete", object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
-        }
+        onHost("network.delete", auditObject(host, name), null, () -> gateway.deleteNetwork(hostId, name));
     }
 
     private void existing(Host host, String name) {
-        if (gateway.networks(host.id()).stream().noneMatch(n -> n.name().equals(name))) {
-            throw VirtdeckException.notFound("Host '" + host.name() + "' has no network '" + name + "'.");
-        }
+        network(host, name);
+    }
+
+    private NetworkFacts network(Host host, String name) {
+        return gateway.networks(host.id()).stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> VirtdeckException.notFound("Host '" + host.name() + "' has no network '" + name
+                        + "'."));
     }
 
     private void refuseInUse(long hostId, String name, String what) {

@@ -51,6 +51,22 @@ class GuestConfigBrowserTest {
     }
 
     @Test
+    void anOperatorIsToldWhyANicWithAnAddressInUseIsNotPlugged() {
+        browser.open("/guests/" + build + "/devices");
+        driver.findElement(By.cssSelector("#model option[value='e1000e']")).click();
+        driver.findElement(By.id("mac")).sendKeys("52:54:00:00:00:01"); // alpha-web's NIC has it
+        browser.screenshot("guest-devices.png");
+        browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Add NIC']"))));
+        assertThat(driver.findElement(By.cssSelector(".problem")).getText())
+                .contains("52:54:00:00:00:01 is used by a NIC of a guest");
+        assertThat(driver.findElement(By.cssSelector(".devices")).getText()).contains("No network interfaces");
+
+        driver.findElement(By.id("bridge")).sendKeys("br-none"); // typed, a bridge is taken instead of the network
+        browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Add NIC']"))));
+        assertThat(driver.findElement(By.cssSelector(".problem")).getText()).contains("has no bridge 'br-none'");
+    }
+
+    @Test
     void anOperatorResizesAGuestAndLimitsIt() throws Exception {
         browser.open("/guests/" + build);
         browser.submitAndWait(driver.findElement(By.linkText("Configure…")));

@@ -66,6 +66,28 @@ class GuestDevicesApiTest {
                 .andExpect(status().isNotFound());
     }
 
+    @Test
+    void badNicsAreRefusedNamingTheFieldAndChangeNothingOnTheHost() throws Exception {
+        java.util.Set<String> macsBefore = gateway.nicMacs(host);
+        String xmlBefore = gateway.domainXml(host, java.util.UUID.fromString("11111111-1111-4111-8111-111111111111"));
+        refused("/nics", "{\"network\":\"default\",\"model\":\"ne2k_isa\"}", "model");
+        refused("/nics", "{\"network\":\"default\",\"mac\":\"52:54:00:12:34\"}", "mac");
+        refused("/nics", "{\"network\":\"default\",\"mac\":\"33:33:00:00:00:01\"}", "mac"); // multicast
+        refused("/nics", "{\"network\":\"default\",\"bridge\":\"virbr0\"}", "bridge");
+        refused("/nics", "{}", "network");
+        refused("/nics", "{\"bridge\":\"br-nope\"}", "bridge");
+        // alpha-web's own NIC has this address (libvirt's definition says so, whatever the case)
+        mvc.perform(api.post("/api/v1/guests/" + web + "/nics", "{\"network\":\"default\",\"mac\":\"52:54:00:00:00:01\"}"))
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.field").value("mac"));
+        long gamma = api.guestId(host, "gamma-build");
+        mvc.perform(api.post("/api/v1/guests/" + gamma + "/nics", "{\"network\":\"default\",\"mac\":\"52:54:00:00:00:01\"}"))
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.field").value("mac"))
+                .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString("already")));
+        assertThat(gateway.nicMacs(host)).as("no NIC was added anywhere").isEqualTo(macsBefore);
+        assertThat(gateway.domainXml(host, java.util.UUID.fromString("11111111-1111-4111-8111-111111111111")))
+                .isEqualTo(xmlBefore);
+    }
+
     private void refused(String path, String json, String field) throws Exception {
         mvc.perform(api.post("/api/v1/guests/" + web + path, json)).andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value(field));

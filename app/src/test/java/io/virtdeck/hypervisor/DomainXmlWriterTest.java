@@ -62,7 +62,7 @@ class DomainXmlWriterTest {
         assertThat(text(xml, "//graphics/@autoport")).isEqualTo("yes");
         assertThat(text(xml, "//video/model/@type")).isEqualTo("virtio");
         assertThat(text(xml, "//channel/target/@name")).isEqualTo("org.qemu.guest_agent.0");
-        assertValidLibvirtXml(xml);
+        LibvirtSchema.assertValid(SafeXml.toXml(xml.getDocumentElement()), "domain");
     }
 
     @Test
@@ -75,7 +75,7 @@ class DomainXmlWriterTest {
         assertThat(text(xml, "/domain/os/@firmware")).isEqualTo("efi");
         assertThat(count(xml, "//graphics")).as("graphics off").isZero();
         assertThat(count(xml, "//video")).isZero();
-        assertValidLibvirtXml(xml);
+        LibvirtSchema.assertValid(SafeXml.toXml(xml.getDocumentElement()), "domain");
     }
 
     @Test
@@ -99,7 +99,7 @@ class DomainXmlWriterTest {
         assertThat(count(xml, "//interface/model")).isZero();
         assertThat(count(xml, "/domain/cpu")).isZero();
         assertThat(text(xml, "//graphics/@type")).isEqualTo("vnc");
-        assertValidLibvirtXml(xml);
+        LibvirtSchema.assertValid(SafeXml.toXml(xml.getDocumentElement()), "domain");
     }
 
     @Test
@@ -111,7 +111,7 @@ class DomainXmlWriterTest {
         assertThat(values(xml, "/domain/os/loader")).containsExactly("/usr/lib/xen/boot/ovmf.bin");
         assertThat(text(xml, "/domain/os/loader/@type")).isEqualTo("pflash");
         assertThat(text(xml, "/domain/os/loader/@readonly")).isEqualTo("yes");
-        assertValidLibvirtXml(xml);
+        LibvirtSchema.assertValid(SafeXml.toXml(xml.getDocumentElement()), "domain");
     }
 
     @Test
@@ -130,7 +130,7 @@ class DomainXmlWriterTest {
         assertThat(count(xml, "//*[@type='virtio' or @model='virtio' or @bus='virtio' or @bus='usb']")).isZero();
         assertThat(text(xml, "//console/target/@type")).isEqualTo("xen");
         assertThat(text(xml, "//graphics/@type")).isEqualTo("vnc");
-        assertValidLibvirtXml(xml);
+        LibvirtSchema.assertValid(SafeXml.toXml(xml.getDocumentElement()), "domain");
     }
 
     @Test

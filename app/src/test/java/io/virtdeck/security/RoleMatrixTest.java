@@ -292,6 +292,23 @@ class RoleMatrixTest {
                 .as(user + " create network").isEqualTo(mayAct ? 400 : 403);
         assertThat(call(user, HttpMethod.DELETE, "/api/v1/hosts/" + host + "/networks/none"))
                 .as(user + " delete network").isEqualTo(mayAct ? 404 : 403);
+        String network = "/api/v1/hosts/" + host + "/networks/default";
+        assertThat(callWithBody(user, HttpMethod.PUT, network + "/autostart", "{\"autostart\":true}"))
+                .as(user + " network autostart").isEqualTo(mayAct ? 204 : 403);
+        assertThat(callWithBody(user, network + "/dhcp-hosts", "{\"mac\":\"bad\",\"ip\":\"192.168.122.5\"}"))
+                .as(user + " add static DHCP entry").isEqualTo(mayAct ? 400 : 403);
+        assertThat(call(user, HttpMethod.DELETE, network + "/dhcp-hosts/52:54:00:ff:ff:ff"))
+                .as(user + " remove static DHCP entry").isEqualTo(mayAct ? 404 : 403);
+        // the test driver keeps no leases (409) once the reader is let through
+        assertThat(call(user, HttpMethod.GET, network + "/leases")).as(user + " leases")
+                .isEqualTo(user.equals("m-helpdesk") ? 403 : 409);
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(post("/hosts/" + host + "/networks/default/autostart").param("autostart", "true")
+                .with(asUser).with(csrf())).andReturn().getResponse().getStatus())
+                .as(user + " autostart from the page").isEqualTo(mayAct ? 302 : 403);
+        assertThat(mvc.perform(post("/hosts/" + host + "/networks/default/dhcp-hosts/52:54:00:ff:ff:ff/remove")
+                .with(asUser).with(csrf())).andReturn().getResponse().getStatus())
+                .as(user + " remove a static entry the network lacks, from the page").isEqualTo(mayAct ? 404 : 403);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -362,7 +379,11 @@ class RoleMatrixTest {
     }
 
     private int callWithBody(String user, String path, String json) throws Exception {
-        return mvc.perform(post(path).with(httpBasic(user, PASSWORD)).contentType(MediaType.APPLICATION_JSON)
+        return callWithBody(user, HttpMethod.POST, path, json);
+    }
+
+    private int callWithBody(String user, HttpMethod method, String path, String json) throws Exception {
+        return mvc.perform(request(method, path).with(httpBasic(user, PASSWORD)).contentType(MediaType.APPLICATION_JSON)
                 .content(json)).andReturn().getResponse().getStatus();
     }
 }

@@ -33,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StorageNetworkPagesBrowserTest {
 
     private static final String PASSWORD = "pages-test-pw";
+    private static final By ADD_STATIC_ENTRY =
+            By.xpath("//div[@id='dhcp-backend']//button[text()='Add static entry']");
 
     @LocalServerPort
     int port;
@@ -147,6 +149,38 @@ class StorageNetworkPagesBrowserTest {
 
     @Test
     @Order(4)
+    void anOperatorGivesAMacAStaticAddressAndTakesItBack() {
+        browser.open("/hosts/" + host + "/networks");
+        driver.findElement(By.id("dhcp-mac-backend")).sendKeys("52:54:00:ab:cd:01");
+        driver.findElement(By.id("dhcp-ip-backend")).sendKeys("192.168.180.5");
+        driver.findElement(By.id("dhcp-name-backend")).sendKeys("printer");
+        browser.submitAndWait(browser.inView(driver.findElement(ADD_STATIC_ENTRY)));
+        assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("192.168.180.5");
+        assertThat(driver.findElement(By.id("dhcp-backend")).getText()).contains("52:54:00:ab:cd:01")
+                .contains("printer").contains("This host does not report its DHCP leases");
+
+        driver.findElement(By.id("dhcp-mac-backend")).sendKeys("52:54:00:ab:cd:02");
+        driver.findElement(By.id("dhcp-ip-backend")).sendKeys("192.168.180.5");
+        browser.submitAndWait(browser.inView(driver.findElement(ADD_STATIC_ENTRY)));
+        assertThat(driver.findElement(By.cssSelector(".problem")).getText()).contains("already");
+        browser.screenshot("networks-dhcp.png");
+
+        browser.inView(driver.findElement(By.cssSelector("button[aria-label='Remove static entry 52:54:00:ab:cd:01']")))
+                .click();
+        browser.waitForAlert().accept();
+        browser.waitFor("the entry gone", () -> driver.findElements(By.cssSelector(".notice")).stream()
+                .anyMatch(n -> n.getText().contains("removed")));
+        assertThat(driver.findElement(By.id("dhcp-backend")).getText()).doesNotContain("52:54:00:ab:cd:01");
+
+        browser.submitAndWait(browser.inView(driver.findElement(
+                By.cssSelector("button[aria-label='Turn off autostart of backend']"))));
+        assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("no longer starts");
+        assertThat(driver.findElements(By.cssSelector("button[aria-label='Turn on autostart of backend']")))
+                .hasSize(1);
+    }
+
+    @Test
+    @Order(5)
     void aViewerSeesStorageAndNetworksWithoutForms() {
         browser.logOut();
         browser.logIn("s-viewer", PASSWORD);
