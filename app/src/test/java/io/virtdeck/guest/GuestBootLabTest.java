@@ -50,12 +50,8 @@ class GuestBootLabTest {
     void lab1Connected() throws Exception {
         Lab.tiny1BackOnLab1();
         api = new Api(mvc);
-        lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
-        lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
-        for (long host : List.of(lab1, lab2)) {
-            Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + host),
-                    body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
-        }
+        lab1 = api.connectedHost("lab1", Lab.LAB1);
+        lab2 = api.connectedHost("lab2", Lab.LAB2);
         removeProbes();
     }
 

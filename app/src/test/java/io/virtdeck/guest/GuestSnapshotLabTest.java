@@ -64,10 +64,8 @@ class GuestSnapshotLabTest {
     void tiny1Running() throws Exception {
         Lab.tiny1BackOnLab1();
         api = new Api(mvc);
-        lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
+        lab1 = api.connectedHost("lab1", Lab.LAB1);
         lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
-        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + lab1),
-                body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
         tiny1 = api.guestId(lab1, "tiny1");
         tiny1WasRunning = Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running");
         if (!tiny1WasRunning) {

@@ -52,8 +52,8 @@ class MigrationLabTest {
     @BeforeAll
     void tiny1RunsOnLab1() throws Exception {
         api = new Api(mvc);
-        lab1 = registered("lab1", Lab.LAB1);
-        lab2 = registered("lab2", Lab.LAB2);
+        lab1 = api.connectedHost("lab1", Lab.LAB1);
+        lab2 = api.connectedHost("lab2", Lab.LAB2);
         Lab.tiny1BackOnLab1();
         tiny1 = api.guestId(lab1, "tiny1");
         if (!"RUNNING".equals(guest("$.state"))) {
@@ -252,13 +252,6 @@ class MigrationLabTest {
             events.destroyForcibly();
             java.nio.file.Files.deleteIfExists(log);
         }
-    }
-
-    private long registered(String name, String uri) throws Exception {
-        long id = api.hostIdOrRegister(name, uri);
-        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + id),
-                body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
-        return id;
     }
 
     private long migrate(String json) throws Exception {

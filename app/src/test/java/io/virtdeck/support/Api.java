@@ -44,6 +44,14 @@ public final class Api {
         return known.isEmpty() ? registerHost(name, uri) : known.get(0).longValue();
     }
 
+    /** As {@link #hostIdOrRegister}, once Virtdeck's connection to the host is up (a lab host may take seconds). */
+    public long connectedHost(String name, String uri) throws Exception {
+        long id = hostIdOrRegister(name, uri);
+        Eventually.within(java.time.Duration.ofSeconds(30), () -> getJson("/api/v1/hosts/" + id),
+                body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
+        return id;
+    }
+
     /** The body of a GET as admin (for polling in lambdas, failures are unchecked). */
     public String getJson(String path) {
         try {
