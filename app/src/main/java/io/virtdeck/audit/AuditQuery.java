@@ -1,48 +1,53 @@
 package io.virtdeck.audit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import io.virtdeck.security.Access;
 import io.virtdeck.web.Page;
 
-/** Reads the audit trail newest first, filtered and paginated in SQL. */
+/** Reads the audit trail newest first, filtered and paginated in SQL; exports it as CSV, streamed. */
 @Service
 public class AuditQuery {
 
-    private final JdbcClient jdbc;
+    /** Rows PostgreSQL sends at a time while exporting: the export never holds the whole trail in memory. */
+    private static final int EXPORT_FETCH_ROWS = 1000;
 
-    public AuditQuery(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate exporting;
+    private final TransactionTemplate readOnly;
+
+    public AuditQuery(JdbcClient jdbc, DataSource dataSource, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        JdbcTemplate streaming = new JdbcTemplate(dataSource);
+        streaming.setFetchSize(EXPORT_FETCH_ROWS); // PostgreSQL streams with a fetch size only inside a transaction
+        this.exporting = new NamedParameterJdbcTemplate(streaming);
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
-    /**
-     * @param user exact user name, or null
-     * @param object {@code type} or {@code type:id} (e.g. {@code guest:12}), or null
-     */
     @PreAuthorize(Access.READ_AUDIT)
-    public Page<AuditEntry> find(String user, String object, int page, int size) {
-        List<String> conditions = new ArrayList<>();
-        var params = new java.util.HashMap<String, Object>();
-        if (user != null && !user.isBlank()) {
-            conditions.add("username = :user");
-            params.put("user", user.trim());
-        }
-        if (object != null && !object.isBlank()) {
-            String[] parts = object.trim().split(":", 2);
-            conditions.add("object_type = :type");
-            params.put("type", parts[0]);
-            if (parts.length == 2) {
-                conditions.add("object_id = :id");
-                params.put("id", parts[1]);
-            }
-        }
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    public Page<AuditEntry> find(AuditFilter filter, int page, int size) {
+        Map<String, Object> params = new HashMap<>();
+        String where = where(filter, params);
         long total = jdbc.sql("SELECT count(*) FROM audit_events" + where).params(params)
                 .query(Long.class).single();
         params.put("limit", size);
@@ -53,6 +58,86 @@ public class AuditQuery {
                 .query(AuditQuery::entry)
                 .list();
         return new Page<>(items, total, page, size);
+    }
+
+    /**
+     * Writes every entry the filter keeps, newest first, as CSV (RFC 4180) with a header line. A field a spreadsheet
+     * would take for a formula (=, +, -, @ first) is written with a leading apostrophe: the trail holds text users typed.
+     * {@code open} gives the writer once the permission is checked (a refusal can then still answer with its status).
+     */
+    @PreAuthorize(Access.READ_AUDIT)
+    public void exportCsv(AuditFilter filter, Supplier<Writer> open) {
+        Map<String, Object> params = new HashMap<>();
+        String sql = "SELECT * FROM audit_events" + where(filter, params) + " ORDER BY at DESC, id DESC";
+        Writer out = open.get();
+        try {
+            out.write("at,user,action,object_type,object_id,object_name,outcome,detail\r\n");
+            readOnly.executeWithoutResult(status -> exporting.query(sql, params, rs -> {
+                AuditEntry e = entry(rs, 0);
+                csvLine(out, e.at().toString(), e.user(), e.action(), e.objectType(), e.objectId(), e.objectName(),
+                        e.outcome().name(), e.detail());
+            }));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String where(AuditFilter filter, Map<String, Object> params) {
+        List<String> conditions = new ArrayList<>();
+        if (filter.user() != null) {
+            conditions.add("username = :user");
+            params.put("user", filter.user());
+        }
+        if (filter.object() != null) {
+            String[] parts = filter.object().split(":", 2);
+            conditions.add("object_type = :type");
+            params.put("type", parts[0]);
+            if (parts.length == 2) {
+                conditions.add("object_id = :id");
+                params.put("id", parts[1]);
+            }
+        }
+        if (filter.action() != null) {
+            conditions.add("(action = :action OR action LIKE :family ESCAPE '\\')");
+            params.put("action", filter.action());
+            params.put("family", filter.action().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%");
+        }
+        if (filter.outcome() != null) {
+            conditions.add("outcome = :outcome");
+            params.put("outcome", filter.outcome().name());
+        }
+        if (filter.from() != null) {
+            conditions.add("at >= :from");
+            params.put("from", Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            conditions.add("at < :to");
+            params.put("to", Timestamp.from(filter.to()));
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    private static void csvLine(Writer out, String... fields) {
+        try {
+            for (int i = 0; i < fields.length; i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.write(csvField(fields[i]));
+            }
+            out.write("\r\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String csvField(String value) {
+        if (value == null) {
+            return "";
+        }
+        String text = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return text.matches("(?s).*[\",\r\n].*") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     private static AuditEntry entry(ResultSet rs, int row) throws SQLException {

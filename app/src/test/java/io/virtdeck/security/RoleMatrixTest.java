@@ -336,10 +336,12 @@ class RoleMatrixTest {
 
     @Test
     void theAuditTrailIsForAdminAndOperator() throws Exception {
-        assertThat(call("m-admin", HttpMethod.GET, "/api/v1/audit")).isEqualTo(200);
-        assertThat(call("m-operator", HttpMethod.GET, "/api/v1/audit")).isEqualTo(200);
-        assertThat(call("m-helpdesk", HttpMethod.GET, "/api/v1/audit")).isEqualTo(403);
-        assertThat(call("m-viewer", HttpMethod.GET, "/api/v1/audit")).isEqualTo(403);
+        for (String path : List.of("/api/v1/audit", "/api/v1/audit/export")) {
+            assertThat(call("m-admin", HttpMethod.GET, path)).as(path).isEqualTo(200);
+            assertThat(call("m-operator", HttpMethod.GET, path)).as(path).isEqualTo(200);
+            assertThat(call("m-helpdesk", HttpMethod.GET, path)).as(path).isEqualTo(403);
+            assertThat(call("m-viewer", HttpMethod.GET, path)).as(path).isEqualTo(403);
+        }
     }
 
     @Test
