@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Api;
+import io.virtdeck.support.Browser;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +63,7 @@ class ImageImportLabTest {
         for (Number id : guest) {
             api.call("DELETE", "/api/v1/guests/" + id + "?deleteDisks=true", null);
         }
-        for (String volume : List.of("imported-vmdk.qcow2", OVA_GUEST + "-disk1.qcow2")) {
+        for (String volume : List.of("imported-vmdk.qcow2", "imported-page.qcow2", OVA_GUEST + "-disk1.qcow2")) {
             api.call("DELETE", "/api/v1/hosts/" + lab1 + "/pools/images/volumes/" + volume, null);
         }
     }
@@ -114,6 +117,39 @@ class ImageImportLabTest {
         assertThat(definition).contains(OVA_GUEST + "-disk1.qcow2").contains("type='qcow2'");
         String path = JsonPath.<List<String>>read(api.get("/api/v1/hosts/" + lab1 + "/pools/images/volumes"),
                 "$[?(@.name == '" + OVA_GUEST + "-disk1.qcow2')].path").get(0);
+        assertThat(run("qemu-img", "compare", "-U", vmdk.toString(), path)).contains("Images are identical");
+    }
+
+    @Test
+    void anOperatorSendsAVmdkOnTheImportPageSeesItsFactsAndImportsIt(@TempDir Path dir) throws Exception {
+        Path vmdk = knownVmdk(dir, "page.vmdk", "monolithicSparse");
+        try (Browser browser = Browser.start(port)) {
+            WebDriver driver = browser.driver();
+            browser.logIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+            browser.open("/hosts/" + lab1);
+            browser.submitAndWait(driver.findElement(By.linkText("Import image…")));
+            driver.findElement(By.id("upload-file")).sendKeys(vmdk.toString());
+            browser.inView(driver.findElement(By.xpath("//button[text()='Send and show its facts']"))).click();
+            browser.waitFor(Duration.ofMinutes(1), "the facts page",
+                    () -> driver.getCurrentUrl().matches(".*/import/[0-9a-f-]{36}$"));
+            browser.waitForLoaded();
+            String facts = driver.findElement(By.cssSelector("table.facts")).getText();
+            assertThat(facts).contains("vmdk").contains("16 MiB").contains("none: the image stands alone");
+            driver.findElement(By.cssSelector("#import-pool option[value='images']")).click();
+            driver.findElement(By.id("import-name")).sendKeys("imported-page");
+            browser.screenshot("image-import-facts.png");
+
+            browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Import']"))));
+            assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("Importing as task");
+            browser.waitFor(Duration.ofMinutes(1), "the import task to succeed", () -> {
+                browser.open("/tasks");
+                return driver.findElement(By.cssSelector("table")).getText().lines()
+                        .anyMatch(line -> line.contains("image.import") && line.contains("Succeeded"));
+            });
+            browser.screenshot("image-import-done.png");
+        }
+        String path = JsonPath.<List<String>>read(api.get("/api/v1/hosts/" + lab1 + "/pools/images/volumes"),
+                "$[?(@.name == 'imported-page.qcow2')].path").get(0);
         assertThat(run("qemu-img", "compare", "-U", vmdk.toString(), path)).contains("Images are identical");
     }
 
