@@ -1,16 +1,10 @@
 package io.virtdeck.storage;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.AdminApi;
@@ -28,6 +22,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static io.virtdeck.support.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,7 +40,6 @@ class ImageImportLabTest {
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private AdminApi api;
     private long lab1;
 
@@ -190,12 +184,7 @@ class ImageImportLabTest {
     }
 
     private String stage(Path file, String fileName) throws Exception {
-        HttpResponse<String> staged = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                        + "/api/v1/hosts/" + lab1 + "/imports?fileName=" + fileName))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (Api.ADMIN + ":" + Api.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/octet-stream").timeout(Duration.ofMinutes(2))
-                .PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> staged = api.putFile("/api/v1/hosts/" + lab1 + "/imports?fileName=" + fileName, file);
         assertThat(staged.statusCode()).as(staged.body()).isEqualTo(201);
         return staged.body();
     }
@@ -203,13 +192,5 @@ class ImageImportLabTest {
     private String finished(String accepted) throws Exception {
         Number task = JsonPath.read(accepted, "$.id");
         return api.finished(task.longValue(), Duration.ofMinutes(2));
-    }
-
-    private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
-        return output;
     }
 }
