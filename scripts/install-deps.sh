@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Virtdeck needs and is missing, then checks that it is all there.
 #
-#   scripts/install-deps.sh run    what ./virtdeck run needs (JDK 17, Maven, Node.js + npm, libvirt0)
+#   scripts/install-deps.sh run    what ./virtdeck run needs (JDK 17, Maven, Node.js + npm, libvirt0, qemu-img)
 #   scripts/install-deps.sh test   the above plus what ./virtdeck test needs (libvirtd and virsh for the
 #                                  test driver, Chromium + chromedriver, docker-compose)
 #
@@ -63,6 +63,7 @@ verify() {
   have node || missing+=("node (Node.js 18+)")
   have npm || missing+=("npm")
   libvirt_ok || missing+=("libvirt.so.0 (libvirt client library)")
+  have qemu-img || missing+=("qemu-img (qemu-utils: image import reads and converts images with it)")
   if [[ "$MODE" == test ]]; then
     have virsh || missing+=("virsh (libvirt clients)")
     have xmllint || missing+=("xmllint (libxml2-utils: virt-xml-validate checks domain XML against libvirt's schema)")
@@ -94,6 +95,7 @@ install-deps: this is not a Debian/Ubuntu system with apt-get; install these by 
   - Maven 3.8 or newer (mvn)
   - Node.js 18 or newer with npm
   - the libvirt client library (libvirt.so.0; e.g. libvirt-libs on Fedora, libvirt on Arch)
+  - qemu-img (qemu-img on Fedora, qemu-img or qemu-base on Arch): image import converts with it
 EOF
   if [[ "$MODE" == test ]]; then
     cat >&2 <<EOF
@@ -124,7 +126,7 @@ java_ok || wanted+=(openjdk-17-jdk-headless)
 have mvn || wanted+=(maven)
 have node || wanted+=(nodejs)
 have npm || wanted+=(npm)
-wanted+=(libvirt0)
+wanted+=(libvirt0 qemu-utils)
 if [[ "$MODE" == test ]]; then
   wanted+=(libvirt-clients libxml2-utils libvirt-daemon chromium chromium-driver docker-compose)
   # the console behind a reverse proxy, with the README's nginx snippet

@@ -44,8 +44,12 @@
     if (!file) {
       return;
     }
-    var name = form.querySelector('[name="name"]').value || file.name;
-    var format = form.querySelector('[name="format"]').value;
+    var nameField = form.querySelector('[name="name"]');
+    var formatField = form.querySelector('[name="format"]');
+    var name = (nameField && nameField.value) || file.name;
+    // data-upload-path completes the URL: {name} and {format} from the form
+    var path = (form.getAttribute('data-upload-path') || '').replace('{name}', encodeURIComponent(name))
+        .replace('{format}', formatField ? encodeURIComponent(formatField.value) : '');
     var box = form.querySelector('[data-upload-progress]');
     var bar = box.querySelector('progress');
     var status = box.querySelector('[data-upload-status]');
@@ -59,8 +63,7 @@
       submit.disabled = false;
       box.querySelector('[data-upload-refresh]').hidden = state !== 'done';
     }
-    request.open('PUT', form.getAttribute('data-upload') + encodeURIComponent(name) + '/content?format='
-        + encodeURIComponent(format));
+    request.open('PUT', form.getAttribute('data-upload') + path);
     var found = csrf();
     if (found) {
       request.setRequestHeader(found.header, found.token);
@@ -84,6 +87,13 @@
       }
       if (request.status === 200 || request.status === 201) {
         bar.value = 100;
+        // a staged import goes on to its facts page
+        var next = form.getAttribute('data-upload-next');
+        if (next && answer.id) {
+          settle('done', 'Received ' + name + '; showing what it holds…');
+          window.location.assign(next + encodeURIComponent(answer.id));
+          return;
+        }
         settle('done', answer.message || 'Uploaded.');
       } else {
         settle('failed', 'Not uploaded: ' + (answer.message || ('the server answered ' + request.status + '.')));

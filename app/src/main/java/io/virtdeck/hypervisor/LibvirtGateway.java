@@ -746,63 +746,67 @@ public class LibvirtGateway implements HypervisorGateway {
 
     @Override
     public long downloadVolume(long hostId, String pool, String volume, OutputStream out, LongConsumer progress) {
-        return host(hostId).callUntilDone(connect -> withVolume(connect, pool, volume, storageVol -> {
-            Stream stream = connect.streamNew(0);
-            try {
-                storageVol.download(stream, 0, 0, 0);
-                byte[] chunk = new byte[STREAM_CHUNK];
-                long total = 0;
-                int received;
-                while ((received = stream.receive(chunk)) > 0) { // 0: the end of the volume
-                    out.write(chunk, 0, received);
-                    total += received;
-                    progress.accept(total);
-                }
-                stream.finish();
-                return total;
-            } catch (IOException e) {
-                abortQuietly(stream);
-                throw new UncheckedIOException(e);
-            } catch (LibvirtException | RuntimeException e) {
-                abortQuietly(stream);
-                throw e;
-            } finally {
-                stream.free();
-            }
-        }));
+        return host(hostId).callUntilDone(connect -> withVolume(connect, pool, volume, storageVol ->
+                withStream(connect, stream -> {
+                    storageVol.download(stream, 0, 0, 0);
+                    byte[] chunk = new byte[STREAM_CHUNK];
+                    long total = 0;
+                    int received;
+                    while ((received = stream.receive(chunk)) > 0) { // 0: the end of the volume
+                        out.write(chunk, 0, received);
+                        total += received;
+                        progress.accept(total);
+                    }
+                    stream.finish();
+                    return total;
+                })));
     }
 
     @Override
     public void uploadVolume(long hostId, String pool, String volume, InputStream in, long length,
                              LongConsumer progress) {
-        host(hostId).callUntilDone(connect -> withVolume(connect, pool, volume, storageVol -> {
-            Stream stream = connect.streamNew(0);
-            try {
-                storageVol.upload(stream, 0, length, 0);
-                byte[] chunk = new byte[STREAM_CHUNK];
-                long sent = 0;
-                while (sent < length) {
-                    int read = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, length - sent));
-                    if (read == 0) {
-                        throw new HypervisorException(HypervisorException.Kind.FAILED, "the upload ended after "
-                                + sent + " of " + length + " bytes");
+        host(hostId).callUntilDone(connect -> withVolume(connect, pool, volume, storageVol ->
+                withStream(connect, stream -> {
+                    storageVol.upload(stream, 0, length, 0);
+                    byte[] chunk = new byte[STREAM_CHUNK];
+                    long sent = 0;
+                    while (sent < length) {
+                        int read = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, length - sent));
+                        if (read == 0) {
+                            throw new HypervisorException(HypervisorException.Kind.FAILED, "the upload ended after "
+                                    + sent + " of " + length + " bytes");
+                        }
+                        sendAll(stream, read == chunk.length ? chunk : Arrays.copyOf(chunk, read));
+                        sent += read;
+                        progress.accept(sent);
                     }
-                    sendAll(stream, read == chunk.length ? chunk : Arrays.copyOf(chunk, read));
-                    sent += read;
-                    progress.accept(sent);
-                }
-                stream.finish(); // libvirt then refreshes the pool and probes the volume's format
-                return null;
-            } catch (IOException e) {
-                abortQuietly(stream);
-                throw new UncheckedIOException(e);
-            } catch (LibvirtException | RuntimeException e) {
-                abortQuietly(stream);
-                throw e;
-            } finally {
-                stream.free();
-            }
-        }));
+                    stream.finish(); // libvirt then refreshes the pool and probes the volume's format
+                    return null;
+                })));
+    }
+
+    /**
+     * Runs work on a new blocking stream of the connection. A failure aborts the stream (free() alone would finish
+     * it, committing a partial upload); an I/O failure on the caller's side arrives as UncheckedIOException.
+     */
+    private static <T> T withStream(Connect connect, StreamCall<T> work) throws LibvirtException {
+        Stream stream = connect.streamNew(0);
+        try {
+            return work.apply(stream);
+        } catch (IOException e) {
+            abortQuietly(stream);
+            throw new UncheckedIOException(e);
+        } catch (LibvirtException | RuntimeException e) {
+            abortQuietly(stream);
+            throw e;
+        } finally {
+            stream.free();
+        }
+    }
+
+    @FunctionalInterface
+    private interface StreamCall<T> {
+        T apply(Stream stream) throws LibvirtException, IOException;
     }
 
     /** Stream.send takes a whole array and may take only part of it: the rest goes again until all is sent. */
@@ -814,7 +818,7 @@ public class LibvirtGateway implements HypervisorGateway {
         }
     }
 
-    /** Ends a stream that failed, so that free() does not finish it (which would commit a partial upload). */
+    /** Ends a stream that failed, so that free() does not finish it. */
     private static void abortQuietly(Stream stream) {
         try {
             stream.abort();

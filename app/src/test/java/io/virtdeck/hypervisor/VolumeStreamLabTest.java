@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Eventually;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 
+import static io.virtdeck.support.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -126,12 +126,5 @@ class VolumeStreamLabTest {
         } finally {
             gateway.deleteVolume(lab1, POOL, CANCELLED);
         }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
     }
 }

@@ -261,6 +261,14 @@ class RoleMatrixTest {
                 .as(user + " upload without a length").isEqualTo(mayAct ? 400 : 403);
         assertThat(call(user, HttpMethod.GET, "/api/v1/hosts/" + host + "/pools/default/volumes/none.qcow2/content"))
                 .as(user + " download").isEqualTo(mayAct ? 404 : 403);
+        String imports = "/api/v1/hosts/" + host + "/imports";
+        assertThat(call(user, HttpMethod.PUT, imports + "?fileName=disk.vmdk")).as(user + " stage without a length")
+                .isEqualTo(mayAct ? 400 : 403);
+        assertThat(call(user, HttpMethod.GET, imports)).as(user + " staged images").isEqualTo(mayAct ? 200 : 403);
+        assertThat(call(user, HttpMethod.GET, imports + "/none")).as(user + " one").isEqualTo(mayAct ? 404 : 403);
+        assertThat(callWithBody(user, imports + "/none", "{\"pool\":\"default\",\"name\":\"d\"}"))
+                .as(user + " import").isEqualTo(mayAct ? 404 : 403);
+        assertThat(call(user, HttpMethod.DELETE, imports + "/none")).as(user + " discard").isEqualTo(mayAct ? 404 : 403);
     }
 
     /** Each pool action on a pool that does not exist: 404 for those allowed to act, 403 before that for others. */

@@ -18,9 +18,12 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -100,6 +103,20 @@ class VolumeContentApiTest {
                 .andExpect(jsonPath("$.message").value(containsString("not supported")));
         assertThat(jdbc.sql("SELECT state FROM tasks WHERE type = 'volume.download' AND object_id = :id")
                 .param("id", host + "/default/spare.qcow2").query(String.class).list()).containsExactly("FAILED");
+    }
+
+    @Test
+    void theStoragePageUploadsWithItsCsrfTokenAndItsDownloadRefusalIsAPage() throws Exception {
+        String page = "/hosts/" + host + "/storage/default/volumes/";
+        var operator = user("p-operator").roles("OPERATOR");
+        mvc.perform(put(page + "new.qcow2/content").with(operator).content(QCOW2)).andExpect(status().isForbidden());
+        mvc.perform(put(page + "new.qcow2/content").queryParam("format", "raw").with(operator).with(csrf())
+                        .contentType(MediaType.APPLICATION_OCTET_STREAM).content(QCOW2))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("format"));
+        mvc.perform(get(page + "alpha-web.qcow2/content").with(operator)).andExpect(status().isConflict())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_HTML))
+                .andExpect(content().string(containsString("alpha-web")));
+        assertThat(onHost()).doesNotContain("new.qcow2");
     }
 
     private MockHttpServletRequestBuilder upload(String volume, byte[] content) {

@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
@@ -37,6 +37,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static io.virtdeck.support.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,7 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VolumeContentLabTest {
 
     private static final List<String> MADE = List.of("up-known.qcow2", "up-browser.qcow2", "up-huge.qcow2",
-            "up-chunked.qcow2");
+            "up-chunked.qcow2", "up-cancelled.raw");
 
     @LocalServerPort
     int port;
@@ -78,9 +79,7 @@ class VolumeContentLabTest {
     @Test
     void aQcow2ImageGoesUpAndComesBackWithAnEqualChecksum(@TempDir Path dir) throws Exception {
         Path image = knownQcow2(dir.resolve("known.qcow2"), "4M");
-        HttpResponse<String> uploaded = http.send(admin(volumes + "up-known.qcow2/content?format=qcow2")
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> uploaded = api.putFile(volumes + "up-known.qcow2/content?format=qcow2", image);
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
         assertThat(JsonPath.<String>read(uploaded.body(), "$.state")).isEqualTo("SUCCEEDED");
         assertThat(JsonPath.<String>read(uploaded.body(), "$.type")).isEqualTo("volume.upload");
@@ -92,8 +91,9 @@ class VolumeContentLabTest {
         String path = JsonPath.<List<String>>read(volume, "$[?(@.name == 'up-known.qcow2')].path").get(0);
         assertThat(run("qemu-img", "compare", "-U", image.toString(), path)).contains("Images are identical");
 
-        HttpResponse<InputStream> downloaded = http.send(admin(volumes + "up-known.qcow2/content").GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> downloaded = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + volumes + "up-known.qcow2/content")).header("Authorization", AdminApi.authorization())
+                .timeout(Duration.ofMinutes(2)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(downloaded.statusCode()).isEqualTo(200);
         assertThat(downloaded.headers().firstValueAsLong("Content-Length")).hasValue(Files.size(image));
         assertThat(downloaded.headers().firstValue("Content-Disposition").orElseThrow())
@@ -109,6 +109,63 @@ class VolumeContentLabTest {
         assertThat(chunked).startsWith("HTTP/1.1 400").contains("\"field\":\"Content-Length\"")
                 .contains("required");
         assertThat(Lab.virsh(Lab.LAB1, "vol-list", "images")).doesNotContain("up-huge").doesNotContain("up-chunked");
+    }
+
+    @Test
+    void anUploadCancelledMidwayEndsCancelledAndLeavesNoVolume() throws Exception {
+        long length = 64L << 20; // sent slowly: about 20 s, far longer than the cancel takes
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + volumes + "up-cancelled.raw/content?format=raw"))
+                .header("Authorization", AdminApi.authorization()).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> trickle(length)), length)).build(), HttpResponse.BodyHandlers.ofString());
+        List<Number> running = Eventually.within(Duration.ofSeconds(30), () -> JsonPath.<List<Number>>read(
+                api.get("/api/v1/tasks?active=true"), "$.items[?(@.objectName == 'up-cancelled.raw')].id"),
+                ids -> !ids.isEmpty());
+        long task = running.get(0).longValue();
+        assertThat(api.call("POST", "/api/v1/tasks/" + task + "/cancel", null).statusCode()).isEqualTo(200);
+
+        String ended = api.finished(task, Duration.ofSeconds(30));
+        assertThat(JsonPath.<String>read(ended, "$.state")).as(ended).isEqualTo("CANCELLED");
+        try {
+            HttpResponse<String> response = answer.get(1, TimeUnit.MINUTES);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+            assertThat(response.body()).contains("cancelled");
+        } catch (ExecutionException e) {
+            // the server may close the connection while the client is still sending: the task says what happened
+            assertThat(e.getCause()).isInstanceOf(IOException.class);
+        }
+        assertThat(Lab.virsh(Lab.LAB1, "vol-list", "images")).doesNotContain("up-cancelled");
+    }
+
+    /** {@code length} zero bytes, 64 KiB at a time with a pause before each. */
+    private static InputStream trickle(long length) {
+        return new InputStream() {
+            private long left = length;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0];
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int wanted) {
+                if (left == 0) {
+                    return -1;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+                int given = (int) Math.min(Math.min(wanted, 64 * 1024), left);
+                java.util.Arrays.fill(buffer, offset, offset + given, (byte) 0);
+                left -= given;
+                return given;
+            }
+        };
     }
 
     @Test
@@ -160,16 +217,6 @@ class VolumeContentLabTest {
         return image;
     }
 
-    private HttpRequest.Builder admin(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", basic())
-                .timeout(Duration.ofMinutes(2));
-    }
-
-    private static String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString((Api.ADMIN + ":" + Api.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-    }
-
     /**
      * A PUT written by hand, for headers an HTTP client will not send as given (a huge Content-Length, none at all),
      * with a little of a body after them; returns the answer as text.
@@ -179,7 +226,7 @@ class VolumeContentLabTest {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             String chunk = lengthHeader.startsWith("Transfer-Encoding") ? "4\r\nQFI\u00fb\r\n0\r\n\r\n" : "QFI\u00fb";
-            out.write(("PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic()
+            out.write(("PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + AdminApi.authorization()
                     + "\r\nContent-Type: application/octet-stream\r\n" + lengthHeader + "\r\nConnection: close\r\n\r\n"
                     + chunk).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
@@ -208,13 +255,5 @@ class VolumeContentLabTest {
             digesting.transferTo(OutputStream.nullOutputStream());
         }
         return java.util.HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
-        return output;
     }
 }

@@ -23,14 +23,26 @@ public final class AdminApi {
 
     public HttpResponse<String> call(String method, String path, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (Api.ADMIN + ":" + Api.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
-                .header("Accept", "application/json").timeout(Duration.ofSeconds(30));
+                .header("Authorization", authorization()).header("Accept", "application/json").timeout(Duration.ofSeconds(30));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
         return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A PUT whose body is a file, streamed with its length (as an upload of an image is made). */
+    public HttpResponse<String> putFile(String path, java.nio.file.Path file) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", authorization()).header("Content-Type", "application/octet-stream")
+                .timeout(Duration.ofMinutes(2)).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The admin's HTTP Basic Authorization header. */
+    public static String authorization() {
+        return "Basic " + Base64.getEncoder().encodeToString((Api.ADMIN + ":" + Api.ADMIN_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     public String get(String path) throws Exception {

@@ -1,0 +1,402 @@
+package io.virtdeck.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.guest.GuestCreateRequest;
+import io.virtdeck.guest.GuestCreateService;
+import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.security.Access;
+import io.virtdeck.task.Task;
+import io.virtdeck.task.TaskProgress;
+import io.virtdeck.task.TaskService;
+import io.virtdeck.web.HypervisorErrors;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * The V2V path: an image (raw, qcow2, VMDK, VHD, VHDX) or an OVA is streamed to a staging directory on the Virtdeck
+ * server (within a size limit), looked at with qemu-img (its facts are shown before anything is imported), converted
+ * there to qcow2 and streamed into a pool of the host through libvirt, so remote hosts need nothing but libvirt. An
+ * OVA's disks are converted one by one and become a new guest with the OVF's name, CPUs and memory. Staged images
+ * are kept until imported, discarded, or expired.
+ */
+@Service
+public class ImageImportService {
+
+    static final String STAGE = "image.stage";
+    static final String IMPORT = "image.import";
+    private static final Logger log = LoggerFactory.getLogger(ImageImportService.class);
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ ()-]{0,127}");
+    private static final long MIB = 1024 * 1024;
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private final ImportProperties properties;
+    private final QemuImg qemuImg;
+    private final StorageService storage;
+    private final HypervisorGateway gateway;
+    private final GuestCreateService guests;
+    private final HostRepository hosts;
+    private final TaskService tasks;
+    private final AuditLog audit;
+    private final Map<String, Staged> staged = new ConcurrentHashMap<>();
+
+    ImageImportService(ImportProperties properties, QemuImg qemuImg, StorageService storage,
+                       HypervisorGateway gateway, GuestCreateService guests, HostRepository hosts, TaskService tasks,
+                       AuditLog audit) {
+        this.properties = properties;
+        this.qemuImg = qemuImg;
+        this.storage = storage;
+        this.gateway = gateway;
+        this.guests = guests;
+        this.hosts = hosts;
+        this.tasks = tasks;
+        this.audit = audit;
+    }
+
+    /**
+     * A staged image as the API and the pages show it: a disk image's facts, or an OVA's guest and its disks' facts.
+     */
+    public record StagedImage(String id, long hostId, String fileName, long bytes, Instant stagedAt,
+                              ImageFacts image, Ovf ovf) {
+
+        public record Ovf(String name, int cpus, long memoryMiB, List<OvfDisk> disks) {
+        }
+
+        public record OvfDisk(String file, ImageFacts facts) {
+        }
+    }
+
+    /** POST .../imports/{id}: the pool, the new volume's (or guest's) name, and for an OVA an optional network. */
+    public record ImportRequest(String pool, String name, String network) {
+    }
+
+    private record Staged(StagedImage view, Path directory, List<Path> images) {
+    }
+
+    /**
+     * Streams {@code length} bytes of {@code body} into the staging directory (as a task: progress, cancel), then
+     * reads its facts. Refused (400) before anything is written when the length is missing, 0 or beyond the limit or
+     * the staging directory's room; after staging, when qemu-img does not import it (naming the format or the reason).
+     * A refused or failed staging leaves nothing behind.
+     */
+    @PreAuthorize(Access.OPERATE)
+    public StagedImage stage(long hostId, String fileName, long length, InputStream body) throws IOException {
+        Host host = hosts.require(hostId);
+        if (fileName == null || !FILE_NAME.matcher(fileName).matches()) {
+            throw VirtdeckException.invalid("fileName", "fileName is the image's file name: letters, digits, dots,"
+                    + " dashes, spaces and brackets, up to 128.");
+        }
+        if (length <= 0) {
+            throw VirtdeckException.invalid("Content-Length", "Content-Length is required and above 0: the image's"
+                    + " size in bytes, so that its room is checked before it is sent.");
+        }
+        Path root = Files.createDirectories(properties.stagingDir());
+        long usable = Files.getFileStore(root).getUsableSpace();
+        if (length > properties.maxImageSize().toBytes() || length > usable / 2) {
+            // half: a conversion needs room for the qcow2 copy beside the image
+            throw VirtdeckException.invalid("Content-Length", "Content-Length " + ByteProgress.mib(length) + " is"
+                    + " more than Virtdeck stages: at most " + ByteProgress.mib(Math.min(properties.maxImageSize()
+                    .toBytes(), usable / 2)) + " (the limit, and room for a converted copy).");
+        }
+        String id = UUID.randomUUID().toString();
+        Path directory = Files.createDirectory(root.resolve(id));
+        Path upload = directory.resolve("upload");
+        AuditObject object = new AuditObject("image", id, fileName);
+        Task task = tasks.runHere(STAGE, object, true, progress -> {
+            progress.update(0, "Receiving " + fileName + " (" + ByteProgress.mib(length) + ")");
+            copy(body, upload, length, new ByteProgress(progress, length, "Received"));
+            return "Received " + fileName + " (" + ByteProgress.mib(length) + ").";
+        });
+        try {
+            if (task.state() != Task.State.SUCCEEDED) {
+                throw VirtdeckException.conflict("Task " + task.id() + " " + task.state().name().toLowerCase() + ": "
+                        + task.message());
+            }
+            Staged made = inspect(host, id, fileName, length, directory, upload);
+            staged.put(id, made);
+            audit.record(STAGE, object, Outcome.SUCCESS, describe(made.view()));
+            return made.view();
+        } catch (RuntimeException e) {
+            delete(directory);
+            audit.record(STAGE, object, Outcome.FAILURE, e.getMessage());
+            throw e;
+        }
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public StagedImage get(long hostId, String id) {
+        return require(hostId, id).view();
+    }
+
+    /** The images staged for a host, newest first. */
+    @PreAuthorize(Access.OPERATE)
+    public List<StagedImage> list(long hostId) {
+        return staged.values().stream().map(Staged::view).filter(v -> v.hostId() == hostId)
+                .sorted(Comparator.comparing(StagedImage::stagedAt).reversed()).toList();
+    }
+
+    @PreAuthorize(Access.OPERATE)
+    public void discard(long hostId, String id) {
+        Staged found = require(hostId, id);
+        staged.remove(id);
+        delete(found.directory());
+        audit.record("image.discard", new AuditObject("image", id, found.view().fileName()), Outcome.SUCCESS, null);
+    }
+
+    /**
+     * Imports a staged image into a pool of its host as a task: a disk image becomes the qcow2 volume {@code name};
+     * an OVA becomes the guest {@code name} (the OVF's name when absent) on volumes {@code <name>-disk<n>.qcow2}.
+     * Checked first (the pool, the names, the room); a failure deletes the volumes it made and keeps the staged
+     * image for another try; success removes it.
+     */
+    @PreAuthorize(Access.OPERATE)
+    public Task importImage(long hostId, String id, ImportRequest request) {
+        Staged found = require(hostId, id);
+        Host host = hosts.require(hostId);
+        if (request.pool() == null || request.pool().isBlank()) {
+            throw VirtdeckException.invalid("pool", "pool is required: the pool the image goes into.");
+        }
+        PoolFacts pool = storage.requirePool(host, request.pool());
+        StagedImage view = found.view();
+        String name = request.name() == null || request.name().isBlank()
+                ? (view.ovf() != null ? view.ovf().name() : null) : request.name();
+        StorageService.name("name", name);
+        List<String> volumes = new ArrayList<>();
+        if (view.ovf() == null) {
+            volumes.add(name.endsWith(".qcow2") ? name : name + ".qcow2");
+        } else {
+            for (int i = 1; i <= found.images().size(); i++) {
+                volumes.add(name + "-disk" + i + ".qcow2");
+            }
+        }
+        for (String volume : volumes) {
+            StorageService.name("name", volume);
+        }
+        List<String> existing = storage.volumes(hostId, request.pool()).stream()
+                .map(StorageService.VolumeView::name).filter(volumes::contains).toList();
+        if (!existing.isEmpty()) {
+            throw VirtdeckException.conflict("name", "Pool '" + request.pool() + "' has a volume '" + existing.get(0)
+                    + "' already: choose another name.");
+        }
+        long needed = found.images().stream().mapToLong(ImageImportService::sizeOf).sum();
+        if (needed > pool.availableMiB() * MIB) {
+            throw VirtdeckException.invalid("pool", "Pool '" + request.pool() + "' has " + pool.availableMiB()
+                    + " MiB free; the image needs about " + needed / MIB + " MiB.");
+        }
+        AuditObject object = new AuditObject("image", id, view.fileName());
+        return tasks.submit(IMPORT, object, true, progress -> {
+            List<String> made = new ArrayList<>();
+            try {
+                String done = run(host, found, request.pool(), name, volumes, request.network(), made, progress);
+                audit.record(IMPORT, object, Outcome.SUCCESS, done);
+                staged.remove(id);
+                delete(found.directory());
+                return done;
+            } catch (RuntimeException e) {
+                for (String volume : made) {
+                    removeQuietly(hostId, request.pool(), volume);
+                }
+                String reason = e instanceof HypervisorException h ? HypervisorErrors.message(h) : e.getMessage();
+                audit.record(IMPORT, object, Outcome.FAILURE, reason);
+                throw e instanceof HypervisorException ? VirtdeckException.conflict(reason) : e;
+            }
+        });
+    }
+
+    private String run(Host host, Staged found, String pool, String name, List<String> volumes, String network,
+                       List<String> made, TaskProgress progress) throws IOException {
+        int count = found.images().size();
+        List<GuestCreateRequest.Disk> disks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            // each disk its share of the bar: the first 60% of it converting, the rest streaming to the host
+            int from = 100 * i / count;
+            int to = 100 * (i + 1) / count;
+            int middle = from + (to - from) * 6 / 10;
+            Path source = found.images().get(i);
+            String format = found.view().ovf() == null ? found.view().image().format()
+                    : found.view().ovf().disks().get(i).facts().format();
+            Path converted = found.directory().resolve("converted-" + i + ".qcow2");
+            String volume = volumes.get(i);
+            TaskProgress converting = new ProgressPhase(progress, from, middle);
+            converting.update(0, "Converting " + format + " to qcow2 for " + volume);
+            qemuImg.convertToQcow2(source, format, converted, percent -> converting.update(percent,
+                    "Converting " + format + " to qcow2 for " + volume + ": " + percent + "%"),
+                    progress::cancelRequested);
+            long bytes = Files.size(converted);
+            gateway.createUploadTarget(host.id(), pool, volume, bytes);
+            made.add(volume);
+            try (InputStream in = Files.newInputStream(converted)) {
+                gateway.uploadVolume(host.id(), pool, volume, in, bytes,
+                        new ByteProgress(new ProgressPhase(progress, middle, to), bytes, "Sent " + volume + ":"));
+            }
+            Files.delete(converted);
+            disks.add(GuestCreateRequest.Disk.existing(pool + "/" + volume));
+        }
+        StagedImage.Ovf ovf = found.view().ovf();
+        if (ovf == null) {
+            return "Imported " + found.view().fileName() + " (" + found.view().image().format() + ") into " + pool
+                    + "/" + volumes.get(0) + " as qcow2.";
+        }
+        Guest guest = guests.create(host.id(), new GuestCreateRequest(name, ovf.cpus(), ovf.memoryMiB(), disks, null,
+                network == null || network.isBlank() ? List.of() : List.of(network), null, null, null, null, null,
+                null));
+        return "Imported " + found.view().fileName() + " as guest " + guest.name() + " (" + ovf.cpus() + " vCPUs, "
+                + ovf.memoryMiB() + " MiB, " + count + " disk" + (count == 1 ? "" : "s") + " in " + pool + ").";
+    }
+
+    /** Facts of what was staged: an OVA is unpacked (the archive then goes) and each of its disks looked at. */
+    private Staged inspect(Host host, String id, String fileName, long length, Path directory, Path upload)
+            throws IOException {
+        Instant now = Instant.now();
+        if (!Ova.isOva(upload)) {
+            ImageFacts facts = requireImportable(qemuImg.info(upload));
+            return new Staged(new StagedImage(id, host.id(), fileName, length, now, facts, null), directory,
+                    List.of(upload));
+        }
+        Path unpacked = Files.createDirectory(directory.resolve("ova"));
+        Map<String, Path> files = Ova.unpack(upload, unpacked);
+        Files.delete(upload);
+        List<Path> descriptors = files.values().stream().filter(p -> p.getFileName().toString().endsWith(".ovf"))
+                .toList();
+        if (descriptors.size() != 1) {
+            throw VirtdeckException.invalid("image", "The OVA holds " + descriptors.size() + " OVF descriptors; an"
+                    + " OVA holds exactly one.");
+        }
+        Ova.Descriptor descriptor = Ova.read(descriptors.get(0));
+        List<StagedImage.OvfDisk> disks = new ArrayList<>();
+        List<Path> images = new ArrayList<>();
+        for (String file : descriptor.diskFiles()) {
+            Path image = files.get(file);
+            if (image == null) {
+                throw VirtdeckException.invalid("image", "The OVF names the disk file '" + file + "', which the OVA"
+                        + " does not hold.");
+            }
+            disks.add(new StagedImage.OvfDisk(file, requireImportable(qemuImg.info(image))));
+            images.add(image);
+        }
+        StagedImage.Ovf ovf = new StagedImage.Ovf(descriptor.name(), descriptor.cpus(), descriptor.memoryMiB(),
+                List.copyOf(disks));
+        return new Staged(new StagedImage(id, host.id(), fileName, length, now, null, ovf), directory,
+                List.copyOf(images));
+    }
+
+    private static ImageFacts requireImportable(ImageFacts facts) {
+        if (!facts.importable()) {
+            throw VirtdeckException.invalid("format", "The image is not imported: " + facts.refusal());
+        }
+        return facts;
+    }
+
+    private static String describe(StagedImage view) {
+        return view.ovf() == null ? view.image().format() + ", " + view.image().virtualSizeMiB() + " MiB virtual"
+                : "OVA: " + view.ovf().name() + ", " + view.ovf().disks().size() + " disk(s)";
+    }
+
+    /** Expired staged images go, and so do directories no staged image owns (an earlier run's) once as old. */
+    @Scheduled(fixedDelay = 600_000, initialDelay = 60_000)
+    void removeExpired() {
+        Instant limit = Instant.now().minus(properties.keepStaged());
+        staged.values().removeIf(s -> {
+            boolean expired = s.view().stagedAt().isBefore(limit);
+            if (expired) {
+                delete(s.directory());
+            }
+            return expired;
+        });
+        if (!Files.isDirectory(properties.stagingDir())) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(properties.stagingDir())) {
+            entries.filter(dir -> !staged.containsKey(dir.getFileName().toString())).filter(dir -> {
+                try {
+                    return Files.getLastModifiedTime(dir).toInstant().isBefore(limit);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).forEach(ImageImportService::delete);
+        } catch (IOException e) {
+            log.warn("cannot look through the staging directory {}: {}", properties.stagingDir(), e.getMessage());
+        }
+    }
+
+    private Staged require(long hostId, String id) {
+        Staged found = staged.get(id);
+        if (found == null || found.view().hostId() != hostId) {
+            throw VirtdeckException.notFound("There is no staged image " + id + " for host " + hostId
+                    + " (imported, discarded, or expired).");
+        }
+        return found;
+    }
+
+    private static long sizeOf(Path image) {
+        try {
+            return Files.size(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Exactly {@code length} bytes of {@code body} into {@code target}, a chunk at a time. */
+    private static void copy(InputStream body, Path target, long length, ByteProgress progress) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
+        long copied = 0;
+        try (OutputStream out = Files.newOutputStream(target)) {
+            while (copied < length) {
+                int read = body.read(buffer, 0, (int) Math.min(buffer.length, length - copied));
+                if (read < 0) {
+                    throw VirtdeckException.conflict("The upload ended after " + copied + " of " + length
+                            + " bytes.");
+                }
+                out.write(buffer, 0, read);
+                copied += read;
+                progress.accept(copied);
+            }
+        }
+    }
+
+    private void removeQuietly(long hostId, String pool, String volume) {
+        try {
+            gateway.deleteVolume(hostId, pool, volume);
+        } catch (HypervisorException e) {
+            log.warn("host {}: volume {}/{} of a failed import could not be removed: {}", hostId, pool, volume,
+                    e.getMessage());
+        }
+    }
+
+    private static void delete(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log.warn("cannot delete the staged image {}: {}", directory, e.getMessage());
+        }
+    }
+}
