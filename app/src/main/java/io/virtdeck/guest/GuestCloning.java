@@ -167,7 +167,7 @@ class GuestCloning {
         gateway.createUploadTarget(to, disk.pool(), disk.copyName(), bytes);
         made.volume(disk.pool(), disk.copyName());
         TaskProgress step = progress.step(index * DISKS_PERCENT / plan.disks().size(),
-                DISKS_PERCENT / plan.disks().size());
+                (index + 1) * DISKS_PERCENT / plan.disks().size());
         String which = "Copied disk " + (index + 1) + " of " + plan.disks().size() + " (" + disk.target() + ") to host "
                 + plan.target().name() + ":";
         CompletableFuture<Long> download;

@@ -33,6 +33,7 @@ import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Access;
+import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskService;
@@ -186,7 +187,7 @@ public class ImageImportService {
         StagedImage view = found.view();
         String name = request.name() == null || request.name().isBlank()
                 ? (view.ovf() != null ? view.ovf().name() : null) : request.name();
-        StorageService.name("name", name);
+        PoolChecks.name("name", name);
         List<String> volumes = new ArrayList<>();
         if (view.ovf() == null) {
             volumes.add(name.endsWith(".qcow2") ? name : name + ".qcow2");
@@ -196,7 +197,7 @@ public class ImageImportService {
             }
         }
         for (String volume : volumes) {
-            StorageService.name("name", volume);
+            PoolChecks.name("name", volume);
         }
         List<String> existing = storage.volumes(hostId, request.pool()).stream()
                 .map(StorageService.VolumeView::name).filter(volumes::contains).toList();
@@ -243,7 +244,7 @@ public class ImageImportService {
                     : found.view().ovf().disks().get(i).facts().format();
             Path converted = found.directory().resolve("converted-" + i + ".qcow2");
             String volume = volumes.get(i);
-            TaskProgress converting = new ProgressPhase(progress, from, middle);
+            TaskProgress converting = progress.step(from, middle);
             converting.update(0, "Converting " + format + " to qcow2 for " + volume);
             qemuImg.convertToQcow2(source, format, converted, percent -> converting.update(percent,
                     "Converting " + format + " to qcow2 for " + volume + ": " + percent + "%"),
@@ -253,7 +254,7 @@ public class ImageImportService {
             made.add(volume);
             try (InputStream in = Files.newInputStream(converted)) {
                 gateway.uploadVolume(host.id(), pool, volume, in, bytes,
-                        new ByteProgress(new ProgressPhase(progress, middle, to), bytes, "Sent " + volume + ":"));
+                        new ByteProgress(progress.step(middle, to), bytes, "Sent " + volume + ":"));
             }
             Files.delete(converted);
             disks.add(GuestCreateRequest.Disk.existing(pool + "/" + volume));
@@ -265,7 +266,7 @@ public class ImageImportService {
         }
         Guest guest = guests.create(host.id(), new GuestCreateRequest(name, ovf.cpus(), ovf.memoryMiB(), disks, null,
                 network == null || network.isBlank() ? List.of() : List.of(network), null, null, null, null, null,
-                null));
+                null, null));
         return "Imported " + found.view().fileName() + " as guest " + guest.name() + " (" + ovf.cpus() + " vCPUs, "
                 + ovf.memoryMiB() + " MiB, " + count + " disk" + (count == 1 ? "" : "s") + " in " + pool + ").";
     }

@@ -15,32 +15,8 @@ public interface TaskProgress {
     /** What to do the moment a cancel is asked for (e.g. abort a libvirt job); runs on the canceller's thread. */
     void onCancel(Runnable abort);
 
-    /**
-     * This task's progress seen by one step of it: the step's 0-100 fill {@code share} percent of the bar from
-     * {@code base} on (disk 2 of 4 fills 25 to 50).
-     */
-    default TaskProgress step(int base, int share) {
-        TaskProgress whole = this;
-        return new TaskProgress() {
-            @Override
-            public long taskId() {
-                return whole.taskId();
-            }
-
-            @Override
-            public void update(int percent, String message) {
-                whole.update(base + share * Math.max(0, Math.min(percent, 100)) / 100, message);
-            }
-
-            @Override
-            public boolean cancelRequested() {
-                return whole.cancelRequested();
-            }
-
-            @Override
-            public void onCancel(Runnable abort) {
-                whole.onCancel(abort);
-            }
-        };
+    /** This task's progress seen by one step of it: the step's 0-100 fills the part [from, to] of the bar. */
+    default TaskProgress step(int from, int to) {
+        return new ProgressPhase(this, from, to);
     }
 }

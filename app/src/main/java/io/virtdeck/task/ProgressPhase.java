@@ -1,9 +1,7 @@
-package io.virtdeck.storage;
-
-import io.virtdeck.task.TaskProgress;
+package io.virtdeck.task;
 
 /** One step of a task with several: its own 0-100 shown as the part [from, to] of the whole task's bar. */
-record ProgressPhase(TaskProgress task, int from, int to) implements TaskProgress {
+public record ProgressPhase(TaskProgress task, int from, int to) implements TaskProgress {
 
     @Override
     public long taskId() {
