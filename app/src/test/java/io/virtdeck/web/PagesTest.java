@@ -52,7 +52,8 @@ class PagesTest {
 
     @Test
     void theTasksPageAndDrawerRender() throws Exception {
-        assertThat(page("/tasks")).contains("Tasks").contains("hx-get=\"/tasks/drawer\"");
+        assertThat(page("/tasks")).contains("Tasks").contains("hx-get=\"/tasks/drawer\"")
+                .as("the drawer is loaded into the layout, not drawn into the page").doesNotContain("drawer-title");
         assertThat(page("/tasks/drawer")).contains("running").doesNotContain("<html");
         mvc.perform(get("/tasks/drawer").with(user("desk").roles("HELPDESK"))).andExpect(status().isForbidden());
         String helpdesk = mvc.perform(get("/guests").with(user("desk").roles("HELPDESK")))
