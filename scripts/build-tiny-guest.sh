@@ -189,24 +189,28 @@ for c in /dev/ttyS0 /dev/tty0; do echo "*** Virtdeck tiny guest: Ctrl-Alt-Del pr
 EOF
   chmod 755 "$1/sbin/ctrl-alt-del"
 
-  # netwatch: starts udhcpc on every eth* that has none, stops it when the NIC is unplugged.
+  # netwatch: starts udhcpc on every eth* that has none, stops it when the NIC is unplugged. A client belongs to one
+  # NIC by name and ifindex: a NIC plugged within 2 s of an unplug may reuse the name (eth1), not the index, and the
+  # old client, bound to the gone NIC, must not count as the new one's.
   cat >"$1/sbin/netwatch" <<'EOF'
 #!/bin/sh
 while :; do
+  for pidfile in /run/udhcpc.*.pid; do
+    [ -f "$pidfile" ] || continue
+    id="${pidfile#/run/udhcpc.}"; id="${id%.pid}"; nic="${id%.*}"; index="${id##*.}"
+    if [ "$(cat "/sys/class/net/$nic/ifindex" 2>/dev/null)" != "$index" ]; then
+      kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"
+    fi
+  done
   for dev in /sys/class/net/eth*; do
     [ -e "$dev" ] || continue
     nic="${dev##*/}"
-    pidfile="/run/udhcpc.$nic.pid"
+    pidfile="/run/udhcpc.$nic.$(cat "$dev/ifindex").pid"
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
     ip link set "$nic" up
     # -t 5 -T 2 -A 3: 5 discovers 2 s apart, then wait 3 s and start again; runs forever, renews the lease.
     udhcpc -i "$nic" -s /etc/udhcpc.script -p "$pidfile" -x "hostname:$(hostname)" -t 5 -T 2 -A 3 -S \
       >/dev/null 2>&1 &
-  done
-  for pidfile in /run/udhcpc.*.pid; do
-    [ -f "$pidfile" ] || continue
-    nic="${pidfile#/run/udhcpc.}"; nic="${nic%.pid}"
-    if [ ! -e "/sys/class/net/$nic" ]; then kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"; fi
   done
   sleep 2
 done

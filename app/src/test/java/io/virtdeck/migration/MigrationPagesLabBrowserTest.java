@@ -69,10 +69,11 @@ class MigrationPagesLabBrowserTest {
 
         browser.open("/guests/" + tiny1 + "/migrate");
         assertThat(driver.findElement(By.cssSelector("section")).getText()).contains("Live migration");
-        driver.findElement(By.xpath("//label[.//strong[text()='lab2']]")).click();
-        driver.findElement(By.cssSelector("details.advanced summary")).click();
+        // each in the middle of the window: Selenium scrolls only until an element shows, maybe under the drawer
+        browser.inView(driver.findElement(By.xpath("//label[.//strong[text()='lab2']]"))).click();
+        browser.inView(driver.findElement(By.cssSelector("details.advanced summary"))).click();
         driver.findElement(By.name("bandwidthMiBps")).sendKeys("8"); // slow enough to watch
-        browser.inView(driver.findElement(By.name("unsafe"))).click(); // clear of the tasks drawer
+        browser.inView(driver.findElement(By.name("unsafe"))).click();
         browser.screenshot("migrate.png");
         browser.submitAndWait(browser.inView(driver.findElement(By.cssSelector("button[type=submit].primary"))));
 
