@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param interval how often every connected host and its guests are sampled
  * @param samplerThreads hosts sampled at the same time (a slow host does not hold up the others)
+ * @param poolsInterval how often every connected host's storage pools are read for the capacity dashboard
  * @param rollupInterval how often history is downsampled into the coarser tiers and expired
  * @param keep10s how long 10 s samples are kept
  * @param keep5m how long 5 min averages are kept
@@ -21,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record MetricsProperties(
         @DefaultValue("10s") Duration interval,
         @DefaultValue("4") int samplerThreads,
+        @DefaultValue("1m") Duration poolsInterval,
         @DefaultValue("1m") Duration rollupInterval,
         @DefaultValue("1d") Duration keep10s,
         @DefaultValue("30d") Duration keep5m,

@@ -120,6 +120,31 @@ class MetricsRepository {
                 .list();
     }
 
+    /** The hosts' CPU and memory summed per bucket of the tier since {@code from}. */
+    List<FleetTrends.Point> fleet(Tier tier, Instant from) {
+        return jdbc.sql("SELECT at, sum(cpu), sum(memory_mib) FROM " + tier.table
+                        + " WHERE object_kind = 'H' AND at >= :from GROUP BY at ORDER BY at")
+                .param("from", Timestamp.from(from))
+                .query((rs, n) -> new FleetTrends.Point(rs.getTimestamp(1).toInstant(), number(rs, 2), number(rs, 3)))
+                .list();
+    }
+
+    /**
+     * The guests with the highest average of {@code expression} (a constant of {@link TopMeasure}, never user input)
+     * in the 10 s tier since {@code from}, with their names; guests no longer in the inventory are left out.
+     */
+    List<TopGuest> top(TopMeasure measure, Instant from, int limit) {
+        return jdbc.sql("SELECT m.object_id, g.name, h.name, m.value FROM ("
+                        + " SELECT object_id, avg(" + measure.expression + ") AS value FROM metrics_10s"
+                        + " WHERE object_kind = 'G' AND at >= :from GROUP BY object_id) m"
+                        + " JOIN guests g ON g.id = m.object_id JOIN hosts h ON h.id = g.host_id"
+                        + " WHERE m.value IS NOT NULL ORDER BY m.value DESC, g.name LIMIT :limit")
+                .param("from", Timestamp.from(from))
+                .param("limit", limit)
+                .query((rs, n) -> new TopGuest(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4)))
+                .list();
+    }
+
     static MetricValues values(ResultSet rs, int first) throws SQLException {
         return new MetricValues(number(rs, first), number(rs, first + 1), number(rs, first + 2),
                 number(rs, first + 3), number(rs, first + 4), number(rs, first + 5), number(rs, first + 6),

@@ -290,6 +290,24 @@ class RoleMatrixTest {
                 + TestHosts.smallHost() + "\"}")).isEqualTo(201);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void metricsOfGuestsForEveryRoleAndHostMetricsAndCapacityForAllButHelpdesk(String user, boolean mayAct)
+            throws Exception {
+        boolean readsHosts = !user.equals("m-helpdesk");
+        assertThat(call(user, HttpMethod.GET, "/api/v1/guests/" + guest + "/metrics")).as(user + " guest metrics")
+                .isEqualTo(200);
+        assertThat(call(user, HttpMethod.GET, "/api/v1/hosts/" + host + "/metrics")).as(user + " host metrics")
+                .isEqualTo(readsHosts ? 200 : 403);
+        for (String dashboard : List.of("capacity", "trends", "top")) {
+            assertThat(call(user, HttpMethod.GET, "/api/v1/dashboard/" + dashboard)).as(user + " " + dashboard)
+                    .isEqualTo(readsHosts ? 200 : 403);
+        }
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(get("/dashboard").with(asUser)).andReturn().getResponse().getStatus())
+                .as(user + " dashboard page").isEqualTo(readsHosts ? 200 : 403);
+    }
+
     @Test
     void theAuditTrailIsForAdminAndOperator() throws Exception {
         assertThat(call("m-admin", HttpMethod.GET, "/api/v1/audit")).isEqualTo(200);
