@@ -36,7 +36,11 @@ public class CapacityService {
 
     @PreAuthorize(Access.READ_HOSTS)
     public Capacity capacity(Integer vcpus, Long memoryMiB) {
-        Capacity.GuestSize size = size(vcpus, memoryMiB);
+        return compute(size(vcpus, memoryMiB));
+    }
+
+    /** Unchecked: for the Prometheus gauges, whose endpoint has its own access rule. */
+    Capacity compute(Capacity.GuestSize size) {
         List<Capacity.HostCapacity> perHost = new ArrayList<>();
         Map<String, Long> states = new TreeMap<>();
         long guests = 0, active = 0, cpus = 0, memory = 0, vcpusAllocated = 0, memoryAllocated = 0, vcpusDefined = 0,

@@ -99,4 +99,34 @@ class CapacityApiTest {
         assertThat(mvc.perform(new Api(mvc).get("/api/v1/dashboard/capacity?vcpus=0")).andReturn().getResponse()
                 .getStatus()).isEqualTo(400);
     }
+
+    @Test
+    void prometheusGaugesCarryTheCapacityTotals() throws Exception {
+        Api api = new Api(mvc);
+        String totals = api.getJson("/api/v1/dashboard/capacity");
+        long cpus = JsonPath.<Number>read(totals, "$.totals.cpus").longValue();
+        long memoryMiB = JsonPath.<Number>read(totals, "$.totals.memoryMiB").longValue();
+        // the gauges reuse one computation for 5 s: wait for a fresh one
+        String scrape = Eventually.within(Duration.ofSeconds(10), () -> prometheus(),
+                text -> gauge(text, "virtdeck_fleet_cpus") == cpus);
+        assertThat(gauge(scrape, "virtdeck_fleet_memory_bytes")).isEqualTo(memoryMiB * 1024.0 * 1024.0);
+        assertThat(gauge(scrape, "virtdeck_fleet_hosts_state{state=\"connected\"}"))
+                .isEqualTo(JsonPath.<Number>read(totals, "$.hostStates.CONNECTED").doubleValue());
+    }
+
+    private static double gauge(String scrape, String name) {
+        return scrape.lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(name.length() + 1))).orElse(Double.NaN);
+    }
+
+    private String prometheus() {
+        try {
+            return mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                            .get("/actuator/prometheus").with(org.springframework.security.test.web.servlet.request
+                                    .SecurityMockMvcRequestPostProcessors.httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                    .andReturn().getResponse().getContentAsString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -304,8 +304,14 @@ class RoleMatrixTest {
                     .isEqualTo(readsHosts ? 200 : 403);
         }
         RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
-        assertThat(mvc.perform(get("/dashboard").with(asUser)).andReturn().getResponse().getStatus())
-                .as(user + " dashboard page").isEqualTo(readsHosts ? 200 : 403);
+        for (String page : List.of("/dashboard", "/charts/fleet", "/charts/hosts/" + host)) {
+            assertThat(mvc.perform(get(page).with(asUser)).andReturn().getResponse().getStatus())
+                    .as(user + " " + page).isEqualTo(readsHosts ? 200 : 403);
+        }
+        assertThat(mvc.perform(get("/charts/guests/" + guest).with(asUser)).andReturn().getResponse().getStatus())
+                .as(user + " guest chart").isEqualTo(200);
+        assertThat(call(user, HttpMethod.GET, "/actuator/prometheus")).as(user + " prometheus")
+                .isEqualTo(readsHosts ? 200 : 403);
     }
 
     @Test
