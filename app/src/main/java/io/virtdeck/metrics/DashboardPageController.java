@@ -30,9 +30,7 @@ class DashboardPageController {
                      Model model) {
         model.addAttribute("capacity", capacity.capacity(vcpus, memoryMiB));
         Map<String, List<TopGuest>> top = new LinkedHashMap<>();
-        for (TopMeasure measure : TopMeasure.values()) {
-            top.put(measure.label(), dashboard.top(measure.label(), 5));
-        }
+        dashboard.topOfEach(5).forEach((measure, guests) -> top.put(measure.label(), guests));
         model.addAttribute("top", top);
         return "metrics/dashboard";
     }

@@ -3,6 +3,7 @@ package io.virtdeck.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.virtdeck.security.Access;
 import io.virtdeck.web.VirtdeckException;
@@ -43,6 +44,12 @@ public class DashboardService {
         if (count < 1 || count > TOP_LIMIT_MAX) {
             throw VirtdeckException.invalid("limit", "limit is between 1 and " + TOP_LIMIT_MAX + ".");
         }
-        return repository.top(measure, Instant.now().minus(TOP_WINDOW), count);
+        return repository.top(Instant.now().minus(TOP_WINDOW), count).get(measure);
+    }
+
+    /** Every measure's top guests at once (the dashboard page shows all four). */
+    @PreAuthorize(Access.READ_HOSTS)
+    public Map<TopMeasure, List<TopGuest>> topOfEach(int limit) {
+        return repository.top(Instant.now().minus(TOP_WINDOW), limit);
     }
 }

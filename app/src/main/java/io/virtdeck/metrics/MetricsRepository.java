@@ -6,8 +6,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -130,19 +135,34 @@ class MetricsRepository {
     }
 
     /**
-     * The guests with the highest average of {@code expression} (a constant of {@link TopMeasure}, never user input)
-     * in the 10 s tier since {@code from}, with their names; guests no longer in the inventory are left out.
+     * For each measure, the guests with the highest average in the 10 s tier since {@code from}, with their names, in
+     * one pass over the window (the averages are computed once, then ranked per measure). Guests no longer in the
+     * inventory are left out.
      */
-    List<TopGuest> top(TopMeasure measure, Instant from, int limit) {
-        return jdbc.sql("SELECT m.object_id, g.name, h.name, m.value FROM ("
-                        + " SELECT object_id, avg(" + measure.expression + ") AS value FROM metrics_10s"
-                        + " WHERE object_kind = 'G' AND at >= :from GROUP BY object_id) m"
-                        + " JOIN guests g ON g.id = m.object_id JOIN hosts h ON h.id = g.host_id"
-                        + " WHERE m.value IS NOT NULL ORDER BY m.value DESC, g.name LIMIT :limit")
+    Map<TopMeasure, List<TopGuest>> top(Instant from, int limit) {
+        // measure names and expressions are constants of TopMeasure, never user input
+        String averages = Arrays.stream(TopMeasure.values())
+                .map(m -> "avg(" + m.expression + ") AS " + m.label()).collect(Collectors.joining(", "));
+        String ranked = Arrays.stream(TopMeasure.values())
+                .map(m -> "(SELECT '" + m.name() + "' AS measure, object_id, " + m.label() + " AS value FROM m WHERE "
+                        + m.label() + " IS NOT NULL ORDER BY " + m.label() + " DESC LIMIT :limit)")
+                .collect(Collectors.joining(" UNION ALL "));
+        String sql = "WITH m AS (SELECT object_id, " + averages + " FROM metrics_10s WHERE object_kind = 'G'"
+                + " AND at >= :from GROUP BY object_id), r AS (" + ranked + ")"
+                + " SELECT r.measure, r.object_id, g.name, h.name, r.value FROM r JOIN guests g ON g.id = r.object_id"
+                + " JOIN hosts h ON h.id = g.host_id ORDER BY r.measure, r.value DESC, g.name";
+        Map<TopMeasure, List<TopGuest>> top = new EnumMap<>(TopMeasure.class);
+        for (TopMeasure measure : TopMeasure.values()) {
+            top.put(measure, new ArrayList<>());
+        }
+        jdbc.sql(sql)
                 .param("from", Timestamp.from(from))
                 .param("limit", limit)
-                .query((rs, n) -> new TopGuest(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4)))
-                .list();
+                .query(rs -> {
+                    top.get(TopMeasure.valueOf(rs.getString(1))).add(new TopGuest(rs.getLong(2), rs.getString(3),
+                            rs.getString(4), rs.getDouble(5)));
+                });
+        return top;
     }
 
     static MetricValues values(ResultSet rs, int first) throws SQLException {

@@ -57,6 +57,32 @@ class MetricsApiTest {
     }
 
     @Test
+    void theBusiestGuestsAreRankedByTheirAverageOverTheLastFiveMinutes() throws Exception {
+        Api api = new Api(mvc);
+        long hostId = api.registerHost("metrics-top-host", TestHosts.smallHost());
+        long guestId = api.guestId(hostId, "gamma-build");
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        // far busier than any test-driver guest (one core each): 900 and 1000 cores average 950; 4 MB/s of network
+        repository.insert(List.of(
+                new MetricRow(MetricRow.ObjectKind.GUEST, guestId, now.minusSeconds(20),
+                        new MetricValues(900.0, 1.0, null, null, null, null, 1e6, 3e6)),
+                new MetricRow(MetricRow.ObjectKind.GUEST, guestId, now.minusSeconds(10),
+                        new MetricValues(1000.0, 1.0, null, null, null, null, 3e6, 1e6))));
+
+        String cpu = api.getJson("/api/v1/dashboard/top?by=cpu&limit=1");
+        assertThat(JsonPath.<List<Integer>>read(cpu, "$[*].id")).containsExactly((int) guestId);
+        assertThat(JsonPath.<List<Double>>read(cpu, "$[*].value")).containsExactly(950.0);
+        assertThat(JsonPath.<List<String>>read(cpu, "$[*].hostName")).containsExactly("metrics-top-host");
+        String network = api.getJson("/api/v1/dashboard/top?by=network&limit=1");
+        assertThat(JsonPath.<List<Double>>read(network, "$[*].value")).containsExactly(4e6);
+        for (String bad : List.of("by=speed", "limit=0")) {
+            var response = mvc.perform(api.get("/api/v1/dashboard/top?" + bad)).andReturn().getResponse();
+            assertThat(response.getStatus()).as(bad).isEqualTo(400);
+            assertThat(response.getContentAsString()).contains(bad.substring(0, bad.indexOf('=')));
+        }
+    }
+
+    @Test
     void withoutParametersTheLastHourIsCutIntoTenSecondSteps() {
         SeriesWindow window = SeriesWindow.of(null, null, null, Instant.parse("2026-11-21T12:00:00Z"),
                 new MetricsProperties(Duration.ofSeconds(10), 4, Duration.ofMinutes(1), Duration.ofMinutes(1),
