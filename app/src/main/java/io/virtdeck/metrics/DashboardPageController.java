@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.virtdeck.web.Page;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,10 +26,19 @@ class DashboardPageController {
         this.metrics = metrics;
     }
 
+    /** Hosts per page of the dashboard's table: the totals above it count every host. */
+    static final int HOSTS_PER_PAGE = 50;
+
     @GetMapping("/dashboard")
     String dashboard(@RequestParam(required = false) Integer vcpus, @RequestParam(required = false) Long memoryMiB,
-                     Model model) {
-        model.addAttribute("capacity", capacity.capacity(vcpus, memoryMiB));
+                     @RequestParam(required = false) Integer page, Model model) {
+        Capacity figures = capacity.capacity(vcpus, memoryMiB);
+        int pageNumber = Page.checkedPage(page);
+        List<Capacity.HostCapacity> hosts = figures.hosts();
+        int first = Math.min(hosts.size(), pageNumber * HOSTS_PER_PAGE);
+        model.addAttribute("capacity", figures);
+        model.addAttribute("hosts", new Page<>(hosts.subList(first, Math.min(hosts.size(), first + HOSTS_PER_PAGE)),
+                hosts.size(), pageNumber, HOSTS_PER_PAGE));
         Map<String, List<TopGuest>> top = new LinkedHashMap<>();
         dashboard.topOfEach(5).forEach((measure, guests) -> top.put(measure.label(), guests));
         model.addAttribute("top", top);

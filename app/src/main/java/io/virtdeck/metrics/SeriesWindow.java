@@ -18,6 +18,7 @@ record SeriesWindow(Instant from, Instant to, long stepSeconds, Tier tier) {
     static final int DEFAULT_POINTS = 360;
     static final int MAX_POINTS = 5_000;
     static final Duration DEFAULT_RANGE = Duration.ofHours(1);
+    static final Duration GRACE = Duration.ofMinutes(1);
 
     static SeriesWindow of(String fromText, String toText, String stepText, Instant now, MetricsProperties properties) {
         Instant to = blank(toText) ? now : instant("to", toText);
@@ -30,7 +31,8 @@ record SeriesWindow(Instant from, Instant to, long stepSeconds, Tier tier) {
         // the finest tier still holding from: the freshest rows (coarser tiers lag by their roll-up)
         Tier tier = Tier.ONE_HOUR;
         for (Tier candidate : Tier.values()) {
-            if (!from.isBefore(now.minus(candidate.keep(properties)))) {
+            // a minute's grace: "the last 24 hours" asked a moment ago still reads the 10 s tier
+            if (!from.isBefore(now.minus(candidate.keep(properties)).minus(GRACE))) {
                 tier = candidate;
                 break;
             }

@@ -92,6 +92,17 @@ class MetricsApiTest {
     }
 
     @Test
+    void aDayAskedAMomentAgoStillReadsTheTenSecondTier() {
+        Instant now = Instant.parse("2026-11-21T12:00:00Z");
+        MetricsProperties properties = new MetricsProperties(Duration.ofSeconds(10), 4, Duration.ofMinutes(1),
+                Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofDays(30), Duration.ofDays(365), 4.0, 1.0);
+        assertThat(SeriesWindow.of(now.minus(Duration.ofDays(1)).minusSeconds(2).toString(), null, null, now,
+                properties).tier()).isEqualTo(Tier.TEN_SECONDS);
+        assertThat(SeriesWindow.of(now.minus(Duration.ofDays(1)).minusSeconds(120).toString(), null, null, now,
+                properties).tier()).isEqualTo(Tier.FIVE_MINUTES);
+    }
+
+    @Test
     void badParametersAreRefusedNamingTheField() throws Exception {
         Api api = new Api(mvc);
         long hostId = api.registerHost("metrics-bad-host", TestHosts.smallHost());

@@ -59,6 +59,10 @@ class MetricsBenchmark {
     MetricsSampler sampler;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    CapacityService capacityService;
+    @Autowired
+    MetricsRepository repository;
 
     @Test
     @Order(1)
@@ -139,11 +143,19 @@ class MetricsBenchmark {
         assertThat(guests).isGreaterThanOrEqualTo(CAPACITY_GUESTS);
 
         Api api = new Api(mvc);
+        report("capacity figures alone (service, no HTTP)", () -> capacityService.compute(CapacityService.DEFAULT_SIZE));
+        report("top guests of the four measures alone (one query)",
+                () -> repository.top(java.time.Instant.now().minus(DashboardService.TOP_WINDOW), 5));
         report("GET /api/v1/dashboard/capacity", () -> {
             String body = api.getJson("/api/v1/dashboard/capacity");
             assertThat(body).contains("\"guests\":" + guests);
         });
-        report("GET /dashboard (the page, as viewer)", () -> {
+        report("GET /api/v1/dashboard/capacity, logged in already (no password check: HTTP Basic's bcrypt left out)",
+                () -> mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                        .get("/api/v1/dashboard/capacity").with(org.springframework.security.test.web.servlet.request
+                                .SecurityMockMvcRequestPostProcessors.user("viewer").roles("VIEWER")))
+                        .andReturn().getResponse().getContentAsString());
+        report("GET /dashboard (the page, as viewer; its host table shows 50 hosts a page)", () -> {
             String page = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
                     .get("/dashboard").with(org.springframework.security.test.web.servlet.request
                             .SecurityMockMvcRequestPostProcessors.user("viewer").roles("VIEWER")))
