@@ -1,9 +1,11 @@
 package io.virtdeck.hypervisor;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import io.virtdeck.support.Api;
+import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,8 @@ class HostSampleTest {
     @Test
     void oneCallReturnsTheRunningAndPausedGuestsWithCpuTimeAndMemoryAndTheHostsCounters() throws Exception {
         long hostId = new Api(mvc).registerHost("stats-host", TestHosts.smallHost());
+        // registration returns while the shared connection is still opening
+        Eventually.within(Duration.ofSeconds(10), () -> gateway.state(hostId), ConnectionState.CONNECTED::equals);
 
         HostSample first = gateway.sample(hostId);
         HostSample second = gateway.sample(hostId);
