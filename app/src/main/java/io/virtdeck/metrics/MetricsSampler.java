@@ -67,7 +67,10 @@ public class MetricsSampler {
 
     @Scheduled(fixedRateString = "${virtdeck.metrics.interval:10s}", initialDelayString = "${virtdeck.metrics.interval:10s}")
     public void sampleAll() {
-        for (Host host : hosts.findAll()) {
+        List<Host> all = hosts.findAll();
+        // hosts removed from Virtdeck leave no reading behind
+        lastReadings.keySet().retainAll(Set.copyOf(all.stream().map(Host::id).toList()));
+        for (Host host : all) {
             long hostId = host.id();
             if (gateway.state(hostId) != ConnectionState.CONNECTED) {
                 lastReadings.remove(hostId);

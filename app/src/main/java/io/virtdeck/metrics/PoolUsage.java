@@ -2,6 +2,7 @@ package io.virtdeck.metrics;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.virtdeck.hypervisor.ConnectionState;
@@ -32,7 +33,7 @@ class PoolUsage {
     @Scheduled(fixedDelayString = "${virtdeck.metrics.pools-interval:1m}", initialDelayString = "5s")
     void refresh() {
         List<Host> all = hosts.findAll();
-        lastRead.keySet().retainAll(all.stream().map(Host::id).toList());
+        lastRead.keySet().retainAll(Set.copyOf(all.stream().map(Host::id).toList()));
         for (Host host : all) {
             if (gateway.state(host.id()) != ConnectionState.CONNECTED) {
                 continue;
