@@ -203,6 +203,7 @@ public class LibvirtGateway implements HypervisorGateway {
     public HostSample sample(long hostId) {
         return host(hostId).call(connect -> {
             List<GuestCounters> guests = new ArrayList<>();
+            // state: the group every driver answers (the test driver no other), so each running domain has a record
             for (LibvirtNative.DomainStatsRecord record : LibvirtNative.allDomainStats(connect,
                     LibvirtNative.STATS_STATE | LibvirtNative.STATS_CPU_TOTAL | LibvirtNative.STATS_BALLOON
                             | LibvirtNative.STATS_INTERFACE | LibvirtNative.STATS_BLOCK)) {
