@@ -18,7 +18,14 @@ public class DashboardService {
     static final Duration TOP_WINDOW = Duration.ofMinutes(5);
     static final int TOP_LIMIT_MAX = 100;
 
+    /** The dashboard page's lists are reused this long: samples arrive every 10 s at most. */
+    static final Duration TOP_FRESH_FOR = Duration.ofSeconds(10);
+
+    private record TopLists(long takenAt, int limit, Map<TopMeasure, List<TopGuest>> lists) {
+    }
+
     private final MetricsRepository repository;
+    private volatile TopLists lastTop;
 
     DashboardService(MetricsRepository repository) {
         this.repository = repository;
@@ -47,9 +54,18 @@ public class DashboardService {
         return repository.top(Instant.now().minus(TOP_WINDOW), count).get(measure);
     }
 
-    /** Every measure's top guests at once (the dashboard page shows all four). */
+    /**
+     * Every measure's top guests at once, for the dashboard page (a wall screen reloads it often): computed at most
+     * once per {@link #TOP_FRESH_FOR}.
+     */
     @PreAuthorize(Access.READ_HOSTS)
     public Map<TopMeasure, List<TopGuest>> topOfEach(int limit) {
-        return repository.top(Instant.now().minus(TOP_WINDOW), limit);
+        TopLists last = lastTop;
+        long now = System.nanoTime();
+        if (last == null || last.limit() != limit || now - last.takenAt() > TOP_FRESH_FOR.toNanos()) {
+            last = new TopLists(now, limit, repository.top(Instant.now().minus(TOP_WINDOW), limit));
+            lastTop = last;
+        }
+        return last.lists();
     }
 }
