@@ -44,6 +44,12 @@ public interface HypervisorGateway {
     /** Free memory, CPU architecture, networks and pools: what placement and migration checks look at. */
     HostResources resources(long hostId);
 
+    /**
+     * The host's CPU and memory counters and those of every running guest (CPU, balloon, disks, NICs), in one
+     * bulk libvirt call for all guests (virConnectGetAllDomainStats).
+     */
+    HostSample sample(long hostId);
+
     /** What the domain needs from a host it would migrate to. */
     MigrationNeeds migrationNeeds(long hostId, UUID uuid);
 

@@ -208,6 +208,28 @@ public class LibvirtGateway implements HypervisorGateway {
         });
     }
 
+    @Override
+    public HostSample sample(long hostId) {
+        return host(hostId).call(connect -> {
+            List<GuestCounters> guests = new ArrayList<>();
+            // state: the group every driver answers (the test driver no other), so each running domain has a record
+            for (LibvirtNative.DomainStatsRecord record : LibvirtNative.allDomainStats(connect,
+                    LibvirtNative.STATS_STATE | LibvirtNative.STATS_CPU_TOTAL | LibvirtNative.STATS_BALLOON
+                            | LibvirtNative.STATS_INTERFACE | LibvirtNative.STATS_BLOCK)) {
+                guests.add(DomainStatsReader.guest(record));
+            }
+            Map<String, Long> memory = LibvirtNative.nodeMemoryStats(connect);
+            long totalKiB = 0;
+            long usedKiB = 0;
+            if (memory.isEmpty()) {
+                totalKiB = connect.nodeInfo().memory;
+                usedKiB = Math.max(0, totalKiB - freeMemoryMiB(connect) * 1024);
+            }
+            HostCounters host = DomainStatsReader.host(LibvirtNative.nodeCpuStats(connect), memory, totalKiB, usedKiB);
+            return new HostSample(host, guests);
+        });
+    }
+
     /** The host's free memory; where libvirt cannot say (its test driver), memory minus what running domains hold. */
     private static long freeMemoryMiB(Connect connect) throws LibvirtException {
         try {

@@ -3,14 +3,19 @@ package io.virtdeck.hypervisor;
 import java.lang.reflect.Field;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.PointerType;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -44,7 +49,39 @@ final class LibvirtNative {
         /** Returns XML the caller must free, or null. */
         Pointer virConnectGetDomainCapabilities(Pointer connect, String emulator, String arch, String machine,
                                                 String virtType, int flags);
+
+        /** Fills {@code records} with a NULL-terminated array of virDomainStatsRecordPtr; returns their count. */
+        int virConnectGetAllDomainStats(Pointer connect, int stats, PointerByReference records, int flags);
+
+        void virDomainStatsRecordListFree(Pointer records);
+
+        int virDomainGetUUIDString(Pointer domain, byte[] buffer);
+
+        /** Fills a virDomainInfo (40 bytes on x86_64). */
+        int virDomainGetInfo(Pointer domain, Pointer info);
+
+        /** With {@code params} null, only sets {@code count}: how many virNodeCPUStats to pass next time. */
+        int virNodeGetCPUStats(Pointer connect, int cpu, Pointer params, IntByReference count, int flags);
+
+        int virNodeGetMemoryStats(Pointer connect, int cell, Pointer params, IntByReference count, int flags);
     }
+
+    // virConnectGetAllDomainStats groups (virDomainStatsTypes) and flags
+    static final int STATS_STATE = 1;
+    static final int STATS_CPU_TOTAL = 2;
+    static final int STATS_BALLOON = 4;
+    static final int STATS_INTERFACE = 16;
+    static final int STATS_BLOCK = 32;
+    private static final int STATS_ACTIVE_DOMAINS = 1; // VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE
+
+    // struct layouts on Linux x86_64 (the only platform Virtdeck supports)
+    private static final int FIELD_LENGTH = 80; // VIR_TYPED_PARAM_FIELD_LENGTH, also virNodeCPUStats' field
+    private static final int TYPED_PARAM_SIZE = 96; // field[80], int type, pad, 8-byte union
+    private static final int NODE_STAT_SIZE = 88; // field[80], unsigned long long value
+    private static final int RECORD_PARAMS = 8; // virDomainStatsRecord: dom, params, nparams
+    private static final int RECORD_NPARAMS = 16;
+    private static final int DOMAIN_INFO_SIZE = 40;
+    private static final int VIR_NODE_STATS_ALL = -1; // all CPUs, all NUMA cells
 
     /** virNetworkDHCPLease, field for field (libvirt-common.h / libvirt-network.h). */
     @Structure.FieldOrder({"iface", "expirytime", "type", "mac", "iaid", "ipaddr", "prefix", "hostname", "clientid"})
@@ -115,6 +152,115 @@ final class LibvirtNative {
         } finally {
             Native.free(Pointer.nativeValue(xml));
         }
+    }
+
+    /**
+     * One domain's numeric statistics from the bulk call, by libvirt's field name ({@code cpu.time},
+     * {@code block.0.rd.bytes}, ...). {@code infoCpuTimeNs} and {@code infoMemoryKiB} come from virDomainGetInfo and
+     * are only read when the bulk record lacks the cpu group (drivers that answer little, like the test driver).
+     */
+    record DomainStatsRecord(UUID uuid, Map<String, Long> values, Long infoCpuTimeNs, Long infoMemoryKiB) {
+    }
+
+    /**
+     * virConnectGetAllDomainStats for the running domains: one call for the whole host. The records and their
+     * domain handles are freed with virDomainStatsRecordListFree before this returns.
+     */
+    static List<DomainStatsRecord> allDomainStats(Connect connect, int groups) {
+        PointerByReference out = new PointerByReference();
+        int count = CALLS.virConnectGetAllDomainStats(pointer(CONNECT_POINTER, connect), groups, out,
+                STATS_ACTIVE_DOMAINS);
+        if (count < 0) {
+            throw new HypervisorException(HypervisorException.Kind.FAILED, CALLS.virGetLastErrorMessage());
+        }
+        Pointer records = out.getValue();
+        if (records == null) {
+            return List.of();
+        }
+        try {
+            List<DomainStatsRecord> result = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                Pointer record = records.getPointer((long) i * Native.POINTER_SIZE);
+                Pointer domain = record.getPointer(0);
+                Map<String, Long> values = numericParams(record.getPointer(RECORD_PARAMS),
+                        record.getInt(RECORD_NPARAMS));
+                Long infoCpu = null;
+                Long infoMemory = null;
+                if (!values.containsKey("cpu.time")) {
+                    Memory info = new Memory(DOMAIN_INFO_SIZE);
+                    if (CALLS.virDomainGetInfo(domain, info) == 0) {
+                        infoMemory = info.getLong(16);
+                        infoCpu = info.getLong(32);
+                    }
+                }
+                result.add(new DomainStatsRecord(uuidOf(domain), values, infoCpu, infoMemory));
+            }
+            return result;
+        } finally {
+            CALLS.virDomainStatsRecordListFree(records);
+        }
+    }
+
+    /** virNodeGetCPUStats over all CPUs, in nanoseconds by field (Linux: kernel, user, idle, iowait). */
+    static Map<String, Long> nodeCpuStats(Connect connect) {
+        return nodeStats(connect, true);
+    }
+
+    /** virNodeGetMemoryStats over all cells, in KiB by field (total, free, buffers, cached); empty where unsupported. */
+    static Map<String, Long> nodeMemoryStats(Connect connect) {
+        return nodeStats(connect, false);
+    }
+
+    private static Map<String, Long> nodeStats(Connect connect, boolean cpu) {
+        Pointer conn = pointer(CONNECT_POINTER, connect);
+        IntByReference count = new IntByReference(0);
+        int asked = cpu ? CALLS.virNodeGetCPUStats(conn, VIR_NODE_STATS_ALL, null, count, 0)
+                : CALLS.virNodeGetMemoryStats(conn, VIR_NODE_STATS_ALL, null, count, 0);
+        if (asked < 0 || count.getValue() <= 0) {
+            return Map.of();
+        }
+        Memory params = new Memory((long) count.getValue() * NODE_STAT_SIZE);
+        params.clear();
+        int filled = cpu ? CALLS.virNodeGetCPUStats(conn, VIR_NODE_STATS_ALL, params, count, 0)
+                : CALLS.virNodeGetMemoryStats(conn, VIR_NODE_STATS_ALL, params, count, 0);
+        if (filled < 0) {
+            return Map.of();
+        }
+        Map<String, Long> values = new HashMap<>();
+        for (int i = 0; i < count.getValue(); i++) {
+            long offset = (long) i * NODE_STAT_SIZE;
+            values.put(params.getString(offset, "US-ASCII"), params.getLong(offset + FIELD_LENGTH));
+        }
+        return values;
+    }
+
+    /** Numeric typed parameters by name; strings and booleans (names, paths) are not needed for rates. */
+    private static Map<String, Long> numericParams(Pointer params, int count) {
+        Map<String, Long> values = new HashMap<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            long offset = (long) i * TYPED_PARAM_SIZE;
+            int type = params.getInt(offset + FIELD_LENGTH);
+            long valueOffset = offset + FIELD_LENGTH + 8;
+            Long value = switch (type) {
+                case 1 -> (long) params.getInt(valueOffset); // INT
+                case 2 -> Integer.toUnsignedLong(params.getInt(valueOffset)); // UINT
+                case 3, 4 -> params.getLong(valueOffset); // LLONG, ULLONG
+                case 5 -> (long) params.getDouble(valueOffset); // DOUBLE
+                default -> null; // BOOLEAN, STRING
+            };
+            if (value != null) {
+                values.put(params.getString(offset, "US-ASCII"), value);
+            }
+        }
+        return values;
+    }
+
+    private static UUID uuidOf(Pointer domain) {
+        byte[] buffer = new byte[37]; // VIR_UUID_STRING_BUFLEN
+        if (CALLS.virDomainGetUUIDString(domain, buffer) < 0) {
+            throw new HypervisorException(HypervisorException.Kind.FAILED, CALLS.virGetLastErrorMessage());
+        }
+        return UUID.fromString(Native.toString(buffer, "US-ASCII"));
     }
 
     /**

@@ -169,6 +169,16 @@ public class GuestRepository {
                 .query(this::guest).list();
     }
 
+    /** Guest ids of a host by domain UUID: how metrics samples find their rows. */
+    public Map<UUID, Long> idsByUuidOn(long hostId) {
+        Map<UUID, Long> ids = new HashMap<>();
+        jdbc.sql("SELECT uuid, id FROM guests WHERE host_id = :host").param("host", hostId)
+                .query(rs -> {
+                    ids.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                });
+        return ids;
+    }
+
     /** The guests a host runs (or holds paused): what maintenance moves away. */
     public List<Guest> findRunningOn(long hostId) {
         return jdbc.sql(SELECT + " WHERE g.host_id = :host AND g.state IN ('RUNNING', 'PAUSED') ORDER BY lower(g.name)")

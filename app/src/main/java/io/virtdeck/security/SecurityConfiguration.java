@@ -54,6 +54,20 @@ public class SecurityConfiguration {
         return http.build();
     }
 
+    /** Prometheus scrapes with HTTP Basic, as a user who may read hosts (the gauges are fleet-wide figures). */
+    @Bean
+    @Order(0)
+    SecurityFilterChain prometheus(HttpSecurity http) throws Exception {
+        http.securityMatcher("/actuator/prometheus")
+                .authorizeHttpRequests(auth -> auth.anyRequest().hasAnyRole("ADMIN", "OPERATOR", "VIEWER"))
+                .httpBasic(basic -> basic.authenticationEntryPoint(jsonStatus(401, "Unauthorized",
+                        "Log in: send HTTP Basic credentials.")))
+                .exceptionHandling(e -> e.accessDeniedHandler(jsonDenied()))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
     @Bean
     @Order(2)
     SecurityFilterChain pages(HttpSecurity http) throws Exception {

@@ -342,6 +342,30 @@ class RoleMatrixTest {
                 + TestHosts.smallHost() + "\"}")).isEqualTo(201);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void metricsOfGuestsForEveryRoleAndHostMetricsAndCapacityForAllButHelpdesk(String user, boolean mayAct)
+            throws Exception {
+        boolean readsHosts = !user.equals("m-helpdesk");
+        assertThat(call(user, HttpMethod.GET, "/api/v1/guests/" + guest + "/metrics")).as(user + " guest metrics")
+                .isEqualTo(200);
+        assertThat(call(user, HttpMethod.GET, "/api/v1/hosts/" + host + "/metrics")).as(user + " host metrics")
+                .isEqualTo(readsHosts ? 200 : 403);
+        for (String dashboard : List.of("capacity", "trends", "top")) {
+            assertThat(call(user, HttpMethod.GET, "/api/v1/dashboard/" + dashboard)).as(user + " " + dashboard)
+                    .isEqualTo(readsHosts ? 200 : 403);
+        }
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        for (String page : List.of("/dashboard", "/charts/fleet", "/charts/hosts/" + host)) {
+            assertThat(mvc.perform(get(page).with(asUser)).andReturn().getResponse().getStatus())
+                    .as(user + " " + page).isEqualTo(readsHosts ? 200 : 403);
+        }
+        assertThat(mvc.perform(get("/charts/guests/" + guest).with(asUser)).andReturn().getResponse().getStatus())
+                .as(user + " guest chart").isEqualTo(200);
+        assertThat(call(user, HttpMethod.GET, "/actuator/prometheus")).as(user + " prometheus")
+                .isEqualTo(readsHosts ? 200 : 403);
+    }
+
     @Test
     void theAuditTrailIsForAdminAndOperator() throws Exception {
         for (String path : List.of("/api/v1/audit", "/api/v1/audit/export")) {

@@ -1,0 +1,71 @@
+package io.virtdeck.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.virtdeck.security.Access;
+import io.virtdeck.web.VirtdeckException;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+
+/** The dashboard's trends and busiest guests (README: dashboard endpoints), read by whoever reads hosts. */
+@Service
+public class DashboardService {
+
+    /** Top guests average the last five minutes: recent, yet not one noisy sample. */
+    static final Duration TOP_WINDOW = Duration.ofMinutes(5);
+    static final int TOP_LIMIT_MAX = 100;
+
+    /** The dashboard page's lists are reused this long: samples arrive every 10 s at most. */
+    static final Duration TOP_FRESH_FOR = Duration.ofSeconds(10);
+
+    private record TopLists(long takenAt, int limit, Map<TopMeasure, List<TopGuest>> lists) {
+    }
+
+    private final MetricsRepository repository;
+    private volatile TopLists lastTop;
+
+    DashboardService(MetricsRepository repository) {
+        this.repository = repository;
+    }
+
+    /** {@code range}: 24h (5 min averages) or 30d (hourly). */
+    @PreAuthorize(Access.READ_HOSTS)
+    public FleetTrends trends(String range) {
+        String asked = range == null || range.isBlank() ? "24h" : range.trim();
+        Tier tier = switch (asked) {
+            case "24h" -> Tier.FIVE_MINUTES;
+            case "30d" -> Tier.ONE_HOUR;
+            default -> throw VirtdeckException.invalid("range", "range is 24h or 30d.");
+        };
+        Duration length = tier == Tier.FIVE_MINUTES ? Duration.ofHours(24) : Duration.ofDays(30);
+        return new FleetTrends(asked, tier.label, repository.fleet(tier, Instant.now().minus(length)));
+    }
+
+    @PreAuthorize(Access.READ_HOSTS)
+    public List<TopGuest> top(String by, Integer limit) {
+        TopMeasure measure = TopMeasure.parse(by);
+        int count = limit == null ? 10 : limit;
+        if (count < 1 || count > TOP_LIMIT_MAX) {
+            throw VirtdeckException.invalid("limit", "limit is between 1 and " + TOP_LIMIT_MAX + ".");
+        }
+        return repository.top(Instant.now().minus(TOP_WINDOW), count).get(measure);
+    }
+
+    /**
+     * Every measure's top guests at once, for the dashboard page (a wall screen reloads it often): computed at most
+     * once per {@link #TOP_FRESH_FOR}.
+     */
+    @PreAuthorize(Access.READ_HOSTS)
+    public Map<TopMeasure, List<TopGuest>> topOfEach(int limit) {
+        TopLists last = lastTop;
+        long now = System.nanoTime();
+        if (last == null || last.limit() != limit || now - last.takenAt() > TOP_FRESH_FOR.toNanos()) {
+            last = new TopLists(now, limit, repository.top(Instant.now().minus(TOP_WINDOW), limit));
+            lastTop = last;
+        }
+        return last.lists();
+    }
+}
