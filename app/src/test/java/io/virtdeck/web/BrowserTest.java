@@ -116,7 +116,9 @@ class BrowserTest {
         q.sendKeys("gamma");
         browser.submitAndWait(filterButton());
         assertThat(driver.getCurrentUrl()).contains("q=gamma");
-        assertThat(rowNames()).containsExactly("gamma-build", "gamma-build");
+        // other classes of this run may have registered hosts with a gamma-build too
+        assertThat(rowNames()).containsOnly("gamma-build");
+        assertThat(rowHosts()).contains("lab-a", "lab-b");
         assertThat(driver.findElement(By.id("filter-q")).getAttribute("value")).isEqualTo("gamma");
 
         driver.findElement(By.cssSelector("#filter-host option[value='" + hostA + "']")).click();
