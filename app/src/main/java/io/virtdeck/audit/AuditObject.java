@@ -10,4 +10,8 @@ public record AuditObject(String type, String id, String name) {
     public static AuditObject guest(long id, String name) {
         return new AuditObject("guest", Long.toString(id), name);
     }
+
+    public static AuditObject user(long id, String name) {
+        return new AuditObject("user", Long.toString(id), name);
+    }
 }

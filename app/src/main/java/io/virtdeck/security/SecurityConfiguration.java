@@ -15,6 +15,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
@@ -56,8 +57,9 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pages(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(auth -> auth
+    SecurityFilterChain pages(HttpSecurity http, UserAccountRepository users) throws Exception {
+        http.addFilterAfter(new LiveAccountFilter(users), ExceptionTranslationFilter.class)
+                .authorizeHttpRequests(auth -> auth
                         // the async dispatch that ends a live-update stream continues a request already let in; when
                         // the browser has gone, denying it only logs an error for a response long committed
                         .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()

@@ -342,6 +342,43 @@ class RoleMatrixTest {
         assertThat(call("m-viewer", HttpMethod.GET, "/api/v1/audit")).isEqualTo(403);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void usersAreManagedByAdminOnlyAndEveryoneKeepsTheirOwnAccount(String user, boolean mayOperate) throws Exception {
+        boolean admin = user.equals("m-admin");
+        String none = "/api/v1/users/999999";
+        assertThat(call(user, HttpMethod.GET, "/api/v1/users")).as(user + " list users").isEqualTo(admin ? 200 : 403);
+        assertThat(callWithBody(user, "/api/v1/users", "{\"username\":\"not valid\"}")).as(user + " create user")
+                .isEqualTo(admin ? 400 : 403);
+        assertThat(call(user, HttpMethod.GET, none)).as(user + " read user").isEqualTo(admin ? 404 : 403);
+        assertThat(callWithBody(user, HttpMethod.PATCH, none, "{\"enabled\":false}")).as(user + " change user")
+                .isEqualTo(admin ? 404 : 403);
+        assertThat(callWithBody(user, none + "/password", "{\"password\":\"Long-Enough-Pass-1\"}"))
+                .as(user + " reset password").isEqualTo(admin ? 404 : 403);
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(get("/admin/users").with(asUser)).andReturn().getResponse().getStatus())
+                .as(user + " users page").isEqualTo(admin ? 200 : 403);
+        assertThat(mvc.perform(get("/admin/users/999999").with(asUser)).andReturn().getResponse().getStatus())
+                .as(user + " user page").isEqualTo(admin ? 404 : 403);
+        assertThat(mvc.perform(post("/admin/users").param("username", "not valid").with(asUser).with(csrf()))
+                .andReturn().getResponse().getStatus()).as(user + " create from the page").isEqualTo(admin ? 302 : 403);
+        for (String change : List.of("role", "enabled", "password")) {
+            assertThat(mvc.perform(post("/admin/users/999999/" + change).param("role", "VIEWER")
+                            .param("enabled", "false").param("password", "Long-Enough-Pass-1").with(asUser).with(csrf()))
+                    .andReturn().getResponse().getStatus()).as(user + " " + change + " from the page")
+                    .isEqualTo(admin ? 404 : 403);
+        }
+        // one's own account: every role; a wrong current password is refused for what it is, not for who asks
+        assertThat(call(user, HttpMethod.GET, "/api/v1/me")).as(user + " me").isEqualTo(200);
+        assertThat(callWithBody(user, "/api/v1/me/password", "{\"currentPassword\":\"no\",\"newPassword\":\"x\"}"))
+                .as(user + " own password").isEqualTo(400);
+        assertThat(mvc.perform(get("/account").with(asUser)).andReturn().getResponse().getStatus())
+                .as(user + " account page").isEqualTo(200);
+        assertThat(mvc.perform(post("/account/password").param("currentPassword", "no").param("newPassword", "x")
+                .with(asUser).with(csrf())).andReturn().getResponse().getStatus()).as(user + " own password page")
+                .isEqualTo(302);
+    }
+
     @Test
     void withoutCredentialsTheApiAnswers401AndPagesAskForLogin() throws Exception {
         mvc.perform(get("/api/v1/guests")).andExpect(status().isUnauthorized())
