@@ -42,7 +42,7 @@ public class AccountService {
                 "changed by the user");
     }
 
-    UserAccount current() {
+    public UserAccount current() {
         return users.findByUsername(CurrentUser.name())
                 .orElseThrow(() -> VirtdeckException.notFound("Your account is not one of Virtdeck's users."));
     }

@@ -16,11 +16,13 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
- * Two ways in. /api/** is stateless HTTP Basic: no session cookie is read there, so no CSRF token is needed.
+ * Two ways in. /api/** is stateless HTTP Basic or an API token ({@link ApiTokenFilter}): no session cookie is read
+ * there, so no CSRF token is needed.
  * Pages use form login with a session cookie and CSRF on every form. Who may do what is checked in the services
  * ({@link Access}); here only "who are you".
  */
@@ -40,8 +42,12 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiTokenService tokens) throws Exception {
+        RequestAttributeSecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
         http.securityMatcher("/api/**")
+                .addFilterBefore(new ApiTokenFilter(tokens, jsonStatus(401, "Unauthorized",
+                        "The API token is unknown, expired or revoked, or its user is disabled."), contexts),
+                        BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(jsonStatus(401, "Unauthorized",
                         "Log in: send HTTP Basic credentials.")))
@@ -49,7 +55,7 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(jsonStatus(401, "Unauthorized", "Log in: send HTTP Basic credentials."))
                         .accessDeniedHandler(jsonDenied()))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .securityContext(c -> c.securityContextRepository(contexts))
                 .csrf(csrf -> csrf.disable())
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
         return http.build();

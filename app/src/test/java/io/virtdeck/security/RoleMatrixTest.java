@@ -377,6 +377,13 @@ class RoleMatrixTest {
         assertThat(mvc.perform(post("/account/password").param("currentPassword", "no").param("newPassword", "x")
                 .with(asUser).with(csrf())).andReturn().getResponse().getStatus()).as(user + " own password page")
                 .isEqualTo(302);
+        assertThat(call(user, HttpMethod.GET, "/api/v1/me/tokens")).as(user + " own tokens").isEqualTo(200);
+        assertThat(callWithBody(user, "/api/v1/me/tokens", "{}")).as(user + " token without a name").isEqualTo(400);
+        assertThat(call(user, HttpMethod.DELETE, "/api/v1/me/tokens/999999")).as(user + " revoke").isEqualTo(404);
+        assertThat(mvc.perform(post("/account/tokens").with(asUser).with(csrf())).andReturn().getResponse()
+                .getStatus()).as(user + " token from the page").isEqualTo(302);
+        assertThat(mvc.perform(post("/account/tokens/999999/revoke").with(asUser).with(csrf())).andReturn()
+                .getResponse().getStatus()).as(user + " revoke from the page").isEqualTo(404);
     }
 
     @Test
