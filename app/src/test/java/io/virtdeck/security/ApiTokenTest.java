@@ -33,7 +33,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @VirtdeckIntegrationTest
 class ApiTokenTest {
 
-    static final String PASSWORD = "Tall-Ships-Sail-9";
+    static final String PASSWORD = Api.USER_PASSWORD;
     /** An action only ADMIN and OPERATOR may ask for: 403 below them, 404 (no such guest) for them. */
     static final String OPERATOR_ACTION = "/api/v1/guests/999999/actions/start";
 
@@ -191,10 +191,7 @@ class ApiTokenTest {
     }
 
     private long user(String name, String role) throws Exception {
-        String body = mvc.perform(new Api(mvc).post("/api/v1/users", "{\"username\":\"" + name + "\",\"password\":\""
-                + PASSWORD + "\",\"role\":\"" + role + "\"}")).andExpect(status().isCreated()).andReturn()
-                .getResponse().getContentAsString();
-        return ((Number) JsonPath.read(body, "$.id")).longValue();
+        return new Api(mvc).createUser(name, role);
     }
 
     private String token(String user, String json) throws Exception {

@@ -1,6 +1,5 @@
 package io.virtdeck.security;
 
-import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @VirtdeckIntegrationTest
 class LoginThrottleTest {
 
-    static final String PASSWORD = "Tall-Ships-Sail-9";
+    static final String PASSWORD = Api.USER_PASSWORD;
     static final String LOCKED = "Too many failed attempts: try again in 15 minutes.";
 
     @Autowired
@@ -113,10 +112,7 @@ class LoginThrottleTest {
     }
 
     private void user(String name) throws Exception {
-        String body = mvc.perform(new Api(mvc).post("/api/v1/users", "{\"username\":\"" + name + "\",\"password\":\""
-                + PASSWORD + "\",\"role\":\"VIEWER\"}")).andExpect(status().isCreated()).andReturn().getResponse()
-                .getContentAsString();
-        assertThat(JsonPath.<String>read(body, "$.username")).isEqualTo(name);
+        new Api(mvc).createUser(name, "VIEWER");
     }
 
     private static RequestPostProcessor from(String address) {

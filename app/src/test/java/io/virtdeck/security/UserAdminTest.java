@@ -11,7 +11,6 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +30,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @VirtdeckIntegrationTest
 class UserAdminTest {
 
-    static final String PASSWORD = "Tall-Ships-Sail-9";
+    static final String PASSWORD = Api.USER_PASSWORD;
 
     @Autowired
     MockMvc mvc;
@@ -179,8 +178,7 @@ class UserAdminTest {
     }
 
     private long create(String username, String role) throws Exception {
-        ResultActions created = mvc.perform(newUser(username, role)).andExpect(status().isCreated());
-        return ((Number) JsonPath.read(created.andReturn().getResponse().getContentAsString(), "$.id")).longValue();
+        return new Api(mvc).createUser(username, role);
     }
 
     private MockHttpServletRequestBuilder newUser(String username, String role) {
