@@ -32,6 +32,12 @@ class LiveAccountFilter extends OncePerRequestFilter {
         this.users = users;
     }
 
+    /** Static files change nothing and need no account: no read for each style sheet and script. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return request.getRequestURI().startsWith(request.getContextPath() + "/assets/");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
