@@ -16,6 +16,8 @@ public final class Access {
     public static final String CONSOLE = "hasAnyRole('ADMIN','OPERATOR','HELPDESK')";
     /** Users and other people's sessions. */
     public static final String ADMIN = "hasRole('ADMIN')";
+    /** One's own account: password and API tokens. */
+    public static final String SIGNED_IN = "isAuthenticated()";
     /** Read the audit trail. */
     public static final String READ_AUDIT = "hasAnyRole('ADMIN','OPERATOR')";
 

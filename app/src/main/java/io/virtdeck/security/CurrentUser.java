@@ -1,5 +1,7 @@
 package io.virtdeck.security;
 
+import java.util.Optional;
+
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -29,5 +31,15 @@ public final class CurrentUser {
             }
         }
         return false;
+    }
+
+    /** The role this request acts with: the user's, or an API token's narrower one. */
+    public static Optional<Role> role() {
+        for (Role role : Role.values()) {
+            if (hasRole(role)) {
+                return Optional.of(role);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -9,17 +9,23 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
- * Two ways in. /api/** is stateless HTTP Basic: no session cookie is read there, so no CSRF token is needed.
+ * Two ways in. /api/** is stateless HTTP Basic or an API token ({@link ApiTokenFilter}): no session cookie is read
+ * there, so no CSRF token is needed.
  * Pages use form login with a session cookie and CSRF on every form. Who may do what is checked in the services
  * ({@link Access}); here only "who are you".
  */
@@ -37,10 +43,23 @@ public class SecurityConfiguration {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
+    /** Both chains check passwords through the throttle (login form and HTTP Basic alike). */
+    @Bean
+    AuthenticationProvider authenticationProvider(DatabaseUserDetailsService users, PasswordEncoder passwordEncoder,
+                                                  LoginThrottle throttle) {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
+        passwords.setPasswordEncoder(passwordEncoder);
+        return new ThrottledAuthenticationProvider(passwords, throttle);
+    }
+
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiTokenService tokens) throws Exception {
+        RequestAttributeSecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
         http.securityMatcher("/api/**")
+                .addFilterBefore(new ApiTokenFilter(tokens, jsonStatus(401, "Unauthorized",
+                        "The API token is unknown, expired or revoked, or its user is disabled."), contexts),
+                        BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(jsonStatus(401, "Unauthorized",
                         "Log in: send HTTP Basic credentials.")))
@@ -48,9 +67,9 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(jsonStatus(401, "Unauthorized", "Log in: send HTTP Basic credentials."))
                         .accessDeniedHandler(jsonDenied()))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .securityContext(c -> c.securityContextRepository(contexts))
                 .csrf(csrf -> csrf.disable())
-                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
+                .headers(SecurityConfiguration::headers);
         return http.build();
     }
 
@@ -70,8 +89,9 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pages(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(auth -> auth
+    SecurityFilterChain pages(HttpSecurity http, UserAccountRepository users) throws Exception {
+        http.addFilterAfter(new LiveAccountFilter(users), ExceptionTranslationFilter.class)
+                .authorizeHttpRequests(auth -> auth
                         // the async dispatch that ends a live-update stream continues a request already let in; when
                         // the browser has gone, denying it only logs an error for a response long committed
                         .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
@@ -82,14 +102,31 @@ public class SecurityConfiguration {
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
-                .headers(h -> h
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
-                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+                // a new session id at login (Spring's default, said here so that no one drops it unknowingly)
+                .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))
+                .headers(SecurityConfiguration::headers);
         return http.build();
     }
 
+    /**
+     * On every answer of both chains: the CSP (no inline script), no framing, no MIME sniffing, no referrer to other
+     * sites. Spring's defaults add nosniff, X-Frame-Options DENY, no-store caching and HSTS over HTTPS.
+     */
+    private static void headers(HeadersConfigurer<HttpSecurity> headers) {
+        headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .frameOptions(frame -> frame.deny())
+                .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN));
+    }
+
     private static AuthenticationEntryPoint jsonStatus(int status, String error, String message) {
-        return (request, response, e) -> writeJson(response, status, error, message);
+        return (request, response, e) -> {
+            if (e instanceof LoginThrottledException throttled) {
+                response.setHeader("Retry-After", Long.toString(throttled.minutesLeft() * 60));
+                writeJson(response, 429, "Too Many Requests", throttled.advice());
+            } else {
+                writeJson(response, status, error, message);
+            }
+        };
     }
 
     private static AccessDeniedHandler jsonDenied() {

@@ -1,5 +1,8 @@
 package io.virtdeck.security;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -8,6 +11,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UserAccountRepository {
 
+    private static final String COLUMNS = "id, username, password_hash, role, enabled, created_at";
+
     private final JdbcClient jdbc;
 
     public UserAccountRepository(JdbcClient jdbc) {
@@ -15,11 +20,20 @@ public class UserAccountRepository {
     }
 
     public Optional<UserAccount> findByUsername(String username) {
-        return jdbc.sql("SELECT id, username, password_hash, role, enabled FROM users WHERE username = :username")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE username = :username")
                 .param("username", username)
-                .query((rs, n) -> new UserAccount(rs.getLong("id"), rs.getString("username"),
-                        rs.getString("password_hash"), Role.valueOf(rs.getString("role")), rs.getBoolean("enabled")))
+                .query(UserAccountRepository::account)
                 .optional();
+    }
+
+    public Optional<UserAccount> findById(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE id = :id").param("id", id)
+                .query(UserAccountRepository::account).optional();
+    }
+
+    public List<UserAccount> findAll() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users ORDER BY lower(username)")
+                .query(UserAccountRepository::account).list();
     }
 
     /** Creates the user unless one of that name exists; true when created. */
@@ -31,5 +45,30 @@ public class UserAccountRepository {
                 .param("hash", passwordHash)
                 .param("role", role.name())
                 .update() == 1;
+    }
+
+    /**
+     * The enabled admins, their rows locked until the transaction ends: two admins demoting each other at once
+     * cannot both see the other as the one who remains.
+     */
+    public List<Long> lockEnabledAdmins() {
+        return jdbc.sql("SELECT id FROM users WHERE role = 'ADMIN' AND enabled ORDER BY id FOR UPDATE")
+                .query(Long.class).list();
+    }
+
+    public void update(long id, Role role, boolean enabled) {
+        jdbc.sql("UPDATE users SET role = :role, enabled = :enabled WHERE id = :id")
+                .param("role", role.name()).param("enabled", enabled).param("id", id).update();
+    }
+
+    public void updatePasswordHash(long id, String passwordHash) {
+        jdbc.sql("UPDATE users SET password_hash = :hash WHERE id = :id")
+                .param("hash", passwordHash).param("id", id).update();
+    }
+
+    private static UserAccount account(ResultSet rs, int row) throws SQLException {
+        return new UserAccount(rs.getLong("id"), rs.getString("username"), rs.getString("password_hash"),
+                Role.valueOf(rs.getString("role")), rs.getBoolean("enabled"),
+                rs.getTimestamp("created_at").toInstant());
     }
 }

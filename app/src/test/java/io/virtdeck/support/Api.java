@@ -68,6 +68,18 @@ public final class Api {
         return JsonPath.read(body, "$.url");
     }
 
+    /** A password the policy accepts, for users tests make. */
+    public static final String USER_PASSWORD = "Tall-Ships-Sail-9";
+
+    /** Creates a user as admin with {@link #USER_PASSWORD} and returns its id. */
+    public long createUser(String username, String role) throws Exception {
+        String body = mvc.perform(post("/api/v1/users", "{\"username\":\"" + username + "\",\"password\":\""
+                        + USER_PASSWORD + "\",\"role\":\"" + role + "\"}")).andReturn().getResponse()
+                .getContentAsString();
+        Number id = JsonPath.read(body, "$.id");
+        return id.longValue();
+    }
+
     /** How many audit entries record this action on an object of this name. */
     public static long audited(JdbcClient jdbc, String action, String objectName) {
         return jdbc.sql("SELECT count(*) FROM audit_events WHERE action = :a AND object_name = :n")
