@@ -514,6 +514,9 @@ class RoleMatrixTest {
                 // pages: reading
                 new Row("GET", "/", null, 302, 302, 302, 302),
                 new Row("GET", "/audit", null, 200, 200, 403, 403),
+                new Row("GET", "/audit/export", null, 200, 200, 403, 403),
+                new Row("GET", h + "/import", null, 200, 200, 403, 403),
+                new Row("GET", h + "/import/none", null, 404, 404, 403, 403),
                 new Row("GET", "/console/sessions", null, 200, 403, 403, 403),
                 new Row("GET", "/events", null, 200, 200, 200, 200),
                 new Row("GET", g + "/console", null, 200, 200, 200, 403),
@@ -553,7 +556,10 @@ class RoleMatrixTest {
                 new Row("POST", h + "/storage/pools/none/delete", "", 404, 404, 403, 403),
                 new Row("POST", h + "/storage/none/volumes", "name=x&sizeMiB=1&format=qcow2", 404, 404, 403, 403),
                 new Row("POST", h + "/storage/none/volumes/none/delete", "", 404, 404, 403, 403),
-                new Row("POST", "/tasks/999999/cancel", "", 404, 404, 403, 403));
+                new Row("POST", "/tasks/999999/cancel", "", 404, 404, 403, 403),
+                new Row("PUT", h + "/imports?fileName=disk.vmdk", "", 400, 400, 403, 403),
+                new Row("POST", h + "/import/none", "pool=default&name=d", 404, 404, 403, 403),
+                new Row("POST", h + "/import/none/discard", "", 404, 404, 403, 403));
     }
 
     @ParameterizedTest(name = "{0}")
