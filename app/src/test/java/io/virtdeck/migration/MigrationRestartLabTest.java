@@ -41,6 +41,7 @@ class MigrationRestartLabTest {
 
     @Test
     void aMigrationUnderWayWhenVirtdeckStopsEndsTruthfullyAfterTheRestart() throws Exception {
+        Lab.tiny1BackOnLab1();
         TestDatabase.Database database = TestDatabase.createDatabase();
         Path data = Files.createTempDirectory("virtdeck-restart");
         running = start(database, data);

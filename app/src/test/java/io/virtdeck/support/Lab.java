@@ -188,12 +188,24 @@ public final class Lab implements BeforeAllCallback {
         return pty.group(1);
     }
 
-    /** Brings tiny1 home to lab1 when an interrupted run left it on lab2 (live if it runs there). */
+    /**
+     * Brings tiny1 home to lab1 when an interrupted run left it on lab2 (live if it runs there), and powers it off when
+     * it runs but no longer answers on its console (a guest kernel that died in an earlier class), so that the next
+     * class boots it afresh instead of failing on the earlier one's wreck.
+     */
     public static void tiny1BackOnLab1() {
         if (virsh(LAB2, "list", "--all", "--name").contains("tiny1")) {
             boolean running = virsh(LAB2, "domstate", "tiny1").trim().equals("running");
             virsh(LAB2, "migrate", "tiny1", LAB1, running ? "--live" : "--offline", "--p2p", "--persistent",
                     "--undefinesource", "--unsafe");
+        }
+        if (virsh(LAB1, "domstate", "tiny1").trim().equals("running")) {
+            try {
+                watchSerial(LAB1, "tiny1", "true\recho $((4000+2))-alive\r", "4002-alive", Duration.ofSeconds(12));
+            } catch (AssertionError dead) {
+                System.out.println("lab: tiny1 runs but does not answer; powered off. " + dead.getMessage());
+                virsh(LAB1, "destroy", "tiny1");
+            }
         }
     }
 
