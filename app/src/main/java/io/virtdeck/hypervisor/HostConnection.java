@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The one connection Virtdeck keeps to a host, shared by every thread. Calls run on the host's own small thread pool
  * so that each can be given up after the call timeout: a dead or hung host answers "unreachable" instead of holding a
  * request thread. A lost connection (closed by libvirt's keepalive, EOF, or a failed call) is re-opened with
- * exponential backoff.
+ * exponential backoff. A connection without a lifecycle listener only carries calls: the one this instance opens to a
+ * host that another Virtdeck instance monitors (see {@link LibvirtGateway}).
  */
 final class HostConnection {
 
@@ -43,6 +44,8 @@ final class HostConnection {
     private int failedAttempts;
     private ScheduledFuture<?> pendingReconnect;
     private boolean closed;
+    private final AtomicInteger callsUnderway = new AtomicInteger();
+    private volatile long lastUsedNanos = System.nanoTime();
 
     HostConnection(long hostId, String uri, HypervisorProperties properties, ScheduledExecutorService scheduler,
                    Consumer<HostConnectionChanged> stateListener, LifecycleListener lifecycleListener) {
@@ -73,9 +76,21 @@ final class HostConnection {
         scheduler.execute(this::connectOnce);
     }
 
+    /** Opens the connection on the caller's thread (bounded by the call timeout); true when it is connected. */
+    boolean connectNow() {
+        connectOnce();
+        return state() == ConnectionState.CONNECTED;
+    }
+
+    /** True when no call has run on this connection for {@code idle} and none runs now. */
+    boolean idleFor(Duration idle) {
+        return callsUnderway.get() == 0 && System.nanoTime() - lastUsedNanos > idle.toNanos();
+    }
+
     /** Runs a call on this host's connection, bounded by the call timeout. */
     <T> T call(LibvirtCall<T> work) {
         Connect current = current();
+        callsUnderway.incrementAndGet();
         try {
             return runBounded(ignored -> work.apply(current));
         } catch (LibvirtException e) {
@@ -87,7 +102,14 @@ final class HostConnection {
             String reason = "the host did not answer within " + properties.callTimeout().toSeconds() + " s";
             connectionLost(current, reason);
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, reason);
+        } finally {
+            used();
         }
+    }
+
+    private void used() {
+        lastUsedNanos = System.nanoTime();
+        callsUnderway.decrementAndGet();
     }
 
     /**
@@ -96,6 +118,7 @@ final class HostConnection {
      */
     <T> T callUntilDone(LibvirtCall<T> work) {
         Connect current = current();
+        callsUnderway.incrementAndGet();
         try {
             return work.apply(current);
         } catch (LibvirtException e) {
@@ -103,6 +126,8 @@ final class HostConnection {
                 connectionLost(current, LibvirtErrors.message(e));
             }
             throw LibvirtErrors.translate(e);
+        } finally {
+            used();
         }
     }
 
@@ -243,7 +268,9 @@ final class HostConnection {
         LibvirtConnections.enableKeepalive(opened, properties);
         opened.registerCloseListener((conn, reason) -> scheduler.execute(
                 () -> connectionLost(opened, "connection closed (" + reason.name().toLowerCase() + ")")));
-        opened.addLifecycleListener(lifecycleListener);
+        if (lifecycleListener != null) {
+            opened.addLifecycleListener(lifecycleListener);
+        }
     }
 
     /** Marks the connection lost once, however many callers notice it, and schedules the reconnect. */
@@ -297,7 +324,9 @@ final class HostConnection {
      */
     private void closeQuietly(Connect connect) {
         try {
-            connect.removeLifecycleListener(lifecycleListener);
+            if (lifecycleListener != null) {
+                connect.removeLifecycleListener(lifecycleListener);
+            }
         } catch (LibvirtException | RuntimeException ignored) {
             // never registered (a connection given up on while opening), or already dead
         }

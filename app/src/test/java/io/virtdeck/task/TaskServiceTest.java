@@ -1,6 +1,7 @@
 package io.virtdeck.task;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -143,6 +144,36 @@ class TaskServiceTest {
         assertThat(settled.state()).isEqualTo(Task.State.FAILED);
         assertThat(settled.message()).contains("Virtdeck stopped while this task ran");
         assertThat(settled.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void aRunningInstancesTasksAreLeftToItAndAStoppedInstancesAreSettledOnce() throws Exception {
+        UUID running = instance("1 minute");
+        UUID stopped = instance("-1 minute");
+        long ofRunning = runningTask("orphan-2", running);
+        long ofStopped = runningTask("orphan-3", stopped);
+
+        tasks.run(null); // another instance starting on the same database
+        tasks.settleOrphans(); // and a running one looking again: nothing twice
+
+        assertThat(repository.findById(ofRunning).orElseThrow().state()).isEqualTo(Task.State.RUNNING);
+        assertThat(repository.findById(ofStopped).orElseThrow().state()).isEqualTo(Task.State.FAILED);
+        assertThat(repository.adopt(ofStopped)).isFalse();
+        jdbc.sql("DELETE FROM tasks WHERE id = :id").param("id", ofRunning).update();
+    }
+
+    private UUID instance(String aliveFor) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("INSERT INTO virtdeck_instances (id, name, alive_until) VALUES (:id, 'other', now() + interval '"
+                + aliveFor + "')").param("id", id).update();
+        return id;
+    }
+
+    private long runningTask(String objectId, UUID instance) {
+        return jdbc.sql("""
+                        INSERT INTO tasks (type, state, username, object_type, object_id, started_at, instance_id)
+                        VALUES ('test.orphan', 'RUNNING', 'admin', 'guest', :object, now(), :instance) RETURNING id""")
+                .param("object", objectId).param("instance", instance).query(Long.class).single();
     }
 
     @Test
