@@ -17,3 +17,12 @@ CREATE INDEX host_leases_owner_idx ON host_leases (owner_id);
 
 -- The instance running a task: only tasks of stopped instances are settled by another.
 ALTER TABLE tasks ADD COLUMN instance_id UUID;
+
+-- Guests Virtdeck itself just acted on, whichever instance did it: the instance that monitors the host then knows
+-- their libvirt events are not changes made outside Virtdeck.
+CREATE TABLE expected_guest_changes (
+    host_id        BIGINT      NOT NULL REFERENCES hosts (id) ON DELETE CASCADE,
+    uuid           UUID        NOT NULL,
+    expected_until TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (host_id, uuid)
+);

@@ -133,7 +133,7 @@ public class HostLeases implements ApplicationRunner {
             stopAll("renewing host leases failed: " + e.getMessage());
             return;
         }
-        if (!monitorOnly(holding, sent)) {
+        if (!monitorOnly(holding, surplus, sent)) {
             return;
         }
         if (!surplus.isEmpty()) {
@@ -146,8 +146,11 @@ public class HostLeases implements ApplicationRunner {
         }
     }
 
-    /** Makes the monitored hosts those held; false when the renewal came too late to be trusted. */
-    private boolean monitorOnly(Set<Long> holding, long sent) {
+    /**
+     * Makes the monitored hosts those held (the surplus about to be handed back is not); false when the renewal came
+     * too late to be trusted.
+     */
+    private boolean monitorOnly(Set<Long> holding, List<Long> surplus, long sent) {
         Set<Long> gained;
         synchronized (lock) {
             if (stopped) {
@@ -162,7 +165,10 @@ public class HostLeases implements ApplicationRunner {
                 if (!holding.contains(lost)) {
                     held.remove(lost);
                     gateway.release(lost);
-                    log.warn("host {}: lease lost (taken by another instance or removed); monitoring stopped", lost);
+                    if (!surplus.contains(lost)) {
+                        log.warn("host {}: lease lost (taken by another instance or host removed); monitoring "
+                                + "stopped", lost);
+                    }
                 }
             }
             gained = holding.stream().filter(id -> !held.contains(id)).collect(Collectors.toSet());

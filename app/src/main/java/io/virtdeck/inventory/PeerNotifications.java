@@ -121,14 +121,16 @@ class PeerNotifications implements SmartLifecycle {
 
     @Override
     public void start() {
+        // each thread runs while it is the one in its field: set the fields before the threads look
         listener = daemon(this::listenUntilStopped, "peer-notifications-in");
         sender = daemon(this::sendUntilStopped, "peer-notifications-out");
+        listener.start();
+        sender.start();
     }
 
     private static Thread daemon(Runnable work, String name) {
         Thread thread = new Thread(work, name);
         thread.setDaemon(true);
-        thread.start();
         return thread;
     }
 

@@ -49,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two Virtdeck instances in one JVM on one database (README: Several instances): the hosts are shared out, each
  * monitored by exactly one instance at every moment; a stopped instance's hosts are taken over; a change one instance
- * sees reaches the other's pages; a task asked for through both runs once.
+ * sees reaches the other's pages; an action through one is not taken for an outside change by the other; a task asked
+ * for through both runs once.
  */
 class SeveralInstancesTest {
 
@@ -98,6 +99,8 @@ class SeveralInstancesTest {
             assertThat(all).containsExactlyInAnyOrderElementsOf(hostIds);
 
             aChangeSeenByTheFirstReachesAPageOfTheSecond(first, second, firstGateway.monitoredHosts());
+            anActionThroughOneIsKnownAsVirtdecksToTheOther(first, second,
+                    firstGateway.monitoredHosts().iterator().next());
             aTaskAskedForThroughBothRunsOnce(first, second);
             aLeaseTakenAwayStopsMonitoringAtOnce(second, secondGateway);
 
@@ -133,6 +136,19 @@ class SeveralInstancesTest {
             assertThat(events.next("guest", "\"id\":" + guestId, Duration.ofSeconds(10)))
                     .contains("\"removed\":false");
         }
+    }
+
+    /** An instance acting on a guest whose host another monitors: the monitor knows the events are Virtdeck's. */
+    private static void anActionThroughOneIsKnownAsVirtdecksToTheOther(ConfigurableApplicationContext first,
+                                                                       ConfigurableApplicationContext second,
+                                                                       long hostOfTheFirst) {
+        UUID uuid = UUID.randomUUID();
+        ExpectedGuestChanges monitor = first.getBean(ExpectedGuestChanges.class);
+        assertThat(monitor.isExpected(hostOfTheFirst, uuid)).isFalse();
+
+        second.getBean(ExpectedGuestChanges.class).expect(hostOfTheFirst, uuid);
+
+        assertThat(monitor.isExpected(hostOfTheFirst, uuid)).isTrue();
     }
 
     private static void aTaskAskedForThroughBothRunsOnce(ConfigurableApplicationContext first,
