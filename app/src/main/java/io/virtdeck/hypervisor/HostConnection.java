@@ -82,17 +82,26 @@ final class HostConnection {
         return state() == ConnectionState.CONNECTED;
     }
 
-    /** True when no call has run on this connection for {@code idle} and none runs now. */
-    boolean idleFor(Duration idle) {
-        return callsUnderway.get() == 0 && System.nanoTime() - lastUsedNanos > idle.toNanos();
+    /**
+     * Closes the connection when no call has run on it for {@code idle} and none runs now (not even one its caller
+     * gave up on); true if it did. No call can start on it meanwhile.
+     */
+    boolean closeIfIdle(Duration idle) {
+        synchronized (this) {
+            if (closed || callsUnderway.get() > 0 || System.nanoTime() - lastUsedNanos <= idle.toNanos()) {
+                return false;
+            }
+            closed = true;
+        }
+        close();
+        return true;
     }
 
     /** Runs a call on this host's connection, bounded by the call timeout. */
     <T> T call(LibvirtCall<T> work) {
-        Connect current = current();
-        callsUnderway.incrementAndGet();
+        Connect current = acquire();
         try {
-            return runBounded(ignored -> work.apply(current));
+            return runBounded(ignored -> thenRelease(work, current));
         } catch (LibvirtException e) {
             if (LibvirtErrors.isConnectionLost(e)) {
                 connectionLost(current, LibvirtErrors.message(e));
@@ -102,14 +111,20 @@ final class HostConnection {
             String reason = "the host did not answer within " + properties.callTimeout().toSeconds() + " s";
             connectionLost(current, reason);
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, reason);
-        } finally {
-            used();
         }
     }
 
-    private void used() {
-        lastUsedNanos = System.nanoTime();
-        callsUnderway.decrementAndGet();
+    /**
+     * Runs work on a connection taken with {@link #acquire}: it counts as underway until libvirt has returned, even
+     * when its caller gave up waiting for it.
+     */
+    private <T> T thenRelease(LibvirtCall<T> work, Connect connect) throws LibvirtException {
+        try {
+            return work.apply(connect);
+        } finally {
+            lastUsedNanos = System.nanoTime();
+            callsUnderway.decrementAndGet();
+        }
     }
 
     /**
@@ -117,21 +132,19 @@ final class HostConnection {
      * job's own progress and its abort are the caller's to watch. A connection lost meanwhile ends it with an error.
      */
     <T> T callUntilDone(LibvirtCall<T> work) {
-        Connect current = current();
-        callsUnderway.incrementAndGet();
+        Connect current = acquire();
         try {
-            return work.apply(current);
+            return thenRelease(work, current);
         } catch (LibvirtException e) {
             if (LibvirtErrors.isConnectionLost(e)) {
                 connectionLost(current, LibvirtErrors.message(e));
             }
             throw LibvirtErrors.translate(e);
-        } finally {
-            used();
         }
     }
 
-    private synchronized Connect current() {
+    /** The open connection for one call, counted as underway (the caller releases it with thenRelease). */
+    private synchronized Connect acquire() {
         if (closed) {
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, "the host is no longer managed");
         }
@@ -139,6 +152,7 @@ final class HostConnection {
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
                     "no connection (" + state.name().toLowerCase() + "); Virtdeck keeps trying to reconnect");
         }
+        callsUnderway.incrementAndGet();
         return connect;
     }
 

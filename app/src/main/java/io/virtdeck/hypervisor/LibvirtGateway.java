@@ -1391,8 +1391,8 @@ public class LibvirtGateway implements HypervisorGateway {
 
     private void closeIdleVisits() {
         visits.forEach((hostId, visit) -> {
-            if (visit.idleFor(VISIT_IDLE) && visits.remove(hostId, visit)) {
-                visit.close();
+            if (visit.closeIfIdle(VISIT_IDLE)) {
+                visits.remove(hostId, visit);
             }
         });
     }

@@ -101,8 +101,13 @@ public class HostLeases implements ApplicationRunner {
      */
     synchronized void takeNew(long hostId, String uri) {
         long sent = System.nanoTime();
-        if (!leases.take(instance.id(), hostId, properties.leaseExpiry())) {
-            return; // another instance was quicker: it monitors the host
+        try {
+            if (!leases.take(instance.id(), hostId, properties.leaseExpiry())) {
+                return; // another instance was quicker: it monitors the host
+            }
+        } catch (DataAccessException e) {
+            log.warn("host {}: taking its lease failed; the next renewal takes it: {}", hostId, e.getMessage());
+            return;
         }
         synchronized (lock) {
             if (stopped || !trusted(sent)) {
