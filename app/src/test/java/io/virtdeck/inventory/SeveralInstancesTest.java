@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.virtdeck.VirtdeckApplication;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Eventually;
@@ -101,6 +102,8 @@ class SeveralInstancesTest {
             aChangeSeenByTheFirstReachesAPageOfTheSecond(first, second, firstGateway.monitoredHosts());
             anActionThroughOneIsKnownAsVirtdecksToTheOther(first, second,
                     firstGateway.monitoredHosts().iterator().next());
+            aHostTheOtherMonitorsIsReachedForCallsWithoutMonitoringIt(first, secondGateway,
+                    firstGateway.monitoredHosts().iterator().next());
             aTaskAskedForThroughBothRunsOnce(first, second);
             aLeaseTakenAwayStopsMonitoringAtOnce(second, secondGateway);
 
@@ -136,6 +139,18 @@ class SeveralInstancesTest {
             assertThat(events.next("guest", "\"id\":" + guestId, Duration.ofSeconds(10)))
                     .contains("\"removed\":false");
         }
+    }
+
+    /** Calls on another instance's host go through a connection of their own; monitoring stays with the other. */
+    private static void aHostTheOtherMonitorsIsReachedForCallsWithoutMonitoringIt(
+            ConfigurableApplicationContext first, HypervisorGateway secondGateway, long hostOfTheFirst) {
+        UUID uuid = first.getBean(JdbcClient.class).sql("SELECT uuid FROM guests WHERE host_id = :host AND name = "
+                + "'gamma-build'").param("host", hostOfTheFirst).query(UUID.class).single();
+
+        assertThat(secondGateway.state(hostOfTheFirst)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(secondGateway.domain(hostOfTheFirst, uuid).name()).isEqualTo("gamma-build");
+        assertThat(secondGateway.monitoredHosts()).doesNotContain(hostOfTheFirst);
+        assertThat(secondGateway.monitoring(hostOfTheFirst)).isFalse();
     }
 
     /** An instance acting on a guest whose host another monitors: the monitor knows the events are Virtdeck's. */
