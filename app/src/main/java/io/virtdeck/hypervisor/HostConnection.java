@@ -45,6 +45,7 @@ final class HostConnection {
     private ScheduledFuture<?> pendingReconnect;
     private boolean closed;
     private final AtomicInteger callsUnderway = new AtomicInteger();
+    private volatile boolean monitoring = true;
     private volatile long lastUsedNanos = System.nanoTime();
 
     HostConnection(long hostId, String uri, HypervisorProperties properties, ScheduledExecutorService scheduler,
@@ -54,7 +55,18 @@ final class HostConnection {
         this.properties = properties;
         this.scheduler = scheduler;
         this.stateListener = stateListener;
-        this.lifecycleListener = lifecycleListener;
+        // registered once per opened connection; after retire() it only lets go of what libvirt hands it
+        this.lifecycleListener = lifecycleListener == null ? null : (domain, event) -> {
+            if (monitoring) {
+                return lifecycleListener.onLifecycleChange(domain, event);
+            }
+            try {
+                domain.free();
+            } catch (LibvirtException | RuntimeException ignored) {
+                // the connection may be going; the handle goes with it
+            }
+            return 0;
+        };
         AtomicInteger counter = new AtomicInteger();
         this.calls = Executors.newFixedThreadPool(properties.callThreads(), runnable -> {
             Thread thread = new Thread(runnable, "libvirt-host-" + hostId + "-" + counter.incrementAndGet());
@@ -74,6 +86,14 @@ final class HostConnection {
     /** Opens the connection in the background now; later failures reconnect on their own. */
     void start() {
         scheduler.execute(this::connectOnce);
+    }
+
+    /**
+     * Stops reporting lifecycle events and connection changes, at once and without a call to libvirt: the host is
+     * monitored elsewhere now. Calls already underway go on; the connection is closed once they are done.
+     */
+    void retire() {
+        monitoring = false;
     }
 
     /** Opens the connection on the caller's thread (bounded by the call timeout); true when it is connected. */
@@ -275,7 +295,9 @@ final class HostConnection {
             return;
         }
         log.info("host {} connected: {}", hostId, uri);
-        stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.CONNECTED, null));
+        if (monitoring) {
+            stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.CONNECTED, null));
+        }
     }
 
     private void configure(Connect opened) throws LibvirtException {
@@ -312,7 +334,7 @@ final class HostConnection {
             delay = backoff(failedAttempts++);
             pendingReconnect = scheduler.schedule(this::connectOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (changed) {
+        if (changed && monitoring) {
             stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.UNREACHABLE, reason));
         }
         log.debug("host {} unreachable ({}); next attempt in {}", hostId, reason, delay);

@@ -27,6 +27,12 @@ public interface HypervisorGateway {
     void release(long hostId);
 
     /**
+     * Stops monitoring a host another instance is to monitor: no more events or connection changes from it, at once.
+     * Calls underway on its connection (a migration) go on; it is closed once they are done.
+     */
+    void stopMonitoring(long hostId);
+
+    /**
      * The state of this instance's connection to a host it monitors; for a host another instance monitors, the state
      * that instance reports (actions reach such a host through a short-lived connection of their own).
      */

@@ -73,6 +73,8 @@ public class LibvirtGateway implements HypervisorGateway {
 
     private final Map<Long, HostConnection> hosts = new ConcurrentHashMap<>();
     private final Map<Long, HostConnection> visits = new ConcurrentHashMap<>();
+    // connections of hosts no longer monitored here, closed once the calls underway on them are done
+    private final Set<HostConnection> retiring = ConcurrentHashMap.newKeySet();
     private final HostDirectory directory;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("libvirt-connect"));
     // Events leave libvirt's loop thread at once (listeners call back into libvirt) and stay in order.
@@ -116,6 +118,16 @@ public class LibvirtGateway implements HypervisorGateway {
         HostConnection connection = hosts.remove(hostId);
         if (connection != null) {
             connection.close();
+        }
+    }
+
+    @Override
+    public void stopMonitoring(long hostId) {
+        HostConnection connection = hosts.remove(hostId);
+        if (connection != null) {
+            connection.retire();
+            retiring.add(connection);
+            scheduler.execute(this::closeIdleVisits); // closing can wait on a dead host: not on the caller's thread
         }
     }
 
@@ -1359,6 +1371,8 @@ public class LibvirtGateway implements HypervisorGateway {
         hosts.clear();
         visits.values().forEach(HostConnection::close);
         visits.clear();
+        retiring.forEach(HostConnection::close);
+        retiring.clear();
         scheduler.shutdownNow();
         eventDispatch.shutdownNow();
     }
@@ -1390,6 +1404,7 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     private void closeIdleVisits() {
+        retiring.removeIf(connection -> connection.closeIfIdle(Duration.ZERO));
         visits.forEach((hostId, visit) -> {
             if (visit.closeIfIdle(VISIT_IDLE)) {
                 visits.remove(hostId, visit);

@@ -169,7 +169,7 @@ public class HostLeases implements ApplicationRunner {
             for (Long lost : Set.copyOf(held)) {
                 if (!holding.contains(lost)) {
                     held.remove(lost);
-                    gateway.release(lost);
+                    gateway.stopMonitoring(lost);
                     if (!surplus.contains(lost)) {
                         log.warn("host {}: lease lost (taken by another instance or host removed); monitoring "
                                 + "stopped", lost);
@@ -221,7 +221,7 @@ public class HostLeases implements ApplicationRunner {
             return;
         }
         log.warn("stopped monitoring {} host(s): {}", held.size(), reason);
-        held.forEach(gateway::release);
+        held.forEach(gateway::stopMonitoring);
         held.clear();
     }
 
@@ -232,7 +232,7 @@ public class HostLeases implements ApplicationRunner {
         watch.shutdownNow();
         synchronized (lock) {
             stopped = true;
-            held.forEach(gateway::release);
+            held.forEach(gateway::stopMonitoring);
             held.clear();
         }
         try {
