@@ -116,6 +116,7 @@ class SeveralInstancesTest {
             // every host connected again under the instance that took it
             Eventually.within(Duration.ofSeconds(15), () -> hostIds.stream().filter(secondGateway::monitoring).count(),
                     connected -> connected == HOSTS);
+            aRenewalThatFailsStopsMonitoringAtOnce(second, secondGateway, hostIds);
         } finally {
             overlaps.stop();
         }
@@ -220,6 +221,21 @@ class SeveralInstancesTest {
         Thread thread = new Thread(work, "asker");
         thread.start();
         return thread;
+    }
+
+    /** The leases cannot be renewed (as when the database is out of reach): monitoring stops before they expire. */
+    private static void aRenewalThatFailsStopsMonitoringAtOnce(ConfigurableApplicationContext instance,
+                                                               HypervisorGateway gateway, List<Long> hostIds) {
+        JdbcClient jdbc = instance.getBean(JdbcClient.class);
+        jdbc.sql("ALTER TABLE host_leases RENAME TO host_leases_away").update();
+        try {
+            long failedAt = System.nanoTime();
+            Eventually.within(EXPIRY, gateway::monitoredHosts, Set::isEmpty);
+            assertThat(Duration.ofNanos(System.nanoTime() - failedAt)).isLessThan(EXPIRY);
+        } finally {
+            jdbc.sql("ALTER TABLE host_leases_away RENAME TO host_leases").update();
+        }
+        Eventually.within(Duration.ofSeconds(10), gateway::monitoredHosts, held -> held.containsAll(hostIds));
     }
 
     private ConfigurableApplicationContext start(TestDatabase.Database database) throws Exception {
