@@ -46,6 +46,7 @@ final class HostConnection {
     private boolean closed;
     private final AtomicInteger callsUnderway = new AtomicInteger();
     private volatile boolean monitoring = true;
+    private final Object opening = new Object();
     private volatile long lastUsedNanos = System.nanoTime();
 
     HostConnection(long hostId, String uri, HypervisorProperties properties, ScheduledExecutorService scheduler,
@@ -96,10 +97,17 @@ final class HostConnection {
         monitoring = false;
     }
 
-    /** Opens the connection on the caller's thread (bounded by the call timeout); true when it is connected. */
+    /**
+     * Opens the connection on the caller's thread (bounded by the call timeout) unless it is open; true when it is
+     * connected. Callers arriving while it opens wait for that opening rather than start another.
+     */
     boolean connectNow() {
-        connectOnce();
-        return state() == ConnectionState.CONNECTED;
+        synchronized (opening) {
+            if (state() != ConnectionState.CONNECTED) {
+                connectOnce();
+            }
+            return state() == ConnectionState.CONNECTED;
+        }
     }
 
     /**

@@ -67,10 +67,11 @@ public class LibvirtGateway implements HypervisorGateway {
     private static final int JOB_NONE = 0; // virDomainJobType VIR_DOMAIN_JOB_NONE
     private static final int JOB_STATS_COMPLETED = 1; // VIR_DOMAIN_JOB_STATS_COMPLETED
 
-    private final HypervisorProperties properties;
-    private final ApplicationEventPublisher events;
+    /** How long a calls-only connection to a host another instance monitors stays open unused. */
     private static final Duration VISIT_IDLE = Duration.ofMinutes(2);
 
+    private final HypervisorProperties properties;
+    private final ApplicationEventPublisher events;
     private final Map<Long, HostConnection> hosts = new ConcurrentHashMap<>();
     private final Map<Long, HostConnection> visits = new ConcurrentHashMap<>();
     // connections of hosts no longer monitored here, closed once the calls underway on them are done
@@ -1387,20 +1388,22 @@ public class LibvirtGateway implements HypervisorGateway {
         String uri = directory.find(hostId).map(HostDirectory.KnownHost::uri).orElseThrow(
                 () -> new HypervisorException(HypervisorException.Kind.UNREACHABLE, "host " + hostId
                         + " is not managed"));
-        HostConnection visit = visits.computeIfAbsent(hostId, id -> new HostConnection(id, uri, properties,
-                scheduler, state -> { }, null));
-        synchronized (visit) {
-            if (visit.state() == ConnectionState.CONNECTED) {
-                return visit;
+        HostConnection visit = visits.compute(hostId, (id, existing) -> {
+            if (existing != null && existing.uri().equals(uri) && existing.state() != ConnectionState.UNREACHABLE) {
+                return existing;
             }
-            if (!visit.uri().equals(uri) || !visit.connectNow()) {
-                visits.remove(hostId, visit);
-                visit.close();
-                throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
-                        "cannot connect to host " + hostId + " (" + uri + ")");
+            if (existing != null) {
+                retiring.add(existing); // lost: a fresh one replaces it, this one closes once its calls are done
             }
-            return visit;
+            return new HostConnection(id, uri, properties, scheduler, state -> { }, null);
+        });
+        if (!visit.connectNow()) {
+            visits.remove(hostId, visit);
+            visit.close();
+            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
+                    "cannot connect to host " + hostId + " (" + uri + ")");
         }
+        return visit;
     }
 
     private void closeIdleVisits() {
