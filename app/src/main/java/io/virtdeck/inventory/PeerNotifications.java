@@ -38,13 +38,14 @@ class PeerNotifications implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(PeerNotifications.class);
     private static final int WAIT_MILLIS = 500;
     private static final long RETRY_MILLIS = 2000;
+    /** Changes sent in one statement at most. */
+    private static final int BATCH = 500;
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final VirtdeckInstance instance;
     private final LiveUpdates liveUpdates;
     private final HostLeases leases;
-    private static final int BATCH = 500;
 
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>();
     private volatile Thread listener;
