@@ -107,12 +107,14 @@ class SeveralInstancesTest {
             aTaskAskedForThroughBothRunsOnce(first, second);
             aLeaseTakenAwayStopsMonitoringAtOnce(second, secondGateway);
 
-            first.close();
             long stoppedAt = System.nanoTime();
+            first.close();
             Eventually.within(Duration.ofSeconds(30), secondGateway::monitoredHosts,
                     monitored -> monitored.containsAll(hostIds));
             Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
             assertThat(takeover).isLessThan(Duration.ofSeconds(30));
+            System.out.printf("[SeveralInstancesTest] a cleanly stopping instance's hosts taken over %d ms after its stop began%n",
+                    takeover.toMillis());
             // every host connected again under the instance that took it
             Eventually.within(Duration.ofSeconds(15), () -> hostIds.stream().filter(secondGateway::monitoring).count(),
                     connected -> connected == HOSTS);
@@ -120,6 +122,8 @@ class SeveralInstancesTest {
         } finally {
             overlaps.stop();
         }
+        System.out.printf("[SeveralInstancesTest] %d samples of both instances' monitored hosts, %d overlaps%n",
+                overlaps.samples.get(), overlaps.seen.size());
         assertThat(overlaps.samples.get()).isGreaterThan(100);
         assertThat(overlaps.seen).as("hosts monitored by both instances at once").isEmpty();
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Eventually;
@@ -38,6 +39,8 @@ class TaskServiceTest {
     MockMvc mvc;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    VirtdeckInstance self;
 
     @Test
     void workReportsProgressAndSucceeds() throws Exception {
@@ -148,12 +151,13 @@ class TaskServiceTest {
 
     @Test
     void aRunningInstancesTasksAreLeftToItAndAStoppedInstancesAreSettledOnce() throws Exception {
-        UUID running = instance("1 minute");
-        UUID stopped = instance("-1 minute");
+        // this instance is the running one: a made-up live instance would take its share of this context's hosts
+        UUID running = self.id();
+        UUID stopped = stoppedInstance();
         long ofRunning = runningTask("orphan-2", running);
         long ofStopped = runningTask("orphan-3", stopped);
 
-        tasks.run(null); // another instance starting on the same database
+        tasks.run(null); // what an instance does when it starts
         tasks.settleOrphans(); // and a running one looking again: nothing twice
 
         assertThat(repository.findById(ofRunning).orElseThrow().state()).isEqualTo(Task.State.RUNNING);
@@ -162,10 +166,10 @@ class TaskServiceTest {
         jdbc.sql("DELETE FROM tasks WHERE id = :id").param("id", ofRunning).update();
     }
 
-    private UUID instance(String aliveFor) {
+    private UUID stoppedInstance() {
         UUID id = UUID.randomUUID();
-        jdbc.sql("INSERT INTO virtdeck_instances (id, name, alive_until) VALUES (:id, 'other', now() + interval '"
-                + aliveFor + "')").param("id", id).update();
+        jdbc.sql("INSERT INTO virtdeck_instances (id, name, alive_until) VALUES (:id, 'stopped', now() - interval "
+                + "'1 minute')").param("id", id).update();
         return id;
     }
 
