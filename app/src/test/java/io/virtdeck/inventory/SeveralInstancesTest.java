@@ -113,8 +113,8 @@ class SeveralInstancesTest {
                     monitored -> monitored.containsAll(hostIds));
             Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
             assertThat(takeover).isLessThan(Duration.ofSeconds(30));
-            System.out.printf("[SeveralInstancesTest] a cleanly stopping instance's hosts taken over %d ms after its stop began%n",
-                    takeover.toMillis());
+            System.out.printf("[SeveralInstancesTest] a cleanly stopping instance's hosts taken over %d ms after "
+                    + "its stop began%n", takeover.toMillis());
             // every host connected again under the instance that took it
             Eventually.within(Duration.ofSeconds(15), () -> hostIds.stream().filter(secondGateway::monitoring).count(),
                     connected -> connected == HOSTS);
