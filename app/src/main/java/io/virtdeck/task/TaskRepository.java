@@ -38,7 +38,8 @@ public class TaskRepository {
                             VALUES (:type, 'QUEUED', :user, :objectType, :objectId, :objectName, :cancellable,
                                     :instance)
                             RETURNING id""")
-                    .param("instance", instance.id()).param("type", type).param("user", user).param("objectType", object.type())
+                    .param("instance", instance.id()).param("type", type).param("user", user)
+                    .param("objectType", object.type())
                     .param("objectId", object.id()).param("objectName", object.name())
                     .param("cancellable", cancellable)
                     .query(Long.class).single());
