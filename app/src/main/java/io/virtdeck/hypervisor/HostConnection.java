@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The one connection Virtdeck keeps to a host, shared by every thread. Calls run on the host's own small thread pool
  * so that each can be given up after the call timeout: a dead or hung host answers "unreachable" instead of holding a
  * request thread. A lost connection (closed by libvirt's keepalive, EOF, or a failed call) is re-opened with
- * exponential backoff.
+ * exponential backoff. A connection without a lifecycle listener only carries calls: the one this instance opens to a
+ * host that another Virtdeck instance monitors (see {@link LibvirtGateway}).
  */
 final class HostConnection {
 
@@ -43,6 +44,10 @@ final class HostConnection {
     private int failedAttempts;
     private ScheduledFuture<?> pendingReconnect;
     private boolean closed;
+    private final AtomicInteger callsUnderway = new AtomicInteger();
+    private volatile boolean monitoring = true;
+    private final Object opening = new Object();
+    private volatile long lastUsedNanos = System.nanoTime();
 
     HostConnection(long hostId, String uri, HypervisorProperties properties, ScheduledExecutorService scheduler,
                    Consumer<HostConnectionChanged> stateListener, LifecycleListener lifecycleListener) {
@@ -51,7 +56,18 @@ final class HostConnection {
         this.properties = properties;
         this.scheduler = scheduler;
         this.stateListener = stateListener;
-        this.lifecycleListener = lifecycleListener;
+        // registered once per opened connection; after retire() it only lets go of what libvirt hands it
+        this.lifecycleListener = lifecycleListener == null ? null : (domain, event) -> {
+            if (monitoring) {
+                return lifecycleListener.onLifecycleChange(domain, event);
+            }
+            try {
+                domain.free();
+            } catch (LibvirtException | RuntimeException ignored) {
+                // the connection may be going; the handle goes with it
+            }
+            return 0;
+        };
         AtomicInteger counter = new AtomicInteger();
         this.calls = Executors.newFixedThreadPool(properties.callThreads(), runnable -> {
             Thread thread = new Thread(runnable, "libvirt-host-" + hostId + "-" + counter.incrementAndGet());
@@ -73,11 +89,47 @@ final class HostConnection {
         scheduler.execute(this::connectOnce);
     }
 
+    /**
+     * Stops reporting lifecycle events and connection changes, at once and without a call to libvirt: the host is
+     * monitored elsewhere now. Calls already underway go on; the connection is closed once they are done.
+     */
+    void retire() {
+        monitoring = false;
+    }
+
+    /**
+     * Opens the connection on the caller's thread (bounded by the call timeout) unless it is open; true when it is
+     * connected. Callers arriving while it opens wait for that opening rather than start another.
+     */
+    boolean connectNow() {
+        synchronized (opening) {
+            if (state() != ConnectionState.CONNECTED) {
+                connectOnce();
+            }
+            return state() == ConnectionState.CONNECTED;
+        }
+    }
+
+    /**
+     * Closes the connection when no call has run on it for {@code idle} and none runs now (not even one its caller
+     * gave up on); true if it did. No call can start on it meanwhile.
+     */
+    boolean closeIfIdle(Duration idle) {
+        synchronized (this) {
+            if (closed || callsUnderway.get() > 0 || System.nanoTime() - lastUsedNanos <= idle.toNanos()) {
+                return false;
+            }
+            closed = true;
+        }
+        close();
+        return true;
+    }
+
     /** Runs a call on this host's connection, bounded by the call timeout. */
     <T> T call(LibvirtCall<T> work) {
-        Connect current = current();
+        Connect current = acquire();
         try {
-            return runBounded(ignored -> work.apply(current));
+            return runBounded(ignored -> thenRelease(work, current));
         } catch (LibvirtException e) {
             if (LibvirtErrors.isConnectionLost(e)) {
                 connectionLost(current, LibvirtErrors.message(e));
@@ -91,13 +143,26 @@ final class HostConnection {
     }
 
     /**
+     * Runs work on a connection taken with {@link #acquire}: it counts as underway until libvirt has returned, even
+     * when its caller gave up waiting for it.
+     */
+    private <T> T thenRelease(LibvirtCall<T> work, Connect connect) throws LibvirtException {
+        try {
+            return work.apply(connect);
+        } finally {
+            lastUsedNanos = System.nanoTime();
+            callsUnderway.decrementAndGet();
+        }
+    }
+
+    /**
      * Runs a call that lasts as long as its job does (a migration) on the caller's thread, with no time limit: the
      * job's own progress and its abort are the caller's to watch. A connection lost meanwhile ends it with an error.
      */
     <T> T callUntilDone(LibvirtCall<T> work) {
-        Connect current = current();
+        Connect current = acquire();
         try {
-            return work.apply(current);
+            return thenRelease(work, current);
         } catch (LibvirtException e) {
             if (LibvirtErrors.isConnectionLost(e)) {
                 connectionLost(current, LibvirtErrors.message(e));
@@ -106,7 +171,8 @@ final class HostConnection {
         }
     }
 
-    private synchronized Connect current() {
+    /** The open connection for one call, counted as underway (the caller releases it with thenRelease). */
+    private synchronized Connect acquire() {
         if (closed) {
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, "the host is no longer managed");
         }
@@ -114,6 +180,7 @@ final class HostConnection {
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
                     "no connection (" + state.name().toLowerCase() + "); Virtdeck keeps trying to reconnect");
         }
+        callsUnderway.incrementAndGet();
         return connect;
     }
 
@@ -236,14 +303,18 @@ final class HostConnection {
             return;
         }
         log.info("host {} connected: {}", hostId, uri);
-        stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.CONNECTED, null));
+        if (monitoring) {
+            stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.CONNECTED, null));
+        }
     }
 
     private void configure(Connect opened) throws LibvirtException {
         LibvirtConnections.enableKeepalive(opened, properties);
         opened.registerCloseListener((conn, reason) -> scheduler.execute(
                 () -> connectionLost(opened, "connection closed (" + reason.name().toLowerCase() + ")")));
-        opened.addLifecycleListener(lifecycleListener);
+        if (lifecycleListener != null) {
+            opened.addLifecycleListener(lifecycleListener);
+        }
     }
 
     /** Marks the connection lost once, however many callers notice it, and schedules the reconnect. */
@@ -271,7 +342,7 @@ final class HostConnection {
             delay = backoff(failedAttempts++);
             pendingReconnect = scheduler.schedule(this::connectOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (changed) {
+        if (changed && monitoring) {
             stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.UNREACHABLE, reason));
         }
         log.debug("host {} unreachable ({}); next attempt in {}", hostId, reason, delay);
@@ -297,7 +368,9 @@ final class HostConnection {
      */
     private void closeQuietly(Connect connect) {
         try {
-            connect.removeLifecycleListener(lifecycleListener);
+            if (lifecycleListener != null) {
+                connect.removeLifecycleListener(lifecycleListener);
+            }
         } catch (LibvirtException | RuntimeException ignored) {
             // never registered (a connection given up on while opening), or already dead
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -16,13 +17,32 @@ public interface HypervisorGateway {
     /** Opens a short-lived connection to check that a URI works before it is registered, and reads the host's facts. */
     HostFacts probe(String uri);
 
-    /** Starts managing a host: one shared connection, kept open, re-opened with backoff when lost. */
+    /**
+     * Starts monitoring a host: one shared connection with lifecycle events, kept open, re-opened with backoff when
+     * lost. Called for the hosts whose lease this instance holds.
+     */
     void manage(long hostId, String uri);
 
-    /** Stops managing a host and closes its connection. Nothing on the host is touched. */
+    /** Stops monitoring a host and closes its connection. Nothing on the host is touched. */
     void release(long hostId);
 
+    /**
+     * Stops monitoring a host another instance is to monitor: no more events or connection changes from it, at once.
+     * Calls underway on its connection (a migration) go on; it is closed once they are done.
+     */
+    void stopMonitoring(long hostId);
+
+    /**
+     * The state of this instance's connection to a host it monitors; for a host another instance monitors, the state
+     * that instance reports (actions reach such a host through a short-lived connection of their own).
+     */
     ConnectionState state(long hostId);
+
+    /** True when this instance monitors the host (events, reconcile, sampling) and is connected to it. */
+    boolean monitoring(long hostId);
+
+    /** The hosts this instance monitors. */
+    Set<Long> monitoredHosts();
 
     HostFacts hostFacts(long hostId);
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 import jakarta.annotation.PreDestroy;
@@ -53,7 +55,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
-/** The libvirt-backed {@link HypervisorGateway}: one {@link HostConnection} per managed host. */
+/**
+ * The libvirt-backed {@link HypervisorGateway}: one {@link HostConnection} per host this instance monitors (it holds
+ * the host's lease), with lifecycle events. A host another instance monitors is reached for an action through a
+ * connection of its own that carries calls only, no events, and is closed once idle.
+ */
 @Component
 public class LibvirtGateway implements HypervisorGateway {
 
@@ -61,16 +67,26 @@ public class LibvirtGateway implements HypervisorGateway {
     private static final int JOB_NONE = 0; // virDomainJobType VIR_DOMAIN_JOB_NONE
     private static final int JOB_STATS_COMPLETED = 1; // VIR_DOMAIN_JOB_STATS_COMPLETED
 
+    /** How long a calls-only connection to a host another instance monitors stays open unused. */
+    private static final Duration VISIT_IDLE = Duration.ofMinutes(2);
+
     private final HypervisorProperties properties;
     private final ApplicationEventPublisher events;
     private final Map<Long, HostConnection> hosts = new ConcurrentHashMap<>();
+    private final Map<Long, HostConnection> visits = new ConcurrentHashMap<>();
+    // connections of hosts no longer monitored here, closed once the calls underway on them are done
+    private final Set<HostConnection> retiring = ConcurrentHashMap.newKeySet();
+    private final HostDirectory directory;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("libvirt-connect"));
     // Events leave libvirt's loop thread at once (listeners call back into libvirt) and stay in order.
     private final ExecutorService eventDispatch = Executors.newSingleThreadExecutor(daemon("libvirt-events"));
 
-    public LibvirtGateway(HypervisorProperties properties, ApplicationEventPublisher events) {
+    public LibvirtGateway(HypervisorProperties properties, ApplicationEventPublisher events, HostDirectory directory) {
         this.properties = properties;
         this.events = events;
+        this.directory = directory;
+        scheduler.scheduleWithFixedDelay(this::closeIdleVisits, VISIT_IDLE.toSeconds(), VISIT_IDLE.toSeconds() / 2,
+                TimeUnit.SECONDS);
     }
 
     @Override
@@ -107,9 +123,34 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
+    public void stopMonitoring(long hostId) {
+        HostConnection connection = hosts.remove(hostId);
+        if (connection != null) {
+            connection.retire();
+            retiring.add(connection);
+            scheduler.execute(this::closeIdleVisits); // closing can wait on a dead host: not on the caller's thread
+        }
+    }
+
+    @Override
     public ConnectionState state(long hostId) {
         HostConnection connection = hosts.get(hostId);
-        return connection == null ? ConnectionState.UNREACHABLE : connection.state();
+        if (connection != null) {
+            return connection.state();
+        }
+        return directory.find(hostId).filter(HostDirectory.KnownHost::reportedConnected).isPresent()
+                ? ConnectionState.CONNECTED : ConnectionState.UNREACHABLE;
+    }
+
+    @Override
+    public boolean monitoring(long hostId) {
+        HostConnection connection = hosts.get(hostId);
+        return connection != null && connection.state() == ConnectionState.CONNECTED;
+    }
+
+    @Override
+    public Set<Long> monitoredHosts() {
+        return Set.copyOf(hosts.keySet());
     }
 
     @Override
@@ -1329,16 +1370,49 @@ public class LibvirtGateway implements HypervisorGateway {
     void shutdown() {
         hosts.values().forEach(HostConnection::close);
         hosts.clear();
+        visits.values().forEach(HostConnection::close);
+        visits.clear();
+        retiring.forEach(HostConnection::close);
+        retiring.clear();
         scheduler.shutdownNow();
         eventDispatch.shutdownNow();
     }
 
     private HostConnection host(long hostId) {
         HostConnection connection = hosts.get(hostId);
-        if (connection == null) {
-            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE, "host " + hostId + " is not managed");
+        return connection != null ? connection : visit(hostId);
+    }
+
+    /** The calls-only connection to a host another instance monitors, opened now if there is none. */
+    private HostConnection visit(long hostId) {
+        String uri = directory.find(hostId).map(HostDirectory.KnownHost::uri).orElseThrow(
+                () -> new HypervisorException(HypervisorException.Kind.UNREACHABLE, "host " + hostId
+                        + " is not managed"));
+        HostConnection visit = visits.compute(hostId, (id, existing) -> {
+            if (existing != null && existing.uri().equals(uri) && existing.state() != ConnectionState.UNREACHABLE) {
+                return existing;
+            }
+            if (existing != null) {
+                retiring.add(existing); // lost: a fresh one replaces it, this one closes once its calls are done
+            }
+            return new HostConnection(id, uri, properties, scheduler, state -> { }, null);
+        });
+        if (!visit.connectNow()) {
+            visits.remove(hostId, visit);
+            visit.close();
+            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
+                    "cannot connect to host " + hostId + " (" + uri + ")");
         }
-        return connection;
+        return visit;
+    }
+
+    private void closeIdleVisits() {
+        retiring.removeIf(connection -> connection.closeIfIdle(Duration.ZERO));
+        visits.forEach((hostId, visit) -> {
+            if (visit.closeIfIdle(VISIT_IDLE)) {
+                visits.remove(hostId, visit);
+            }
+        });
     }
 
     private <T> T onDomain(long hostId, UUID uuid, DomainCall<T> work) {

@@ -9,11 +9,11 @@ import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckProperties;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.hypervisor.HypervisorGateway;
 
 /**
- * Virtdeck's own side of host registration: at start it opens a connection to every known host and registers the
- * hosts of VIRTDECK_BOOTSTRAP_HOSTS that it does not know yet (unreachable or not: configuration is trusted).
+ * Virtdeck's own side of host registration: at start it registers the hosts of VIRTDECK_BOOTSTRAP_HOSTS that it does
+ * not know yet (unreachable or not: configuration is trusted). Connections to known hosts are opened for the hosts
+ * whose lease this instance holds ({@link HostLeases}).
  */
 @Component
 @Order(1)
@@ -22,23 +22,19 @@ public class HostRegistry implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(HostRegistry.class);
 
     private final HostRepository hosts;
-    private final HypervisorGateway gateway;
+    private final HostLeases leases;
     private final AuditLog audit;
     private final VirtdeckProperties properties;
 
-    public HostRegistry(HostRepository hosts, HypervisorGateway gateway, AuditLog audit,
-                        VirtdeckProperties properties) {
+    public HostRegistry(HostRepository hosts, HostLeases leases, AuditLog audit, VirtdeckProperties properties) {
         this.hosts = hosts;
-        this.gateway = gateway;
+        this.leases = leases;
         this.audit = audit;
         this.properties = properties;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        for (Host host : hosts.findAll()) {
-            gateway.manage(host.id(), host.uri());
-        }
         for (String entry : properties.bootstrapHosts().split(",")) {
             if (entry.isBlank()) {
                 continue;
@@ -63,10 +59,13 @@ public class HostRegistry implements ApplicationRunner {
         audit.event("host.register", AuditObject.host(id, name), "from configuration: " + uri);
     }
 
-    /** Stores the host and starts managing it; its facts and guests arrive when the connection opens. */
+    /**
+     * Stores the host and starts monitoring it here (it takes the lease); its facts and guests arrive when the
+     * connection opens.
+     */
     long add(String name, String uri) {
         long id = hosts.insert(name, uri);
-        gateway.manage(id, uri);
+        leases.takeNew(id, uri);
         return id;
     }
 }

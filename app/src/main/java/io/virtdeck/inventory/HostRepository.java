@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
+import io.virtdeck.hypervisor.HostDirectory;
 import io.virtdeck.hypervisor.HostFacts;
 import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
@@ -38,6 +39,14 @@ public class HostRepository {
 
     public Optional<Host> findById(long id) {
         return jdbc.sql(SELECT + " WHERE h.id = :id").param("id", id).query(this::host).optional();
+    }
+
+    /** Where the host is and whether its monitoring instance reports it connected (MAINTENANCE counts). */
+    public Optional<HostDirectory.KnownHost> findKnown(long id) {
+        return jdbc.sql("SELECT uri, state IN ('CONNECTED', 'MAINTENANCE') AS connected FROM hosts WHERE id = :id")
+                .param("id", id)
+                .query((rs, n) -> new HostDirectory.KnownHost(rs.getString("uri"), rs.getBoolean("connected")))
+                .optional();
     }
 
     /** The host, or a 404 naming the id. */

@@ -102,11 +102,11 @@ public class InventorySync {
         }
     }
 
-    /** Compares every connected host's domains with the inventory. */
+    /** Compares the domains of every connected host this instance monitors with the inventory. */
     @Scheduled(fixedDelayString = "${virtdeck.reconcile-interval}", initialDelayString = "${virtdeck.reconcile-interval}")
     public void reconcile() {
         for (Host host : hosts.findAll()) {
-            if (gateway.state(host.id()) != ConnectionState.CONNECTED) {
+            if (!gateway.monitoring(host.id())) {
                 continue;
             }
             try {

@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 
 import jakarta.annotation.PreDestroy;
 
-import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.GuestCounters;
 import io.virtdeck.hypervisor.HostSample;
 import io.virtdeck.hypervisor.HypervisorException;
@@ -29,9 +28,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Samples every connected host and its running guests on an interval, one bulk libvirt call per host, and stores
- * rates in the 10 s tier. A host's first sample (and a guest's, after it starts) only primes its counters: rates need
- * two readings. Hosts that are not connected are skipped and primed again when they return.
+ * Samples every connected host this instance monitors (holds the lease of) and its running guests on an interval,
+ * one bulk libvirt call per host, and stores rates in the 10 s tier. A host's first sample (and a guest's, after it
+ * starts) only primes its counters: rates need two readings. Other hosts are skipped and primed again when they
+ * return (or are sampled by the instance that monitors them).
  */
 @Component
 public class MetricsSampler {
@@ -72,7 +72,7 @@ public class MetricsSampler {
         lastReadings.keySet().retainAll(Set.copyOf(all.stream().map(Host::id).toList()));
         for (Host host : all) {
             long hostId = host.id();
-            if (gateway.state(hostId) != ConnectionState.CONNECTED) {
+            if (!gateway.monitoring(hostId)) {
                 lastReadings.remove(hostId);
                 continue;
             }

@@ -9,26 +9,37 @@ import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.web.Page;
 
 @Repository
 public class TaskRepository {
 
-    private final JdbcClient jdbc;
+    /** Unfinished tasks whose instance has stopped (or that predate instances): for whoever starts to settle. */
+    private static final String ORPHANED = """
+            state IN ('QUEUED', 'RUNNING') AND (instance_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM virtdeck_instances i WHERE i.id = tasks.instance_id AND i.alive_until > now()))""";
 
-    public TaskRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final VirtdeckInstance instance;
+
+    public TaskRepository(JdbcClient jdbc, VirtdeckInstance instance) {
         this.jdbc = jdbc;
+        this.instance = instance;
     }
 
     /** Queues a task; empty when the object already has an unfinished task (the database's unique index says so). */
     public Optional<Long> insertQueued(String type, String user, AuditObject object, boolean cancellable) {
         try {
             return Optional.of(jdbc.sql("""
-                            INSERT INTO tasks (type, state, username, object_type, object_id, object_name, cancellable)
-                            VALUES (:type, 'QUEUED', :user, :objectType, :objectId, :objectName, :cancellable)
+                            INSERT INTO tasks (type, state, username, object_type, object_id, object_name, cancellable,
+                                               instance_id)
+                            VALUES (:type, 'QUEUED', :user, :objectType, :objectId, :objectName, :cancellable,
+                                    :instance)
                             RETURNING id""")
-                    .param("type", type).param("user", user).param("objectType", object.type())
+                    .param("instance", instance.id()).param("type", type).param("user", user)
+                    .param("objectType", object.type())
                     .param("objectId", object.id()).param("objectName", object.name())
                     .param("cancellable", cancellable)
                     .query(Long.class).single());
@@ -55,9 +66,18 @@ public class TaskRepository {
         return new Page<>(items, total, page, size);
     }
 
-    public List<Task> findUnfinished() {
-        return jdbc.sql("SELECT * FROM tasks WHERE state IN ('QUEUED', 'RUNNING') ORDER BY id")
-                .query(TaskRepository::task).list();
+    /** Unfinished tasks of Virtdeck instances that have stopped: those of a running instance are its own. */
+    public List<Task> findOrphaned() {
+        return jdbc.sql("SELECT * FROM tasks WHERE " + ORPHANED + " ORDER BY id").query(TaskRepository::task).list();
+    }
+
+    /**
+     * Makes an orphaned task this instance's, to settle or follow; false when it is not orphaned (any more): another
+     * instance adopted it first, or it ended.
+     */
+    public boolean adopt(long id) {
+        return jdbc.sql("UPDATE tasks SET instance_id = :instance WHERE id = :id AND " + ORPHANED)
+                .param("instance", instance.id()).param("id", id).update() == 1;
     }
 
     public void started(long id) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
 import org.springframework.stereotype.Service;
@@ -29,7 +31,8 @@ import io.virtdeck.web.VirtdeckException;
 /**
  * Runs long work as tasks persisted in PostgreSQL: queued, running with progress, then succeeded, failed with the
  * reason, or cancelled. One unfinished task per object at a time (a second one is a 409). Work runs as the user who
- * started it. Tasks left unfinished by a stop of Virtdeck are settled at the next start.
+ * started it. Tasks left unfinished by a stop of their Virtdeck instance are settled by the next to start or, when
+ * several instances share the database, by a running one within about a minute.
  */
 @Service
 @Order(3)
@@ -134,12 +137,23 @@ public class TaskService implements ApplicationRunner {
         return tasks.finish(id, state, message);
     }
 
-    /** At start: tasks that were unfinished when Virtdeck stopped are settled, never left running forever. */
     @Override
     public void run(ApplicationArguments args) {
+        settleOrphans();
+    }
+
+    /**
+     * At start and every minute: tasks that were unfinished when their Virtdeck instance stopped are settled, never
+     * left running forever. Tasks of instances still running are theirs; each orphan is adopted by one instance only.
+     */
+    @Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
+    public void settleOrphans() {
         Map<String, TaskRecovery> byType = new HashMap<>();
         recoveries.forEach(recovery -> byType.put(recovery.type(), recovery));
-        for (Task task : tasks.findUnfinished()) {
+        for (Task task : tasks.findOrphaned()) {
+            if (!tasks.adopt(task.id())) {
+                continue;
+            }
             TaskRecovery recovery = byType.get(task.type());
             if (recovery != null) {
                 recovery.recover(task, this);

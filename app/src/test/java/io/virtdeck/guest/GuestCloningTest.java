@@ -46,7 +46,7 @@ class GuestCloningTest {
 
     private final HypervisorGateway gateway = mock(HypervisorGateway.class);
     private final GuestCloning cloning = new GuestCloning(gateway, mock(GuestRepository.class),
-            mock(InventorySync.class), new ExpectedGuestChanges(), mock(AuditLog.class));
+            mock(InventorySync.class), mock(ExpectedGuestChanges.class), mock(AuditLog.class));
     private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(
             disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")));
     private final List<String> messages = new ArrayList<>();

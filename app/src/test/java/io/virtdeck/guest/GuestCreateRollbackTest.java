@@ -63,7 +63,7 @@ class GuestCreateRollbackTest {
         HostRepository hosts = mock(HostRepository.class);
         when(hosts.findById(7)).thenReturn(Optional.of(HOST));
         service = new GuestCreateService(planner, gateway, hosts, mock(GuestRepository.class),
-                mock(InventorySync.class), new ExpectedGuestChanges(), audit);
+                mock(InventorySync.class), mock(ExpectedGuestChanges.class), audit);
     }
 
     @BeforeEach

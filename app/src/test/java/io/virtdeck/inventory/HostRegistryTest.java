@@ -5,7 +5,6 @@ import java.util.List;
 
 import io.virtdeck.VirtdeckProperties;
 import io.virtdeck.audit.AuditLog;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ class HostRegistryTest {
     @Autowired
     HostRepository hosts;
     @Autowired
-    HypervisorGateway gateway;
+    HostLeases leases;
     @Autowired
     AuditLog audit;
 
@@ -44,6 +43,6 @@ class HostRegistryTest {
     private void start(String bootstrapHosts) {
         VirtdeckProperties properties = new VirtdeckProperties(java.nio.file.Path.of("/tmp"), "", bootstrapHosts,
                 Duration.ofSeconds(30), new VirtdeckProperties.Demo("off", ""));
-        new HostRegistry(hosts, gateway, audit, properties).run(new DefaultApplicationArguments());
+        new HostRegistry(hosts, leases, audit, properties).run(new DefaultApplicationArguments());
     }
 }

@@ -1,10 +1,12 @@
 package io.virtdeck.task;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Eventually;
@@ -37,6 +39,8 @@ class TaskServiceTest {
     MockMvc mvc;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    VirtdeckInstance self;
 
     @Test
     void workReportsProgressAndSucceeds() throws Exception {
@@ -143,6 +147,37 @@ class TaskServiceTest {
         assertThat(settled.state()).isEqualTo(Task.State.FAILED);
         assertThat(settled.message()).contains("Virtdeck stopped while this task ran");
         assertThat(settled.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void aRunningInstancesTasksAreLeftToItAndAStoppedInstancesAreSettledOnce() throws Exception {
+        // this instance is the running one: a made-up live instance would take its share of this context's hosts
+        UUID running = self.id();
+        UUID stopped = stoppedInstance();
+        long ofRunning = runningTask("orphan-2", running);
+        long ofStopped = runningTask("orphan-3", stopped);
+
+        tasks.run(null); // what an instance does when it starts
+        tasks.settleOrphans(); // and a running one looking again: nothing twice
+
+        assertThat(repository.findById(ofRunning).orElseThrow().state()).isEqualTo(Task.State.RUNNING);
+        assertThat(repository.findById(ofStopped).orElseThrow().state()).isEqualTo(Task.State.FAILED);
+        assertThat(repository.adopt(ofStopped)).isFalse();
+        jdbc.sql("DELETE FROM tasks WHERE id = :id").param("id", ofRunning).update();
+    }
+
+    private UUID stoppedInstance() {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("INSERT INTO virtdeck_instances (id, name, alive_until) VALUES (:id, 'stopped', now() - interval "
+                + "'1 minute')").param("id", id).update();
+        return id;
+    }
+
+    private long runningTask(String objectId, UUID instance) {
+        return jdbc.sql("""
+                        INSERT INTO tasks (type, state, username, object_type, object_id, started_at, instance_id)
+                        VALUES ('test.orphan', 'RUNNING', 'admin', 'guest', :object, now(), :instance) RETURNING id""")
+                .param("object", objectId).param("instance", instance).query(Long.class).single();
     }
 
     @Test

@@ -1,0 +1,16 @@
+package io.virtdeck.hypervisor;
+
+import java.util.Optional;
+
+/**
+ * What the gateway needs to know of a host that another Virtdeck instance monitors: where it is, and whether that
+ * instance reports it connected. Provided by the inventory.
+ */
+public interface HostDirectory {
+
+    /** The host's URI and reported state; empty when Virtdeck does not know the host. */
+    Optional<KnownHost> find(long hostId);
+
+    record KnownHost(String uri, boolean reportedConnected) {
+    }
+}

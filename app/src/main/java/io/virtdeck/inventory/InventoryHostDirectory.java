@@ -1,0 +1,22 @@
+package io.virtdeck.inventory;
+
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+import io.virtdeck.hypervisor.HostDirectory;
+
+/** The gateway's view of hosts it does not monitor itself: their rows, kept by the instance that does. */
+@Component
+class InventoryHostDirectory implements HostDirectory {
+
+    private final HostRepository hosts;
+
+    InventoryHostDirectory(HostRepository hosts) {
+        this.hosts = hosts;
+    }
+
+    @Override
+    public Optional<KnownHost> find(long hostId) {
+        return hosts.findKnown(hostId);
+    }
+}
