@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The fleet-size benchmark (issue 10): 1,000 simulated hosts x 50 guests (libvirt's test driver), registered and
+# inventoried, then reconcile, guest list API and page under concurrent load, libvirt event to SSE client, memory,
+# and the guest list page in Chromium. Prints the figures (lines starting "[bench]"); the full Maven output goes to
+# app/target/bench-scale.log. Figures and how to read them: docs/benchmarks.md.
+#
+# usage: scripts/bench-scale.sh [maven args...]   e.g. scripts/bench-scale.sh -o -Dscale.hosts=100 -Dscale.guests=20
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# the app module's tests need the db and frontend-assets jars installed; build them once
+if ! ls "${HOME}/.m2/repository/io/virtdeck/virtdeck-db/0.1.0-SNAPSHOT/"*.jar >/dev/null 2>&1 \
+    || ! ls "${HOME}/.m2/repository/io/virtdeck/virtdeck-frontend-assets/0.1.0-SNAPSHOT/"*.jar >/dev/null 2>&1; then
+  echo "bench-scale: installing the modules first (mvn -B -pl app -am install -DskipTests -q)"
+  mvn -B -pl app -am install -DskipTests -q "$@"
+fi
+
+mkdir -p app/target
+log=app/target/bench-scale.log
+echo "bench-scale: mvn -B -pl app test -Pbenchmark -Dtest=ScaleBenchmark $* (takes about 10 minutes)"
+status=0
+mvn -B -pl app test -Pbenchmark -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@" >"$log" 2>&1 \
+  || status=$?
+grep -E '^\[bench\]|Tests run:|FAIL' "$log" || true
+if (( status != 0 )); then
+  echo "bench-scale: Maven failed ($status); see $log" >&2
+fi
+exit "$status"
