@@ -8,18 +8,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# the app module's tests need the db and frontend-assets jars installed; build them once
-if ! ls "${HOME}/.m2/repository/io/virtdeck/virtdeck-db/0.1.0-SNAPSHOT/"*.jar >/dev/null 2>&1 \
-    || ! ls "${HOME}/.m2/repository/io/virtdeck/virtdeck-frontend-assets/0.1.0-SNAPSHOT/"*.jar >/dev/null 2>&1; then
-  echo "bench-scale: installing the modules first (mvn -B -pl app -am install -DskipTests -q)"
-  mvn -B -pl app -am install -DskipTests -q "$@"
-fi
-
+# -am builds the db and frontend-assets modules alongside: the migrations are this tree's, not whatever ~/.m2 holds
 mkdir -p app/target
 log=app/target/bench-scale.log
-echo "bench-scale: mvn -B -pl app test -Pbenchmark -Dtest=ScaleBenchmark $* (takes about 10 minutes)"
+echo "bench-scale: mvn -B -pl app -am test -Pbenchmark -Dtest=ScaleBenchmark $* (takes about 10 minutes)"
 status=0
-mvn -B -pl app test -Pbenchmark -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@" >"$log" 2>&1 \
+mvn -B -pl app -am test -Pbenchmark -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@" >"$log" 2>&1 \
   || status=$?
 grep -E '^\[bench\]|Tests run:|FAIL' "$log" || true
 if (( status != 0 )); then

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.virtdeck.hypervisor.DomainAction;
+import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.testdriver.SimulatedFleet;
 import io.virtdeck.support.Browser;
@@ -85,6 +86,10 @@ class ScaleBenchmark {
     HostService hostService;
     @Autowired
     HostRegistry registry;
+    @Autowired
+    HostRepository hostRepository;
+    @Autowired
+    GuestRepository guestRepository;
 
     private WebSession admin;
 
@@ -182,6 +187,20 @@ class ScaleBenchmark {
         List<String> queries = List.of("", "?sort=memory,desc", "?state=RUNNING&sort=host", "?q=web&sort=vcpus",
                 "?host=" + hostId, "?page=40&sort=state", "?state=SHUTOFF&page=20&sort=-name", "?q=db-1",
                 "?page=1999", "?state=PAUSED&sort=memory");
+        queryAlone("", new GuestFilter(null, null, null), GuestSort.DEFAULT, 0);
+        queryAlone("sort=memory,desc", new GuestFilter(null, null, null), GuestSort.parse("memory,desc"), 0);
+        queryAlone("state=RUNNING&sort=host", new GuestFilter(null, DomainRunState.RUNNING, null),
+                GuestSort.parse("host"), 0);
+        queryAlone("q=web&sort=vcpus", new GuestFilter(null, null, "web"), GuestSort.parse("vcpus"), 0);
+        queryAlone("host=" + hostId, new GuestFilter(hostId, null, null), GuestSort.DEFAULT, 0);
+        queryAlone("page=1999", new GuestFilter(null, null, null), GuestSort.DEFAULT, 1999);
+        long namesStart = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            hostRepository.names();
+        }
+        System.out.printf("[bench] the host filter's %d names alone: %.1f ms a call%n", HOSTS,
+                (System.nanoTime() - namesStart) / 20 / 1e6);
+
         HttpClient http = HttpClient.newHttpClient();
         String basic = "Basic " + Base64.getEncoder().encodeToString("admin:admin-test-pw".getBytes());
         Caller api = (path, client) -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
@@ -289,6 +308,19 @@ class ScaleBenchmark {
     /** One GET by one client. */
     private interface Caller {
         HttpResponse<String> get(String client, int index) throws Exception;
+    }
+
+    /** One page of the guest list from the repository alone (SQL, no HTTP, no rendering), 20 calls after 5. */
+    private void queryAlone(String what, GuestFilter filter, GuestSort sort, int page) {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            long t = System.nanoTime();
+            guestRepository.find(filter, sort, page, 25);
+            if (i >= 5) {
+                millis.add((System.nanoTime() - t) / 1_000_000);
+            }
+        }
+        print("guest list query alone (count + page of 25), " + what, millis);
     }
 
     private static List<String> prefixed(String path, List<String> queries) {
