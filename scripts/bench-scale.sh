@@ -11,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # -am builds the db and frontend-assets modules alongside: the migrations are this tree's, not whatever ~/.m2 holds
 mkdir -p app/target
 log=app/target/bench-scale.log
-echo "bench-scale: mvn -B -pl app -am test -Pbenchmark -Dtest=ScaleBenchmark $* (takes about 10 minutes)"
+echo "bench-scale: mvn -B -pl app -am test -Pbenchmark -Dtest=ScaleBenchmark $* (takes 5 to 10 minutes)"
 status=0
 mvn -B -pl app -am test -Pbenchmark -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@" >"$log" 2>&1 \
   || status=$?

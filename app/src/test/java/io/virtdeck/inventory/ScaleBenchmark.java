@@ -92,6 +92,8 @@ class ScaleBenchmark {
     GuestRepository guestRepository;
 
     private WebSession admin;
+    /** The fleet's host files (67 MB at full size), removed after the run. */
+    private Path dir;
 
     @BeforeAll
     void logIn() throws Exception {
@@ -101,7 +103,7 @@ class ScaleBenchmark {
     @Test
     @Order(1)
     void firstFullInventory() throws Exception {
-        Path dir = Files.createTempDirectory("scale-bench");
+        dir = Files.createTempDirectory("scale-bench");
         long writeStart = System.nanoTime();
         List<SimulatedFleet.SimulatedHostFile> files = SimulatedFleet.of(10, HOSTS, GUESTS_PER_HOST).writeTo(dir);
         System.out.printf("[bench] fleet files: %d hosts x %d guests written in %.1f s%n", HOSTS, GUESTS_PER_HOST,
@@ -229,16 +231,20 @@ class ScaleBenchmark {
         Iterator<String> lines = stream.body().iterator();
         Thread reader = new Thread(() -> {
             boolean guestEvent = false;
-            while (lines.hasNext()) {
-                String line = lines.next();
-                if (line.startsWith("event:")) {
-                    guestEvent = line.substring(6).trim().equals("guest");
-                } else if (guestEvent && line.startsWith("data:")) {
-                    Matcher id = GUEST_EVENT.matcher(line);
-                    if (id.find()) {
-                        arrived.putIfAbsent(Long.parseLong(id.group(1)), System.nanoTime());
+            try {
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.startsWith("event:")) {
+                        guestEvent = line.substring(6).trim().equals("guest");
+                    } else if (guestEvent && line.startsWith("data:")) {
+                        Matcher id = GUEST_EVENT.matcher(line);
+                        if (id.find()) {
+                            arrived.putIfAbsent(Long.parseLong(id.group(1)), System.nanoTime());
+                        }
                     }
                 }
+            } catch (java.io.UncheckedIOException e) {
+                // the test closed the stream: reading is over
             }
         }, "sse-reader");
         reader.setDaemon(true);
@@ -299,7 +305,13 @@ class ScaleBenchmark {
         System.out.printf("[bench] memory with %d hosts and %d guests: heap used after GC %d MiB, process RSS %d MiB,"
                         + " %d threads (max heap %d MiB)%n", HOSTS, (long) HOSTS * GUESTS_PER_HOST,
                 now.heapUsed() >> 20, now.rss() >> 20, now.threads(), Runtime.getRuntime().maxMemory() >> 20);
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
+
 
     private interface BodyCheck {
         void accept(String body);
