@@ -22,8 +22,13 @@ public record VirtdeckProperties(
         @DefaultValue("30s") Duration reconcileInterval,
         @DefaultValue Demo demo) {
 
-    /** @param mode {@code simulated} or {@code off} */
-    public record Demo(@DefaultValue("off") String mode, @DefaultValue("") String password) {
+    /**
+     * @param mode {@code simulated} or {@code off}
+     * @param hosts simulated hosts; 0 keeps the three-host demo fleet
+     * @param guestsPerHost guests on each simulated host when {@code hosts} is set
+     */
+    public record Demo(@DefaultValue("off") String mode, @DefaultValue("") String password,
+                       @DefaultValue("0") int hosts, @DefaultValue("50") int guestsPerHost) {
 
         public boolean simulated() {
             return "simulated".equalsIgnoreCase(mode);

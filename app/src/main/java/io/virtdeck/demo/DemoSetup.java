@@ -19,6 +19,8 @@ import io.virtdeck.security.Role;
 /**
  * VIRTDECK_DEMO=simulated: three hosts backed by libvirt's test driver, each from its own generated host file under
  * the data directory, and one user per role besides admin, so a newcomer has a fleet to click through.
+ * VIRTDECK_DEMO_HOSTS (with VIRTDECK_DEMO_GUESTS_PER_HOST, 50 by default) makes it a fleet of that size instead,
+ * for "show me big".
  */
 @Component
 @Order(2)
@@ -42,12 +44,16 @@ class DemoSetup implements ApplicationRunner {
             return;
         }
         Path dir = properties.dataDir().resolve("demo");
-        for (SimulatedFleet.SimulatedHostFile host : SimulatedFleet.demo().writeTo(dir)) {
+        VirtdeckProperties.Demo demo = properties.demo();
+        SimulatedFleet fleet = demo.hosts() > 0
+                ? SimulatedFleet.of(SimulatedFleet.DEMO_SEED, demo.hosts(), demo.guestsPerHost())
+                : SimulatedFleet.demo();
+        for (SimulatedFleet.SimulatedHostFile host : fleet.writeTo(dir)) {
             registry.addIfUnknown(host.hostName(), host.uri());
         }
         initialUsers.ensure(properties.demo().password(), "VIRTDECK_DEMO_PASSWORD",
                 new UserSpec("operator", Role.OPERATOR), new UserSpec("helpdesk", Role.HELPDESK),
                 new UserSpec("viewer", Role.VIEWER));
-        log.info("demo: simulated hosts from {}; users operator, helpdesk and viewer", dir);
+        log.info("demo: {} simulated hosts from {}; users operator, helpdesk and viewer", fleet.hosts().size(), dir);
     }
 }

@@ -2,11 +2,10 @@ package io.virtdeck.hypervisor;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +36,8 @@ final class HostConnection {
     private final ScheduledExecutorService scheduler;
     private final Consumer<HostConnectionChanged> stateListener;
     private final LifecycleListener lifecycleListener;
-    private final ExecutorService calls;
+    /** Calls of this host running or waiting on the shared call threads: at most callThreads at once. */
+    private final Semaphore inFlight;
 
     private Connect connect;
     private ConnectionState state = ConnectionState.CONNECTING;
@@ -68,12 +68,7 @@ final class HostConnection {
             }
             return 0;
         };
-        AtomicInteger counter = new AtomicInteger();
-        this.calls = Executors.newFixedThreadPool(properties.callThreads(), runnable -> {
-            Thread thread = new Thread(runnable, "libvirt-host-" + hostId + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.inFlight = new Semaphore(properties.callThreads());
     }
 
     String uri() {
@@ -214,15 +209,46 @@ final class HostConnection {
         if (toClose != null) {
             closeQuietly(toClose);
         }
-        calls.shutdown();
     }
 
     private <T> T runBounded(LibvirtCall<T> work) throws LibvirtException, TimeoutException {
-        Future<T> future = calls.submit(() -> work.apply(null));
+        long deadline = System.nanoTime() + properties.callTimeout().toNanos();
         try {
-            return future.get(properties.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // waiting for one of the host's call slots counts against the timeout, as a queue per host did
+            if (!inFlight.tryAcquire(properties.callTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new TimeoutException();
+            }
         } catch (InterruptedException e) {
-            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new HypervisorException(HypervisorException.Kind.FAILED, "interrupted while waiting for libvirt");
+        }
+        // the slot goes back when the work ends (libvirt cannot be interrupted: a hung call keeps it), or at once when
+        // the work never started; whichever side claims the work first decides which
+        AtomicBoolean claimed = new AtomicBoolean();
+        Future<T> future;
+        try {
+            future = LibvirtCallThreads.shared().submit(() -> {
+                if (!claimed.compareAndSet(false, true)) {
+                    return null; // given up on before it started
+                }
+                Thread thread = Thread.currentThread();
+                String name = thread.getName();
+                thread.setName("libvirt-host-" + hostId);
+                try {
+                    return work.apply(null);
+                } finally {
+                    thread.setName(name);
+                    inFlight.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        try {
+            return future.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            giveUp(future, claimed);
             Thread.currentThread().interrupt();
             throw new HypervisorException(HypervisorException.Kind.FAILED, "interrupted while waiting for libvirt");
         } catch (ExecutionException e) {
@@ -234,8 +260,15 @@ final class HostConnection {
             }
             throw new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e);
         } catch (TimeoutException e) {
-            future.cancel(true);
+            giveUp(future, claimed);
             throw e;
+        }
+    }
+
+    private void giveUp(Future<?> future, AtomicBoolean claimed) {
+        future.cancel(true);
+        if (claimed.compareAndSet(false, true)) {
+            inFlight.release();
         }
     }
 
@@ -348,13 +381,9 @@ final class HostConnection {
         log.debug("host {} unreachable ({}); next attempt in {}", hostId, reason, delay);
     }
 
-    /** Closing a dead connection can block until libvirt gives up on it: never on a thread other hosts share. */
+    /** Closing a dead connection can block until libvirt gives up on it: never on the thread that noticed it. */
     private void closeInBackground(Connect lost) {
-        try {
-            calls.execute(() -> closeQuietly(lost));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            closeQuietly(lost); // this host is being released: its call threads are gone
-        }
+        LibvirtCallThreads.shared().execute(() -> closeQuietly(lost));
     }
 
     private Duration backoff(int attempt) {

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepaliveCount unanswered probes before libvirt closes the connection
  * @param reconnectInitialDelay first retry after a connection is lost; doubles each failure
  * @param reconnectMaxDelay the longest wait between retries
- * @param callThreads threads per host that carry libvirt calls
+ * @param callThreads libvirt calls one host may have running at once (on call threads shared by all hosts)
  */
 @ConfigurationProperties("virtdeck.libvirt")
 public record HypervisorProperties(

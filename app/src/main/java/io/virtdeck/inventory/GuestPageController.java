@@ -42,7 +42,7 @@ class GuestPageController {
         model.addAttribute("guests", guests.find(new GuestFilter(host, state, q), order, Page.checkedPage(page),
                 PAGE_SIZE));
         model.addAttribute("filter", new GuestListLinks(host, state, q, order));
-        model.addAttribute("hosts", CurrentUser.hasRole(Role.HELPDESK) ? java.util.List.of() : hosts.findAll());
+        model.addAttribute("hosts", CurrentUser.hasRole(Role.HELPDESK) ? java.util.List.of() : hosts.names());
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));
         return "guests/list";
     }

@@ -27,10 +27,6 @@ public class GuestRepository {
 
     private static final String SELECT = "SELECT g.*, h.name AS host_name FROM guests g JOIN hosts h ON h.id = g.host_id";
 
-    /** Rows of the domain in :uuid that a migration holds. */
-    private static final String MOVING = """
-            SELECT 1 FROM guests m WHERE m.uuid = :uuid AND m.moving_to_host_id IS NOT NULL""";
-
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -99,13 +95,60 @@ public class GuestRepository {
      * either host: its migration settles its row.
      */
     public Optional<Long> upsert(long hostId, DomainFacts domain) {
+        return upsertAll(hostId, List.of(domain)).stream().findFirst();
+    }
+
+    /**
+     * {@link #upsert} for all of a host's domains in one statement (the rows go as arrays, one per column): a
+     * reconcile of a host costs one round trip to PostgreSQL, not one per guest. Returns the ids of the guests that
+     * changed.
+     */
+    public List<Long> upsertAll(long hostId, List<DomainFacts> domains) {
+        if (domains.isEmpty()) {
+            return List.of();
+        }
+        int n = domains.size();
+        UUID[] uuids = new UUID[n];
+        String[] names = new String[n];
+        String[] states = new String[n];
+        Integer[] vcpus = new Integer[n];
+        Long[] memory = new Long[n];
+        Boolean[] autostart = new Boolean[n];
+        Boolean[] persistent = new Boolean[n];
+        Boolean[] managedSave = new Boolean[n];
+        String[] os = new String[n];
+        String[] disks = new String[n];
+        String[] nics = new String[n];
+        String[] graphics = new String[n];
+        for (int i = 0; i < n; i++) {
+            DomainFacts domain = domains.get(i);
+            uuids[i] = domain.uuid();
+            names[i] = domain.name();
+            states[i] = domain.state().name();
+            vcpus[i] = domain.vcpus();
+            memory[i] = domain.memoryMiB();
+            autostart[i] = domain.autostart();
+            persistent[i] = domain.persistent();
+            managedSave[i] = domain.managedSave();
+            os[i] = domain.osType();
+            disks[i] = json.writeValueAsString(domain.disks());
+            nics[i] = json.writeValueAsString(domain.nics());
+            graphics[i] = json.writeValueAsString(domain.graphics());
+        }
         return jdbc.sql("""
                         INSERT INTO guests (host_id, uuid, name, state, vcpus, memory_mib, autostart, persistent,
                                             managed_save, os_type, disks, nics, graphics)
-                        SELECT :host, :uuid, :name, :state, :vcpus, :memory, :autostart, :persistent,
-                               :managedSave, :os, :disks, :nics, :graphics
-                        WHERE NOT EXISTS (""" + MOVING + """
-                        )
+                        SELECT :host, d.uuid, d.name, d.state, d.vcpus, d.memory_mib, d.autostart, d.persistent,
+                               d.managed_save, d.os_type, d.disks, d.nics, d.graphics
+                        FROM unnest(CAST(:uuids AS uuid[]), CAST(:names AS text[]), CAST(:states AS text[]),
+                                    CAST(:vcpus AS integer[]), CAST(:memory AS bigint[]),
+                                    CAST(:autostart AS boolean[]), CAST(:persistent AS boolean[]),
+                                    CAST(:managedSave AS boolean[]), CAST(:os AS text[]), CAST(:disks AS text[]),
+                                    CAST(:nics AS text[]), CAST(:graphics AS text[]))
+                             AS d(uuid, name, state, vcpus, memory_mib, autostart, persistent, managed_save,
+                                  os_type, disks, nics, graphics)
+                        WHERE NOT EXISTS (SELECT 1 FROM guests m
+                                          WHERE m.uuid = d.uuid AND m.moving_to_host_id IS NOT NULL)
                         ON CONFLICT (host_id, uuid) DO UPDATE SET
                             name = excluded.name, state = excluded.state, vcpus = excluded.vcpus,
                             memory_mib = excluded.memory_mib, autostart = excluded.autostart,
@@ -121,20 +164,20 @@ public class GuestRepository {
                                excluded.nics, excluded.graphics)
                         RETURNING id""")
                 .param("host", hostId)
-                .param("uuid", domain.uuid())
-                .param("name", domain.name())
-                .param("state", domain.state().name())
-                .param("vcpus", domain.vcpus())
-                .param("memory", domain.memoryMiB())
-                .param("autostart", domain.autostart())
-                .param("persistent", domain.persistent())
-                .param("managedSave", domain.managedSave())
-                .param("os", domain.osType())
-                .param("disks", json.writeValueAsString(domain.disks()))
-                .param("nics", json.writeValueAsString(domain.nics()))
-                .param("graphics", json.writeValueAsString(domain.graphics()))
+                .param("uuids", uuids)
+                .param("names", names)
+                .param("states", states)
+                .param("vcpus", vcpus)
+                .param("memory", memory)
+                .param("autostart", autostart)
+                .param("persistent", persistent)
+                .param("managedSave", managedSave)
+                .param("os", os)
+                .param("disks", disks)
+                .param("nics", nics)
+                .param("graphics", graphics)
                 .query(Long.class)
-                .optional();
+                .list();
     }
 
     /** Removes the host's guests whose UUIDs libvirt no longer lists; returns the ids removed. */

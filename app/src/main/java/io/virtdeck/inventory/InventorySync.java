@@ -1,6 +1,5 @@
 package io.virtdeck.inventory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -120,12 +119,9 @@ public class InventorySync {
     /** Reads all of a host's domains and makes its guest rows match. */
     public void syncHost(long hostId) {
         List<DomainFacts> domains = gateway.listDomains(hostId);
-        List<UUID> present = new ArrayList<>();
-        for (DomainFacts domain : domains) {
-            present.add(domain.uuid());
-            guests.upsert(hostId, domain).ifPresent(id -> publishGuest(id, false));
-        }
-        guests.deleteMissing(hostId, present).forEach(id -> publishGuest(id, true));
+        guests.upsertAll(hostId, domains).forEach(id -> publishGuest(id, false));
+        guests.deleteMissing(hostId, domains.stream().map(DomainFacts::uuid).toList())
+                .forEach(id -> publishGuest(id, true));
     }
 
     /** Re-reads one domain; removes its row when libvirt no longer has it. Returns the guest id when it changed. */

@@ -40,7 +40,7 @@ public class SecurityConfiguration {
 
     @Bean
     PasswordEncoder passwordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        return new RememberedPasswords(PasswordEncoderFactories.createDelegatingPasswordEncoder());
     }
 
     /** Both chains check passwords through the throttle (login form and HTTP Basic alike). */

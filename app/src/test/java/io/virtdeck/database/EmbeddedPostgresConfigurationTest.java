@@ -24,7 +24,7 @@ class EmbeddedPostgresConfigurationTest {
     void dataSurvivesARestart() throws Exception {
         EmbeddedPostgresConfiguration configuration = new EmbeddedPostgresConfiguration();
         VirtdeckProperties properties = new VirtdeckProperties(dataDir, "", "", Duration.ofSeconds(30),
-                new VirtdeckProperties.Demo("off", ""));
+                new VirtdeckProperties.Demo("off", "", 0, 50));
 
         try (EmbeddedPostgres first = configuration.embeddedPostgres(properties);
              HikariDataSource dataSource = (HikariDataSource) configuration.dataSource(first)) {

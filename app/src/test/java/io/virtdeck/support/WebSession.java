@@ -55,6 +55,12 @@ public final class WebSession {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET whose body is read line by line as it arrives: a server-sent event stream. */
+    public HttpResponse<java.util.stream.Stream<String>> lines(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream").GET()
+                .build(), HttpResponse.BodyHandlers.ofLines());
+    }
+
     /** The Cookie header this session sends, for a WebSocket client. */
     public String cookieHeader() {
         return String.join("; ", cookies.getCookieStore().getCookies().stream().map(Object::toString).toList());

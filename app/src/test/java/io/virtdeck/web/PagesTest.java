@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.web.servlet.resource.ResourceUrlProvider;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
@@ -28,6 +29,8 @@ class PagesTest {
 
     @Autowired
     MockMvc mvc;
+    @Autowired
+    ResourceUrlProvider resourceUrls;
 
     long host;
     long build;
@@ -48,6 +51,14 @@ class PagesTest {
                         "CD-ROM images are never deleted");
         assertThat(page("/guests?host=" + host + "&state=SHUTOFF&sort=memory,desc")).contains("gamma-build")
                 .doesNotContain("alpha-web");
+    }
+
+    /** Mapped at /** as well, every link a page renders was looked up on the class path as a possible file. */
+    @Test
+    void staticFilesAreServedFromAssetsAlone() throws Exception {
+        assertThat(mvc.perform(get("/assets/virtdeck.css").with(OPERATOR)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString()).isNotEmpty();
+        assertThat(resourceUrls.getHandlerMap()).containsKey("/assets/**").doesNotContainKey("/**");
     }
 
     @Test

@@ -166,6 +166,23 @@ public final class SimulatedFleet {
         return List.copyOf(files);
     }
 
+    /**
+     * Writes a fleet's host files for scripts/simulate-fleet.sh, which registers them through the REST API: arguments
+     * {@code <dir> <hosts> <guests per host> [seed]}; prints one {@code <host name> <URI>} line per host. Needs
+     * nothing but the JDK and this package on the class path.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3 || args.length > 4) {
+            System.err.println("usage: SimulatedFleet <dir> <hosts> <guests per host> [seed]");
+            System.exit(2);
+        }
+        long seed = args.length == 4 ? Long.parseLong(args[3]) : DEMO_SEED;
+        SimulatedFleet fleet = of(seed, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        for (SimulatedHostFile file : fleet.writeTo(Path.of(args[0]))) {
+            System.out.println(file.hostName() + " " + file.uri());
+        }
+    }
+
     /** Host name for position {@code index}: sim-alpha ... sim-zulu, then sim-alpha-2 ... */
     static String hostName(int index) {
         String word = HOST_WORDS[index % HOST_WORDS.length];

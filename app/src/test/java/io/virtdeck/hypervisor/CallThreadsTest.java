@@ -1,0 +1,49 @@
+package io.virtdeck.hypervisor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.virtdeck.support.Eventually;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** At fleet size the threads that carry libvirt calls are shared: they follow the calls in flight, not the hosts. */
+class CallThreadsTest {
+
+    private static final int HOSTS = 100;
+
+    @Test
+    void aHundredConnectedHostsShareAFewCallThreads() {
+        HypervisorProperties properties = new HypervisorProperties(Duration.ofSeconds(10), 5, 3,
+                Duration.ofSeconds(1), Duration.ofSeconds(60), 4);
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        List<HostConnection> hosts = new ArrayList<>();
+        try {
+            for (int i = 0; i < HOSTS; i++) {
+                HostConnection host = new HostConnection(i, "test:///default", properties, scheduler, change -> { },
+                        (domain, event) -> 0);
+                hosts.add(host);
+                host.start();
+            }
+            Eventually.within(Duration.ofSeconds(30), () -> hosts.stream()
+                    .filter(h -> h.state() == ConnectionState.CONNECTED).count(), n -> n == HOSTS);
+            for (HostConnection host : hosts) {
+                int domains = host.call(connect -> connect.listAllDomains(0).length);
+                assertThat(domains).isPositive();
+            }
+
+            // a pool per host kept two to four threads for each (opening, configuring, calls): 200 and more here
+            long callThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("libvirt-call-") || t.getName().startsWith("libvirt-host-"))
+                    .count();
+            assertThat(callThreads).isLessThan(HOSTS / 10);
+        } finally {
+            hosts.forEach(HostConnection::close);
+            scheduler.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package io.virtdeck.inventory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.virtdeck.hypervisor.DomainAction;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.testdriver.SimulatedFleet;
+import io.virtdeck.support.Browser;
+import io.virtdeck.support.JvmFootprint;
+import io.virtdeck.support.VirtdeckServerTest;
+import io.virtdeck.support.WebSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fleet-size figures (issue 10): 1,000 simulated hosts with 50 guests each (50,000 guests), registered through the
+ * REST API of a real server. Prints lines starting "[bench]" (docs/benchmarks.md); fails only when the work was not
+ * done (hosts or guests missing, a page without its table), never on a timing. Run with scripts/bench-scale.sh, or
+ * {@code mvn -B -pl app test -Pbenchmark -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false};
+ * {@code -Dscale.hosts=} and {@code -Dscale.guests=} change the size.
+ *
+ * <p>The periodic reconcile is pushed out of the way (1 h) so that the pass this class times is the only one; the
+ * metrics sampler runs as configured by default (every 10 s), as it would on a real instance.
+ */
+@Tag("benchmark")
+@VirtdeckServerTest
+@TestPropertySource(properties = "virtdeck.reconcile-interval=1h")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleBenchmark {
+
+    private static final int HOSTS = Integer.getInteger("scale.hosts", 1000);
+    private static final int GUESTS_PER_HOST = Integer.getInteger("scale.guests", 50);
+    private static final int CLIENTS = 4;
+    private static final int CALLS_PER_CLIENT = 100;
+    private static final int EVENTS = 50;
+    private static final Pattern GUEST_EVENT = Pattern.compile("\"id\":(\\d+)");
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    InventorySync sync;
+    @Autowired
+    HypervisorGateway gateway;
+    @Autowired
+    HostService hostService;
+    @Autowired
+    HostRegistry registry;
+    @Autowired
+    HostRepository hostRepository;
+    @Autowired
+    GuestRepository guestRepository;
+
+    private WebSession admin;
+    /** The fleet's host files (67 MB at full size), removed after the run. */
+    private Path dir;
+
+    @BeforeAll
+    void logIn() throws Exception {
+        admin = WebSession.login(port, "admin", "admin-test-pw");
+    }
+
+    @Test
+    @Order(1)
+    void firstFullInventory() throws Exception {
+        dir = Files.createTempDirectory("scale-bench");
+        long writeStart = System.nanoTime();
+        List<SimulatedFleet.SimulatedHostFile> files = SimulatedFleet.of(10, HOSTS, GUESTS_PER_HOST).writeTo(dir);
+        System.out.printf("[bench] fleet files: %d hosts x %d guests written in %.1f s%n", HOSTS, GUESTS_PER_HOST,
+                seconds(writeStart));
+        JvmFootprint before = JvmFootprint.measure();
+
+        // through the service POST /api/v1/hosts calls (each host probed once, then managed), without HTTP Basic's
+        // bcrypt check of 1,000 requests, which would measure the password hash rather than the inventory
+        long start = System.nanoTime();
+        long expectedGuests = (long) HOSTS * GUESTS_PER_HOST;
+        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
+        try {
+            for (SimulatedFleet.SimulatedHostFile file : files) {
+                hostService.register(file.hostName(), file.uri());
+            }
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+        double registered = seconds(start);
+        awaitFullInventory(expectedGuests);
+        System.out.printf("[bench] registering: %d hosts registered (HostService.register, one after another)"
+                        + " in %.1f s; all CONNECTED and %d guests in PostgreSQL after %.1f s%n", HOSTS, registered,
+                expectedGuests, seconds(start));
+        System.out.printf("[bench] states: %s%n", jdbc.sql("SELECT state, count(*) FROM guests GROUP BY state ORDER"
+                + " BY state").query().listOfRows());
+        JvmFootprint after = JvmFootprint.measure();
+        System.out.printf("[bench] threads: %d before registering, %d with %d hosts connected%n", before.threads(),
+                after.threads(), HOSTS);
+        jdbc.sql("VACUUM ANALYZE guests").update(); // what autovacuum does after a bulk insert
+    }
+
+    /**
+     * As at a start with 1,000 hosts known and no guest rows yet: every host managed at once (HostRegistry.run), until
+     * all are CONNECTED and every guest is in PostgreSQL.
+     */
+    @Test
+    @Order(2)
+    void firstFullInventoryAtStart() throws Exception {
+        List<Long> ids = jdbc.sql("SELECT id FROM hosts").query(Long.class).list();
+        ids.forEach(gateway::release);
+        jdbc.sql("DELETE FROM guests").update();
+        jdbc.sql("UPDATE hosts SET state = 'CONNECTING'").update();
+        long start = System.nanoTime();
+        registry.run(null);
+        awaitFullInventory((long) HOSTS * GUESTS_PER_HOST);
+        System.out.printf("[bench] first full inventory at start: %d known hosts managed at once; all CONNECTED and"
+                + " %d guests in PostgreSQL after %.1f s%n", HOSTS, (long) HOSTS * GUESTS_PER_HOST, seconds(start));
+        jdbc.sql("VACUUM ANALYZE guests").update();
+    }
+
+    private void awaitFullInventory(long expectedGuests) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+        long connected = 0;
+        long guests = 0;
+        while (System.nanoTime() < deadline) {
+            connected = jdbc.sql("SELECT count(*) FROM hosts WHERE state = 'CONNECTED'").query(Long.class).single();
+            guests = jdbc.sql("SELECT count(*) FROM guests").query(Long.class).single();
+            if (connected == HOSTS && guests == expectedGuests) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(connected).isEqualTo(HOSTS);
+        assertThat(guests).isEqualTo(expectedGuests);
+    }
+
+    @Test
+    @Order(3)
+    void reconcilePass() {
+        for (int pass = 1; pass <= 2; pass++) {
+            long start = System.nanoTime();
+            sync.reconcile();
+            System.out.printf("[bench] reconcile pass %d (%d hosts, %d guests, nothing changed): %.1f s%n", pass,
+                    HOSTS, (long) HOSTS * GUESTS_PER_HOST, seconds(start));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void guestListApiAndPageUnderConcurrentLoad() throws Exception {
+        long hostId = jdbc.sql("SELECT min(id) FROM hosts").query(Long.class).single();
+        List<String> queries = List.of("", "?sort=memory,desc", "?state=RUNNING&sort=host", "?q=web&sort=vcpus",
+                "?host=" + hostId, "?page=40&sort=state", "?state=SHUTOFF&page=20&sort=-name", "?q=db-1",
+                "?page=1999", "?state=PAUSED&sort=memory");
+        queryAlone("", new GuestFilter(null, null, null), GuestSort.DEFAULT, 0);
+        queryAlone("sort=memory,desc", new GuestFilter(null, null, null), GuestSort.parse("memory,desc"), 0);
+        queryAlone("state=RUNNING&sort=host", new GuestFilter(null, DomainRunState.RUNNING, null),
+                GuestSort.parse("host"), 0);
+        queryAlone("q=web&sort=vcpus", new GuestFilter(null, null, "web"), GuestSort.parse("vcpus"), 0);
+        queryAlone("host=" + hostId, new GuestFilter(hostId, null, null), GuestSort.DEFAULT, 0);
+        queryAlone("page=1999", new GuestFilter(null, null, null), GuestSort.DEFAULT, 1999);
+        long namesStart = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            hostRepository.names();
+        }
+        System.out.printf("[bench] the host filter's %d names alone: %.1f ms a call%n", HOSTS,
+                (System.nanoTime() - namesStart) / 20 / 1e6);
+
+        HttpClient http = HttpClient.newHttpClient();
+        String basic = "Basic " + Base64.getEncoder().encodeToString("admin:admin-test-pw".getBytes());
+        Caller api = (path, client) -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", basic).GET().build(), HttpResponse.BodyHandlers.ofString());
+        load("GET /api/v1/tasks?size=1 with HTTP Basic (the fixed cost of a REST call: bcrypt password check)",
+                api, List.of("/api/v1/tasks?size=1"), body -> assertThat(body).contains("\"total\""));
+        load("GET /api/v1/guests with HTTP Basic", api, prefixed("/api/v1/guests", queries),
+                body -> assertThat(body).contains("\"total\""));
+        List<WebSession> sessions = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            sessions.add(WebSession.login(port, "admin", "admin-test-pw"));
+        }
+        load("GET /guests (the page, logged-in sessions)", session(sessions), prefixed("/guests", queries),
+                body -> assertThat(body).contains("guest-list"));
+    }
+
+    @Test
+    @Order(5)
+    void eventToBrowser() throws Exception {
+        List<Map<String, Object>> picked = jdbc.sql("""
+                        SELECT id, host_id, uuid FROM guests WHERE state = 'RUNNING' ORDER BY id LIMIT :n""")
+                .param("n", EVENTS).query().listOfRows();
+        Map<Long, Long> arrived = new ConcurrentHashMap<>();
+        HttpResponse<Stream<String>> stream = admin.lines("/events");
+        assertThat(stream.statusCode()).isEqualTo(200);
+        Iterator<String> lines = stream.body().iterator();
+        Thread reader = new Thread(() -> {
+            boolean guestEvent = false;
+            try {
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.startsWith("event:")) {
+                        guestEvent = line.substring(6).trim().equals("guest");
+                    } else if (guestEvent && line.startsWith("data:")) {
+                        Matcher id = GUEST_EVENT.matcher(line);
+                        if (id.find()) {
+                            arrived.putIfAbsent(Long.parseLong(id.group(1)), System.nanoTime());
+                        }
+                    }
+                }
+            } catch (java.io.UncheckedIOException e) {
+                // the test closed the stream: reading is over
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+
+        List<Long> millis = new ArrayList<>();
+        for (DomainAction action : List.of(DomainAction.SUSPEND, DomainAction.RESUME)) {
+            for (Map<String, Object> guest : picked) {
+                long id = ((Number) guest.get("id")).longValue();
+                arrived.remove(id);
+                long sent = System.nanoTime();
+                gateway.perform(((Number) guest.get("host_id")).longValue(), (UUID) guest.get("uuid"), action);
+                long limit = sent + TimeUnit.SECONDS.toNanos(30);
+                while (!arrived.containsKey(id) && System.nanoTime() < limit) {
+                    Thread.sleep(1);
+                }
+                assertThat(arrived).as("an SSE event for guest " + id).containsKey(id);
+                millis.add((arrived.get(id) - sent) / 1_000_000);
+                Thread.sleep(100);
+            }
+        }
+        stream.body().close();
+        print("libvirt event to SSE client (suspend, then resume, through the gateway; " + millis.size() + " events)",
+                millis);
+    }
+
+    @Test
+    @Order(6)
+    void guestListPageInChromium() throws Exception {
+        try (Browser browser = Browser.start(port)) {
+            browser.logIn("admin", "admin-test-pw");
+            List<Long> ready = new ArrayList<>();
+            List<Long> loaded = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                browser.open(i % 2 == 0 ? "/guests" : "/guests?sort=memory,desc&page=" + i % 4);
+                browser.waitForLoaded();
+                assertThat(browser.driver().findElements(By.cssSelector("section.guest-list table tbody tr")))
+                        .hasSize(25);
+                // navigation start to the table parsed (the server renders it: DOMContentLoaded), and to load
+                @SuppressWarnings("unchecked")
+                Map<String, Number> timing = (Map<String, Number>) browser.js().executeScript("""
+                        const n = performance.getEntriesByType('navigation')[0];
+                        return {ready: n.domContentLoadedEventEnd, load: n.loadEventEnd};""");
+                if (i >= 2) { // the first two warm the browser's cache of scripts and styles
+                    ready.add(timing.get("ready").longValue());
+                    loaded.add(timing.get("load").longValue());
+                }
+            }
+            browser.screenshot("scale-guest-list.png");
+            print("guest list page in Chromium, navigation start to table present (DOMContentLoaded)", ready);
+            print("guest list page in Chromium, navigation start to load event", loaded);
+        }
+    }
+
+    @AfterAll
+    void footprint() throws Exception {
+        JvmFootprint now = JvmFootprint.measure();
+        System.out.printf("[bench] memory with %d hosts and %d guests: heap used after GC %d MiB, process RSS %d MiB,"
+                        + " %d threads (max heap %d MiB)%n", HOSTS, (long) HOSTS * GUESTS_PER_HOST,
+                now.heapUsed() >> 20, now.rss() >> 20, now.threads(), Runtime.getRuntime().maxMemory() >> 20);
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+
+    private interface BodyCheck {
+        void accept(String body);
+    }
+
+    /** One GET by one client. */
+    private interface Caller {
+        HttpResponse<String> get(String client, int index) throws Exception;
+    }
+
+    /** One page of the guest list from the repository alone (SQL, no HTTP, no rendering), 20 calls after 5. */
+    private void queryAlone(String what, GuestFilter filter, GuestSort sort, int page) {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            long t = System.nanoTime();
+            guestRepository.find(filter, sort, page, 25);
+            if (i >= 5) {
+                millis.add((System.nanoTime() - t) / 1_000_000);
+            }
+        }
+        print("guest list query alone (count + page of 25), " + what, millis);
+    }
+
+    private static List<String> prefixed(String path, List<String> queries) {
+        return queries.stream().map(q -> path + q).toList();
+    }
+
+    /** Each client thread its own logged-in session. */
+    private static Caller session(List<WebSession> sessions) {
+        return (path, client) -> sessions.get(client).get(path);
+    }
+
+    /** CLIENTS threads, each calling the paths in turn, after one warm-up round. */
+    private void load(String what, Caller caller, List<String> paths, BodyCheck check) throws Exception {
+        for (String path : paths) {
+            HttpResponse<String> response = caller.get(path, 0);
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            check.accept(response.body());
+        }
+        List<Long> millis = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                done.add(clients.submit(() -> {
+                    for (int i = 0; i < CALLS_PER_CLIENT; i++) {
+                        String path = paths.get((i + client) % paths.size());
+                        long t = System.nanoTime();
+                        HttpResponse<String> response = caller.get(path, client);
+                        millis.add((System.nanoTime() - t) / 1_000_000);
+                        assertThat(response.statusCode()).as(path).isEqualTo(200);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+        double wall = seconds(start);
+        print(String.format("%s, %d clients x %d calls (filters, sorts, pages), %.0f calls/s", what, CLIENTS,
+                CALLS_PER_CLIENT, millis.size() / wall), millis);
+    }
+
+    private static void print(String what, List<Long> millis) {
+        long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("[bench] %s: p50 %d ms, p95 %d ms, max %d ms%n", what, sorted[sorted.length / 2],
+                sorted[(int) Math.ceil(sorted.length * 0.95) - 1], sorted[sorted.length - 1]);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}
