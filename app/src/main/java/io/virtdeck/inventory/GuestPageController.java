@@ -10,8 +10,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
-import io.virtdeck.security.CurrentUser;
-import io.virtdeck.security.Role;
 import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.Page;
 
@@ -22,12 +20,12 @@ class GuestPageController {
     private static final int PAGE_SIZE = 25;
 
     private final GuestQuery guests;
-    private final HostRepository hosts;
+    private final HostService hostService;
     private final HypervisorGateway gateway;
 
-    GuestPageController(GuestQuery guests, HostRepository hosts, HypervisorGateway gateway) {
+    GuestPageController(GuestQuery guests, HostService hostService, HypervisorGateway gateway) {
         this.guests = guests;
-        this.hosts = hosts;
+        this.hostService = hostService;
         this.gateway = gateway;
     }
 
@@ -42,7 +40,7 @@ class GuestPageController {
         model.addAttribute("guests", guests.find(new GuestFilter(host, state, q), order, Page.checkedPage(page),
                 PAGE_SIZE));
         model.addAttribute("filter", new GuestListLinks(host, state, q, order));
-        model.addAttribute("hosts", CurrentUser.hasRole(Role.HELPDESK) ? java.util.List.of() : hosts.findAll());
+        model.addAttribute("hosts", hostService.listForFilter());
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));
         return "guests/list";
     }

@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 import io.virtdeck.hypervisor.HostFacts;
+import io.virtdeck.security.Visible;
 import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,6 +35,15 @@ public class HostRepository {
 
     public List<Host> findAll() {
         return jdbc.sql(SELECT + " ORDER BY lower(h.name)").query(this::host).list();
+    }
+
+    /** The hosts the user may see (their ids from {@link Visible#hostIds()}), by name. */
+    public List<Host> findAll(Visible visible) {
+        if (visible.everything()) {
+            return findAll();
+        }
+        return jdbc.sql(SELECT + " WHERE h.id = ANY(:ids) ORDER BY lower(h.name)").param("ids", visible.hostIdArray())
+                .query(this::host).list();
     }
 
     public Optional<Host> findById(long id) {

@@ -18,18 +18,23 @@ public class UserAccountRepository {
         return jdbc.sql("SELECT id, username, password_hash, role, enabled FROM users WHERE username = :username")
                 .param("username", username)
                 .query((rs, n) -> new UserAccount(rs.getLong("id"), rs.getString("username"),
-                        rs.getString("password_hash"), Role.valueOf(rs.getString("role")), rs.getBoolean("enabled")))
+                        rs.getString("password_hash"), roleOrNull(rs.getString("role")), rs.getBoolean("enabled")))
                 .optional();
     }
 
-    /** Creates the user unless one of that name exists; true when created. */
+    // NULL: no role on '/', only what grants give (V14)
+    private static Role roleOrNull(String role) {
+        return role == null ? null : Role.valueOf(role);
+    }
+
+    /** Creates the user unless one of that name exists; true when created. A null role: grants only. */
     public boolean createIfAbsent(String username, String passwordHash, Role role) {
         return jdbc.sql("""
                         INSERT INTO users (username, password_hash, role) VALUES (:username, :hash, :role)
                         ON CONFLICT (username) DO NOTHING""")
                 .param("username", username)
                 .param("hash", passwordHash)
-                .param("role", role.name())
+                .param("role", role == null ? null : role.name())
                 .update() == 1;
     }
 }
