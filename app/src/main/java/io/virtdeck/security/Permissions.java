@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -97,6 +98,15 @@ public class Permissions {
             throw new AccessDeniedException("not permitted anywhere: " + action);
         }
         return visible;
+    }
+
+    /** For the navigation: Dashboard and Hosts for whoever may read some host, by their role or a grant. */
+    public boolean mayReadSomeHost() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
+            return false; // the login and error pages
+        }
+        return !visible(Action.READ_HOST).nothing();
     }
 
     private static List<Long> permitted(Map<Long, Set<Role>> byObject, Action action) {
