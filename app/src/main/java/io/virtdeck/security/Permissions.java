@@ -22,7 +22,8 @@ import io.virtdeck.web.VirtdeckException;
  * are their role on '/' (users.role, carried as the ROLE_ authority of their login), and every role granted to them
  * or to one of their groups on '/', on the object's host, or on the guest itself. An object on which they hold no
  * role at all is a 404 with the same message as a missing one (they may not learn that it exists); one they hold a
- * role on that does not permit the action is a 403.
+ * role on that does not permit the action is a 403. A single sign-on login's groups claim ({@link OidcLogin}) adds the
+ * grants of the groups it names.
  */
 @Component
 public class Permissions {
@@ -142,10 +143,13 @@ public class Permissions {
             throw new AccessDeniedException("not logged in");
         }
         Set<Role> root = EnumSet.noneOf(Role.class);
+        List<String> claimedGroups = new ArrayList<>();
         for (GrantedAuthority authority : authentication.getAuthorities()) {
             String name = authority.getAuthority();
             if (name != null && name.startsWith("ROLE_")) {
                 roleNamed(name.substring(5)).ifPresent(root::add);
+            } else if (name != null && name.startsWith(OidcLogin.GROUP_PREFIX)) {
+                claimedGroups.add(name.substring(OidcLogin.GROUP_PREFIX.length()));
             }
         }
         Map<Long, Set<Role>> hosts = new HashMap<>();
@@ -154,8 +158,10 @@ public class Permissions {
                         SELECT gr.role, gr.host_id, gr.guest_id FROM grants gr
                         WHERE gr.user_id = (SELECT id FROM users WHERE username = :name)
                            OR gr.group_id IN (SELECT m.group_id FROM group_members m
-                                              JOIN users u ON u.id = m.user_id WHERE u.username = :name)""")
+                                              JOIN users u ON u.id = m.user_id WHERE u.username = :name)
+                           OR gr.group_id IN (SELECT id FROM user_groups WHERE name = ANY(:claimed))""")
                 .param("name", authentication.getName())
+                .param("claimed", claimedGroups.toArray(new String[0]))
                 .query(rs -> {
                     Role role = Role.valueOf(rs.getString("role"));
                     long host = rs.getLong("host_id");

@@ -3,6 +3,7 @@ package io.virtdeck.security;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -70,7 +71,11 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pages(HttpSecurity http) throws Exception {
+    SecurityFilterChain pages(HttpSecurity http, ObjectProvider<OidcLogin> oidc) throws Exception {
+        OidcLogin singleSignOn = oidc.getIfAvailable();
+        if (singleSignOn != null) {
+            singleSignOn.applyTo(http);
+        }
         http.authorizeHttpRequests(auth -> auth
                         // the async dispatch that ends a live-update stream continues a request already let in; when
                         // the browser has gone, denying it only logs an error for a response long committed
