@@ -125,14 +125,8 @@ public class GrantService {
     }
 
     private static Role role(String name) {
-        if (name != null) {
-            for (Role role : Role.values()) {
-                if (role.name().equals(name.trim().toUpperCase(Locale.ROOT))) {
-                    return role;
-                }
-            }
-        }
-        throw VirtdeckException.invalid("role", "role is ADMIN, OPERATOR, HELPDESK or VIEWER.");
+        return Permissions.roleNamed(name == null ? "" : name.trim().toUpperCase(Locale.ROOT)).orElseThrow(() ->
+                VirtdeckException.invalid("role", "role is ADMIN, OPERATOR, HELPDESK or VIEWER."));
     }
 
     private static AuditObject grantObject(long id, ObjectRef object) {

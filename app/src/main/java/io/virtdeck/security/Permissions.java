@@ -179,7 +179,7 @@ public class Permissions {
         return new Held(root, hosts, guests);
     }
 
-    private static Optional<Role> roleNamed(String name) {
+    static Optional<Role> roleNamed(String name) {
         for (Role role : Role.values()) {
             if (role.name().equals(name)) {
                 return Optional.of(role);

@@ -1,16 +1,11 @@
 package io.virtdeck.security;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 
 import io.virtdeck.inventory.GuestQuery;
-import io.virtdeck.inventory.GuestFilter;
-import io.virtdeck.inventory.GuestSort;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.support.Browser;
-import io.virtdeck.support.Eventually;
-import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,9 +16,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,17 +45,7 @@ class GrantsBrowserTest {
     void aHostAUserWithoutARoleAndABrowser() throws IOException {
         initialUsers.ensure(PASSWORD, "test", new InitialUsers.UserSpec("alice", null),
                 new InitialUsers.UserSpec("grants-admin", Role.ADMIN));
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "grants-admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
-        try {
-            long host = hostService.register("grants-page", TestHosts.smallHost()).id();
-            hostService.register("grants-page-other", TestHosts.smallHost());
-            guest = Eventually.within(Duration.ofSeconds(10), () -> guestQuery.find(
-                            new GuestFilter(host, null, "beta-db"), GuestSort.parse(null), 0, 1).items(),
-                    found -> !found.isEmpty()).get(0).id();
-        } finally {
-            SecurityContextHolder.clearContext();
-        }
+        guest = AdminSetup.hostWithGuest(hostService, guestQuery, "grants-page", "beta-db");
         browser = Browser.start(port);
     }
 

@@ -1,16 +1,11 @@
 package io.virtdeck.security;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 
-import io.virtdeck.inventory.GuestFilter;
 import io.virtdeck.inventory.GuestQuery;
-import io.virtdeck.inventory.GuestSort;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.support.Browser;
-import io.virtdeck.support.Eventually;
-import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +18,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -72,16 +64,7 @@ class OidcLoginTest {
     @BeforeAll
     void aGroupGrantedOneGuest() throws IOException {
         OidcTestProvider.virtdeckPort = port;
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
-        try {
-            long host = hostService.register("oidc-host", TestHosts.smallHost()).id();
-            guest = Eventually.within(Duration.ofSeconds(10), () -> guestQuery.find(
-                            new GuestFilter(host, null, "gamma-build"), GuestSort.parse(null), 0, 1).items(),
-                    found -> !found.isEmpty()).get(0).id();
-        } finally {
-            SecurityContextHolder.clearContext();
-        }
+        guest = AdminSetup.hostWithGuest(hostService, guestQuery, "oidc-host", "gamma-build");
         long desk = grants.createGroup("desk").orElseThrow();
         grants.insert(null, desk, ObjectRef.guest(guest), Role.HELPDESK, "test");
         browser = Browser.start(port);
