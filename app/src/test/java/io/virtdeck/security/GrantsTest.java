@@ -152,6 +152,18 @@ class GrantsTest {
     }
 
     @Test
+    void theGuestPageShowsTheButtonsTheGrantsAllow() throws Exception {
+        userWith("page-operator", Role.OPERATOR, ObjectRef.host(host));
+        userWith("page-helpdesk", Role.HELPDESK, ObjectRef.guest(guest));
+        String operator = mvc.perform(get("/guests/" + guest).with(as("page-operator"))).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(operator).contains("Configure…", "aria-label=\"Power off alpha-web\"", "Open console");
+        String helpdesk = mvc.perform(get("/guests/" + guest).with(as("page-helpdesk"))).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(helpdesk).contains("Open console").doesNotContain("Configure…", "Power off alpha-web");
+    }
+
+    @Test
     void anOperatorGrantOnAGuestLetsItsHolderDeleteThatGuestAndNoOther() throws Exception {
         long spare = api.registerHost("grants-spare", TestHosts.smallHost());
         long shutOff = api.guestId(spare, "gamma-build");
