@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -18,8 +17,9 @@ import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
 import io.virtdeck.security.CurrentUser;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -38,8 +38,11 @@ public class ConsoleTicketService {
     private final AuditLog audit;
     private final Duration validity;
 
+    private final Permissions permissions;
+
     ConsoleTicketService(ConsoleTicketRepository tickets, GuestRepository guests, AuditLog audit,
-                         ConsoleProperties properties) {
+                         ConsoleProperties properties, Permissions permissions) {
+        this.permissions = permissions;
         this.tickets = tickets;
         this.guests = guests;
         this.audit = audit;
@@ -50,8 +53,8 @@ public class ConsoleTicketService {
      * A ticket for the guest's console. {@code browserSession} binds it to the browser session that asked (null for
      * API clients). 409 when the guest has no screen to show now.
      */
-    @PreAuthorize(Access.CONSOLE)
     public ConsoleTicket issue(long guestId, String browserSession) {
+        permissions.requireGuest(Action.CONSOLE, guestId);
         Guest guest = guests.require(guestId);
         if (guest.state() == DomainRunState.SHUTOFF || guest.state() == DomainRunState.CRASHED) {
             throw VirtdeckException.conflict("'" + guest.name() + "' is " + (guest.state() == DomainRunState.SHUTOFF

@@ -3,7 +3,6 @@ package io.virtdeck.guest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,7 +13,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestQuery;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
 import io.virtdeck.web.VirtdeckException;
 
@@ -30,16 +30,20 @@ public class GuestClonePageController {
     private final GuestTemplateService templates;
     private final GuestQuery guests;
 
-    GuestClonePageController(GuestCloneService clones, GuestTemplateService templates, GuestQuery guests) {
+    private final Permissions permissions;
+
+    GuestClonePageController(GuestCloneService clones, GuestTemplateService templates, GuestQuery guests,
+                             Permissions permissions) {
+        this.permissions = permissions;
         this.clones = clones;
         this.templates = templates;
         this.guests = guests;
     }
 
-    /** Public: the role check is a method-security annotation, which needs a method the proxy can see. */
+    /** The form only for those who may operate on the object (the permission check answers 404 or 403). */
     @GetMapping("/guests/{id}/clone")
-    @PreAuthorize(Access.OPERATE)
     public String page(@PathVariable long id, Model model) {
+        permissions.requireGuest(Action.OPERATE, id);
         Guest guest = guests.get(id);
         return show(guest, guest.template() ? "" : guest.name() + "-clone", defaultLinked(guest), model);
     }

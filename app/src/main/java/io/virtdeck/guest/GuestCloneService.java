@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -14,7 +13,8 @@ import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
 import io.virtdeck.web.HypervisorErrors;
@@ -38,8 +38,11 @@ public class GuestCloneService {
     private final TaskService tasks;
     private final AuditLog audit;
 
+    private final Permissions permissions;
+
     GuestCloneService(GuestClonePlanner planner, GuestCloning cloning, GuestRepository guests, HostRepository hosts,
-                      TaskService tasks, AuditLog audit) {
+                      TaskService tasks, AuditLog audit, Permissions permissions) {
+        this.permissions = permissions;
         this.planner = planner;
         this.cloning = cloning;
         this.guests = guests;
@@ -52,12 +55,16 @@ public class GuestCloneService {
      * A full copy of a shut-off guest on its own host, or on the host {@code hostId} names (its disks streamed there
      * through libvirt); returns the task.
      */
-    @PreAuthorize(Access.OPERATE)
     public Task clone(long guestId, GuestCloneRequest request) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest source = guests.require(guestId);
         Long targetId = request.hostId();
         Host target = targetId == null ? null : hosts.findById(targetId).orElseThrow(() ->
                 VirtdeckException.invalid("hostId", "There is no host with id " + targetId + "."));
+        if (target != null) {
+            // a copy onto another host changes that host too
+            permissions.requireHost(Action.OPERATE, target.id());
+        }
         return start(source, request.name(), false, target, () -> { });
     }
 
@@ -66,8 +73,8 @@ public class GuestCloneService {
      * host): linked clones of its disks, or full copies ({@code linked}). The new guest has the template's
      * configuration; the create request's other settings are refused, to be changed afterwards.
      */
-    @PreAuthorize(Access.OPERATE)
     public Task createFromTemplate(long hostId, GuestCreateRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.findById(hostId)
                 .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."));
         Guest template = template(host, request.template());

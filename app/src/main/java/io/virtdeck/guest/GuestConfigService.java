@@ -3,7 +3,6 @@ package io.virtdeck.guest;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
@@ -13,7 +12,8 @@ import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -31,8 +31,11 @@ public class GuestConfigService {
     private final HypervisorGateway gateway;
     private final GuestActionRunner actions;
 
+    private final Permissions permissions;
+
     GuestConfigService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
-                       GuestActionRunner actions) {
+                       GuestActionRunner actions, Permissions permissions) {
+        this.permissions = permissions;
         this.guests = guests;
         this.hosts = hosts;
         this.gateway = gateway;
@@ -40,20 +43,20 @@ public class GuestConfigService {
     }
 
     /** The limits in the guest's definition, from libvirt. */
-    @PreAuthorize(Access.READ_GUESTS)
     public ResourceLimits limits(long guestId) {
+        permissions.requireGuest(Action.READ_GUEST, guestId);
         Guest guest = guests.require(guestId);
         return gateway.limits(guest.hostId(), guest.uuid());
     }
 
     /** The guest, for its Configure page: only for those who may change it. */
-    @PreAuthorize(Access.OPERATE)
     public Guest editable(long guestId) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         return guests.require(guestId);
     }
 
-    @PreAuthorize(Access.OPERATE)
     public Guest change(long guestId, GuestChanges changes) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         Host host = hosts.require(guest.hostId());
         validate(changes, host);

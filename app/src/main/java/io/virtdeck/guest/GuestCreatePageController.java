@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,7 +16,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.inventory.Guest;
-import io.virtdeck.security.Access;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -40,9 +38,8 @@ public class GuestCreatePageController {
         this.creation = creation;
     }
 
-    /** Public: the role check is a method-security annotation, which needs a method the proxy can see. */
+    /** The form only for those who may operate on the object (the permission check answers 404 or 403). */
     @GetMapping("/hosts/{id}/guests/new")
-    @PreAuthorize(Access.OPERATE)
     public String form(@PathVariable long id, Model model) {
         GuestCreateOptions options = creation.options(id);
         return showForm(options, GuestForm.defaults(options), model);

@@ -3,7 +3,6 @@ package io.virtdeck.guest;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -18,7 +17,8 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.InventorySync;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.VirtdeckException;
 
@@ -38,9 +38,12 @@ public class GuestCreateService {
     private final ExpectedGuestChanges expected;
     private final AuditLog audit;
 
+    private final Permissions permissions;
+
     public GuestCreateService(GuestCreatePlanner planner, HypervisorGateway gateway, HostRepository hosts,
                               GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                              AuditLog audit) {
+                              AuditLog audit, Permissions permissions) {
+        this.permissions = permissions;
         this.planner = planner;
         this.gateway = gateway;
         this.hosts = hosts;
@@ -51,19 +54,19 @@ public class GuestCreateService {
     }
 
     /** What the create page offers on this host: pools, volumes, ISO images, networks, firmware. */
-    @PreAuthorize(Access.OPERATE)
     public GuestCreateOptions options(long hostId) {
+        permissions.requireHost(Action.OPERATE, hostId);
         return GuestCreateOptions.read(openHost(hostId), gateway);
     }
 
     /** Checks the request and says what would be created, creating nothing (the review step of the create page). */
-    @PreAuthorize(Access.OPERATE)
     public GuestPlan plan(long hostId, GuestCreateRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         return planner.plan(openHost(hostId), request);
     }
 
-    @PreAuthorize(Access.OPERATE)
     public Guest create(long hostId, GuestCreateRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = openHost(hostId);
         GuestPlan plan;
         try {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
@@ -17,7 +16,8 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.network.MacAddresses;
 import io.virtdeck.network.NicPlanner;
 import io.virtdeck.network.NicRequest;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -39,8 +39,11 @@ public class GuestDevicesService {
     private final GuestActionRunner actions;
     private final NicPlanner nics;
 
+    private final Permissions permissions;
+
     GuestDevicesService(GuestRepository guests, HypervisorGateway gateway, GuestActionRunner actions,
-                        NicPlanner nics) {
+                        NicPlanner nics, Permissions permissions) {
+        this.permissions = permissions;
         this.guests = guests;
         this.gateway = gateway;
         this.actions = actions;
@@ -48,8 +51,8 @@ public class GuestDevicesService {
     }
 
     /** A new disk: a volume of {@code sizeMiB} made in {@code pool} and plugged in. Returns the guest. */
-    @PreAuthorize(Access.OPERATE)
     public Guest addDisk(long guestId, DiskRequest request) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         PoolFacts pool = activePool(guest, request.pool());
         String format = request.format() == null ? "qcow2" : request.format();
@@ -79,8 +82,8 @@ public class GuestDevicesService {
      * A NIC on a network or a host bridge, of the model asked for (virtio by default), with the MAC address asked for
      * or a new one; checked against the host first (see {@link NicPlanner}). Returns the guest.
      */
-    @PreAuthorize(Access.OPERATE)
     public Guest addNic(long guestId, NicRequest request) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         NicSpec nic = nics.plan(guest.hostId(), guest.hostName(), request);
         actions.run(guest, "guest.nic.add", live -> pluggable(guest, live.state()), () -> {
@@ -95,8 +98,8 @@ public class GuestDevicesService {
     }
 
     /** Unplugs the disk at {@code target}; its volume stays in its pool. */
-    @PreAuthorize(Access.OPERATE)
     public Guest removeDisk(long guestId, String target) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         if (target == null || !TARGET.matcher(target).matches()) {
             throw VirtdeckException.invalid("target", "'" + target + "' is not a disk target such as vdb.");
@@ -106,8 +109,8 @@ public class GuestDevicesService {
         return guests.require(guestId);
     }
 
-    @PreAuthorize(Access.OPERATE)
     public Guest removeNic(long guestId, String mac) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         MacAddresses.check("mac", mac);
         unplug(guest, "guest.nic.remove", "NIC " + mac,

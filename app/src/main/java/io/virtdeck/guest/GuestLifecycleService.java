@@ -3,7 +3,6 @@ package io.virtdeck.guest;
 import java.util.List;
 import java.util.Set;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainRunState;
@@ -12,7 +11,8 @@ import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -28,16 +28,19 @@ public class GuestLifecycleService {
     private final HostRepository hosts;
     private final GuestActionRunner runner;
 
+    private final Permissions permissions;
+
     public GuestLifecycleService(GuestRepository guests, HypervisorGateway gateway, HostRepository hosts,
-                                 GuestActionRunner runner) {
+                                 GuestActionRunner runner, Permissions permissions) {
+        this.permissions = permissions;
         this.guests = guests;
         this.gateway = gateway;
         this.hosts = hosts;
         this.runner = runner;
     }
 
-    @PreAuthorize(Access.OPERATE)
     public Guest perform(long guestId, DomainAction action) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         runner.run(guest, "guest." + GuestActions.urlName(action),
                 live -> {
@@ -55,8 +58,8 @@ public class GuestLifecycleService {
     }
 
     /** Deletes a shut-off guest's definition and, when asked, the volumes of its disks. Returns those deleted. */
-    @PreAuthorize(Access.OPERATE)
     public List<String> delete(long guestId, boolean deleteDisks) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         return runner.run(guest, "guest.delete", live -> {
             if (guest.template() && deleteDisks) {

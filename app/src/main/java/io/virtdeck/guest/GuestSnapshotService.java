@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.guest.GuestActionRunner.Done;
 import io.virtdeck.hypervisor.DiskFacts;
@@ -20,7 +19,8 @@ import io.virtdeck.hypervisor.SnapshotFacts;
 import io.virtdeck.hypervisor.SnapshotKind;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -42,14 +42,18 @@ public class GuestSnapshotService {
     private final HypervisorGateway gateway;
     private final GuestActionRunner runner;
 
-    public GuestSnapshotService(GuestRepository guests, HypervisorGateway gateway, GuestActionRunner runner) {
+    private final Permissions permissions;
+
+    public GuestSnapshotService(GuestRepository guests, HypervisorGateway gateway, GuestActionRunner runner,
+                                Permissions permissions) {
+        this.permissions = permissions;
         this.guests = guests;
         this.gateway = gateway;
         this.runner = runner;
     }
 
-    @PreAuthorize(Access.READ_GUESTS)
     public SnapshotTree list(long guestId) {
+        permissions.requireGuest(Action.READ_GUEST, guestId);
         Guest guest = guests.require(guestId);
         try {
             return tree(guest);
@@ -61,8 +65,8 @@ public class GuestSnapshotService {
         }
     }
 
-    @PreAuthorize(Access.OPERATE)
     public SnapshotTree.Node create(long guestId, SnapshotRequest request) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         String name = request.name() == null ? "" : request.name().trim();
         if (!NAME.matcher(name).matches()) {
@@ -91,8 +95,8 @@ public class GuestSnapshotService {
     }
 
     /** Puts the guest back to the snapshot; what it holds now (disk changes, and memory if it runs) is lost. */
-    @PreAuthorize(Access.OPERATE)
     public Guest revert(long guestId, String name) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         onSnapshot(guest, name, new SnapshotChange("guest.snapshot.revert", "Reverting to snapshot",
                 "revert to a snapshot", "reverted to snapshot"), snapshot -> {
@@ -109,8 +113,8 @@ public class GuestSnapshotService {
     }
 
     /** Deletes the snapshot; the guest itself is untouched, and the snapshot's children move up to its parent. */
-    @PreAuthorize(Access.OPERATE)
     public SnapshotTree delete(long guestId, String name) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         onSnapshot(guest, name, new SnapshotChange("guest.snapshot.delete", "Deleting snapshot",
                 "delete a snapshot", "deleted snapshot"), snapshot -> { },

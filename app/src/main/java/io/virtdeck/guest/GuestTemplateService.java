@@ -1,11 +1,11 @@
 package io.virtdeck.guest;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -18,13 +18,16 @@ public class GuestTemplateService {
     private final GuestRepository guests;
     private final GuestActionRunner actions;
 
-    GuestTemplateService(GuestRepository guests, GuestActionRunner actions) {
+    private final Permissions permissions;
+
+    GuestTemplateService(GuestRepository guests, GuestActionRunner actions, Permissions permissions) {
+        this.permissions = permissions;
         this.guests = guests;
         this.actions = actions;
     }
 
-    @PreAuthorize(Access.OPERATE)
     public Guest mark(long guestId, boolean template) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         actions.run(guest, template ? "guest.template.mark" : "guest.template.unmark", live -> {
             if (template && live.state() != DomainRunState.SHUTOFF) {

@@ -10,8 +10,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
-import io.virtdeck.security.CurrentUser;
-import io.virtdeck.security.Role;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.ObjectRef;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.Page;
 
@@ -22,12 +23,15 @@ class GuestPageController {
     private static final int PAGE_SIZE = 25;
 
     private final GuestQuery guests;
-    private final HostRepository hosts;
+    private final HostService hostService;
+    private final Permissions permissions;
     private final HypervisorGateway gateway;
 
-    GuestPageController(GuestQuery guests, HostRepository hosts, HypervisorGateway gateway) {
+    GuestPageController(GuestQuery guests, HostService hostService, HypervisorGateway gateway,
+                        Permissions permissions) {
         this.guests = guests;
-        this.hosts = hosts;
+        this.permissions = permissions;
+        this.hostService = hostService;
         this.gateway = gateway;
     }
 
@@ -42,7 +46,7 @@ class GuestPageController {
         model.addAttribute("guests", guests.find(new GuestFilter(host, state, q), order, Page.checkedPage(page),
                 PAGE_SIZE));
         model.addAttribute("filter", new GuestListLinks(host, state, q, order));
-        model.addAttribute("hosts", CurrentUser.hasRole(Role.HELPDESK) ? java.util.List.of() : hosts.names());
+        model.addAttribute("hosts", hostService.listForFilter());
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));
         return "guests/list";
     }
@@ -58,6 +62,7 @@ class GuestPageController {
     String detail(@PathVariable long id, Model model) {
         Guest guest = guests.get(id);
         model.addAttribute("guest", guest);
+        addWhatTheyMayDo(id, model);
         return "guests/detail";
     }
 
@@ -65,7 +70,14 @@ class GuestPageController {
     @GetMapping("/guests/{id}/header")
     String header(@PathVariable long id, Model model) {
         model.addAttribute("guest", guests.get(id));
+        addWhatTheyMayDo(id, model);
         return "guests/detail :: header";
+    }
+
+    /** The buttons the page shows: by the roles held on this guest, grants on it or its host included. */
+    private void addWhatTheyMayDo(long id, Model model) {
+        model.addAttribute("mayOperate", permissions.allows(Action.OPERATE, ObjectRef.guest(id)));
+        model.addAttribute("mayConsole", permissions.allows(Action.CONSOLE, ObjectRef.guest(id)));
     }
 
     /** The guest's libvirt XML, read live, shown escaped and read-only. */

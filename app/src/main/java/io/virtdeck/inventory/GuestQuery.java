@@ -1,12 +1,12 @@
 package io.virtdeck.inventory;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.Page;
 
 /** Reading guests, for every role. */
@@ -16,18 +16,21 @@ public class GuestQuery {
     private final GuestRepository guests;
     private final HypervisorGateway gateway;
 
-    public GuestQuery(GuestRepository guests, HypervisorGateway gateway) {
+    private final Permissions permissions;
+
+    public GuestQuery(GuestRepository guests, HypervisorGateway gateway, Permissions permissions) {
+        this.permissions = permissions;
         this.guests = guests;
         this.gateway = gateway;
     }
 
-    @PreAuthorize(Access.READ_GUESTS)
+    /** The guests the user may see (the search box's too): their grants filter the list in its SQL. */
     public Page<Guest.Summary> find(GuestFilter filter, GuestSort sort, int page, int size) {
-        return guests.find(filter, sort, page, size);
+        return guests.find(filter, sort, page, size, permissions.visibleOrDeny(Action.READ_GUEST));
     }
 
-    @PreAuthorize(Access.READ_GUESTS)
     public Guest get(long id) {
+        permissions.requireGuest(Action.READ_GUEST, id);
         return guests.require(id);
     }
 
@@ -35,8 +38,8 @@ public class GuestQuery {
      * The guest with its snapshot count and resource limits from libvirt: null while it migrates (its host is busy
      * with it, and reading the guest must not wait for that) or when its host does not answer.
      */
-    @PreAuthorize(Access.READ_GUESTS)
     public GuestDetail detail(long id) {
+        permissions.requireGuest(Action.READ_GUEST, id);
         Guest guest = guests.require(id);
         if (guest.state() == DomainRunState.MIGRATING || gateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
             return new GuestDetail(guest, null, null);

@@ -17,6 +17,7 @@ import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.GraphicsFacts;
 import io.virtdeck.hypervisor.NicFacts;
+import io.virtdeck.security.Visible;
 import io.virtdeck.web.Page;
 import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
@@ -54,10 +55,18 @@ public class GuestRepository {
                 .param("host", hostId).param("name", name).query(this::guest).optional();
     }
 
-    /** One page of guests, filtered and sorted in SQL so the list stays fast at fleet size. */
-    public Page<Guest.Summary> find(GuestFilter filter, GuestSort sort, int page, int size) {
+    /**
+     * One page of the guests the user may see, filtered and sorted in SQL so the list stays fast at fleet size: the
+     * visibility is two small id arrays from the user's grants, matched through the host and primary key indexes.
+     */
+    public Page<Guest.Summary> find(GuestFilter filter, GuestSort sort, int page, int size, Visible visible) {
         List<String> conditions = new ArrayList<>();
         Map<String, Object> params = new HashMap<>();
+        if (!visible.everything()) {
+            conditions.add("(g.host_id = ANY(:visibleHosts) OR g.id = ANY(:visibleGuests))");
+            params.put("visibleHosts", visible.hostIdArray());
+            params.put("visibleGuests", visible.guestIdArray());
+        }
         if (filter.hostId() != null) {
             conditions.add("g.host_id = :host");
             params.put("host", filter.hostId());

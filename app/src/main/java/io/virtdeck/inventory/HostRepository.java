@@ -10,6 +10,7 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 import io.virtdeck.hypervisor.HostDirectory;
 import io.virtdeck.hypervisor.HostFacts;
+import io.virtdeck.security.Visible;
 import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,12 +43,24 @@ public class HostRepository {
     }
 
     /**
-     * Every host's id and name, by name: the guest list's host filter, without each host's guest count and stored
-     * capabilities (at 1,000 hosts, reading those for every page view cost more than the page's guests).
+     * The id and name of every host the user may see, by name: the guest list's host filter, without each host's
+     * guest count and stored capabilities (at 1,000 hosts, reading those for every page view cost more than the
+     * page's guests).
      */
-    public List<HostName> names() {
-        return jdbc.sql("SELECT id, name FROM hosts ORDER BY lower(name)")
+    public List<HostName> names(Visible visible) {
+        return jdbc.sql("SELECT id, name FROM hosts" + (visible.everything() ? "" : " WHERE id = ANY(:ids)")
+                        + " ORDER BY lower(name)")
+                .paramSource(visible.everything() ? java.util.Map.of() : java.util.Map.of("ids", visible.hostIdArray()))
                 .query((rs, n) -> new HostName(rs.getLong("id"), rs.getString("name"))).list();
+    }
+
+    /** The hosts the user may see (their ids from {@link Visible#hostIds()}), by name. */
+    public List<Host> findAll(Visible visible) {
+        if (visible.everything()) {
+            return findAll();
+        }
+        return jdbc.sql(SELECT + " WHERE h.id = ANY(:ids) ORDER BY lower(h.name)").param("ids", visible.hostIdArray())
+                .query(this::host).list();
     }
 
     public Optional<Host> findById(long id) {

@@ -3,14 +3,15 @@ package io.virtdeck.inventory;
 import java.util.List;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.ObjectRef;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 
 /** Registering, reading and removing hosts, for people (pages and REST). */
@@ -23,8 +24,11 @@ public class HostService {
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
 
+    private final Permissions permissions;
+
     public HostService(HostRepository hosts, HostRegistry registry, HypervisorGateway gateway, AuditLog audit,
-                       ApplicationEventPublisher events) {
+                       ApplicationEventPublisher events, Permissions permissions) {
+        this.permissions = permissions;
         this.hosts = hosts;
         this.registry = registry;
         this.gateway = gateway;
@@ -32,13 +36,18 @@ public class HostService {
         this.events = events;
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
+    /** The hosts the user may read; 403 for those who may read none (help desk). */
     public List<Host> list() {
-        return hosts.findAll();
+        return hosts.findAll(permissions.visibleOrDeny(Action.READ_HOST));
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
+    /** For the guest list's host filter: the hosts the user may read, none for help desk. */
+    public List<HostRepository.HostName> listForFilter() {
+        return hosts.names(permissions.visible(Action.READ_HOST));
+    }
+
     public Host get(long id) {
+        permissions.requireHost(Action.READ_HOST, id);
         return hosts.require(id);
     }
 
@@ -46,8 +55,8 @@ public class HostService {
      * Registers a host after checking its name and URI and connecting to it once: a host that cannot be reached is
      * refused, and nothing is stored.
      */
-    @PreAuthorize(Access.OPERATE)
     public Host register(String name, String uri) {
+        permissions.require(Action.OPERATE, ObjectRef.root());
         HostNames.checkName(name);
         HostNames.checkUri(uri);
         AuditObject object = new AuditObject("host", null, name);
@@ -69,8 +78,8 @@ public class HostService {
     }
 
     /** Stops managing a host and forgets its guests; nothing on the host itself is touched. */
-    @PreAuthorize(Access.OPERATE)
     public void remove(long id) {
+        permissions.requireHost(Action.OPERATE, id);
         Host host = hosts.require(id);
         gateway.release(id);
         hosts.delete(id);

@@ -8,12 +8,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 
 /**
  * Server-sent events to open pages: "guest" and "host" events carry only the id (and whether it was removed); the
@@ -23,11 +23,17 @@ import io.virtdeck.security.Access;
 class LiveUpdates {
 
     private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+    private final Permissions permissions;
+
+    LiveUpdates(Permissions permissions) {
+        this.permissions = permissions;
+    }
 
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @ResponseBody
-    @PreAuthorize(Access.READ_GUESTS)
     SseEmitter subscribe() throws IOException {
+        // ids only go out: anyone who may see some guest may listen (see above)
+        permissions.visibleOrDeny(Action.READ_GUEST);
         SseEmitter emitter = new SseEmitter(0L);
         emitter.onCompletion(() -> emitters.remove(emitter));
         emitter.onTimeout(() -> emitters.remove(emitter));

@@ -7,10 +7,11 @@ import java.util.TreeMap;
 
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.HostState;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
+import io.virtdeck.security.Visible;
 import io.virtdeck.web.VirtdeckException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /** The capacity dashboard's figures: from the inventory (one grouped query) and the pools last read. */
@@ -27,25 +28,32 @@ public class CapacityService {
     private final JdbcClient jdbc;
     private final PoolUsage pools;
     private final MetricsProperties properties;
+    private final Permissions permissions;
 
-    CapacityService(JdbcClient jdbc, PoolUsage pools, MetricsProperties properties) {
+    CapacityService(JdbcClient jdbc, PoolUsage pools, MetricsProperties properties, Permissions permissions) {
         this.jdbc = jdbc;
+        this.permissions = permissions;
         this.pools = pools;
         this.properties = properties;
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
+    /** Over the hosts the user may read: the totals are theirs, not the fleet's, unless they see it all. */
     public Capacity capacity(Integer vcpus, Long memoryMiB) {
-        return compute(size(vcpus, memoryMiB));
+        Visible hosts = permissions.visibleOrDeny(Action.READ_HOST);
+        return compute(size(vcpus, memoryMiB), hosts);
     }
 
     /** Unchecked: for the Prometheus gauges, whose endpoint has its own access rule. */
     Capacity compute(Capacity.GuestSize size) {
+        return compute(size, Visible.EVERYTHING);
+    }
+
+    private Capacity compute(Capacity.GuestSize size, Visible hosts) {
         List<Capacity.HostCapacity> perHost = new ArrayList<>();
         Map<String, Long> states = new TreeMap<>();
         long guests = 0, active = 0, cpus = 0, memory = 0, vcpusAllocated = 0, memoryAllocated = 0, vcpusDefined = 0,
                 memoryDefined = 0, storageCapacity = 0, storageAllocation = 0, fit = 0;
-        for (HostRow row : hostRows()) {
+        for (HostRow row : hostRows(hosts)) {
             List<PoolFacts> hostPools = pools.of(row.id());
             long hostFit = fits(row, size);
             perHost.add(new Capacity.HostCapacity(row.id(), row.name(), row.state().name(), row.cpus(),
@@ -101,8 +109,10 @@ public class CapacityService {
                 memoryMiB != null ? memoryMiB : DEFAULT_SIZE.memoryMiB());
     }
 
-    /** Every host with its guests summed in one pass over the guests table. */
-    private List<HostRow> hostRows() {
+    /** Every visible host with its guests summed in one pass over the guests table. */
+    private List<HostRow> hostRows(Visible hosts) {
+        // the fleet-wide query stays as it was for those who see everything
+        String visible = hosts.everything() ? "" : " WHERE h.id = ANY(:hosts)";
         return jdbc.sql("""
                         SELECT h.id, h.name, h.state, h.maintenance, coalesce(h.cpus, 0), coalesce(h.memory_mib, 0),
                                coalesce(g.guests, 0), coalesce(g.active, 0), coalesce(g.vcpus_active, 0),
@@ -115,7 +125,8 @@ public class CapacityService {
                                        AS memory_active,
                                    sum(vcpus) AS vcpus_all, sum(memory_mib) AS memory_all
                             FROM guests GROUP BY host_id) g ON g.host_id = h.id
-                        ORDER BY lower(h.name)""")
+                        """ + visible + " ORDER BY lower(h.name)")
+                .param("hosts", hosts.hostIdArray())
                 .query((rs, n) -> new HostRow(rs.getLong(1), rs.getString(2), HostState.valueOf(rs.getString(3)),
                         rs.getBoolean(4), rs.getInt(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
                         rs.getLong(10), rs.getLong(11), rs.getLong(12)))

@@ -5,12 +5,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
+import io.virtdeck.security.Visible;
 import io.virtdeck.web.VirtdeckException;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
-/** The dashboard's trends and busiest guests (README: dashboard endpoints), read by whoever reads hosts. */
+/**
+ * The dashboard's trends and busiest guests (README: dashboard endpoints), read by whoever reads hosts, over the hosts
+ * and guests their grants let them see.
+ */
 @Service
 public class DashboardService {
 
@@ -25,15 +29,17 @@ public class DashboardService {
     }
 
     private final MetricsRepository repository;
+    private final Permissions permissions;
     private volatile TopLists lastTop;
 
-    DashboardService(MetricsRepository repository) {
+    DashboardService(MetricsRepository repository, Permissions permissions) {
         this.repository = repository;
+        this.permissions = permissions;
     }
 
     /** {@code range}: 24h (5 min averages) or 30d (hourly). */
-    @PreAuthorize(Access.READ_HOSTS)
     public FleetTrends trends(String range) {
+        Visible hosts = permissions.visibleOrDeny(Action.READ_HOST);
         String asked = range == null || range.isBlank() ? "24h" : range.trim();
         Tier tier = switch (asked) {
             case "24h" -> Tier.FIVE_MINUTES;
@@ -41,29 +47,34 @@ public class DashboardService {
             default -> throw VirtdeckException.invalid("range", "range is 24h or 30d.");
         };
         Duration length = tier == Tier.FIVE_MINUTES ? Duration.ofHours(24) : Duration.ofDays(30);
-        return new FleetTrends(asked, tier.label, repository.fleet(tier, Instant.now().minus(length)));
+        return new FleetTrends(asked, tier.label, repository.fleet(tier, Instant.now().minus(length), hosts));
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
     public List<TopGuest> top(String by, Integer limit) {
+        permissions.visibleOrDeny(Action.READ_HOST);
         TopMeasure measure = TopMeasure.parse(by);
         int count = limit == null ? 10 : limit;
         if (count < 1 || count > TOP_LIMIT_MAX) {
             throw VirtdeckException.invalid("limit", "limit is between 1 and " + TOP_LIMIT_MAX + ".");
         }
-        return repository.top(Instant.now().minus(TOP_WINDOW), count).get(measure);
+        return repository.top(Instant.now().minus(TOP_WINDOW), count, permissions.visible(Action.READ_GUEST))
+                .get(measure);
     }
 
     /**
      * Every measure's top guests at once, for the dashboard page (a wall screen reloads it often): computed at most
-     * once per {@link #TOP_FRESH_FOR}.
+     * once per {@link #TOP_FRESH_FOR} for those who see every guest; for the others, their own lists each time.
      */
-    @PreAuthorize(Access.READ_HOSTS)
     public Map<TopMeasure, List<TopGuest>> topOfEach(int limit) {
+        permissions.visibleOrDeny(Action.READ_HOST);
+        Visible guests = permissions.visible(Action.READ_GUEST);
+        if (!guests.everything()) {
+            return repository.top(Instant.now().minus(TOP_WINDOW), limit, guests);
+        }
         TopLists last = lastTop;
         long now = System.nanoTime();
         if (last == null || last.limit() != limit || now - last.takenAt() > TOP_FRESH_FOR.toNanos()) {
-            last = new TopLists(now, limit, repository.top(Instant.now().minus(TOP_WINDOW), limit));
+            last = new TopLists(now, limit, repository.top(Instant.now().minus(TOP_WINDOW), limit, guests));
             lastTop = last;
         }
         return last.lists();

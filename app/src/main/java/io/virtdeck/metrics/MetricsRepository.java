@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import io.virtdeck.security.Visible;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -125,11 +126,13 @@ class MetricsRepository {
                 .list();
     }
 
-    /** The hosts' CPU and memory summed per bucket of the tier since {@code from}. */
-    List<FleetTrends.Point> fleet(Tier tier, Instant from) {
+    /** The visible hosts' CPU and memory summed per bucket of the tier since {@code from}. */
+    List<FleetTrends.Point> fleet(Tier tier, Instant from, Visible hosts) {
         return jdbc.sql("SELECT at, sum(cpu), sum(memory_mib) FROM " + tier.table
-                        + " WHERE object_kind = 'H' AND at >= :from GROUP BY at ORDER BY at")
+                        + " WHERE object_kind = 'H' AND at >= :from"
+                        + (hosts.everything() ? "" : " AND object_id = ANY(:hosts)") + " GROUP BY at ORDER BY at")
                 .param("from", Timestamp.from(from))
+                .param("hosts", hosts.hostIdArray())
                 .query((rs, n) -> new FleetTrends.Point(rs.getTimestamp(1).toInstant(), number(rs, 2), number(rs, 3)))
                 .list();
     }
@@ -139,7 +142,7 @@ class MetricsRepository {
      * one pass over the window (the averages are computed once, then ranked per measure). Guests no longer in the
      * inventory are left out.
      */
-    Map<TopMeasure, List<TopGuest>> top(Instant from, int limit) {
+    Map<TopMeasure, List<TopGuest>> top(Instant from, int limit, Visible guests) {
         // measure names and expressions are constants of TopMeasure, never user input
         String averages = Arrays.stream(TopMeasure.values())
                 .map(m -> "avg(" + m.expression + ") AS " + m.label()).collect(Collectors.joining(", "));
@@ -148,7 +151,8 @@ class MetricsRepository {
                         + m.label() + " IS NOT NULL ORDER BY " + m.label() + " DESC LIMIT :limit)")
                 .collect(Collectors.joining(" UNION ALL "));
         String sql = "WITH m AS (SELECT object_id, " + averages + " FROM metrics_10s WHERE object_kind = 'G'"
-                + " AND at >= :from GROUP BY object_id), r AS (" + ranked + ")"
+                + " AND at >= :from" + (guests.everything() ? "" : " AND object_id IN (SELECT v.id FROM guests v"
+                + " WHERE v.host_id = ANY(:hosts) OR v.id = ANY(:guests))") + " GROUP BY object_id), r AS (" + ranked + ")"
                 + " SELECT r.measure, r.object_id, g.name, h.name, r.value FROM r JOIN guests g ON g.id = r.object_id"
                 + " JOIN hosts h ON h.id = g.host_id ORDER BY r.measure, r.value DESC, g.name";
         Map<TopMeasure, List<TopGuest>> top = new EnumMap<>(TopMeasure.class);
@@ -158,6 +162,8 @@ class MetricsRepository {
         jdbc.sql(sql)
                 .param("from", Timestamp.from(from))
                 .param("limit", limit)
+                .param("hosts", guests.hostIdArray())
+                .param("guests", guests.guestIdArray())
                 .query(rs -> {
                     top.get(TopMeasure.valueOf(rs.getString(1))).add(new TopGuest(rs.getLong(2), rs.getString(3),
                             rs.getString(4), rs.getDouble(5)));

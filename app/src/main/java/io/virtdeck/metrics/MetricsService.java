@@ -4,8 +4,8 @@ import java.time.Instant;
 
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.HostRepository;
-import io.virtdeck.security.Access;
-import org.springframework.security.access.prepost.PreAuthorize;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import org.springframework.stereotype.Service;
 
 /** The metrics history of one guest or host (API.md: GET .../metrics), read from the tier the range calls for. */
@@ -17,22 +17,25 @@ public class MetricsService {
     private final HostRepository hosts;
     private final MetricsProperties properties;
 
+    private final Permissions permissions;
+
     MetricsService(MetricsRepository repository, GuestRepository guests, HostRepository hosts,
-                   MetricsProperties properties) {
+                   MetricsProperties properties, Permissions permissions) {
+        this.permissions = permissions;
         this.repository = repository;
         this.guests = guests;
         this.hosts = hosts;
         this.properties = properties;
     }
 
-    @PreAuthorize(Access.READ_GUESTS)
     public MetricSeries guest(long guestId, String from, String to, String step) {
+        permissions.requireGuest(Action.READ_GUEST, guestId);
         guests.require(guestId);
         return series(MetricRow.ObjectKind.GUEST, guestId, from, to, step);
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
     public MetricSeries host(long hostId, String from, String to, String step) {
+        permissions.requireHost(Action.READ_HOST, hostId);
         hosts.require(hostId);
         return series(MetricRow.ObjectKind.HOST, hostId, from, to, step);
     }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -17,7 +17,8 @@ import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.HostState;
 import io.virtdeck.inventory.InventoryChanged;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
@@ -44,9 +45,12 @@ public class MaintenanceService {
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
 
+    private final Permissions permissions;
+
     public MaintenanceService(HostRepository hosts, GuestRepository guests, HypervisorGateway gateway,
                               Placement placement, MigrationService migrations, TaskService tasks, AuditLog audit,
-                              ApplicationEventPublisher events) {
+                              ApplicationEventPublisher events, Permissions permissions) {
+        this.permissions = permissions;
         this.hosts = hosts;
         this.guests = guests;
         this.gateway = gateway;
@@ -58,8 +62,8 @@ public class MaintenanceService {
     }
 
     /** Takes the host out of service and empties it; returns the evacuation task. */
-    @PreAuthorize(Access.OPERATE)
     public Task enter(long hostId, MaintenanceRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         AuditObject object = AuditObject.host(host.id(), host.name());
         if (host.state() == HostState.MAINTENANCE) {
@@ -77,8 +81,8 @@ public class MaintenanceService {
     }
 
     /** Puts the host back in service. */
-    @PreAuthorize(Access.OPERATE)
     public Host leave(long hostId) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         AuditObject object = AuditObject.host(host.id(), host.name());
         if (!host.maintenance()) {
@@ -112,7 +116,8 @@ public class MaintenanceService {
             Task child;
             try {
                 child = migrations.migrate(guest.id(), request.migrationTo(target.id()));
-            } catch (VirtdeckException e) {
+            } catch (VirtdeckException | AccessDeniedException e) {
+                // a host the user may not operate on is no target for their guests
                 stuck.add("'" + guest.name() + "': " + e.getMessage());
                 continue;
             }

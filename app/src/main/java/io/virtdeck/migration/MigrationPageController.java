@@ -7,7 +7,6 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,7 +21,8 @@ import io.virtdeck.inventory.GuestQuery;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostService;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
 import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.VirtdeckException;
@@ -45,8 +45,11 @@ public class MigrationPageController {
     private final GuestRepository guestRepository;
     private final HostService hosts;
 
+    private final Permissions permissions;
+
     MigrationPageController(MigrationService migrations, MaintenanceService maintenance, GuestQuery guests,
-                            GuestRepository guestRepository, HostService hosts) {
+                            GuestRepository guestRepository, HostService hosts, Permissions permissions) {
+        this.permissions = permissions;
         this.migrations = migrations;
         this.maintenance = maintenance;
         this.guests = guests;
@@ -125,10 +128,10 @@ public class MigrationPageController {
 
     // ---- maintenance of a host ----
 
-    /** Public: the role check is a method-security annotation, which needs a method the proxy can see. */
+    /** The form only for those who may operate on the object (the permission check answers 404 or 403). */
     @GetMapping("/hosts/{id}/maintenance")
-    @PreAuthorize(Access.OPERATE)
     public String maintenancePage(@PathVariable long id, Model model) {
+        permissions.requireHost(Action.OPERATE, id);
         return showMaintenance(id, MaintenanceForm.EMPTY, model);
     }
 

@@ -15,7 +15,6 @@ import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -34,7 +33,8 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.InventorySync;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
@@ -72,9 +72,12 @@ public class MigrationService {
         return thread;
     });
 
+    private final Permissions permissions;
+
     public MigrationService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
                             MigrationChecks checks, MigrationRepository migrations, InventorySync sync,
-                            ExpectedGuestChanges expected, TaskService tasks, AuditLog audit) {
+                            ExpectedGuestChanges expected, TaskService tasks, AuditLog audit, Permissions permissions) {
+        this.permissions = permissions;
         this.guests = guests;
         this.hosts = hosts;
         this.gateway = gateway;
@@ -87,8 +90,12 @@ public class MigrationService {
     }
 
     /** Checks and starts a migration; returns its task. */
-    @PreAuthorize(Access.OPERATE)
     public Task migrate(long guestId, MigrationRequest request) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        if (request.targetHostId() != null && hosts.findById(request.targetHostId()).isPresent()) {
+            // moving a guest onto a host changes that host too (a missing one is the checks' 400)
+            permissions.requireHost(Action.OPERATE, request.targetHostId());
+        }
         Guest guest = guests.require(guestId);
         AuditObject object = AuditObject.guest(guest.id(), guest.name());
         try {
@@ -102,8 +109,8 @@ public class MigrationService {
     }
 
     /** The hosts a guest could move to, each with the reasons it cannot (empty when it can): for the migrate page. */
-    @PreAuthorize(Access.OPERATE)
     public List<Target> targets(long guestId) {
+        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         boolean live = guest.state() != DomainRunState.SHUTOFF && guest.state() != DomainRunState.CRASHED;
         MigrationNeeds needs = checks.needsOf(guest);

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -20,7 +19,8 @@ import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.VirtdeckException;
 
@@ -36,22 +36,26 @@ public class NetworkService {
     private final GuestRepository guests;
     private final AuditLog audit;
 
-    NetworkService(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit) {
+    private final Permissions permissions;
+
+    NetworkService(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit,
+                   Permissions permissions) {
+        this.permissions = permissions;
         this.gateway = gateway;
         this.hosts = hosts;
         this.guests = guests;
         this.audit = audit;
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
     public List<NetworkFacts> networks(long hostId) {
+        permissions.requireHost(Action.READ_HOST, hostId);
         hosts.require(hostId);
         return gateway.networks(hostId);
     }
 
     /** API.md networks, each with the guests of the host that have a NIC on it. */
-    @PreAuthorize(Access.READ_HOSTS)
     public List<NetworkView> networksWithUsers(long hostId) {
+        permissions.requireHost(Action.READ_HOST, hostId);
         List<Guest> onHost = guests.findAllOn(hostId);
         return networks(hostId).stream().map(n -> new NetworkView(n.name(), n.mode(), n.bridge(), n.active(),
                 n.autostart(), n.ipv4(), n.ipv6(), users(onHost, n.name()))).toList();
@@ -63,8 +67,8 @@ public class NetworkService {
     }
 
     /** Starts or stops a network; stopping is refused while guests use it (they would lose their link). */
-    @PreAuthorize(Access.OPERATE)
     public void setActive(long hostId, String name, boolean active) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         existing(host, name);
         if (!active) {
@@ -74,8 +78,8 @@ public class NetworkService {
                 () -> gateway.setNetworkActive(hostId, name, active));
     }
 
-    @PreAuthorize(Access.OPERATE)
     public NetworkFacts create(long hostId, NetworkRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         NetworkFacts network = NetworkChecks.toNetwork(request);
         List<NetworkFacts> existing = networks(hostId);
@@ -106,8 +110,8 @@ public class NetworkService {
     }
 
     /** Whether the network starts with libvirtd. */
-    @PreAuthorize(Access.OPERATE)
     public void setAutostart(long hostId, String name, boolean autostart) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         existing(host, name);
         onHost("network.autostart", auditObject(host, name), autostart ? "on" : "off",
@@ -118,8 +122,8 @@ public class NetworkService {
      * Adds a static DHCP entry, live and in the definition: checked against the network's IPv4 range (400 naming the
      * field) and its other entries (409 naming the field that clashes). Returns the network as it is now.
      */
-    @PreAuthorize(Access.OPERATE)
     public NetworkFacts addDhcpHost(long hostId, String name, NetworkFacts.DhcpHost request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         NetworkFacts.IpRange ipv4 = withIpv4(host, name);
         NetworkFacts.DhcpHost entry = NetworkChecks.dhcpHost("", request, ipv4);
@@ -138,8 +142,8 @@ public class NetworkService {
     }
 
     /** Removes the static DHCP entry of {@code mac}; a lease it gave keeps running until it expires. */
-    @PreAuthorize(Access.OPERATE)
     public void removeDhcpHost(long hostId, String name, String mac) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         String wanted = MacAddresses.check("mac", mac);
         NetworkFacts.DhcpHost entry = withIpv4(host, name).hosts().stream()
@@ -151,8 +155,8 @@ public class NetworkService {
     }
 
     /** The network's DHCP leases, each with the guest of the host whose NIC has its MAC address (null: none). */
-    @PreAuthorize(Access.READ_HOSTS)
     public List<LeaseView> leases(long hostId, String name) {
+        permissions.requireHost(Action.READ_HOST, hostId);
         Host host = hosts.require(hostId);
         existing(host, name);
         try {
@@ -164,8 +168,8 @@ public class NetworkService {
     }
 
     /** The leases of each active network of the host, by network; empty when the host keeps no lease records. */
-    @PreAuthorize(Access.READ_HOSTS)
     public Map<String, List<LeaseView>> leasesOfActiveNetworks(long hostId, List<NetworkView> networks) {
+        permissions.requireHost(Action.READ_HOST, hostId);
         Map<String, List<LeaseView>> leases = new TreeMap<>();
         for (NetworkView network : networks) {
             if (!network.active() || network.ipv4() == null && network.ipv6() == null) {
@@ -222,8 +226,8 @@ public class NetworkService {
     }
 
     /** Refused (409) while guests of the host have NICs on it: they would lose their network. */
-    @PreAuthorize(Access.OPERATE)
     public void delete(long hostId, String name) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         existing(host, name);
         refuseInUse(hostId, name, "deleted");

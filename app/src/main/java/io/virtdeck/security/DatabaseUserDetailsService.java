@@ -6,7 +6,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.stereotype.Service;
 
-/** Logs people in from the users table; the role becomes the single authority ROLE_&lt;role&gt;. */
+/**
+ * Logs people in from the users table; the role becomes the single authority ROLE_&lt;role&gt;, their role on '/'.
+ * A user without one holds only what grants give them ({@link Permissions}).
+ */
 @Service
 public class DatabaseUserDetailsService implements UserDetailsService {
 
@@ -22,7 +25,7 @@ public class DatabaseUserDetailsService implements UserDetailsService {
                 .orElseThrow(() -> new UsernameNotFoundException("no such user"));
         return User.withUsername(account.username())
                 .password(account.passwordHash())
-                .roles(account.role().name())
+                .roles(account.role() == null ? new String[0] : new String[] {account.role().name()})
                 .disabled(!account.enabled())
                 .build();
     }

@@ -3,6 +3,7 @@ package io.virtdeck.security;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -89,7 +90,12 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pages(HttpSecurity http, UserAccountRepository users) throws Exception {
+    SecurityFilterChain pages(HttpSecurity http, UserAccountRepository users, ObjectProvider<OidcLogin> oidc)
+            throws Exception {
+        OidcLogin singleSignOn = oidc.getIfAvailable();
+        if (singleSignOn != null) {
+            singleSignOn.applyTo(http);
+        }
         http.addFilterAfter(new LiveAccountFilter(users), ExceptionTranslationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         // the async dispatch that ends a live-update stream continues a request already let in; when

@@ -36,14 +36,19 @@ public class UserAccountRepository {
                 .query(UserAccountRepository::account).list();
     }
 
-    /** Creates the user unless one of that name exists; true when created. */
+    // NULL: no role on '/', only what grants give (V14)
+    private static Role roleOrNull(String role) {
+        return role == null ? null : Role.valueOf(role);
+    }
+
+    /** Creates the user unless one of that name exists; true when created. A null role: grants only. */
     public boolean createIfAbsent(String username, String passwordHash, Role role) {
         return jdbc.sql("""
                         INSERT INTO users (username, password_hash, role) VALUES (:username, :hash, :role)
                         ON CONFLICT (username) DO NOTHING""")
                 .param("username", username)
                 .param("hash", passwordHash)
-                .param("role", role.name())
+                .param("role", role == null ? null : role.name())
                 .update() == 1;
     }
 
@@ -68,7 +73,7 @@ public class UserAccountRepository {
 
     private static UserAccount account(ResultSet rs, int row) throws SQLException {
         return new UserAccount(rs.getLong("id"), rs.getString("username"), rs.getString("password_hash"),
-                Role.valueOf(rs.getString("role")), rs.getBoolean("enabled"),
+                roleOrNull(rs.getString("role")), rs.getBoolean("enabled"),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

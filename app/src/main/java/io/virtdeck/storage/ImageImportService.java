@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -32,7 +31,8 @@ import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskProgress;
@@ -67,9 +67,12 @@ public class ImageImportService {
     private final AuditLog audit;
     private final Map<String, Staged> staged = new ConcurrentHashMap<>();
 
+    private final Permissions permissions;
+
     ImageImportService(ImportProperties properties, QemuImg qemuImg, StorageService storage,
                        HypervisorGateway gateway, GuestCreateService guests, HostRepository hosts, TaskService tasks,
-                       AuditLog audit) {
+                       AuditLog audit, Permissions permissions) {
+        this.permissions = permissions;
         this.properties = properties;
         this.qemuImg = qemuImg;
         this.storage = storage;
@@ -106,8 +109,8 @@ public class ImageImportService {
      * the staging directory's room; after staging, when qemu-img does not import it (naming the format or the reason).
      * A refused or failed staging leaves nothing behind.
      */
-    @PreAuthorize(Access.OPERATE)
     public StagedImage stage(long hostId, String fileName, long length, InputStream body) throws IOException {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         if (fileName == null || !FILE_NAME.matcher(fileName).matches()) {
             throw VirtdeckException.invalid("fileName", "fileName is the image's file name: letters, digits, dots,"
@@ -150,20 +153,20 @@ public class ImageImportService {
         }
     }
 
-    @PreAuthorize(Access.OPERATE)
     public StagedImage get(long hostId, String id) {
+        permissions.requireHost(Action.OPERATE, hostId);
         return require(hostId, id).view();
     }
 
     /** The images staged for a host, newest first. */
-    @PreAuthorize(Access.OPERATE)
     public List<StagedImage> list(long hostId) {
+        permissions.requireHost(Action.OPERATE, hostId);
         return staged.values().stream().map(Staged::view).filter(v -> v.hostId() == hostId)
                 .sorted(Comparator.comparing(StagedImage::stagedAt).reversed()).toList();
     }
 
-    @PreAuthorize(Access.OPERATE)
     public void discard(long hostId, String id) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Staged found = require(hostId, id);
         staged.remove(id);
         delete(found.directory());
@@ -176,8 +179,8 @@ public class ImageImportService {
      * Checked first (the pool, the names, the room); a failure deletes the volumes it made and keeps the staged
      * image for another try; success removes it.
      */
-    @PreAuthorize(Access.OPERATE)
     public Task importImage(long hostId, String id, ImportRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Staged found = require(hostId, id);
         Host host = hosts.require(hostId);
         if (request.pool() == null || request.pool().isBlank()) {

@@ -3,7 +3,6 @@ package io.virtdeck.storage;
 import java.util.List;
 import java.util.Set;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -21,7 +20,8 @@ import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.VirtdeckException;
 
@@ -42,22 +42,26 @@ public class StorageService {
     private final GuestRepository guests;
     private final AuditLog audit;
 
-    StorageService(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit) {
+    private final Permissions permissions;
+
+    StorageService(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit,
+                   Permissions permissions) {
+        this.permissions = permissions;
         this.gateway = gateway;
         this.hosts = hosts;
         this.guests = guests;
         this.audit = audit;
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
     public List<PoolFacts> pools(long hostId) {
+        permissions.requireHost(Action.READ_HOST, hostId);
         hosts.require(hostId);
         return gateway.pools(hostId);
     }
 
     /** API.md volumes, each with the guests whose disks are on it. */
-    @PreAuthorize(Access.READ_HOSTS)
     public List<VolumeView> volumes(long hostId, String pool) {
+        permissions.requireHost(Action.READ_HOST, hostId);
         Host host = hosts.require(hostId);
         requirePool(host, pool);
         List<Guest> onHost = guests.findAllOn(hostId);
@@ -68,8 +72,8 @@ public class StorageService {
     }
 
     /** API.md: create {"name","type",...type's fields}: defined, built where that is harmless or asked, started. */
-    @PreAuthorize(Access.OPERATE)
     public PoolFacts createPool(long hostId, PoolRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         PoolSpec spec = PoolChecks.toPool(request);
         if (gateway.pools(hostId).stream().anyMatch(p -> p.name().equals(spec.name()))) {
@@ -84,8 +88,8 @@ public class StorageService {
      * Build, start, stop, refresh, autostart on or off. Build and start want a stopped pool, refresh a running one;
      * stopping is refused while a guest that is not shut off has a disk on one of its volumes.
      */
-    @PreAuthorize(Access.OPERATE)
     public PoolFacts poolAction(long hostId, String pool, PoolAction action) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         PoolFacts facts = existingPool(host, pool);
         boolean wantsActive = action == PoolAction.STOP || action == PoolAction.REFRESH;
@@ -110,8 +114,8 @@ public class StorageService {
      * Stops (if running) and undefines the pool; refused while any guest, running or not, has a disk on one of its
      * volumes. Volumes' files and data stay; an empty target directory of a dir, fs or netfs pool is removed.
      */
-    @PreAuthorize(Access.OPERATE)
     public void deletePool(long hostId, String pool) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         PoolFacts facts = existingPool(host, pool);
         refuseInUse(host, facts, List.of(), "deleted");
@@ -121,8 +125,8 @@ public class StorageService {
         });
     }
 
-    @PreAuthorize(Access.OPERATE)
     public VolumeView createVolume(long hostId, String pool, VolumeRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         PoolFacts facts = requirePool(host, pool);
         PoolChecks.name("name", request.name());
@@ -144,8 +148,8 @@ public class StorageService {
     }
 
     /** Grows a volume; refused while a guest uses it (a disk in use grows through its guest, not under it). */
-    @PreAuthorize(Access.OPERATE)
     public VolumeView resizeVolume(long hostId, String pool, String volume, Long sizeMiB) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         PoolFacts facts = requirePool(host, pool);
         VolumeView found = unused(hostId, pool, volume, "resized");
@@ -161,8 +165,8 @@ public class StorageService {
     }
 
     /** A full copy of a volume in the same pool, under a new name. */
-    @PreAuthorize(Access.OPERATE)
     public VolumeView cloneVolume(long hostId, String pool, String volume, String name) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         requirePool(host, pool);
         PoolChecks.name("name", name);
@@ -180,8 +184,8 @@ public class StorageService {
     }
 
     /** Refused (409) while a guest's disk is on it: deleting it would pull the disk from under the guest. */
-    @PreAuthorize(Access.OPERATE)
     public void deleteVolume(long hostId, String pool, String volume) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         unused(hostId, pool, volume, "deleted");
         audited("volume.delete", volumeObject(host, pool, volume), () -> {

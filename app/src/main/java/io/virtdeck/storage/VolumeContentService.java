@@ -10,7 +10,6 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -20,7 +19,8 @@ import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
@@ -48,8 +48,11 @@ public class VolumeContentService {
     private final TaskService tasks;
     private final AuditLog audit;
 
+    private final Permissions permissions;
+
     VolumeContentService(StorageService storage, HypervisorGateway gateway, HostRepository hosts, TaskService tasks,
-                         AuditLog audit) {
+                         AuditLog audit, Permissions permissions) {
+        this.permissions = permissions;
         this.storage = storage;
         this.gateway = gateway;
         this.hosts = hosts;
@@ -75,9 +78,9 @@ public class VolumeContentService {
      *
      * @param length the request's Content-Length; negative when it sent none
      */
-    @PreAuthorize(Access.OPERATE)
     public Upload upload(long hostId, String pool, String volume, String format, long length, InputStream body)
             throws IOException {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         PoolFacts facts = storage.requirePool(host, pool);
         PoolChecks.name("volume", volume);
@@ -132,8 +135,8 @@ public class VolumeContentService {
      * guest uses it: its disk would change under the copy. Checks come first, so that a refusal is a clean error
      * response; once the sink is open, a failure can only cut the download short.
      */
-    @PreAuthorize(Access.OPERATE)
     public Task download(long hostId, String pool, String volume, ContentSink sink) {
+        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         storage.requirePool(host, pool);
         storage.unused(hostId, pool, volume, "downloaded");

@@ -20,6 +20,7 @@ import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.HostState;
 import io.virtdeck.inventory.InventorySync;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class GuestCreateRollbackTest {
         HostRepository hosts = mock(HostRepository.class);
         when(hosts.findById(7)).thenReturn(Optional.of(HOST));
         service = new GuestCreateService(planner, gateway, hosts, mock(GuestRepository.class),
-                mock(InventorySync.class), mock(ExpectedGuestChanges.class), audit);
+                mock(InventorySync.class), mock(ExpectedGuestChanges.class), audit, mock(Permissions.class));
     }
 
     @BeforeEach

@@ -27,6 +27,7 @@ import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.testdriver.SimulatedFleet;
+import io.virtdeck.security.Visible;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.JvmFootprint;
 import io.virtdeck.support.VirtdeckServerTest;
@@ -198,7 +199,7 @@ class ScaleBenchmark {
         queryAlone("page=1999", new GuestFilter(null, null, null), GuestSort.DEFAULT, 1999);
         long namesStart = System.nanoTime();
         for (int i = 0; i < 20; i++) {
-            hostRepository.names();
+            hostRepository.names(Visible.EVERYTHING);
         }
         System.out.printf("[bench] the host filter's %d names alone: %.1f ms a call%n", HOSTS,
                 (System.nanoTime() - namesStart) / 20 / 1e6);
@@ -327,7 +328,7 @@ class ScaleBenchmark {
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             long t = System.nanoTime();
-            guestRepository.find(filter, sort, page, 25);
+            guestRepository.find(filter, sort, page, 25, Visible.EVERYTHING);
             if (i >= 5) {
                 millis.add((System.nanoTime() - t) / 1_000_000);
             }

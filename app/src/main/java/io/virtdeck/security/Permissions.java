@@ -1,0 +1,207 @@
+package io.virtdeck.security;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import io.virtdeck.web.VirtdeckException;
+
+/**
+ * The one permission check of the services: {@link #require(Action, ObjectRef)}. The current user's roles on an object
+ * are their role on '/' (users.role, carried as the ROLE_ authority of their login), and every role granted to them
+ * or to one of their groups on '/', on the object's host, or on the guest itself. An object on which they hold no
+ * role at all is a 404 with the same message as a missing one (they may not learn that it exists); one they hold a
+ * role on that does not permit the action is a 403. A single sign-on login's groups claim ({@link OidcLogin}) adds the
+ * grants of the groups it names.
+ */
+@Component
+public class Permissions {
+
+    private final JdbcClient jdbc;
+
+    public Permissions(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Checks the action on the object; throws 404 or 403 as above. */
+    public void require(Action action, ObjectRef object) {
+        Set<Role> roles = rolesOn(object);
+        if (!action.permittedByAny(roles)) {
+            throw new AccessDeniedException("not permitted: " + action + " on " + object.path());
+        }
+    }
+
+    /** The current user's roles on the object; 404 when it is missing or they hold none on it. */
+    private Set<Role> rolesOn(ObjectRef object) {
+        Held held = held();
+        if (object instanceof ObjectRef.HostRef host) {
+            Set<Role> roles = hostExists(host.id()) ? held.onHost(host.id()) : Set.of();
+            if (roles.isEmpty()) {
+                throw noHost(host.id());
+            }
+            return roles;
+        }
+        if (object instanceof ObjectRef.GuestRef guest) {
+            Set<Role> roles = hostOfGuest(guest.id()).map(hostId -> held.onGuest(guest.id(), hostId)).orElse(Set.of());
+            if (roles.isEmpty()) {
+                throw noGuest(guest.id());
+            }
+            return roles;
+        }
+        return held.root();
+    }
+
+    public void requireGuest(Action action, long guestId) {
+        require(action, ObjectRef.guest(guestId));
+    }
+
+    public void requireHost(Action action, long hostId) {
+        require(action, ObjectRef.host(hostId));
+    }
+
+    /** Whether the check would pass, for pages that show a button only to those who may press it. */
+    public boolean allows(Action action, ObjectRef object) {
+        try {
+            require(action, object);
+            return true;
+        } catch (AccessDeniedException | VirtdeckException e) {
+            return false;
+        }
+    }
+
+    /**
+     * For lists: what the user may see, to be applied in the list's own SQL; {@link Visible#nothing()} when they hold
+     * no role anywhere that permits the action.
+     */
+    public Visible visible(Action action) {
+        Held held = held();
+        if (action.permittedByAny(held.root())) {
+            return Visible.EVERYTHING;
+        }
+        return new Visible(false, permitted(held.hosts(), action), permitted(held.guests(), action));
+    }
+
+    /** As {@link #visible}, but 403 when nothing is: help desk asking for the host list, as before grants. */
+    public Visible visibleOrDeny(Action action) {
+        Visible visible = visible(action);
+        if (visible.nothing()) {
+            throw new AccessDeniedException("not permitted anywhere: " + action);
+        }
+        return visible;
+    }
+
+    /** For the navigation: Dashboard and Hosts for whoever may read some host, by their role or a grant. */
+    public boolean mayReadSomeHost() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
+            return false; // the login and error pages
+        }
+        return !visible(Action.READ_HOST).nothing();
+    }
+
+    private static List<Long> permitted(Map<Long, Set<Role>> byObject, Action action) {
+        List<Long> ids = new ArrayList<>();
+        byObject.forEach((id, roles) -> {
+            if (action.permittedByAny(roles)) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    /** The roles the current user holds, by object. */
+    record Held(Set<Role> root, Map<Long, Set<Role>> hosts, Map<Long, Set<Role>> guests) {
+
+        Set<Role> onHost(long hostId) {
+            Set<Role> roles = EnumSet.noneOf(Role.class);
+            roles.addAll(root);
+            roles.addAll(hosts.getOrDefault(hostId, Set.of()));
+            return roles;
+        }
+
+        Set<Role> onGuest(long guestId, long hostId) {
+            Set<Role> roles = onHost(hostId);
+            roles.addAll(guests.getOrDefault(guestId, Set.of()));
+            return roles;
+        }
+    }
+
+    private Held held() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !authentication.isAuthenticated()) {
+            throw new AccessDeniedException("not logged in");
+        }
+        Set<Role> root = EnumSet.noneOf(Role.class);
+        List<String> claimedGroups = new ArrayList<>();
+        for (GrantedAuthority authority : authentication.getAuthorities()) {
+            String name = authority.getAuthority();
+            if (name != null && name.startsWith("ROLE_")) {
+                roleNamed(name.substring(5)).ifPresent(root::add);
+            } else if (name != null && name.startsWith(OidcLogin.GROUP_PREFIX)) {
+                claimedGroups.add(name.substring(OidcLogin.GROUP_PREFIX.length()));
+            }
+        }
+        Map<Long, Set<Role>> hosts = new HashMap<>();
+        Map<Long, Set<Role>> guests = new HashMap<>();
+        jdbc.sql("""
+                        SELECT gr.role, gr.host_id, gr.guest_id FROM grants gr
+                        WHERE gr.user_id = (SELECT id FROM users WHERE username = :name)
+                           OR gr.group_id IN (SELECT m.group_id FROM group_members m
+                                              JOIN users u ON u.id = m.user_id WHERE u.username = :name)
+                           OR gr.group_id IN (SELECT id FROM user_groups WHERE name = ANY(:claimed))""")
+                .param("name", authentication.getName())
+                .param("claimed", claimedGroups.toArray(new String[0]))
+                .query(rs -> {
+                    Role role = Role.valueOf(rs.getString("role"));
+                    long host = rs.getLong("host_id");
+                    boolean onHost = !rs.wasNull();
+                    long guest = rs.getLong("guest_id");
+                    boolean onGuest = !rs.wasNull();
+                    if (onHost) {
+                        hosts.computeIfAbsent(host, id -> EnumSet.noneOf(Role.class)).add(role);
+                    } else if (onGuest) {
+                        guests.computeIfAbsent(guest, id -> EnumSet.noneOf(Role.class)).add(role);
+                    } else {
+                        root.add(role);
+                    }
+                });
+        return new Held(root, hosts, guests);
+    }
+
+    static Optional<Role> roleNamed(String name) {
+        for (Role role : Role.values()) {
+            if (role.name().equals(name)) {
+                return Optional.of(role);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean hostExists(long hostId) {
+        return jdbc.sql("SELECT count(*) FROM hosts WHERE id = :id").param("id", hostId).query(Long.class).single() > 0;
+    }
+
+    private Optional<Long> hostOfGuest(long guestId) {
+        return jdbc.sql("SELECT host_id FROM guests WHERE id = :id").param("id", guestId).query(Long.class).optional();
+    }
+
+    // the same texts as GuestRepository.require and HostRepository.require: a hidden object reads as a missing one
+    private static VirtdeckException noGuest(long id) {
+        return VirtdeckException.notFound("There is no guest with id " + id + ".");
+    }
+
+    private static VirtdeckException noHost(long id) {
+        return VirtdeckException.notFound("There is no host with id " + id + ".");
+    }
+}

@@ -1,0 +1,35 @@
+package io.virtdeck.security;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.virtdeck.inventory.GuestFilter;
+import io.virtdeck.inventory.GuestQuery;
+import io.virtdeck.inventory.GuestSort;
+import io.virtdeck.inventory.HostService;
+import io.virtdeck.support.Eventually;
+import io.virtdeck.support.TestHosts;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/** Fixtures the browser tests of grants make through the services, as an admin, before any browser opens. */
+final class AdminSetup {
+
+    private AdminSetup() {
+    }
+
+    /** Registers a host with the small test guests and returns the id of one of them, once the inventory has it. */
+    static long hostWithGuest(HostService hosts, GuestQuery guests, String hostName, String guestName) {
+        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
+        try {
+            long host = hosts.register(hostName, TestHosts.smallHost()).id();
+            return Eventually.within(Duration.ofSeconds(10), () -> guests.find(
+                            new GuestFilter(host, null, guestName), GuestSort.parse(null), 0, 1).items(),
+                    found -> !found.isEmpty()).get(0).id();
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+}
