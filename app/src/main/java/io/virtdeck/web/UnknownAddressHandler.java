@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** An address no controller serves: 404 in the API's shape or as the error page. */
@@ -16,7 +17,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @Order(Ordered.LOWEST_PRECEDENCE)
 class UnknownAddressHandler {
 
-    @ExceptionHandler(NoResourceFoundException.class)
+    // no handler at all, or (under /assets) no such static file
+    @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
     ModelAndView notFound(HttpServletRequest request, HttpServletResponse response) {
         return ErrorPage.of(request, response, HttpStatus.NOT_FOUND, ErrorPageController.message(HttpStatus.NOT_FOUND));
     }

@@ -35,6 +35,7 @@ class MetricsLabTest {
 
     @Test
     void tiny1OnLab1HasNonzeroCpuRatesFromTheBulkCall() throws Exception {
+        Lab.tiny1BackOnLab1();
         Api api = new Api(mvc);
         long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
         Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + lab1),
