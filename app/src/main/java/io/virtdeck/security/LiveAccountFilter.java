@@ -51,15 +51,23 @@ class LiveAccountFilter extends OncePerRequestFilter {
                 if (session != null) {
                     session.invalidate();
                 }
-            } else if (account.isPresent() && !CurrentUser.hasRole(account.get().role())) {
+            } else if (account.isPresent() && !holds(authentication, account.get().role())) {
+                Role role = account.get().role(); // null: a user of grants only, with no role on '/'
                 SecurityContext context = SecurityContextHolder.createEmptyContext();
                 context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                         authentication.getPrincipal(), null,
-                        List.of(new SimpleGrantedAuthority("ROLE_" + account.get().role().name()))));
+                        role == null ? List.of() : List.of(new SimpleGrantedAuthority("ROLE_" + role.name()))));
                 SecurityContextHolder.setContext(context);
                 sessions.saveContext(context, request, response);
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /** Whether the login still carries exactly the user's role on '/' (none for a user of grants only). */
+    private static boolean holds(Authentication authentication, Role role) {
+        return role == null
+                ? authentication.getAuthorities().stream().noneMatch(a -> a.getAuthority().startsWith("ROLE_"))
+                : CurrentUser.hasRole(role);
     }
 }

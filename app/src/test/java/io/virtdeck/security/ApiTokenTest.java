@@ -35,7 +35,8 @@ class ApiTokenTest {
 
     static final String PASSWORD = Api.USER_PASSWORD;
     /** An action only ADMIN and OPERATOR may ask for: 403 below them, 404 (no such guest) for them. */
-    static final String OPERATOR_ACTION = "/api/v1/guests/999999/actions/start";
+    /** Registering a host: OPERATOR on '/'. The empty body gets a 400 once the role check has let it through. */
+    static final String OPERATOR_ACTION = "/api/v1/hosts";
 
     @Autowired
     MockMvc mvc;
@@ -54,7 +55,8 @@ class ApiTokenTest {
 
         mvc.perform(get("/api/v1/me").header("Authorization", "Bearer " + token)).andExpect(status().isOk())
                 .andExpect(jsonPath("$.username").value("at-olga"));
-        mvc.perform(post(OPERATOR_ACTION).header("Authorization", "Bearer " + token)).andExpect(status().isNotFound());
+        mvc.perform(post(OPERATOR_ACTION).contentType(MediaType.APPLICATION_JSON).content("{}")
+                .header("Authorization", "Bearer " + token)).andExpect(status().isBadRequest());
 
         String list = mvc.perform(get("/api/v1/me/tokens").header("Authorization", "Bearer " + token))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
@@ -87,7 +89,8 @@ class ApiTokenTest {
         user("at-piet", "OPERATOR");
         String viewer = token("at-piet", "{\"name\":\"read-only\",\"role\":\"VIEWER\",\"expiresInDays\":7}");
         mvc.perform(get("/api/v1/hosts").header("Authorization", "Bearer " + viewer)).andExpect(status().isOk());
-        mvc.perform(post(OPERATOR_ACTION).header("Authorization", "Bearer " + viewer)).andExpect(status().isForbidden());
+        mvc.perform(post(OPERATOR_ACTION).contentType(MediaType.APPLICATION_JSON).content("{}")
+                .header("Authorization", "Bearer " + viewer)).andExpect(status().isForbidden());
         mvc.perform(asUser(post("/api/v1/me/tokens"), "at-piet").content("{\"name\":\"x\",\"role\":\"ADMIN\","
                         + "\"expiresInDays\":7}"))
                 .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("role"));
@@ -106,9 +109,11 @@ class ApiTokenTest {
     void aUserDemotedSinceGetsTheNarrowerRoleThroughTheirToken() throws Exception {
         long id = user("at-rudi", "OPERATOR");
         String token = token("at-rudi", "{\"name\":\"deploy\",\"expiresInDays\":7}");
-        mvc.perform(post(OPERATOR_ACTION).header("Authorization", "Bearer " + token)).andExpect(status().isNotFound());
+        mvc.perform(post(OPERATOR_ACTION).contentType(MediaType.APPLICATION_JSON).content("{}")
+                .header("Authorization", "Bearer " + token)).andExpect(status().isBadRequest());
         changeUser(id, "{\"role\":\"VIEWER\"}");
-        mvc.perform(post(OPERATOR_ACTION).header("Authorization", "Bearer " + token)).andExpect(status().isForbidden());
+        mvc.perform(post(OPERATOR_ACTION).contentType(MediaType.APPLICATION_JSON).content("{}")
+                .header("Authorization", "Bearer " + token)).andExpect(status().isForbidden());
         mvc.perform(get("/api/v1/hosts").header("Authorization", "Bearer " + token)).andExpect(status().isOk());
     }
 
