@@ -47,6 +47,7 @@ class GuestActionPageController {
 
     @GetMapping("/guests/{id}/delete")
     String confirmDelete(@PathVariable long id, Model model) {
+        lifecycle.requireMayDelete(id);
         model.addAttribute("guest", guests.get(id));
         return "guests/delete";
     }

@@ -57,6 +57,11 @@ public class GuestLifecycleService {
         return guests.findById(guestId).orElse(guest);
     }
 
+    /** Before the delete confirmation page: only those who may delete the guest are asked (403, or 404 if unseen). */
+    public void requireMayDelete(long guestId) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+    }
+
     /** Deletes a shut-off guest's definition and, when asked, the volumes of its disks. Returns those deleted. */
     public List<String> delete(long guestId, boolean deleteDisks) {
         permissions.requireGuest(Action.OPERATE, guestId);
