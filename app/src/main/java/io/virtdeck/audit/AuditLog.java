@@ -1,8 +1,13 @@
 package io.virtdeck.audit;
 
+import java.util.function.Supplier;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.security.CurrentUser;
+import io.virtdeck.web.HypervisorErrors;
+import io.virtdeck.web.VirtdeckException;
 
 /**
  * Writes the append-only record of who did what to which object and what came of it. Actions are recorded under the
@@ -17,6 +22,21 @@ public class AuditLog {
 
     public AuditLog(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /**
+     * Runs a change libvirt makes on a host and records it whatever comes of it; a refusal by libvirt answers 409 with
+     * libvirt's reason in a person's words.
+     */
+    public <T> T hostChange(String action, AuditObject object, String detail, Supplier<T> change) {
+        try {
+            T result = change.get();
+            record(action, object, AuditEntry.Outcome.SUCCESS, detail);
+            return result;
+        } catch (HypervisorException e) {
+            record(action, object, AuditEntry.Outcome.FAILURE, e.getMessage());
+            throw VirtdeckException.conflict(HypervisorErrors.message(e));
+        }
     }
 
     public void record(String action, AuditObject object, AuditEntry.Outcome outcome, String detail) {

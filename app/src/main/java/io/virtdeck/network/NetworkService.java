@@ -216,13 +216,10 @@ public class NetworkService {
 
     /** Runs a change on the host with its audit entry; a refusal by libvirt answers 409 with libvirt's reason. */
     private void onHost(String action, AuditObject object, String detail, Runnable change) {
-        try {
+        audit.hostChange(action, object, detail, () -> {
             change.run();
-            audit.record(action, object, Outcome.SUCCESS, detail);
-        } catch (HypervisorException e) {
-            audit.record(action, object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
-        }
+            return null;
+        });
     }
 
     /** Refused (409) while guests of the host have NICs on it: they would lose their network. */

@@ -4,12 +4,10 @@ import java.util.List;
 import java.util.Set;
 
 import org.springframework.stereotype.Service;
-import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.PoolAction;
@@ -22,7 +20,6 @@ import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
-import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -80,7 +77,7 @@ public class StorageService {
             throw VirtdeckException.conflict("name", "Host '" + host.name() + "' has a pool '" + spec.name()
                     + "' already.");
         }
-        return audited("pool.create", poolObject(host, spec.name()),
+        return audit.hostChange("pool.create", poolObject(host, spec.name()), null,
                 () -> gateway.createPool(hostId, spec, PoolChecks.build(request)));
     }
 
@@ -103,7 +100,7 @@ public class StorageService {
             refuseInUse(host, facts, List.of(DomainRunState.SHUTOFF), "stopped");
         }
         String auditAction = "pool." + action.name().toLowerCase().replace('_', '.');
-        audited(auditAction, poolObject(host, pool), () -> {
+        audit.hostChange(auditAction, poolObject(host, pool), null, () -> {
             gateway.poolAction(hostId, pool, action);
             return null;
         });
@@ -119,7 +116,7 @@ public class StorageService {
         Host host = hosts.require(hostId);
         PoolFacts facts = existingPool(host, pool);
         refuseInUse(host, facts, List.of(), "deleted");
-        audited("pool.delete", poolObject(host, pool), () -> {
+        audit.hostChange("pool.delete", poolObject(host, pool), null, () -> {
             gateway.deletePool(hostId, pool, DIRECTORY_POOLS.contains(facts.type()));
             return null;
         });
@@ -141,7 +138,7 @@ public class StorageService {
         if (gateway.volumes(hostId, pool).stream().anyMatch(v -> v.name().equals(request.name()))) {
             throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + request.name() + "' already.");
         }
-        VolumeFacts made = audited("volume.create", volumeObject(host, pool, request.name()),
+        VolumeFacts made = audit.hostChange("volume.create", volumeObject(host, pool, request.name()), null,
                 () -> gateway.createVolume(hostId, pool, new NewVolume(request.name(), request.sizeMiB(), format)));
         return new VolumeView(made.name(), made.format(), made.capacityMiB(), made.allocationMiB(), made.path(),
                 List.of());
@@ -158,7 +155,7 @@ public class StorageService {
             throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be above the volume's " + found.capacityMiB()
                     + " MiB (volumes only grow here: shrinking cuts off data) and fit in pool '" + pool + "'.");
         }
-        VolumeFacts grown = audited("volume.resize", volumeObject(host, pool, volume),
+        VolumeFacts grown = audit.hostChange("volume.resize", volumeObject(host, pool, volume), null,
                 () -> gateway.resizeVolume(hostId, pool, volume, sizeMiB));
         return new VolumeView(grown.name(), grown.format(), grown.capacityMiB(), grown.allocationMiB(), grown.path(),
                 List.of());
@@ -177,7 +174,7 @@ public class StorageService {
         if (volumes.stream().anyMatch(v -> v.name().equals(name))) {
             throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + name + "' already.");
         }
-        VolumeFacts copy = audited("volume.clone", volumeObject(host, pool, name),
+        VolumeFacts copy = audit.hostChange("volume.clone", volumeObject(host, pool, name), null,
                 () -> gateway.copyVolume(hostId, pool, volume, name));
         return new VolumeView(copy.name(), copy.format(), copy.capacityMiB(), copy.allocationMiB(), copy.path(),
                 List.of());
@@ -188,7 +185,7 @@ public class StorageService {
         permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         unused(hostId, pool, volume, "deleted");
-        audited("volume.delete", volumeObject(host, pool, volume), () -> {
+        audit.hostChange("volume.delete", volumeObject(host, pool, volume), null, () -> {
             gateway.deleteVolume(hostId, pool, volume);
             return null;
         });
@@ -272,14 +269,4 @@ public class StorageService {
                         + "' has no active pool '" + pool + "'."));
     }
 
-    private <T> T audited(String action, AuditObject object, java.util.function.Supplier<T> work) {
-        try {
-            T result = work.get();
-            audit.record(action, object, Outcome.SUCCESS, null);
-            return result;
-        } catch (HypervisorException e) {
-            audit.record(action, object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
-        }
-    }
 }
