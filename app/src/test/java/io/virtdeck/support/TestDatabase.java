@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.boot.SpringApplication;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -68,13 +69,15 @@ public final class TestDatabase {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(Files.createTempDirectory("virtdeck-test-pg"))
                     .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // stopped after Spring has closed the test contexts (a JVM shutdown hook of its own would race them: a
+            // context leaving its host leases would then wait out the pool's connection timeout on a stopped server)
+            SpringApplication.getShutdownHandlers().add(() -> {
                 try {
                     postgres.close();
                 } catch (IOException ignored) {
                     // the JVM is going away; the temp directory goes with the machine's cleanup
                 }
-            }));
+            });
             return new Server(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
         } catch (IOException e) {
             throw new IllegalStateException("cannot start an embedded PostgreSQL for the tests: " + e.getMessage(), e);
