@@ -3,8 +3,6 @@ package io.virtdeck.console;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import jakarta.servlet.http.HttpSession;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
@@ -50,10 +48,14 @@ class ConsoleHandshake implements HandshakeInterceptor {
                                Exception exception) {
     }
 
+    /**
+     * The session the browser names in its cookie. Its id, not this instance's session object: with several
+     * instances the WebSocket may reach one that never saw the browser's session, and the ticket, issued by another
+     * instance to that session, is checked against it all the same.
+     */
     private static String browserSession(ServerHttpRequest request) {
         if (request instanceof ServletServerHttpRequest servlet) {
-            HttpSession session = servlet.getServletRequest().getSession(false);
-            return session == null ? null : session.getId();
+            return servlet.getServletRequest().getRequestedSessionId();
         }
         return null;
     }

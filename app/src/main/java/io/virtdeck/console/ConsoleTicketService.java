@@ -20,6 +20,7 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.CurrentUser;
 import io.virtdeck.security.Permissions;
+import io.virtdeck.security.UserAccountRepository;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -39,10 +40,12 @@ public class ConsoleTicketService {
     private final Duration validity;
 
     private final Permissions permissions;
+    private final UserAccountRepository users;
 
     ConsoleTicketService(ConsoleTicketRepository tickets, GuestRepository guests, AuditLog audit,
-                         ConsoleProperties properties, Permissions permissions) {
+                         ConsoleProperties properties, Permissions permissions, UserAccountRepository users) {
         this.permissions = permissions;
+        this.users = users;
         this.tickets = tickets;
         this.guests = guests;
         this.audit = audit;
@@ -103,6 +106,10 @@ public class ConsoleTicketService {
         } else if (stored.sessionHash() != null
                 && !Objects.equals(stored.sessionHash(), browserSession == null ? null : sha256(browserSession))) {
             refusal = "This console ticket belongs to another browser session.";
+        } else if (users.findByUsername(stored.user()).filter(account -> !account.enabled()).isPresent()) {
+            // an instance that never saw the browser's session has no login to check, so the account is checked
+            // here (people signed on through OIDC may have no account row; their rights come with their session)
+            refusal = "The account this console ticket was issued to is disabled.";
         } else if (!tickets.use(hash)) {
             refusal = "This console ticket was used already; each ticket opens one console.";
         }

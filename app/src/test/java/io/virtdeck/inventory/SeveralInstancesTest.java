@@ -8,10 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,26 +23,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.virtdeck.VirtdeckApplication;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Eventually;
-import io.virtdeck.support.TestDatabase;
+import io.virtdeck.support.Instances;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.WebSession;
 import io.virtdeck.task.TaskService;
 import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import static io.virtdeck.support.Instances.port;
+import static io.virtdeck.support.Instances.send;
+import static io.virtdeck.support.Instances.uri;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,11 +57,11 @@ class SeveralInstancesTest {
     private static final Duration EXPIRY = Duration.ofSeconds(2);
     private static final int HOSTS = 4;
 
-    private final List<ConfigurableApplicationContext> started = new ArrayList<>();
+    private final Instances instances = new Instances(RENEWAL, EXPIRY);
 
     @AfterEach
     void stopInstances() {
-        started.forEach(ConfigurableApplicationContext::close);
+        instances.close();
     }
 
     @Test
@@ -79,13 +77,12 @@ class SeveralInstancesTest {
     @Test
     void hostsAreSharedMonitoredOnceChangesReachEveryInstanceAndAStoppedInstancesHostsAreTakenOver()
             throws Exception {
-        TestDatabase.Database database = TestDatabase.createDatabase();
-        ConfigurableApplicationContext first = start(database);
+        ConfigurableApplicationContext first = instances.start();
         List<Long> hostIds = new ArrayList<>();
         for (int n = 1; n <= HOSTS; n++) {
-            hostIds.add(register(first, "shared-" + n, TestHosts.smallHost()));
+            hostIds.add(Instances.registerHost(first, "shared-" + n, TestHosts.smallHost()));
         }
-        ConfigurableApplicationContext second = start(database);
+        ConfigurableApplicationContext second = instances.start();
         HypervisorGateway firstGateway = first.getBean(HypervisorGateway.class);
         HypervisorGateway secondGateway = second.getBean(HypervisorGateway.class);
 
@@ -240,50 +237,6 @@ class SeveralInstancesTest {
             jdbc.sql("ALTER TABLE host_leases_away RENAME TO host_leases").update();
         }
         Eventually.within(Duration.ofSeconds(10), gateway::monitoredHosts, held -> held.containsAll(hostIds));
-    }
-
-    private ConfigurableApplicationContext start(TestDatabase.Database database) throws Exception {
-        // as command-line arguments: they win over application.yml, as a deployment's settings would
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(VirtdeckApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + database.url(),
-                "--spring.datasource.username=" + database.username(),
-                "--spring.datasource.password=" + database.password(),
-                "--virtdeck.data-dir=" + Files.createTempDirectory("virtdeck-instance"),
-                "--virtdeck.admin-password=" + Api.ADMIN_PASSWORD,
-                "--virtdeck.demo.mode=off",
-                "--virtdeck.instances.lease-renewal=" + RENEWAL.toMillis() + "ms",
-                "--virtdeck.instances.lease-expiry=" + EXPIRY.toMillis() + "ms");
-        started.add(context);
-        return context;
-    }
-
-    private static long register(ConfigurableApplicationContext instance, String name, String uri) throws Exception {
-        HttpResponse<String> response = send(instance, HttpRequest.newBuilder(uri(instance, "/api/v1/hosts"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"uri\":\"" + uri + "\"}")));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return instance.getBean(JdbcClient.class).sql("SELECT id FROM hosts WHERE name = :name").param("name", name)
-                .query(Long.class).single();
-    }
-
-    private static HttpResponse<String> send(ConfigurableApplicationContext instance, HttpRequest.Builder request)
-            throws Exception {
-        return HttpClient.newHttpClient().send(request.header("Authorization", basic()).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString((Api.ADMIN + ":" + Api.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static int port(ConfigurableApplicationContext instance) {
-        return ((WebServerApplicationContext) instance).getWebServer().getPort();
-    }
-
-    private static URI uri(ConfigurableApplicationContext instance, String path) {
-        return URI.create("http://localhost:" + port(instance) + path);
     }
 
     /** Samples both instances' monitored hosts as fast as it can, recording any host found in both. */

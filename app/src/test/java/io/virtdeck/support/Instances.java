@@ -1,0 +1,94 @@
+package io.virtdeck.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import io.virtdeck.VirtdeckApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Several whole Virtdeck instances in the test's JVM on one database, each on a port of its own, as a deployment of
+ * several instances behind a load balancer runs them (README: Several instances). {@link #close()} stops those still
+ * running.
+ */
+public final class Instances implements AutoCloseable {
+
+    private final TestDatabase.Database database = TestDatabase.createDatabase();
+    private final Duration leaseRenewal;
+    private final Duration leaseExpiry;
+    private final List<ConfigurableApplicationContext> started = new ArrayList<>();
+
+    public Instances(Duration leaseRenewal, Duration leaseExpiry) {
+        this.leaseRenewal = leaseRenewal;
+        this.leaseExpiry = leaseExpiry;
+    }
+
+    /** One more instance on the shared database. */
+    public ConfigurableApplicationContext start() {
+        try {
+            // as command-line arguments: they win over application.yml, as a deployment's settings would
+            ConfigurableApplicationContext context = new SpringApplicationBuilder(VirtdeckApplication.class).run(
+                    "--server.port=0",
+                    "--spring.datasource.url=" + database.url(),
+                    "--spring.datasource.username=" + database.username(),
+                    "--spring.datasource.password=" + database.password(),
+                    "--virtdeck.data-dir=" + Files.createTempDirectory("virtdeck-instance"),
+                    "--virtdeck.admin-password=" + Api.ADMIN_PASSWORD,
+                    "--virtdeck.demo.mode=off",
+                    "--virtdeck.instances.lease-renewal=" + leaseRenewal.toMillis() + "ms",
+                    "--virtdeck.instances.lease-expiry=" + leaseExpiry.toMillis() + "ms");
+            started.add(context);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Registers a host through the instance's REST API, as the admin; returns its id. */
+    public static long registerHost(ConfigurableApplicationContext instance, String name, String uri)
+            throws Exception {
+        HttpResponse<String> response = send(instance, HttpRequest.newBuilder(uri(instance, "/api/v1/hosts"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"uri\":\"" + uri + "\"}")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return instance.getBean(JdbcClient.class).sql("SELECT id FROM hosts WHERE name = :name").param("name", name)
+                .query(Long.class).single();
+    }
+
+    /** Sends a request to the instance as the admin (HTTP Basic). */
+    public static HttpResponse<String> send(ConfigurableApplicationContext instance, HttpRequest.Builder request)
+            throws Exception {
+        String basic = Base64.getEncoder().encodeToString((Api.ADMIN + ":" + Api.ADMIN_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient().send(request.header("Authorization", "Basic " + basic).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static int port(ConfigurableApplicationContext instance) {
+        return ((WebServerApplicationContext) instance).getWebServer().getPort();
+    }
+
+    public static URI uri(ConfigurableApplicationContext instance, String path) {
+        return URI.create("http://localhost:" + port(instance) + path);
+    }
+
+    @Override
+    public void close() {
+        started.forEach(ConfigurableApplicationContext::close);
+    }
+}
