@@ -33,6 +33,9 @@ public class EmbeddedPostgresConfiguration {
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
+                // stopped by Spring after the beans that use it (zonky's own JVM hook would stop it under them,
+                // and leaving the host leases at shutdown would wait for a connection that never comes)
+                .setRegisterShutdownHook(false)
                 .start();
     }
 

@@ -53,8 +53,9 @@ public class CapacityService {
         Map<String, Long> states = new TreeMap<>();
         long guests = 0, active = 0, cpus = 0, memory = 0, vcpusAllocated = 0, memoryAllocated = 0, vcpusDefined = 0,
                 memoryDefined = 0, storageCapacity = 0, storageAllocation = 0, fit = 0;
+        Map<Long, List<PoolFacts>> poolsByHost = pools.byHost();
         for (HostRow row : hostRows(hosts)) {
-            List<PoolFacts> hostPools = pools.of(row.id());
+            List<PoolFacts> hostPools = poolsByHost.getOrDefault(row.id(), List.of());
             long hostFit = fits(row, size);
             perHost.add(new Capacity.HostCapacity(row.id(), row.name(), row.state().name(), row.cpus(),
                     row.memoryMiB(), row.guests(), row.activeGuests(), row.vcpusAllocated(),

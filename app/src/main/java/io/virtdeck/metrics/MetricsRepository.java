@@ -98,6 +98,15 @@ class MetricsRepository {
                 .param("before", Timestamp.from(before)).update();
     }
 
+    /**
+     * True when this transaction got the rollup's turn: with several instances on one database only one rolls up
+     * at a time, the others skip their run (the lock goes with the transaction).
+     */
+    boolean takeRollupTurn() {
+        return Boolean.TRUE.equals(jdbc.sql("SELECT pg_try_advisory_xact_lock(hashtext('virtdeck.metrics.rollup'))")
+                .query(Boolean.class).single());
+    }
+
     Optional<Instant> rolledUntil(Tier tier) {
         return jdbc.sql("SELECT rolled_until FROM metrics_rollups WHERE tier = :tier").param("tier", tier.label)
                 .query(Timestamp.class).optional().map(Timestamp::toInstant);

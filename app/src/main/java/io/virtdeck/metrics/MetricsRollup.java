@@ -7,11 +7,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Downsamples history into the coarser tiers (10 s into 5 min averages, 5 min into 1 h) and deletes what is older
  * than each tier keeps. Only complete buckets are rolled up: a bucket is complete once it ended more than two
- * sampling intervals ago (late samples of a slow host still land in it).
+ * sampling intervals ago (late samples of a slow host still land in it). One instance at a time does this.
  */
 @Component
 public class MetricsRollup {
@@ -20,10 +21,12 @@ public class MetricsRollup {
 
     private final MetricsRepository repository;
     private final MetricsProperties properties;
+    private final TransactionTemplate transaction;
 
-    MetricsRollup(MetricsRepository repository, MetricsProperties properties) {
+    MetricsRollup(MetricsRepository repository, MetricsProperties properties, TransactionTemplate transaction) {
         this.repository = repository;
         this.properties = properties;
+        this.transaction = transaction;
     }
 
     @Scheduled(fixedDelayString = "${virtdeck.metrics.rollup-interval:1m}",
@@ -32,7 +35,18 @@ public class MetricsRollup {
         run(Instant.now());
     }
 
+    /** Rolls up and expires, unless another instance is doing it now (its next run catches up). */
     void run(Instant now) {
+        transaction.executeWithoutResult(status -> {
+            if (repository.takeRollupTurn()) {
+                rollupAndExpire(now);
+            } else {
+                log.debug("another instance is rolling the metrics up; skipped");
+            }
+        });
+    }
+
+    private void rollupAndExpire(Instant now) {
         Instant settled = now.minus(properties.interval().multipliedBy(2));
         rollup(Tier.TEN_SECONDS, Tier.FIVE_MINUTES, settled);
         rollup(Tier.FIVE_MINUTES, Tier.ONE_HOUR, settled);

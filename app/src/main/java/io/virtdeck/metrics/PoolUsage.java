@@ -1,52 +1,88 @@
 package io.virtdeck.metrics;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.virtdeck.hypervisor.ConnectionState;
+import io.virtdeck.hypervisor.HostConnectionChanged;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolFacts;
-import io.virtdeck.inventory.Host;
-import io.virtdeck.inventory.HostRepository;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Every connected host's storage pools as last read, for the capacity dashboard: it must answer at once for hundreds
- * of hosts, so it never asks libvirt itself. A host that stops answering keeps its last figures until it is removed.
+ * Every host's storage pools as last read, for the capacity dashboard: it must answer at once for hundreds of hosts,
+ * so it never asks libvirt itself. Each instance reads the hosts it monitors (when one connects, and then on an
+ * interval) into PostgreSQL (V20), so that every instance answers for all hosts while each host is asked once. A host
+ * that stops answering keeps its last figures until it is removed.
  */
 @Component
 class PoolUsage {
 
     private final HypervisorGateway gateway;
-    private final HostRepository hosts;
-    private final Map<Long, List<PoolFacts>> lastRead = new ConcurrentHashMap<>();
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
 
-    PoolUsage(HypervisorGateway gateway, HostRepository hosts) {
+    PoolUsage(HypervisorGateway gateway, JdbcClient jdbc, TransactionTemplate transaction) {
         this.gateway = gateway;
-        this.hosts = hosts;
+        this.jdbc = jdbc;
+        this.transaction = transaction;
     }
 
-    @Scheduled(fixedDelayString = "${virtdeck.metrics.pools-interval:1m}", initialDelayString = "5s")
-    void refresh() {
-        List<Host> all = hosts.findAll();
-        lastRead.keySet().retainAll(Set.copyOf(all.stream().map(Host::id).toList()));
-        for (Host host : all) {
-            if (gateway.state(host.id()) != ConnectionState.CONNECTED) {
-                continue;
-            }
-            try {
-                lastRead.put(host.id(), gateway.pools(host.id()));
-            } catch (HypervisorException e) {
-                // keeps the last figures; the host's state tells the reader it is not current
-            }
+    @EventListener
+    void onConnected(HostConnectionChanged change) {
+        if (change.state() == ConnectionState.CONNECTED) {
+            read(change.hostId());
         }
     }
 
-    List<PoolFacts> of(long hostId) {
-        return lastRead.getOrDefault(hostId, List.of());
+    @Scheduled(fixedDelayString = "${virtdeck.metrics.pools-interval:1m}",
+            initialDelayString = "${virtdeck.metrics.pools-interval:1m}")
+    void refresh() {
+        gateway.monitoredHosts().forEach(this::read);
+    }
+
+    /** Pools of every host, by host id. */
+    Map<Long, List<PoolFacts>> byHost() {
+        Map<Long, List<PoolFacts>> byHost = new HashMap<>();
+        jdbc.sql("""
+                        SELECT host_id, name, type, active, capacity_mib, allocation_mib, available_mib, autostart, path
+                        FROM pool_usage ORDER BY host_id, name""")
+                .query((row, n) -> byHost.computeIfAbsent(row.getLong("host_id"), id -> new ArrayList<>())
+                        .add(new PoolFacts(row.getString("name"), row.getString("type"), row.getBoolean("active"),
+                                row.getLong("capacity_mib"), row.getLong("allocation_mib"),
+                                row.getLong("available_mib"), row.getBoolean("autostart"), row.getString("path"))))
+                .list();
+        return byHost;
+    }
+
+    private void read(long hostId) {
+        List<PoolFacts> pools;
+        try {
+            pools = gateway.pools(hostId);
+        } catch (HypervisorException e) {
+            return; // keeps the last figures; the host's state tells the reader they are not current
+        }
+        transaction.executeWithoutResult(status -> {
+            jdbc.sql("DELETE FROM pool_usage WHERE host_id = :host").param("host", hostId).update();
+            for (PoolFacts pool : pools) {
+                // a host removed meanwhile has no row to refer to: nothing is written for it
+                jdbc.sql("""
+                                INSERT INTO pool_usage (host_id, name, type, active, capacity_mib, allocation_mib,
+                                                        available_mib, autostart, path)
+                                SELECT id, :name, :type, :active, :capacity, :allocation, :available, :autostart, :path
+                                FROM hosts WHERE id = :host""")
+                        .param("host", hostId).param("name", pool.name()).param("type", pool.type())
+                        .param("active", pool.active()).param("capacity", pool.capacityMiB())
+                        .param("allocation", pool.allocationMiB()).param("available", pool.availableMiB())
+                        .param("autostart", pool.autostart()).param("path", pool.path()).update();
+            }
+        });
     }
 }

@@ -1,9 +1,13 @@
 package io.virtdeck.metrics;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
+import javax.sql.DataSource;
 
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,8 @@ class MetricsRollupTest {
     MetricsRollup rollup;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void anHourOfTenSecondSamplesBecomesTwelveFiveMinuteAveragesAndOneHourlyAverage() {
@@ -77,6 +83,26 @@ class MetricsRollupTest {
                 .noneMatch(at -> at.isBefore(now.minus(Duration.ofDays(30))));
         assertThat(times(Tier.ONE_HOUR, guestId)).contains(now.minus(Duration.ofDays(364)))
                 .noneMatch(at -> at.isBefore(now.minus(Duration.ofDays(365))));
+    }
+
+    @Test
+    void whileAnotherInstanceRollsUpThisOneSkipsItsRun() throws Exception {
+        long guestId = 900_003;
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        put(Tier.TEN_SECONDS, guestId, now.minus(Duration.ofHours(25)));
+
+        try (Connection otherInstance = dataSource.getConnection()) {
+            otherInstance.setAutoCommit(false);
+            try (Statement statement = otherInstance.createStatement()) {
+                statement.execute("SELECT pg_advisory_xact_lock(hashtext('virtdeck.metrics.rollup'))");
+            }
+            rollup.run(now);
+            assertThat(times(Tier.TEN_SECONDS, guestId)).as("left to the instance holding the turn").hasSize(1);
+            otherInstance.rollback();
+        }
+
+        rollup.run(now);
+        assertThat(times(Tier.TEN_SECONDS, guestId)).isEmpty();
     }
 
     private void put(Tier tier, long guestId, Instant at) {

@@ -38,11 +38,11 @@ public final class Instances implements AutoCloseable {
         this.leaseExpiry = leaseExpiry;
     }
 
-    /** One more instance on the shared database. */
-    public ConfigurableApplicationContext start() {
+    /** One more instance on the shared database, with {@code settings} ("--name=value") added to the common ones. */
+    public ConfigurableApplicationContext start(String... settings) {
         try {
             // as command-line arguments: they win over application.yml, as a deployment's settings would
-            ConfigurableApplicationContext context = new SpringApplicationBuilder(VirtdeckApplication.class).run(
+            List<String> arguments = new ArrayList<>(List.of(
                     "--server.port=0",
                     "--spring.datasource.url=" + database.url(),
                     "--spring.datasource.username=" + database.username(),
@@ -51,7 +51,10 @@ public final class Instances implements AutoCloseable {
                     "--virtdeck.admin-password=" + Api.ADMIN_PASSWORD,
                     "--virtdeck.demo.mode=off",
                     "--virtdeck.instances.lease-renewal=" + leaseRenewal.toMillis() + "ms",
-                    "--virtdeck.instances.lease-expiry=" + leaseExpiry.toMillis() + "ms");
+                    "--virtdeck.instances.lease-expiry=" + leaseExpiry.toMillis() + "ms"));
+            arguments.addAll(List.of(settings));
+            ConfigurableApplicationContext context = new SpringApplicationBuilder(VirtdeckApplication.class)
+                    .run(arguments.toArray(String[]::new));
             started.add(context);
             return context;
         } catch (IOException e) {

@@ -68,6 +68,7 @@ public final class TestDatabase {
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(Files.createTempDirectory("virtdeck-test-pg"))
+                    .setRegisterShutdownHook(false) // stopped below, after the contexts
                     .start();
             // stopped after Spring has closed the test contexts (a JVM shutdown hook of its own would race them: a
             // context leaving its host leases would then wait out the pool's connection timeout on a stopped server)
