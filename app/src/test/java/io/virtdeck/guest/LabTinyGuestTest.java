@@ -151,7 +151,7 @@ class LabTinyGuestTest {
         assertThat(Lab.processes("libvirtd")).isEqualTo(libvirtds);
 
         Lab.script("down");
-        assertThat(Eventually.within(Duration.ofSeconds(10), Lab::daemons, java.util.Set::isEmpty)).isEmpty();
+        assertThat(Lab.daemons()).as("after down: %s", Lab.daemonReport()).isEmpty();
         assertThat(Eventually.within(Duration.ofSeconds(10), () -> Lab.processes("libvirtd"),
                 n -> n == libvirtds - 2)).isEqualTo(libvirtds - 2);
 

@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -214,18 +215,56 @@ public final class Lab implements BeforeAllCallback {
         java.util.Set<Long> alive = new java.util.TreeSet<>();
         for (String host : List.of("lab1", "lab2")) {
             for (String daemon : List.of("libvirtd", "virtlogd")) {
-                Path pidFile = DIR.resolve(host).resolve(daemon + ".pid");
-                try {
-                    long pid = Long.parseLong(Files.readString(pidFile).trim());
-                    ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                            .filter(p -> p.info().command().map(c -> c.endsWith("/" + daemon)).orElse(false))
-                            .ifPresent(p -> alive.add(pid));
-                } catch (IOException | NumberFormatException e) {
-                    // no pid file: that daemon is not running
-                }
+                daemonPid(host, daemon).filter(pid -> running(pid, daemon)).ifPresent(alive::add);
             }
         }
         return alive;
+    }
+
+    /** The lab daemons' pid files and what runs under each pid (its state from /proc), for a failure's message. */
+    public static String daemonReport() {
+        StringBuilder report = new StringBuilder();
+        for (String host : List.of("lab1", "lab2")) {
+            for (String daemon : List.of("libvirtd", "virtlogd")) {
+                Optional<Long> pid = daemonPid(host, daemon);
+                report.append(host).append('/').append(daemon).append(".pid: ");
+                if (pid.isEmpty()) {
+                    report.append("none; ");
+                    continue;
+                }
+                String stat;
+                try {
+                    stat = Files.readString(Path.of("/proc", pid.get().toString(), "stat")).trim();
+                } catch (IOException e) {
+                    stat = "no such process";
+                }
+                report.append(pid.get()).append(" (").append(stat).append("); ");
+            }
+        }
+        return report.toString();
+    }
+
+    private static Optional<Long> daemonPid(String host, String daemon) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(DIR.resolve(host).resolve(daemon + ".pid")).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty(); // no pid file: that daemon is not running
+        }
+    }
+
+    /** Alive and not a zombie (killed, waiting for its parent), as scripts/lab.sh counts it too. */
+    private static boolean running(long pid, String daemon) {
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("/" + daemon)).orElse(false));
+        if (process.isEmpty()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Counts the running processes with this exact name (libvirtd, virtlogd), whoever started them. */
