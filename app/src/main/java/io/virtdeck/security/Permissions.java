@@ -162,10 +162,6 @@ public class Permissions {
             return action.permittedByAny(held.onGuest(guestId, hostId));
         }
 
-        public boolean onHost(Action action, long hostId) {
-            return action.permittedByAny(held.onHost(hostId));
-        }
-
         /** Whether the action is permitted on some object: a list shows its column of such buttons then. */
         public boolean somewhere(Action action) {
             return !visible(held, action).nothing();
