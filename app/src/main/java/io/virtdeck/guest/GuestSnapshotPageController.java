@@ -9,6 +9,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestQuery;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.ObjectRef;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
 
 /** The Snapshots tab of the guest page: the tree, a form to take one, revert and delete buttons. */
@@ -18,14 +21,18 @@ class GuestSnapshotPageController {
     private final GuestSnapshotService snapshots;
     private final GuestQuery guests;
 
-    GuestSnapshotPageController(GuestSnapshotService snapshots, GuestQuery guests) {
+    private final Permissions permissions;
+
+    GuestSnapshotPageController(GuestSnapshotService snapshots, GuestQuery guests, Permissions permissions) {
         this.snapshots = snapshots;
         this.guests = guests;
+        this.permissions = permissions;
     }
 
     @GetMapping("/guests/{id}/snapshots")
     String tab(@PathVariable long id, Model model) {
         model.addAttribute("guest", guests.get(id));
+        model.addAttribute("mayOperate", permissions.allows(Action.OPERATE, ObjectRef.guest(id)));
         try {
             model.addAttribute("tree", snapshots.list(id));
         } catch (VirtdeckException e) {

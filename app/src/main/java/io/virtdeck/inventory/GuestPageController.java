@@ -48,6 +48,7 @@ class GuestPageController {
         model.addAttribute("filter", new GuestListLinks(host, state, q, order));
         model.addAttribute("hosts", hostService.listForFilter());
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));
+        model.addAttribute("rights", new GuestListRights(permissions.rights()));
         return "guests/list";
     }
 
@@ -55,6 +56,7 @@ class GuestPageController {
     @GetMapping("/guests/{id}/row")
     String row(@PathVariable long id, Model model) {
         model.addAttribute("guest", guests.get(id));
+        model.addAttribute("rights", new GuestListRights(permissions.rights()));
         return "guests/fragments :: row";
     }
 

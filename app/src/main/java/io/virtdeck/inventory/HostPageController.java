@@ -21,12 +21,14 @@ class HostPageController {
     @GetMapping("/hosts")
     String list(Model model) {
         model.addAttribute("hosts", hosts.list());
+        model.addAttribute("mayRegister", hosts.mayRegister());
         return "hosts/list";
     }
 
     @GetMapping("/hosts/{id}")
     String detail(@PathVariable long id, Model model) {
         model.addAttribute("host", hosts.get(id));
+        model.addAttribute("mayOperate", hosts.mayOperate(id));
         return "hosts/detail";
     }
 

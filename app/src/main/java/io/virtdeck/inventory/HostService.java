@@ -51,6 +51,16 @@ public class HostService {
         return hosts.require(id);
     }
 
+    /** For the host's pages (its own, storage, networks): whether to show the buttons that change it. */
+    public boolean mayOperate(long id) {
+        return permissions.allows(Action.OPERATE, ObjectRef.host(id));
+    }
+
+    /** For the host list: whether to show the form that registers a host. */
+    public boolean mayRegister() {
+        return permissions.allows(Action.OPERATE, ObjectRef.root());
+    }
+
     /**
      * Registers a host after checking its name and URI and connecting to it once: a host that cannot be reached is
      * refused, and nothing is stored.

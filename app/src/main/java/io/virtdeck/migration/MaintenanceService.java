@@ -23,6 +23,7 @@ import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskService;
+import io.virtdeck.web.Flag;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -59,6 +60,16 @@ public class MaintenanceService {
         this.tasks = tasks;
         this.audit = audit;
         this.events = events;
+    }
+
+    /**
+     * Whether a REST request asks to enter maintenance ({@code enabled}), read once the user may act on the host: a
+     * malformed body tells nothing about a host they may not see or change.
+     */
+    public boolean entering(long hostId, MaintenanceRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
+        return Flag.required(request == null ? null : request.enabled(), "enabled",
+                "true to enter maintenance, false to leave it");
     }
 
     /** Takes the host out of service and empties it; returns the evacuation task. */

@@ -11,7 +11,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.task.Task;
-import io.virtdeck.web.VirtdeckException;
 
 @RestController
 class MigrationApiController {
@@ -43,12 +42,9 @@ class MigrationApiController {
 
     /** {@code enabled: true}: 202 with the evacuation task; {@code enabled: false}: 200 with the host. */
     @PostMapping("/api/v1/hosts/{id}/maintenance")
-    ResponseEntity<?> maintenance(@PathVariable long id, @RequestBody MaintenanceRequest request) {
-        if (request.enabled() == null) {
-            throw VirtdeckException.invalid("enabled", "enabled is required: true to enter maintenance, false to"
-                    + " leave it.");
-        }
-        if (request.enabled()) {
+    ResponseEntity<?> maintenance(@PathVariable long id,
+                                  @RequestBody(required = false) MaintenanceRequest request) {
+        if (maintenance.entering(id, request)) {
             return accepted(maintenance.enter(id, request));
         }
         Host host = maintenance.leave(id);

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import io.virtdeck.hypervisor.NetworkFacts;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.web.Flag;
 
 @RestController
 @RequestMapping("/api/v1/hosts/{id}/networks")
@@ -34,16 +34,16 @@ class NetworkApiController {
     /** {@code {"active": true|false}}: starts or stops the network (stopping: 409 while guests use it). */
     @PostMapping("/{name}/state")
     ResponseEntity<Void> setActive(@PathVariable long id, @PathVariable String name,
-                                   @RequestBody Map<String, Boolean> request) {
-        networks.setActive(id, name, required(request, "active", "true to start the network, false to stop it"));
+                                   @RequestBody(required = false) Map<String, Object> request) {
+        networks.setActive(id, name, Flag.of(request, "active"));
         return ResponseEntity.noContent().build();
     }
 
     /** {@code {"autostart": true|false}}: whether the network starts with libvirtd. */
     @PutMapping("/{name}/autostart")
     ResponseEntity<Void> setAutostart(@PathVariable long id, @PathVariable String name,
-                                      @RequestBody Map<String, Boolean> request) {
-        networks.setAutostart(id, name, required(request, "autostart", "true or false"));
+                                      @RequestBody(required = false) Map<String, Object> request) {
+        networks.setAutostart(id, name, Flag.of(request, "autostart"));
         return ResponseEntity.noContent().build();
     }
 
@@ -78,13 +78,5 @@ class NetworkApiController {
     ResponseEntity<Void> delete(@PathVariable long id, @PathVariable String name) {
         networks.delete(id, name);
         return ResponseEntity.noContent().build();
-    }
-
-    private static boolean required(Map<String, Boolean> request, String field, String meaning) {
-        Boolean value = request.get(field);
-        if (value == null) {
-            throw VirtdeckException.invalid(field, field + " is required: " + meaning + ".");
-        }
-        return value;
     }
 }

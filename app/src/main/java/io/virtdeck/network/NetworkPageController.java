@@ -31,6 +31,7 @@ class NetworkPageController {
     @GetMapping("/hosts/{id}/networks")
     String list(@PathVariable long id, Model model) {
         model.addAttribute("host", hosts.get(id));
+        model.addAttribute("mayOperate", hosts.mayOperate(id));
         List<NetworkService.NetworkView> list = networks.networksWithUsers(id);
         model.addAttribute("networks", list);
         model.addAttribute("leases", networks.leasesOfActiveNetworks(id, list));

@@ -22,6 +22,7 @@ import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.web.HypervisorErrors;
+import io.virtdeck.web.Flag;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -67,8 +68,9 @@ public class NetworkService {
     }
 
     /** Starts or stops a network; stopping is refused while guests use it (they would lose their link). */
-    public void setActive(long hostId, String name, boolean active) {
+    public void setActive(long hostId, String name, Boolean activeField) {
         permissions.requireHost(Action.OPERATE, hostId);
+        boolean active = Flag.required(activeField, "active", "true to start the network, false to stop it");
         Host host = hosts.require(hostId);
         existing(host, name);
         if (!active) {
@@ -110,8 +112,9 @@ public class NetworkService {
     }
 
     /** Whether the network starts with libvirtd. */
-    public void setAutostart(long hostId, String name, boolean autostart) {
+    public void setAutostart(long hostId, String name, Boolean autostartField) {
         permissions.requireHost(Action.OPERATE, hostId);
+        boolean autostart = Flag.required(autostartField, "autostart", "true or false");
         Host host = hosts.require(hostId);
         existing(host, name);
         onHost("network.autostart", auditObject(host, name), autostart ? "on" : "off",

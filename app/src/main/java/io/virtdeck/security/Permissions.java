@@ -85,11 +85,28 @@ public class Permissions {
      * no role anywhere that permits the action.
      */
     public Visible visible(Action action) {
-        Held held = held();
+        return visible(held(), action);
+    }
+
+    private static Visible visible(Held held, Action action) {
         if (action.permittedByAny(held.root())) {
             return Visible.EVERYTHING;
         }
         return new Visible(false, permitted(held.hosts(), action), permitted(held.guests(), action));
+    }
+
+    /**
+     * For tables of rows about objects (tasks, audit events), in their own SQL: the rows about guests on which the user
+     * may {@code onGuests}, and about hosts (and what is on them) on which they may {@code onHosts}.
+     */
+    public ObjectScope scope(Action onGuests, Action onHosts) {
+        Held held = held();
+        return new ObjectScope(false, visible(held, onGuests), visible(held, onHosts));
+    }
+
+    /** The current user's roles, read once: for a page that decides the buttons of many objects. */
+    public Rights rights() {
+        return new Rights(held());
     }
 
     /** As {@link #visible}, but 403 when nothing is: help desk asking for the host list, as before grants. */
@@ -103,11 +120,20 @@ public class Permissions {
 
     /** For the navigation: Dashboard and Hosts for whoever may read some host, by their role or a grant. */
     public boolean mayReadSomeHost() {
+        return signedIn() && !visible(Action.READ_HOST).nothing();
+    }
+
+    /**
+     * For the navigation: Tasks and Audit for whoever holds a role anywhere (every role reads the guests it is held
+     * on); those pages list what is about the objects they may read.
+     */
+    public boolean mayReadSomeObject() {
+        return signedIn() && !visible(Action.READ_GUEST).nothing();
+    }
+
+    private static boolean signedIn() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
-            return false; // the login and error pages
-        }
-        return !visible(Action.READ_HOST).nothing();
+        return authentication != null && !(authentication instanceof AnonymousAuthenticationToken); // not on login
     }
 
     private static List<Long> permitted(Map<Long, Set<Role>> byObject, Action action) {
@@ -118,6 +144,28 @@ public class Permissions {
             }
         });
         return ids;
+    }
+
+    /**
+     * The decisions of {@link #require} for objects a page has just read (so they exist), from roles read once: the
+     * same rule, {@link Action#permittedByAny} over the roles held on '/', the host and the guest.
+     */
+    public static final class Rights {
+
+        private final Held held;
+
+        private Rights(Held held) {
+            this.held = held;
+        }
+
+        public boolean onGuest(Action action, long guestId, long hostId) {
+            return action.permittedByAny(held.onGuest(guestId, hostId));
+        }
+
+        /** Whether the action is permitted on some object: a list shows its column of such buttons then. */
+        public boolean somewhere(Action action) {
+            return !visible(held, action).nothing();
+        }
     }
 
     /** The roles the current user holds, by object. */

@@ -31,9 +31,13 @@ class ImageImportController {
         this.imports = imports;
     }
 
-    /** Query {@code fileName}: the image's name, for people (the format is read from the bytes). */
+    /**
+     * Query {@code fileName}: the image's name, for people (the format is read from the bytes). Not required here:
+     * the service names it in a 400 once the user may import on the host.
+     */
     @PutMapping({"/api/v1/hosts/{id}/imports", "/hosts/{id}/imports"})
-    ResponseEntity<ImageImportService.StagedImage> stage(@PathVariable long id, @RequestParam String fileName,
+    ResponseEntity<ImageImportService.StagedImage> stage(@PathVariable long id,
+                                                         @RequestParam(required = false) String fileName,
                                                          HttpServletRequest request) throws IOException {
         return ResponseEntity.status(HttpStatus.CREATED).body(imports.stage(id, fileName,
                 request.getContentLengthLong(), request.getInputStream()));

@@ -131,7 +131,7 @@ public class ImageImportService {
         String id = UUID.randomUUID().toString();
         Path directory = Files.createDirectory(root.resolve(id));
         Path upload = directory.resolve("upload");
-        AuditObject object = new AuditObject("image", id, fileName);
+        AuditObject object = image(hostId, id, fileName);
         Task task = tasks.runHere(STAGE, object, true, progress -> {
             progress.update(0, "Receiving " + fileName + " (" + ByteProgress.mib(length) + ")");
             copy(body, upload, length, new ByteProgress(progress, length, "Received"));
@@ -170,7 +170,7 @@ public class ImageImportService {
         Staged found = require(hostId, id);
         staged.remove(id);
         delete(found.directory());
-        audit.record("image.discard", new AuditObject("image", id, found.view().fileName()), Outcome.SUCCESS, null);
+        audit.record("image.discard", image(hostId, id, found.view().fileName()), Outcome.SUCCESS, null);
     }
 
     /**
@@ -213,7 +213,7 @@ public class ImageImportService {
             throw VirtdeckException.invalid("pool", "Pool '" + request.pool() + "' has " + pool.availableMiB()
                     + " MiB free; the image needs about " + needed / MIB + " MiB.");
         }
-        AuditObject object = new AuditObject("image", id, view.fileName());
+        AuditObject object = image(hostId, id, view.fileName());
         return tasks.submit(IMPORT, object, true, progress -> {
             List<String> made = new ArrayList<>();
             try {
@@ -347,6 +347,11 @@ public class ImageImportService {
         } catch (IOException e) {
             log.warn("cannot look through the staging directory {}: {}", properties.stagingDir(), e.getMessage());
         }
+    }
+
+    /** A staged image in tasks and the audit trail: its id after its host's, as pools' and volumes' are. */
+    private static AuditObject image(long hostId, String id, String fileName) {
+        return new AuditObject("image", hostId + "/" + id, fileName);
     }
 
     private Staged require(long hostId, String id) {

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolFacts;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.web.Flag;
 
 @RestController
 @RequestMapping("/api/v1/hosts/{id}/pools")
@@ -46,12 +46,8 @@ class StorageApiController {
     /** {@code {"autostart": true|false}}: whether libvirt starts the pool when it starts. */
     @PutMapping("/{pool}/autostart")
     PoolFacts autostart(@PathVariable long id, @PathVariable String pool,
-                        @RequestBody java.util.Map<String, Boolean> request) {
-        Boolean autostart = request.get("autostart");
-        if (autostart == null) {
-            throw VirtdeckException.invalid("autostart", "autostart is required: true or false.");
-        }
-        return storage.poolAction(id, pool, autostart ? PoolAction.AUTOSTART_ON : PoolAction.AUTOSTART_OFF);
+                        @RequestBody(required = false) java.util.Map<String, Object> request) {
+        return storage.setAutostart(id, pool, Flag.of(request, "autostart"));
     }
 
     /** Stops and undefines the pool (409 while guests have disks in it); volumes' files stay. */

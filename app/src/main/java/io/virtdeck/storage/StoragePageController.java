@@ -49,6 +49,7 @@ class StoragePageController {
     @GetMapping("/hosts/{id}/storage")
     String pools(@PathVariable long id, @RequestParam(required = false) String pool, Model model) {
         model.addAttribute("host", hosts.get(id));
+        model.addAttribute("mayOperate", hosts.mayOperate(id));
         model.addAttribute("pools", storage.pools(id));
         if (pool != null) {
             model.addAttribute("pool", pool);

@@ -20,6 +20,7 @@ import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
+import io.virtdeck.web.Flag;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -85,6 +86,13 @@ public class StorageService {
      * Build, start, stop, refresh, autostart on or off. Build and start want a stopped pool, refresh a running one;
      * stopping is refused while a guest that is not shut off has a disk on one of its volumes.
      */
+    /** Whether libvirt starts the pool when it starts ({@code autostart} checked once the user may act here). */
+    public PoolFacts setAutostart(long hostId, String pool, Boolean autostart) {
+        permissions.requireHost(Action.OPERATE, hostId);
+        return poolAction(hostId, pool, Flag.required(autostart, "autostart", "true or false")
+                ? PoolAction.AUTOSTART_ON : PoolAction.AUTOSTART_OFF);
+    }
+
     public PoolFacts poolAction(long hostId, String pool, PoolAction action) {
         permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);

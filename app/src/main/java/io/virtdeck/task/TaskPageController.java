@@ -24,7 +24,9 @@ class TaskPageController {
 
     @GetMapping("/tasks")
     String list(@RequestParam(required = false) Integer page, Model model) {
-        model.addAttribute("tasks", tasks.list(false, Page.checkedPage(page), 50));
+        Page<Task> shown = tasks.list(false, Page.checkedPage(page), 50);
+        model.addAttribute("tasks", shown);
+        model.addAttribute("mayCancel", tasks.cancellableByUser(shown.items()));
         return "tasks/list";
     }
 

@@ -3,14 +3,19 @@ package io.virtdeck.task;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.security.ObjectScope;
 import io.virtdeck.web.Page;
 
 @Repository
@@ -58,11 +63,31 @@ public class TaskRepository {
         return jdbc.sql("SELECT * FROM tasks WHERE id = :id").param("id", id).query(TaskRepository::task).optional();
     }
 
-    public Page<Task> find(boolean activeOnly, int page, int size) {
-        String where = activeOnly ? " WHERE state IN ('QUEUED', 'RUNNING')" : "";
-        long total = jdbc.sql("SELECT count(*) FROM tasks" + where).query(Long.class).single();
+    /** The task when it is about an object in the scope; empty when there is none or it is about another. */
+    public Optional<Task> findById(long id, ObjectScope scope) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", id);
+        return jdbc.sql("SELECT * FROM tasks WHERE id = :id AND " + scope.condition(params)).params(params)
+                .query(TaskRepository::task).optional();
+    }
+
+    /** Of {@code ids}, those about objects in the scope. */
+    public Set<Long> idsIn(List<Long> ids, ObjectScope scope) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("ids", ids.toArray(new Long[0]));
+        return new HashSet<>(jdbc.sql("SELECT id FROM tasks WHERE id = ANY(:ids) AND " + scope.condition(params))
+                .params(params).query(Long.class).list());
+    }
+
+    /** Newest first, the tasks about objects in the scope. */
+    public Page<Task> find(boolean activeOnly, ObjectScope scope, int page, int size) {
+        Map<String, Object> params = new HashMap<>();
+        String where = " WHERE " + scope.condition(params) + (activeOnly ? " AND state IN ('QUEUED', 'RUNNING')" : "");
+        long total = jdbc.sql("SELECT count(*) FROM tasks" + where).params(params).query(Long.class).single();
+        params.put("limit", size);
+        params.put("offset", (long) page * size);
         List<Task> items = jdbc.sql("SELECT * FROM tasks" + where + " ORDER BY id DESC LIMIT :limit OFFSET :offset")
-                .param("limit", size).param("offset", (long) page * size).query(TaskRepository::task).list();
+                .params(params).query(TaskRepository::task).list();
         return new Page<>(items, total, page, size);
     }
 

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,12 +20,14 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.security.Access;
+import io.virtdeck.security.Action;
 import io.virtdeck.security.CurrentUser;
+import io.virtdeck.security.ObjectScope;
+import io.virtdeck.security.Permissions;
 import io.virtdeck.web.Page;
 import io.virtdeck.web.VirtdeckException;
 
@@ -43,12 +46,14 @@ public class TaskService implements ApplicationRunner {
     private final TaskRepository tasks;
     // looked up at start, not injected: recoveries use services that submit tasks themselves
     private final ObjectProvider<TaskRecovery> recoveries;
+    private final Permissions permissions;
     private final Map<Long, Runnable> aborts = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private volatile boolean stopping;
 
-    public TaskService(TaskRepository tasks, ObjectProvider<TaskRecovery> recoveries) {
+    public TaskService(TaskRepository tasks, ObjectProvider<TaskRecovery> recoveries, Permissions permissions) {
         this.tasks = tasks;
+        this.permissions = permissions;
         this.recoveries = recoveries;
         AtomicInteger counter = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(4, runnable -> {
@@ -103,20 +108,35 @@ public class TaskService implements ApplicationRunner {
         workers.execute(() -> run(id, work));
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
+    /** A task about an object the user may read; 404 for any other, as for a missing one. */
     public Task get(long id) {
-        return tasks.findById(id).orElseThrow(() -> VirtdeckException.notFound("There is no task with id " + id + "."));
+        return tasks.findById(id, readable())
+                .orElseThrow(() -> VirtdeckException.notFound("There is no task with id " + id + "."));
     }
 
-    @PreAuthorize(Access.READ_HOSTS)
+    /** Newest first, the tasks about objects the user may read; 403 for those who may read none. */
     public Page<Task> list(boolean activeOnly, int page, int size) {
-        return tasks.find(activeOnly, page, size);
+        ObjectScope scope = readable();
+        if (scope.nothing()) {
+            throw new AccessDeniedException("no object to read tasks of");
+        }
+        return tasks.find(activeOnly, scope, page, size);
     }
 
-    /** Asks the work to stop; it ends CANCELLED once it has. */
-    @PreAuthorize(Access.OPERATE)
+    /** Of these tasks, those the user may cancel (by the object, whatever the state): for the cancel buttons. */
+    public Set<Long> cancellableByUser(List<Task> shown) {
+        return shown.isEmpty() ? Set.of() : tasks.idsIn(shown.stream().map(Task::id).toList(), operable());
+    }
+
+    /**
+     * Asks the work to stop; it ends CANCELLED once it has. 404 for a task the user may not read, 403 for one about an
+     * object they may not act on.
+     */
     public Task cancel(long id) {
         Task task = get(id);
+        if (tasks.findById(id, operable()).isEmpty()) {
+            throw new AccessDeniedException("not permitted: cancel task " + id);
+        }
         if (task.state().finished()) {
             throw VirtdeckException.conflict("Task " + id + " has already ended (" + task.state().name().toLowerCase()
                     + ").");
@@ -130,6 +150,15 @@ public class TaskService implements ApplicationRunner {
             abort.run();
         }
         return get(id);
+    }
+
+    /** A guest's tasks for those who may read the guest, a host's (and its pools', networks'...) for its readers. */
+    private ObjectScope readable() {
+        return permissions.scope(Action.READ_GUEST, Action.READ_HOST);
+    }
+
+    private ObjectScope operable() {
+        return permissions.scope(Action.OPERATE, Action.OPERATE);
     }
 
     /** Closes a task from outside its work, e.g. by a {@link TaskRecovery}. */

@@ -2,6 +2,7 @@ package io.virtdeck.security;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.virtdeck.inventory.GuestFilter;
 import io.virtdeck.inventory.GuestQuery;
@@ -21,13 +22,24 @@ final class AdminSetup {
 
     /** Registers a host with the small test guests and returns the id of one of them, once the inventory has it. */
     static long hostWithGuest(HostService hosts, GuestQuery guests, String hostName, String guestName) {
+        return asAdmin(() -> {
+            long host = hosts.register(hostName, TestHosts.smallHost()).id();
+            return guestOn(guests, host, guestName);
+        });
+    }
+
+    /** The id of a guest of a registered host, once the inventory has it. */
+    static long guestOn(GuestQuery guests, long host, String guestName) {
+        return asAdmin(() -> Eventually.within(Duration.ofSeconds(10), () -> guests.find(
+                        new GuestFilter(host, null, guestName), GuestSort.parse(null), 0, 1).items(),
+                found -> !found.isEmpty()).get(0).id());
+    }
+
+    static <T> T asAdmin(Supplier<T> work) {
         SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                 "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
         try {
-            long host = hosts.register(hostName, TestHosts.smallHost()).id();
-            return Eventually.within(Duration.ofSeconds(10), () -> guests.find(
-                            new GuestFilter(host, null, guestName), GuestSort.parse(null), 0, 1).items(),
-                    found -> !found.isEmpty()).get(0).id();
+            return work.get();
         } finally {
             SecurityContextHolder.clearContext();
         }

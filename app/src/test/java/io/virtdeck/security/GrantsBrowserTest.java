@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Grants page in Chromium: an admin makes a group, puts a user without a role of their own in it and grants the
- * group help desk on one guest; that user then sees that guest alone. Screenshots in app/target/screenshots.
+ * group help desk on one guest; that user then sees that guest alone. A user granted OPERATOR on one guest and VIEWER on
+ * its host sees power buttons on that guest's row of the list and none on the others. Screenshots in
+ * app/target/screenshots.
  */
 @VirtdeckServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,14 +40,26 @@ class GrantsBrowserTest {
     @Autowired
     InitialUsers initialUsers;
 
+    @Autowired
+    GrantRepository grants;
+
     private Browser browser;
     private long guest;
+    private long operatedGuest;
+    private long viewedGuest;
 
     @BeforeAll
     void aHostAUserWithoutARoleAndABrowser() throws IOException {
         initialUsers.ensure(PASSWORD, "test", new InitialUsers.UserSpec("alice", null),
-                new InitialUsers.UserSpec("grants-admin", Role.ADMIN));
+                new InitialUsers.UserSpec("grants-admin", Role.ADMIN), new InitialUsers.UserSpec("bob", null));
         guest = AdminSetup.hostWithGuest(hostService, guestQuery, "grants-page", "beta-db");
+        // bob: OPERATOR on one guest, VIEWER on the rest of its host
+        operatedGuest = AdminSetup.hostWithGuest(hostService, guestQuery, "grants-rows", "alpha-web");
+        long rowsHost = AdminSetup.asAdmin(() -> guestQuery.get(operatedGuest).hostId());
+        viewedGuest = AdminSetup.guestOn(guestQuery, rowsHost, "beta-db");
+        long bob = grants.userId("bob").orElseThrow();
+        grants.insert(bob, null, ObjectRef.guest(operatedGuest), Role.OPERATOR, "test");
+        grants.insert(bob, null, ObjectRef.host(rowsHost), Role.VIEWER, "test");
         browser = Browser.start(port);
     }
 
@@ -92,5 +106,21 @@ class GrantsBrowserTest {
         browser.screenshot("guests-granted-one.png");
         browser.open("/grants");
         assertThat(driver.getPageSource()).doesNotContain("Grant a role");
+    }
+
+    @Test
+    void aGrantOnlyOperatorSeesPowerButtonsOnTheRowOfTheirGuestAndNotOnAGuestTheyOnlyView() {
+        WebDriver driver = browser.driver();
+        browser.logIn("bob", PASSWORD);
+        browser.open("/guests");
+        WebElement operated = driver.findElement(By.id("guest-" + operatedGuest));
+        assertThat(operated.findElements(By.cssSelector("form[action$='/actions/poweroff'] button")))
+                .extracting(WebElement::getText).containsExactly("Power off");
+        assertThat(operated.findElements(By.linkText("Open console"))).hasSize(1);
+        WebElement viewed = driver.findElement(By.id("guest-" + viewedGuest));
+        assertThat(viewed.findElements(By.cssSelector("button, .console-link"))).isEmpty();
+        assertThat(driver.findElements(By.cssSelector("tbody tr[id^='guest-']"))).hasSize(3);
+        browser.screenshot("guests-grant-operator-rows.png");
+        browser.logOut();
     }
 }

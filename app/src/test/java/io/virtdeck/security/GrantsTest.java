@@ -3,6 +3,9 @@ package io.virtdeck.security;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.audit.AuditEntry;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
@@ -18,6 +21,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import io.virtdeck.task.TaskRepository;
 import io.virtdeck.web.VirtdeckException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +48,10 @@ class GrantsTest {
     Permissions permissions;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    TaskRepository taskRepository;
+    @Autowired
+    AuditLog auditLog;
 
     Api api;
     long host;
@@ -233,6 +241,173 @@ class GrantsTest {
                     .isEqualTo(wrong[1]);
         }
         assertThat(grants.findAll()).noneMatch(g -> g.subject().equals("no-such-user"));
+    }
+
+    /** The HTML of one guest's row of the guest list. */
+    private static String row(String page, long guestId) {
+        int start = page.indexOf("id=\"guest-" + guestId + "\"");
+        assertThat(start).as("row of guest " + guestId).isNotNegative();
+        return page.substring(start, page.indexOf("</tr>", start));
+    }
+
+    @Test
+    void theGuestListShowsEachRowTheButtonsItsGrantsAllowAndNoOthers() throws Exception {
+        // operator of one guest, viewer of the rest of its host: power buttons on that guest's row only
+        userWith("rows-operator", Role.OPERATOR, ObjectRef.guest(guest));
+        grants.insert(grants.userId("rows-operator").orElseThrow(), null, ObjectRef.host(host), Role.VIEWER, "test");
+        long neighbour = api.guestId(host, "beta-db");
+        String page = call("rows-operator", "/guests").getContentAsString();
+        assertThat(page).contains(">Actions</th>", ">Console</th>");
+        assertThat(row(page, guest)).contains("/guests/" + guest + "/actions/poweroff", "Open console");
+        assertThat(row(page, neighbour)).contains("beta-db").doesNotContain("/actions/", "Open console");
+        // a row fetched alone by a live update decides the same
+        assertThat(call("rows-operator", "/guests/" + guest + "/row").getContentAsString())
+                .contains("/guests/" + guest + "/actions/poweroff");
+        assertThat(call("rows-operator", "/guests/" + neighbour + "/row").getContentAsString())
+                .doesNotContain("/actions/");
+
+        // an operator of the host: every row of that host, none of another host they only view
+        userWith("rows-host-operator", Role.OPERATOR, ObjectRef.host(host));
+        grants.insert(grants.userId("rows-host-operator").orElseThrow(), null, ObjectRef.host(otherHost), Role.VIEWER,
+                "test");
+        String hostPage = call("rows-host-operator", "/guests").getContentAsString();
+        assertThat(row(hostPage, neighbour)).contains("/guests/" + neighbour + "/actions/");
+        assertThat(row(hostPage, sameNameElsewhere)).doesNotContain("/actions/");
+
+        // a viewer everywhere: no action column, no console column
+        userWith("rows-viewer", Role.VIEWER, ObjectRef.root(), ObjectRef.host(host), ObjectRef.guest(guest));
+        String viewerPage = call("rows-viewer", "/guests").getContentAsString();
+        assertThat(viewerPage).contains("alpha-web").doesNotContain("/actions/", ">Actions</th>", ">Console</th>",
+                "Open console");
+        // help desk on one guest: its console link, no power button anywhere
+        userWith("rows-helpdesk", Role.HELPDESK, ObjectRef.guest(guest));
+        String helpdeskPage = call("rows-helpdesk", "/guests").getContentAsString();
+        assertThat(row(helpdeskPage, guest)).contains("Open console").doesNotContain("/actions/");
+        assertThat(helpdeskPage).doesNotContain(">Actions</th>");
+    }
+
+    @Test
+    void hostStorageAndNetworkPagesShowTheirButtonsToThoseWhoMayOperateThatHost() throws Exception {
+        userWith("pages-host-operator", Role.OPERATOR, ObjectRef.host(host));
+        grants.insert(grants.userId("pages-host-operator").orElseThrow(), null, ObjectRef.host(otherHost),
+                Role.VIEWER, "test");
+        userWith("pages-guest-operator", Role.OPERATOR, ObjectRef.guest(guest));
+        assertThat(call("pages-host-operator", "/hosts/" + host).getContentAsString())
+                .contains("Maintenance…", "New guest…", "Import image…", "Remove from Virtdeck");
+        assertThat(call("pages-host-operator", "/hosts/" + host + "/storage").getContentAsString())
+                .contains("New pool", "/storage/pools/default/autostart");
+        assertThat(call("pages-host-operator", "/hosts/" + host + "/networks").getContentAsString())
+                .contains("Make network", "/networks/default/autostart");
+        for (String path : List.of("/hosts/" + otherHost, "/hosts/" + otherHost + "/storage",
+                "/hosts/" + otherHost + "/networks")) {
+            MockHttpServletResponse response = call("pages-host-operator", path);
+            assertThat(response.getStatus()).as(path).isEqualTo(200);
+            assertThat(response.getContentAsString()).as(path).doesNotContain("Maintenance…", "Remove from Virtdeck",
+                    "New pool", "/autostart", "Make network");
+        }
+        // OPERATOR on a host is not on '/': no host registration
+        assertThat(call("pages-host-operator", "/hosts").getContentAsString()).doesNotContain(">Register</button>");
+        userWith("pages-root-operator", Role.OPERATOR, ObjectRef.root());
+        assertThat(call("pages-root-operator", "/hosts").getContentAsString()).contains(">Register</button>");
+        // an operator of one guest: its snapshot tab's forms, and no host at all
+        assertThat(call("pages-guest-operator", "/guests/" + guest + "/snapshots").getContentAsString())
+                .contains("Take snapshot");
+        assertThat(call("pages-guest-operator", "/hosts/" + host).getStatus()).isEqualTo(404);
+        userWith("pages-viewer", Role.VIEWER, ObjectRef.guest(guest));
+        assertThat(call("pages-viewer", "/guests/" + guest + "/snapshots").getContentAsString())
+                .doesNotContain("Take snapshot");
+    }
+
+    @Test
+    void tasksAreSeenWithTheirObjectAndCancelledByThoseWhoMayActOnIt() throws Exception {
+        userWith("tasks-viewer-of-a", Role.VIEWER, ObjectRef.host(host));
+        userWith("tasks-operator-of-alpha", Role.OPERATOR, ObjectRef.guest(guest));
+        long onGuest = queued(new AuditObject("guest", Long.toString(guest), "alpha-web"));
+        long onHost = queued(new AuditObject("host", Long.toString(host), "grants-a"));
+        long onPool = queued(new AuditObject("pool", host + "/tasks-pool", "tasks-pool"));
+        long onImage = queued(new AuditObject("image", host + "/" + java.util.UUID.randomUUID(), "disk.qcow2"));
+        long onOtherGuest = queued(new AuditObject("guest", Long.toString(sameNameElsewhere), "alpha-web"));
+        long onOtherNetwork = queued(new AuditObject("network", otherHost + "/tasks-net", "tasks-net"));
+        try {
+            assertThat(taskIds("tasks-viewer-of-a")).contains(onGuest, onHost, onPool, onImage)
+                    .doesNotContain(onOtherGuest, onOtherNetwork);
+            assertThat(taskIds("tasks-operator-of-alpha")).contains(onGuest)
+                    .doesNotContain(onHost, onPool, onImage, onOtherGuest, onOtherNetwork);
+            assertThat(call("tasks-viewer-of-a", "/api/v1/tasks/" + onPool).getStatus()).isEqualTo(200);
+            MockHttpServletResponse hidden = call("tasks-viewer-of-a", "/api/v1/tasks/" + onOtherNetwork);
+            assertThat(hidden.getStatus()).isEqualTo(404);
+            assertThat(hidden.getContentAsString()).contains("There is no task with id " + onOtherNetwork + ".");
+            assertThat(call("nobody-granted", "/api/v1/tasks").getStatus()).isEqualTo(403);
+
+            // cancel: 403 to a viewer of the object, 404 where it is unseen, done by its operator
+            assertThat(cancel("tasks-viewer-of-a", onGuest)).isEqualTo(403);
+            assertThat(cancel("tasks-operator-of-alpha", onHost)).isEqualTo(404);
+            assertThat(cancel("tasks-operator-of-alpha", onGuest)).isEqualTo(200);
+            assertThat(jdbc.sql("SELECT cancel_requested FROM tasks WHERE id = :id").param("id", onGuest)
+                    .query(Boolean.class).single()).isTrue();
+            // the tasks page offers Cancel where it would be done
+            String operatorPage = call("tasks-operator-of-alpha", "/tasks").getContentAsString();
+            assertThat(operatorPage).contains("/tasks/" + onGuest + "/cancel");
+            String viewerPage = call("tasks-viewer-of-a", "/tasks").getContentAsString();
+            assertThat(viewerPage).contains("id=\"task-" + onHost + "\"").doesNotContain("/cancel");
+        } finally {
+            for (long id : List.of(onGuest, onHost, onPool, onImage, onOtherGuest, onOtherNetwork)) {
+                taskRepository.finish(id, io.virtdeck.task.Task.State.CANCELLED, "test over");
+            }
+        }
+    }
+
+    private long queued(AuditObject object) {
+        return taskRepository.insertQueued("test.scope", "admin", object, true).orElseThrow();
+    }
+
+    private List<Long> taskIds(String user) throws Exception {
+        String json = call(user, "/api/v1/tasks?size=500").getContentAsString();
+        return JsonPath.<List<Number>>read(json, "$.items[*].id").stream().map(Number::longValue).toList();
+    }
+
+    private int cancel(String user, long task) throws Exception {
+        return mvc.perform(post("/api/v1/tasks/" + task + "/cancel").with(as(user))).andReturn().getResponse()
+                .getStatus();
+    }
+
+    @Test
+    void theAuditTrailShowsEachUserTheEntriesAboutWhatTheyMayRead() throws Exception {
+        userWith("audit-viewer-of-a", Role.VIEWER, ObjectRef.host(host));
+        userWith("audit-helpdesk-of-alpha", Role.HELPDESK, ObjectRef.guest(guest));
+        String action = "test.audit-scope";
+        List<AuditObject> objects = List.of(new AuditObject("guest", Long.toString(guest), "alpha-web"),
+                new AuditObject("host", Long.toString(host), "grants-a"),
+                new AuditObject("pool", host + "/audit-pool", "audit-pool"),
+                new AuditObject("guest", Long.toString(sameNameElsewhere), "alpha-web"),
+                new AuditObject("host", Long.toString(otherHost), "grants-b"),
+                new AuditObject("network", otherHost + "/audit-net", "audit-net"),
+                new AuditObject("user", "1", "admin"));
+        for (AuditObject object : objects) {
+            auditLog.record(action, object, AuditEntry.Outcome.SUCCESS, null);
+        }
+        String filter = "?action=" + action + "&size=100";
+        assertThat(auditedObjects("audit-viewer-of-a", filter))
+                .containsExactlyInAnyOrder("guest:" + guest, "host:" + host, "pool:" + host + "/audit-pool");
+        assertThat(auditedObjects("audit-helpdesk-of-alpha", filter)).containsExactly("guest:" + guest);
+        // admins read it all, as before grants
+        String all = mvc.perform(api.get("/api/v1/audit" + filter)).andReturn().getResponse().getContentAsString();
+        assertThat((Integer) JsonPath.read(all, "$.total")).isEqualTo(objects.size());
+        // the CSV export keeps the same entries
+        String csv = call("audit-viewer-of-a", "/api/v1/audit/export" + filter).getContentAsString();
+        assertThat(csv.lines().skip(1).toList()).hasSize(3)
+                .allMatch(line -> line.contains(",guest," + guest + ",") || line.contains(",host," + host + ",")
+                        || line.contains(",pool," + host + "/audit-pool,"));
+        assertThat(call("nobody-granted", "/api/v1/audit").getStatus()).isEqualTo(403);
+        assertThat(call("nobody-granted", "/api/v1/audit/export").getStatus()).isEqualTo(403);
+    }
+
+    private List<String> auditedObjects(String user, String filter) throws Exception {
+        String json = call(user, "/api/v1/audit" + filter).getContentAsString();
+        List<String> types = JsonPath.read(json, "$.items[*].objectType");
+        List<String> ids = JsonPath.read(json, "$.items[*].objectId");
+        return java.util.stream.IntStream.range(0, types.size()).mapToObj(i -> types.get(i) + ":" + ids.get(i))
+                .toList();
     }
 
     @Test
