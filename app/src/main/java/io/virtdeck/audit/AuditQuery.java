@@ -96,7 +96,7 @@ public class AuditQuery {
         if (permissions.allows(Action.OPERATE, ObjectRef.root())) {
             return ObjectScope.ALL;
         }
-        ObjectScope scope = permissions.scope(Action.READ_GUEST, Action.READ_HOST);
+        ObjectScope scope = permissions.scope(Action.READ_HISTORY, Action.READ_HISTORY);
         if (scope.nothing()) {
             throw new AccessDeniedException("no object to read the audit trail of");
         }

@@ -14,6 +14,11 @@ public enum Action {
     READ_GUEST(false),
     /** Read a host, its storage and networks. Not help desk, which sees guests only. */
     READ_HOST(false),
+    /**
+     * Read the tasks and audit entries about an object. Not help desk, whose work is finding guests and opening their
+     * consoles, nothing more.
+     */
+    READ_HISTORY(false),
     /** Open a guest's console, send it keys. Not viewers. */
     CONSOLE(false),
     /** Change the fleet: power, configure, devices, snapshots, clone, migrate, storage, networks, hosts. */
@@ -42,7 +47,7 @@ public enum Action {
             case ADMIN -> true;
             case OPERATOR -> this != ADMINISTER;
             case HELPDESK -> this == READ_GUEST || this == CONSOLE;
-            case VIEWER -> this == READ_GUEST || this == READ_HOST;
+            case VIEWER -> this == READ_GUEST || this == READ_HOST || this == READ_HISTORY;
         };
     }
 

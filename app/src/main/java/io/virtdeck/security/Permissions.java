@@ -124,11 +124,16 @@ public class Permissions {
     }
 
     /**
-     * For the navigation: Tasks and Audit for whoever holds a role anywhere (every role reads the guests it is held
-     * on); those pages list what is about the objects they may read.
+     * For the navigation: Tasks and Audit for whoever may read the history of some object; those pages list what is
+     * about the objects whose history they may read.
      */
-    public boolean mayReadSomeObject() {
-        return signedIn() && !visible(Action.READ_GUEST).nothing();
+    public boolean mayReadSomeHistory() {
+        return signedIn() && !visible(Action.READ_HISTORY).nothing();
+    }
+
+    /** For a guest's tabs: its History (the audit entries about it). */
+    public boolean mayReadHistoryOfGuest(long guestId) {
+        return allows(Action.READ_HISTORY, ObjectRef.guest(guestId));
     }
 
     private static boolean signedIn() {

@@ -108,19 +108,18 @@ public class TaskService implements ApplicationRunner {
         workers.execute(() -> run(id, work));
     }
 
-    /** A task about an object the user may read; 404 for any other, as for a missing one. */
+    /**
+     * A task about an object whose history the user may read; 404 for any other, as for a missing one; 403 for those
+     * who may read no object's history (help desk).
+     */
     public Task get(long id) {
         return tasks.findById(id, readable())
                 .orElseThrow(() -> VirtdeckException.notFound("There is no task with id " + id + "."));
     }
 
-    /** Newest first, the tasks about objects the user may read; 403 for those who may read none. */
+    /** Newest first, the tasks about objects whose history the user may read; 403 for those who may read none. */
     public Page<Task> list(boolean activeOnly, int page, int size) {
-        ObjectScope scope = readable();
-        if (scope.nothing()) {
-            throw new AccessDeniedException("no object to read tasks of");
-        }
-        return tasks.find(activeOnly, scope, page, size);
+        return tasks.find(activeOnly, readable(), page, size);
     }
 
     /** Of these tasks, those the user may cancel (by the object, whatever the state): for the cancel buttons. */
@@ -152,9 +151,13 @@ public class TaskService implements ApplicationRunner {
         return get(id);
     }
 
-    /** A guest's tasks for those who may read the guest, a host's (and its pools', networks'...) for its readers. */
+    /** A guest's tasks for those who may read its history, a host's (and its pools', networks'...) likewise. */
     private ObjectScope readable() {
-        return permissions.scope(Action.READ_GUEST, Action.READ_HOST);
+        ObjectScope scope = permissions.scope(Action.READ_HISTORY, Action.READ_HISTORY);
+        if (scope.nothing()) {
+            throw new AccessDeniedException("no object to read the tasks of");
+        }
+        return scope;
     }
 
     private ObjectScope operable() {

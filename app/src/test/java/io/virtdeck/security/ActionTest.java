@@ -17,7 +17,7 @@ class ActionTest {
             }
         }
         assertThat(Action.values()).filteredOn(a -> a.permittedBy(Role.VIEWER))
-                .containsExactlyInAnyOrder(Action.READ_GUEST, Action.READ_HOST);
+                .containsExactlyInAnyOrder(Action.READ_GUEST, Action.READ_HOST, Action.READ_HISTORY);
         assertThat(Action.values()).filteredOn(a -> a.permittedBy(Role.HELPDESK))
                 .containsExactlyInAnyOrder(Action.READ_GUEST, Action.CONSOLE);
     }
@@ -25,7 +25,8 @@ class ActionTest {
     @Test
     void operatorsDoEverythingButAdministerAndAdminsEverything() {
         assertThat(Action.values()).filteredOn(a -> a.permittedBy(Role.OPERATOR))
-                .containsExactlyInAnyOrder(Action.READ_GUEST, Action.READ_HOST, Action.CONSOLE, Action.OPERATE);
+                .containsExactlyInAnyOrder(Action.READ_GUEST, Action.READ_HOST, Action.READ_HISTORY, Action.CONSOLE,
+                        Action.OPERATE);
         assertThat(Action.values()).allMatch(a -> a.permittedBy(Role.ADMIN));
     }
 

@@ -194,8 +194,11 @@ class TaskServiceTest {
         mvc.perform(api.get("/api/v1/tasks?size=5")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.total").isNumber());
         mvc.perform(api.get("/api/v1/tasks/987654")).andExpect(status().isNotFound());
-        // help desk reads the tasks of guests; someone who holds no role anywhere reads none
-        mvc.perform(get("/api/v1/tasks").with(user("desk").roles("HELPDESK"))).andExpect(status().isOk());
+        // viewers read the tasks of what they may read; help desk and someone who holds no role anywhere read none
+        mvc.perform(get("/api/v1/tasks").with(user("viewer").roles("VIEWER"))).andExpect(status().isOk());
+        mvc.perform(get("/api/v1/tasks").with(user("desk").roles("HELPDESK"))).andExpect(status().isForbidden());
+        mvc.perform(get("/api/v1/tasks/" + task.id()).with(user("desk").roles("HELPDESK")))
+                .andExpect(status().isForbidden());
         mvc.perform(get("/api/v1/tasks").with(user("no-role").authorities(java.util.List.of())))
                 .andExpect(status().isForbidden());
     }

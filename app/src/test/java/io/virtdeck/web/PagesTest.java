@@ -66,11 +66,15 @@ class PagesTest {
         assertThat(page("/tasks")).contains("Tasks").contains("hx-get=\"/tasks/drawer\"")
                 .as("the drawer is loaded into the layout, not drawn into the page").doesNotContain("drawer-title");
         assertThat(page("/tasks/drawer")).contains("running").doesNotContain("<html");
-        // help desk follows the tasks of the guests it reads; someone holding no role anywhere has no drawer
-        mvc.perform(get("/tasks/drawer").with(user("desk").roles("HELPDESK"))).andExpect(status().isOk());
+        // viewers follow the tasks of what they read; help desk (guests and consoles, nothing more) and someone
+        // holding no role anywhere have no drawer
+        String viewer = mvc.perform(get("/guests").with(user("viewer").roles("VIEWER")))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(viewer).contains("tasks-drawer");
+        mvc.perform(get("/tasks/drawer").with(user("desk").roles("HELPDESK"))).andExpect(status().isForbidden());
         String helpdesk = mvc.perform(get("/guests").with(user("desk").roles("HELPDESK")))
                 .andReturn().getResponse().getContentAsString();
-        assertThat(helpdesk).contains("tasks-drawer");
+        assertThat(helpdesk).doesNotContain("tasks-drawer").doesNotContain("href=\"/audit\"");
         mvc.perform(get("/tasks/drawer").with(user("no-role").authorities(java.util.List.of())))
                 .andExpect(status().isForbidden());
         String noRole = mvc.perform(get("/guests").with(user("no-role").authorities(java.util.List.of())))
