@@ -17,6 +17,15 @@ public interface HypervisorGateway {
     /** Opens a short-lived connection to check that a URI works before it is registered, and reads the host's facts. */
     HostFacts probe(String uri);
 
+    /** As {@link #probe(String)}, presenting credentials that are not stored yet. */
+    HostFacts probe(String uri, HostCredentials credentials);
+
+    /**
+     * Re-opens this instance's connections to a host with its current credentials (just replaced or removed): the
+     * monitored one at once, a calls-only one at the next call.
+     */
+    void reconnect(long hostId);
+
     /**
      * Starts monitoring a host: one shared connection with lifecycle events, kept open, re-opened with backoff when
      * lost. Called for the hosts whose lease this instance holds.

@@ -91,7 +91,13 @@ public class LibvirtGateway implements HypervisorGateway {
 
     @Override
     public HostFacts probe(String uri) {
-        HostConnection probe = new HostConnection(-1, uri, properties, scheduler, state -> { }, (d, e) -> 0);
+        return probe(uri, HostCredentials.NONE);
+    }
+
+    @Override
+    public HostFacts probe(String uri, HostCredentials credentials) {
+        HostConnection probe = new HostConnection(-1, uri, () -> credentials, properties, scheduler, state -> { },
+                (d, e) -> 0);
         try {
             return probe.openNow(LibvirtGateway::readHostFacts);
         } finally {
@@ -105,13 +111,27 @@ public class LibvirtGateway implements HypervisorGateway {
         if (previous != null && previous.uri().equals(uri)) {
             return;
         }
-        HostConnection connection = new HostConnection(hostId, uri, properties, scheduler,
-                events::publishEvent, lifecycleListener(hostId));
+        HostConnection connection = new HostConnection(hostId, uri, () -> directory.credentials(hostId), properties,
+                scheduler, events::publishEvent, lifecycleListener(hostId));
         hosts.put(hostId, connection);
         if (previous != null) {
             previous.close();
         }
         connection.start();
+    }
+
+    @Override
+    public void reconnect(long hostId) {
+        HostConnection visit = visits.remove(hostId);
+        if (visit != null) {
+            retiring.add(visit); // closed once the calls underway on it are done
+        }
+        HostConnection monitored = hosts.get(hostId);
+        if (monitored != null) {
+            hosts.remove(hostId, monitored);
+            manage(hostId, monitored.uri());
+            monitored.close();
+        }
     }
 
     @Override
@@ -1395,7 +1415,8 @@ public class LibvirtGateway implements HypervisorGateway {
             if (existing != null) {
                 retiring.add(existing); // lost: a fresh one replaces it, this one closes once its calls are done
             }
-            return new HostConnection(id, uri, properties, scheduler, state -> { }, null);
+            return new HostConnection(id, uri, () -> directory.credentials(id), properties, scheduler, state -> { },
+                    null);
         });
         if (!visit.connectNow()) {
             visits.remove(hostId, visit);
