@@ -39,6 +39,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * after the class, pass or fail) or with try-with-resources. A JVM shutdown hook kills any daemon still running.
  * When the machine cannot run it (not root, no unshare, no libvirtd) {@link #start()} fails and says why: it never
  * skips.
+ *
+ * <p>{@link #withTls} makes it listen on TLS as well ({@link #tlsUri()}), with a server certificate of a
+ * {@link TestPki}, requiring a client certificate signed by the same CA.
  */
 public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback {
 
@@ -53,8 +56,19 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
 
     private Path dir;
     private int port;
+    private TestPki tls;
+    private int tlsPort;
     private Process process;
     private int starts;
+
+    /** Listens on TLS too, with the PKI's server certificate, and requires clients to show one of its CA's. */
+    public synchronized TestLibvirtDaemon withTls(TestPki pki) {
+        if (starts > 0) {
+            throw new IllegalStateException("TLS must be chosen before the test libvirtd first starts");
+        }
+        this.tls = pki;
+        return this;
+    }
 
     /** Starts the daemon: on a free port the first time, on the same port afterwards. Returns once it accepts. */
     public synchronized TestLibvirtDaemon start() {
@@ -72,6 +86,7 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
         for (int attempt = 1; ; attempt++) {
             if (starts == 0) {
                 port = freePort();
+                tlsPort = tls == null ? 0 : freePort();
                 writeConfig();
             }
             try {
@@ -110,6 +125,14 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
             throw new IllegalStateException("the test libvirtd has not been started");
         }
         return port;
+    }
+
+    /** The test driver's default host over TLS ({@link #withTls}). */
+    public synchronized String tlsUri() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException("the test libvirtd does not listen on TLS (withTls) or has not started");
+        }
+        return "test+tls://127.0.0.1:" + tlsPort + "/default";
     }
 
     /** The URI Virtdeck connects to: the test driver's default host, served remotely by this daemon. */
@@ -209,6 +232,16 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
                 unix_sock_dir = "%s"
                 log_outputs = "3:file:%s"
                 """.formatted(port, dir.resolve("sock"), dir.resolve("libvirtd.log"));
+        if (tls != null) {
+            // clients must show a certificate of the same CA (tls_no_verify_certificate = 0 is libvirt's default)
+            config = config.replace("listen_tls = 0", "listen_tls = 1") + """
+                    tls_port = "%d"
+                    auth_tls = "none"
+                    ca_file = "%s"
+                    cert_file = "%s"
+                    key_file = "%s"
+                    """.formatted(tlsPort, tls.file("ca.pem"), tls.file("server.pem"), tls.file("server.key"));
+        }
         try {
             Files.writeString(dir.resolve("libvirtd.conf"), config, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -239,7 +272,7 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
                 throw new DiedEarly("The test libvirtd on 127.0.0.1:" + port + " exited before listening:\n"
                         + output);
             }
-            if (accepts(port)) {
+            if (accepts(port) && (tlsPort == 0 || accepts(tlsPort))) {
                 return;
             }
             if (System.nanoTime() > deadline) {
