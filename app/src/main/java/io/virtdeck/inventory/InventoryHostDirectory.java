@@ -3,8 +3,10 @@ package io.virtdeck.inventory;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
+import org.springframework.dao.DataAccessException;
 import io.virtdeck.hypervisor.HostCredentials;
 import io.virtdeck.hypervisor.HostDirectory;
+import io.virtdeck.hypervisor.HypervisorException;
 
 /** The gateway's view of hosts it does not monitor itself: their rows, kept by the instance that does. */
 @Component
@@ -18,9 +20,15 @@ class InventoryHostDirectory implements HostDirectory {
         this.credentials = credentials;
     }
 
+    /** A database that does not answer makes this attempt fail like an unreachable host: the next one retries. */
     @Override
     public HostCredentials credentials(long hostId) {
-        return credentials.credentials(hostId);
+        try {
+            return credentials.credentials(hostId);
+        } catch (DataAccessException e) {
+            throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
+                    "cannot read the host's credentials from the database: " + e.getMostSpecificCause().getMessage());
+        }
     }
 
     @Override
