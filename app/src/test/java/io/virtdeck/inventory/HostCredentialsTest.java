@@ -40,13 +40,14 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 /**
- * Hosts reached over TLS with client certificates Virtdeck stores encrypted, against a real libvirtd that requires
- * them ({@link TestLibvirtDaemon#withTls}): the right certificate connects, none or another CA's does not, and the key
- * never comes back in the API, the pages, the audit trail, the log or the database's clear text.
+ * Hosts reached with credentials Virtdeck stores encrypted or finds by path, against a real libvirtd: over TLS
+ * requiring client certificates ({@link TestLibvirtDaemon#withTls}), and over SSH with libssh through an sshd that
+ * admits one key ({@link TestLibvirtDaemon#withSsh}). The right credentials connect, none or wrong ones do not, and a
+ * key never comes back in the API, the pages, the audit trail, the log or the database's clear text.
  */
 @VirtdeckIntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
-class HostCredentialsTlsTest {
+class HostCredentialsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static TestPki pki;
@@ -62,7 +63,7 @@ class HostCredentialsTlsTest {
     @BeforeAll
     static void tlsHost() throws Exception {
         pki = TestPki.create();
-        daemon = new TestLibvirtDaemon().withTls(pki).start();
+        daemon = new TestLibvirtDaemon().withTls(pki).withSsh().start();
     }
 
     @AfterAll
@@ -74,11 +75,11 @@ class HostCredentialsTlsTest {
         return new Api(mvc);
     }
 
-    /** Each test registers the daemon's one TLS URI afresh (a URI is registered once). */
+    /** Each test registers the daemon's URIs afresh (a URI is registered once). */
     @AfterEach
-    void forgetTheTlsHosts() throws Exception {
-        for (Long id : jdbc.sql("SELECT id FROM hosts WHERE uri = :uri").param("uri", daemon.tlsUri())
-                .query(Long.class).list()) {
+    void forgetTheDaemonsHosts() throws Exception {
+        for (Long id : jdbc.sql("SELECT id FROM hosts WHERE uri IN (:uris)")
+                .param("uris", List.of(daemon.tlsUri(), daemon.sshUri())).query(Long.class).list()) {
             mvc.perform(delete("/api/v1/hosts/" + id).with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)));
         }
     }
@@ -131,7 +132,7 @@ class HostCredentialsTlsTest {
         rogueCredentials.put("caCertificate", pki.pem("ca.pem") + pki.pem("other-ca.pem"));
         String rogue = mvc.perform(api().post("/api/v1/hosts", register("tls-rogue", rogueCredentials)))
                 .andReturn().getResponse().getContentAsString();
-        System.out.println("[HostCredentialsTlsTest] another CA's client certificate: " + rogue);
+        System.out.println("[HostCredentialsTest] another CA's client certificate: " + rogue);
         assertThat(JsonPath.<Integer>read(rogue, "$.status")).as(rogue).isEqualTo(400);
         assertThat(JsonPath.<String>read(rogue, "$.field")).isEqualTo("uri");
         assertThat(JsonPath.<String>read(rogue, "$.message")).contains("refused Virtdeck's client certificate");
@@ -174,6 +175,61 @@ class HostCredentialsTlsTest {
         assertThat(page("/hosts/" + id)).contains("cannot use the host&#39;s stored credentials");
         assertNoSecret(output.getAll());
         assertNoSecret(audit());
+    }
+
+    @Test
+    void aStoredSshKeyAndKnownHostsEntryConnectThroughSsh(CapturedOutput output) throws Exception {
+        String created = mvc.perform(api().post("/api/v1/hosts", JSON.writeValueAsString(Map.of("name", "ssh-stored",
+                        "uri", daemon.sshUri(), "credentials", Map.of("type", "ssh-key",
+                                "privateKey", daemon.sshClientKey(), "knownHosts", daemon.sshKnownHosts())))))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(JsonPath.<String>read(created, "$.credentials.type")).as(created).isEqualTo("ssh-key");
+        assertThat(JsonPath.<String>read(created, "$.credentials.knownHosts")).isEqualTo("stored (encrypted)");
+        long id = ((Number) JsonPath.read(created, "$.id")).longValue();
+
+        String host = Eventually.within(Duration.ofSeconds(15), () -> api().getJson("/api/v1/hosts/" + id),
+                body -> "CONNECTED".equals(JsonPath.read(body, "$.state"))
+                        && ((Number) JsonPath.read(body, "$.guestCount")).intValue() == 1);
+        assertThat(page("/hosts/" + id)).contains("SSH key").contains("stored (encrypted)");
+        for (String shown : List.of(created, host, page("/hosts"), page("/hosts/" + id), audit(), output.getAll(),
+                jdbc.sql("SELECT row_to_json(c)::text FROM host_credentials c WHERE host_id = :id").param("id", id)
+                        .query(String.class).single())) {
+            assertNoSecret(shown);
+        }
+    }
+
+    @Test
+    void anSshKeyFileByPathConnectsAndAWrongHostKeyOrNoKeyIsRefused() throws Exception {
+        Path knownHosts = daemon.sshDirectory().resolve("known_hosts");
+        Files.writeString(knownHosts, daemon.sshKnownHosts());
+        String byPath = mvc.perform(api().post("/api/v1/hosts", JSON.writeValueAsString(Map.of("name", "ssh-path",
+                        "uri", daemon.sshUri(), "credentials", Map.of("type", "ssh-key",
+                                "keyPath", daemon.sshDirectory().resolve("client_key").toString(),
+                                "knownHostsPath", knownHosts.toString())))))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(JsonPath.<String>read(byPath, "$.credentials.path")).as(byPath)
+                .isEqualTo(daemon.sshDirectory().resolve("client_key").toString());
+        awaitState(((Number) JsonPath.read(byPath, "$.id")).longValue(), "CONNECTED");
+        forgetTheDaemonsHosts();
+
+        // the client's own public key posing as the host's: not the key sshd shows
+        String[] clientPublicKey = Files.readString(daemon.sshDirectory().resolve("client_key.pub")).split(" ");
+        String anotherHostsKey = daemon.sshKnownHosts().split(" ")[0] + " " + clientPublicKey[0] + " "
+                + clientPublicKey[1];
+        String spoofed = mvc.perform(api().post("/api/v1/hosts", JSON.writeValueAsString(Map.of("name", "ssh-spoofed",
+                        "uri", daemon.sshUri(), "credentials", Map.of("type", "ssh-key",
+                                "privateKey", daemon.sshClientKey(), "knownHosts", anotherHostsKey)))))
+                .andReturn().getResponse().getContentAsString();
+        System.out.println("[HostCredentialsTest] another host key: " + spoofed);
+        assertThat(JsonPath.<Integer>read(spoofed, "$.status")).as(spoofed).isEqualTo(400);
+        assertThat(JsonPath.<String>read(spoofed, "$.message")).contains("HOST KEY VERIFICATION FAILED");
+        assertNoSecret(spoofed);
+
+        String none = mvc.perform(api().post("/api/v1/hosts", "{\"name\":\"ssh-none\",\"uri\":\"" + daemon.sshUri()
+                + "?known_hosts_verify=ignore\"}")).andReturn().getResponse().getContentAsString();
+        System.out.println("[HostCredentialsTest] no key: " + none);
+        assertThat(JsonPath.<Integer>read(none, "$.status")).as(none).isEqualTo(400);
+        assertThat(JsonPath.<String>read(none, "$.field")).isEqualTo("uri");
     }
 
     @Test
@@ -272,10 +328,10 @@ class HostCredentialsTlsTest {
         return pki.pem("client.key").lines().filter(line -> !line.startsWith("-----")).findFirst().orElseThrow();
     }
 
-    /** No line of either client key, nor a piece of one (pages do name "PRIVATE KEY" in their placeholders). */
+    /** No line of any client key, nor a piece of one (pages do name "PRIVATE KEY" in their placeholders). */
     private static void assertNoSecret(String shown) {
-        for (String key : List.of("client.key", "rogue-client.key")) {
-            pki.pem(key).lines().filter(line -> !line.startsWith("-----"))
+        for (String key : List.of(pki.pem("client.key"), pki.pem("rogue-client.key"), daemon.sshClientKey())) {
+            key.lines().filter(line -> !line.startsWith("-----"))
                     .forEach(line -> assertThat(shown).doesNotContain(line.substring(0, Math.min(24, line.length()))));
         }
     }
