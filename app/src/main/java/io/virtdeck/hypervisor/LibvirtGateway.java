@@ -128,9 +128,10 @@ public class LibvirtGateway implements HypervisorGateway {
         }
         HostConnection monitored = hosts.get(hostId);
         if (monitored != null) {
-            hosts.remove(hostId, monitored);
+            stopMonitoring(hostId); // closed off this thread: closing can wait on a dead host
             manage(hostId, monitored.uri());
-            monitored.close();
+        } else if (visit != null) {
+            scheduler.execute(this::closeIdleVisits);
         }
     }
 

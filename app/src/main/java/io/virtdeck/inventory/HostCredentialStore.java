@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.hypervisor.HostCredentials;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.security.SecretBox;
@@ -23,6 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class HostCredentialStore {
 
+    /** Told {@code origin hostId} when a host's credentials change: the other instances re-open their connections. */
+    static final String CHANGED_CHANNEL = "virtdeck_host_credentials";
+
     private static final String PRIVATE_KEY = "privateKey";
     private static final String KNOWN_HOSTS = "knownHosts";
     private static final String CA = "caCertificate";
@@ -32,11 +36,18 @@ class HostCredentialStore {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final SecretBox box;
+    private final VirtdeckInstance instance;
 
-    HostCredentialStore(JdbcClient jdbc, JsonMapper json, SecretBox box) {
+    HostCredentialStore(JdbcClient jdbc, JsonMapper json, SecretBox box, VirtdeckInstance instance) {
         this.jdbc = jdbc;
         this.json = json;
         this.box = box;
+        this.instance = instance;
+    }
+
+    /** Tells the other instances that a host's credentials changed (their connections to it re-open with them). */
+    void announceChange(long hostId) {
+        PeerNotifications.send(jdbc, CHANGED_CHANNEL, instance.id() + " " + hostId);
     }
 
     /** Stores (or replaces) a host's credentials; NONE removes them. */

@@ -115,6 +115,7 @@ public class HostService {
         }
         credentials.save(id, checked, CurrentUser.name());
         gateway.reconnect(id);
+        credentials.announceChange(id);
         Host updated = hosts.require(id);
         audit.record("host.credentials.replace", object, Outcome.SUCCESS, updated.credentials().describe());
         events.publishEvent(new InventoryChanged.HostChanged(id, false));
@@ -130,6 +131,7 @@ public class HostService {
         }
         credentials.remove(id);
         gateway.reconnect(id);
+        credentials.announceChange(id);
         audit.record("host.credentials.remove", AuditObject.host(id, host.name()), Outcome.SUCCESS,
                 host.credentials().describe());
         events.publishEvent(new InventoryChanged.HostChanged(id, false));

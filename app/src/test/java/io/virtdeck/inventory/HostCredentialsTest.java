@@ -8,10 +8,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.jayway.jsonpath.JsonPath;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.security.SecretBox;
 import io.virtdeck.security.SecretProperties;
 import io.virtdeck.support.Api;
@@ -57,8 +57,6 @@ class HostCredentialsTest {
     MockMvc mvc;
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    HypervisorGateway gateway;
 
     @BeforeAll
     static void tlsHost() throws Exception {
@@ -168,7 +166,9 @@ class HostCredentialsTest {
                 "host-credentials:" + id);
         jdbc.sql("UPDATE host_credentials SET secret = :secret WHERE host_id = :id").param("secret", foreign)
                 .param("id", id).update();
-        gateway.reconnect(id);
+        // as another instance that changed them would tell this one: it re-opens its connection with them
+        jdbc.sql("SELECT pg_notify('virtdeck_host_credentials', :payload)")
+                .param("payload", UUID.randomUUID() + " " + id).query(String.class).single();
         String undecryptable = awaitState(id, "UNREACHABLE");
         assertThat(JsonPath.<String>read(undecryptable, "$.stateReason"))
                 .contains("cannot use the host's stored credentials").contains("another key");
