@@ -7,9 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A certificate authority made for one test with openssl: a server certificate for 127.0.0.1 (a subjectAltName of
- * IP:127.0.0.1 alone, the address the client connects to) and a client certificate, both signed by it, plus a client
- * certificate signed by another CA that the server must refuse. Files are PEM, keys unencrypted PKCS#8.
+ * A certificate authority made for one test with openssl: a server certificate for 127.0.0.1 and a client
+ * certificate, both signed by it, plus a client certificate signed by another CA that the server must refuse. Files are
+ * PEM, keys unencrypted PKCS#8.
+ *
+ * <p>The server certificate names 127.0.0.1 in a subjectAltName IP entry: libvirt 9.0's client checks the URI's host
+ * against the certificate, and an address matches an IP entry only (measured: a CN of 127.0.0.1 alone, or a DNS entry
+ * "localhost", fails with "Certificate owner does not match the hostname 127.0.0.1"); a name in the URI matches a DNS
+ * entry, or the CN when there is no subjectAltName.
  */
 public final class TestPki {
 
