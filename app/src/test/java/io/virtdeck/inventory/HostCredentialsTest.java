@@ -91,30 +91,18 @@ class HostCredentialsTest {
         assertThat(JsonPath.<String>read(created, "$.credentials.storage")).isEqualTo("stored (encrypted)");
         long id = ((Number) JsonPath.read(created, "$.id")).longValue();
 
-        String host = Eventually.within(Duration.ofSeconds(15), () -> api().getJson("/api/v1/hosts/" + id),
-                body -> "CONNECTED".equals(JsonPath.read(body, "$.state"))
-                        && ((Number) JsonPath.read(body, "$.guestCount")).intValue() == 1);
+        String host = connectedWithItsGuest(id);
         assertThat(JsonPath.<String>read(host, "$.credentials.updatedBy")).isEqualTo(Api.ADMIN);
-        assertThat(JsonPath.<List<String>>read(api().getJson("/api/v1/guests?host=" + id), "$.items[*].name"))
-                .containsExactly("test");
         assertThat(credentialDirectories()).as("the decrypted files are gone once libvirt has connected")
                 .isEqualTo(before);
-
-        String hostsPage = page("/hosts");
-        String hostPage = page("/hosts/" + id);
-        assertThat(hostPage).contains("Credentials").contains("TLS client certificate").contains("stored (encrypted)");
-        for (String shown : List.of(created, host, api().getJson("/api/v1/hosts"), hostsPage, hostPage,
-                audit(), output.getAll())) {
-            assertNoSecret(shown);
-        }
+        assertThat(page("/hosts/" + id)).contains("Credentials").contains("TLS client certificate")
+                .contains("stored (encrypted)");
+        assertNothingShowsAKey(id, created, host, output);
 
         byte[] secret = jdbc.sql("SELECT secret FROM host_credentials WHERE host_id = :id").param("id", id)
                 .query(byte[].class).single();
-        String row = jdbc.sql("SELECT row_to_json(c)::text FROM host_credentials c WHERE host_id = :id")
-                .param("id", id).query(String.class).single();
         assertThat(new String(secret, StandardCharsets.ISO_8859_1)).doesNotContain("BEGIN", keyLine());
-        assertNoSecret(row);
-        assertThat(row).doesNotContain(base64(pki.pem("client.key")));
+        assertThat(credentialsRow(id)).doesNotContain(base64(pki.pem("client.key")));
     }
 
     @Test
@@ -187,15 +175,10 @@ class HostCredentialsTest {
         assertThat(JsonPath.<String>read(created, "$.credentials.knownHosts")).isEqualTo("stored (encrypted)");
         long id = ((Number) JsonPath.read(created, "$.id")).longValue();
 
-        String host = Eventually.within(Duration.ofSeconds(15), () -> api().getJson("/api/v1/hosts/" + id),
-                body -> "CONNECTED".equals(JsonPath.read(body, "$.state"))
-                        && ((Number) JsonPath.read(body, "$.guestCount")).intValue() == 1);
+        String host = connectedWithItsGuest(id);
         assertThat(page("/hosts/" + id)).contains("SSH key").contains("stored (encrypted)");
-        for (String shown : List.of(created, host, page("/hosts"), page("/hosts/" + id), audit(), output.getAll(),
-                jdbc.sql("SELECT row_to_json(c)::text FROM host_credentials c WHERE host_id = :id").param("id", id)
-                        .query(String.class).single())) {
-            assertNoSecret(shown);
-        }
+        assertNothingShowsAKey(id, created, host, output);
+        assertThat(credentialsRow(id)).doesNotContain(base64(daemon.sshClientKey()));
     }
 
     @Test
@@ -290,6 +273,31 @@ class HostCredentialsTest {
         long id = ((Number) JsonPath.read(created, "$.id")).longValue();
         awaitState(id, "CONNECTED");
         return id;
+    }
+
+    /** Connected, its one guest (the test driver's "test") in the inventory: libvirt took the credentials. */
+    private String connectedWithItsGuest(long id) {
+        String host = Eventually.within(Duration.ofSeconds(15), () -> api().getJson("/api/v1/hosts/" + id),
+                body -> "CONNECTED".equals(JsonPath.read(body, "$.state"))
+                        && ((Number) JsonPath.read(body, "$.guestCount")).intValue() == 1);
+        assertThat(JsonPath.<List<String>>read(api().getJson("/api/v1/guests?host=" + id), "$.items[*].name"))
+                .containsExactly("test");
+        return host;
+    }
+
+    /** Everywhere a host's credentials could show: its JSON, the pages, the audit trail, the log, the database row. */
+    private void assertNothingShowsAKey(long id, String created, String host, CapturedOutput output)
+            throws Exception {
+        for (String shown : List.of(created, host, api().getJson("/api/v1/hosts"), page("/hosts"),
+                page("/hosts/" + id), audit(), api().getJson("/api/v1/audit?size=200"), page("/audit"),
+                output.getAll(), credentialsRow(id))) {
+            assertNoSecret(shown);
+        }
+    }
+
+    private String credentialsRow(long id) {
+        return jdbc.sql("SELECT row_to_json(c)::text FROM host_credentials c WHERE host_id = :id").param("id", id)
+                .query(String.class).single();
     }
 
     private String awaitState(long id, String state) {
