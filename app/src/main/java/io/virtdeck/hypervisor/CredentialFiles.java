@@ -30,10 +30,12 @@ final class CredentialFiles implements AutoCloseable {
 
     private final String uri;
     private final Path directory;
+    private final Map<String, String> parameters;
 
-    private CredentialFiles(String uri, Path directory) {
+    private CredentialFiles(String uri, Path directory, Map<String, String> parameters) {
         this.uri = uri;
         this.directory = directory;
+        this.parameters = parameters;
     }
 
     /** The URI to open, with the credentials' parameters; files written for them when the material is stored. */
@@ -48,7 +50,7 @@ final class CredentialFiles implements AutoCloseable {
             parameters.put("pkipath", tls.pkiDirectory().toString());
         }
         if (!(credentials instanceof HostCredentials.StoredSshKey || credentials instanceof HostCredentials.StoredTls)) {
-            return new CredentialFiles(withParameters(uri, parameters), null);
+            return new CredentialFiles(withParameters(uri, parameters), null, parameters);
         }
         Path directory = privateDirectory();
         try {
@@ -64,10 +66,26 @@ final class CredentialFiles implements AutoCloseable {
                 parameters.put("pkipath", directory.toString());
             }
         } catch (RuntimeException e) {
-            new CredentialFiles(uri, directory).close();
+            new CredentialFiles(uri, directory, parameters).close();
             throw e;
         }
-        return new CredentialFiles(withParameters(uri, parameters), directory);
+        return new CredentialFiles(withParameters(uri, parameters), directory, parameters);
+    }
+
+    /**
+     * The same SSH credentials as options of the OpenSSH client (the console's tunnel): the key alone, checked against
+     * the known_hosts given, if any; none for TLS certificates or no credentials.
+     */
+    List<String> sshOptions() {
+        List<String> options = new ArrayList<>();
+        if (parameters.containsKey("keyfile")) {
+            options.addAll(List.of("-o", "IdentitiesOnly=yes", "-i", parameters.get("keyfile")));
+        }
+        if (parameters.containsKey("known_hosts")) {
+            options.addAll(List.of("-o", "UserKnownHostsFile=" + parameters.get("known_hosts"), "-o",
+                    "StrictHostKeyChecking=yes"));
+        }
+        return options;
     }
 
     String uri() {

@@ -110,6 +110,12 @@ public interface HypervisorGateway {
     VncEndpoint vncEndpoint(long hostId, UUID uuid);
 
     /**
+     * The host's SSH credentials as OpenSSH client options, for a tunnel to its display (files removed on close);
+     * empty when it has none. UNREACHABLE when stored credentials cannot be decrypted.
+     */
+    SshOptions sshOptions(long hostId);
+
+    /**
      * Sets a password on the running domain's VNC server that expires at {@code validUntil} (the live device only;
      * the definition keeps its own). Fails with {@link HypervisorException.Kind#UNSUPPORTED} where the driver cannot.
      */

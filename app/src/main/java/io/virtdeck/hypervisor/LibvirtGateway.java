@@ -121,6 +121,14 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
+    public SshOptions sshOptions(long hostId) {
+        HostCredentials credentials = directory.credentials(hostId);
+        boolean ssh = credentials instanceof HostCredentials.SshKeyFile
+                || credentials instanceof HostCredentials.StoredSshKey;
+        return new SshOptions(CredentialFiles.prepare("", ssh ? credentials : HostCredentials.NONE));
+    }
+
+    @Override
     public void reconnect(long hostId) {
         HostConnection visit = visits.remove(hostId);
         if (visit != null) {

@@ -29,6 +29,9 @@ class CredentialFilesTest {
             assertThat(permissions(directory.resolve("id"))).isEqualTo("rw-------");
             assertThat(permissions(directory.resolve("known_hosts"))).isEqualTo("rw-------");
             assertThat(Files.readAllBytes(directory.resolve("id"))).isEqualTo(KEY);
+            assertThat(files.sshOptions()).as("the same for the console's OpenSSH tunnel").containsExactly(
+                    "-o", "IdentitiesOnly=yes", "-i", directory.resolve("id").toString(),
+                    "-o", "UserKnownHostsFile=" + directory.resolve("known_hosts"), "-o", "StrictHostKeyChecking=yes");
         }
         assertThat(directory).doesNotExist();
     }

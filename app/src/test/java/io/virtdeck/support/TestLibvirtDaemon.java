@@ -151,8 +151,17 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
     }
 
     /** The test driver's default host through SSH as root, with libssh ({@link #withSsh}). */
-    public synchronized String sshUri() {
-        return "test+libssh://root@127.0.0.1:" + sshPort() + "/default";
+    public String sshUri() {
+        return sshUri("127.0.0.1", "/default");
+    }
+
+    /**
+     * A test driver host through SSH at one of sshd's addresses: 127.0.0.1, or 127.0.0.2, which Virtdeck does not
+     * take for its own machine (a display on that host's loopback is reached through an SSH tunnel). The path is the
+     * test driver's on the daemon's side: /default or a host file.
+     */
+    public String sshUri(String address, String testDriverPath) {
+        return "test+libssh://root@" + address + ":" + sshPort() + testDriverPath;
     }
 
     /** The private key (OpenSSH PEM) that root's authorized_keys accepts. */
@@ -160,10 +169,11 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
         return read("ssh/client_key");
     }
 
-    /** The known_hosts line of this sshd's host key, for 127.0.0.1 on its port. */
+    /** The known_hosts lines of this sshd's host key, for 127.0.0.1 and 127.0.0.2 on its port. */
     public String sshKnownHosts() {
         String[] key = read("ssh/host_key.pub").strip().split(" ");
-        return "[127.0.0.1]:" + sshPort() + " " + key[0] + " " + key[1] + "\n";
+        return "[127.0.0.1]:" + sshPort() + " " + key[0] + " " + key[1] + "\n"
+                + "[127.0.0.2]:" + sshPort() + " " + key[0] + " " + key[1] + "\n";
     }
 
     public synchronized Path sshDirectory() {
@@ -312,6 +322,7 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
                 Files.writeString(dir.resolve("ssh/sshd_config"), """
                         Port %d
                         ListenAddress 127.0.0.1
+                        ListenAddress 127.0.0.2
                         HostKey %s
                         AuthorizedKeysFile %s
                         PidFile none
