@@ -65,6 +65,8 @@ class HostCredentialsBrowserTest {
         browser.inView(driver.findElement(By.cssSelector("input.kind-ssh-key"))).click();
         assertThat(privateKey.isDisplayed()).isTrue();
         assertThat(clientKey.isDisplayed()).isFalse();
+        browser.inView(driver.findElement(By.id("host-uri")));
+        browser.screenshot("host-register-ssh.png");
         browser.inView(driver.findElement(By.cssSelector("input.kind-tls"))).click();
         assertThat(clientKey.isDisplayed()).isTrue();
         assertThat(privateKey.isDisplayed()).isFalse();
@@ -76,7 +78,7 @@ class HostCredentialsBrowserTest {
         clientKey.sendKeys(pki.pem("client.key"));
         browser.inView(driver.findElement(By.id("host-uri")));
         browser.screenshot("host-register-tls.png");
-        browser.submitAndWait(driver.findElement(By.xpath("//button[text()='Register']")));
+        browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Register']"))));
 
         assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("tls-page registered");
         browser.waitFor("the host connected", () -> {
