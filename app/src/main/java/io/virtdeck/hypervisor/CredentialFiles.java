@@ -49,7 +49,9 @@ final class CredentialFiles implements AutoCloseable {
         } else if (credentials instanceof HostCredentials.TlsDirectory tls) {
             parameters.put("pkipath", tls.pkiDirectory().toString());
         }
-        if (!(credentials instanceof HostCredentials.StoredSshKey || credentials instanceof HostCredentials.StoredTls)) {
+        boolean stored = credentials instanceof HostCredentials.StoredSshKey
+                || credentials instanceof HostCredentials.StoredTls;
+        if (!stored) {
             return new CredentialFiles(withParameters(uri, parameters), null, parameters);
         }
         Path directory = privateDirectory();

@@ -13,6 +13,7 @@ import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.hypervisor.HostCredentials;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.security.SecretBox;
+import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -76,8 +77,15 @@ class HostCredentialStore {
             material.put(CERTIFICATE, encode(tls.clientCertificate()));
             material.put(KEY, encode(tls.clientKey()));
         }
-        byte[] secret = material.isEmpty() ? null
-                : box.encrypt(json.writeValueAsString(material).getBytes(StandardCharsets.UTF_8), boundTo(hostId));
+        byte[] secret;
+        try {
+            secret = material.isEmpty() ? null
+                    : box.encrypt(json.writeValueAsString(material).getBytes(StandardCharsets.UTF_8), boundTo(hostId));
+        } catch (IllegalStateException e) {
+            // the instance's secret key is misconfigured: nothing is stored, and the admin is told what to fix
+            throw VirtdeckException.conflict("credentials", "Virtdeck cannot encrypt the credentials: "
+                    + e.getMessage() + ".");
+        }
         jdbc.sql("""
                         INSERT INTO host_credentials (host_id, kind, path, known_hosts_path, secret, known_hosts,
                                                       updated_by)
@@ -128,8 +136,8 @@ class HostCredentialStore {
                     new TypeReference<Map<String, String>>() { });
         } catch (SecretBox.UnreadableSecret | IllegalStateException e) {
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
-                    "Virtdeck cannot use the host's stored credentials: " + e.getMessage()
-                            + ". Replace them on the host's page, or give this instance the key they were stored with.");
+                    "Virtdeck cannot use the host's stored credentials: " + e.getMessage() + ". Replace them on "
+                            + "the host's page, or give this instance the key they were stored with.");
         }
         return ssh ? new HostCredentials.StoredSshKey(decode(material.get(PRIVATE_KEY)),
                 material.containsKey(KNOWN_HOSTS) ? decode(material.get(KNOWN_HOSTS)) : null)

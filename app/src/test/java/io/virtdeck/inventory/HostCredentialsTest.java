@@ -113,7 +113,7 @@ class HostCredentialsTest {
         assertThat(JsonPath.<String>read(none, "$.field")).isEqualTo("uri");
         assertThat(JsonPath.<String>read(none, "$.message")).contains("Cannot read CA certificate");
 
-        // the client trusts both CAs, so libvirt sends its certificate: the server, trusting its own CA alone, refuses it
+        // the client trusts both CAs, so libvirt sends its certificate; the server trusts its own CA alone: refused
         Map<String, String> rogueCredentials = storedTls("rogue-client");
         rogueCredentials.put("caCertificate", pki.pem("ca.pem") + pki.pem("other-ca.pem"));
         String rogue = mvc.perform(api().post("/api/v1/hosts", register("tls-rogue", rogueCredentials)))

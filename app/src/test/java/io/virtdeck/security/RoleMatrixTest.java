@@ -382,7 +382,8 @@ class RoleMatrixTest {
         String credentials = "/api/v1/hosts/" + host + "/credentials";
         String tls = "{\"type\":\"tls\",\"pkiPath\":\"/nonexistent\"}";
         // past the role check, the matrix host's test:/// URI takes no TLS certificates (400) and has none (404)
-        assertThat(callWithBody(user, HttpMethod.PUT, credentials, tls)).as(user + " replace").isEqualTo(admin ? 400 : 403);
+        assertThat(callWithBody(user, HttpMethod.PUT, credentials, tls)).as(user + " replace")
+                .isEqualTo(admin ? 400 : 403);
         assertThat(call(user, HttpMethod.DELETE, credentials)).as(user + " remove").isEqualTo(admin ? 404 : 403);
         assertThat(callWithBody(user, "/api/v1/hosts", "{\"name\":\"with-credentials\",\"uri\":\"test:///default\","
                 + "\"credentials\":" + tls + "}")).as(user + " register with credentials").isEqualTo(admin ? 400 : 403);
