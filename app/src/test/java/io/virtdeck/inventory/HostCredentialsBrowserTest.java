@@ -53,6 +53,9 @@ class HostCredentialsBrowserTest {
         if (daemon != null) {
             daemon.close();
         }
+        if (pki != null) {
+            pki.close();
+        }
     }
 
     @Test

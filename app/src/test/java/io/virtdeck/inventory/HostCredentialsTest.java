@@ -65,8 +65,9 @@ class HostCredentialsTest {
     }
 
     @AfterAll
-    static void stopHost() {
+    static void stopHost() throws Exception {
         daemon.close();
+        pki.close();
     }
 
     Api api() {
@@ -251,7 +252,7 @@ class HostCredentialsTest {
 
     @Test
     void certificatesInADirectoryOnTheServerAreUsedByPath() throws Exception {
-        Path directory = Files.createTempDirectory("virtdeck-pkipath-");
+        Path directory = Files.createDirectories(pki.directory().resolve("pkipath")); // deleted with the PKI
         Files.copy(pki.file("ca.pem"), directory.resolve("cacert.pem"));
         Files.copy(pki.file("client.pem"), directory.resolve("clientcert.pem"));
         Files.copy(pki.file("client.key"), directory.resolve("clientkey.pem"));

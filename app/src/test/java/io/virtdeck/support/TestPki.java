@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * "localhost", fails with "Certificate owner does not match the hostname 127.0.0.1"); a name in the URI matches a DNS
  * entry, or the CN when there is no subjectAltName.
  */
-public final class TestPki {
+public final class TestPki implements AutoCloseable {
 
     private final Path dir;
 
@@ -50,6 +50,16 @@ public final class TestPki {
 
     public Path directory() {
         return dir;
+    }
+
+    /** Deletes the files (the keys among them). */
+    @Override
+    public void close() throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private void authority(String name, String commonName) throws Exception {
