@@ -14,10 +14,10 @@ import java.util.UUID;
  */
 public interface HypervisorGateway {
 
-    /** Opens a short-lived connection to check that a URI works before it is registered, and reads the host's facts. */
-    HostFacts probe(String uri);
-
-    /** As {@link #probe(String)}, presenting credentials that are not stored yet. */
+    /**
+     * Opens a short-lived connection to check that a URI works before it is registered, presenting credentials that
+     * are not stored yet ({@link HostCredentials#NONE} for none), and reads the host's facts.
+     */
     HostFacts probe(String uri, HostCredentials credentials);
 
     /**

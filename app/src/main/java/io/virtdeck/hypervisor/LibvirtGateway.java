@@ -90,11 +90,6 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
-    public HostFacts probe(String uri) {
-        return probe(uri, HostCredentials.NONE);
-    }
-
-    @Override
     public HostFacts probe(String uri, HostCredentials credentials) {
         HostConnection probe = new HostConnection(-1, uri, () -> credentials, properties, scheduler, state -> { },
                 (d, e) -> 0);

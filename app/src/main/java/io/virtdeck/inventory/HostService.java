@@ -95,7 +95,7 @@ public class HostService {
     }
 
     /**
-     * Replaces a host's credentials (admins only) once a connection with the new ones has worked; this instance's
+     * Replaces a host's credentials (admins only) once a connection with the new ones has worked; every instance's
      * connections to the host re-open with them.
      */
     public Host replaceCredentials(long id, HostCredentialsRequest given) {
@@ -111,7 +111,7 @@ public class HostService {
         } catch (HypervisorException e) {
             audit.record("host.credentials.replace", object, Outcome.FAILURE, e.getMessage());
             throw VirtdeckException.invalid("credentials", "Could not connect to " + host.uri()
-                    + " with these credentials: " + e.getMessage() + " Nothing was changed.");
+                    + " with these credentials (nothing was changed): " + e.getMessage());
         }
         credentials.save(id, checked, CurrentUser.name());
         gateway.reconnect(id);
@@ -122,7 +122,7 @@ public class HostService {
         return updated;
     }
 
-    /** Forgets a host's credentials (admins only); this instance's connections re-open without them. */
+    /** Forgets a host's credentials (admins only); every instance's connections to it re-open without them. */
     public Host removeCredentials(long id) {
         permissions.require(Action.ADMINISTER, ObjectRef.root());
         Host host = hosts.require(id);
