@@ -72,6 +72,8 @@ verify() {
     have chromedriver || missing+=("chromedriver")
     have docker-compose || missing+=("docker-compose")
     have nginx || [[ -x /usr/sbin/nginx ]] || missing+=("nginx (the console behind a reverse proxy)")
+    [[ -x /usr/sbin/sshd ]] || missing+=("sshd (openssh-server: the SSH host credentials test)")
+    have ssh-keygen || missing+=("ssh-keygen (openssh-client)")
   fi
   if (( ${#missing[@]} > 0 )); then
     warn "still missing:"
@@ -104,6 +106,7 @@ EOF
   - Chromium and its chromedriver
   - docker-compose (validates docker-compose.yml; no Docker engine needed)
   - nginx (the console test behind a reverse proxy)
+  - sshd and ssh-keygen (OpenSSH: the SSH host credentials test)
 EOF
   fi
 }
@@ -131,6 +134,9 @@ if [[ "$MODE" == test ]]; then
   wanted+=(libvirt-clients libxml2-utils libvirt-daemon chromium chromium-driver docker-compose)
   # the console behind a reverse proxy, with the README's nginx snippet
   wanted+=(nginx-light)
+  # sshd for the host credentials test (a qemu+libssh host with a stored key); the test starts its own sshd in a
+  # private namespace. On a machine run by systemd, Debian's package also starts the system's sshd on port 22.
+  wanted+=(openssh-server)
   # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
   wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf busybox-static cpio kmod)
 fi

@@ -24,6 +24,7 @@ import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.SshOptions;
 import io.virtdeck.hypervisor.VncEndpoint;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -77,7 +78,12 @@ public class ConsoleService {
             synchronized (loginLocks.computeIfAbsent(guest.uuid(), uuid -> new Object())) {
                 String password = oneTimePassword(guest);
                 long passwordSet = System.nanoTime();
-                VncUpstream upstream = VncUpstream.open(endpoint, password, properties.sshCommand());
+                VncUpstream upstream;
+                // the host's key is on disk only until the display has answered through the tunnel
+                try (SshOptions ssh = endpoint.tunnelled() ? gateway.sshOptions(guest.hostId()) : null) {
+                    upstream = VncUpstream.open(endpoint, password, properties.sshCommand(),
+                            ssh == null ? List.of() : ssh.arguments());
+                }
                 log.debug("console of '{}': display found in {} ms, password set in {} ms, logged in in {} ms",
                         guest.name(), (located - started) / 1_000_000, (passwordSet - located) / 1_000_000,
                         (System.nanoTime() - passwordSet) / 1_000_000);

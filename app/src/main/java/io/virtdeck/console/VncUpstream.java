@@ -44,10 +44,13 @@ final class VncUpstream implements Closeable {
         this.channel = channel;
     }
 
-    /** Connects (directly or through SSH) and logs in with {@code password}, or none when it is null. */
-    static VncUpstream open(VncEndpoint endpoint, String password, String sshCommand)
+    /**
+     * Connects (directly or through SSH, the client given {@code sshOptions} before the destination) and logs in with
+     * {@code password}, or none when it is null.
+     */
+    static VncUpstream open(VncEndpoint endpoint, String password, String sshCommand, List<String> sshOptions)
             throws IOException, ConsoleRefusedException {
-        VncUpstream upstream = endpoint.tunnelled() ? tunnel(endpoint, sshCommand) : direct(endpoint);
+        VncUpstream upstream = endpoint.tunnelled() ? tunnel(endpoint, sshCommand, sshOptions) : direct(endpoint);
         try {
             upstream.login(password);
             upstream.loggedIn();
@@ -96,12 +99,14 @@ final class VncUpstream implements Closeable {
     }
 
     /** {@code ssh -W address:port destination}: the SSH client carries the bytes, as libvirt's own ssh transport does. */
-    private static VncUpstream tunnel(VncEndpoint endpoint, String sshCommand) throws IOException {
+    private static VncUpstream tunnel(VncEndpoint endpoint, String sshCommand, List<String> sshOptions)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(sshCommand, "-o", "BatchMode=yes", "-o",
                 "ConnectTimeout=" + CONNECT_TIMEOUT_MS / 1000, "-W", endpoint.address() + ":" + endpoint.port()));
         if (endpoint.sshPort() > 0) {
             command.addAll(List.of("-p", Integer.toString(endpoint.sshPort())));
         }
+        command.addAll(sshOptions);
         command.add(endpoint.sshDestination());
         Process ssh = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         return new VncUpstream(new BufferedInputStream(ssh.getInputStream(), LOGIN_BUFFER), ssh.getOutputStream(),

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
@@ -32,6 +33,8 @@ final class HostConnection {
 
     private final long hostId;
     private final String uri;
+    /** Asked at each opening: credentials replaced meanwhile count from the next one. */
+    private final Supplier<HostCredentials> credentials;
     private final HypervisorProperties properties;
     private final ScheduledExecutorService scheduler;
     private final Consumer<HostConnectionChanged> stateListener;
@@ -49,10 +52,12 @@ final class HostConnection {
     private final Object opening = new Object();
     private volatile long lastUsedNanos = System.nanoTime();
 
-    HostConnection(long hostId, String uri, HypervisorProperties properties, ScheduledExecutorService scheduler,
-                   Consumer<HostConnectionChanged> stateListener, LifecycleListener lifecycleListener) {
+    HostConnection(long hostId, String uri, Supplier<HostCredentials> credentials, HypervisorProperties properties,
+                   ScheduledExecutorService scheduler, Consumer<HostConnectionChanged> stateListener,
+                   LifecycleListener lifecycleListener) {
         this.hostId = hostId;
         this.uri = uri;
+        this.credentials = credentials;
         this.properties = properties;
         this.scheduler = scheduler;
         this.stateListener = stateListener;
@@ -282,7 +287,7 @@ final class HostConnection {
         AtomicReference<Connect> opened = new AtomicReference<>();
         try {
             return runBounded(ignored -> {
-                Connect connection = LibvirtConnections.open(uri);
+                Connect connection = LibvirtConnections.open(uri, credentials.get());
                 opened.set(connection);
                 if (!settled.compareAndSet(false, true)) {
                     closeQuietly(connection); // the caller stopped waiting for it

@@ -11,6 +11,12 @@ public interface HostDirectory {
     /** The host's URI and reported state; empty when Virtdeck does not know the host. */
     Optional<KnownHost> find(long hostId);
 
+    /**
+     * The credentials to present to the host, decrypted; {@link HostCredentials#NONE} when it has none. Throws a
+     * {@link HypervisorException} (UNREACHABLE, saying why) when stored credentials cannot be decrypted.
+     */
+    HostCredentials credentials(long hostId);
+
     record KnownHost(String uri, boolean reportedConnected) {
     }
 }

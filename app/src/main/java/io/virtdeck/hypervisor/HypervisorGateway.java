@@ -14,8 +14,17 @@ import java.util.UUID;
  */
 public interface HypervisorGateway {
 
-    /** Opens a short-lived connection to check that a URI works before it is registered, and reads the host's facts. */
-    HostFacts probe(String uri);
+    /**
+     * Opens a short-lived connection to check that a URI works before it is registered, presenting credentials that
+     * are not stored yet ({@link HostCredentials#NONE} for none), and reads the host's facts.
+     */
+    HostFacts probe(String uri, HostCredentials credentials);
+
+    /**
+     * Re-opens this instance's connections to a host with its current credentials (just replaced or removed): the
+     * monitored one at once, a calls-only one at the next call.
+     */
+    void reconnect(long hostId);
 
     /**
      * Starts monitoring a host: one shared connection with lifecycle events, kept open, re-opened with backoff when
@@ -99,6 +108,12 @@ public interface HypervisorGateway {
 
     /** Where Virtdeck reaches the running domain's VNC server. */
     VncEndpoint vncEndpoint(long hostId, UUID uuid);
+
+    /**
+     * The host's SSH credentials as OpenSSH client options, for a tunnel to its display (files removed on close);
+     * empty when it has none. UNREACHABLE when stored credentials cannot be decrypted.
+     */
+    SshOptions sshOptions(long hostId);
 
     /**
      * Sets a password on the running domain's VNC server that expires at {@code validUntil} (the live device only;

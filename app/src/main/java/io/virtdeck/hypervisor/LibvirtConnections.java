@@ -11,9 +11,12 @@ final class LibvirtConnections {
     private LibvirtConnections() {
     }
 
-    static Connect open(String uri) throws LibvirtException {
+    /** Opens the URI with the host's credentials; stored material is on disk only while libvirt connects. */
+    static Connect open(String uri, HostCredentials credentials) throws LibvirtException {
         LibvirtEventLoop.ensureStarted();
-        return new Connect(uri, false);
+        try (CredentialFiles files = CredentialFiles.prepare(uri, credentials)) {
+            return new Connect(files.uri(), false);
+        }
     }
 
     /**

@@ -7,6 +7,9 @@ import org.libvirt.LibvirtException;
 /** Turns libvirt's error numbers into the few kinds the rest of Virtdeck acts on. */
 final class LibvirtErrors {
 
+    /** libvirt's words when a TLS server ends the session after the handshake: it refused the client's certificate. */
+    private static final String TLS_NOT_CONFIRMED = "Unable to read TLS confirmation";
+
     private LibvirtErrors() {
     }
 
@@ -43,6 +46,10 @@ final class LibvirtErrors {
 
     static String message(LibvirtException e) {
         String message = e.getError() != null ? e.getError().getMessage() : e.getMessage();
+        if (message != null && message.contains(TLS_NOT_CONFIRMED)) {
+            return message + " (the host refused Virtdeck's client certificate: it is not signed by a CA the host "
+                    + "trusts, or not in the host's tls_allowed_dn_list)";
+        }
         return message == null ? "libvirt error" : message;
     }
 }

@@ -90,8 +90,9 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     @Override
-    public HostFacts probe(String uri) {
-        HostConnection probe = new HostConnection(-1, uri, properties, scheduler, state -> { }, (d, e) -> 0);
+    public HostFacts probe(String uri, HostCredentials credentials) {
+        HostConnection probe = new HostConnection(-1, uri, () -> credentials, properties, scheduler, state -> { },
+                (d, e) -> 0);
         try {
             return probe.openNow(LibvirtGateway::readHostFacts);
         } finally {
@@ -105,13 +106,36 @@ public class LibvirtGateway implements HypervisorGateway {
         if (previous != null && previous.uri().equals(uri)) {
             return;
         }
-        HostConnection connection = new HostConnection(hostId, uri, properties, scheduler,
-                events::publishEvent, lifecycleListener(hostId));
+        HostConnection connection = new HostConnection(hostId, uri, () -> directory.credentials(hostId), properties,
+                scheduler, events::publishEvent, lifecycleListener(hostId));
         hosts.put(hostId, connection);
         if (previous != null) {
             previous.close();
         }
         connection.start();
+    }
+
+    @Override
+    public SshOptions sshOptions(long hostId) {
+        HostCredentials credentials = directory.credentials(hostId);
+        boolean ssh = credentials instanceof HostCredentials.SshKeyFile
+                || credentials instanceof HostCredentials.StoredSshKey;
+        return new SshOptions(CredentialFiles.prepare("", ssh ? credentials : HostCredentials.NONE));
+    }
+
+    @Override
+    public void reconnect(long hostId) {
+        HostConnection visit = visits.remove(hostId);
+        if (visit != null) {
+            retiring.add(visit); // closed once the calls underway on it are done
+        }
+        HostConnection monitored = hosts.get(hostId);
+        if (monitored != null) {
+            stopMonitoring(hostId); // closed off this thread: closing can wait on a dead host
+            manage(hostId, monitored.uri());
+        } else if (visit != null) {
+            scheduler.execute(this::closeIdleVisits);
+        }
     }
 
     @Override
@@ -1395,7 +1419,8 @@ public class LibvirtGateway implements HypervisorGateway {
             if (existing != null) {
                 retiring.add(existing); // lost: a fresh one replaces it, this one closes once its calls are done
             }
-            return new HostConnection(id, uri, properties, scheduler, state -> { }, null);
+            return new HostConnection(id, uri, () -> directory.credentials(id), properties, scheduler, state -> { },
+                    null);
         });
         if (!visit.connectNow()) {
             visits.remove(hostId, visit);

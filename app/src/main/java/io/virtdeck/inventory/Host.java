@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param stateReason why the host is unreachable, as libvirt said it
  * @param maintenance taken out of service: no new guests go there (state turns MAINTENANCE once it is empty)
+ * @param credentials what Virtdeck presents to the host besides its URI (never the material); null when nothing
  */
 public record Host(
         long id,
@@ -20,7 +21,8 @@ public record Host(
         Long memoryMiB,
         long guestCount,
         boolean maintenance,
-        Capabilities capabilities) {
+        Capabilities capabilities,
+        HostCredentialsInfo credentials) {
 
     /** What the host can do (API.md: GET /api/v1/hosts/{id}, "capabilities"). */
     public record Capabilities(

@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,7 +36,7 @@ class HostApiController {
     /** 201 with the host, state CONNECTING until its first sync completes. */
     @PostMapping
     ResponseEntity<Host> register(@RequestBody NewHost request) {
-        Host host = hosts.register(request.name(), request.uri());
+        Host host = hosts.register(request.name(), request.uri(), request.credentials());
         return ResponseEntity.created(URI.create("/api/v1/hosts/" + host.id())).body(host);
     }
 
@@ -45,6 +46,19 @@ class HostApiController {
         return ResponseEntity.noContent().build();
     }
 
-    record NewHost(String name, String uri) {
+    /** Replaces the host's credentials (ADMIN); 400 naming the field when they do not connect. */
+    @PutMapping("/{id}/credentials")
+    Host replaceCredentials(@PathVariable long id, @RequestBody HostCredentialsRequest request) {
+        return hosts.replaceCredentials(id, request);
+    }
+
+    /** Forgets the host's credentials (ADMIN); the host with none. */
+    @DeleteMapping("/{id}/credentials")
+    Host removeCredentials(@PathVariable long id) {
+        return hosts.removeCredentials(id);
+    }
+
+    /** @param credentials optional (ADMIN only): see {@link HostCredentialsRequest} */
+    record NewHost(String name, String uri, HostCredentialsRequest credentials) {
     }
 }

@@ -2,6 +2,10 @@ package io.virtdeck.inventory;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.virtdeck.web.VirtdeckException;
@@ -14,6 +18,20 @@ public final class HostNames {
     private static final Pattern SCHEME = Pattern.compile(
             "(qemu|xen|test|lxc|bhyve|vz|ch|libxl)(\\+(ssh|libssh|libssh2|tcp|tls|unix|ext))?");
     private static final int MAX_URI = 512;
+    /**
+     * Remote URI parameters a person may not set (libvirt reads them case-insensitively): command (ext transport) and
+     * netcat run programs, socket opens any socket of the Virtdeck server, and keyfile, known_hosts, pkipath and
+     * authfile would present files of the Virtdeck server (another host's key, its own) that only an admin may
+     * choose, as the host's credentials.
+     */
+    private static final Map<String, String> REFUSED_PARAMETERS = Map.of(
+            "command", "it would run a program on the Virtdeck server",
+            "netcat", "it would choose the program run on the host",
+            "socket", "it would open a socket of Virtdeck's choosing",
+            "keyfile", "give the SSH key as the host's credentials instead",
+            "known_hosts", "give known_hosts with the host's credentials instead",
+            "pkipath", "give the TLS certificates as the host's credentials instead",
+            "authfile", "it would read a file of the Virtdeck server");
 
     private HostNames() {
     }
@@ -51,6 +69,30 @@ public final class HostNames {
         }
         if (parsed.getRawPath() == null || parsed.getRawPath().isEmpty()) {
             throw VirtdeckException.invalid("uri", "uri needs a path, e.g. /system or /default.");
+        }
+    }
+
+    /**
+     * Refuses the URI parameters that would redirect Virtdeck's credentials or run programs ({@link
+     * #REFUSED_PARAMETERS}); for URIs people give, not for Virtdeck's own configuration.
+     */
+    public static void checkParameters(String uri) {
+        String query = URI.create(uri).getRawQuery();
+        if (query == null) {
+            return;
+        }
+        for (String pair : query.split("[&;]")) {
+            String name = pair.split("=", 2)[0];
+            try {
+                name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw VirtdeckException.invalid("uri", "uri has a parameter name that is not valid percent-encoding.");
+            }
+            String why = REFUSED_PARAMETERS.get(name.strip().toLowerCase(Locale.ROOT));
+            if (why != null) {
+                throw VirtdeckException.invalid("uri", "uri may not set the parameter '" + name.strip() + "': " + why
+                        + ".");
+            }
         }
     }
 }

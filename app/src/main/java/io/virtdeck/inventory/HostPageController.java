@@ -32,11 +32,12 @@ class HostPageController {
         return "hosts/detail";
     }
 
+    /** The credentials' fields come as form fields of the same names as the API's (credentialsType for type). */
     @PostMapping("/hosts")
     String register(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String uri,
-                    RedirectAttributes redirect) {
+                    CredentialsForm credentials, RedirectAttributes redirect) {
         try {
-            Host host = hosts.register(name.trim(), uri.trim());
+            Host host = hosts.register(name.trim(), uri.trim(), credentials.request());
             redirect.addFlashAttribute("notice", "Host " + host.name() + " registered; connecting.");
             return "redirect:/hosts/" + host.id();
         } catch (VirtdeckException e) {
@@ -44,6 +45,42 @@ class HostPageController {
             redirect.addFlashAttribute("draftName", name);
             redirect.addFlashAttribute("draftUri", uri);
             return "redirect:/hosts";
+        }
+    }
+
+    @PostMapping("/hosts/{id}/credentials")
+    String replaceCredentials(@PathVariable long id, CredentialsForm credentials, RedirectAttributes redirect) {
+        try {
+            Host host = hosts.replaceCredentials(id, credentials.request());
+            redirect.addFlashAttribute("notice", "Credentials of " + host.name() + " replaced: "
+                    + host.credentials().describe() + ".");
+        } catch (VirtdeckException e) {
+            redirect.addFlashAttribute("problem", e.getMessage());
+        }
+        return "redirect:/hosts/" + id;
+    }
+
+    @PostMapping("/hosts/{id}/credentials/remove")
+    String removeCredentials(@PathVariable long id, RedirectAttributes redirect) {
+        Host host = hosts.removeCredentials(id);
+        redirect.addFlashAttribute("notice", "Credentials of " + host.name() + " removed; Virtdeck now connects "
+                + "with libvirt's defaults.");
+        return "redirect:/hosts/" + id;
+    }
+
+    /** The page form's credential fields; the PEM text is never put back into a page. */
+    record CredentialsForm(String credentialsType, String keyPath, String privateKey, String knownHostsPath,
+                           String knownHosts, String pkiPath, String caCertificate, String clientCertificate,
+                           String clientKey) {
+
+        HostCredentialsRequest request() {
+            return new HostCredentialsRequest(credentialsType, keyPath, privateKey, knownHostsPath, knownHosts,
+                    pkiPath, caCertificate, clientCertificate, clientKey);
+        }
+
+        @Override
+        public String toString() {
+            return request().toString();
         }
     }
 

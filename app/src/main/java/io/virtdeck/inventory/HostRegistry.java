@@ -64,7 +64,18 @@ public class HostRegistry implements ApplicationRunner {
      * connection opens.
      */
     long add(String name, String uri) {
+        return add(name, uri, id -> { });
+    }
+
+    /** As {@link #add(String, String)}, with work done before monitoring starts (storing the host's credentials). */
+    long add(String name, String uri, java.util.function.LongConsumer beforeMonitoring) {
         long id = hosts.insert(name, uri);
+        try {
+            beforeMonitoring.accept(id);
+        } catch (RuntimeException e) {
+            hosts.delete(id);
+            throw e;
+        }
         leases.takeNew(id, uri);
         return id;
     }

@@ -18,9 +18,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class HostRepository {
 
+    // the credentials' description only: their material is read for a connection alone (HostCredentialStore)
     private static final String SELECT = """
-            SELECT h.*, (SELECT count(*) FROM guests g WHERE g.host_id = h.id) AS guest_count
-            FROM hosts h""";
+            SELECT h.*, (SELECT count(*) FROM guests g WHERE g.host_id = h.id) AS guest_count,
+                   c.kind AS credentials_kind, c.path AS credentials_path,
+                   c.known_hosts_path AS credentials_known_hosts_path, c.known_hosts AS credentials_known_hosts,
+                   c.updated_at AS credentials_updated_at, c.updated_by AS credentials_updated_by
+            FROM hosts h LEFT JOIN host_credentials c ON c.host_id = h.id""";
 
     /** Guests that keep a host busy: any that runs, is paused, or is on its way out. */
     private static final String RUNNING_GUESTS = """
@@ -186,6 +190,19 @@ public class HostRepository {
                 HostState.valueOf(rs.getString("state")), rs.getString("state_reason"),
                 rs.getTimestamp("state_changed_at").toInstant(), (Integer) rs.getObject("cpus"),
                 (Long) rs.getObject("memory_mib"), rs.getLong("guest_count"), rs.getBoolean("maintenance"),
-                capabilities);
+                capabilities, credentials(rs));
+    }
+
+    private static HostCredentialsInfo credentials(ResultSet rs) throws SQLException {
+        String kind = rs.getString("credentials_kind");
+        if (kind == null) {
+            return null;
+        }
+        String path = rs.getString("credentials_path");
+        String knownHosts = rs.getBoolean("credentials_known_hosts") ? HostCredentialsInfo.STORED
+                : rs.getString("credentials_known_hosts_path");
+        return new HostCredentialsInfo("TLS".equals(kind) ? HostCredentialsRequest.TLS : HostCredentialsRequest.SSH_KEY,
+                path == null ? HostCredentialsInfo.STORED : HostCredentialsInfo.FILE, path, knownHosts,
+                rs.getTimestamp("credentials_updated_at").toInstant(), rs.getString("credentials_updated_by"));
     }
 }

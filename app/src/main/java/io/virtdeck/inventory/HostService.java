@@ -7,9 +7,11 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.HostCredentials;
 import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.security.Action;
+import io.virtdeck.security.CurrentUser;
 import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.web.VirtdeckException;
@@ -23,12 +25,14 @@ public class HostService {
     private final HypervisorGateway gateway;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
+    private final HostCredentialStore credentials;
 
     private final Permissions permissions;
 
     public HostService(HostRepository hosts, HostRegistry registry, HypervisorGateway gateway, AuditLog audit,
-                       ApplicationEventPublisher events, Permissions permissions) {
+                       ApplicationEventPublisher events, Permissions permissions, HostCredentialStore credentials) {
         this.permissions = permissions;
+        this.credentials = credentials;
         this.hosts = hosts;
         this.registry = registry;
         this.gateway = gateway;
@@ -66,9 +70,20 @@ public class HostService {
      * refused, and nothing is stored.
      */
     public Host register(String name, String uri) {
-        permissions.require(Action.OPERATE, ObjectRef.root());
+        return register(name, uri, null);
+    }
+
+    /**
+     * Registers a host with the credentials to present to it (only an admin may give them: they choose files of the
+     * Virtdeck server or hold keys), checked by connecting with them before anything is stored.
+     */
+    public Host register(String name, String uri, HostCredentialsRequest given) {
+        boolean withCredentials = given != null && !given.isEmpty();
+        permissions.require(withCredentials ? Action.ADMINISTER : Action.OPERATE, ObjectRef.root());
         HostNames.checkName(name);
         HostNames.checkUri(uri);
+        HostNames.checkParameters(uri);
+        HostCredentials checked = HostCredentialChecks.check(uri, given);
         AuditObject object = new AuditObject("host", null, name);
         if (hosts.existsByName(name)) {
             throw VirtdeckException.conflict("A host named '" + name + "' is already registered.");
@@ -77,14 +92,60 @@ public class HostService {
             throw VirtdeckException.conflict("The URI " + uri + " is already registered.");
         }
         try {
-            gateway.probe(uri);
+            gateway.probe(uri, checked);
         } catch (HypervisorException e) {
             audit.record("host.register", object, Outcome.FAILURE, e.getMessage());
             throw VirtdeckException.invalid("uri", "Could not connect to " + uri + ": " + e.getMessage());
         }
-        long id = registry.add(name, uri);
-        audit.record("host.register", AuditObject.host(id, name), Outcome.SUCCESS, uri);
-        return hosts.findById(id).orElseThrow();
+        long id = registry.add(name, uri, hostId -> credentials.save(hostId, checked, CurrentUser.name()));
+        Host host = hosts.findById(id).orElseThrow();
+        audit.record("host.register", AuditObject.host(id, name), Outcome.SUCCESS,
+                host.credentials() == null ? uri : uri + " with " + host.credentials().describe());
+        return host;
+    }
+
+    /**
+     * Replaces a host's credentials (admins only) once a connection with the new ones has worked; every instance's
+     * connections to the host re-open with them.
+     */
+    public Host replaceCredentials(long id, HostCredentialsRequest given) {
+        permissions.require(Action.ADMINISTER, ObjectRef.root());
+        Host host = hosts.require(id);
+        if (given == null || given.isEmpty()) {
+            throw VirtdeckException.invalid("credentials.type", "credentials.type is required: 'ssh-key' or 'tls'.");
+        }
+        HostCredentials checked = HostCredentialChecks.check(host.uri(), given);
+        AuditObject object = AuditObject.host(id, host.name());
+        try {
+            gateway.probe(host.uri(), checked);
+        } catch (HypervisorException e) {
+            audit.record("host.credentials.replace", object, Outcome.FAILURE, e.getMessage());
+            throw VirtdeckException.invalid("credentials", "Could not connect to " + host.uri()
+                    + " with these credentials (nothing was changed): " + e.getMessage());
+        }
+        credentials.save(id, checked, CurrentUser.name());
+        gateway.reconnect(id);
+        credentials.announceChange(id);
+        Host updated = hosts.require(id);
+        audit.record("host.credentials.replace", object, Outcome.SUCCESS, updated.credentials().describe());
+        events.publishEvent(new InventoryChanged.HostChanged(id, false));
+        return updated;
+    }
+
+    /** Forgets a host's credentials (admins only); every instance's connections to it re-open without them. */
+    public Host removeCredentials(long id) {
+        permissions.require(Action.ADMINISTER, ObjectRef.root());
+        Host host = hosts.require(id);
+        if (host.credentials() == null) {
+            throw VirtdeckException.notFound("Host " + host.name() + " has no credentials.");
+        }
+        credentials.remove(id);
+        gateway.reconnect(id);
+        credentials.announceChange(id);
+        audit.record("host.credentials.remove", AuditObject.host(id, host.name()), Outcome.SUCCESS,
+                host.credentials().describe());
+        events.publishEvent(new InventoryChanged.HostChanged(id, false));
+        return hosts.require(id);
     }
 
     /** Stops managing a host and forgets its guests; nothing on the host itself is touched. */

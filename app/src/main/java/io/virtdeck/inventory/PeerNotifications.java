@@ -21,6 +21,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckInstance;
+import io.virtdeck.hypervisor.HypervisorGateway;
 
 /**
  * Inventory changes between Virtdeck instances on one database, through PostgreSQL LISTEN/NOTIFY: each change seen
@@ -46,13 +47,15 @@ class PeerNotifications implements SmartLifecycle {
     private final VirtdeckInstance instance;
     private final LiveUpdates liveUpdates;
     private final HostLeases leases;
+    private final HypervisorGateway gateway;
 
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>();
     private volatile Thread listener;
     private volatile Thread sender;
 
     PeerNotifications(JdbcClient jdbc, DataSource dataSource, VirtdeckInstance instance, LiveUpdates liveUpdates,
-                      HostLeases leases) {
+                      HostLeases leases, HypervisorGateway gateway) {
+        this.gateway = gateway;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.instance = instance;
@@ -164,6 +167,7 @@ class PeerNotifications implements SmartLifecycle {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + INVENTORY_CHANNEL);
                     statement.execute("LISTEN " + HostLeaseRepository.RELEASED_CHANNEL);
+                    statement.execute("LISTEN " + HostCredentialStore.CHANGED_CHANNEL);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (listener == Thread.currentThread()) {
@@ -193,6 +197,17 @@ class PeerNotifications implements SmartLifecycle {
         if (HostLeaseRepository.RELEASED_CHANNEL.equals(notification.getName())) {
             if (!notification.getParameter().equals(instance.id().toString())) {
                 leases.renewSoon();
+            }
+            return;
+        }
+        if (HostCredentialStore.CHANGED_CHANNEL.equals(notification.getName())) {
+            String[] originAndHost = notification.getParameter().split(" ");
+            if (originAndHost.length == 2 && !originAndHost[0].equals(instance.id().toString())) {
+                try {
+                    gateway.reconnect(Long.parseLong(originAndHost[1]));
+                } catch (NumberFormatException ignored) {
+                    // not one of ours
+                }
             }
             return;
         }

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import io.virtdeck.hypervisor.VncEndpoint;
 import io.virtdeck.support.FakeVncServer;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +37,7 @@ class VncUpstreamTest {
         Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
         try (FakeVncServer display = new FakeVncServer(FakeVncServer.Mode.ECHO);
              VncUpstream upstream = VncUpstream.open(new VncEndpoint("127.0.0.1", display.port(),
-                     "virt@kvm7.example.net", 2222), null, ssh.toString())) {
+                     "virt@kvm7.example.net", 2222), null, ssh.toString(), List.of("-i", "/keys/kvm7"))) {
             upstream.out().write(1); // ClientInit
             upstream.out().flush();
             DataInputStream in = new DataInputStream(java.nio.channels.Channels.newInputStream(upstream.source()));
@@ -43,7 +45,8 @@ class VncUpstreamTest {
             in.readFully(serverInit);
             assertThat(new String(serverInit, StandardCharsets.US_ASCII)).endsWith(FakeVncServer.NAME);
             assertThat(Files.readString(args)).contains("-W 127.0.0.1:" + display.port())
-                    .contains("-p 2222").contains("BatchMode=yes").endsWith("virt@kvm7.example.net\n");
+                    .contains("-p 2222").contains("BatchMode=yes")
+                    .endsWith("-i /keys/kvm7 virt@kvm7.example.net\n"); // the host's key, before the destination
         } finally {
             Files.deleteIfExists(ssh);
             Files.deleteIfExists(args);
@@ -65,7 +68,7 @@ class VncUpstreamTest {
             });
             display.start();
             assertThatThrownBy(() -> VncUpstream.open(new VncEndpoint("127.0.0.1", server.getLocalPort(), null, -1),
-                    null, "ssh"))
+                    null, "ssh", List.of()))
                     .isInstanceOf(ConsoleRefusedException.class).hasMessageContaining("asks for a password");
             display.join(5000);
         }

@@ -47,7 +47,7 @@ import static org.mockito.Mockito.when;
 class GuestCreateRollbackTest {
 
     private static final Host HOST = new Host(7, "kvm7", "qemu:///system", HostState.CONNECTED, null, Instant.now(),
-            8, 16384L, 0, false, null);
+            8, 16384L, 0, false, null, null);
     private static final GuestCreateRequest REQUEST = new GuestCreateRequest("web", 1, 512L, List.of(), null,
             List.of(), null, null, null, true, null, null, null);
 

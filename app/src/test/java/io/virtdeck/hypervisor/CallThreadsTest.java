@@ -24,8 +24,8 @@ class CallThreadsTest {
         List<HostConnection> hosts = new ArrayList<>();
         try {
             for (int i = 0; i < HOSTS; i++) {
-                HostConnection host = new HostConnection(i, "test:///default", properties, scheduler, change -> { },
-                        (domain, event) -> 0);
+                HostConnection host = new HostConnection(i, "test:///default", () -> HostCredentials.NONE,
+                        properties, scheduler, change -> { }, (domain, event) -> 0);
                 hosts.add(host);
                 host.start();
             }

@@ -386,6 +386,27 @@ class RoleMatrixTest {
                 + TestHosts.smallHost() + "\"}")).isEqualTo(201);
     }
 
+    /** Credentials choose files of the Virtdeck server and hold keys: admins alone set them, operators too are 403. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void hostCredentialsAreSetAndRemovedByAdminOnly(String user, boolean mayAct) throws Exception {
+        boolean admin = user.equals("m-admin");
+        String credentials = "/api/v1/hosts/" + host + "/credentials";
+        String tls = "{\"type\":\"tls\",\"pkiPath\":\"/nonexistent\"}";
+        // past the role check, the matrix host's test:/// URI takes no TLS certificates (400) and has none (404)
+        assertThat(callWithBody(user, HttpMethod.PUT, credentials, tls)).as(user + " replace")
+                .isEqualTo(admin ? 400 : 403);
+        assertThat(call(user, HttpMethod.DELETE, credentials)).as(user + " remove").isEqualTo(admin ? 404 : 403);
+        assertThat(callWithBody(user, "/api/v1/hosts", "{\"name\":\"with-credentials\",\"uri\":\"test:///default\","
+                + "\"credentials\":" + tls + "}")).as(user + " register with credentials").isEqualTo(admin ? 400 : 403);
+        RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
+        assertThat(mvc.perform(post("/hosts/" + host + "/credentials").param("credentialsType", "tls")
+                        .param("pkiPath", "/nonexistent").with(asUser).with(csrf())).andReturn().getResponse()
+                .getStatus()).as(user + " replace from the page").isEqualTo(admin ? 302 : 403);
+        assertThat(mvc.perform(post("/hosts/" + host + "/credentials/remove").with(asUser).with(csrf())).andReturn()
+                .getResponse().getStatus()).as(user + " remove from the page").isEqualTo(admin ? 404 : 403);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("roles")
     void metricsOfGuestsForEveryRoleAndHostMetricsAndCapacityForAllButHelpdesk(String user, boolean mayAct)

@@ -39,6 +39,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * after the class, pass or fail) or with try-with-resources. A JVM shutdown hook kills any daemon still running.
  * When the machine cannot run it (not root, no unshare, no libvirtd) {@link #start()} fails and says why: it never
  * skips.
+ *
+ * <p>{@link #withTls} makes it listen on TLS as well ({@link #tlsUri()}), with a server certificate of a
+ * {@link TestPki}, requiring a client certificate signed by the same CA. {@link #withSsh} runs an {@code sshd} in the
+ * daemon's namespace on 127.0.0.1 (a generated host key, root's login by one generated client key only), so that
+ * {@link #sshUri()} reaches the daemon through SSH (libvirt's virt-ssh-helper on the "remote" side, its socket in the
+ * namespace's own /run/libvirt).
  */
 public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback {
 
@@ -53,8 +59,30 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
 
     private Path dir;
     private int port;
+    private TestPki tls;
+    private int tlsPort;
+    private boolean ssh;
+    private int sshPort;
     private Process process;
     private int starts;
+
+    /** Listens on TLS too, with the PKI's server certificate, and requires clients to show one of its CA's. */
+    public synchronized TestLibvirtDaemon withTls(TestPki pki) {
+        if (starts > 0) {
+            throw new IllegalStateException("TLS must be chosen before the test libvirtd first starts");
+        }
+        this.tls = pki;
+        return this;
+    }
+
+    /** Serves SSH too ({@link #sshUri()}, {@link #sshClientKey()}, {@link #sshKnownHosts()}). */
+    public synchronized TestLibvirtDaemon withSsh() {
+        if (starts > 0) {
+            throw new IllegalStateException("SSH must be chosen before the test libvirtd first starts");
+        }
+        this.ssh = true;
+        return this;
+    }
 
     /** Starts the daemon: on a free port the first time, on the same port afterwards. Returns once it accepts. */
     public synchronized TestLibvirtDaemon start() {
@@ -62,7 +90,7 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
             throw new IllegalStateException("the test libvirtd is already running on port " + port);
         }
         if (dir == null) {
-            checkEnvironment();
+            checkEnvironment(ssh);
             prepare();
         }
         // The first port is picked by closing a socket bound to port 0: another process may take it in between,
@@ -72,6 +100,8 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
         for (int attempt = 1; ; attempt++) {
             if (starts == 0) {
                 port = freePort();
+                tlsPort = tls == null ? 0 : freePort();
+                sshPort = ssh ? freePort() : 0;
                 writeConfig();
             }
             try {
@@ -112,6 +142,59 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
         return port;
     }
 
+    /** The test driver's default host over TLS ({@link #withTls}). */
+    public synchronized String tlsUri() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException("the test libvirtd does not listen on TLS (withTls) or has not started");
+        }
+        return "test+tls://127.0.0.1:" + tlsPort + "/default";
+    }
+
+    /** The test driver's default host through SSH as root, with libssh ({@link #withSsh}). */
+    public String sshUri() {
+        return sshUri("127.0.0.1", "/default");
+    }
+
+    /**
+     * A test driver host through SSH at one of sshd's addresses: 127.0.0.1, or 127.0.0.2, which Virtdeck does not
+     * take for its own machine (a display on that host's loopback is reached through an SSH tunnel). The path is the
+     * test driver's on the daemon's side: /default or a host file.
+     */
+    public String sshUri(String address, String testDriverPath) {
+        return "test+libssh://root@" + address + ":" + sshPort() + testDriverPath;
+    }
+
+    /** The private key (OpenSSH PEM) that root's authorized_keys accepts. */
+    public String sshClientKey() {
+        return read("ssh/client_key");
+    }
+
+    /** The known_hosts lines of this sshd's host key, for 127.0.0.1 and 127.0.0.2 on its port. */
+    public String sshKnownHosts() {
+        String[] key = read("ssh/host_key.pub").strip().split(" ");
+        return "[127.0.0.1]:" + sshPort() + " " + key[0] + " " + key[1] + "\n"
+                + "[127.0.0.2]:" + sshPort() + " " + key[0] + " " + key[1] + "\n";
+    }
+
+    public synchronized Path sshDirectory() {
+        return dir.resolve("ssh");
+    }
+
+    private synchronized int sshPort() {
+        if (sshPort == 0) {
+            throw new IllegalStateException("the test libvirtd does not serve SSH (withSsh) or has not started");
+        }
+        return sshPort;
+    }
+
+    private String read(String name) {
+        try {
+            return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The URI Virtdeck connects to: the test driver's default host, served remotely by this daemon. */
     public String uri() {
         return "test+tcp://127.0.0.1:" + port() + "/default";
@@ -133,7 +216,7 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
 
     // --- starting -----------------------------------------------------------------------------------------------
 
-    private static void checkEnvironment() {
+    private static void checkEnvironment(boolean ssh) {
         String why = null;
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
             why = "it needs Linux (mount namespaces), this is " + System.getProperty("os.name");
@@ -145,6 +228,8 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
             why = "unshare is not on the PATH: install util-linux";
         } else if (!Files.isExecutable(Path.of("/bin/sh"))) {
             why = "/bin/sh is missing";
+        } else if (ssh && (!Files.isExecutable(Path.of("/usr/sbin/sshd")) || onPath("ssh-keygen") == null)) {
+            why = "SSH needs /usr/sbin/sshd and ssh-keygen: install Debian's openssh-server";
         }
         if (why != null) {
             throw new IllegalStateException("Cannot run a test libvirtd on this machine: " + why + ".");
@@ -158,7 +243,15 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
             Files.createDirectories(dir.resolve("scratch"));
             Files.createDirectories(dir.resolve("drivers"));
             Path wrapper = dir.resolve("run-libvirtd.sh");
-            Files.writeString(wrapper, wrapperScript(), StandardCharsets.UTF_8);
+            Files.writeString(wrapper, wrapperScript(ssh), StandardCharsets.UTF_8);
+            if (ssh) {
+                Path keys = Files.createDirectories(dir.resolve("ssh"));
+                for (String key : List.of("host_key", "client_key")) {
+                    run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "virtdeck-test",
+                            "-f", keys.resolve(key).toString());
+                }
+                Files.copy(keys.resolve("client_key.pub"), keys.resolve("authorized_keys"));
+            }
             Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the test libvirtd's directory", e);
@@ -169,7 +262,10 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
      * Runs inside the new mount namespace (the unshare process execs it, and it execs libvirtd: one pid throughout).
      * Mounts there vanish with the namespace when libvirtd dies.
      */
-    private static String wrapperScript() {
+    private static String wrapperScript(boolean ssh) {
+        String sshd = !ssh ? "" : """
+                /usr/sbin/sshd -D -f "$work/ssh/sshd_config" -E "$work/ssh/sshd.log" &
+                """;
         return """
                 #!/bin/sh
                 # Generated by Virtdeck's TestLibvirtDaemon. Runs inside `unshare -m --propagation private`.
@@ -177,7 +273,7 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
                 work="$1"
                 mount -t tmpfs -o size=64m,mode=0700 virtdeck-scratch "$work/scratch"
                 n=0
-                for d in /run/libvirt /var/lib/libvirt /var/cache/libvirt /etc/libvirt; do
+                for d in %s/run/libvirt /var/lib/libvirt /var/cache/libvirt /etc/libvirt; do
                   if [ ! -d "$d" ]; then
                     # not on this machine: make it in an overlay of its parent that only this namespace sees
                     parent=$(dirname "$d")
@@ -191,9 +287,10 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
                   fi
                   mount -t tmpfs -o size=16m,mode=0755 virtdeck-libvirt "$d"
                 done
+                %s# sshd, started before libvirtd replaces this shell, stays its child: killed with it
                 LIBVIRT_DRIVER_DIR="$work/drivers" exec /usr/sbin/libvirtd --listen \\
                   --config "$work/libvirtd.conf" --pid-file "$work/libvirtd.pid"
-                """;
+                """.formatted(ssh ? "/run/sshd " : "", sshd); // sshd's privilege separation directory first
     }
 
     private void writeConfig() {
@@ -208,8 +305,35 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
                 auth_unix_rw = "none"
                 unix_sock_dir = "%s"
                 log_outputs = "3:file:%s"
-                """.formatted(port, dir.resolve("sock"), dir.resolve("libvirtd.log"));
+                """.formatted(port, ssh ? "/run/libvirt" : dir.resolve("sock"), dir.resolve("libvirtd.log"));
+        if (tls != null) {
+            // clients must show a certificate of the same CA (tls_no_verify_certificate = 0 is libvirt's default)
+            config = config.replace("listen_tls = 0", "listen_tls = 1") + """
+                    tls_port = "%d"
+                    auth_tls = "none"
+                    ca_file = "%s"
+                    cert_file = "%s"
+                    key_file = "%s"
+                    """.formatted(tlsPort, tls.file("ca.pem"), tls.file("server.pem"), tls.file("server.key"));
+        }
         try {
+            if (ssh) {
+                // virt-ssh-helper finds the daemon at libvirt's usual socket, the namespace's own /run/libvirt
+                Files.writeString(dir.resolve("ssh/sshd_config"), """
+                        Port %d
+                        ListenAddress 127.0.0.1
+                        ListenAddress 127.0.0.2
+                        HostKey %s
+                        AuthorizedKeysFile %s
+                        PidFile none
+                        PermitRootLogin prohibit-password
+                        PasswordAuthentication no
+                        KbdInteractiveAuthentication no
+                        UsePAM no
+                        StrictModes no
+                        """.formatted(sshPort, dir.resolve("ssh/host_key"), dir.resolve("ssh/authorized_keys")),
+                        StandardCharsets.UTF_8);
+            }
             Files.writeString(dir.resolve("libvirtd.conf"), config, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -239,7 +363,7 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
                 throw new DiedEarly("The test libvirtd on 127.0.0.1:" + port + " exited before listening:\n"
                         + output);
             }
-            if (accepts(port)) {
+            if (accepts(port) && (tlsPort == 0 || accepts(tlsPort)) && (sshPort == 0 || accepts(sshPort))) {
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -325,6 +449,19 @@ public final class TestLibvirtDaemon implements AutoCloseable, AfterAllCallback 
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------
+
+    private static void run(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command[0]);
+        }
+    }
 
     private static int uid() {
         try {
