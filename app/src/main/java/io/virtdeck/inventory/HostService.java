@@ -109,7 +109,7 @@ public class HostService {
      * connections to the host re-open with them.
      */
     public Host replaceCredentials(long id, HostCredentialsRequest given) {
-        permissions.require(Action.ADMINISTER, ObjectRef.root());
+        requireCredentialsAdmin(id);
         Host host = hosts.require(id);
         if (given == null || given.isEmpty()) {
             throw VirtdeckException.invalid("credentials.type", "credentials.type is required: 'ssh-key' or 'tls'.");
@@ -134,7 +134,7 @@ public class HostService {
 
     /** Forgets a host's credentials (admins only); every instance's connections to it re-open without them. */
     public Host removeCredentials(long id) {
-        permissions.require(Action.ADMINISTER, ObjectRef.root());
+        requireCredentialsAdmin(id);
         Host host = hosts.require(id);
         if (host.credentials() == null) {
             throw VirtdeckException.notFound("Host " + host.name() + " has no credentials.");
@@ -156,5 +156,14 @@ public class HostService {
         hosts.delete(id);
         audit.record("host.remove", AuditObject.host(id, host.name()), Outcome.SUCCESS, host.uri());
         events.publishEvent(new InventoryChanged.HostChanged(id, true));
+    }
+
+    /**
+     * A host unseen is missing (404) as everywhere; its credentials are then an admin's on `/`: paths name files on
+     * the Virtdeck server, which is more than a role on one host should reach.
+     */
+    private void requireCredentialsAdmin(long hostId) {
+        permissions.requireHost(Action.READ_HOST, hostId);
+        permissions.require(Action.ADMINISTER, ObjectRef.root());
     }
 }

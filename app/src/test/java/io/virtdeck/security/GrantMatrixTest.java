@@ -42,13 +42,15 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 class GrantMatrixTest {
 
     /** What each endpoint needs, as API.md's roles say; by HTTP method unless named here. */
-    private enum Need { READ_GUEST, READ_HOST, CONSOLE, OPERATE }
+    private enum Need { READ_GUEST, READ_HOST, CONSOLE, OPERATE, ADMINISTER_EVERYTHING }
 
     private static final Map<Need, Set<Role>> PERMITTED = Map.of(
             Need.READ_GUEST, EnumSet.allOf(Role.class),
             Need.READ_HOST, EnumSet.of(Role.ADMIN, Role.OPERATOR, Role.VIEWER),
             Need.CONSOLE, EnumSet.of(Role.ADMIN, Role.OPERATOR, Role.HELPDESK),
-            Need.OPERATE, EnumSet.of(Role.ADMIN, Role.OPERATOR));
+            Need.OPERATE, EnumSet.of(Role.ADMIN, Role.OPERATOR),
+            // and on `/` only (a host's credentials: paths name files on the Virtdeck server)
+            Need.ADMINISTER_EVERYTHING, EnumSet.of(Role.ADMIN));
 
     /** GETs that are not reads for everyone: they prepare or carry out a change. */
     private static final List<String> OPERATE_GETS = List.of("/api/v1/guests/{id}/migrate/targets",
@@ -141,7 +143,9 @@ class GrantMatrixTest {
             case GUEST -> endpoint.onGuest();
             case OTHER_HOST, NONE -> false;
         };
-        boolean permitted = holdsRole && PERMITTED.get(need(endpoint)).contains(role);
+        Need need = need(endpoint);
+        boolean permitted = holdsRole && PERMITTED.get(need).contains(role)
+                && (need != Need.ADMINISTER_EVERYTHING || scope == Scope.EVERYTHING);
         if (permitted && NOT_CARRIED_OUT.contains(endpoint.toString())) {
             return;
         }
@@ -166,6 +170,9 @@ class GrantMatrixTest {
     }
 
     private static Need need(Endpoint endpoint) {
+        if (endpoint.pattern().equals("/api/v1/hosts/{id}/credentials")) {
+            return Need.ADMINISTER_EVERYTHING;
+        }
         if (endpoint.pattern().equals("/api/v1/guests/{id}/console")) {
             return Need.CONSOLE;
         }
