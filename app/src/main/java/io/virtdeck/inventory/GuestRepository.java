@@ -73,33 +73,8 @@ public class GuestRepository {
      * page costs what the first does.
      */
     public GuestPage find(GuestFilter filter, GuestSort sort, GuestCursor after, int page, int size, Visible visible) {
-        List<String> conditions = new ArrayList<>();
         Map<String, Object> params = new HashMap<>();
-        if (!visible.everything()) {
-            conditions.add("(g.host_id = ANY(:visibleHosts) OR g.id = ANY(:visibleGuests))");
-            params.put("visibleHosts", visible.hostIdArray());
-            params.put("visibleGuests", visible.guestIdArray());
-        }
-        if (filter.hostId() != null) {
-            conditions.add("g.host_id = :host");
-            params.put("host", filter.hostId());
-        }
-        if (filter.state() != null) {
-            conditions.add("g.state = :state");
-            params.put("state", filter.state().name());
-        }
-        if (filter.nameContains() != null && !filter.nameContains().isBlank()) {
-            String text = filter.nameContains().trim();
-            // backslash is LIKE's default escape: the user's % and _ are matched as themselves
-            String nameLike = "lower(g.name) LIKE :q";
-            params.put("q", "%" + escapeLike(text.toLowerCase(Locale.ROOT)) + "%");
-            if (UUID_TEXT.matcher(text).matches()) {
-                conditions.add("(" + nameLike + " OR g.uuid = :uuid)");
-                params.put("uuid", UUID.fromString(text));
-            } else {
-                conditions.add(nameLike);
-            }
-        }
+        List<String> conditions = conditions(filter, visible, params);
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         GuestCounts.Total total = counts.total(filter, visible, () ->
                 jdbc.sql("SELECT count(*) FROM guests g" + where).params(params).query(Long.class).single());
@@ -145,6 +120,37 @@ public class GuestRepository {
         }
         List<Guest.Summary> items = rows.stream().map(Row::guest).toList();
         return new GuestPage(new Page<>(items, total.count(), after == null ? page : 0, size), total.exact(), next);
+    }
+
+    /** The list's filters as SQL conditions on guests g, their values put in {@code params}. */
+    private static List<String> conditions(GuestFilter filter, Visible visible, Map<String, Object> params) {
+        List<String> conditions = new ArrayList<>();
+        if (!visible.everything()) {
+            conditions.add("(g.host_id = ANY(:visibleHosts) OR g.id = ANY(:visibleGuests))");
+            params.put("visibleHosts", visible.hostIdArray());
+            params.put("visibleGuests", visible.guestIdArray());
+        }
+        if (filter.hostId() != null) {
+            conditions.add("g.host_id = :host");
+            params.put("host", filter.hostId());
+        }
+        if (filter.state() != null) {
+            conditions.add("g.state = :state");
+            params.put("state", filter.state().name());
+        }
+        if (filter.nameContains() != null && !filter.nameContains().isBlank()) {
+            String text = filter.nameContains().trim();
+            // backslash is LIKE's default escape: the user's % and _ are matched as themselves
+            String nameLike = "lower(g.name) LIKE :q";
+            params.put("q", "%" + escapeLike(text.toLowerCase(Locale.ROOT)) + "%");
+            if (UUID_TEXT.matcher(text).matches()) {
+                conditions.add("(" + nameLike + " OR g.uuid = :uuid)");
+                params.put("uuid", UUID.fromString(text));
+            } else {
+                conditions.add(nameLike);
+            }
+        }
+        return conditions;
     }
 
     /** One row of the list with the values of its sort keys, for the next page's cursor. */
