@@ -35,6 +35,9 @@ public class GuestRepository {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    /** Up to this many matches, a name search reads its matches first and sorts them (OFFSET 0 keeps it so). */
+    private static final long SEARCH_MATCHES_FIRST_UP_TO = 10_000;
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final GuestCounts counts;
@@ -80,9 +83,17 @@ public class GuestRepository {
                 jdbc.sql("SELECT count(*) FROM guests g" + where).params(params).query(Long.class).single());
 
         long offset = (long) page * size;
+        if (after == null && offset >= total.count()) { // past the end: nothing to read (reading would skip every row)
+            return new GuestPage(new Page<>(List.of(), total.count(), page, size), total.exact(), null);
+        }
         int limit = size;
         boolean fromTheEnd = false;
-        List<String> pageConditions = new ArrayList<>(conditions);
+        // A search with few matches: its matches first (trigram index), then sorted. Left to itself the planner may
+        // walk the sort's index and test every row, a long way when the matches sort late (q=db-1 by name).
+        boolean matchesFirst = filter.nameContains() != null && !filter.nameContains().isBlank()
+                && total.count() <= SEARCH_MATCHES_FIRST_UP_TO;
+        String from = matchesFirst ? "(SELECT * FROM guests g" + where + " OFFSET 0) g" : "guests g";
+        List<String> pageConditions = new ArrayList<>(matchesFirst ? List.of() : conditions);
         if (after != null) {
             offset = 0;
             pageConditions.add(keysetCondition(after, params));
@@ -99,7 +110,7 @@ public class GuestRepository {
         List<Row> rows = new ArrayList<>(jdbc.sql("""
                         SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.managed_save,
                                g.vcpus, g.memory_mib, g.template, lower(g.name) AS sort_name, """
-                        + sort.column().sql() + " AS sort_key FROM guests g JOIN hosts h ON h.id = g.host_id"
+                        + sort.column().sql() + " AS sort_key FROM " + from + " JOIN hosts h ON h.id = g.host_id"
                         + pageWhere + " ORDER BY " + order.orderBy() + " LIMIT :limit OFFSET :offset")
                 .params(params)
                 .query((rs, n) -> new Row(new Guest.Summary(rs.getLong("id"), rs.getString("name"),

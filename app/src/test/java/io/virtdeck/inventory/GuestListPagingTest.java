@@ -117,6 +117,9 @@ class GuestListPagingTest {
             found.page().items().forEach(guest -> byPage.add(guest.id()));
             assertThat(found.next() != null).as("next on page " + page).isEqualTo((page + 1) * 5 < whole.size());
         }
+        GuestPage pastTheEnd = repository.find(all, sort, null, whole.size() / 5 + 1, 5, bothHosts);
+        assertThat(pastTheEnd.page().items()).isEmpty();
+        assertThat(pastTheEnd.next()).isNull();
         List<Long> byCursor = new ArrayList<>();
         GuestCursor after = null;
         do {
