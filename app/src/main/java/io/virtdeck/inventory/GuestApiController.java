@@ -7,6 +7,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.web.Page;
+import io.virtdeck.web.VirtdeckException;
 
 @RestController
 @RequestMapping("/api/v1/guests")
@@ -18,14 +19,20 @@ class GuestApiController {
         this.guests = guests;
     }
 
+    /** API.md's list, plus {@code after} (keyset paging from a previous page's {@code next}; not with page). */
     @GetMapping
-    Page<Guest.Summary> list(@RequestParam(required = false) Long host,
-                             @RequestParam(required = false) DomainRunState state,
-                             @RequestParam(required = false) String q,
-                             @RequestParam(required = false) Integer page,
-                             @RequestParam(required = false) Integer size,
-                             @RequestParam(required = false) String sort) {
-        return guests.find(new GuestFilter(host, state, q), GuestSort.parse(sort), Page.checkedPage(page),
+    GuestPage list(@RequestParam(required = false) Long host,
+                   @RequestParam(required = false) DomainRunState state,
+                   @RequestParam(required = false) String q,
+                   @RequestParam(required = false) Integer page,
+                   @RequestParam(required = false) Integer size,
+                   @RequestParam(required = false) String sort,
+                   @RequestParam(required = false) String after) {
+        if (after != null && page != null) {
+            throw VirtdeckException.invalid("after", "after and page cannot be used together: after already says"
+                    + " where the page starts.");
+        }
+        return guests.find(new GuestFilter(host, state, q), GuestSort.parse(sort), after, Page.checkedPage(page),
                 Page.checkedSize(size, 50));
     }
 

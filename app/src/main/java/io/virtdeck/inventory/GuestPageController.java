@@ -43,8 +43,9 @@ class GuestPageController {
                 @RequestParam(required = false) String sort,
                 Model model) {
         GuestSort order = GuestSort.parse(sort);
-        model.addAttribute("guests", guests.find(new GuestFilter(host, state, q), order, Page.checkedPage(page),
-                PAGE_SIZE));
+        GuestPage found = guests.find(new GuestFilter(host, state, q), order, null, Page.checkedPage(page), PAGE_SIZE);
+        model.addAttribute("guests", found.page());
+        model.addAttribute("totalExact", found.totalExact());
         model.addAttribute("filter", new GuestListLinks(host, state, q, order));
         model.addAttribute("hosts", hostService.listForFilter());
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));

@@ -26,7 +26,13 @@ public class GuestQuery {
 
     /** The guests the user may see (the search box's too): their grants filter the list in its SQL. */
     public Page<Guest.Summary> find(GuestFilter filter, GuestSort sort, int page, int size) {
-        return guests.find(filter, sort, page, size, permissions.visibleOrDeny(Action.READ_GUEST));
+        return find(filter, sort, null, page, size).page();
+    }
+
+    /** {@link #find} from a keyset cursor ({@code after}, from a previous page's {@code next}) when one is given. */
+    public GuestPage find(GuestFilter filter, GuestSort sort, String after, int page, int size) {
+        GuestCursor cursor = after == null ? null : GuestCursor.parse(after, sort);
+        return guests.find(filter, sort, cursor, page, size, permissions.visibleOrDeny(Action.READ_GUEST));
     }
 
     public Guest get(long id) {

@@ -4,11 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -28,12 +31,21 @@ public class GuestRepository {
 
     private static final String SELECT = "SELECT g.*, h.name AS host_name FROM guests g JOIN hosts h ON h.id = g.host_id";
 
+    /** A UUID as the search box may hold one: such a search also finds the guest by its UUID. */
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** Up to this many matches, a name search reads its matches first and sorts them (OFFSET 0 keeps it so). */
+    private static final long SEARCH_MATCHES_FIRST_UP_TO = 10_000;
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final GuestCounts counts;
 
-    public GuestRepository(JdbcClient jdbc, JsonMapper json) {
+    public GuestRepository(JdbcClient jdbc, JsonMapper json, GuestCounts counts) {
         this.jdbc = jdbc;
         this.json = json;
+        this.counts = counts;
     }
 
     public Optional<Guest> findById(long id) {
@@ -57,11 +69,73 @@ public class GuestRepository {
 
     /**
      * One page of the guests the user may see, filtered and sorted in SQL so the list stays fast at fleet size: the
-     * visibility is two small id arrays from the user's grants, matched through the host and primary key indexes.
+     * visibility is two small id arrays from the user's grants, matched through the host and primary key indexes;
+     * each sort is one index's order (V17); "name contains" goes through the trigram index. The page starts
+     * {@code after} a cursor (keyset: from the cursor's row on in the sort's index, however deep) or, without one, at
+     * {@code page}: pages in the far half of a long list are read from its end, in the reverse order, so the last
+     * page costs what the first does.
      */
-    public Page<Guest.Summary> find(GuestFilter filter, GuestSort sort, int page, int size, Visible visible) {
-        List<String> conditions = new ArrayList<>();
+    public GuestPage find(GuestFilter filter, GuestSort sort, GuestCursor after, int page, int size, Visible visible) {
         Map<String, Object> params = new HashMap<>();
+        List<String> conditions = conditions(filter, visible, params);
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        GuestCounts.Total total = counts.total(filter, visible, () ->
+                jdbc.sql("SELECT count(*) FROM guests g" + where).params(params).query(Long.class).single());
+
+        long offset = (long) page * size;
+        if (after == null && offset >= total.count()) { // past the end: nothing to read (reading would skip every row)
+            return new GuestPage(new Page<>(List.of(), total.count(), page, size), total.exact(), null);
+        }
+        int limit = size;
+        boolean fromTheEnd = false;
+        // A search with few matches: its matches first (trigram index), then sorted. Left to itself the planner may
+        // walk the sort's index and test every row, a long way when the matches sort late (q=db-1 by name).
+        boolean matchesFirst = filter.nameContains() != null && !filter.nameContains().isBlank()
+                && total.count() <= SEARCH_MATCHES_FIRST_UP_TO;
+        String from = matchesFirst ? "(SELECT * FROM guests g" + where + " OFFSET 0) g" : "guests g";
+        List<String> pageConditions = new ArrayList<>(matchesFirst ? List.of() : conditions);
+        if (after != null) {
+            offset = 0;
+            pageConditions.add(keysetCondition(after, params));
+        } else if (offset > total.count() - offset - size && offset < total.count()) {
+            fromTheEnd = true;
+            long fromEnd = total.count() - offset - size;
+            limit = (int) Math.min(size, size + fromEnd);
+            offset = Math.max(0, fromEnd);
+        }
+        params.put("limit", limit + 1); // one more than shown: whether a next page follows
+        params.put("offset", offset);
+        String pageWhere = pageConditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", pageConditions);
+        GuestSort order = fromTheEnd ? sort.reversed() : sort;
+        List<Row> rows = new ArrayList<>(jdbc.sql("""
+                        SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.managed_save,
+                               g.vcpus, g.memory_mib, g.template, lower(g.name) AS sort_name, """
+                        + sort.column().sql() + " AS sort_key FROM " + from + " JOIN hosts h ON h.id = g.host_id"
+                        + pageWhere + " ORDER BY " + order.orderBy() + " LIMIT :limit OFFSET :offset")
+                .params(params)
+                .query((rs, n) -> new Row(new Guest.Summary(rs.getLong("id"), rs.getString("name"),
+                        rs.getObject("uuid", UUID.class), rs.getLong("host_id"), rs.getString("host_name"),
+                        DomainRunState.valueOf(rs.getString("state")), rs.getBoolean("managed_save"),
+                        rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("template")),
+                        rs.getObject("sort_key"), rs.getString("sort_name")))
+                .list());
+        boolean more = fromTheEnd ? offset > 0 : rows.size() > limit;
+        rows = rows.subList(0, Math.min(limit, rows.size()));
+        if (fromTheEnd) {
+            Collections.reverse(rows);
+        }
+        String next = null;
+        if (more && !rows.isEmpty()) {
+            Row last = rows.get(rows.size() - 1);
+            next = new GuestCursor(sort, last.sortKey(), last.sortName(), last.guest().id()).encode();
+        }
+        List<Guest.Summary> items = rows.stream().map(Row::guest).toList();
+        return new GuestPage(new Page<>(items, total.count(), after == null ? page : 0, size), total.exact(), next);
+    }
+
+    /** The list's filters as SQL conditions on guests g, their values put in {@code params}. */
+    private static List<String> conditions(GuestFilter filter, Visible visible, Map<String, Object> params) {
+        List<String> conditions = new ArrayList<>();
         if (!visible.everything()) {
             conditions.add("(g.host_id = ANY(:visibleHosts) OR g.id = ANY(:visibleGuests))");
             params.put("visibleHosts", visible.hostIdArray());
@@ -76,26 +150,42 @@ public class GuestRepository {
             params.put("state", filter.state().name());
         }
         if (filter.nameContains() != null && !filter.nameContains().isBlank()) {
-            conditions.add("(lower(g.name) LIKE :q ESCAPE '\\' OR g.uuid::text = lower(:exact))");
-            params.put("q", "%" + escapeLike(filter.nameContains().trim().toLowerCase()) + "%");
-            params.put("exact", filter.nameContains().trim());
+            String text = filter.nameContains().trim();
+            // backslash is LIKE's default escape: the user's % and _ are matched as themselves
+            String nameLike = "lower(g.name) LIKE :q";
+            params.put("q", "%" + escapeLike(text.toLowerCase(Locale.ROOT)) + "%");
+            if (UUID_TEXT.matcher(text).matches()) {
+                conditions.add("(" + nameLike + " OR g.uuid = :uuid)");
+                params.put("uuid", UUID.fromString(text));
+            } else {
+                conditions.add(nameLike);
+            }
         }
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-        long total = jdbc.sql("SELECT count(*) FROM guests g" + where).params(params).query(Long.class).single();
-        params.put("limit", size);
-        params.put("offset", (long) page * size);
-        List<Guest.Summary> items = jdbc.sql("""
-                        SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.managed_save,
-                               g.vcpus, g.memory_mib, g.template
-                        FROM guests g JOIN hosts h ON h.id = g.host_id""" + where
-                        + " ORDER BY " + sort.orderBy() + " LIMIT :limit OFFSET :offset")
-                .params(params)
-                .query((rs, n) -> new Guest.Summary(rs.getLong("id"), rs.getString("name"),
-                        rs.getObject("uuid", UUID.class), rs.getLong("host_id"), rs.getString("host_name"),
-                        DomainRunState.valueOf(rs.getString("state")), rs.getBoolean("managed_save"),
-                        rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("template")))
-                .list();
-        return new Page<>(items, total, page, size);
+        return conditions;
+    }
+
+    /** One row of the list with the values of its sort keys, for the next page's cursor. */
+    private record Row(Guest.Summary guest, Object sortKey, String sortName) {
+    }
+
+    /**
+     * The rows after the cursor's, in the sort's order: one row comparison over the sort's keys, which the sort's index
+     * answers directly. Sorting by host walks the hosts by name, so their part of it is bounded separately.
+     */
+    private static String keysetCondition(GuestCursor after, Map<String, Object> params) {
+        List<Object> values = after.values();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            params.put("after" + i, values.get(i));
+            names.add(":after" + i);
+        }
+        String comparison = after.sort().descending() ? " < " : " > ";
+        String condition = "(" + String.join(", ", after.sort().keys()) + ")" + comparison
+                + "(" + String.join(", ", names) + ")";
+        if (after.sort().column() == GuestSort.Column.HOST) {
+            condition += " AND lower(h.name)" + comparison.trim() + "= :after0";
+        }
+        return condition;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.virtdeck.inventory;
 
+import java.util.List;
 import java.util.Locale;
 
 import io.virtdeck.web.VirtdeckException;
@@ -17,6 +18,10 @@ public record GuestSort(Column column, boolean descending) {
 
         Column(String sql) {
             this.sql = sql;
+        }
+
+        String sql() {
+            return sql;
         }
     }
 
@@ -38,11 +43,26 @@ public record GuestSort(Column column, boolean descending) {
                 + "optionally followed by ,desc.");
     }
 
-    /** Ties are broken by host name, then id, so that rows keep their places between loads and pages. */
+    /**
+     * Ties are broken by the guest's name, then its id (unique), all in the sort's direction: each sort is the order of
+     * one index (V17), so a page is read from it without sorting the fleet, and rows keep their places between loads.
+     */
     String orderBy() {
-        String direction = descending ? " DESC" : " ASC";
-        String hostTie = column == Column.HOST ? "" : ", lower(h.name)" + direction;
-        return column.sql + direction + hostTie + ", g.id" + direction;
+        return String.join(", ", keys().stream().map(key -> key + direction()).toList());
+    }
+
+    /** The expressions the list is ordered by, the sort column's first: what a keyset cursor holds the values of. */
+    List<String> keys() {
+        return column == Column.NAME ? List.of(column.sql, "g.id") : List.of(column.sql, "lower(g.name)", "g.id");
+    }
+
+    /** The same order the other way round: the last rows of a long list are read as the first of this one. */
+    GuestSort reversed() {
+        return new GuestSort(column, !descending);
+    }
+
+    private String direction() {
+        return descending ? " DESC" : " ASC";
     }
 
     /** The value of the {@code sort} parameter that gives this order. */

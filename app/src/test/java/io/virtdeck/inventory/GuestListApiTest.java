@@ -87,6 +87,14 @@ class GuestListApiTest {
         expect400("page=-1", "page");
         expect400("host=abc", "host");
         expect400("q=" + "x".repeat(129), "q");
+        expect400("after=not-a-cursor", "after");
+        expect400("after=a.b.c.%21%21", "after"); // four parts, not Base64
+        String next = JsonPath.read(api.getJson("/api/v1/guests?size=1&sort=memory"), "$.next");
+        expect400("sort=memory,desc&after=" + next, "after"); // given out for another sort
+        expect400("sort=memory&page=1&after=" + next, "after");
+        String[] parts = next.split("\\.");
+        String notANumber = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("many".getBytes());
+        expect400("sort=memory&after=" + String.join(".", parts[0], notANumber, parts[2], parts[3]), "after");
     }
 
     private void expect400(String query, String field) throws Exception {

@@ -1,0 +1,45 @@
+package io.virtdeck.inventory;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.security.Visible;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Large totals are remembered briefly and said to be so; small ones are counted every time. */
+class GuestCountsTest {
+
+    private final GuestCounts counts = new GuestCounts();
+    private final AtomicInteger counted = new AtomicInteger();
+
+    private GuestCounts.Total total(GuestFilter filter, Visible visible, long rows) {
+        return counts.total(filter, visible, () -> {
+            counted.incrementAndGet();
+            return rows;
+        });
+    }
+
+    @Test
+    void aLargeTotalIsCountedOnceThenRememberedAndLabelledSo() {
+        GuestFilter all = new GuestFilter(null, null, null);
+        assertThat(total(all, Visible.EVERYTHING, 50_000)).isEqualTo(new GuestCounts.Total(50_000, true));
+        assertThat(total(all, Visible.EVERYTHING, 50_001)).isEqualTo(new GuestCounts.Total(50_000, false));
+        assertThat(counted).hasValue(1);
+        // another filter, or the same filter for someone who sees less, is a count of its own
+        assertThat(total(new GuestFilter(null, DomainRunState.RUNNING, null), Visible.EVERYTHING, 38_000).exact())
+                .isTrue();
+        assertThat(total(all, new Visible(false, List.of(1L), List.of()), 50).exact()).isTrue();
+        assertThat(counted).hasValue(3);
+    }
+
+    @Test
+    void aSmallTotalIsCountedEveryTime() {
+        GuestFilter oneHost = new GuestFilter(7L, null, null);
+        total(oneHost, Visible.EVERYTHING, GuestCounts.REMEMBER_FROM - 1);
+        assertThat(total(oneHost, Visible.EVERYTHING, 49)).isEqualTo(new GuestCounts.Total(49, true));
+        assertThat(counted).hasValue(2);
+    }
+}
