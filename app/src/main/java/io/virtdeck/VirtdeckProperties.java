@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminPassword the first admin's password; random (and printed once) when blank
  * @param bootstrapHosts {@code name=uri,name=uri}: hosts registered at start if not yet known
  * @param reconcileInterval how often every host's domains are compared with the inventory, behind the events
+ * @param hostFilterChoices hosts the guest list's host filter lists at the most; past them it asks for a name
  */
 @ConfigurationProperties("virtdeck")
 public record VirtdeckProperties(
@@ -20,6 +21,7 @@ public record VirtdeckProperties(
         @DefaultValue("") String adminPassword,
         @DefaultValue("") String bootstrapHosts,
         @DefaultValue("30s") Duration reconcileInterval,
+        @DefaultValue("100") int hostFilterChoices,
         @DefaultValue Demo demo) {
 
     /**

@@ -35,19 +35,29 @@ class GuestPageController {
         this.gateway = gateway;
     }
 
+    /**
+     * {@code hostName} comes from the host filter's name field, shown in place of the list of hosts when there are
+     * many (HostService#hostFilter); the page's own links carry the host's id.
+     */
     @GetMapping("/guests")
     String list(@RequestParam(required = false) Long host,
+                @RequestParam(required = false) String hostName,
                 @RequestParam(required = false) DomainRunState state,
                 @RequestParam(required = false) String q,
                 @RequestParam(required = false) Integer page,
                 @RequestParam(required = false) String sort,
                 Model model) {
         GuestSort order = GuestSort.parse(sort);
+        if (host == null && hostName != null && !hostName.isBlank()) {
+            // a name no visible host has lists nothing, as an unseen host's id does
+            host = hostService.visibleHostNamed(hostName.strip()).orElse(0L);
+            model.addAttribute("unknownHostName", host == 0 ? hostName.strip() : null);
+        }
         GuestPage found = guests.find(new GuestFilter(host, state, q), order, null, Page.checkedPage(page), PAGE_SIZE);
         model.addAttribute("guests", found.page());
         model.addAttribute("totalExact", found.totalExact());
         model.addAttribute("filter", new GuestListLinks(host, state, q, order));
-        model.addAttribute("hosts", hostService.listForFilter());
+        model.addAttribute("hostFilter", hostService.hostFilter(host));
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));
         model.addAttribute("rights", new GuestListRights(permissions.rights()));
         return "guests/list";

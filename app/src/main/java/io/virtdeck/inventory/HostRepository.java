@@ -3,6 +3,7 @@ package io.virtdeck.inventory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,15 +48,37 @@ public class HostRepository {
     }
 
     /**
-     * The id and name of every host the user may see, by name: the guest list's host filter, without each host's
-     * guest count and stored capabilities (at 1,000 hosts, reading those for every page view cost more than the
-     * page's guests).
+     * The id and name of the first {@code limit} hosts the user may see, by name: the guest list's host filter,
+     * without each host's guest count and stored capabilities (at 1,000 hosts, reading those for every page view cost
+     * more than the page's guests).
      */
-    public List<HostName> names(Visible visible) {
-        return jdbc.sql("SELECT id, name FROM hosts" + (visible.everything() ? "" : " WHERE id = ANY(:ids)")
-                        + " ORDER BY lower(name)")
-                .paramSource(visible.everything() ? java.util.Map.of() : java.util.Map.of("ids", visible.hostIdArray()))
-                .query((rs, n) -> new HostName(rs.getLong("id"), rs.getString("name"))).list();
+    public List<HostName> names(Visible visible, int limit) {
+        return hostNames(visible, "", Map.of(), " ORDER BY lower(name) LIMIT " + limit);
+    }
+
+    /** The visible host of this name (its case aside), if any. */
+    public Optional<HostName> nameNamed(Visible visible, String name) {
+        return hostNames(visible, "lower(name) = lower(:name)", Map.of("name", name), "").stream().findFirst();
+    }
+
+    /** The visible host of this id, if any. */
+    public Optional<HostName> nameOf(Visible visible, long id) {
+        return hostNames(visible, "id = :id", Map.of("id", id), "").stream().findFirst();
+    }
+
+    private List<HostName> hostNames(Visible visible, String condition, Map<String, Object> params, String tail) {
+        List<String> conditions = new java.util.ArrayList<>();
+        Map<String, Object> all = new java.util.HashMap<>(params);
+        if (!condition.isEmpty()) {
+            conditions.add(condition);
+        }
+        if (!visible.everything()) {
+            conditions.add("id = ANY(:ids)");
+            all.put("ids", visible.hostIdArray());
+        }
+        return jdbc.sql("SELECT id, name FROM hosts" + (conditions.isEmpty() ? "" : " WHERE "
+                        + String.join(" AND ", conditions)) + tail)
+                .params(all).query((rs, n) -> new HostName(rs.getLong("id"), rs.getString("name"))).list();
     }
 
     /** The hosts the user may see (their ids from {@link Visible#hostIds()}), by name. */

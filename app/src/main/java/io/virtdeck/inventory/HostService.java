@@ -1,9 +1,11 @@
 package io.virtdeck.inventory;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import io.virtdeck.VirtdeckProperties;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -14,6 +16,7 @@ import io.virtdeck.security.Action;
 import io.virtdeck.security.CurrentUser;
 import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
+import io.virtdeck.security.Visible;
 import io.virtdeck.web.VirtdeckException;
 
 /** Registering, reading and removing hosts, for people (pages and REST). */
@@ -28,10 +31,13 @@ public class HostService {
     private final HostCredentialStore credentials;
 
     private final Permissions permissions;
+    private final int hostFilterChoices;
 
     public HostService(HostRepository hosts, HostRegistry registry, HypervisorGateway gateway, AuditLog audit,
-                       ApplicationEventPublisher events, Permissions permissions, HostCredentialStore credentials) {
+                       ApplicationEventPublisher events, Permissions permissions, HostCredentialStore credentials,
+                       VirtdeckProperties properties) {
         this.permissions = permissions;
+        this.hostFilterChoices = properties.hostFilterChoices();
         this.credentials = credentials;
         this.hosts = hosts;
         this.registry = registry;
@@ -45,9 +51,27 @@ public class HostService {
         return hosts.findAll(permissions.visibleOrDeny(Action.READ_HOST));
     }
 
-    /** For the guest list's host filter: the hosts the user may read, none for help desk. */
-    public List<HostRepository.HostName> listForFilter() {
-        return hosts.names(permissions.visible(Action.READ_HOST));
+    /**
+     * The guest list's host filter: the hosts the user may read to choose from (none for help desk), or, past
+     * {@code virtdeck.host-filter-choices} of them, a field for a host's name: a list of a thousand names helps no one
+     * and cost the page more than its guests.
+     */
+    public HostFilter hostFilter(Long selectedHost) {
+        Visible visible = permissions.visible(Action.READ_HOST);
+        List<HostRepository.HostName> choices = hosts.names(visible, hostFilterChoices + 1);
+        String selectedName = selectedHost == null ? null
+                : hosts.nameOf(visible, selectedHost).map(HostRepository.HostName::name).orElse(null);
+        return choices.size() > hostFilterChoices ? new HostFilter(List.of(), true, selectedName)
+                : new HostFilter(choices, false, selectedName);
+    }
+
+    /** The id of the host of this name the user may see; empty for none. */
+    public Optional<Long> visibleHostNamed(String name) {
+        return hosts.nameNamed(permissions.visible(Action.READ_HOST), name).map(HostRepository.HostName::id);
+    }
+
+    /** What the host filter offers: the hosts to choose from, or ({@code byName}) a field for a host's name. */
+    public record HostFilter(List<HostRepository.HostName> choices, boolean byName, String selectedName) {
     }
 
     public Host get(long id) {

@@ -23,7 +23,7 @@ class EmbeddedPostgresConfigurationTest {
     @Test
     void dataSurvivesARestart() throws Exception {
         EmbeddedPostgresConfiguration configuration = new EmbeddedPostgresConfiguration();
-        VirtdeckProperties properties = new VirtdeckProperties(dataDir, "", "", Duration.ofSeconds(30),
+        VirtdeckProperties properties = new VirtdeckProperties(dataDir, "", "", Duration.ofSeconds(30), 100,
                 new VirtdeckProperties.Demo("off", "", 0, 50));
 
         try (EmbeddedPostgres first = configuration.embeddedPostgres(properties);

@@ -213,9 +213,9 @@ class ScaleBenchmark {
         keysetAlone("after= a cursor 25,000 rows deep, sort=memory,desc", GuestSort.parse("memory,desc"), 25_000);
         long namesStart = System.nanoTime();
         for (int i = 0; i < 20; i++) {
-            hostRepository.names(Visible.EVERYTHING);
+            hostRepository.names(Visible.EVERYTHING, 101);
         }
-        System.out.printf("[bench] the host filter's %d names alone: %.1f ms a call%n", HOSTS,
+        System.out.printf("[bench] the host filter's names (listed up to 100 hosts, a name field past): %.1f ms a call%n",
                 (System.nanoTime() - namesStart) / 20 / 1e6);
 
         Visible restricted = restrictedUser();
