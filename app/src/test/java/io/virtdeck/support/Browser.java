@@ -107,10 +107,13 @@ public final class Browser implements AutoCloseable {
         return element;
     }
 
-    /** Clicks something that loads a new page and waits until the new page is there. */
+    /**
+     * Clicks something that loads a new page and waits until the new page is there. The element is scrolled clear of
+     * the tasks drawer first: a button near the bottom of a page may lie under it.
+     */
     public void submitAndWait(WebElement element) {
         WebElement html = driver.findElement(By.tagName("html"));
-        element.click();
+        inView(element).click();
         waitFor("a new page after clicking", () -> isStale(html));
         waitForLoaded();
     }
