@@ -129,6 +129,12 @@ public final class Browser implements AutoCloseable {
             return false;
         } catch (StaleElementReferenceException e) {
             return true;
+        } catch (WebDriverException e) {
+            // ChromeDriver's other way of saying stale, seen while the old page is being replaced
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
         }
     }
 
