@@ -12,7 +12,9 @@
 #   lab2  qemu+tcp://127.0.0.1:16602/system   network `default` NAT on virbr-lab2 192.168.151.0/24
 # Both have a dir pool `images` over the same directory (migrated guests find their disks). `up` defines guest
 # `tiny1` on lab1 (shut off; 128 MiB, 1 fixed vCPU, direct kernel boot from scripts/build-tiny-guest.sh's output,
-# tiny1.qcow2 in `images`, NIC on `default`, VNC on 127.0.0.1) unless lab1 or lab2 already has it.
+# tiny1.qcow2 in `images`, NIC on `default`, VNC on 127.0.0.1) unless it has it; a tiny1 an earlier run left on lab2
+# goes home to lab1. `up` converges from whatever the directory holds (empty, an earlier run's, a killed run's: stale
+# pid files, a half-copied image, firewall rules) and ends with every host's pools refreshed.
 #
 # State: ${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}/{lab1,lab2,images,tiny}. Per host: etc/ (bound over
 # /etc/libvirt), lib/ (/var/lib/libvirt), cache/ (/var/cache/libvirt), log/ (/var/log/libvirt: libvirtd.log,
@@ -249,6 +251,13 @@ start_host() {
   fi
   sweep_host "$h"
   if ss -Hltn "sport = :$(host_port "$h")" 2>/dev/null | grep -q .; then
+    local holder owner
+    holder="$(ss -Hltnp "sport = :$(host_port "$h")" | grep -o 'pid=[0-9]*' | head -1 | tr -dc 0-9)"
+    owner="$(cat "/proc/$holder/root/run/libvirt/virtdeck-lab-host" 2>/dev/null || true)"
+    if [[ -n "$owner" ]]; then
+      die "$h: port $(host_port "$h") is held by the lab in ${owner%/*}: stop it first" \
+        "(VIRTDECK_LAB_DIR=${owner%/*} $0 down)"
+    fi
     die "$h: port $(host_port "$h") is taken by another program: $(ss -Hltnp "sport = :$(host_port "$h")" | head -1)"
   fi
   write_host_files "$h"
@@ -344,9 +353,19 @@ ensure_pool() {
   v "$h" pool-autostart images >/dev/null
   if [[ "$(v "$h" pool-info images | awk '/^State:/ {print $2}')" != running ]]; then
     v "$h" pool-start images >/dev/null
-  else
-    v "$h" pool-refresh images >/dev/null
   fi
+}
+
+# Every host's pools look at the shared directory again: a pool lists only the files it saw at its last start or
+# refresh, so a volume put there through one host (or by this script) is unknown to the others until then, and libvirt
+# there cannot resolve a disk given as <source pool='images' volume='...'/>.
+refresh_pools() {
+  local h pool
+  for h in "${HOSTS[@]}"; do
+    for pool in $(v "$h" pool-list --name); do
+      v "$h" pool-refresh "$pool" >/dev/null || die "$h: cannot refresh pool $pool"
+    done
+  done
 }
 
 # The tiny guest's kernel, initrd and disk (scripts/build-tiny-guest.sh makes them in $LAB_DIR/tiny).
@@ -367,8 +386,39 @@ ensure_tiny_files() {
   fi
 }
 
+# tiny1 lives on lab1. A run killed mid-migration can leave it on lab2: a running one is migrated home, a shut-off one
+# is undefined there (its disk stays in the shared directory) and defined again on lab1 below.
+tiny1_home() {
+  v lab2 dominfo tiny1 >/dev/null 2>&1 || return 0
+  if [[ "$(v lab2 domstate tiny1 2>/dev/null)" == running ]] && ! v lab1 dominfo tiny1 >/dev/null 2>&1 \
+      && v lab2 migrate tiny1 "$(host_uri lab1)" --live --p2p --persistent --undefinesource --unsafe >/dev/null 2>&1; then
+    say "lab2: tiny1 was left there; migrated home to lab1"
+    return 0
+  fi
+  v lab2 destroy tiny1 >/dev/null 2>&1 || true
+  v lab2 undefine tiny1 --managed-save --snapshots-metadata >/dev/null 2>&1 || v lab2 undefine tiny1 >/dev/null
+  say "lab2: removed tiny1 left there by an earlier run (its disk stays)"
+}
+
+# The shared directory as a killed run may leave it: a copy cut short (*.part), or a tiny1 disk that is no qcow2.
+sweep_images() {
+  local part
+  for part in "$LAB_DIR"/images/*.part; do
+    [[ -e "$part" ]] || continue
+    rm -f "$part"
+    say "removed $part, a copy an earlier run did not finish"
+  done
+  if [[ -f "$LAB_DIR/images/tiny1.qcow2" ]] && [[ "$(v lab1 domstate tiny1 2>/dev/null)" != running ]] \
+      && ! qemu-img check -q -f qcow2 "$LAB_DIR/images/tiny1.qcow2" >/dev/null 2>&1; then
+    rm -f "$LAB_DIR/images/tiny1.qcow2"
+    say "removed a damaged tiny1.qcow2; it is made again"
+  fi
+}
+
 ensure_tiny1() {
   local h=lab1 tiny="$LAB_DIR/tiny" other
+  tiny1_home
+  sweep_images
   if [[ ! -f "$LAB_DIR/images/tiny1.qcow2" ]]; then
     if [[ -f "$tiny/disk.qcow2" ]]; then
       cp --sparse=always "$tiny/disk.qcow2" "$LAB_DIR/images/tiny1.qcow2.part"
@@ -377,7 +427,6 @@ ensure_tiny1() {
       qemu-img create -q -f qcow2 "$LAB_DIR/images/tiny1.qcow2" 64M
     fi
   fi
-  v "$h" pool-refresh images >/dev/null
   local xml="$LAB_DIR/lab1/tiny1.xml"
   cat >"$xml.new" <<EOF
 <domain type='qemu'>
@@ -416,20 +465,17 @@ ensure_tiny1() {
   </devices>
 </domain>
 EOF
-  for other in "${HOSTS[@]}"; do
-    if v "$other" dominfo tiny1 >/dev/null 2>&1; then
-      # defined already (maybe migrated to lab2): only a shut-off tiny1 on lab1 whose template changed is redefined
-      if [[ "$other" == lab1 ]] && ! cmp -s "$xml.new" "$xml" \
-          && [[ "$(v lab1 domstate tiny1 2>/dev/null)" == "shut off" ]]; then
-        mv "$xml.new" "$xml"
-        v lab1 undefine tiny1 >/dev/null   # its disk volume stays
-        v lab1 define "$xml" >/dev/null
-        say "lab1: tiny1 redefined (its template changed)"
-      fi
-      rm -f "$xml.new"
-      return 0
+  if v lab1 dominfo tiny1 >/dev/null 2>&1; then
+    # defined already: only a shut-off tiny1 whose template changed is redefined
+    if ! cmp -s "$xml.new" "$xml" && [[ "$(v lab1 domstate tiny1 2>/dev/null)" == "shut off" ]]; then
+      mv "$xml.new" "$xml"
+      v lab1 undefine tiny1 >/dev/null   # its disk volume stays
+      v lab1 define "$xml" >/dev/null
+      say "lab1: tiny1 redefined (its template changed)"
     fi
-  done
+    rm -f "$xml.new"
+    return 0
+  fi
   mv "$xml.new" "$xml"
   v "$h" define "$xml" >/dev/null
   say "lab1: defined tiny1"
@@ -455,8 +501,10 @@ cmd_up() {
     ensure_network "$h"
     ensure_pool "$h"
   done
+  refresh_pools
   ensure_tiny_files
   ensure_tiny1
+  refresh_pools
   [[ -z "$TINY_BUILD_FAILED" ]] || die "the lab runs, but the tiny guest could not be built"
   say "up: lab1 $(host_uri lab1), lab2 $(host_uri lab2)"
 }

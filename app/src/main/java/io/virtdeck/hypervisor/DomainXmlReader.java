@@ -55,16 +55,20 @@ final class DomainXmlReader {
             }
         }
         Set<String> pools = new TreeSet<>();
+        Set<PoolVolume> volumes = new java.util.LinkedHashSet<>();
         Set<String> paths = new TreeSet<>();
         for (Element disk : children(devices, "disk")) {
             Element source = child(disk, "source");
             if (attr(source, "pool") != null) {
                 pools.add(attr(source, "pool"));
+                if (attr(source, "volume") != null) {
+                    volumes.add(new PoolVolume(attr(source, "pool"), attr(source, "volume")));
+                }
             } else if (attr(source, "file") != null || attr(source, "dev") != null) {
                 paths.add(firstNonNull(attr(source, "file"), attr(source, "dev")));
             }
         }
-        return new MigrationNeeds(networks, pools, paths, cpuToCompare(domain, hostCpuXml),
+        return new MigrationNeeds(networks, pools, volumes, paths, cpuToCompare(domain, hostCpuXml),
                 attr(SafeXml.path(domain, "os", "type"), "arch"), snapshots);
     }
 

@@ -244,7 +244,10 @@ public class LibvirtGateway implements HypervisorGateway {
                     }
                 }
                 undefineWithMetadata(domain);
-                return deleteVolumes(connect, volumePaths);
+                Set<String> pools = new TreeSet<>();
+                List<String> deleted = deleteVolumes(connect, volumePaths, pools);
+                pools.forEach(pool -> volumesChanged(hostId, pool, pool));
+                return deleted;
             } finally {
                 domain.free();
             }
@@ -448,7 +451,7 @@ public class LibvirtGateway implements HypervisorGateway {
                     String xml = pool.getXMLDesc(0);
                     pools.add(new PoolFacts(name, StorageXml.poolType(xml), pool.isActive() == 1,
                             mib(info.capacity), mib(info.allocation), mib(info.available), pool.getAutostart(),
-                            StorageXml.poolTarget(xml)));
+                            StorageXml.poolTarget(xml), StorageXml.poolSource(xml)));
                 } finally {
                     pool.free();
                 }
@@ -665,7 +668,7 @@ public class LibvirtGateway implements HypervisorGateway {
     /** Without the call timeout: allocating a large raw volume on slow storage takes as long as it takes. */
     @Override
     public VolumeFacts createVolume(long hostId, String pool, NewVolume newVolume) {
-        return host(hostId).callUntilDone(connect -> {
+        return volumesChanged(hostId, pool, host(hostId).callUntilDone(connect -> {
             StoragePool storagePool = connect.storagePoolLookupByName(pool);
             try {
                 StorageVol volume = storagePool.storageVolCreateXML(StorageXml.newVolume(newVolume), 0);
@@ -677,12 +680,12 @@ public class LibvirtGateway implements HypervisorGateway {
             } finally {
                 storagePool.free();
             }
-        });
+        }));
     }
 
     @Override
     public void deleteVolume(long hostId, String pool, String name) {
-        onPool(hostId, pool, storagePool -> {
+        volumesChanged(hostId, pool, onPool(hostId, pool, storagePool -> {
             StorageVol volume = storagePool.storageVolLookupByName(name);
             try {
                 volume.delete(0);
@@ -690,7 +693,7 @@ public class LibvirtGateway implements HypervisorGateway {
             } finally {
                 volume.free();
             }
-        });
+        }));
     }
 
     @Override
@@ -753,7 +756,7 @@ public class LibvirtGateway implements HypervisorGateway {
     /** Without the call timeout: copying a large disk takes as long as the storage needs. */
     @Override
     public VolumeFacts copyVolume(long hostId, String pool, String source, String name) {
-        return host(hostId).callUntilDone(connect -> {
+        return volumesChanged(hostId, pool, host(hostId).callUntilDone(connect -> {
             StoragePool storagePool = connect.storagePoolLookupByName(pool);
             StorageVol original = null;
             try {
@@ -771,12 +774,12 @@ public class LibvirtGateway implements HypervisorGateway {
                 }
                 storagePool.free();
             }
-        });
+        }));
     }
 
     @Override
     public VolumeFacts resizeVolume(long hostId, String pool, String name, long capacityMiB) {
-        return onPool(hostId, pool, storagePool -> {
+        return volumesChanged(hostId, pool, onPool(hostId, pool, storagePool -> {
             StorageVol volume = storagePool.storageVolLookupByName(name);
             try {
                 volume.resize(capacityMiB * 1024 * 1024, 0);
@@ -784,12 +787,12 @@ public class LibvirtGateway implements HypervisorGateway {
             } finally {
                 volume.free();
             }
-        });
+        }));
     }
 
     @Override
     public VolumeFacts linkVolume(long hostId, String pool, String source, String name) {
-        return host(hostId).callUntilDone(connect -> {
+        return volumesChanged(hostId, pool, host(hostId).callUntilDone(connect -> {
             StoragePool storagePool = connect.storagePoolLookupByName(pool);
             try {
                 StorageVol original = storagePool.storageVolLookupByName(source);
@@ -808,19 +811,25 @@ public class LibvirtGateway implements HypervisorGateway {
             } finally {
                 storagePool.free();
             }
-        });
+        }));
     }
 
     @Override
     public VolumeFacts createUploadTarget(long hostId, String pool, String name, long bytes) {
-        return onPool(hostId, pool, storagePool -> {
+        return volumesChanged(hostId, pool, onPool(hostId, pool, storagePool -> {
             StorageVol volume = storagePool.storageVolCreateXML(StorageXml.uploadTarget(name, bytes), 0);
             try {
                 return readVolume(volume);
             } finally {
                 volume.free();
             }
-        });
+        }));
+    }
+
+    /** Tells the hosts sharing the pool's storage (see {@link PoolVolumesChanged}); returns {@code result}. */
+    private <T> T volumesChanged(long hostId, String pool, T result) {
+        events.publishEvent(new PoolVolumesChanged(hostId, pool));
+        return result;
     }
 
     @Override
@@ -852,7 +861,7 @@ public class LibvirtGateway implements HypervisorGateway {
     @Override
     public void uploadVolume(long hostId, String pool, String volume, InputStream in, long length,
                              LongConsumer progress) {
-        host(hostId).callUntilDone(connect -> withVolume(connect, pool, volume, storageVol ->
+        volumesChanged(hostId, pool, host(hostId).callUntilDone(connect -> withVolume(connect, pool, volume, storageVol ->
                 withStream(connect, stream -> {
                     storageVol.upload(stream, 0, length, 0);
                     byte[] chunk = new byte[STREAM_CHUNK];
@@ -869,7 +878,7 @@ public class LibvirtGateway implements HypervisorGateway {
                     }
                     stream.finish(); // libvirt then refreshes the pool and probes the volume's format
                     return null;
-                })));
+                }))));
     }
 
     /**
@@ -1284,7 +1293,9 @@ public class LibvirtGateway implements HypervisorGateway {
                 if (memoryFile != null) {
                     Connect connect = domain.getConnect();
                     refreshPoolsIn(connect, memoryFile.substring(0, memoryFile.lastIndexOf('/')));
-                    deleteVolumes(connect, List.of(memoryFile));
+                    Set<String> pools = new TreeSet<>();
+                    deleteVolumes(connect, List.of(memoryFile), pools);
+                    pools.forEach(pool -> volumesChanged(hostId, pool, pool));
                 }
                 return null;
             } finally {
@@ -1367,9 +1378,13 @@ public class LibvirtGateway implements HypervisorGateway {
         return values;
     }
 
-    /** Disks given by path join the pool that holds them, so that the target is checked for that pool. */
+    /**
+     * Disks given by path join the pool that holds them (and its volume the volumes), so that the target is checked
+     * for that pool and volume.
+     */
     private static MigrationNeeds withPoolsOfPaths(Connect connect, MigrationNeeds needs) throws LibvirtException {
         Set<String> pools = new TreeSet<>(needs.pools());
+        Set<PoolVolume> volumes = new java.util.LinkedHashSet<>(needs.volumes());
         Set<String> unpooled = new TreeSet<>();
         for (String path : needs.unpooledDisks()) {
             StorageVol volume;
@@ -1382,12 +1397,14 @@ public class LibvirtGateway implements HypervisorGateway {
             try {
                 StoragePool pool = volume.storagePoolLookupByVolume();
                 pools.add(pool.getName());
+                volumes.add(new PoolVolume(pool.getName(), volume.getName()));
                 pool.free();
             } finally {
                 volume.free();
             }
         }
-        return new MigrationNeeds(needs.networks(), pools, unpooled, needs.cpuXml(), needs.arch(), needs.snapshots());
+        return new MigrationNeeds(needs.networks(), pools, volumes, unpooled, needs.cpuXml(), needs.arch(),
+                needs.snapshots());
     }
 
     @PreDestroy
@@ -1503,7 +1520,9 @@ public class LibvirtGateway implements HypervisorGateway {
     }
 
     /** Deletes the volumes behind the given paths; paths that are not volumes in a pool are left alone. */
-    private static List<String> deleteVolumes(Connect connect, List<String> paths) throws LibvirtException {
+    /** Deletes the volumes at these paths, adding the names of their pools to {@code pools}. */
+    private static List<String> deleteVolumes(Connect connect, List<String> paths, Set<String> pools)
+            throws LibvirtException {
         List<String> deleted = new ArrayList<>();
         for (String path : paths) {
             StorageVol volume;
@@ -1514,6 +1533,12 @@ public class LibvirtGateway implements HypervisorGateway {
                 continue;
             }
             try {
+                StoragePool pool = volume.storagePoolLookupByVolume();
+                try {
+                    pools.add(pool.getName());
+                } finally {
+                    pool.free();
+                }
                 volume.delete(0);
                 deleted.add(path);
             } finally {

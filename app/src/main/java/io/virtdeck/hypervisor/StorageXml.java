@@ -151,6 +151,23 @@ final class StorageXml {
         return SafeXml.text(path(SafeXml.parse(poolXml).getDocumentElement(), "target", "path"));
     }
 
+    /**
+     * Where a network pool's volumes come from, the same on every host that shares it: "nfs.example:/export/vms" for a
+     * netfs pool, the portal and target for iSCSI, the first monitor and pool for Ceph; null for pools whose source names
+     * no remote host (a directory, a local disk or volume group).
+     */
+    static String poolSource(String poolXml) {
+        Element source = path(SafeXml.parse(poolXml).getDocumentElement(), "source");
+        String host = source == null ? null : attr(path(source, "host"), "name");
+        if (host == null) {
+            return null;
+        }
+        String dir = attr(path(source, "dir"), "path");
+        String device = attr(path(source, "device"), "path");
+        String name = SafeXml.text(path(source, "name"));
+        return host + ":" + (dir != null ? dir : device != null ? device : name != null ? name : "");
+    }
+
     static String poolType(String poolXml) {
         return attr(SafeXml.parse(poolXml).getDocumentElement(), "type");
     }

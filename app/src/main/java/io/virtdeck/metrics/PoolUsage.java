@@ -52,12 +52,14 @@ class PoolUsage {
     Map<Long, List<PoolFacts>> byHost() {
         Map<Long, List<PoolFacts>> byHost = new HashMap<>();
         jdbc.sql("""
-                        SELECT host_id, name, type, active, capacity_mib, allocation_mib, available_mib, autostart, path
+                        SELECT host_id, name, type, active, capacity_mib, allocation_mib, available_mib, autostart, path,
+                               source
                         FROM pool_usage ORDER BY host_id, name""")
                 .query((row, n) -> byHost.computeIfAbsent(row.getLong("host_id"), id -> new ArrayList<>())
                         .add(new PoolFacts(row.getString("name"), row.getString("type"), row.getBoolean("active"),
                                 row.getLong("capacity_mib"), row.getLong("allocation_mib"),
-                                row.getLong("available_mib"), row.getBoolean("autostart"), row.getString("path"))))
+                                row.getLong("available_mib"), row.getBoolean("autostart"), row.getString("path"),
+                                row.getString("source"))))
                 .list();
         return byHost;
     }
@@ -75,13 +77,15 @@ class PoolUsage {
                 // a host removed meanwhile has no row to refer to: nothing is written for it
                 jdbc.sql("""
                                 INSERT INTO pool_usage (host_id, name, type, active, capacity_mib, allocation_mib,
-                                                        available_mib, autostart, path)
-                                SELECT id, :name, :type, :active, :capacity, :allocation, :available, :autostart, :path
+                                                        available_mib, autostart, path, source)
+                                SELECT id, :name, :type, :active, :capacity, :allocation, :available, :autostart, :path,
+                                       :source
                                 FROM hosts WHERE id = :host""")
                         .param("host", hostId).param("name", pool.name()).param("type", pool.type())
                         .param("active", pool.active()).param("capacity", pool.capacityMiB())
                         .param("allocation", pool.allocationMiB()).param("available", pool.availableMiB())
-                        .param("autostart", pool.autostart()).param("path", pool.path()).update();
+                        .param("autostart", pool.autostart()).param("path", pool.path())
+                        .param("source", pool.source()).update();
             }
         });
     }

@@ -12,6 +12,7 @@ import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
+import io.virtdeck.storage.SharedPools;
 
 /**
  * Whether a guest can move to a host, asked before a migration starts so that an operator hears why not in words,
@@ -21,9 +22,11 @@ import io.virtdeck.inventory.Host;
 class MigrationChecks {
 
     private final HypervisorGateway gateway;
+    private final SharedPools sharedPools;
 
-    MigrationChecks(HypervisorGateway gateway) {
+    MigrationChecks(HypervisorGateway gateway, SharedPools sharedPools) {
         this.gateway = gateway;
+        this.sharedPools = sharedPools;
     }
 
     /** What the guest needs of any target, read once from its source host. */
@@ -63,6 +66,15 @@ class MigrationChecks {
             }
         }
         return problems;
+    }
+
+    /**
+     * The guest's volumes the target's pools of the same names lack, after refreshing them (a shared pool lists a
+     * volume made through another host only once it looked again). Not asked when storage is copied: libvirt then makes
+     * the volumes on the target itself.
+     */
+    List<String> missingVolumes(MigrationNeeds needs, Host target) {
+        return sharedPools.missingOn(target, needs.volumes());
     }
 
     /** Names needed that the host lacks, or (for a running guest) has but not active. */

@@ -160,7 +160,11 @@ public class MigrationService {
         if (!liveMigration && !live.persistent()) {
             throw VirtdeckException.conflict("'" + guest.name() + "' is transient: there is no definition to move.");
         }
-        List<String> problems = checks.problems(guest, checks.needsOf(guest), target, liveMigration);
+        MigrationNeeds needs = checks.needsOf(guest);
+        List<String> problems = new java.util.ArrayList<>(checks.problems(guest, needs, target, liveMigration));
+        if (problems.isEmpty() && !Boolean.TRUE.equals(request.copyStorage())) {
+            problems.addAll(checks.missingVolumes(needs, target));
+        }
         if (!problems.isEmpty()) {
             throw VirtdeckException.conflict("'" + guest.name() + "' cannot move to host '" + target.name() + "': "
                     + String.join("; ", problems) + ".");

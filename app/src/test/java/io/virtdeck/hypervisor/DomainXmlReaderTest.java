@@ -59,6 +59,19 @@ class DomainXmlReaderTest {
     }
 
     @Test
+    void aMigrationNeedsTheVolumesItsDisksNameInTheirPools() {
+        MigrationNeeds needs = DomainXmlReader.migrationNeeds("""
+                <domain type='qemu'><name>g</name><os><type arch='x86_64'>hvm</type></os><devices>
+                  <disk type='volume' device='disk'><source pool='images' volume='g.qcow2'/><target dev='vda'/></disk>
+                  <disk type='volume' device='cdrom'><source pool='isos' volume='d.iso'/><target dev='sda'/></disk>
+                  <disk type='file' device='disk'><source file='/srv/x.raw'/><target dev='vdb'/></disk>
+                </devices></domain>""", null, 0);
+        assertThat(needs.pools()).containsExactly("images", "isos");
+        assertThat(needs.volumes()).containsExactly(new PoolVolume("images", "g.qcow2"), new PoolVolume("isos", "d.iso"));
+        assertThat(needs.unpooledDisks()).containsExactly("/srv/x.raw");
+    }
+
+    @Test
     void memoryUnitsAreConverted() {
         assertThat(memory("<memory unit='GiB'>4</memory>")).isEqualTo(4096);
         assertThat(memory("<memory>524288</memory>")).isEqualTo(512);

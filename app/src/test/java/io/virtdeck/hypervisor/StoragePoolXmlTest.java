@@ -92,6 +92,15 @@ class StoragePoolXmlTest {
                 List.of(new PoolSpec.Monitor("mon1", null)), "rbd", null)))).isNull();
     }
 
+    @Test
+    void aNetworkPoolsSourceIsReadBackForFindingTheHostsThatShareIt() {
+        assertThat(StorageXml.poolSource(StorageXml.newPool(new PoolSpec.Netfs("s", "nfs1", "/export/vms", "/srv/s"))))
+                .isEqualTo("nfs1:/export/vms");
+        assertThat(StorageXml.poolSource(StorageXml.newPool(new PoolSpec.Iscsi("t", "san1", 3260,
+                "iqn.2024-01.example:disks", null)))).isEqualTo("san1:iqn.2024-01.example:disks");
+        assertThat(StorageXml.poolSource(StorageXml.newPool(new PoolSpec.Dir("d", "/srv/d")))).isNull();
+    }
+
     private static void assertPool(PoolSpec spec, String expected) throws Exception {
         String xml = StorageXml.newPool(spec);
         assertThat(xml).isEqualTo(expected);

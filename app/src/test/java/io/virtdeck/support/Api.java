@@ -86,6 +86,12 @@ public final class Api {
                 .param("a", action).param("n", objectName).query(Long.class).single();
     }
 
+    /** The task's JSON once it has ended (SUCCEEDED, FAILED or CANCELLED), waiting up to {@code limit}. */
+    public String taskWhenDone(long taskId, java.time.Duration limit) {
+        return Eventually.within(limit, () -> getJson("/api/v1/tasks/" + taskId),
+                json -> java.util.List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(JsonPath.read(json, "$.state")));
+    }
+
     /** The id of the guest with this name on this host, once the inventory has it. */
     public long guestId(long hostId, String name) throws Exception {
         String body = Eventually.within(java.time.Duration.ofSeconds(10),

@@ -39,7 +39,12 @@ public final class Lab implements BeforeAllCallback {
         return upTook;
     }
 
-    public static final Path DIR = Path.of(System.getenv().getOrDefault("VIRTDECK_LAB_DIR", "/var/tmp/virtdeck-lab"));
+    /**
+     * This run's lab: VIRTDECK_LAB_DIR, which the build sets to a directory under its output (app/target/lab) unless
+     * it is set already, so that a fresh clone starts from a fresh lab; app/target/lab when run outside Maven.
+     */
+    public static final Path DIR = Optional.ofNullable(System.getenv("VIRTDECK_LAB_DIR")).map(Path::of)
+            .orElseGet(() -> repoRoot().resolve("app/target/lab"));
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -56,7 +61,9 @@ public final class Lab implements BeforeAllCallback {
         List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("VIRTDECK_LAB_DIR", DIR.toString());
+            Process process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
@@ -285,17 +292,19 @@ public final class Lab implements BeforeAllCallback {
     }
 
     /**
-     * The lab while this test run uses it: up now, down when JUnit closes the root store at the end of the run. One
-     * test run at a time: a run in another checkout (a worktree) waits here until the first one has taken it down,
-     * since both would otherwise start, stop and change the same two hosts under each other.
+     * The lab while this test run uses it: brought up from scratch now ({@code clean}, keeping only the built tiny
+     * guest, then {@code up}), so that no earlier run's hosts, guests or volumes are part of this one; down when JUnit
+     * closes the root store at the end of the run. One test run at a time on this machine: the lab's ports are the
+     * machine's, so a run in another checkout waits here until the first one has taken its lab down.
      */
     static final class Running implements AutoCloseable {
 
-        private static final Path RUN_LOCK = DIR.resolveSibling(DIR.getFileName() + ".test-run.lock");
+        private static final Path RUN_LOCK = Path.of(System.getProperty("java.io.tmpdir"), "virtdeck-lab.test-run.lock");
         private final FileChannel lockFile;
 
         Running() {
             lockFile = holdRunLock();
+            script("clean");
             long started = System.nanoTime();
             script("up");
             upTook = Duration.ofNanos(System.nanoTime() - started);
