@@ -72,6 +72,9 @@ class PoolUsage {
             return; // keeps the last figures; the host's state tells the reader they are not current
         }
         transaction.executeWithoutResult(status -> {
+            // two reads of one host may overlap (its connection's event and the interval; a lease changing hands):
+            // the host's row lock puts them one after the other, so neither inserts what the other just wrote
+            jdbc.sql("SELECT id FROM hosts WHERE id = :host FOR NO KEY UPDATE").param("host", hostId).query(Long.class).list();
             jdbc.sql("DELETE FROM pool_usage WHERE host_id = :host").param("host", hostId).update();
             for (PoolFacts pool : pools) {
                 // a host removed meanwhile has no row to refer to: nothing is written for it
