@@ -12,7 +12,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.web.Flag;
 
@@ -40,7 +39,7 @@ class StorageApiController {
     /** build, start, stop or refresh; answers the pool as it is afterwards. */
     @PostMapping("/{pool}/{action:build|start|stop|refresh}")
     PoolFacts poolAction(@PathVariable long id, @PathVariable String pool, @PathVariable String action) {
-        return storage.poolAction(id, pool, PoolAction.valueOf(action.toUpperCase()));
+        return storage.poolAction(id, pool, StorageService.poolActionNamed(action));
     }
 
     /** {@code {"autostart": true|false}}: whether libvirt starts the pool when it starts. */

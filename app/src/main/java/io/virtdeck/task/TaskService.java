@@ -2,6 +2,7 @@ package io.virtdeck.task;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -96,8 +97,8 @@ public class TaskService implements ApplicationRunner {
 
     private static VirtdeckException busy(AuditObject object, Optional<Task> task) {
         return VirtdeckException.conflict("'" + object.name() + "' is busy" + task.map(busy -> ": task " + busy.id()
-                + " (" + busy.type() + ") is " + busy.state().name().toLowerCase() + "; wait for it or cancel it.")
-                .orElse("."));
+                + " (" + busy.type() + ") is " + busy.state().name().toLowerCase(Locale.ROOT)
+                + "; wait for it or cancel it.").orElse("."));
     }
 
     /**
@@ -137,8 +138,8 @@ public class TaskService implements ApplicationRunner {
             throw new AccessDeniedException("not permitted: cancel task " + id);
         }
         if (task.state().finished()) {
-            throw VirtdeckException.conflict("Task " + id + " has already ended (" + task.state().name().toLowerCase()
-                    + ").");
+            throw VirtdeckException.conflict("Task " + id + " has already ended ("
+                    + task.state().name().toLowerCase(Locale.ROOT) + ").");
         }
         if (!task.cancellable()) {
             throw VirtdeckException.conflict("Task " + id + " (" + task.type() + ") cannot be cancelled.");
