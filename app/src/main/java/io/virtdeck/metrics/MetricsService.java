@@ -9,7 +9,7 @@ import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import org.springframework.stereotype.Service;
 
-/** The metrics history of one guest or host (API.md: GET .../metrics), read from the tier the range calls for. */
+/** The metrics history of one guest or host (OpenAPI: GET .../metrics), read from the tier the range calls for. */
 @Service
 public class MetricsService {
 

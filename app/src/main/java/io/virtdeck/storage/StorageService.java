@@ -25,7 +25,7 @@ import io.virtdeck.web.Flag;
 import io.virtdeck.web.VirtdeckException;
 
 /**
- * A host's storage pools and their volumes (API.md: pools, volumes): listed from libvirt, with the guests that use
+ * A host's storage pools and their volumes (OpenAPI: pools, volumes): listed from libvirt, with the guests that use
  * each volume from the inventory; pools made (every kind in {@link PoolChecks}), built, started, stopped, refreshed,
  * set to autostart and deleted; volumes made, grown, cloned and deleted; each checked first and audited.
  */
@@ -58,7 +58,7 @@ public class StorageService {
         return gateway.pools(hostId);
     }
 
-    /** API.md volumes, each with the guests whose disks are on it. */
+    /** OpenAPI volumes, each with the guests whose disks are on it. */
     public List<VolumeView> volumes(long hostId, String pool) {
         permissions.requireHost(Action.READ_HOST, hostId);
         Host host = hosts.require(hostId);
@@ -70,7 +70,7 @@ public class StorageService {
                 .toList();
     }
 
-    /** API.md: create {"name","type",...type's fields}: defined, built where that is harmless or asked, started. */
+    /** OpenAPI: create {"name","type",...type's fields}: defined, built where that is harmless or asked, started. */
     public PoolFacts createPool(long hostId, PoolRequest request) {
         permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
@@ -205,7 +205,7 @@ public class StorageService {
         });
     }
 
-    /** API.md: {"name","format","capacityMiB","allocationMiB","usedBy"}, plus the volume's path on its host. */
+    /** OpenAPI: {"name","format","capacityMiB","allocationMiB","usedBy"}, plus the volume's path on its host. */
     public record VolumeView(String name, String format, long capacityMiB, long allocationMiB, String path,
                              List<String> usedBy) {
     }
