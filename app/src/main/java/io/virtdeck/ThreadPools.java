@@ -13,9 +13,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * is a default candidate, so Boot's own applicationTaskExecutor, and the taskScheduler that runs {@code @Scheduled}
  * methods, stay.
  * <p>
- * Their threads are daemons, and a pool stops when the beans using it have stopped rather than when the context
- * starts closing (which would wait for the work running): running work is interrupted then, and work blocked in a
- * libvirt call that ignores interrupts is left behind, so that no stop waits for a hung host.
+ * Their threads are daemons, and a pool stops when the beans using it have stopped (HostLeases stops its own first)
+ * rather than when the context starts closing, which would wait for the work running: running work is interrupted
+ * then, and work blocked in a libvirt call that ignores interrupts is left behind, so that no stop waits for a hung
+ * host.
  */
 @Configuration(proxyBeanMethods = false)
 public class ThreadPools {
@@ -38,7 +39,7 @@ public class ThreadPools {
     @Bean(name = TASK_WORKERS, defaultCandidate = false)
     ThreadPoolTaskExecutor taskWorkers() {
         ThreadPoolTaskExecutor pool = fixed("task-", 4);
-        // interrupted work finishes its task's bookkeeping (TaskService) while the database is still there
+        // interrupted work gets a moment to end cleanly (a clone takes back what it made) before the beans it uses stop
         pool.setAwaitTerminationSeconds(2);
         return pool;
     }

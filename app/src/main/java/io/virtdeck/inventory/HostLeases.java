@@ -223,8 +223,8 @@ public class HostLeases implements ApplicationRunner {
     }
 
     /**
-     * A clean stop: renewals end (their pools first: no renewal may take a lease after this), monitoring ends, then
-     * the leases are handed back so other instances take the hosts at once.
+     * A clean stop: the renewals' pools stop here rather than after this bean, so that none starts while the leases
+     * are handed back; monitoring ends, then the leases are handed back so other instances take the hosts at once.
      */
     @PreDestroy
     void stop() {
