@@ -2,7 +2,7 @@ package io.virtdeck.audit;
 
 import java.time.Instant;
 
-/** One line of the audit trail (API.md: GET /api/v1/audit). */
+/** One line of the audit trail (OpenAPI: GET /api/v1/audit). */
 public record AuditEntry(
         long id,
         Instant at,

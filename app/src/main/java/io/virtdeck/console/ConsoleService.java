@@ -8,17 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 
 import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -50,15 +51,12 @@ public class ConsoleService {
     private final Map<String, ConsoleSession> open = new ConcurrentHashMap<>();
     /** Setting a guest's password and logging in with it happen together, one session at a time per guest. */
     private final Map<UUID, Object> loginLocks = new ConcurrentHashMap<>();
-    private final ExecutorService pumps = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "console-pump");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Executor pumps;
 
     ConsoleService(GuestRepository guests, HypervisorGateway gateway, AuditLog audit, ConsoleProperties properties,
-                   Formats formats) {
+                   Formats formats, @Qualifier(ThreadPools.CONSOLE_PUMPS) Executor pumps) {
         this.formats = formats;
+        this.pumps = pumps;
         this.guests = guests;
         this.gateway = gateway;
         this.audit = audit;
@@ -154,6 +152,5 @@ public class ConsoleService {
     @PreDestroy
     void closeAll() {
         open.values().forEach(session -> session.close(new CloseStatus(1001, "Virtdeck is stopping."), null));
-        pumps.shutdownNow();
     }
 }

@@ -2,6 +2,6 @@ package io.virtdeck.console;
 
 import java.time.Instant;
 
-/** API.md: POST /api/v1/guests/{id}/console. {@code url} is the WebSocket path that takes the ticket, once. */
+/** OpenAPI: POST /api/v1/guests/{id}/console. {@code url} is the WebSocket path that takes the ticket, once. */
 public record ConsoleTicket(String ticket, String url, Instant expiresAt) {
 }

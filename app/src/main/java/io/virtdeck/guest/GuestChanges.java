@@ -3,7 +3,7 @@ package io.virtdeck.guest;
 import io.virtdeck.hypervisor.ResourceLimits;
 
 /**
- * API.md: PATCH /api/v1/guests/{id}. Every field is optional; what is absent stays as it is. vCPUs and memory change
+ * OpenAPI: PATCH /api/v1/guests/{id}. Every field is optional; what is absent stays as it is. vCPUs and memory change
  * live when the guest runs (and in its definition); autostart in libvirt; the description in Virtdeck. {@code limits}
  * replaces all of the guest's resource limits (a limit left out is removed).
  */

@@ -1,7 +1,7 @@
 package io.virtdeck.guest;
 
 /**
- * POST /api/v1/guests/{id}/clone (API.md: {@code name, hostId}).
+ * POST /api/v1/guests/{id}/clone (OpenAPI: {@code name, hostId}).
  *
  * @param hostId where the clone goes; only the source's own host for now (null means that host)
  */

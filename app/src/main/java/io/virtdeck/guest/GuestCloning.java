@@ -9,14 +9,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.annotation.PreDestroy;
-
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -56,15 +55,12 @@ class GuestCloning {
     private final ExpectedGuestChanges expected;
     private final AuditLog audit;
     // a volume copy blocks for as long as it runs; the task's own thread reports its progress meanwhile
-    private final ExecutorService copyCalls = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "libvirt-volume-copy");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Executor copyCalls;
 
     GuestCloning(HypervisorGateway gateway, GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                 AuditLog audit) {
+                 AuditLog audit, @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
         this.gateway = gateway;
+        this.copyCalls = copyCalls;
         this.guests = guests;
         this.sync = sync;
         this.expected = expected;
@@ -219,10 +215,5 @@ class GuestCloning {
         } catch (HypervisorException e) {
             return java.util.Optional.empty();
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        copyCalls.shutdownNow();
     }
 }

@@ -3,7 +3,7 @@ package io.virtdeck.guest;
 import java.util.List;
 
 /**
- * POST /api/v1/hosts/{id}/guests (API.md: {@code name, vcpus, memoryMiB, disks, cdrom, networks, template}; the rest
+ * POST /api/v1/hosts/{id}/guests (OpenAPI: {@code name, vcpus, memoryMiB, disks, cdrom, networks, template}; the rest
  * are additions). Absent options take the defaults: BIOS, VNC graphics, no autostart, boot from the CD-ROM when
  * there is one, then the disks.
  *

@@ -2,6 +2,7 @@ package io.virtdeck.guest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import io.virtdeck.hypervisor.DomainSpec;
@@ -46,8 +47,8 @@ public record GuestPlan(Host host, UUID uuid, String name, GuestPlatform platfor
     /** One line for the audit trail. */
     String summary() {
         List<String> parts = new ArrayList<>();
-        parts.add("on host " + host.name() + ": " + platform.virtualization().name().toLowerCase() + ", " + vcpus
-                + " vCPU(s), " + memoryMiB + " MiB");
+        parts.add("on host " + host.name() + ": " + platform.virtualization().name().toLowerCase(Locale.ROOT) + ", "
+                + vcpus + " vCPU(s), " + memoryMiB + " MiB");
         disks.forEach(d -> parts.add(d.describe()));
         if (cdrom != null) {
             parts.add("CD-ROM " + cdrom.pool() + "/" + cdrom.volume());

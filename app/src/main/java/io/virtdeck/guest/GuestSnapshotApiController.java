@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import io.virtdeck.inventory.Guest;
 
-/** API.md: a guest's snapshots, as a tree; take, revert to, delete. */
+/** OpenAPI: a guest's snapshots, as a tree; take, revert to, delete. */
 @RestController
 @RequestMapping("/api/v1/guests/{id}/snapshots")
 class GuestSnapshotApiController {

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import io.virtdeck.hypervisor.SnapshotFacts;
 
 /**
- * A guest's snapshots as a tree (API.md: GET /api/v1/guests/{id}/snapshots): the roots, each with its children,
+ * A guest's snapshots as a tree (OpenAPI: GET /api/v1/guests/{id}/snapshots): the roots, each with its children,
  * oldest first; {@code current} names the snapshot the guest last was at (null when none is).
  */
 public record SnapshotTree(String current, int count, List<Node> roots) {

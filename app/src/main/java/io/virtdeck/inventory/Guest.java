@@ -10,7 +10,7 @@ import io.virtdeck.hypervisor.GraphicsFacts;
 import io.virtdeck.hypervisor.NicFacts;
 
 /**
- * A guest as the inventory knows it (API.md: GET /api/v1/guests/{id}). {@code template}: marked as a template by
+ * A guest as the inventory knows it (OpenAPI: GET /api/v1/guests/{id}). {@code template}: marked as a template by
  * Virtdeck (it is not started; guests are created from it). {@code managedSave}: shut off with its memory saved by
  * libvirt ("Saved" on the pages); starting it restores it.
  */
@@ -34,7 +34,7 @@ public record Guest(
         Instant updatedAt,
         boolean template) {
 
-    /** The short form the guest list shows (API.md: GET /api/v1/guests items). */
+    /** The short form the guest list shows (OpenAPI: GET /api/v1/guests items). */
     public record Summary(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state,
                           boolean managedSave, int vcpus, long memoryMiB, boolean template) {
     }

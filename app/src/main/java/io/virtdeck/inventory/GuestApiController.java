@@ -19,7 +19,7 @@ class GuestApiController {
         this.guests = guests;
     }
 
-    /** API.md's list, plus {@code after} (keyset paging from a previous page's {@code next}; not with page). */
+    /** OpenAPI's list, plus {@code after} (keyset paging from a previous page's {@code next}; not with page). */
     @GetMapping
     GuestPage list(@RequestParam(required = false) Long host,
                    @RequestParam(required = false) DomainRunState state,

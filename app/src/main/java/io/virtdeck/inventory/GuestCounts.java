@@ -1,12 +1,11 @@
 package io.virtdeck.inventory;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.springframework.stereotype.Component;
 import io.virtdeck.security.Visible;
 
@@ -30,27 +29,28 @@ class GuestCounts {
     private record Key(GuestFilter filter, Visible visible) {
     }
 
-    private record Counted(long count, Instant at) {
+    private final Cache<Key, Long> remembered;
+
+    GuestCounts() {
+        this(Ticker.systemTicker());
     }
 
-    private final Map<Key, Counted> remembered = new ConcurrentHashMap<>();
-    private final Clock clock = Clock.systemUTC();
+    /** With the clock the remembered totals age by (tests set their own). */
+    GuestCounts(Ticker ticker) {
+        this.remembered = Caffeine.newBuilder().expireAfterWrite(TTL).maximumSize(MAX_ENTRIES).ticker(ticker).build();
+    }
 
     Total total(GuestFilter filter, Visible visible, LongSupplier count) {
         Key key = new Key(filter, visible);
-        Instant now = clock.instant();
-        Counted known = remembered.get(key);
-        if (known != null && known.at().plus(TTL).isAfter(now)) {
-            return new Total(known.count(), false);
+        Long known = remembered.getIfPresent(key);
+        if (known != null) {
+            return new Total(known, false);
         }
         long counted = count.getAsLong();
         if (counted >= REMEMBER_FROM) {
-            if (remembered.size() >= MAX_ENTRIES) {
-                remembered.clear(); // many different filters at once: start over rather than grow
-            }
-            remembered.put(key, new Counted(counted, now));
+            remembered.put(key, counted);
         } else {
-            remembered.remove(key);
+            remembered.invalidate(key);
         }
         return new Total(counted, true);
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.virtdeck.hypervisor.ResourceLimits;
 
 /**
- * API.md: GET /api/v1/guests/{id}: the inventory's guest, plus what libvirt alone knows and is asked for now: the
+ * OpenAPI: GET /api/v1/guests/{id}: the inventory's guest, plus what libvirt alone knows and is asked for now: the
  * number of snapshots and the resource limits. Both are null when its host cannot be asked.
  */
 public record GuestDetail(@JsonUnwrapped Guest guest, Integer snapshotCount, ResourceLimits limits) {

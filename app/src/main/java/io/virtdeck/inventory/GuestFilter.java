@@ -3,7 +3,7 @@ package io.virtdeck.inventory;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.web.VirtdeckException;
 
-/** The guest list's filters (API.md: host, state, q); null means "any". */
+/** The guest list's filters (OpenAPI: host, state, q); null means "any". */
 public record GuestFilter(Long hostId, DomainRunState state, String nameContains) {
 
     private static final int MAX_SEARCH = 128;

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A managed host (API.md: GET /api/v1/hosts). Facts are those read at the last connection; null until then.
+ * A managed host (OpenAPI: GET /api/v1/hosts). Facts are those read at the last connection; null until then.
  *
  * @param stateReason why the host is unreachable, as libvirt said it
  * @param maintenance taken out of service: no new guests go there (state turns MAINTENANCE once it is empty)
@@ -24,7 +24,7 @@ public record Host(
         Capabilities capabilities,
         HostCredentialsInfo credentials) {
 
-    /** What the host can do (API.md: GET /api/v1/hosts/{id}, "capabilities"). */
+    /** What the host can do (OpenAPI: GET /api/v1/hosts/{id}, "capabilities"). */
     public record Capabilities(
             String hypervisorType,
             String hostname,

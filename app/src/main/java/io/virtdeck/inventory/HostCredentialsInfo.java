@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * What is known of a host's credentials, safe to show anyone who may read the host: their kind, where they are kept,
- * and when they were set; never the material (API.md's host JSON, field {@code "credentials"}).
+ * and when they were set; never the material (OpenAPI's host JSON, field {@code "credentials"}).
  *
  * @param type {@code ssh-key} or {@code tls}
  * @param storage {@link #STORED} or {@link #FILE}

@@ -1,24 +1,27 @@
 package io.virtdeck.inventory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
 import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.hypervisor.HypervisorGateway;
 
@@ -40,10 +43,9 @@ public class HostLeases implements ApplicationRunner {
     private final HypervisorGateway gateway;
     private final VirtdeckInstance instance;
     private final LeaseProperties properties;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("host-leases"));
+    private final ThreadPoolTaskScheduler timer;
     // a thread of its own: it must act while a renewal hangs on the database
-    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
-            daemon("host-lease-watch"));
+    private final ThreadPoolTaskScheduler watch;
 
     // guards held, trustedUntilNanos and stopped; never held while waiting for the database
     private final Object lock = new Object();
@@ -52,8 +54,11 @@ public class HostLeases implements ApplicationRunner {
     private boolean stopped;
 
     HostLeases(HostLeaseRepository leases, HostRepository hosts, HypervisorGateway gateway, VirtdeckInstance instance,
-               LeaseProperties properties) {
+               LeaseProperties properties, @Qualifier(ThreadPools.HOST_LEASE_RENEWALS) ThreadPoolTaskScheduler timer,
+               @Qualifier(ThreadPools.HOST_LEASE_WATCH) ThreadPoolTaskScheduler watch) {
         this.leases = leases;
+        this.timer = timer;
+        this.watch = watch;
         this.hosts = hosts;
         this.gateway = gateway;
         this.instance = instance;
@@ -65,25 +70,17 @@ public class HostLeases implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         log.info("Virtdeck instance {}", instance);
         renew();
-        long renewal = properties.leaseRenewal().toMillis();
-        timer.scheduleWithFixedDelay(this::renew, renewal, renewal, TimeUnit.MILLISECONDS);
-        long every = Math.max(100, renewal / 5);
-        watch.scheduleWithFixedDelay(this::stopWhenUntrusted, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
+        Duration renewal = properties.leaseRenewal();
+        timer.scheduleWithFixedDelay(this::renew, Instant.now().plus(renewal), renewal);
+        Duration every = Duration.ofMillis(Math.max(100, renewal.toMillis() / 5));
+        watch.scheduleWithFixedDelay(this::stopWhenUntrusted, Instant.now().plus(every), every);
     }
 
     /** Renews soon, off the caller's thread: another instance handed leases back. */
     void renewSoon() {
         try {
             timer.execute(this::renew);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // stopping
         }
     }
@@ -225,11 +222,14 @@ public class HostLeases implements ApplicationRunner {
         held.clear();
     }
 
-    /** A clean stop: monitoring ends, then the leases are handed back so other instances take the hosts at once. */
+    /**
+     * A clean stop: the renewals' pools stop here rather than after this bean, so that none starts while the leases
+     * are handed back; monitoring ends, then the leases are handed back so other instances take the hosts at once.
+     */
     @PreDestroy
     void stop() {
-        timer.shutdownNow();
-        watch.shutdownNow();
+        timer.shutdown();
+        watch.shutdown();
         synchronized (lock) {
             stopped = true;
             held.forEach(gateway::stopMonitoring);

@@ -1,6 +1,6 @@
 package io.virtdeck.inventory;
 
-/** A host as the inventory shows it (API.md): its connection state, or MAINTENANCE when taken out of service. */
+/** A host as the inventory shows it (OpenAPI): its connection state, or MAINTENANCE when taken out of service. */
 public enum HostState {
     CONNECTED, CONNECTING, UNREACHABLE, MAINTENANCE
 }

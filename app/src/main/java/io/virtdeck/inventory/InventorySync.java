@@ -1,6 +1,7 @@
 package io.virtdeck.inventory;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -96,7 +97,7 @@ public class InventorySync {
             String name = knownName.or(() -> guests.findByHostAndUuid(event.hostId(), event.uuid()).map(Guest::name))
                     .orElse(event.uuid().toString());
             audit.event("guest.changed-outside", new AuditObject("guest", Long.toString(changed.get()), name),
-                    "libvirt reported " + event.kind().name().toLowerCase() + " on host " + host.get().name()
+                    "libvirt reported " + event.kind().name().toLowerCase(Locale.ROOT) + " on host " + host.get().name()
                             + ", not requested through Virtdeck");
         }
     }

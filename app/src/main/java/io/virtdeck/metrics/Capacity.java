@@ -6,7 +6,7 @@ import java.util.Map;
 import io.virtdeck.hypervisor.PoolFacts;
 
 /**
- * API.md: GET /api/v1/dashboard/capacity. "Allocated" counts the guests that hold resources now (running, paused,
+ * OpenAPI: GET /api/v1/dashboard/capacity. "Allocated" counts the guests that hold resources now (running, paused,
  * migrating); "defined" counts every guest, shut off ones too. Overcommit ratios are allocated / physical (null for a
  * host whose size is not known yet). {@code guestsThatFit}: how many more guests of {@code size} fit, counting
  * {@code vcpuOvercommit} vCPUs per CPU and {@code memoryOvercommit} MiB per MiB, on hosts that are connected and not

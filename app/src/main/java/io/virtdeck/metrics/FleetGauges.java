@@ -1,6 +1,7 @@
 package io.virtdeck.metrics;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Gauge;
@@ -27,7 +28,8 @@ class FleetGauges {
         for (HostState state : HostState.values()) {
             Gauge.builder("virtdeck.fleet.hosts.state", this, g -> g.current().hostStates()
                             .getOrDefault(state.name(), 0L))
-                    .description("hosts in each state").tag("state", state.name().toLowerCase()).register(registry);
+                    .description("hosts in each state").tag("state", state.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
         }
         gauge(registry, "virtdeck.fleet.guests", "guests defined", null, c -> c.totals().guests());
         gauge(registry, "virtdeck.fleet.guests.active", "guests running, paused or migrating", null,

@@ -6,7 +6,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * API.md: GET /api/v1/guests/{id}/metrics, /api/v1/hosts/{id}/metrics and /api/v1/dashboard/capacity; beyond it
+ * OpenAPI: GET /api/v1/guests/{id}/metrics, /api/v1/hosts/{id}/metrics and /api/v1/dashboard/capacity; beyond it
  * (README), the dashboard's trends and top guests.
  */
 @RestController

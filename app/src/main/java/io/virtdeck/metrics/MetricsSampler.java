@@ -10,11 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
-import jakarta.annotation.PreDestroy;
-
+import io.virtdeck.ThreadPools;
 import io.virtdeck.hypervisor.GuestCounters;
 import io.virtdeck.hypervisor.HostSample;
 import io.virtdeck.hypervisor.HypervisorException;
@@ -24,6 +21,8 @@ import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -47,22 +46,18 @@ public class MetricsSampler {
     private final GuestRepository guests;
     private final MetricsRepository repository;
     private final Clock clock;
-    private final ExecutorService workers;
+    private final TaskExecutor workers;
     private final Map<Long, Reading> lastReadings = new ConcurrentHashMap<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
     MetricsSampler(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests,
-                   MetricsRepository repository, MetricsProperties properties) {
+                   MetricsRepository repository, @Qualifier(ThreadPools.METRICS_SAMPLERS) TaskExecutor workers) {
         this.gateway = gateway;
         this.hosts = hosts;
         this.guests = guests;
         this.repository = repository;
         this.clock = Clock.systemUTC();
-        this.workers = Executors.newFixedThreadPool(properties.samplerThreads(), runnable -> {
-            Thread thread = new Thread(runnable, "metrics-sampler");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = workers;
     }
 
     @Scheduled(fixedRateString = "${virtdeck.metrics.interval:10s}", initialDelayString = "${virtdeck.metrics.interval:10s}")
@@ -127,10 +122,5 @@ public class MetricsSampler {
     /** Forgets a host's last reading: its next sample primes again. */
     void forget(long hostId) {
         lastReadings.remove(hostId);
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.shutdownNow();
     }
 }

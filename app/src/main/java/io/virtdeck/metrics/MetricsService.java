@@ -1,6 +1,7 @@
 package io.virtdeck.metrics;
 
 import java.time.Instant;
+import java.util.Locale;
 
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.HostRepository;
@@ -8,7 +9,7 @@ import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import org.springframework.stereotype.Service;
 
-/** The metrics history of one guest or host (API.md: GET .../metrics), read from the tier the range calls for. */
+/** The metrics history of one guest or host (OpenAPI: GET .../metrics), read from the tier the range calls for. */
 @Service
 public class MetricsService {
 
@@ -42,8 +43,8 @@ public class MetricsService {
 
     private MetricSeries series(MetricRow.ObjectKind kind, long id, String from, String to, String step) {
         SeriesWindow window = SeriesWindow.of(from, to, step, Instant.now(), properties);
-        return new MetricSeries(kind.name().toLowerCase(), id, window.from(), window.to(), window.stepSeconds(),
-                window.tier().label, repository.series(kind, id, window.tier(), window.from(), window.to(),
-                        window.stepSeconds()));
+        return new MetricSeries(kind.name().toLowerCase(Locale.ROOT), id, window.from(), window.to(),
+                window.stepSeconds(), window.tier().label,
+                repository.series(kind, id, window.tier(), window.from(), window.to(), window.stepSeconds()));
     }
 }

@@ -9,7 +9,7 @@ import io.virtdeck.web.VirtdeckException;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * What a metrics query asks for (API.md: from, to, step) and the tier that answers it: the finest tier that still
+ * What a metrics query asks for (OpenAPI: from, to, step) and the tier that answers it: the finest tier that still
  * holds {@code from}; a step shorter than that tier's is raised to it. Without a step, the window is cut into at most
  * {@value #DEFAULT_POINTS} points (a chart's width); more than {@value #MAX_POINTS} points is refused.
  */

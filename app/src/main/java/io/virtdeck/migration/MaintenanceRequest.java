@@ -1,7 +1,7 @@
 package io.virtdeck.migration;
 
 /**
- * POST /api/v1/hosts/{id}/maintenance (API.md: {@code enabled}). The other fields are additions: how each running
+ * POST /api/v1/hosts/{id}/maintenance (OpenAPI: {@code enabled}). The other fields are additions: how each running
  * guest is migrated away, as in {@link MigrationRequest}.
  */
 public record MaintenanceRequest(Boolean enabled, Integer maxDowntimeMs, Integer bandwidthMiBps,

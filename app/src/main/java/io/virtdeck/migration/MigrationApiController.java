@@ -3,6 +3,9 @@ package io.virtdeck.migration;
 import java.net.URI;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -42,6 +45,8 @@ class MigrationApiController {
 
     /** {@code enabled: true}: 202 with the evacuation task; {@code enabled: false}: 200 with the host. */
     @PostMapping("/api/v1/hosts/{id}/maintenance")
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Host.class)))
+    @ApiResponse(responseCode = "202", content = @Content(schema = @Schema(implementation = Task.class)))
     ResponseEntity<?> maintenance(@PathVariable long id,
                                   @RequestBody(required = false) MaintenanceRequest request) {
         if (maintenance.entering(id, request)) {

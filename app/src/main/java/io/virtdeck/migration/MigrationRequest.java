@@ -1,7 +1,7 @@
 package io.virtdeck.migration;
 
 /**
- * POST /api/v1/guests/{id}/migrate (API.md: {@code targetHostId}, {@code live}; the rest are additions). Absent
+ * POST /api/v1/guests/{id}/migrate (OpenAPI: {@code targetHostId}, {@code live}; the rest are additions). Absent
  * options take libvirt's defaults; {@code live} absent means live for a running guest and offline for a stopped one.
  */
 public record MigrationRequest(Long targetHostId, Boolean live, Integer maxDowntimeMs, Integer bandwidthMiBps,

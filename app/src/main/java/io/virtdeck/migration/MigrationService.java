@@ -6,16 +6,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.annotation.PreDestroy;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -66,18 +65,16 @@ public class MigrationService {
     private final TaskService tasks;
     private final AuditLog audit;
     // libvirt's migrate call blocks for as long as the migration runs; the task's own thread watches it meanwhile
-    private final ExecutorService migrateCalls = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "libvirt-migrate");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Executor migrateCalls;
 
     private final Permissions permissions;
 
     public MigrationService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
                             MigrationChecks checks, MigrationRepository migrations, InventorySync sync,
-                            ExpectedGuestChanges expected, TaskService tasks, AuditLog audit, Permissions permissions) {
+                            ExpectedGuestChanges expected, TaskService tasks, AuditLog audit, Permissions permissions,
+                            @Qualifier(ThreadPools.MIGRATION_CALLS) Executor migrateCalls) {
         this.permissions = permissions;
+        this.migrateCalls = migrateCalls;
         this.guests = guests;
         this.hosts = hosts;
         this.gateway = gateway;
@@ -454,10 +451,5 @@ public class MigrationService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        migrateCalls.shutdownNow();
     }
 }

@@ -2,7 +2,6 @@ package io.virtdeck.network;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -14,7 +13,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import io.virtdeck.hypervisor.NetworkFacts;
-import io.virtdeck.web.Flag;
+import io.virtdeck.web.AutostartRequest;
 
 @RestController
 @RequestMapping("/api/v1/hosts/{id}/networks")
@@ -31,19 +30,19 @@ class NetworkApiController {
         return networks.networksWithUsers(id);
     }
 
-    /** {@code {"active": true|false}}: starts or stops the network (stopping: 409 while guests use it). */
+    /** Starts or stops the network (stopping: 409 while guests use it). */
     @PostMapping("/{name}/state")
     ResponseEntity<Void> setActive(@PathVariable long id, @PathVariable String name,
-                                   @RequestBody(required = false) Map<String, Object> request) {
-        networks.setActive(id, name, Flag.of(request, "active"));
+                                   @RequestBody(required = false) NetworkStateRequest request) {
+        networks.setActive(id, name, request == null ? null : request.active());
         return ResponseEntity.noContent().build();
     }
 
-    /** {@code {"autostart": true|false}}: whether the network starts with libvirtd. */
+    /** Whether the network starts with libvirtd. */
     @PutMapping("/{name}/autostart")
     ResponseEntity<Void> setAutostart(@PathVariable long id, @PathVariable String name,
-                                      @RequestBody(required = false) Map<String, Object> request) {
-        networks.setAutostart(id, name, Flag.of(request, "autostart"));
+                                      @RequestBody(required = false) AutostartRequest request) {
+        networks.setAutostart(id, name, request == null ? null : request.autostart());
         return ResponseEntity.noContent().build();
     }
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.virtdeck.hypervisor.NetworkFacts;
 
-/** API.md: POST /api/v1/hosts/{id}/networks; {@code ipv4.hosts} (static DHCP entries) is an addition. */
+/** OpenAPI: POST /api/v1/hosts/{id}/networks; {@code ipv4.hosts} (static DHCP entries) is an addition. */
 public record NetworkRequest(String name, String mode, String bridge, Ipv4 ipv4, Ipv6 ipv6) {
 
     public record Ipv4(String address, Integer prefix, String dhcpStart, String dhcpEnd,

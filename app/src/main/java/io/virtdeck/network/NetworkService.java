@@ -26,7 +26,7 @@ import io.virtdeck.web.Flag;
 import io.virtdeck.web.VirtdeckException;
 
 /**
- * A host's virtual networks (API.md: networks): listed, made (checked first, started at once), started, stopped,
+ * A host's virtual networks (OpenAPI: networks): listed, made (checked first, started at once), started, stopped,
  * autostarted and deleted; their static DHCP entries and their DHCP leases.
  */
 @Service
@@ -54,7 +54,7 @@ public class NetworkService {
         return gateway.networks(hostId);
     }
 
-    /** API.md networks, each with the guests of the host that have a NIC on it. */
+    /** OpenAPI networks, each with the guests of the host that have a NIC on it. */
     public List<NetworkView> networksWithUsers(long hostId) {
         permissions.requireHost(Action.READ_HOST, hostId);
         List<Guest> onHost = guests.findAllOn(hostId);
@@ -62,7 +62,7 @@ public class NetworkService {
                 n.autostart(), n.ipv4(), n.ipv6(), users(onHost, n.name()))).toList();
     }
 
-    /** API.md's network fields, plus the guests using it. */
+    /** OpenAPI's network fields, plus the guests using it. */
     public record NetworkView(String name, String mode, String bridge, boolean active, boolean autostart,
                               NetworkFacts.IpRange ipv4, NetworkFacts.IpRange ipv6, List<String> usedBy) {
     }

@@ -2,7 +2,6 @@ package io.virtdeck.security;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -46,10 +45,9 @@ class GrantApiController {
         return grants.groups();
     }
 
-    /** {@code {"name"}}. */
     @PostMapping("/api/v1/groups")
-    ResponseEntity<UserGroup> createGroup(@RequestBody Map<String, String> request) {
-        UserGroup group = grants.createGroup(request.get("name"));
+    ResponseEntity<UserGroup> createGroup(@RequestBody NewGroup request) {
+        UserGroup group = grants.createGroup(request.name());
         return ResponseEntity.created(URI.create("/api/v1/groups/" + group.id())).body(group);
     }
 
@@ -67,5 +65,9 @@ class GrantApiController {
     @DeleteMapping("/api/v1/groups/{id}/members/{username}")
     UserGroup removeMember(@PathVariable long id, @PathVariable String username) {
         return grants.removeMember(id, username);
+    }
+
+    /** {@code {"name"}}: the new group's name. */
+    record NewGroup(String name) {
     }
 }

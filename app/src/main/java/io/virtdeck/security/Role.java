@@ -5,7 +5,7 @@ import java.util.Set;
 
 import io.virtdeck.web.VirtdeckException;
 
-/** The four built-in roles (API.md: Roles). */
+/** The four built-in roles (README: Users and accounts). */
 public enum Role {
     /** Everything, users included. */
     ADMIN,

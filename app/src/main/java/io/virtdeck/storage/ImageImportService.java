@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -139,8 +140,8 @@ public class ImageImportService {
         });
         try {
             if (task.state() != Task.State.SUCCEEDED) {
-                throw VirtdeckException.conflict("Task " + task.id() + " " + task.state().name().toLowerCase() + ": "
-                        + task.message());
+                throw VirtdeckException.conflict("Task " + task.id() + " "
+                        + task.state().name().toLowerCase(Locale.ROOT) + ": " + task.message());
             }
             Staged made = inspect(host, id, fileName, length, directory, upload);
             staged.put(id, made);

@@ -3,7 +3,7 @@ package io.virtdeck.storage;
 import java.util.List;
 
 /**
- * API.md: POST /api/v1/hosts/{id}/pools {"name","type",...type's fields}. Each type takes its own fields
+ * OpenAPI: POST /api/v1/hosts/{id}/pools {"name","type",...type's fields}. Each type takes its own fields
  * ({@link PoolChecks#FIELDS}); {@code build} makes the pool's storage before it starts.
  */
 public record PoolRequest(String name, String type, String path, String device, String format, String host,

@@ -12,9 +12,8 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolFacts;
-import io.virtdeck.web.Flag;
+import io.virtdeck.web.AutostartRequest;
 
 @RestController
 @RequestMapping("/api/v1/hosts/{id}/pools")
@@ -40,14 +39,14 @@ class StorageApiController {
     /** build, start, stop or refresh; answers the pool as it is afterwards. */
     @PostMapping("/{pool}/{action:build|start|stop|refresh}")
     PoolFacts poolAction(@PathVariable long id, @PathVariable String pool, @PathVariable String action) {
-        return storage.poolAction(id, pool, PoolAction.valueOf(action.toUpperCase()));
+        return storage.poolAction(id, pool, StorageService.poolActionNamed(action));
     }
 
-    /** {@code {"autostart": true|false}}: whether libvirt starts the pool when it starts. */
+    /** Whether libvirt starts the pool when it starts. */
     @PutMapping("/{pool}/autostart")
     PoolFacts autostart(@PathVariable long id, @PathVariable String pool,
-                        @RequestBody(required = false) java.util.Map<String, Object> request) {
-        return storage.setAutostart(id, pool, Flag.of(request, "autostart"));
+                        @RequestBody(required = false) AutostartRequest request) {
+        return storage.setAutostart(id, pool, request == null ? null : request.autostart());
     }
 
     /** Stops and undefines the pool (409 while guests have disks in it); volumes' files stay. */
@@ -70,19 +69,19 @@ class StorageApiController {
                 + volume.name())).body(volume);
     }
 
-    /** {@code {"sizeMiB"}}: grows the volume (only grows). */
+    /** Grows the volume (only grows). */
     @PostMapping("/{pool}/volumes/{volume}/resize")
     StorageService.VolumeView resize(@PathVariable long id, @PathVariable String pool, @PathVariable String volume,
-                                     @RequestBody java.util.Map<String, Long> request) {
-        return storage.resizeVolume(id, pool, volume, request.get("sizeMiB"));
+                                     @RequestBody VolumeResizeRequest request) {
+        return storage.resizeVolume(id, pool, volume, request.sizeMiB());
     }
 
-    /** {@code {"name"}}: a full copy in the same pool. */
+    /** A full copy in the same pool. */
     @PostMapping("/{pool}/volumes/{volume}/clone")
     ResponseEntity<StorageService.VolumeView> cloneVolume(@PathVariable long id, @PathVariable String pool,
                                                           @PathVariable String volume,
-                                                          @RequestBody java.util.Map<String, String> request) {
-        StorageService.VolumeView copy = storage.cloneVolume(id, pool, volume, request.get("name"));
+                                                          @RequestBody VolumeCloneRequest request) {
+        StorageService.VolumeView copy = storage.cloneVolume(id, pool, volume, request.name());
         return ResponseEntity.created(URI.create("/api/v1/hosts/" + id + "/pools/" + pool + "/volumes/"
                 + copy.name())).body(copy);
     }
@@ -91,5 +90,13 @@ class StorageApiController {
     ResponseEntity<Void> deleteVolume(@PathVariable long id, @PathVariable String pool, @PathVariable String volume) {
         storage.deleteVolume(id, pool, volume);
         return ResponseEntity.noContent().build();
+    }
+
+    /** {@code {"sizeMiB"}}: the volume's new size. */
+    record VolumeResizeRequest(Long sizeMiB) {
+    }
+
+    /** {@code {"name"}}: the copy's name. */
+    record VolumeCloneRequest(String name) {
     }
 }

@@ -71,7 +71,7 @@ class StoragePageController {
     String poolAction(@PathVariable long id, @PathVariable String pool, @PathVariable String action,
                       RedirectAttributes redirect) {
         return Flash.redirect(redirect, "/hosts/" + id + "/storage", () -> {
-            storage.poolAction(id, pool, PoolAction.valueOf(action.toUpperCase()));
+            storage.poolAction(id, pool, StorageService.poolActionNamed(action));
             return "Pool " + pool + ": " + action + " done.";
         });
     }

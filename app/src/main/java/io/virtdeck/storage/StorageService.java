@@ -1,6 +1,7 @@
 package io.virtdeck.storage;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import org.springframework.stereotype.Service;
@@ -24,7 +25,7 @@ import io.virtdeck.web.Flag;
 import io.virtdeck.web.VirtdeckException;
 
 /**
- * A host's storage pools and their volumes (API.md: pools, volumes): listed from libvirt, with the guests that use
+ * A host's storage pools and their volumes (OpenAPI: pools, volumes): listed from libvirt, with the guests that use
  * each volume from the inventory; pools made (every kind in {@link PoolChecks}), built, started, stopped, refreshed,
  * set to autostart and deleted; volumes made, grown, cloned and deleted; each checked first and audited.
  */
@@ -57,7 +58,7 @@ public class StorageService {
         return gateway.pools(hostId);
     }
 
-    /** API.md volumes, each with the guests whose disks are on it. */
+    /** OpenAPI volumes, each with the guests whose disks are on it. */
     public List<VolumeView> volumes(long hostId, String pool) {
         permissions.requireHost(Action.READ_HOST, hostId);
         Host host = hosts.require(hostId);
@@ -69,7 +70,7 @@ public class StorageService {
                 .toList();
     }
 
-    /** API.md: create {"name","type",...type's fields}: defined, built where that is harmless or asked, started. */
+    /** OpenAPI: create {"name","type",...type's fields}: defined, built where that is harmless or asked, started. */
     public PoolFacts createPool(long hostId, PoolRequest request) {
         permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
@@ -82,10 +83,6 @@ public class StorageService {
                 () -> gateway.createPool(hostId, spec, PoolChecks.build(request)));
     }
 
-    /**
-     * Build, start, stop, refresh, autostart on or off. Build and start want a stopped pool, refresh a running one;
-     * stopping is refused while a guest that is not shut off has a disk on one of its volumes.
-     */
     /** Whether libvirt starts the pool when it starts ({@code autostart} checked once the user may act here). */
     public PoolFacts setAutostart(long hostId, String pool, Boolean autostart) {
         permissions.requireHost(Action.OPERATE, hostId);
@@ -93,6 +90,15 @@ public class StorageService {
                 ? PoolAction.AUTOSTART_ON : PoolAction.AUTOSTART_OFF);
     }
 
+    /** The action a page's or the API's path names (build, start, stop, refresh), whatever the server's locale. */
+    static PoolAction poolActionNamed(String name) {
+        return PoolAction.valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Build, start, stop, refresh, autostart on or off. Build and start want a stopped pool, refresh a running one;
+     * stopping is refused while a guest that is not shut off has a disk on one of its volumes.
+     */
     public PoolFacts poolAction(long hostId, String pool, PoolAction action) {
         permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
@@ -101,13 +107,13 @@ public class StorageService {
         boolean wantsInactive = action == PoolAction.BUILD || action == PoolAction.START;
         if (wantsActive && !facts.active() || wantsInactive && facts.active()) {
             throw VirtdeckException.conflict("Pool '" + pool + "' is " + (facts.active() ? "running" : "stopped")
-                    + ": " + action.name().toLowerCase() + " needs it " + (facts.active() ? "stopped" : "running")
-                    + " first.");
+                    + ": " + action.name().toLowerCase(Locale.ROOT) + " needs it "
+                    + (facts.active() ? "stopped" : "running") + " first.");
         }
         if (action == PoolAction.STOP) {
             refuseInUse(host, facts, List.of(DomainRunState.SHUTOFF), "stopped");
         }
-        String auditAction = "pool." + action.name().toLowerCase().replace('_', '.');
+        String auditAction = "pool." + action.name().toLowerCase(Locale.ROOT).replace('_', '.');
         audit.hostChange(auditAction, poolObject(host, pool), null, () -> {
             gateway.poolAction(hostId, pool, action);
             return null;
@@ -199,7 +205,7 @@ public class StorageService {
         });
     }
 
-    /** API.md: {"name","format","capacityMiB","allocationMiB","usedBy"}, plus the volume's path on its host. */
+    /** OpenAPI: {"name","format","capacityMiB","allocationMiB","usedBy"}, plus the volume's path on its host. */
     public record VolumeView(String name, String format, long capacityMiB, long allocationMiB, String path,
                              List<String> usedBy) {
     }

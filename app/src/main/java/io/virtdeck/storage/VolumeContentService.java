@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -202,8 +203,8 @@ public class VolumeContentService {
     /** A task that did not succeed becomes the caller's error: 409 with its reason. */
     private static Task ended(Task task) {
         if (task.state() != Task.State.SUCCEEDED) {
-            throw VirtdeckException.conflict("Task " + task.id() + " " + task.state().name().toLowerCase() + ": "
-                    + task.message());
+            throw VirtdeckException.conflict("Task " + task.id() + " " + task.state().name().toLowerCase(Locale.ROOT)
+                    + ": " + task.message());
         }
         return task;
     }

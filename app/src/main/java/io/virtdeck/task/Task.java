@@ -2,7 +2,7 @@ package io.virtdeck.task;
 
 import java.time.Instant;
 
-/** A piece of long work and how far it got (API.md: GET /api/v1/tasks/{id}). */
+/** A piece of long work and how far it got (OpenAPI: GET /api/v1/tasks/{id}). */
 public record Task(
         long id,
         String type,

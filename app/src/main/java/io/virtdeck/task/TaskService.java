@@ -2,27 +2,28 @@ package io.virtdeck.task;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
 import org.springframework.stereotype.Service;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.CurrentUser;
@@ -48,19 +49,15 @@ public class TaskService implements ApplicationRunner {
     private final ObjectProvider<TaskRecovery> recoveries;
     private final Permissions permissions;
     private final Map<Long, Runnable> aborts = new ConcurrentHashMap<>();
-    private final ExecutorService workers;
+    private final TaskExecutor workers;
     private volatile boolean stopping;
 
-    public TaskService(TaskRepository tasks, ObjectProvider<TaskRecovery> recoveries, Permissions permissions) {
+    public TaskService(TaskRepository tasks, ObjectProvider<TaskRecovery> recoveries, Permissions permissions,
+                       @Qualifier(ThreadPools.TASK_WORKERS) TaskExecutor workers) {
         this.tasks = tasks;
         this.permissions = permissions;
         this.recoveries = recoveries;
-        AtomicInteger counter = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "task-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = workers;
     }
 
     /**
@@ -96,8 +93,8 @@ public class TaskService implements ApplicationRunner {
 
     private static VirtdeckException busy(AuditObject object, Optional<Task> task) {
         return VirtdeckException.conflict("'" + object.name() + "' is busy" + task.map(busy -> ": task " + busy.id()
-                + " (" + busy.type() + ") is " + busy.state().name().toLowerCase() + "; wait for it or cancel it.")
-                .orElse("."));
+                + " (" + busy.type() + ") is " + busy.state().name().toLowerCase(Locale.ROOT)
+                + "; wait for it or cancel it.").orElse("."));
     }
 
     /**
@@ -137,8 +134,8 @@ public class TaskService implements ApplicationRunner {
             throw new AccessDeniedException("not permitted: cancel task " + id);
         }
         if (task.state().finished()) {
-            throw VirtdeckException.conflict("Task " + id + " has already ended (" + task.state().name().toLowerCase()
-                    + ").");
+            throw VirtdeckException.conflict("Task " + id + " has already ended ("
+                    + task.state().name().toLowerCase(Locale.ROOT) + ").");
         }
         if (!task.cancellable()) {
             throw VirtdeckException.conflict("Task " + id + " (" + task.type() + ") cannot be cancelled.");
@@ -197,10 +194,10 @@ public class TaskService implements ApplicationRunner {
         }
     }
 
+    /** Before the workers' pool stops and interrupts them: work cut short then is not a failure. */
     @PreDestroy
     void stop() {
         stopping = true;
-        workers.shutdownNow();
     }
 
     private void run(long id, TaskWork work) {

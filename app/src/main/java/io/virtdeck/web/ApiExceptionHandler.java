@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import io.virtdeck.hypervisor.HypervisorException;
 
-/** Turns every failure of a REST controller into API.md's error shape; bad input never becomes a 500. */
+/** Turns every failure of a REST controller into OpenAPI's error shape; bad input never becomes a 500. */
 @RestControllerAdvice(annotations = RestController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ApiExceptionHandler {

@@ -10,7 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.view.json.JacksonJsonView;
 
-/** The one error answer: API.md's JSON error shape under /api/, the error page (templates/error.html) elsewhere. */
+/** The one error answer: OpenAPI's JSON error shape under /api/, the error page (templates/error.html) elsewhere. */
 final class ErrorPage {
 
     private ErrorPage() {

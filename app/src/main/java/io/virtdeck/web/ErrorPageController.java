@@ -12,7 +12,7 @@ import org.springframework.web.servlet.ModelAndView;
 
 /**
  * Errors that never reached a controller (failures in filters, the servlet container's own errors): API clients get
- * API.md's error shape, browsers the error page.
+ * OpenAPI's error shape, browsers the error page.
  */
 @Controller
 public class ErrorPageController implements ErrorController {

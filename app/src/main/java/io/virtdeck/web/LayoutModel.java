@@ -1,5 +1,7 @@
 package io.virtdeck.web;
 
+import java.util.Locale;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -20,7 +22,7 @@ class LayoutModel {
     String currentRole() {
         for (Role role : Role.values()) {
             if (CurrentUser.hasRole(role)) {
-                return role.name().toLowerCase();
+                return role.name().toLowerCase(Locale.ROOT);
             }
         }
         return "";

@@ -4,7 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
-/** One page of a list (API.md: {"items", "total"}), with what the page views need to draw paging links. */
+/** One page of a list (OpenAPI: {"items", "total"}), with what the page views need to draw paging links. */
 public record Page<T>(List<T> items, long total, @JsonIgnore int page, @JsonIgnore int size) {
 
     /** Clamps paging input to what lists allow: pages from 0, 1 to 500 items. */

@@ -20,6 +20,7 @@ import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
 import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -46,7 +47,8 @@ class GuestCloningTest {
 
     private final HypervisorGateway gateway = mock(HypervisorGateway.class);
     private final GuestCloning cloning = new GuestCloning(gateway, mock(GuestRepository.class),
-            mock(InventorySync.class), mock(ExpectedGuestChanges.class), mock(AuditLog.class));
+            mock(InventorySync.class), mock(ExpectedGuestChanges.class), mock(AuditLog.class),
+            new SimpleAsyncTaskExecutor("test-volume-copy-"));
     private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(
             disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")));
     private final List<String> messages = new ArrayList<>();

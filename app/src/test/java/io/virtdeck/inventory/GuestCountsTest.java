@@ -2,6 +2,7 @@ package io.virtdeck.inventory;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.security.Visible;
@@ -12,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Large totals are remembered briefly and said to be so; small ones are counted every time. */
 class GuestCountsTest {
 
-    private final GuestCounts counts = new GuestCounts();
+    private final AtomicLong nanos = new AtomicLong();
+    private final GuestCounts counts = new GuestCounts(nanos::get);
     private final AtomicInteger counted = new AtomicInteger();
 
     private GuestCounts.Total total(GuestFilter filter, Visible visible, long rows) {
@@ -40,6 +42,17 @@ class GuestCountsTest {
         GuestFilter oneHost = new GuestFilter(7L, null, null);
         total(oneHost, Visible.EVERYTHING, GuestCounts.REMEMBER_FROM - 1);
         assertThat(total(oneHost, Visible.EVERYTHING, 49)).isEqualTo(new GuestCounts.Total(49, true));
+        assertThat(counted).hasValue(2);
+    }
+
+    @Test
+    void aRememberedTotalIsCountedAgainOnceItsTimeIsUp() {
+        GuestFilter all = new GuestFilter(null, null, null);
+        total(all, Visible.EVERYTHING, 50_000);
+        nanos.addAndGet(GuestCounts.TTL.toNanos() - 1);
+        assertThat(total(all, Visible.EVERYTHING, 50_001)).isEqualTo(new GuestCounts.Total(50_000, false));
+        nanos.addAndGet(1);
+        assertThat(total(all, Visible.EVERYTHING, 50_002)).isEqualTo(new GuestCounts.Total(50_002, true));
         assertThat(counted).hasValue(2);
     }
 }

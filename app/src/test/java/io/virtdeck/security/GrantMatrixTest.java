@@ -41,7 +41,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrantMatrixTest {
 
-    /** What each endpoint needs, as API.md's roles say; by HTTP method unless named here. */
+    /** What each endpoint needs, as the README's roles say; by HTTP method unless named here. */
     private enum Need { READ_GUEST, READ_HOST, CONSOLE, OPERATE, ADMINISTER_EVERYTHING }
 
     private static final Map<Need, Set<Role>> PERMITTED = Map.of(

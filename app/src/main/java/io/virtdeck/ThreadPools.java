@@ -1,0 +1,105 @@
+package io.virtdeck;
+
+import io.virtdeck.metrics.MetricsProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ExecutorConfigurationSupport;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * Virtdeck's own thread pools, one per kind of work, their threads named after it; Spring Boot measures each at
+ * /actuator/prometheus ({@code executor_*{name="<pool>"}}, ExecutorServiceMetrics). They are injected by name: none
+ * is a default candidate, so Boot's own applicationTaskExecutor, and the taskScheduler that runs {@code @Scheduled}
+ * methods, stay.
+ * <p>
+ * Their threads are daemons, and a pool stops when the beans using it have stopped (HostLeases stops its own first)
+ * rather than when the context starts closing, which would wait for the work running: running work is interrupted
+ * then, and work blocked in a libvirt call that ignores interrupts is left behind, so that no stop waits for a hung
+ * host.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ThreadPools {
+
+    /** Tasks' work (task/TaskService), four at a time; more wait in the queue. */
+    public static final String TASK_WORKERS = "taskWorkers";
+    /** One host's metrics sample each (metrics/MetricsSampler). */
+    public static final String METRICS_SAMPLERS = "metricsSamplers";
+    /** Host lease renewals (inventory/HostLeases). */
+    public static final String HOST_LEASE_RENEWALS = "hostLeaseRenewals";
+    /** The watch on the renewals' age, a thread of its own to act while a renewal hangs (inventory/HostLeases). */
+    public static final String HOST_LEASE_WATCH = "hostLeaseWatch";
+    /** libvirt's migrate call, blocked for as long as the migration runs (migration/MigrationService). */
+    public static final String MIGRATION_CALLS = "migrationCalls";
+    /** libvirt's volume copies and clone streams, blocked for as long as they run (guest/GuestCloning). */
+    public static final String VOLUME_COPY_CALLS = "volumeCopyCalls";
+    /** A console's bytes from the guest's display to the browser while it is open (console/ConsoleService). */
+    public static final String CONSOLE_PUMPS = "consolePumps";
+
+    @Bean(name = TASK_WORKERS, defaultCandidate = false)
+    ThreadPoolTaskExecutor taskWorkers() {
+        ThreadPoolTaskExecutor pool = fixed("task-", 4);
+        // interrupted work gets a moment to end cleanly (a clone takes back what it made) before the beans it uses stop
+        pool.setAwaitTerminationSeconds(2);
+        return pool;
+    }
+
+    @Bean(name = METRICS_SAMPLERS, defaultCandidate = false)
+    ThreadPoolTaskExecutor metricsSamplers(MetricsProperties properties) {
+        return fixed("metrics-sampler-", properties.samplerThreads());
+    }
+
+    @Bean(name = HOST_LEASE_RENEWALS, defaultCandidate = false)
+    ThreadPoolTaskScheduler hostLeaseRenewals() {
+        return scheduler("host-leases-");
+    }
+
+    @Bean(name = HOST_LEASE_WATCH, defaultCandidate = false)
+    ThreadPoolTaskScheduler hostLeaseWatch() {
+        return scheduler("host-lease-watch-");
+    }
+
+    @Bean(name = MIGRATION_CALLS, defaultCandidate = false)
+    ThreadPoolTaskExecutor migrationCalls() {
+        return threadPerCall("libvirt-migrate-");
+    }
+
+    @Bean(name = VOLUME_COPY_CALLS, defaultCandidate = false)
+    ThreadPoolTaskExecutor volumeCopyCalls() {
+        return threadPerCall("libvirt-volume-copy-");
+    }
+
+    @Bean(name = CONSOLE_PUMPS, defaultCandidate = false)
+    ThreadPoolTaskExecutor consolePumps() {
+        return threadPerCall("console-pump-");
+    }
+
+    private static ThreadPoolTaskExecutor fixed(String threadNamePrefix, int threads) {
+        ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
+        pool.setCorePoolSize(threads);
+        pool.setMaxPoolSize(threads);
+        return named(pool, threadNamePrefix);
+    }
+
+    /** A thread per call, idle ones reused for a minute: for calls that block for as long as their work runs. */
+    private static ThreadPoolTaskExecutor threadPerCall(String threadNamePrefix) {
+        ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
+        pool.setCorePoolSize(0);
+        pool.setMaxPoolSize(Integer.MAX_VALUE);
+        pool.setQueueCapacity(0);
+        pool.setKeepAliveSeconds(60);
+        return named(pool, threadNamePrefix);
+    }
+
+    private static ThreadPoolTaskScheduler scheduler(String threadNamePrefix) {
+        return named(new ThreadPoolTaskScheduler(), threadNamePrefix);
+    }
+
+    private static <T extends ExecutorConfigurationSupport> T named(T pool, String threadNamePrefix) {
+        pool.setThreadNamePrefix(threadNamePrefix);
+        pool.setDaemon(true);
+        // shut down (running work interrupted) once the beans using it have stopped, not at the context's close
+        pool.setAcceptTasksAfterContextClose(true);
+        return pool;
+    }
+}
