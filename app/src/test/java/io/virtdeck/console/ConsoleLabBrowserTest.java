@@ -25,7 +25,6 @@ import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +41,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The console for real: help desk opens tiny1's console in Chromium on the lab, sees the guest's own screen (the
@@ -200,7 +200,7 @@ class ConsoleLabBrowserTest {
 
     /** The console's canvas and libvirt's screenshot of the guest agree on (nearly) every pixel. */
     private void assertTheCanvasShowsTheGuest(String hostUri) throws Exception {
-        Eventually.within(Duration.ofSeconds(10), () -> sameScreen(hostUri), same -> same >= 0.97);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sameScreen(hostUri), same -> same >= 0.97);
     }
 
     private double sameScreen(String hostUri) {
@@ -311,7 +311,7 @@ class ConsoleLabBrowserTest {
     }
 
     private void awaitConsoleLog(String text) {
-        Eventually.within(Duration.ofSeconds(20), () -> {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
             try {
                 return Files.readString(CONSOLE_LOG, StandardCharsets.ISO_8859_1);
             } catch (IOException e) {

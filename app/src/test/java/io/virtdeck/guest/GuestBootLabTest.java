@@ -5,7 +5,6 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +18,7 @@ import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -156,7 +156,7 @@ class GuestBootLabTest {
     private String succeeds(ResultActions accepted) throws Exception {
         Number id = JsonPath.read(accepted.andExpect(status().isAccepted()).andReturn().getResponse()
                 .getContentAsString(), "$.id");
-        String done = Eventually.within(Duration.ofSeconds(120), () -> api.getJson("/api/v1/tasks/" + id),
+        String done = await().atMost(Duration.ofSeconds(120)).until(() -> api.getJson("/api/v1/tasks/" + id),
                 json -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(JsonPath.<String>read(json, "$.state")));
         assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
         return done;

@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.AfterAll;

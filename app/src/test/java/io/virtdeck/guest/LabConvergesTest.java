@@ -6,7 +6,6 @@ import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,6 +19,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import static io.virtdeck.support.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -80,7 +80,7 @@ class LabConvergesTest {
         java.util.List<String> kill = new java.util.ArrayList<>(java.util.List.of("kill", "-KILL"));
         Lab.daemons().forEach(pid -> kill.add(pid.toString()));
         run(kill.toArray(String[]::new));
-        Eventually.within(Duration.ofSeconds(10), Lab::daemons, java.util.Set::isEmpty);
+        await().atMost(Duration.ofSeconds(10)).until(Lab::daemons, java.util.Set::isEmpty);
 
         try {
             Lab.script("up");
@@ -104,7 +104,7 @@ class LabConvergesTest {
     /** The host as Virtdeck sees it once it answers calls again after the lab's restart. */
     private static long reachable(Api api, String name, String uri) throws Exception {
         long id = api.connectedHost(name, uri);
-        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + id + "/pools"),
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.getJson("/api/v1/hosts/" + id + "/pools"),
                 body -> body.contains("\"images\""));
         return id;
     }

@@ -5,9 +5,9 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -38,7 +39,7 @@ class MetricsLabTest {
         Lab.tiny1BackOnLab1();
         Api api = new Api(mvc);
         long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
-        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + lab1),
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.getJson("/api/v1/hosts/" + lab1),
                 body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
         long tiny1 = api.guestId(lab1, "tiny1");
         if (!"SHUTOFF".equals(state(tiny1))) { // left running by an interrupted earlier run
@@ -67,10 +68,10 @@ class MetricsLabTest {
             // tiny1 honours the ACPI button within seconds once booted; power it off if it was still booting
             mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/shutdown", ""));
             try {
-                Eventually.within(Duration.ofSeconds(15), () -> state(tiny1), "SHUTOFF"::equals);
-            } catch (AssertionError stillRunning) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> state(tiny1), "SHUTOFF"::equals);
+            } catch (ConditionTimeoutException stillRunning) {
                 mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", ""));
-                Eventually.within(Duration.ofSeconds(20), () -> state(tiny1), "SHUTOFF"::equals);
+                await().atMost(Duration.ofSeconds(20)).until(() -> state(tiny1), "SHUTOFF"::equals);
             }
         }
     }
