@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
 import io.virtdeck.VirtdeckApplication;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.TestDatabase;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * same database: the migration's task is followed again and ends truthfully, with the guest's row, same id, on the
  * host libvirt put it on.
  */
-@ExtendWith(Lab.class)
+@UsesLab
 class MigrationRestartLabTest {
 
     private ConfigurableApplicationContext running;

@@ -25,12 +25,12 @@ import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  * anything is made; and in Chromium an operator uploads a file on the Storage page and watches the bar fill.
  */
 @VirtdeckServerTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VolumeContentLabTest {
 
