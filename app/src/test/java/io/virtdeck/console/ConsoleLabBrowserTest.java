@@ -174,7 +174,9 @@ class ConsoleLabBrowserTest {
         assertThat(api.call("DELETE", "/api/v1/console/sessions/" + ids.get(0), null).statusCode()).isEqualTo(204);
         browser.waitFor("the reason on the console page", () -> driver.findElement(By.id("console-problem"))
                 .getText().contains("An administrator closed this console."));
-        Thread.sleep(1500); // no reconnect after an administrator's close
+        // proves an absence, so there is no condition to wait for: long enough for the page's first reconnects
+        // (after 250 and 500 ms when a connection drops), which must not come after an administrator's close
+        Thread.sleep(1500);
         assertThat(driver.findElement(By.id("connection")).getText()).isEqualTo("Disconnected");
         browser.screenshot("console-closed-by-admin.png");
     }

@@ -87,7 +87,7 @@ class MetricsBenchmark {
 
         long rowsBefore = rows();
         sampler.sampleAll(); // primes every host's counters
-        Thread.sleep(INTERVAL.toMillis());
+        Thread.sleep(INTERVAL.toMillis()); // the pause the scheduler leaves between rounds, which the rates span
         List<Long> roundMillis = new ArrayList<>();
         Usage sampling = Usage.over(postmaster, INTERVAL.multipliedBy(MEASURED_ROUNDS), () -> {
             for (int round = 0; round < MEASURED_ROUNDS; round++) {

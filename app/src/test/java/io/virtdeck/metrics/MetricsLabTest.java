@@ -49,11 +49,12 @@ class MetricsLabTest {
         try {
             sampler.forget(lab1);
             assertThat(sampler.sampleHost(lab1)).isEmpty();
-            Thread.sleep(2_000);
-            List<MetricRow> rows = sampler.sampleHost(lab1);
+            // each sample's rates span the second since the previous one: sampled until tiny1 is among them
+            List<MetricRow> rows = await("a sample of lab1 with tiny1's rates").atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> sampler.sampleHost(lab1), sampled -> sampled.stream().anyMatch(r -> isGuest(r, tiny1)));
 
-            MetricRow guest = rows.stream().filter(r -> r.kind() == MetricRow.ObjectKind.GUEST
-                    && r.objectId() == tiny1).findFirst().orElseThrow();
+            MetricRow guest = rows.stream().filter(r -> isGuest(r, tiny1)).findFirst().orElseThrow();
             System.out.printf("[MetricsLabTest] tiny1 while booting: %s%n", guest.values());
             assertThat(guest.values().cpu()).isPositive();
             assertThat(guest.values().memoryMiB()).isPositive();
@@ -74,6 +75,10 @@ class MetricsLabTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> state(tiny1), "SHUTOFF"::equals);
             }
         }
+    }
+
+    private static boolean isGuest(MetricRow row, long guest) {
+        return row.kind() == MetricRow.ObjectKind.GUEST && row.objectId() == guest;
     }
 
     private String state(long guest) {

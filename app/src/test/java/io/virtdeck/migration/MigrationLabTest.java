@@ -235,16 +235,18 @@ class MigrationLabTest {
                     + " FROM guests WHERE id = :id").param("target", targetHostId).param("id", tiny1)
                     .query(Boolean.class).single(), shown -> shown);
             java.time.Instant shownAt = java.time.Instant.now();
-            Thread.sleep(200); // virsh prints the events it has
+            // the first of "Defined" (made persistent there) and "Resumed" (its CPUs run there): it has arrived
+            Pattern arrival = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}\\.\\d{3})"
+                    + "([+-]\\d{2})(\\d{2}): event 'lifecycle' for domain '?tiny1'?: (Resumed|Defined)");
+            String output = await("virsh's line for tiny1's arrival on the target").atMost(Duration.ofSeconds(10))
+                    .until(() -> java.nio.file.Files.readString(log, StandardCharsets.UTF_8),
+                            text -> arrival.matcher(text).find());
             events.destroy();
             events.waitFor();
-            String output = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
-            // the first of "Defined" (made persistent there) and "Resumed" (its CPUs run there): it has arrived
-            Matcher arrived = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}\\.\\d{3})"
-                    + "([+-]\\d{2})(\\d{2}): event 'lifecycle' for domain '?tiny1'?: (Resumed|Defined)").matcher(output);
-            java.time.Instant announcedAt = !arrived.find() ? null : java.time.OffsetDateTime.parse(arrived.group(1)
+            Matcher arrived = arrival.matcher(output);
+            assertThat(arrived.find()).isTrue();
+            java.time.Instant announcedAt = java.time.OffsetDateTime.parse(arrived.group(1)
                     + "T" + arrived.group(2) + arrived.group(3) + ":" + arrived.group(4)).toInstant();
-            assertThat(announcedAt).as("libvirt's events on the target:\n" + output).isNotNull();
             System.out.printf("[lab] libvirt's events on the target, inventory showed tiny1 there at %s:%n%s",
                     shownAt, output);
             return Duration.between(announcedAt, shownAt).toMillis();
