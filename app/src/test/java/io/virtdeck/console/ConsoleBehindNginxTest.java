@@ -17,7 +17,6 @@ import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.ConsoleClient;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.FakeVncServer;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.TestHosts;
@@ -31,6 +30,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The console behind nginx configured with the README's own snippet: log in, get a ticket and open the console's
@@ -107,7 +107,7 @@ class ConsoleBehindNginxTest {
         nginx = new ProcessBuilder(binary, "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString(),
                 "-e", prefix.resolve("error.log").toString()).redirectErrorStream(true)
                 .redirectOutput(prefix.resolve("out.log").toFile()).start();
-        Eventually.within(Duration.ofSeconds(10), () -> {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
             try (java.net.Socket probe = new java.net.Socket("127.0.0.1", proxyPort)) {
                 return true;
             } catch (IOException e) {

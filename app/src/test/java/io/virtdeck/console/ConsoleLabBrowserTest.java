@@ -25,8 +25,9 @@ import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesBrowser;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,13 +36,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The console for real: help desk opens tiny1's console in Chromium on the lab, sees the guest's own screen (the
@@ -49,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * runs; the console follows tiny1 across a live migration by reconnecting; ADMIN sees and closes the session.
  */
 @VirtdeckServerTest
-@ExtendWith(Lab.class)
+@UsesBrowser
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleLabBrowserTest {
@@ -172,7 +174,9 @@ class ConsoleLabBrowserTest {
         assertThat(api.call("DELETE", "/api/v1/console/sessions/" + ids.get(0), null).statusCode()).isEqualTo(204);
         browser.waitFor("the reason on the console page", () -> driver.findElement(By.id("console-problem"))
                 .getText().contains("An administrator closed this console."));
-        Thread.sleep(1500); // no reconnect after an administrator's close
+        // proves an absence, so there is no condition to wait for: long enough for the page's first reconnects
+        // (after 250 and 500 ms when a connection drops), which must not come after an administrator's close
+        Thread.sleep(1500);
         assertThat(driver.findElement(By.id("connection")).getText()).isEqualTo("Disconnected");
         browser.screenshot("console-closed-by-admin.png");
     }
@@ -200,7 +204,7 @@ class ConsoleLabBrowserTest {
 
     /** The console's canvas and libvirt's screenshot of the guest agree on (nearly) every pixel. */
     private void assertTheCanvasShowsTheGuest(String hostUri) throws Exception {
-        Eventually.within(Duration.ofSeconds(10), () -> sameScreen(hostUri), same -> same >= 0.97);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sameScreen(hostUri), same -> same >= 0.97);
     }
 
     private double sameScreen(String hostUri) {
@@ -311,7 +315,7 @@ class ConsoleLabBrowserTest {
     }
 
     private void awaitConsoleLog(String text) {
-        Eventually.within(Duration.ofSeconds(20), () -> {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
             try {
                 return Files.readString(CONSOLE_LOG, StandardCharsets.ISO_8859_1);
             } catch (IOException e) {

@@ -10,7 +10,6 @@ import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.ConsoleClient;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.FakeVncServer;
 import io.virtdeck.support.Instances;
 import io.virtdeck.support.TestHosts;
@@ -21,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static io.virtdeck.support.Instances.port;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Several instances behind a load balancer: the browser's page asked instance A for a console ticket, and its
@@ -41,7 +41,7 @@ class ConsoleOnAnotherInstanceTest {
                     new InitialUsers.UserSpec("x-helpdesk", Role.HELPDESK));
             long host = Instances.registerHost(first, "console-host", TestHosts.consoleHost(display.port()));
             JdbcClient jdbc = first.getBean(JdbcClient.class);
-            long guest = Eventually.within(Duration.ofSeconds(15), () -> jdbc.sql(
+            long guest = await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.sql(
                             "SELECT id FROM guests WHERE host_id = :host AND name = 'console-vm' AND state = 'RUNNING'")
                     .param("host", host).query(Long.class).optional(), java.util.Optional::isPresent).orElseThrow();
 
@@ -71,7 +71,7 @@ class ConsoleOnAnotherInstanceTest {
                 assertRefused(port(first), url, cookie, "used already");
             }
             assertThat(display.connections()).isEqualTo(before + 1);
-            Eventually.within(Duration.ofSeconds(5), () -> Api.audited(jdbc, "console.open", "console-vm"),
+            await().atMost(Duration.ofSeconds(5)).until(() -> Api.audited(jdbc, "console.open", "console-vm"),
                     count -> count == 1);
             assertThat(jdbc.sql("SELECT username FROM audit_events WHERE action = 'console.open'")
                     .query(String.class).single()).as("the console is the ticket holder's, not anonymous")

@@ -19,7 +19,6 @@ import com.jayway.jsonpath.JsonPath;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.ConsoleClient;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.FakeVncServer;
 import io.virtdeck.support.JvmFootprint;
 import io.virtdeck.support.TestHosts;
@@ -39,6 +38,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The console proxy's figures (issue 6): throughput against a direct TCP connection, the latency it adds per message,
@@ -209,7 +209,7 @@ class ConsoleProxyBenchmark {
             to.write("close\n");
             to.flush();
             assertThat(load.waitFor(1, TimeUnit.MINUTES)).as("the load ended").isTrue();
-            int left = Eventually.within(Duration.ofSeconds(30), this::openConsoles, count -> count == 0);
+            int left = await().atMost(Duration.ofSeconds(30)).until(this::openConsoles, count -> count == 0);
 
             int failed = Integer.parseInt(opened[2]);
             int closedEarly = Integer.parseInt(streamed[3]);

@@ -15,7 +15,6 @@ import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.ConsoleClient;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.FakeVncServer;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.TestLibvirtDaemon;
@@ -31,6 +30,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A console through SSH with the host's stored key: a guest whose display listens on its host's loopback, on a host
@@ -97,7 +97,7 @@ class ConsoleThroughSshTest {
             assertThat(display.connections()).isEqualTo(connections + 1);
             assertThat(credentialDirectories()).as("the key's files, gone while the console runs").isEqualTo(before);
         }
-        String opened = Eventually.within(Duration.ofSeconds(5), () -> jdbc.sql("""
+        String opened = await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("""
                         SELECT coalesce(string_agg(detail, ' | '), '') FROM audit_events
                         WHERE action = 'console.open' AND object_name = 'console-vm' AND outcome = 'SUCCESS'""")
                 .query(String.class).single(), detail -> !detail.isEmpty());

@@ -12,7 +12,6 @@ import io.virtdeck.security.Role;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.ConsoleClient;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.FakeVncServer;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckServerTest;
@@ -26,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Console tickets and the proxy over real HTTP and WebSocket, against a test-driver guest whose VNC display is a
@@ -96,7 +96,7 @@ class ConsoleTicketTest {
             assertThat(replay.body()).contains("used already");
         }
         assertThat(display.connections()).as("the replay reached nothing").isEqualTo(before + 1);
-        Eventually.within(Duration.ofSeconds(5), () -> Api.audited(jdbc, "console.close", "console-vm"),
+        await().atMost(Duration.ofSeconds(5)).until(() -> Api.audited(jdbc, "console.close", "console-vm"),
                 count -> count >= 1);
         assertThat(Api.audited(jdbc, "console.open", "console-vm")).isGreaterThanOrEqualTo(1);
     }
@@ -156,7 +156,7 @@ class ConsoleTicketTest {
             assertThat(console.awaitClose(Duration.ofSeconds(5))).isEqualTo("4001 An administrator closed this"
                     + " console.");
         }
-        Eventually.within(Duration.ofSeconds(5), () -> jdbc.sql("SELECT count(*) FROM audit_events WHERE action ="
+        await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("SELECT count(*) FROM audit_events WHERE action ="
                 + " 'console.close' AND detail LIKE '%closed by c-admin%'").query(Long.class).single(), n -> n >= 1);
     }
 

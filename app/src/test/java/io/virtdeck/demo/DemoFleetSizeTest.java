@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestDatabaseInitializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** VIRTDECK_DEMO_HOSTS=3, VIRTDECK_DEMO_GUESTS_PER_HOST=5: the demo fleet at the size asked for ("show me big"). */
 @SpringBootTest(properties = {"virtdeck.demo.mode=simulated", "virtdeck.demo.password=demo-pw",
@@ -25,7 +25,7 @@ class DemoFleetSizeTest {
 
     @Test
     void threeHostsOfFiveGuestsEachAreRegisteredWithMixedStates() {
-        List<Map<String, Object>> hosts = Eventually.within(Duration.ofSeconds(30), () -> jdbc.sql("""
+        List<Map<String, Object>> hosts = await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("""
                         SELECT h.name, h.state, count(g.id) AS guests,
                                count(*) FILTER (WHERE g.state = 'RUNNING') AS running,
                                count(*) FILTER (WHERE g.state = 'PAUSED') AS paused,

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestDatabaseInitializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,6 +15,7 @@ import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -37,7 +37,7 @@ class DemoSetupTest {
 
     @Test
     void threeSimulatedHostsWithTheirGuestsAreManaged() {
-        List<Map<String, Object>> hosts = Eventually.within(Duration.ofSeconds(20), () -> jdbc.sql("""
+        List<Map<String, Object>> hosts = await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("""
                         SELECT h.name, h.state, h.cpus, h.memory_mib, count(g.id) AS guests,
                                count(DISTINCT g.state) AS states
                         FROM hosts h LEFT JOIN guests g ON g.host_id = h.id GROUP BY h.id ORDER BY h.name""")

@@ -9,7 +9,6 @@ import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +20,7 @@ import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -251,7 +251,7 @@ class GuestCloneApiTest {
     /** The task of a 202 answer, once it has ended. */
     private String finished(String accepted) {
         Number id = JsonPath.read(accepted, "$.id");
-        return Eventually.within(Duration.ofSeconds(20), () -> api.getJson("/api/v1/tasks/" + id),
+        return await().atMost(Duration.ofSeconds(20)).until(() -> api.getJson("/api/v1/tasks/" + id),
                 json -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(JsonPath.<String>read(json, "$.state")));
     }
 

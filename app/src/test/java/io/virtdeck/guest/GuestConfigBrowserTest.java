@@ -8,6 +8,7 @@ import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.TestHosts;
+import io.virtdeck.support.UsesBrowser;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Configure page in Chromium: resize a guest, give it limits and a description; a wrong limit is shown at its field. */
 @VirtdeckServerTest
+@UsesBrowser
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GuestConfigBrowserTest {
 

@@ -10,18 +10,18 @@ import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -32,7 +32,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * from a NAT network Virtdeck makes.
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GuestHotplugLabTest {
 
@@ -53,7 +53,7 @@ class GuestHotplugLabTest {
         Lab.tiny1BackOnLab1();
         lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
         api.hostIdOrRegister("lab2", Lab.LAB2);
-        tiny1 = Eventually.within(Duration.ofSeconds(30), () -> api.guestId(lab1, "tiny1"), id -> id > 0);
+        tiny1 = await().atMost(Duration.ofSeconds(30)).until(() -> api.guestId(lab1, "tiny1"), id -> id > 0);
         if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
             mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", "")).andExpect(status().isOk());
         }
@@ -92,7 +92,7 @@ class GuestHotplugLabTest {
         assertThat(macs).hasSize(2);
         String mac = macs.stream().filter(m -> !m.equals("52:54:00:1a:b1:01")).findFirst().orElseThrow();
         guestSays("echo nics-$(ls /sys/class/net | grep -c eth)", "nics-2");
-        Eventually.within(Duration.ofSeconds(30), () -> Lab.virsh(Lab.LAB1, "net-dhcp-leases", "default"),
+        await().atMost(Duration.ofSeconds(30)).until(() -> Lab.virsh(Lab.LAB1, "net-dhcp-leases", "default"),
                 leases -> leases.contains(mac));
         System.out.printf("[lab] NIC %s plugged into tiny1 and leased an address after %d ms%n", mac,
                 (System.nanoTime() - started) / 1_000_000);
@@ -115,7 +115,7 @@ class GuestHotplugLabTest {
         String body = mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/nics", "{\"network\":\"vd-nat\"}"))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         String mac = JsonPath.<List<String>>read(body, "$.nics[?(@.source == 'vd-nat')].mac").get(0);
-        String leases = Eventually.within(Duration.ofSeconds(30), () -> Lab.virsh(Lab.LAB1, "net-dhcp-leases",
+        String leases = await().atMost(Duration.ofSeconds(30)).until(() -> Lab.virsh(Lab.LAB1, "net-dhcp-leases",
                 "vd-nat"), text -> text.contains(mac));
         assertThat(leases).as("an address from the range Virtdeck gave the network").contains("192.168.171.");
         mvc.perform(delete("/api/v1/guests/" + tiny1 + "/nics/" + mac).with(httpBasic(Api.ADMIN,
@@ -127,7 +127,7 @@ class GuestHotplugLabTest {
 
     /** Runs a command on tiny1's serial console and waits for its output in the console's log. */
     private static void guestSays(String command, String expected) {
-        Eventually.within(Duration.ofSeconds(30), () -> {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
             Lab.consoleRuns(Lab.LAB1, "tiny1", command + " >/dev/ttyS0");
             return log();
         }, text -> text.contains(expected));

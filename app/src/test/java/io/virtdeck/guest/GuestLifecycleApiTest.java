@@ -14,6 +14,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -121,7 +122,7 @@ class GuestLifecycleApiTest {
     @Test
     void aGuestRemovedBehindVirtdecksBackAnswers404AndLeavesTheList() throws Exception {
         // once the first sync is over (the host turns CONNECTED after it), a stale row stays until acted on
-        io.virtdeck.support.Eventually.within(java.time.Duration.ofSeconds(10),
+        await().atMost(java.time.Duration.ofSeconds(10)).until(
                 () -> jdbc.sql("SELECT state FROM hosts WHERE id = :id").param("id", host).query(String.class).single(),
                 "CONNECTED"::equals);
         long ghost = jdbc.sql("""

@@ -6,20 +6,20 @@ import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static io.virtdeck.support.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -29,7 +29,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * lab2, a copy cut short in the shared directory), `up` gives the same lab again.
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabConvergesTest {
@@ -80,7 +80,7 @@ class LabConvergesTest {
         java.util.List<String> kill = new java.util.ArrayList<>(java.util.List.of("kill", "-KILL"));
         Lab.daemons().forEach(pid -> kill.add(pid.toString()));
         run(kill.toArray(String[]::new));
-        Eventually.within(Duration.ofSeconds(10), Lab::daemons, java.util.Set::isEmpty);
+        await().atMost(Duration.ofSeconds(10)).until(Lab::daemons, java.util.Set::isEmpty);
 
         try {
             Lab.script("up");
@@ -104,7 +104,7 @@ class LabConvergesTest {
     /** The host as Virtdeck sees it once it answers calls again after the lab's restart. */
     private static long reachable(Api api, String name, String uri) throws Exception {
         long id = api.connectedHost(name, uri);
-        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + id + "/pools"),
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.getJson("/api/v1/hosts/" + id + "/pools"),
                 body -> body.contains("\"images\""));
         return id;
     }

@@ -7,20 +7,20 @@ import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -31,7 +31,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * leaves none, all within two minutes.
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabTinyGuestTest {
@@ -55,7 +55,7 @@ class LabTinyGuestTest {
         long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
         long lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
         for (long host : new long[] {lab1, lab2}) {
-            String facts = Eventually.within(Duration.ofSeconds(30), () -> json(api, "/api/v1/hosts/" + host),
+            String facts = await().atMost(Duration.ofSeconds(30)).until(() -> json(api, "/api/v1/hosts/" + host),
                     body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
             assertThat(JsonPath.<String>read(facts, "$.capabilities.hypervisorType")).isEqualTo("QEMU");
         }
@@ -79,21 +79,21 @@ class LabTinyGuestTest {
         mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", ""))
                 .andExpect(status().isOk()).andExpect(jsonPath("$.state").value("RUNNING"));
         Path console = Lab.DIR.resolve("tiny1-console.log");
-        Eventually.within(Duration.ofSeconds(60), () -> read(console), text -> text.contains(BANNER));
+        await().atMost(Duration.ofSeconds(60)).until(() -> read(console), text -> text.contains(BANNER));
         long bootMillis = (System.nanoTime() - started) / 1_000_000;
         // this boot's lease: the guest prints the address it was given (the console log starts anew each boot),
         // and libvirt's dnsmasq on `default` lists it for tiny1's MAC
-        String boot = Eventually.within(Duration.ofSeconds(60), () -> read(console),
+        String boot = await().atMost(Duration.ofSeconds(60)).until(() -> read(console),
                 text -> text.matches("(?s).*eth0 has address 192\\.168\\.150\\.\\d+.*"));
         String address = boot.replaceFirst("(?s).*eth0 has address (192\\.168\\.150\\.\\d+).*", "$1");
-        String leases = Eventually.within(Duration.ofSeconds(10),
+        String leases = await().atMost(Duration.ofSeconds(10)).until(
                 () -> Lab.virsh(Lab.LAB1, "net-dhcp-leases", "default"),
                 text -> text.contains(TINY1_MAC) && text.contains(address + "/"));
         long leaseMillis = (System.nanoTime() - started) / 1_000_000;
 
         long shutdownAt = System.nanoTime();
         mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/shutdown", "")).andExpect(status().isOk());
-        Eventually.within(Duration.ofSeconds(10), () -> state(tiny1), "SHUTOFF"::equals);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(tiny1), "SHUTOFF"::equals);
         long shutdownMillis = (System.nanoTime() - shutdownAt) / 1_000_000;
 
         System.out.printf("[lab] tiny1: banner %d ms after start, DHCP lease at %d ms (%s), ACPI shutdown seen by "
@@ -152,7 +152,7 @@ class LabTinyGuestTest {
 
         Lab.script("down");
         assertThat(Lab.daemons()).as("after down: %s", Lab.daemonReport()).isEmpty();
-        assertThat(Eventually.within(Duration.ofSeconds(10), () -> Lab.processes("libvirtd"),
+        assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> Lab.processes("libvirtd"),
                 n -> n == libvirtds - 2)).isEqualTo(libvirtds - 2);
 
         long totalSeconds = (Lab.upTook().toNanos() + System.nanoTime() - cycleStartedAt) / 1_000_000_000;

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import io.virtdeck.support.Eventually;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** At fleet size the threads that carry libvirt calls are shared: they follow the calls in flight, not the hosts. */
 class CallThreadsTest {
@@ -29,7 +29,7 @@ class CallThreadsTest {
                 hosts.add(host);
                 host.start();
             }
-            Eventually.within(Duration.ofSeconds(30), () -> hosts.stream()
+            await().atMost(Duration.ofSeconds(30)).until(() -> hosts.stream()
                     .filter(h -> h.state() == ConnectionState.CONNECTED).count(), n -> n == HOSTS);
             for (HostConnection host : hosts) {
                 int domains = host.call(connect -> connect.listAllDomains(0).length);

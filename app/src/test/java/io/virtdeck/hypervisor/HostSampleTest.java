@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -13,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bulk statistics call against libvirt's test driver, which answers virConnectGetAllDomainStats with the state
@@ -33,7 +33,7 @@ class HostSampleTest {
     void oneCallReturnsTheRunningAndPausedGuestsWithCpuTimeAndMemoryAndTheHostsCounters() throws Exception {
         long hostId = new Api(mvc).registerHost("stats-host", TestHosts.smallHost());
         // registration returns while the shared connection is still opening
-        Eventually.within(Duration.ofSeconds(10), () -> gateway.state(hostId), ConnectionState.CONNECTED::equals);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.state(hostId), ConnectionState.CONNECTED::equals);
 
         HostSample first = gateway.sample(hostId);
         HostSample second = gateway.sample(hostId);

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestLibvirtDaemon;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.RequestBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 
@@ -84,7 +84,7 @@ class UnreachableHostTest {
             DAEMON.start();
             awaitHostState(hostId, "CONNECTED", Duration.ofSeconds(10));
             Duration toConnected = since(restartedAt);
-            String guest = Eventually.within(Duration.ofSeconds(5), () -> json("/api/v1/guests/" + guestId),
+            String guest = await().atMost(Duration.ofSeconds(5)).until(() -> json("/api/v1/guests/" + guestId),
                     body -> !"UNKNOWN".equals(JsonPath.read(body, "$.state")));
             System.out.printf("[UnreachableHostTest] daemon restarted -> host CONNECTED in %d ms, guest back in %d ms"
                     + " (%s)%n", toConnected.toMillis(), since(restartedAt).toMillis(),
@@ -135,7 +135,7 @@ class UnreachableHostTest {
             DAEMON.thaw();
             awaitHostState(hostId, "CONNECTED", Duration.ofSeconds(10));
             Duration toConnected = since(thawedAt);
-            String guest = Eventually.within(Duration.ofSeconds(5), () -> json("/api/v1/guests/" + guestId),
+            String guest = await().atMost(Duration.ofSeconds(5)).until(() -> json("/api/v1/guests/" + guestId),
                     body -> !"UNKNOWN".equals(JsonPath.read(body, "$.state")));
             System.out.printf("[UnreachableHostTest] daemon thawed after %d ms -> host CONNECTED in %d ms (guest %s)%n",
                     Duration.ofNanos(thawedAt - frozenAt).toMillis(), toConnected.toMillis(),
@@ -143,7 +143,7 @@ class UnreachableHostTest {
             assertThat(JsonPath.<String>read(guest, "$.state")).isEqualTo("RUNNING");
             assertThat(audited("host.back", "silent-1")).isEqualTo(1);
             // the one managed connection, not also the ones opened late for attempts already given up
-            Eventually.within(Duration.ofSeconds(3), () -> connectionsTo(DAEMON.port()), count -> count == 1);
+            await().atMost(Duration.ofSeconds(3)).until(() -> connectionsTo(DAEMON.port()), count -> count == 1);
         } finally {
             caller.shutdownNow();
             DAEMON.stop(); // never leave it frozen: closing a connection to a silent daemon waits for keepalive
@@ -213,7 +213,7 @@ class UnreachableHostTest {
     }
 
     private String awaitHostState(long hostId, String state, Duration limit) {
-        return Eventually.within(limit, () -> json("/api/v1/hosts/" + hostId),
+        return await().atMost(limit).until(() -> json("/api/v1/hosts/" + hostId),
                 body -> state.equals(JsonPath.read(body, "$.state")));
     }
 

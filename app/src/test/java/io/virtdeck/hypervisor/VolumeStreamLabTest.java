@@ -14,14 +14,13 @@ import java.util.HexFormat;
 import java.util.List;
 
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
@@ -29,13 +28,14 @@ import org.springframework.test.web.servlet.MockMvc;
 import static io.virtdeck.support.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway streams a volume's bytes in and out through libvirt streams on a real libvirtd (lab1's images pool):
  * what goes up comes back down byte for byte, progress counts the bytes, and a throwing progress aborts the transfer.
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VolumeStreamLabTest {
 
@@ -54,7 +54,7 @@ class VolumeStreamLabTest {
     void lab1() throws Exception {
         Api api = new Api(mvc);
         lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
-        Eventually.within(Duration.ofSeconds(30), () -> gateway.state(lab1), s -> s == ConnectionState.CONNECTED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.state(lab1), s -> s == ConnectionState.CONNECTED);
         removeVolume();
     }
 
@@ -85,7 +85,7 @@ class VolumeStreamLabTest {
         assertThat(uploadProgress.size()).as("chunks, not the whole image at once").isGreaterThan(4);
         assertThat(gateway.volumeBytes(lab1, POOL, VOLUME)).isEqualTo(length);
         // libvirt looked at the uploaded bytes: the raw target now shows as the qcow2 image it holds
-        assertThat(Eventually.within(Duration.ofSeconds(10), () -> gateway.volumes(lab1, POOL).stream()
+        assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> gateway.volumes(lab1, POOL).stream()
                 .filter(v -> v.name().equals(VOLUME)).findFirst().orElseThrow().format(), "qcow2"::equals))
                 .isEqualTo("qcow2");
 

@@ -18,7 +18,6 @@ import javax.sql.DataSource;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import io.virtdeck.security.Visible;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +30,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The guest list at fleet size (issue 10) on a small fleet whose sort values tie a lot: every sort pages without
@@ -73,7 +73,7 @@ class GuestListPagingTest {
         firstNames.addAll(SEARCH_NAMES);
         first = api.registerHost("paging-a", hostFile("paging-a", firstNames));
         second = api.registerHost("paging-b", hostFile("paging-b", NAMES));
-        Eventually.within(java.time.Duration.ofSeconds(20), () -> guestCount(first) + guestCount(second),
+        await().atMost(java.time.Duration.ofSeconds(20)).until(() -> guestCount(first) + guestCount(second),
                 count -> count == NAMES.size() * 2 + SEARCH_NAMES.size());
         bothHosts = new Visible(false, List.of(first, second), List.of());
         nameOrder = jdbc.sql("SELECT DISTINCT lower(name) AS n FROM guests ORDER BY n").query(String.class).list();

@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -13,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -41,7 +41,7 @@ class HostApiTest {
                 .andExpect(jsonPath("$.uri").value(uri));
         long id = hostId("reg-1");
 
-        String host = Eventually.within(Duration.ofSeconds(10), () -> json("/api/v1/hosts/" + id),
+        String host = await().atMost(Duration.ofSeconds(10)).until(() -> json("/api/v1/hosts/" + id),
                 body -> "CONNECTED".equals(JsonPath.read(body, "$.state"))
                         && ((Number) JsonPath.read(body, "$.guestCount")).intValue() == 3);
         assertThat(JsonPath.<Integer>read(host, "$.cpus")).isEqualTo(8);

@@ -7,6 +7,7 @@ import io.virtdeck.support.Api;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.TestLibvirtDaemon;
 import io.virtdeck.support.TestPki;
+import io.virtdeck.support.UsesBrowser;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the credentials are removed after a confirmation.
  */
 @VirtdeckServerTest
+@UsesBrowser
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostCredentialsBrowserTest {
 

@@ -15,7 +15,6 @@ import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.security.SecretBox;
 import io.virtdeck.security.SecretProperties;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestLibvirtDaemon;
 import io.virtdeck.support.TestPki;
 import io.virtdeck.support.VirtdeckIntegrationTest;
@@ -33,6 +32,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -278,7 +278,7 @@ class HostCredentialsTest {
 
     /** Connected, its one guest (the test driver's "test") in the inventory: libvirt took the credentials. */
     private String connectedWithItsGuest(long id) {
-        String host = Eventually.within(Duration.ofSeconds(15), () -> api().getJson("/api/v1/hosts/" + id),
+        String host = await().atMost(Duration.ofSeconds(15)).until(() -> api().getJson("/api/v1/hosts/" + id),
                 body -> "CONNECTED".equals(JsonPath.read(body, "$.state"))
                         && ((Number) JsonPath.read(body, "$.guestCount")).intValue() == 1);
         assertThat(JsonPath.<List<String>>read(api().getJson("/api/v1/guests?host=" + id), "$.items[*].name"))
@@ -302,7 +302,7 @@ class HostCredentialsTest {
     }
 
     private String awaitState(long id, String state) {
-        return Eventually.within(Duration.ofSeconds(15), () -> api().getJson("/api/v1/hosts/" + id),
+        return await().atMost(Duration.ofSeconds(15)).until(() -> api().getJson("/api/v1/hosts/" + id),
                 body -> state.equals(JsonPath.read(body, "$.state")));
     }
 

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.DefaultApplicationArguments;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** VIRTDECK_BOOTSTRAP_HOSTS: hosts registered at start if not yet known, bad entries skipped. */
 @VirtdeckIntegrationTest
@@ -36,7 +37,7 @@ class HostRegistryTest {
         List<Host> booted = hosts.findAll().stream().filter(h -> h.name().startsWith("boot-")).toList();
         assertThat(booted).extracting(Host::name).containsExactly("boot-1", "boot-2");
         assertThat(booted).extracting(Host::uri).containsExactly(first, second);
-        io.virtdeck.support.Eventually.within(Duration.ofSeconds(10),
+        await().atMost(Duration.ofSeconds(10)).until(
                 () -> hosts.findById(booted.get(0).id()).orElseThrow().state(), HostState.CONNECTED::equals);
     }
 

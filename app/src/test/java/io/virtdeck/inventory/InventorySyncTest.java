@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.virtdeck.hypervisor.OutsideVirtdeck;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Changes made outside Virtdeck (another libvirt client) reach the inventory through libvirt's events within a second,
@@ -45,14 +45,14 @@ class InventorySyncTest {
         try (OutsideVirtdeck outside = new OutsideVirtdeck()) {
             outside.suspend("test");
             long started = System.nanoTime();
-            Eventually.within(EVENT_DEADLINE, () -> state("test"), "PAUSED"::equals);
+            await().atMost(EVENT_DEADLINE).until(() -> state("test"), "PAUSED"::equals);
             System.out.printf("event to inventory: %d ms%n", (System.nanoTime() - started) / 1_000_000);
 
             outside.resume("test");
-            Eventually.within(EVENT_DEADLINE, () -> state("test"), "RUNNING"::equals);
+            await().atMost(EVENT_DEADLINE).until(() -> state("test"), "RUNNING"::equals);
         }
         // the audit entry is written after the row changed, so it may land a moment after the state shows
-        Eventually.within(Duration.ofSeconds(5), () -> jdbc.sql("""
+        await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("""
                         SELECT count(*) FROM audit_events WHERE action = 'guest.changed-outside' AND username = 'system'
                         AND object_name = 'test' AND outcome = 'INFO'""")
                 .query(Long.class).single(), n -> n >= 2);
@@ -62,9 +62,9 @@ class InventorySyncTest {
     void aDomainDefinedAndUndefinedOutsideAppearsAndDisappears() throws Exception {
         try (OutsideVirtdeck outside = new OutsideVirtdeck()) {
             outside.define("outsider", "aaaaaaaa-0000-4000-8000-000000000001");
-            Eventually.within(EVENT_DEADLINE, () -> state("outsider"), "SHUTOFF"::equals);
+            await().atMost(EVENT_DEADLINE).until(() -> state("outsider"), "SHUTOFF"::equals);
             outside.undefine("outsider");
-            Eventually.within(EVENT_DEADLINE, () -> count("outsider"), n -> n == 0);
+            await().atMost(EVENT_DEADLINE).until(() -> count("outsider"), n -> n == 0);
         }
     }
 

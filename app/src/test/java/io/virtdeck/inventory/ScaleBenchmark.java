@@ -55,6 +55,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Fleet-size figures (issue 10): 1,000 simulated hosts with 50 guests each (50,000 guests), registered through the
@@ -166,20 +167,14 @@ class ScaleBenchmark {
         jdbc.sql("VACUUM ANALYZE guests").update();
     }
 
-    private void awaitFullInventory(long expectedGuests) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-        long connected = 0;
-        long guests = 0;
-        while (System.nanoTime() < deadline) {
-            connected = jdbc.sql("SELECT count(*) FROM hosts WHERE state = 'CONNECTED'").query(Long.class).single();
-            guests = jdbc.sql("SELECT count(*) FROM guests").query(Long.class).single();
-            if (connected == HOSTS && guests == expectedGuests) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(connected).isEqualTo(HOSTS);
-        assertThat(guests).isEqualTo(expectedGuests);
+    private void awaitFullInventory(long expectedGuests) {
+        // counting 50,000 guests is no cheap probe: every 100 ms is often enough
+        await("every host connected and every guest in PostgreSQL (connected hosts, guests)")
+                .atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> List.of(
+                        jdbc.sql("SELECT count(*) FROM hosts WHERE state = 'CONNECTED'").query(Long.class).single(),
+                        jdbc.sql("SELECT count(*) FROM guests").query(Long.class).single()),
+                        counts -> counts.equals(List.of((long) HOSTS, expectedGuests)));
     }
 
     @Test

@@ -27,7 +27,6 @@ import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Instances;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.WebSession;
@@ -44,6 +43,7 @@ import static io.virtdeck.support.Instances.port;
 import static io.virtdeck.support.Instances.send;
 import static io.virtdeck.support.Instances.uri;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two Virtdeck instances in one JVM on one database (README: Several instances): the hosts are shared out, each
@@ -90,7 +90,7 @@ class SeveralInstancesTest {
         overlaps.start();
         try {
             // the second instance gets its even share: the first hands half its hosts over
-            Eventually.within(Duration.ofSeconds(15), () -> List.of(firstGateway.monitoredHosts().size(),
+            await().atMost(Duration.ofSeconds(15)).until(() -> List.of(firstGateway.monitoredHosts().size(),
                     secondGateway.monitoredHosts().size()), sizes -> sizes.equals(List.of(HOSTS / 2, HOSTS / 2)));
             Set<Long> all = new HashSet<>(firstGateway.monitoredHosts());
             all.addAll(secondGateway.monitoredHosts());
@@ -106,15 +106,15 @@ class SeveralInstancesTest {
 
             long stoppedAt = System.nanoTime();
             first.close();
-            Eventually.within(Duration.ofSeconds(30), secondGateway::monitoredHosts,
+            await().atMost(Duration.ofSeconds(30)).until(secondGateway::monitoredHosts,
                     monitored -> monitored.containsAll(hostIds));
             Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
             assertThat(takeover).isLessThan(Duration.ofSeconds(30));
             System.out.printf("[SeveralInstancesTest] a cleanly stopping instance's hosts taken over %d ms after "
                     + "its stop began%n", takeover.toMillis());
             // every host connected again under the instance that took it
-            Eventually.within(Duration.ofSeconds(15), () -> hostIds.stream().filter(secondGateway::monitoring).count(),
-                    connected -> connected == HOSTS);
+            await().atMost(Duration.ofSeconds(15)).until(
+                    () -> hostIds.stream().filter(secondGateway::monitoring).count(), connected -> connected == HOSTS);
             aRenewalThatFailsStopsMonitoringAtOnce(second, secondGateway, hostIds);
         } finally {
             overlaps.stop();
@@ -130,7 +130,7 @@ class SeveralInstancesTest {
                                                               Set<Long> hostsOfTheFirst) throws Exception {
         JdbcClient jdbc = first.getBean(JdbcClient.class);
         long hostId = hostsOfTheFirst.iterator().next();
-        long guestId = Eventually.within(Duration.ofSeconds(15), () -> jdbc.sql(
+        long guestId = await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.sql(
                 "SELECT id FROM guests WHERE host_id = :host AND name = 'alpha-web' AND state = 'RUNNING'")
                 .param("host", hostId).query(Long.class).optional(), java.util.Optional::isPresent).orElseThrow();
         try (EventStream events = EventStream.open(port(second))) {
@@ -196,7 +196,7 @@ class SeveralInstancesTest {
         for (Thread asker : askers) {
             asker.join();
         }
-        Eventually.within(Duration.ofSeconds(5), ran::get, count -> count >= 1);
+        await().atMost(Duration.ofSeconds(5)).until(ran::get, count -> count >= 1);
         finish.countDown();
         assertThat(ran.get()).isEqualTo(1);
         assertThat(refused.get()).isEqualTo(1);
@@ -210,10 +210,10 @@ class SeveralInstancesTest {
         second.getBean(JdbcClient.class).sql("UPDATE host_leases SET owner_id = :stranger WHERE host_id = :host")
                 .param("stranger", stranger).param("host", hostId).update();
 
-        Eventually.within(Duration.ofSeconds(3), () -> secondGateway.monitoredHosts().contains(hostId),
+        await().atMost(Duration.ofSeconds(3)).until(() -> secondGateway.monitoredHosts().contains(hostId),
                 monitored -> !monitored);
         // the stranger never renews: the lease expires and an instance takes the host again
-        Eventually.within(Duration.ofSeconds(10), () -> second.getBean(JdbcClient.class)
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.getBean(JdbcClient.class)
                 .sql("SELECT owner_id FROM host_leases WHERE host_id = :host").param("host", hostId)
                 .query(UUID.class).optional(), owner -> owner.isPresent() && !owner.get().equals(stranger));
     }
@@ -231,12 +231,12 @@ class SeveralInstancesTest {
         jdbc.sql("ALTER TABLE host_leases RENAME TO host_leases_away").update();
         try {
             long failedAt = System.nanoTime();
-            Eventually.within(EXPIRY, gateway::monitoredHosts, Set::isEmpty);
+            await().atMost(EXPIRY).until(gateway::monitoredHosts, Set::isEmpty);
             assertThat(Duration.ofNanos(System.nanoTime() - failedAt)).isLessThan(EXPIRY);
         } finally {
             jdbc.sql("ALTER TABLE host_leases_away RENAME TO host_leases").update();
         }
-        Eventually.within(Duration.ofSeconds(10), gateway::monitoredHosts, held -> held.containsAll(hostIds));
+        await().atMost(Duration.ofSeconds(10)).until(gateway::monitoredHosts, held -> held.containsAll(hostIds));
     }
 
     /** Samples both instances' monitored hosts as fast as it can, recording any host found in both. */

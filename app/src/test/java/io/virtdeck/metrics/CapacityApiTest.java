@@ -10,7 +10,6 @@ import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.hypervisor.testdriver.SimulatedFleet;
 import io.virtdeck.hypervisor.testdriver.SimulatedHostSpec;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +17,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The capacity figures of a generated fleet (test-driver host files) against totals computed here from the fleet's
@@ -40,7 +40,7 @@ class CapacityApiTest {
         for (SimulatedFleet.SimulatedHostFile file : files) {
             ids.put(file.hostName(), api.registerHost("cap-" + file.hostName(), file.uri()));
         }
-        Eventually.within(Duration.ofSeconds(10), () -> api.getJson("/api/v1/hosts"),
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.getJson("/api/v1/hosts"),
                 body -> ids.values().stream().allMatch(id -> "CONNECTED".equals(
                         JsonPath.<List<String>>read(body, "$[?(@.id == " + id + ")].state").get(0))));
         pools.refresh();
@@ -107,7 +107,7 @@ class CapacityApiTest {
         long cpus = JsonPath.<Number>read(totals, "$.totals.cpus").longValue();
         long memoryMiB = JsonPath.<Number>read(totals, "$.totals.memoryMiB").longValue();
         // the gauges reuse one computation for 5 s: wait for a fresh one
-        String scrape = Eventually.within(Duration.ofSeconds(10), () -> prometheus(),
+        String scrape = await().atMost(Duration.ofSeconds(10)).until(() -> prometheus(),
                 text -> gauge(text, "virtdeck_fleet_cpus") == cpus);
         assertThat(gauge(scrape, "virtdeck_fleet_memory_bytes")).isEqualTo(memoryMiB * 1024.0 * 1024.0);
         assertThat(gauge(scrape, "virtdeck_fleet_hosts_state{state=\"connected\"}"))

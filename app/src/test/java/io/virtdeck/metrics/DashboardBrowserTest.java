@@ -11,6 +11,7 @@ import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.TestHosts;
+import io.virtdeck.support.UsesBrowser;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * charts have something to draw at once.
  */
 @VirtdeckServerTest
+@UsesBrowser
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {

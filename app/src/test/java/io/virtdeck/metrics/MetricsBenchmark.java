@@ -14,7 +14,6 @@ import io.virtdeck.hypervisor.testdriver.SimulatedFleet;
 import io.virtdeck.hypervisor.testdriver.SimulatedHostSpec;
 import io.virtdeck.hypervisor.testdriver.TestDriverHostWriter;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,6 +27,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Metrics figures (issue 8): sampling 10,000 running guests on 100 simulated hosts every 10 s (the CPU it costs, in
@@ -75,8 +75,8 @@ class MetricsBenchmark {
             api.registerHost("bench-" + spec.name(), "test://" + writer.write(allRunning(spec),
                     dir.resolve(spec.name() + ".xml")).toAbsolutePath());
         }
-        Eventually.within(Duration.ofMinutes(3), () -> jdbc.sql("SELECT count(*) FROM guests WHERE state = 'RUNNING'")
-                .query(Long.class).single(), n -> n >= (long) HOSTS * GUESTS_PER_HOST);
+        await().atMost(Duration.ofMinutes(3)).until(
+                () -> jdbc.sql("SELECT count(*) FROM guests WHERE state = 'RUNNING'").query(Long.class).single(), n -> n >= (long) HOSTS * GUESTS_PER_HOST);
         System.out.printf("[bench] fleet: %d hosts, %d running guests registered in %.1f s%n", HOSTS,
                 HOSTS * GUESTS_PER_HOST, (System.nanoTime() - registerStart) / 1e9);
 
@@ -87,7 +87,7 @@ class MetricsBenchmark {
 
         long rowsBefore = rows();
         sampler.sampleAll(); // primes every host's counters
-        Thread.sleep(INTERVAL.toMillis());
+        Thread.sleep(INTERVAL.toMillis()); // the pause the scheduler leaves between rounds, which the rates span
         List<Long> roundMillis = new ArrayList<>();
         Usage sampling = Usage.over(postmaster, INTERVAL.multipliedBy(MEASURED_ROUNDS), () -> {
             for (int round = 0; round < MEASURED_ROUNDS; round++) {
@@ -95,7 +95,7 @@ class MetricsBenchmark {
                 sampler.sampleAll();
                 // the round is done when the last host's rows are in
                 long expected = rowsBefore + (long) (round + 1) * HOSTS * (GUESTS_PER_HOST + 1);
-                Eventually.within(INTERVAL, MetricsBenchmark.this::rows, n -> n >= expected);
+                await().atMost(INTERVAL).until(MetricsBenchmark.this::rows, n -> n >= expected);
                 roundMillis.add((System.nanoTime() - tick) / 1_000_000);
                 sleepUntil(tick + INTERVAL.toNanos());
             }

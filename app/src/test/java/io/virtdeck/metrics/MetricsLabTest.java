@@ -5,16 +5,17 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -23,7 +24,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * and memory. tiny1 is shut down again afterwards.
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 class MetricsLabTest {
 
     @Autowired
@@ -38,7 +39,7 @@ class MetricsLabTest {
         Lab.tiny1BackOnLab1();
         Api api = new Api(mvc);
         long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
-        Eventually.within(Duration.ofSeconds(30), () -> api.getJson("/api/v1/hosts/" + lab1),
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.getJson("/api/v1/hosts/" + lab1),
                 body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
         long tiny1 = api.guestId(lab1, "tiny1");
         if (!"SHUTOFF".equals(state(tiny1))) { // left running by an interrupted earlier run
@@ -48,11 +49,12 @@ class MetricsLabTest {
         try {
             sampler.forget(lab1);
             assertThat(sampler.sampleHost(lab1)).isEmpty();
-            Thread.sleep(2_000);
-            List<MetricRow> rows = sampler.sampleHost(lab1);
+            // each sample's rates span the second since the previous one: sampled until tiny1 is among them
+            List<MetricRow> rows = await("a sample of lab1 with tiny1's rates").atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> sampler.sampleHost(lab1), sampled -> sampled.stream().anyMatch(r -> isGuest(r, tiny1)));
 
-            MetricRow guest = rows.stream().filter(r -> r.kind() == MetricRow.ObjectKind.GUEST
-                    && r.objectId() == tiny1).findFirst().orElseThrow();
+            MetricRow guest = rows.stream().filter(r -> isGuest(r, tiny1)).findFirst().orElseThrow();
             System.out.printf("[MetricsLabTest] tiny1 while booting: %s%n", guest.values());
             assertThat(guest.values().cpu()).isPositive();
             assertThat(guest.values().memoryMiB()).isPositive();
@@ -67,12 +69,16 @@ class MetricsLabTest {
             // tiny1 honours the ACPI button within seconds once booted; power it off if it was still booting
             mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/shutdown", ""));
             try {
-                Eventually.within(Duration.ofSeconds(15), () -> state(tiny1), "SHUTOFF"::equals);
-            } catch (AssertionError stillRunning) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> state(tiny1), "SHUTOFF"::equals);
+            } catch (ConditionTimeoutException stillRunning) {
                 mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", ""));
-                Eventually.within(Duration.ofSeconds(20), () -> state(tiny1), "SHUTOFF"::equals);
+                await().atMost(Duration.ofSeconds(20)).until(() -> state(tiny1), "SHUTOFF"::equals);
             }
         }
+    }
+
+    private static boolean isGuest(MetricRow row, long guest) {
+        return row.kind() == MetricRow.ObjectKind.GUEST && row.objectId() == guest;
     }
 
     private String state(long guest) {

@@ -10,7 +10,6 @@ import java.util.Set;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.hypervisor.HypervisorGateway;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Instances;
 import io.virtdeck.support.TestHosts;
 import org.junit.jupiter.api.Test;
@@ -18,6 +17,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Pool figures with several instances: each instance asks libvirt only about the hosts it monitors, and every
@@ -40,12 +40,12 @@ class PoolUsageInstancesTest {
             ConfigurableApplicationContext second = instances.start(NO_PERIODIC_READS);
             HypervisorGateway secondGateway = second.getBean(HypervisorGateway.class);
             HypervisorGateway firstGateway = first.getBean(HypervisorGateway.class);
-            Eventually.within(Duration.ofSeconds(15), () -> hostIds.stream().filter(id -> firstGateway.monitoring(id)
+            await().atMost(Duration.ofSeconds(15)).until(() -> hostIds.stream().filter(id -> firstGateway.monitoring(id)
                     || secondGateway.monitoring(id)).count() + "/" + secondGateway.monitoredHosts().size(),
                     seen -> seen.equals(HOSTS + "/" + HOSTS / 2));
             JdbcClient jdbc = first.getBean(JdbcClient.class);
             // read at each host's connection, by whichever instance connected it
-            Eventually.within(Duration.ofSeconds(10), () -> hostsWithPools(jdbc), hosts -> hosts.size() == HOSTS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hostsWithPools(jdbc), hosts -> hosts.size() == HOSTS);
 
             jdbc.sql("DELETE FROM pool_usage").update();
             second.getBean(PoolUsage.class).refresh();

@@ -6,18 +6,18 @@ import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -26,7 +26,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * it. The guest has no OS: what matters is its disk.
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MigrationCopyStorageLabTest {
 
@@ -74,7 +74,7 @@ class MigrationCopyStorageLabTest {
         Lab.virsh(Lab.LAB1, "start", "copy1");
         long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
         lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
-        guest = Eventually.within(Duration.ofSeconds(30), () -> api.guestId(lab1, "copy1"), id -> id > 0);
+        guest = await().atMost(Duration.ofSeconds(30)).until(() -> api.guestId(lab1, "copy1"), id -> id > 0);
     }
 
     @AfterAll
@@ -90,7 +90,7 @@ class MigrationCopyStorageLabTest {
                         "{\"targetHostId\":" + lab2 + ",\"copyStorage\":true}"))
                 .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
         long task = ((Number) JsonPath.read(body, "$.id")).longValue();
-        String done = Eventually.within(Duration.ofSeconds(120), () -> api.getJson("/api/v1/tasks/" + task),
+        String done = await().atMost(Duration.ofSeconds(120)).until(() -> api.getJson("/api/v1/tasks/" + task),
                 json -> !java.util.List.of("QUEUED", "RUNNING").contains(JsonPath.<String>read(json, "$.state")));
         assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
         System.out.printf("[lab] copy-storage migration: %s%n", JsonPath.<String>read(done, "$.message"));

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.TestLibvirtDaemon;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -34,7 +34,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * recognise as shared storage, hence {@code unsafe}.)
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationLabTest {
@@ -95,7 +95,7 @@ class MigrationLabTest {
     void aCancelledMigrationLeavesTheGuestRunningOnItsSource() throws Exception {
         long task = migrate("{\"targetHostId\":" + lab2 + ",\"unsafe\":true,\"bandwidthMiBps\":2}");
         // libvirt's job statistics arrive as progress while the (throttled) copy runs
-        Task copying = Eventually.within(Duration.ofSeconds(20), () -> task(task),
+        Task copying = await().atMost(Duration.ofSeconds(20)).until(() -> task(task),
                 t -> t.progress > 0 && t.message != null && t.message.contains("MiB left"));
         assertThat(copying.message).contains("Copying memory of 'tiny1' to lab2").contains("MiB/s");
         assertThat(guest("$.state")).isEqualTo("MIGRATING");
@@ -124,7 +124,7 @@ class MigrationLabTest {
         // a host in maintenance takes no guests
         mvc.perform(api.post("/api/v1/hosts/" + lab2 + "/maintenance", "{\"enabled\":true}"))
                 .andExpect(status().isAccepted());
-        Eventually.within(Duration.ofSeconds(20), () -> api.getJson("/api/v1/hosts/" + lab2),
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.getJson("/api/v1/hosts/" + lab2),
                 body -> "MAINTENANCE".equals(JsonPath.read(body, "$.state")));
         refused("{\"targetHostId\":" + lab2 + "}", 409, "Host 'lab2' is in maintenance");
         mvc.perform(api.post("/api/v1/hosts/" + lab2 + "/maintenance", "{\"enabled\":false}"))
@@ -136,7 +136,7 @@ class MigrationLabTest {
             daemon.start();
             long ghost = api.registerHost("ghost", daemon.uri());
             daemon.stop();
-            Eventually.within(Duration.ofSeconds(20), () -> api.getJson("/api/v1/hosts/" + ghost),
+            await().atMost(Duration.ofSeconds(20)).until(() -> api.getJson("/api/v1/hosts/" + ghost),
                     body -> "UNREACHABLE".equals(JsonPath.read(body, "$.state")));
             refused("{\"targetHostId\":" + ghost + "}", 409, "Host 'ghost' cannot be reached");
             mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
@@ -231,20 +231,22 @@ class MigrationLabTest {
                 .redirectOutput(log.toFile()).start();
         try {
             // the inventory itself, read straight from its table: what every page and API answer shows
-            Eventually.within(Duration.ofSeconds(60), () -> jdbc.sql("SELECT host_id = :target AND state = 'RUNNING'"
+            await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql("SELECT host_id = :target AND state = 'RUNNING'"
                     + " FROM guests WHERE id = :id").param("target", targetHostId).param("id", tiny1)
                     .query(Boolean.class).single(), shown -> shown);
             java.time.Instant shownAt = java.time.Instant.now();
-            Thread.sleep(200); // virsh prints the events it has
+            // the first of "Defined" (made persistent there) and "Resumed" (its CPUs run there): it has arrived
+            Pattern arrival = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}\\.\\d{3})"
+                    + "([+-]\\d{2})(\\d{2}): event 'lifecycle' for domain '?tiny1'?: (Resumed|Defined)");
+            String output = await("virsh's line for tiny1's arrival on the target").atMost(Duration.ofSeconds(10))
+                    .until(() -> java.nio.file.Files.readString(log, StandardCharsets.UTF_8),
+                            text -> arrival.matcher(text).find());
             events.destroy();
             events.waitFor();
-            String output = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
-            // the first of "Defined" (made persistent there) and "Resumed" (its CPUs run there): it has arrived
-            Matcher arrived = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}\\.\\d{3})"
-                    + "([+-]\\d{2})(\\d{2}): event 'lifecycle' for domain '?tiny1'?: (Resumed|Defined)").matcher(output);
-            java.time.Instant announcedAt = !arrived.find() ? null : java.time.OffsetDateTime.parse(arrived.group(1)
+            Matcher arrived = arrival.matcher(output);
+            assertThat(arrived.find()).isTrue();
+            java.time.Instant announcedAt = java.time.OffsetDateTime.parse(arrived.group(1)
                     + "T" + arrived.group(2) + arrived.group(3) + ":" + arrived.group(4)).toInstant();
-            assertThat(announcedAt).as("libvirt's events on the target:\n" + output).isNotNull();
             System.out.printf("[lab] libvirt's events on the target, inventory showed tiny1 there at %s:%n%s",
                     shownAt, output);
             return Duration.between(announcedAt, shownAt).toMillis();
@@ -279,7 +281,7 @@ class MigrationLabTest {
     }
 
     private Task finished(long id) {
-        return Eventually.within(Duration.ofSeconds(90), () -> task(id),
+        return await().atMost(Duration.ofSeconds(90)).until(() -> task(id),
                 t -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(t.state));
     }
 

@@ -7,12 +7,13 @@ import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesBrowser;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (the lab's disks are shared, which libvirt cannot tell), and watches the migration's progress in the tasks drawer.
  */
 @VirtdeckServerTest
-@ExtendWith(Lab.class)
+@UsesBrowser
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MigrationPagesLabBrowserTest {
 

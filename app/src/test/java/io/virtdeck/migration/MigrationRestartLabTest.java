@@ -12,14 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.virtdeck.VirtdeckApplication;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.TestDatabase;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,13 +27,14 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Virtdeck stops in the middle of a live migration of tiny1 (libvirt goes on without it) and starts again on the
  * same database: the migration's task is followed again and ends truthfully, with the guest's row, same id, on the
  * host libvirt put it on.
  */
-@ExtendWith(Lab.class)
+@UsesLab
 class MigrationRestartLabTest {
 
     private ConfigurableApplicationContext running;
@@ -48,7 +48,7 @@ class MigrationRestartLabTest {
         JdbcClient jdbc = running.getBean(JdbcClient.class);
         long lab1 = hostId(jdbc, "lab1");
         long lab2 = hostId(jdbc, "lab2");
-        long tiny1 = Eventually.within(Duration.ofSeconds(20), () -> jdbc.sql(
+        long tiny1 = await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
                 "SELECT id FROM guests WHERE name = 'tiny1'").query(Long.class).optional().orElse(0L), id -> id > 0);
         if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
             Lab.virsh(Lab.LAB1, "start", "tiny1");
@@ -59,7 +59,7 @@ class MigrationRestartLabTest {
         Task task = asAdmin(() -> running.getBean(MigrationService.class).migrate(tiny1,
                 new MigrationRequest(lab2, true, null, 4, null, null, null, true)));
         TaskService tasks = running.getBean(TaskService.class);
-        Eventually.within(Duration.ofSeconds(20), () -> asAdmin(() -> tasks.get(task.id())),
+        await().atMost(Duration.ofSeconds(20)).until(() -> asAdmin(() -> tasks.get(task.id())),
                 t -> t.progress() > 0 && t.message().contains("MiB left"));
         Instant stoppedAt = Instant.now();
         running.close();
@@ -70,7 +70,7 @@ class MigrationRestartLabTest {
         long restartedAt = System.nanoTime();
         running = start(database, data);
         TaskService again = running.getBean(TaskService.class);
-        Task ended = Eventually.within(Duration.ofSeconds(120), () -> asAdmin(() -> again.get(task.id())),
+        Task ended = await().atMost(Duration.ofSeconds(120)).until(() -> asAdmin(() -> again.get(task.id())),
                 t -> t.state().finished());
         System.out.printf("[lab] after the restart the migration task ended in %d s: %s (%s)%n",
                 (System.nanoTime() - restartedAt) / 1_000_000_000, ended.state(), ended.message());
@@ -86,7 +86,7 @@ class MigrationRestartLabTest {
 
         Task back = asAdmin(() -> running.getBean(MigrationService.class).migrate(tiny1,
                 new MigrationRequest(lab1, true, null, null, null, null, null, true)));
-        Task returned = Eventually.within(Duration.ofSeconds(60), () -> asAdmin(() -> again.get(back.id())),
+        Task returned = await().atMost(Duration.ofSeconds(60)).until(() -> asAdmin(() -> again.get(back.id())),
                 t -> t.state().finished());
         assertThat(returned.state()).as(returned.message()).isEqualTo(Task.State.SUCCEEDED);
     }
@@ -119,7 +119,7 @@ class MigrationRestartLabTest {
     }
 
     private static long hostId(JdbcClient jdbc, String name) {
-        return Eventually.within(Duration.ofSeconds(20), () -> jdbc.sql(
+        return await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
                         "SELECT id FROM hosts WHERE name = :name AND state = 'CONNECTED'").param("name", name)
                 .query(Long.class).optional().orElse(0L), id -> id > 0);
     }

@@ -7,18 +7,18 @@ import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -33,7 +33,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * shut off as it was found.
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetworkLeasesLabTest {
 
@@ -55,7 +55,7 @@ class NetworkLeasesLabTest {
         api = new Api(mvc);
         Lab.tiny1BackOnLab1();
         lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
-        tiny1 = Eventually.within(Duration.ofSeconds(30), () -> api.guestId(lab1, "tiny1"), id -> id > 0);
+        tiny1 = await().atMost(Duration.ofSeconds(30)).until(() -> api.guestId(lab1, "tiny1"), id -> id > 0);
         leases = "/api/v1/hosts/" + lab1 + "/networks/default/leases";
         tiny1WasRunning = Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running");
         if (!tiny1WasRunning) {
@@ -197,7 +197,7 @@ class NetworkLeasesLabTest {
      * keeps. DHCP takes seconds.
      */
     private Map<String, Object> freshLeaseOf(String mac, String earlierExpiry) {
-        List<Map<String, Object>> found = Eventually.within(Duration.ofSeconds(60), () -> leasesOf(mac),
+        List<Map<String, Object>> found = await().atMost(Duration.ofSeconds(60)).until(() -> leasesOf(mac),
                 list -> !list.isEmpty() && (earlierExpiry == null
                         || Instant.parse((String) list.get(0).get("expiry")).isAfter(Instant.parse(earlierExpiry))));
         return found.get(0);

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Browser;
+import io.virtdeck.support.UsesBrowser;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * session then ends. Screenshots go to app/target/screenshots.
  */
 @VirtdeckServerTest
+@UsesBrowser
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccountBrowserTest {
 

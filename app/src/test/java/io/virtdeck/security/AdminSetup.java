@@ -8,11 +8,12 @@ import io.virtdeck.inventory.GuestFilter;
 import io.virtdeck.inventory.GuestQuery;
 import io.virtdeck.inventory.GuestSort;
 import io.virtdeck.inventory.HostService;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+
+import static org.awaitility.Awaitility.await;
 
 /** Fixtures the browser tests of grants make through the services, as an admin, before any browser opens. */
 final class AdminSetup {
@@ -30,7 +31,7 @@ final class AdminSetup {
 
     /** The id of a guest of a registered host, once the inventory has it. */
     static long guestOn(GuestQuery guests, long host, String guestName) {
-        return asAdmin(() -> Eventually.within(Duration.ofSeconds(10), () -> guests.find(
+        return asAdmin(() -> await().atMost(Duration.ofSeconds(10)).until(() -> guests.find(
                         new GuestFilter(host, null, guestName), GuestSort.parse(null), 0, 1).items(),
                 found -> !found.isEmpty()).get(0).id());
     }

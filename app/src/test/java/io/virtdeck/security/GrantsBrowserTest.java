@@ -6,6 +6,7 @@ import java.util.List;
 import io.virtdeck.inventory.GuestQuery;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.support.Browser;
+import io.virtdeck.support.UsesBrowser;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * app/target/screenshots.
  */
 @VirtdeckServerTest
+@UsesBrowser
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrantsBrowserTest {
 

@@ -11,12 +11,12 @@ import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * becomes a guest with the OVF's name, CPUs and memory.
  */
 @VirtdeckServerTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageImportLabTest {
 

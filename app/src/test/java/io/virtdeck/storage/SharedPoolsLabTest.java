@@ -6,18 +6,18 @@ import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static io.virtdeck.support.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -31,7 +31,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * (`virsh vol-list` reads a pool's list as it is, without refreshing it.)
  */
 @VirtdeckIntegrationTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedPoolsLabTest {
 
@@ -55,12 +55,12 @@ class SharedPoolsLabTest {
         String volumes = "/api/v1/hosts/" + lab1 + "/pools/images/volumes";
         mvc.perform(api.post(volumes, "{\"name\":\"shared-made.qcow2\",\"sizeMiB\":8,\"format\":\"qcow2\"}"))
                 .andExpect(status().isCreated());
-        Eventually.within(Duration.ofSeconds(10), () -> Lab.virsh(Lab.LAB2, "vol-list", "images"),
+        await().atMost(Duration.ofSeconds(10)).until(() -> Lab.virsh(Lab.LAB2, "vol-list", "images"),
                 list -> list.contains("shared-made.qcow2"));
 
         mvc.perform(delete(volumes + "/shared-made.qcow2").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
                 .andExpect(status().isNoContent());
-        Eventually.within(Duration.ofSeconds(10), () -> Lab.virsh(Lab.LAB2, "vol-list", "images"),
+        await().atMost(Duration.ofSeconds(10)).until(() -> Lab.virsh(Lab.LAB2, "vol-list", "images"),
                 list -> !list.contains("shared-made.qcow2"));
     }
 

@@ -24,14 +24,13 @@ import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Browser;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.Lab;
+import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -39,6 +38,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.virtdeck.support.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Volume content through a real HTTP server into a real libvirtd (lab1's images pool): a qcow2 image made with qemu-img
@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * anything is made; and in Chromium an operator uploads a file on the Storage page and watches the bar fill.
  */
 @VirtdeckServerTest
-@ExtendWith(Lab.class)
+@UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VolumeContentLabTest {
 
@@ -85,7 +85,7 @@ class VolumeContentLabTest {
         assertThat(JsonPath.<String>read(uploaded.body(), "$.type")).isEqualTo("volume.upload");
 
         // libvirt looks at the uploaded bytes once the upload has ended (its pool refresh): qcow2, not raw
-        String volume = Eventually.within(Duration.ofSeconds(10), () -> api.get(volumes.substring(0,
+        String volume = await().atMost(Duration.ofSeconds(10)).until(() -> api.get(volumes.substring(0,
                         volumes.length() - 1)), body -> JsonPath.<List<String>>read(body,
                 "$[?(@.name == 'up-known.qcow2')].format").contains("qcow2"));
         String path = JsonPath.<List<String>>read(volume, "$[?(@.name == 'up-known.qcow2')].path").get(0);
@@ -119,7 +119,7 @@ class VolumeContentLabTest {
                 .header("Authorization", AdminApi.authorization()).header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
                         () -> trickle(length)), length)).build(), HttpResponse.BodyHandlers.ofString());
-        List<Number> running = Eventually.within(Duration.ofSeconds(30), () -> JsonPath.<List<Number>>read(
+        List<Number> running = await().atMost(Duration.ofSeconds(30)).until(() -> JsonPath.<List<Number>>read(
                 api.get("/api/v1/tasks?active=true"), "$.items[?(@.objectName == 'up-cancelled.raw')].id"),
                 ids -> !ids.isEmpty());
         long task = running.get(0).longValue();

@@ -11,6 +11,8 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 
+import static org.awaitility.Awaitility.await;
+
 /** The REST API of a Virtdeck listening on a port, as the admin (HTTP Basic): for tests with a real server. */
 public final class AdminApi {
 
@@ -54,21 +56,21 @@ public final class AdminApi {
         List<Number> known = JsonPath.read(get("/api/v1/hosts"), "$[?(@.name == '" + name + "')].id");
         long id = known.isEmpty() ? ((Number) JsonPath.read(call("POST", "/api/v1/hosts", "{\"name\":\"" + name
                 + "\",\"uri\":\"" + uri + "\"}").body(), "$.id")).longValue() : known.get(0).longValue();
-        Eventually.within(Duration.ofSeconds(30), () -> JsonPath.<String>read(get("/api/v1/hosts/" + id), "$.state"),
+        await().atMost(Duration.ofSeconds(30)).until(() -> JsonPath.<String>read(get("/api/v1/hosts/" + id), "$.state"),
                 "CONNECTED"::equals);
         return id;
     }
 
     /** The id of the guest with this name on this host, once the inventory shows it there. */
     public long guestIdOn(long hostId, String name) throws Exception {
-        return Eventually.within(Duration.ofSeconds(30), () -> JsonPath.<List<Number>>read(get("/api/v1/guests?host="
+        return await().atMost(Duration.ofSeconds(30)).until(() -> JsonPath.<List<Number>>read(get("/api/v1/guests?host="
                         + hostId + "&q=" + name), "$.items[?(@.name == '" + name + "')].id"), ids -> !ids.isEmpty())
                 .get(0).longValue();
     }
 
     /** Waits for a task to end and returns it as JSON. */
     public String finished(long taskId, Duration limit) throws Exception {
-        return Eventually.within(limit, () -> get("/api/v1/tasks/" + taskId),
+        return await().atMost(limit).until(() -> get("/api/v1/tasks/" + taskId),
                 body -> !List.of("QUEUED", "RUNNING").contains(JsonPath.<String>read(body, "$.state")));
     }
 }

@@ -7,6 +7,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 
 /** Short REST calls for tests, as a given user with HTTP Basic, as scripts would make them. */
@@ -47,7 +48,7 @@ public final class Api {
     /** As {@link #hostIdOrRegister}, once Virtdeck's connection to the host is up (a lab host may take seconds). */
     public long connectedHost(String name, String uri) throws Exception {
         long id = hostIdOrRegister(name, uri);
-        Eventually.within(java.time.Duration.ofSeconds(30), () -> getJson("/api/v1/hosts/" + id),
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> getJson("/api/v1/hosts/" + id),
                 body -> "CONNECTED".equals(JsonPath.read(body, "$.state")));
         return id;
     }
@@ -88,13 +89,13 @@ public final class Api {
 
     /** The task's JSON once it has ended (SUCCEEDED, FAILED or CANCELLED), waiting up to {@code limit}. */
     public String taskWhenDone(long taskId, java.time.Duration limit) {
-        return Eventually.within(limit, () -> getJson("/api/v1/tasks/" + taskId),
+        return await().atMost(limit).until(() -> getJson("/api/v1/tasks/" + taskId),
                 json -> java.util.List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(JsonPath.read(json, "$.state")));
     }
 
     /** The id of the guest with this name on this host, once the inventory has it. */
     public long guestId(long hostId, String name) throws Exception {
-        String body = Eventually.within(java.time.Duration.ofSeconds(10),
+        String body = await().atMost(java.time.Duration.ofSeconds(10)).until(
                 () -> getJson("/api/v1/guests?host=" + hostId + "&q=" + name), json -> ((Number) JsonPath.read(json, "$.total")).intValue() > 0);
         Number id = JsonPath.read(body, "$.items[0].id");
         return id.longValue();

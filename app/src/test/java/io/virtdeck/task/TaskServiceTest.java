@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.Test;
@@ -19,6 +18,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -60,7 +60,7 @@ class TaskServiceTest {
         assertThat(running.startedAt()).isNotNull();
 
         proceed.countDown();
-        Task done = Eventually.within(WAIT, () -> repository.findById(task.id()).orElseThrow(),
+        Task done = await().atMost(WAIT).until(() -> repository.findById(task.id()).orElseThrow(),
                 t -> t.state().finished());
         assertThat(done.state()).isEqualTo(Task.State.SUCCEEDED);
         assertThat(done.progress()).isEqualTo(100);
@@ -73,7 +73,7 @@ class TaskServiceTest {
         Task task = tasks.submit("test.fail", object("t-2"), false, progress -> {
             throw new IllegalStateException("the target pool is full");
         });
-        Task done = Eventually.within(WAIT, () -> repository.findById(task.id()).orElseThrow(),
+        Task done = await().atMost(WAIT).until(() -> repository.findById(task.id()).orElseThrow(),
                 t -> t.state().finished());
         assertThat(done.state()).isEqualTo(Task.State.FAILED);
         assertThat(done.message()).isEqualTo("the target pool is full");
@@ -92,7 +92,7 @@ class TaskServiceTest {
                 .hasMessageMatching("'t-3' is busy: task " + first.id() + " \\(test\\.hold\\) is (queued|running);"
                         + " wait for it or cancel it\\.");
         release.countDown();
-        Eventually.within(WAIT, () -> repository.findById(first.id()).orElseThrow().state(), Task.State::finished);
+        await().atMost(WAIT).until(() -> repository.findById(first.id()).orElseThrow().state(), Task.State::finished);
         Task again = tasks.submit("test.other", object("t-3"), false, progress -> "ok");
         assertThat(again.id()).isGreaterThan(first.id());
     }
@@ -115,7 +115,7 @@ class TaskServiceTest {
                 .andExpect(status().isForbidden());
         mvc.perform(post("/api/v1/tasks/" + task.id() + "/cancel").with(user("op").roles("OPERATOR")))
                 .andExpect(status().isOk());
-        Task done = Eventually.within(WAIT, () -> repository.findById(task.id()).orElseThrow(),
+        Task done = await().atMost(WAIT).until(() -> repository.findById(task.id()).orElseThrow(),
                 t -> t.state().finished());
         assertThat(done.state()).isEqualTo(Task.State.CANCELLED);
         assertThat(aborted).isTrue();
@@ -183,7 +183,7 @@ class TaskServiceTest {
     @Test
     void theApiListsAndShowsTasksAndAnswers404ForUnknownOnes() throws Exception {
         Task task = tasks.submit("test.api", object("t-6"), false, progress -> "fine");
-        Eventually.within(WAIT, () -> repository.findById(task.id()).orElseThrow().state(), Task.State::finished);
+        await().atMost(WAIT).until(() -> repository.findById(task.id()).orElseThrow().state(), Task.State::finished);
         Api api = new Api(mvc);
         mvc.perform(api.get("/api/v1/tasks/" + task.id())).andExpect(status().isOk())
                 .andExpect(jsonPath("$.type").value("test.api"))

@@ -15,8 +15,8 @@ import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
+import io.virtdeck.support.UsesBrowser;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +37,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -46,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * never writes into the tracked tree).
  */
 @VirtdeckServerTest
+@UsesBrowser
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTest {
@@ -361,7 +363,7 @@ class BrowserTest {
 
     /** The id of the guest with this name on this host, once the inventory has it. */
     private long guestId(long hostId, String name) {
-        String body = Eventually.within(Duration.ofSeconds(15), () -> rest("GET", "/api/v1/guests?host=" + hostId
+        String body = await().atMost(Duration.ofSeconds(15)).until(() -> rest("GET", "/api/v1/guests?host=" + hostId
                 + "&q=" + URLEncoder.encode(name, StandardCharsets.UTF_8)).body(), json -> json.startsWith("{") && ((Number) JsonPath.read(json, "$.total")).intValue() > 0);
         return ((Number) JsonPath.read(body, "$.items[0].id")).longValue();
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.TestHosts;
+import io.virtdeck.support.UsesBrowser;
 import io.virtdeck.support.VirtdeckServerTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Screenshots go to app/target/screenshots.
  */
 @VirtdeckServerTest
+@UsesBrowser
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CloneBrowserTest {

@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.Eventually;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +18,7 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.web.util.HtmlUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -156,7 +156,7 @@ class MigrationPagesTest {
                 .doesNotContain("Maintenance…");
 
         // the test driver cannot migrate: the evacuation ends naming the guests that stayed
-        String ended = Eventually.within(Duration.ofSeconds(90), () -> api.getJson("/api/v1/tasks/" + task.group(1)),
+        String ended = await().atMost(Duration.ofSeconds(90)).until(() -> api.getJson("/api/v1/tasks/" + task.group(1)),
                 json -> !List.of("QUEUED", "RUNNING").contains(JsonPath.<String>read(json, "$.state")));
         assertThat(JsonPath.<String>read(ended, "$.state")).isEqualTo("FAILED");
         assertThat(JsonPath.<String>read(ended, "$.message")).contains("alpha-web", "not yet in maintenance");
