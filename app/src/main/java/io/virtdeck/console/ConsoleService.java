@@ -22,8 +22,8 @@ import org.springframework.web.socket.WebSocketSession;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConsoleGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.SshOptions;
 import io.virtdeck.hypervisor.VncEndpoint;
 import io.virtdeck.inventory.Guest;
@@ -43,7 +43,7 @@ public class ConsoleService {
     private static final Logger log = LoggerFactory.getLogger(ConsoleService.class);
 
     private final GuestRepository guests;
-    private final HypervisorGateway gateway;
+    private final ConsoleGateway gateway;
     private final AuditLog audit;
     private final ConsoleProperties properties;
     private final Formats formats;
@@ -56,7 +56,7 @@ public class ConsoleService {
         return thread;
     });
 
-    ConsoleService(GuestRepository guests, HypervisorGateway gateway, AuditLog audit, ConsoleProperties properties,
+    ConsoleService(GuestRepository guests, ConsoleGateway gateway, AuditLog audit, ConsoleProperties properties,
                    Formats formats) {
         this.formats = formats;
         this.guests = guests;

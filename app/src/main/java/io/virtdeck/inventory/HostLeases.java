@@ -20,7 +20,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckInstance;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.ConnectionGateway;
 
 /**
  * Which hosts this instance monitors: those whose lease it holds in PostgreSQL. Every renewal interval it renews its
@@ -37,7 +37,7 @@ public class HostLeases implements ApplicationRunner {
 
     private final HostLeaseRepository leases;
     private final HostRepository hosts;
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway gateway;
     private final VirtdeckInstance instance;
     private final LeaseProperties properties;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("host-leases"));
@@ -51,7 +51,7 @@ public class HostLeases implements ApplicationRunner {
     private long trustedUntilNanos;
     private boolean stopped;
 
-    HostLeases(HostLeaseRepository leases, HostRepository hosts, HypervisorGateway gateway, VirtdeckInstance instance,
+    HostLeases(HostLeaseRepository leases, HostRepository hosts, ConnectionGateway gateway, VirtdeckInstance instance,
                LeaseProperties properties) {
         this.leases = leases;
         this.hosts = hosts;

@@ -19,11 +19,13 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.MigrationGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.hypervisor.MigrationOptions;
 import io.virtdeck.hypervisor.MigrationProgress;
@@ -58,7 +60,9 @@ public class MigrationService {
 
     private final GuestRepository guests;
     private final HostRepository hosts;
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway connectionGateway;
+    private final DomainGateway domainGateway;
+    private final MigrationGateway migrationGateway;
     private final MigrationChecks checks;
     private final MigrationRepository migrations;
     private final InventorySync sync;
@@ -74,13 +78,16 @@ public class MigrationService {
 
     private final Permissions permissions;
 
-    public MigrationService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
+    public MigrationService(GuestRepository guests, HostRepository hosts, ConnectionGateway connectionGateway,
+                            DomainGateway domainGateway, MigrationGateway migrationGateway,
                             MigrationChecks checks, MigrationRepository migrations, InventorySync sync,
                             ExpectedGuestChanges expected, TaskService tasks, AuditLog audit, Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;
         this.hosts = hosts;
-        this.gateway = gateway;
+        this.connectionGateway = connectionGateway;
+        this.domainGateway = domainGateway;
+        this.migrationGateway = migrationGateway;
         this.checks = checks;
         this.migrations = migrations;
         this.sync = sync;
@@ -142,7 +149,7 @@ public class MigrationService {
         refusal(target).ifPresent(reason -> {
             throw VirtdeckException.conflict(reason + ".");
         });
-        if (gateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
+        if (connectionGateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
             throw VirtdeckException.conflict("Host '" + guest.hostName() + "', where '" + guest.name()
                     + "' runs, cannot be reached; nothing can be migrated from it now.");
         }
@@ -177,11 +184,11 @@ public class MigrationService {
     }
 
     /** Why no guest may be placed on a host now, or empty when it is open for guests. */
-    static Optional<String> refusal(Host host, HypervisorGateway gateway) {
+    static Optional<String> refusal(Host host, ConnectionGateway connectionGateway) {
         if (host.maintenance()) {
             return Optional.of("Host '" + host.name() + "' is in maintenance: no guests are placed there");
         }
-        if (gateway.state(host.id()) != ConnectionState.CONNECTED) {
+        if (connectionGateway.state(host.id()) != ConnectionState.CONNECTED) {
             return Optional.of("Host '" + host.name() + "' cannot be reached"
                     + (host.stateReason() == null ? "" : " (" + host.stateReason() + ")"));
         }
@@ -189,12 +196,12 @@ public class MigrationService {
     }
 
     private Optional<String> refusal(Host host) {
-        return refusal(host, gateway);
+        return refusal(host, connectionGateway);
     }
 
     private DomainFacts domainOrGone(Guest guest) {
         try {
-            return gateway.domain(guest.hostId(), guest.uuid());
+            return domainGateway.domain(guest.hostId(), guest.uuid());
         } catch (HypervisorException e) {
             if (e.kind() == HypervisorException.Kind.NOT_FOUND) {
                 sync.refreshOrRemove(guest.hostId(), guest.uuid());
@@ -220,8 +227,8 @@ public class MigrationService {
         }
         expect(migration);
         Instant started = Instant.now();
-        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> gateway.migrate(migration.sourceHostId(),
-                migration.uuid(), targetUri(migration), migration.options()), migrateCalls);
+        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> migrationGateway.migrate(
+                migration.sourceHostId(), migration.uuid(), targetUri(migration), migration.options()), migrateCalls);
         if (migration.options().live()) {
             progress.onCancel(() -> abort(migration));
         }
@@ -287,14 +294,14 @@ public class MigrationService {
             MigrationProgress p = job.get();
             if (!downtimeAsked && migration.options().maxDowntimeMs() != null) {
                 downtimeAsked = true;
-                attempt("set the maximum downtime", () -> gateway.setMigrationMaxDowntime(
+                attempt("set the maximum downtime", () -> migrationGateway.setMigrationMaxDowntime(
                         migration.sourceHostId(), migration.uuid(), migration.options().maxDowntimeMs()));
             }
             if (!postCopyAsked && migration.options().postCopy() && p.iteration() >= 2) {
                 // the first full pass is done and the guest still dirties memory: let the rest follow on demand
                 postCopyAsked = true;
                 postCopyStarted = attempt("switch to post-copy",
-                        () -> gateway.startPostCopy(migration.sourceHostId(), migration.uuid()));
+                        () -> migrationGateway.startPostCopy(migration.sourceHostId(), migration.uuid()));
             }
             progress.update(p.percent(), describe(migration, target, p, postCopyStarted));
         }
@@ -374,7 +381,7 @@ public class MigrationService {
 
     private Optional<DomainFacts> domainOn(long hostId, Migration migration) {
         try {
-            return Optional.of(gateway.domain(hostId, migration.uuid()));
+            return Optional.of(domainGateway.domain(hostId, migration.uuid()));
         } catch (HypervisorException e) {
             if (e.kind() == HypervisorException.Kind.NOT_FOUND) {
                 return Optional.empty();
@@ -395,7 +402,7 @@ public class MigrationService {
 
     private Optional<Long> downtime(Migration migration) {
         try {
-            return gateway.lastMigrationDowntimeMs(migration.targetHostId(), migration.uuid());
+            return migrationGateway.lastMigrationDowntimeMs(migration.targetHostId(), migration.uuid());
         } catch (HypervisorException e) {
             return Optional.empty();
         }
@@ -403,7 +410,7 @@ public class MigrationService {
 
     private void abort(Migration migration) {
         try {
-            gateway.abortJob(migration.sourceHostId(), migration.uuid());
+            migrationGateway.abortJob(migration.sourceHostId(), migration.uuid());
         } catch (HypervisorException e) {
             // e.g. already in post-copy, where libvirt cannot go back: the migration then simply finishes
             log.info("migration of {} could not be aborted: {}", migration.guestName(), e.getMessage());
@@ -412,7 +419,7 @@ public class MigrationService {
 
     private Optional<MigrationProgress> jobProgress(Migration migration) {
         try {
-            return gateway.migrationProgress(migration.sourceHostId(), migration.uuid());
+            return migrationGateway.migrationProgress(migration.sourceHostId(), migration.uuid());
         } catch (HypervisorException e) {
             return Optional.empty(); // the domain left the source (done) or the host is away: settle() decides
         }
@@ -435,7 +442,7 @@ public class MigrationService {
     }
 
     private boolean connected(long hostId) {
-        return gateway.state(hostId) == ConnectionState.CONNECTED;
+        return connectionGateway.state(hostId) == ConnectionState.CONNECTED;
     }
 
     private String targetUri(Migration migration) {
