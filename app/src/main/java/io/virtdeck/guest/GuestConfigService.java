@@ -91,8 +91,8 @@ public class GuestConfigService {
         try {
             gateway.resize(guest.hostId(), guest.uuid(), changes.vcpus(), changes.memoryMiB());
         } catch (HypervisorException e) {
-            if (e.kind() == HypervisorException.Kind.INVALID_STATE || e.getMessage().contains("exceeds maximum")
-                    || e.getMessage().contains("higher than max")) {
+            // libvirt refuses a vCPU count or memory beyond the running domain's maximum as an invalid argument
+            if (e.kind() == HypervisorException.Kind.INVALID_STATE || e.code() == HypervisorException.INVALID_ARG) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' runs: it cannot grow beyond the vCPUs and"
                         + " memory it was started with (libvirt: " + e.getMessage() + "). Shut it down, change it,"
                         + " and start it again.");

@@ -94,11 +94,19 @@ public class GuestDevicesService {
             deviceGateway.attachNic(guest.hostId(), guest.uuid(), nic);
             return new GuestActionRunner.Done<>(nic.mac(), nic.model() + " NIC " + nic.mac() + " on " + nic.type()
                     + " " + nic.source() + " plugged in");
-        }, e -> GuestActionRunner.explain(guest, e) + (e.getMessage() != null
-                && e.getMessage().contains("PCI slots") && !PCI_EXPRESS_MODELS.contains(nic.model())
+        }, e -> GuestActionRunner.explain(guest, e) + (outOfPciSlots(e) && !PCI_EXPRESS_MODELS.contains(nic.model())
                 ? ". A running q35 guest has no slot for a conventional PCI card such as " + nic.model()
                 + ": plug a virtio or e1000e NIC instead." : ""));
         return guests.require(guestId);
+    }
+
+    /**
+     * libvirt reports a guest without a free PCI slot as an internal error, a code it shares with many other
+     * failures: only its words ("No more available PCI slots") tell this one apart.
+     */
+    private static boolean outOfPciSlots(HypervisorException e) {
+        return e.code() == HypervisorException.INTERNAL_ERROR && e.getMessage() != null
+                && e.getMessage().contains("PCI slots");
     }
 
     /** Unplugs the disk at {@code target}; its volume stays in its pool. */

@@ -108,15 +108,14 @@ final class LibvirtNative {
     /** Switches a running migration started with {@link Domain.MigrateFlags#POSTCOPY} to post-copy mode. */
     static void startPostCopy(Domain domain) {
         if (CALLS.virDomainMigrateStartPostCopy(pointer(domain), 0) < 0) {
-            // libvirt keeps the last error per thread: this one is ours
-            throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, CALLS.virGetLastErrorMessage());
+            throw lastError(HypervisorException.Kind.INVALID_STATE);
         }
     }
 
     /** Sets the domain's memory (or, with {@code VIR_DOMAIN_MEM_MAXIMUM}, its maximum), live and/or in its definition. */
     static void setMemory(Domain domain, long kib, int flags) {
         if (CALLS.virDomainSetMemoryFlags(pointer(domain), kib, flags) < 0) {
-            throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, CALLS.virGetLastErrorMessage());
+            throw lastError(HypervisorException.Kind.INVALID_STATE);
         }
     }
 
@@ -155,7 +154,7 @@ final class LibvirtNative {
         int count = CALLS.virConnectGetAllDomainStats(pointer(CONNECT_POINTER, connect), groups, out,
                 LibvirtFlags.STATS_ACTIVE_DOMAINS);
         if (count < 0) {
-            throw new HypervisorException(HypervisorException.Kind.FAILED, CALLS.virGetLastErrorMessage());
+            throw lastError(HypervisorException.Kind.FAILED);
         }
         Pointer records = out.getValue();
         if (records == null) {
@@ -242,7 +241,7 @@ final class LibvirtNative {
     private static UUID uuidOf(Pointer domain) {
         byte[] buffer = new byte[37]; // VIR_UUID_STRING_BUFLEN
         if (CALLS.virDomainGetUUIDString(domain, buffer) < 0) {
-            throw new HypervisorException(HypervisorException.Kind.FAILED, CALLS.virGetLastErrorMessage());
+            throw lastError(HypervisorException.Kind.FAILED);
         }
         return UUID.fromString(Native.toString(buffer, "US-ASCII"));
     }
@@ -290,14 +289,22 @@ final class LibvirtNative {
 
     /** libvirt's last error on this thread (it keeps one per thread), with its kind from its virErrorNumber. */
     private static HypervisorException lastError() {
-        Pointer error = CALLS.virGetLastError();
-        int code = error == null ? -1 : error.getInt(0); // virError starts with its int code
-        HypervisorException.Kind kind = switch (code) {
+        HypervisorException.Kind kind = switch (lastErrorCode()) {
             case ERR_NO_SUPPORT -> HypervisorException.Kind.UNSUPPORTED;
             case ERR_NO_NETWORK -> HypervisorException.Kind.NOT_FOUND;
             default -> HypervisorException.Kind.INVALID_STATE;
         };
-        return new HypervisorException(kind, CALLS.virGetLastErrorMessage());
+        return lastError(kind);
+    }
+
+    /** libvirt's last error on this thread, of the kind given, with its virErrorNumber. */
+    private static HypervisorException lastError(HypervisorException.Kind kind) {
+        return new HypervisorException(kind, lastErrorCode(), CALLS.virGetLastErrorMessage(), null);
+    }
+
+    private static int lastErrorCode() {
+        Pointer error = CALLS.virGetLastError();
+        return error == null ? HypervisorException.NO_CODE : error.getInt(0); // virError starts with its int code
     }
 
     private static Pointer pointer(Domain domain) {

@@ -393,7 +393,10 @@ public class MigrationService {
 
     private static String explain(Throwable failure) {
         String message = failure instanceof HypervisorException h ? h.getMessage() : String.valueOf(failure.getMessage());
-        if (message.contains("without shared storage is unsafe")) {
+        // libvirt calls a migration unsafe for local disks and for disks cached in a way that may corrupt them, with
+        // one code for both: its words say which
+        if (failure instanceof HypervisorException h && h.code() == HypervisorException.MIGRATE_UNSAFE
+                && message.contains("without shared storage")) {
             return message + ". libvirt cannot tell that both hosts see these disks: choose 'copy storage', or"
                     + " 'force' when the storage really is shared.";
         }
