@@ -38,20 +38,30 @@ final class LibvirtSession {
 
     /**
      * Reads every domain listed with {@code flags} (virConnectListAllDomainsFlags, 0 for all); a domain undefined
-     * between listing and reading is left out (the next event or reconcile settles it), as are null answers.
+     * between listing and reading is left out (the next event or reconcile settles it), as are null answers. A
+     * failure still frees the domains not read yet.
      */
     <T> List<T> eachDomain(int flags, Work<Domain, T> read) throws LibvirtException {
+        Domain[] domains = connect.listAllDomains(flags);
         List<T> results = new ArrayList<>();
-        for (Domain domain : connect.listAllDomains(flags)) {
-            try {
-                T result = using(domain, Domain::free, read);
-                if (result != null) {
-                    results.add(result);
+        int next = 0;
+        try {
+            while (next < domains.length) {
+                Domain domain = domains[next++];
+                try {
+                    T result = using(domain, Domain::free, read);
+                    if (result != null) {
+                        results.add(result);
+                    }
+                } catch (LibvirtException e) {
+                    if (LibvirtErrors.kindOf(e) != HypervisorException.Kind.NOT_FOUND) {
+                        throw e;
+                    }
                 }
-            } catch (LibvirtException e) {
-                if (LibvirtErrors.kindOf(e) != HypervisorException.Kind.NOT_FOUND) {
-                    throw e;
-                }
+            }
+        } finally {
+            while (next < domains.length) {
+                domains[next++].free();
             }
         }
         return results;
