@@ -23,8 +23,8 @@ import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConsoleGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.SshOptions;
 import io.virtdeck.hypervisor.VncEndpoint;
 import io.virtdeck.inventory.Guest;
@@ -44,7 +44,7 @@ public class ConsoleService {
     private static final Logger log = LoggerFactory.getLogger(ConsoleService.class);
 
     private final GuestRepository guests;
-    private final HypervisorGateway gateway;
+    private final ConsoleGateway gateway;
     private final AuditLog audit;
     private final ConsoleProperties properties;
     private final Formats formats;
@@ -53,7 +53,7 @@ public class ConsoleService {
     private final Map<UUID, Object> loginLocks = new ConcurrentHashMap<>();
     private final Executor pumps;
 
-    ConsoleService(GuestRepository guests, HypervisorGateway gateway, AuditLog audit, ConsoleProperties properties,
+    ConsoleService(GuestRepository guests, ConsoleGateway gateway, AuditLog audit, ConsoleProperties properties,
                    Formats formats, @Qualifier(ThreadPools.CONSOLE_PUMPS) Executor pumps) {
         this.formats = formats;
         this.pumps = pumps;

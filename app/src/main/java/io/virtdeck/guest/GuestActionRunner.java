@@ -9,8 +9,8 @@ import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -32,14 +32,14 @@ class GuestActionRunner {
     record Done<T>(T value, String detail) {
     }
 
-    private final HypervisorGateway gateway;
+    private final DomainGateway gateway;
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
     private final AuditLog audit;
     private final TaskService tasks;
     private final GuestRepository guests;
 
-    GuestActionRunner(HypervisorGateway gateway, InventorySync sync, ExpectedGuestChanges expected, AuditLog audit,
+    GuestActionRunner(DomainGateway gateway, InventorySync sync, ExpectedGuestChanges expected, AuditLog audit,
                       TaskService tasks, GuestRepository guests) {
         this.gateway = gateway;
         this.sync = sync;

@@ -13,11 +13,14 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.NetworkGateway;
 import io.virtdeck.hypervisor.NicFacts;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.PooledVolume;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeStreamGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.web.VirtdeckException;
@@ -35,10 +38,17 @@ class GuestClonePlanner {
     /** Pool types whose volumes are files: only these hold the qcow2 volumes a linked clone needs. */
     private static final Set<String> FILE_POOLS = Set.of("dir", "fs", "netfs");
 
-    private final HypervisorGateway gateway;
+    private final DomainGateway domainGateway;
+    private final StorageGateway storageGateway;
+    private final VolumeStreamGateway streamGateway;
+    private final NetworkGateway networkGateway;
 
-    GuestClonePlanner(HypervisorGateway gateway) {
-        this.gateway = gateway;
+    GuestClonePlanner(DomainGateway domainGateway, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
+                      NetworkGateway networkGateway) {
+        this.domainGateway = domainGateway;
+        this.storageGateway = storageGateway;
+        this.streamGateway = streamGateway;
+        this.networkGateway = networkGateway;
     }
 
     /**
@@ -56,12 +66,12 @@ class GuestClonePlanner {
                     + " the template's host; make a full copy (linked: false) to put it on host '" + target.name()
                     + "'.");
         }
-        DomainFacts live = gateway.domain(host.id(), source.uuid());
+        DomainFacts live = domainGateway.domain(host.id(), source.uuid());
         if (live.state() != DomainRunState.SHUTOFF) {
             throw VirtdeckException.conflict("'" + source.name() + "' is " + GuestActions.describe(live.state())
                     + ": shut it down before copying it, so that its disks do not change while they are copied.");
         }
-        String checked = GuestNames.check(name, gateway.listDomains(target.id()));
+        String checked = GuestNames.check(name, domainGateway.listDomains(target.id()));
         List<PooledVolume> volumes = new ArrayList<>();
         List<DiskFacts> disks = live.disks().stream().filter(d -> "disk".equals(d.device())).toList();
         for (DiskFacts disk : disks) {
@@ -75,7 +85,7 @@ class GuestClonePlanner {
         for (int i = 0; i < disks.size(); i++) {
             PooledVolume from = volumes.get(i);
             String copyName = checked + "-" + disks.get(i).target() + extension(from, link);
-            if (gateway.volume(target.id(), from.pool(), copyName).isPresent()) {
+            if (storageGateway.volume(target.id(), from.pool(), copyName).isPresent()) {
                 throw VirtdeckException.conflict("name", "Pool '" + from.pool() + "' already has a volume named '"
                         + copyName + "' (left by an earlier guest?); delete it or choose another name.");
             }
@@ -88,7 +98,7 @@ class GuestClonePlanner {
     /** What another host must have for the clone: the source's pools (active, with room) and networks, by name. */
     private void checkTarget(Host host, Guest source, DomainFacts live, List<PooledVolume> volumes, Host target) {
         Map<String, PoolFacts> pools = new HashMap<>();
-        gateway.pools(target.id()).forEach(p -> pools.put(p.name(), p));
+        storageGateway.pools(target.id()).forEach(p -> pools.put(p.name(), p));
         Map<String, Long> neededMiB = new HashMap<>();
         for (PooledVolume volume : volumes) {
             PoolFacts pool = pools.get(volume.pool());
@@ -97,12 +107,12 @@ class GuestClonePlanner {
                         : "running ") + "pool '" + volume.pool() + "': the copy of " + volume.pool() + "/"
                         + volume.volume().name() + " goes to the pool of the same name there.");
             }
-            gateway.volumeBackingFile(host.id(), volume.pool(), volume.volume().name()).ifPresent(backing -> {
+            storageGateway.volumeBackingFile(host.id(), volume.pool(), volume.volume().name()).ifPresent(backing -> {
                 throw VirtdeckException.conflict("hostId", "Volume " + volume.pool() + "/" + volume.volume().name()
                         + " of '" + source.name() + "' is an overlay of " + backing + " (a linked clone): its bytes"
                         + " alone are no disk. Make a full copy on host '" + host.name() + "' first, then clone that.");
             });
-            long bytes = gateway.volumeBytes(host.id(), volume.pool(), volume.volume().name());
+            long bytes = streamGateway.volumeBytes(host.id(), volume.pool(), volume.volume().name());
             neededMiB.merge(volume.pool(), (bytes + (1 << 20) - 1) >> 20, Long::sum);
         }
         neededMiB.forEach((pool, mib) -> {
@@ -112,7 +122,7 @@ class GuestClonePlanner {
             }
         });
         Set<String> networks = new HashSet<>();
-        gateway.networks(target.id()).forEach(n -> networks.add(n.name()));
+        networkGateway.networks(target.id()).forEach(n -> networks.add(n.name()));
         for (NicFacts nic : live.nics()) {
             if ("network".equals(nic.type()) && !networks.contains(nic.source())) {
                 throw VirtdeckException.conflict("hostId", "Host '" + target.name() + "' has no network '"
@@ -123,7 +133,7 @@ class GuestClonePlanner {
 
     private PooledVolume volumeOf(Host host, Guest source, DiskFacts disk) {
         Optional<PooledVolume> volume = disk.source() == null ? Optional.empty()
-                : gateway.diskVolume(host.id(), disk.source());
+                : storageGateway.diskVolume(host.id(), disk.source());
         return volume.orElseThrow(() -> VirtdeckException.conflict("Disk " + disk.target() + " of '" + source.name()
                 + "' (" + (disk.source() == null ? "no source" : disk.source()) + ") is not a volume of a storage pool"
                 + " on host '" + host.name() + "': Virtdeck copies pool volumes only."));
@@ -138,7 +148,7 @@ class GuestClonePlanner {
                     + source.name() + "' is not one.");
         }
         Map<String, String> poolTypes = new HashMap<>();
-        gateway.pools(host.id()).forEach(p -> poolTypes.put(p.name(), p.type()));
+        storageGateway.pools(host.id()).forEach(p -> poolTypes.put(p.name(), p.type()));
         for (PooledVolume volume : volumes) {
             boolean qcow2 = "qcow2".equals(volume.volume().format());
             boolean filePool = FILE_POOLS.contains(poolTypes.get(volume.pool()));

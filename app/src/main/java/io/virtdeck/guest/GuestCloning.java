@@ -19,10 +19,12 @@ import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PooledVolume;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.hypervisor.VolumeStreamGateway;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.InventorySync;
@@ -49,7 +51,9 @@ class GuestCloning {
     /** The share of the progress bar the disks take; defining the clone is the rest. */
     private static final int DISKS_PERCENT = 95;
 
-    private final HypervisorGateway gateway;
+    private final DomainGateway domainGateway;
+    private final StorageGateway storageGateway;
+    private final VolumeStreamGateway streamGateway;
     private final GuestRepository guests;
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
@@ -57,9 +61,12 @@ class GuestCloning {
     // a volume copy blocks for as long as it runs; the task's own thread reports its progress meanwhile
     private final Executor copyCalls;
 
-    GuestCloning(HypervisorGateway gateway, GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                 AuditLog audit, @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
-        this.gateway = gateway;
+    GuestCloning(DomainGateway domainGateway, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
+                 GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, AuditLog audit,
+                 @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
+        this.domainGateway = domainGateway;
+        this.storageGateway = storageGateway;
+        this.streamGateway = streamGateway;
         this.copyCalls = copyCalls;
         this.guests = guests;
         this.sync = sync;
@@ -69,7 +76,7 @@ class GuestCloning {
 
     String run(ClonePlan plan, TaskProgress progress) throws InterruptedException, TaskCancelledException {
         long hostId = plan.target().id();
-        MadeOnHost made = new MadeOnHost(gateway, plan.target(), plan.name());
+        MadeOnHost made = new MadeOnHost(domainGateway, storageGateway, plan.target(), plan.name());
         Map<String, PooledVolume> copies = new HashMap<>();
         String step = "starting";
         try {
@@ -90,7 +97,7 @@ class GuestCloning {
             step = "defining the clone";
             progress.update(DISKS_PERCENT, "Defining '" + plan.name() + "'");
             expected.expect(hostId, plan.uuid()); // its DEFINED event is Virtdeck's doing
-            gateway.defineClone(plan.host().id(), plan.source().uuid(), hostId, plan.name(), plan.uuid(), copies);
+            domainGateway.defineClone(plan.host().id(), plan.source().uuid(), hostId, plan.name(), plan.uuid(), copies);
             made.defined(plan.uuid());
         } catch (TaskCancelledException e) { // between disks, or while one streamed to another host
             String cancelled = "Cancelled: '" + plan.name() + "' was not created. " + made.undo();
@@ -129,10 +136,10 @@ class GuestCloning {
         int share = DISKS_PERCENT / plan.disks().size();
         if (plan.linked()) {
             progress.update(base, "Linking " + which + " to " + disk.pool() + "/" + disk.from().name());
-            return gateway.linkVolume(hostId, disk.pool(), disk.from().name(), disk.copyName());
+            return storageGateway.linkVolume(hostId, disk.pool(), disk.from().name(), disk.copyName());
         }
         CompletableFuture<VolumeFacts> call = CompletableFuture.supplyAsync(() ->
-                gateway.copyVolume(hostId, disk.pool(), disk.from().name(), disk.copyName()), copyCalls);
+                storageGateway.copyVolume(hostId, disk.pool(), disk.from().name(), disk.copyName()), copyCalls);
         long total = disk.from().allocationMiB();
         long copied = 0;
         while (true) {
@@ -159,8 +166,8 @@ class GuestCloning {
         ClonePlan.DiskCopy disk = plan.disks().get(index);
         long from = plan.host().id();
         long to = plan.target().id();
-        long bytes = gateway.volumeBytes(from, disk.pool(), disk.from().name());
-        gateway.createUploadTarget(to, disk.pool(), disk.copyName(), bytes);
+        long bytes = streamGateway.volumeBytes(from, disk.pool(), disk.from().name());
+        streamGateway.createUploadTarget(to, disk.pool(), disk.copyName(), bytes);
         made.volume(disk.pool(), disk.copyName());
         TaskProgress step = progress.step(index * DISKS_PERCENT / plan.disks().size(),
                 (index + 1) * DISKS_PERCENT / plan.disks().size());
@@ -171,13 +178,14 @@ class GuestCloning {
             PipedOutputStream out = new PipedOutputStream(in);
             download = CompletableFuture.supplyAsync(() -> {
                 try (out) { // closing it ends the upload's input, early if the download failed
-                    return gateway.downloadVolume(from, disk.pool(), disk.from().name(), out, copied -> { });
+                    return streamGateway.downloadVolume(from, disk.pool(), disk.from().name(), out, copied -> { });
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }, copyCalls);
             try {
-                gateway.uploadVolume(to, disk.pool(), disk.copyName(), in, bytes, new ByteProgress(step, bytes, which));
+                streamGateway.uploadVolume(to, disk.pool(), disk.copyName(), in, bytes, new ByteProgress(step, bytes,
+                        which));
             } catch (HypervisorException e) {
                 throw downloadFailure(download).orElse(e); // an upload cut short by the download says less
             }
@@ -190,7 +198,7 @@ class GuestCloning {
             throw downloadFailure(download).orElseGet(() ->
                     new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e));
         }
-        return gateway.volume(to, disk.pool(), disk.copyName()).orElseThrow(() -> new HypervisorException(
+        return storageGateway.volume(to, disk.pool(), disk.copyName()).orElseThrow(() -> new HypervisorException(
                 HypervisorException.Kind.NOT_FOUND, "the copy " + disk.pool() + "/" + disk.copyName() + " is gone"));
     }
 
@@ -211,7 +219,7 @@ class GuestCloning {
     /** How much the copy holds so far; empty when libvirt cannot say now (the copy goes on regardless). */
     private Optional<Long> allocated(long hostId, ClonePlan.DiskCopy disk) {
         try {
-            return gateway.volume(hostId, disk.pool(), disk.copyName()).map(VolumeFacts::allocationMiB);
+            return storageGateway.volume(hostId, disk.pool(), disk.copyName()).map(VolumeFacts::allocationMiB);
         } catch (HypervisorException e) {
             return java.util.Optional.empty();
         }

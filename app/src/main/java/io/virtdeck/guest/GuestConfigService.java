@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.ResourceLimits;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -28,12 +28,12 @@ public class GuestConfigService {
 
     private final GuestRepository guests;
     private final HostRepository hosts;
-    private final HypervisorGateway gateway;
+    private final DomainGateway gateway;
     private final GuestActionRunner actions;
 
     private final Permissions permissions;
 
-    GuestConfigService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
+    GuestConfigService(GuestRepository guests, HostRepository hosts, DomainGateway gateway,
                        GuestActionRunner actions, Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;
@@ -91,8 +91,8 @@ public class GuestConfigService {
         try {
             gateway.resize(guest.hostId(), guest.uuid(), changes.vcpus(), changes.memoryMiB());
         } catch (HypervisorException e) {
-            if (e.kind() == HypervisorException.Kind.INVALID_STATE || e.getMessage().contains("exceeds maximum")
-                    || e.getMessage().contains("higher than max")) {
+            // libvirt refuses a vCPU count or memory beyond the running domain's maximum as an invalid argument
+            if (e.kind() == HypervisorException.Kind.INVALID_STATE || e.code() == HypervisorException.INVALID_ARG) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' runs: it cannot grow beyond the vCPUs and"
                         + " memory it was started with (libvirt: " + e.getMessage() + "). Shut it down, change it,"
                         + " and start it again.");

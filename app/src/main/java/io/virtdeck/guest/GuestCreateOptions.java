@@ -7,9 +7,11 @@ import java.util.Set;
 
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.GuestPlatform;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.Host;
 
@@ -25,16 +27,17 @@ public record GuestCreateOptions(Host host, GuestPlatform platform, List<PoolFac
     public record VolumeChoice(String ref, String label) {
     }
 
-    static GuestCreateOptions read(Host host, HypervisorGateway gateway) {
+    static GuestCreateOptions read(Host host, HostGateway hostGateway, DomainGateway domainGateway,
+                                   StorageGateway storageGateway) {
         Set<String> inUse = new HashSet<>();
-        for (DomainFacts domain : gateway.listDomains(host.id())) {
+        for (DomainFacts domain : domainGateway.listDomains(host.id())) {
             domain.disks().stream().filter(d -> "disk".equals(d.device())).map(DiskFacts::source).forEach(inUse::add);
         }
-        List<PoolFacts> pools = gateway.pools(host.id()).stream().filter(PoolFacts::active).toList();
+        List<PoolFacts> pools = storageGateway.pools(host.id()).stream().filter(PoolFacts::active).toList();
         List<VolumeChoice> disks = new ArrayList<>();
         List<VolumeChoice> isos = new ArrayList<>();
         for (PoolFacts pool : pools) {
-            for (VolumeFacts volume : gateway.volumes(host.id(), pool.name())) {
+            for (VolumeFacts volume : storageGateway.volumes(host.id(), pool.name())) {
                 VolumeChoice choice = new VolumeChoice(pool.name() + "/" + volume.name(), pool.name() + "/"
                         + volume.name() + " (" + GuestPlan.size(volume.capacityMiB()) + ")");
                 if (volume.iso()) {
@@ -44,7 +47,7 @@ public record GuestCreateOptions(Host host, GuestPlatform platform, List<PoolFac
                 }
             }
         }
-        return new GuestCreateOptions(host, gateway.guestPlatform(host.id()), pools, disks, isos,
-                List.copyOf(gateway.resources(host.id()).networks().keySet()));
+        return new GuestCreateOptions(host, hostGateway.guestPlatform(host.id()), pools, disks, isos,
+                List.copyOf(hostGateway.resources(host.id()).networks().keySet()));
     }
 }

@@ -13,13 +13,15 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainSpec;
 import io.virtdeck.hypervisor.GuestPlatform;
 import io.virtdeck.hypervisor.GuestVirtualization;
 import io.virtdeck.hypervisor.HostFacts;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.web.VirtdeckException;
@@ -39,22 +41,26 @@ class GuestCreatePlanner {
     /** Pool types whose volumes are files, the only ones that can hold qcow2 images. */
     private static final Set<String> FILE_POOLS = Set.of("dir", "fs", "netfs");
 
-    private final HypervisorGateway gateway;
+    private final HostGateway hostGateway;
+    private final DomainGateway domainGateway;
+    private final StorageGateway storageGateway;
 
-    GuestCreatePlanner(HypervisorGateway gateway) {
-        this.gateway = gateway;
+    GuestCreatePlanner(HostGateway hostGateway, DomainGateway domainGateway, StorageGateway storageGateway) {
+        this.hostGateway = hostGateway;
+        this.domainGateway = domainGateway;
+        this.storageGateway = storageGateway;
     }
 
     GuestPlan plan(Host host, GuestCreateRequest request) {
         HostView view = new HostView(host.id());
         String name = GuestNames.check(request.name(), view.domains());
-        HostFacts facts = gateway.hostFacts(host.id());
+        HostFacts facts = hostGateway.hostFacts(host.id());
         int vcpus = vcpus(request.vcpus(), facts);
         long memoryMiB = memory(request.memoryMiB(), facts);
         List<GuestPlan.PlannedDisk> disks = disks(name, request.disks(), view);
         DomainSpec.Disk cdrom = cdrom(request.cdrom(), view);
         List<String> networks = networks(request.networks(), view);
-        GuestPlatform platform = accelerated(request.kvm(), gateway.guestPlatform(host.id()));
+        GuestPlatform platform = accelerated(request.kvm(), hostGateway.guestPlatform(host.id()));
         boolean uefi = uefi(request.firmware(), platform);
         boolean vnc = vnc(request.graphics());
         List<DomainSpec.BootDevice> bootOrder = bootOrder(request.bootOrder(), !disks.isEmpty(), cdrom != null,
@@ -259,14 +265,14 @@ class GuestCreatePlanner {
 
         List<DomainFacts> domains() {
             if (domains == null) {
-                domains = gateway.listDomains(hostId);
+                domains = domainGateway.listDomains(hostId);
             }
             return domains;
         }
 
         Map<String, Boolean> networks() {
             if (networks == null) {
-                networks = gateway.resources(hostId).networks();
+                networks = hostGateway.resources(hostId).networks();
             }
             return networks;
         }
@@ -274,7 +280,7 @@ class GuestCreatePlanner {
         PoolFacts activePool(String name, String field) {
             if (pools == null) {
                 pools = new HashMap<>();
-                gateway.pools(hostId).forEach(p -> pools.put(p.name(), p));
+                storageGateway.pools(hostId).forEach(p -> pools.put(p.name(), p));
             }
             PoolFacts pool = pools.get(name);
             if (pool == null) {
@@ -287,7 +293,7 @@ class GuestCreatePlanner {
         }
 
         Optional<VolumeFacts> volume(String pool, String name) {
-            return volumes.computeIfAbsent(pool, p -> gateway.volumes(hostId, p)).stream()
+            return volumes.computeIfAbsent(pool, p -> storageGateway.volumes(hostId, p)).stream()
                     .filter(v -> v.name().equals(name)).findFirst();
         }
 

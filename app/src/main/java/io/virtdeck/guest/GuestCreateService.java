@@ -7,9 +7,11 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainSpec;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
@@ -31,7 +33,9 @@ import io.virtdeck.web.VirtdeckException;
 public class GuestCreateService {
 
     private final GuestCreatePlanner planner;
-    private final HypervisorGateway gateway;
+    private final HostGateway hostGateway;
+    private final DomainGateway domainGateway;
+    private final StorageGateway storageGateway;
     private final HostRepository hosts;
     private final GuestRepository guests;
     private final InventorySync sync;
@@ -40,12 +44,15 @@ public class GuestCreateService {
 
     private final Permissions permissions;
 
-    public GuestCreateService(GuestCreatePlanner planner, HypervisorGateway gateway, HostRepository hosts,
+    public GuestCreateService(GuestCreatePlanner planner, HostGateway hostGateway, DomainGateway domainGateway,
+                              StorageGateway storageGateway, HostRepository hosts,
                               GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
                               AuditLog audit, Permissions permissions) {
         this.permissions = permissions;
         this.planner = planner;
-        this.gateway = gateway;
+        this.hostGateway = hostGateway;
+        this.domainGateway = domainGateway;
+        this.storageGateway = storageGateway;
         this.hosts = hosts;
         this.guests = guests;
         this.sync = sync;
@@ -56,7 +63,7 @@ public class GuestCreateService {
     /** What the create page offers on this host: pools, volumes, ISO images, networks, firmware. */
     public GuestCreateOptions options(long hostId) {
         permissions.requireHost(Action.OPERATE, hostId);
-        return GuestCreateOptions.read(openHost(hostId), gateway);
+        return GuestCreateOptions.read(openHost(hostId), hostGateway, domainGateway, storageGateway);
     }
 
     /** Checks the request and says what would be created, creating nothing (the review step of the create page). */
@@ -105,7 +112,7 @@ public class GuestCreateService {
 
         Creation(GuestPlan plan) {
             this.plan = plan;
-            this.made = new MadeOnHost(gateway, plan.host(), plan.name());
+            this.made = new MadeOnHost(domainGateway, storageGateway, plan.host(), plan.name());
         }
 
         void run() {
@@ -116,11 +123,11 @@ public class GuestCreateService {
                     disks.add(disk.isNew() ? createVolume(disk) : disk.existing());
                 }
                 step = "defining the guest";
-                gateway.define(hostId, plan.spec(disks));
+                domainGateway.define(hostId, plan.spec(disks));
                 made.defined(plan.uuid());
                 if (plan.autostart()) {
                     step = "setting autostart";
-                    gateway.setAutostart(hostId, plan.uuid(), true);
+                    domainGateway.setAutostart(hostId, plan.uuid(), true);
                 }
             } catch (HypervisorException e) {
                 String message = "Creating '" + plan.name() + "' failed while " + step + ": "
@@ -134,7 +141,7 @@ public class GuestCreateService {
 
         private DomainSpec.Disk createVolume(GuestPlan.PlannedDisk disk) {
             step = "creating volume " + disk.create().name() + " in pool " + disk.pool();
-            VolumeFacts volume = gateway.createVolume(plan.host().id(), disk.pool(), disk.create());
+            VolumeFacts volume = storageGateway.createVolume(plan.host().id(), disk.pool(), disk.create());
             made.volume(disk.pool(), disk.create().name());
             return DomainSpec.Disk.of(disk.pool(), volume);
         }

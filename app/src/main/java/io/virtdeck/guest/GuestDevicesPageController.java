@@ -13,9 +13,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.NicFacts;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.network.NetworkService;
 import io.virtdeck.network.NicPlanner;
@@ -29,14 +30,17 @@ class GuestDevicesPageController {
 
     private final GuestDevicesService devices;
     private final GuestConfigService config;
-    private final HypervisorGateway gateway;
+    private final HostGateway hostGateway;
+    private final StorageGateway storageGateway;
     private final NetworkService networks;
 
-    GuestDevicesPageController(GuestDevicesService devices, GuestConfigService config, HypervisorGateway gateway,
+    GuestDevicesPageController(GuestDevicesService devices, GuestConfigService config, HostGateway hostGateway,
+                               StorageGateway storageGateway,
                                NetworkService networks) {
         this.devices = devices;
         this.config = config;
-        this.gateway = gateway;
+        this.hostGateway = hostGateway;
+        this.storageGateway = storageGateway;
         this.networks = networks;
     }
 
@@ -44,8 +48,8 @@ class GuestDevicesPageController {
     String page(@PathVariable long id, Model model) {
         Guest guest = config.editable(id);
         model.addAttribute("guest", guest);
-        model.addAttribute("pools", gateway.pools(guest.hostId()).stream().filter(PoolFacts::active).toList());
-        model.addAttribute("networks", List.copyOf(gateway.resources(guest.hostId()).networks().keySet()));
+        model.addAttribute("pools", storageGateway.pools(guest.hostId()).stream().filter(PoolFacts::active).toList());
+        model.addAttribute("networks", List.copyOf(hostGateway.resources(guest.hostId()).networks().keySet()));
         model.addAttribute("nicModels", NicPlanner.MODELS);
         model.addAttribute("addresses", addresses(guest));
         return "guests/devices";

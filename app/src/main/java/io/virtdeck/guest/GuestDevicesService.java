@@ -5,12 +5,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.DeviceGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.NicSpec;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.network.MacAddresses;
@@ -35,17 +36,20 @@ public class GuestDevicesService {
     private static final Pattern TARGET = Pattern.compile("[a-z]{2,3}[a-z]{1,2}");
 
     private final GuestRepository guests;
-    private final HypervisorGateway gateway;
+    private final DeviceGateway deviceGateway;
+    private final StorageGateway storageGateway;
     private final GuestActionRunner actions;
     private final NicPlanner nics;
 
     private final Permissions permissions;
 
-    GuestDevicesService(GuestRepository guests, HypervisorGateway gateway, GuestActionRunner actions,
+    GuestDevicesService(GuestRepository guests, DeviceGateway deviceGateway, StorageGateway storageGateway,
+                        GuestActionRunner actions,
                         NicPlanner nics, Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;
-        this.gateway = gateway;
+        this.deviceGateway = deviceGateway;
+        this.storageGateway = storageGateway;
         this.actions = actions;
         this.nics = nics;
     }
@@ -65,13 +69,13 @@ public class GuestDevicesService {
         }
         actions.run(guest, "guest.disk.add", live -> pluggable(guest, live.state()), () -> {
             String volume = guest.name() + "-" + Long.toString(System.currentTimeMillis(), 36) + "." + format;
-            gateway.createVolume(guest.hostId(), pool.name(), new NewVolume(volume, request.sizeMiB(), format));
+            storageGateway.createVolume(guest.hostId(), pool.name(), new NewVolume(volume, request.sizeMiB(), format));
             try {
-                String target = gateway.attachDisk(guest.hostId(), guest.uuid(), pool.name(), volume, format);
+                String target = deviceGateway.attachDisk(guest.hostId(), guest.uuid(), pool.name(), volume, format);
                 return new GuestActionRunner.Done<>(target, "new " + request.sizeMiB() + " MiB " + format
                         + " disk " + pool.name() + "/" + volume + " plugged in as " + target);
             } catch (HypervisorException e) {
-                gateway.deleteVolume(guest.hostId(), pool.name(), volume); // nothing left behind
+                storageGateway.deleteVolume(guest.hostId(), pool.name(), volume); // nothing left behind
                 throw e;
             }
         });
@@ -87,14 +91,22 @@ public class GuestDevicesService {
         Guest guest = guests.require(guestId);
         NicSpec nic = nics.plan(guest.hostId(), guest.hostName(), request);
         actions.run(guest, "guest.nic.add", live -> pluggable(guest, live.state()), () -> {
-            gateway.attachNic(guest.hostId(), guest.uuid(), nic);
+            deviceGateway.attachNic(guest.hostId(), guest.uuid(), nic);
             return new GuestActionRunner.Done<>(nic.mac(), nic.model() + " NIC " + nic.mac() + " on " + nic.type()
                     + " " + nic.source() + " plugged in");
-        }, e -> GuestActionRunner.explain(guest, e) + (e.getMessage() != null
-                && e.getMessage().contains("PCI slots") && !PCI_EXPRESS_MODELS.contains(nic.model())
+        }, e -> GuestActionRunner.explain(guest, e) + (outOfPciSlots(e) && !PCI_EXPRESS_MODELS.contains(nic.model())
                 ? ". A running q35 guest has no slot for a conventional PCI card such as " + nic.model()
                 + ": plug a virtio or e1000e NIC instead." : ""));
         return guests.require(guestId);
+    }
+
+    /**
+     * libvirt reports a guest without a free PCI slot as an internal error, a code it shares with many other
+     * failures: only its words ("No more available PCI slots") tell this one apart.
+     */
+    private static boolean outOfPciSlots(HypervisorException e) {
+        return e.code() == HypervisorException.INTERNAL_ERROR && e.getMessage() != null
+                && e.getMessage().contains("PCI slots");
     }
 
     /** Unplugs the disk at {@code target}; its volume stays in its pool. */
@@ -105,7 +117,7 @@ public class GuestDevicesService {
             throw VirtdeckException.invalid("target", "'" + target + "' is not a disk target such as vdb.");
         }
         unplug(guest, "guest.disk.remove", "disk " + target,
-                () -> gateway.detachDisk(guest.hostId(), guest.uuid(), target, RELEASE_PATIENCE));
+                () -> deviceGateway.detachDisk(guest.hostId(), guest.uuid(), target, RELEASE_PATIENCE));
         return guests.require(guestId);
     }
 
@@ -114,7 +126,7 @@ public class GuestDevicesService {
         Guest guest = guests.require(guestId);
         MacAddresses.check("mac", mac);
         unplug(guest, "guest.nic.remove", "NIC " + mac,
-                () -> gateway.detachNic(guest.hostId(), guest.uuid(), mac, RELEASE_PATIENCE));
+                () -> deviceGateway.detachNic(guest.hostId(), guest.uuid(), mac, RELEASE_PATIENCE));
         return guests.require(guestId);
     }
 
@@ -141,7 +153,8 @@ public class GuestDevicesService {
     }
 
     private PoolFacts activePool(Guest guest, String name) {
-        return gateway.pools(guest.hostId()).stream().filter(p -> p.name().equals(name) && p.active()).findFirst()
+        return storageGateway.pools(guest.hostId()).stream().filter(p -> p.name().equals(name) && p.active())
+                .findFirst()
                 .orElseThrow(() -> VirtdeckException.invalid("pool", "There is no active pool '" + name
                         + "' on host '" + guest.hostName() + "'."));
     }

@@ -5,8 +5,8 @@ import java.util.Set;
 
 import org.springframework.stereotype.Service;
 import io.virtdeck.hypervisor.DomainAction;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
@@ -24,13 +24,13 @@ import io.virtdeck.web.VirtdeckException;
 public class GuestLifecycleService {
 
     private final GuestRepository guests;
-    private final HypervisorGateway gateway;
+    private final DomainGateway gateway;
     private final HostRepository hosts;
     private final GuestActionRunner runner;
 
     private final Permissions permissions;
 
-    public GuestLifecycleService(GuestRepository guests, HypervisorGateway gateway, HostRepository hosts,
+    public GuestLifecycleService(GuestRepository guests, DomainGateway gateway, HostRepository hosts,
                                  GuestActionRunner runner, Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;

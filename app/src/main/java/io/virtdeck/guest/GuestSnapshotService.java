@@ -14,8 +14,8 @@ import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.SnapshotFacts;
+import io.virtdeck.hypervisor.SnapshotGateway;
 import io.virtdeck.hypervisor.SnapshotKind;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -39,12 +39,12 @@ public class GuestSnapshotService {
     private static final Set<DomainRunState> WITH_MEMORY = EnumSet.of(DomainRunState.RUNNING, DomainRunState.PAUSED);
 
     private final GuestRepository guests;
-    private final HypervisorGateway gateway;
+    private final SnapshotGateway gateway;
     private final GuestActionRunner runner;
 
     private final Permissions permissions;
 
-    public GuestSnapshotService(GuestRepository guests, HypervisorGateway gateway, GuestActionRunner runner,
+    public GuestSnapshotService(GuestRepository guests, SnapshotGateway gateway, GuestActionRunner runner,
                                 Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;

@@ -6,8 +6,9 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Host;
 
 /**
@@ -19,15 +20,17 @@ final class MadeOnHost {
 
     private static final Logger log = LoggerFactory.getLogger(MadeOnHost.class);
 
-    private final HypervisorGateway gateway;
+    private final DomainGateway domainGateway;
+    private final StorageGateway storageGateway;
     private final Host host;
     private final String guestName;
     /** "pool/volume" of each volume made, the last one first: the order to delete them in. */
     private final List<String[]> volumes = new ArrayList<>();
     private UUID defined;
 
-    MadeOnHost(HypervisorGateway gateway, Host host, String guestName) {
-        this.gateway = gateway;
+    MadeOnHost(DomainGateway domainGateway, StorageGateway storageGateway, Host host, String guestName) {
+        this.domainGateway = domainGateway;
+        this.storageGateway = storageGateway;
         this.host = host;
         this.guestName = guestName;
     }
@@ -45,7 +48,7 @@ final class MadeOnHost {
         List<String> left = new ArrayList<>();
         if (defined != null) {
             try {
-                gateway.undefine(host.id(), defined, false);
+                domainGateway.undefine(host.id(), defined, false);
             } catch (HypervisorException e) {
                 log.warn("{}: the half-made guest could not be undefined: {}", guestName, e.getMessage());
                 left.add("the guest definition '" + guestName + "'");
@@ -53,7 +56,7 @@ final class MadeOnHost {
         }
         for (String[] volume : volumes) {
             try {
-                gateway.deleteVolume(host.id(), volume[0], volume[1]);
+                storageGateway.deleteVolume(host.id(), volume[0], volume[1]);
             } catch (HypervisorException e) {
                 log.warn("{}: volume {}/{} could not be deleted: {}", guestName, volume[0], volume[1], e.getMessage());
                 left.add("volume " + volume[0] + "/" + volume[1]);

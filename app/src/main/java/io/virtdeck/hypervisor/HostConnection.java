@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * so that each can be given up after the call timeout: a dead or hung host answers "unreachable" instead of holding a
  * request thread. A lost connection (closed by libvirt's keepalive, EOF, or a failed call) is re-opened with
  * exponential backoff. A connection without a lifecycle listener only carries calls: the one this instance opens to a
- * host that another Virtdeck instance monitors (see {@link LibvirtGateway}).
+ * host that another Virtdeck instance monitors (see {@link HostConnections}).
  */
 final class HostConnection {
 

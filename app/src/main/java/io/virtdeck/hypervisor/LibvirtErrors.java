@@ -7,14 +7,23 @@ import org.libvirt.LibvirtException;
 /** Turns libvirt's error numbers into the few kinds the rest of Virtdeck acts on. */
 final class LibvirtErrors {
 
-    /** libvirt's words when a TLS server ends the session after the handshake: it refused the client's certificate. */
+    /**
+     * libvirt's words when a TLS server ends the session after the handshake: it refused the client's certificate.
+     * The error is a system error, the code of any failed read: only these words tell a refused certificate apart.
+     */
     private static final String TLS_NOT_CONFIRMED = "Unable to read TLS confirmation";
 
     private LibvirtErrors() {
     }
 
     static HypervisorException translate(LibvirtException e) {
-        return new HypervisorException(kindOf(e), message(e), e);
+        return new HypervisorException(kindOf(e), codeOf(e), message(e), e);
+    }
+
+    /** libvirt's virErrorNumber: libvirt-java's ErrorNumber lists the numbers in order, from VIR_ERR_OK on. */
+    static int codeOf(LibvirtException e) {
+        return e.getError() == null || e.getError().getCode() == null ? HypervisorException.NO_CODE
+                : e.getError().getCode().ordinal();
     }
 
     /** True when the error means the connection itself is gone, not just this call. */
@@ -24,10 +33,11 @@ final class LibvirtErrors {
 
     static HypervisorException.Kind kindOf(LibvirtException e) {
         ErrorNumber code = e.getError() == null ? null : e.getError().getCode();
-        if (code == null) {
-            return HypervisorException.Kind.FAILED;
-        }
-        if (code == ErrorNumber.VIR_ERR_INTERNAL_ERROR && e.getError().getDomain() == ErrorDomain.VIR_FROM_RPC) {
+        return code == null ? HypervisorException.Kind.FAILED : kindOf(code, e.getError().getDomain());
+    }
+
+    private static HypervisorException.Kind kindOf(ErrorNumber code, ErrorDomain domain) {
+        if (code == ErrorNumber.VIR_ERR_INTERNAL_ERROR && domain == ErrorDomain.VIR_FROM_RPC) {
             // how the remote transport reports a lost connection: "connection closed due to keepalive timeout",
             // "client socket is closed"
             return HypervisorException.Kind.UNREACHABLE;

@@ -66,14 +66,6 @@ final class LibvirtNative {
         int virNodeGetMemoryStats(Pointer connect, int cell, Pointer params, IntByReference count, int flags);
     }
 
-    // virConnectGetAllDomainStats groups (virDomainStatsTypes) and flags
-    static final int STATS_STATE = 1;
-    static final int STATS_CPU_TOTAL = 2;
-    static final int STATS_BALLOON = 4;
-    static final int STATS_INTERFACE = 16;
-    static final int STATS_BLOCK = 32;
-    private static final int STATS_ACTIVE_DOMAINS = 1; // VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE
-
     // struct layouts on Linux x86_64 (the only platform Virtdeck supports)
     private static final int FIELD_LENGTH = 80; // VIR_TYPED_PARAM_FIELD_LENGTH, also virNodeCPUStats' field
     private static final int TYPED_PARAM_SIZE = 96; // field[80], int type, pad, 8-byte union
@@ -81,7 +73,6 @@ final class LibvirtNative {
     private static final int RECORD_PARAMS = 8; // virDomainStatsRecord: dom, params, nparams
     private static final int RECORD_NPARAMS = 16;
     private static final int DOMAIN_INFO_SIZE = 40;
-    private static final int VIR_NODE_STATS_ALL = -1; // all CPUs, all NUMA cells
 
     /** virNetworkDHCPLease, field for field (libvirt-common.h / libvirt-network.h). */
     @Structure.FieldOrder({"iface", "expirytime", "type", "mac", "iaid", "ipaddr", "prefix", "hostname", "clientid"})
@@ -102,16 +93,9 @@ final class LibvirtNative {
         }
     }
 
-    /** virNetworkUpdateCommand */
-    static final int UPDATE_DELETE = 2;
-    static final int UPDATE_ADD_LAST = 3;
-    /** virNetworkUpdateSection VIR_NETWORK_SECTION_IP_DHCP_HOST */
-    private static final int SECTION_IP_DHCP_HOST = 4;
     /** virErrorNumber VIR_ERR_NO_SUPPORT, VIR_ERR_NO_NETWORK */
     private static final int ERR_NO_SUPPORT = 3;
     private static final int ERR_NO_NETWORK = 43;
-    /** virIPAddrType VIR_IP_ADDR_TYPE_IPV6 */
-    private static final int ADDR_IPV6 = 1;
 
     private static final Calls CALLS = Native.load("virt", Calls.class);
     private static final Field DOMAIN_POINTER = pointerField(Domain.class, "vdp");
@@ -124,15 +108,14 @@ final class LibvirtNative {
     /** Switches a running migration started with {@link Domain.MigrateFlags#POSTCOPY} to post-copy mode. */
     static void startPostCopy(Domain domain) {
         if (CALLS.virDomainMigrateStartPostCopy(pointer(domain), 0) < 0) {
-            // libvirt keeps the last error per thread: this one is ours
-            throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, CALLS.virGetLastErrorMessage());
+            throw lastError(HypervisorException.Kind.INVALID_STATE);
         }
     }
 
     /** Sets the domain's memory (or, with {@code VIR_DOMAIN_MEM_MAXIMUM}, its maximum), live and/or in its definition. */
     static void setMemory(Domain domain, long kib, int flags) {
         if (CALLS.virDomainSetMemoryFlags(pointer(domain), kib, flags) < 0) {
-            throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, CALLS.virGetLastErrorMessage());
+            throw lastError(HypervisorException.Kind.INVALID_STATE);
         }
     }
 
@@ -169,9 +152,9 @@ final class LibvirtNative {
     static List<DomainStatsRecord> allDomainStats(Connect connect, int groups) {
         PointerByReference out = new PointerByReference();
         int count = CALLS.virConnectGetAllDomainStats(pointer(CONNECT_POINTER, connect), groups, out,
-                STATS_ACTIVE_DOMAINS);
+                LibvirtFlags.STATS_ACTIVE_DOMAINS);
         if (count < 0) {
-            throw new HypervisorException(HypervisorException.Kind.FAILED, CALLS.virGetLastErrorMessage());
+            throw lastError(HypervisorException.Kind.FAILED);
         }
         Pointer records = out.getValue();
         if (records == null) {
@@ -214,15 +197,15 @@ final class LibvirtNative {
     private static Map<String, Long> nodeStats(Connect connect, boolean cpu) {
         Pointer conn = pointer(CONNECT_POINTER, connect);
         IntByReference count = new IntByReference(0);
-        int asked = cpu ? CALLS.virNodeGetCPUStats(conn, VIR_NODE_STATS_ALL, null, count, 0)
-                : CALLS.virNodeGetMemoryStats(conn, VIR_NODE_STATS_ALL, null, count, 0);
+        int asked = cpu ? CALLS.virNodeGetCPUStats(conn, LibvirtFlags.NODE_STATS_ALL, null, count, 0)
+                : CALLS.virNodeGetMemoryStats(conn, LibvirtFlags.NODE_STATS_ALL, null, count, 0);
         if (asked < 0 || count.getValue() <= 0) {
             return Map.of();
         }
         Memory params = new Memory((long) count.getValue() * NODE_STAT_SIZE);
         params.clear();
-        int filled = cpu ? CALLS.virNodeGetCPUStats(conn, VIR_NODE_STATS_ALL, params, count, 0)
-                : CALLS.virNodeGetMemoryStats(conn, VIR_NODE_STATS_ALL, params, count, 0);
+        int filled = cpu ? CALLS.virNodeGetCPUStats(conn, LibvirtFlags.NODE_STATS_ALL, params, count, 0)
+                : CALLS.virNodeGetMemoryStats(conn, LibvirtFlags.NODE_STATS_ALL, params, count, 0);
         if (filled < 0) {
             return Map.of();
         }
@@ -258,18 +241,19 @@ final class LibvirtNative {
     private static UUID uuidOf(Pointer domain) {
         byte[] buffer = new byte[37]; // VIR_UUID_STRING_BUFLEN
         if (CALLS.virDomainGetUUIDString(domain, buffer) < 0) {
-            throw new HypervisorException(HypervisorException.Kind.FAILED, CALLS.virGetLastErrorMessage());
+            throw lastError(HypervisorException.Kind.FAILED);
         }
         return UUID.fromString(Native.toString(buffer, "US-ASCII"));
     }
 
     /**
-     * Adds ({@link #UPDATE_ADD_LAST}) or deletes ({@link #UPDATE_DELETE}) a static DHCP host entry of the network's
-     * IPv4 DHCP, in the scopes of {@code flags} (virNetworkUpdateFlags: live, config).
+     * Adds ({@link LibvirtFlags#NETWORK_UPDATE_ADD_LAST}) or deletes ({@link LibvirtFlags#NETWORK_UPDATE_DELETE}) a
+     * static DHCP host entry of the network's IPv4 DHCP, in the scopes of {@code flags} (virNetworkUpdateFlags: live,
+     * config).
      */
     static void updateDhcpHost(Network network, int command, String hostXml, int flags) {
-        if (CALLS.virNetworkUpdate(pointer(NETWORK_POINTER, network), command, SECTION_IP_DHCP_HOST, -1, hostXml,
-                flags) < 0) {
+        if (CALLS.virNetworkUpdate(pointer(NETWORK_POINTER, network), command,
+                LibvirtFlags.NETWORK_SECTION_IP_DHCP_HOST, -1, hostXml, flags) < 0) {
             throw lastError();
         }
     }
@@ -291,7 +275,7 @@ final class LibvirtNative {
                 try {
                     Lease lease = new Lease(each);
                     leases.add(new DhcpLease(lease.mac, lease.ipaddr, lease.prefix,
-                            lease.type == ADDR_IPV6 ? "ipv6" : "ipv4", lease.hostname,
+                            lease.type == LibvirtFlags.IP_ADDR_IPV6 ? "ipv6" : "ipv4", lease.hostname,
                             Instant.ofEpochSecond(lease.expirytime)));
                 } finally {
                     CALLS.virNetworkDHCPLeaseFree(each);
@@ -305,14 +289,22 @@ final class LibvirtNative {
 
     /** libvirt's last error on this thread (it keeps one per thread), with its kind from its virErrorNumber. */
     private static HypervisorException lastError() {
-        Pointer error = CALLS.virGetLastError();
-        int code = error == null ? -1 : error.getInt(0); // virError starts with its int code
-        HypervisorException.Kind kind = switch (code) {
+        HypervisorException.Kind kind = switch (lastErrorCode()) {
             case ERR_NO_SUPPORT -> HypervisorException.Kind.UNSUPPORTED;
             case ERR_NO_NETWORK -> HypervisorException.Kind.NOT_FOUND;
             default -> HypervisorException.Kind.INVALID_STATE;
         };
-        return new HypervisorException(kind, CALLS.virGetLastErrorMessage());
+        return lastError(kind);
+    }
+
+    /** libvirt's last error on this thread, of the kind given, with its virErrorNumber. */
+    private static HypervisorException lastError(HypervisorException.Kind kind) {
+        return new HypervisorException(kind, lastErrorCode(), CALLS.virGetLastErrorMessage(), null);
+    }
+
+    private static int lastErrorCode() {
+        Pointer error = CALLS.virGetLastError();
+        return error == null ? HypervisorException.NO_CODE : error.getInt(0); // virError starts with its int code
     }
 
     private static Pointer pointer(Domain domain) {

@@ -7,9 +7,9 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
@@ -25,9 +25,9 @@ class GuestPageController {
     private final GuestQuery guests;
     private final HostService hostService;
     private final Permissions permissions;
-    private final HypervisorGateway gateway;
+    private final DomainGateway gateway;
 
-    GuestPageController(GuestQuery guests, HostService hostService, HypervisorGateway gateway,
+    GuestPageController(GuestQuery guests, HostService hostService, DomainGateway gateway,
                         Permissions permissions) {
         this.guests = guests;
         this.permissions = permissions;

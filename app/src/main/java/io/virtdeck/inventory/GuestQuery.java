@@ -1,10 +1,12 @@
 package io.virtdeck.inventory;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.SnapshotGateway;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.web.Page;
@@ -14,14 +16,19 @@ import io.virtdeck.web.Page;
 public class GuestQuery {
 
     private final GuestRepository guests;
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway connectionGateway;
+    private final DomainGateway domainGateway;
+    private final SnapshotGateway snapshotGateway;
 
     private final Permissions permissions;
 
-    public GuestQuery(GuestRepository guests, HypervisorGateway gateway, Permissions permissions) {
+    public GuestQuery(GuestRepository guests, ConnectionGateway connectionGateway, DomainGateway domainGateway,
+                      SnapshotGateway snapshotGateway, Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;
-        this.gateway = gateway;
+        this.connectionGateway = connectionGateway;
+        this.domainGateway = domainGateway;
+        this.snapshotGateway = snapshotGateway;
     }
 
     /** The guests the user may see (the search box's too): their grants filter the list in its SQL. */
@@ -47,12 +54,13 @@ public class GuestQuery {
     public GuestDetail detail(long id) {
         permissions.requireGuest(Action.READ_GUEST, id);
         Guest guest = guests.require(id);
-        if (guest.state() == DomainRunState.MIGRATING || gateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
+        if (guest.state() == DomainRunState.MIGRATING
+                || connectionGateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
             return new GuestDetail(guest, null, null);
         }
         try {
-            return new GuestDetail(guest, gateway.snapshots(guest.hostId(), guest.uuid()).size(),
-                    gateway.limits(guest.hostId(), guest.uuid()));
+            return new GuestDetail(guest, snapshotGateway.snapshots(guest.hostId(), guest.uuid()).size(),
+                    domainGateway.limits(guest.hostId(), guest.uuid()));
         } catch (HypervisorException e) {
             return new GuestDetail(guest, null, null);
         }

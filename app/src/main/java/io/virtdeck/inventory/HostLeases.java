@@ -23,7 +23,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import io.virtdeck.ThreadPools;
 import io.virtdeck.VirtdeckInstance;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.ConnectionGateway;
 
 /**
  * Which hosts this instance monitors: those whose lease it holds in PostgreSQL. Every renewal interval it renews its
@@ -40,7 +40,7 @@ public class HostLeases implements ApplicationRunner {
 
     private final HostLeaseRepository leases;
     private final HostRepository hosts;
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway gateway;
     private final VirtdeckInstance instance;
     private final LeaseProperties properties;
     private final ThreadPoolTaskScheduler timer;
@@ -53,7 +53,7 @@ public class HostLeases implements ApplicationRunner {
     private long trustedUntilNanos;
     private boolean stopped;
 
-    HostLeases(HostLeaseRepository leases, HostRepository hosts, HypervisorGateway gateway, VirtdeckInstance instance,
+    HostLeases(HostLeaseRepository leases, HostRepository hosts, ConnectionGateway gateway, VirtdeckInstance instance,
                LeaseProperties properties, @Qualifier(ThreadPools.HOST_LEASE_RENEWALS) ThreadPoolTaskScheduler timer,
                @Qualifier(ThreadPools.HOST_LEASE_WATCH) ThreadPoolTaskScheduler watch) {
         this.leases = leases;

@@ -9,9 +9,9 @@ import io.virtdeck.VirtdeckProperties;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.HostCredentials;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.CurrentUser;
 import io.virtdeck.security.ObjectRef;
@@ -25,7 +25,7 @@ public class HostService {
 
     private final HostRepository hosts;
     private final HostRegistry registry;
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway gateway;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
     private final HostCredentialStore credentials;
@@ -33,7 +33,7 @@ public class HostService {
     private final Permissions permissions;
     private final int hostFilterChoices;
 
-    public HostService(HostRepository hosts, HostRegistry registry, HypervisorGateway gateway, AuditLog audit,
+    public HostService(HostRepository hosts, HostRegistry registry, ConnectionGateway gateway, AuditLog audit,
                        ApplicationEventPublisher events, Permissions permissions, HostCredentialStore credentials,
                        VirtdeckProperties properties) {
         this.permissions = permissions;

@@ -13,13 +13,15 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainLifecycleEvent;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HostConnectionChanged;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 
 /**
  * Keeps the inventory rows true to libvirt: lifecycle events first (a change shows within a second), a periodic
@@ -30,16 +32,21 @@ public class InventorySync {
 
     private static final Logger log = LoggerFactory.getLogger(InventorySync.class);
 
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway connectionGateway;
+    private final HostGateway hostGateway;
+    private final DomainGateway domainGateway;
     private final HostRepository hosts;
     private final GuestRepository guests;
     private final ExpectedGuestChanges expected;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
 
-    public InventorySync(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests,
+    public InventorySync(ConnectionGateway connectionGateway, HostGateway hostGateway, DomainGateway domainGateway,
+                         HostRepository hosts, GuestRepository guests,
                          ExpectedGuestChanges expected, AuditLog audit, ApplicationEventPublisher events) {
-        this.gateway = gateway;
+        this.connectionGateway = connectionGateway;
+        this.hostGateway = hostGateway;
+        this.domainGateway = domainGateway;
         this.hosts = hosts;
         this.guests = guests;
         this.expected = expected;
@@ -56,7 +63,7 @@ public class InventorySync {
         AuditObject object = AuditObject.host(change.hostId(), host.get().name());
         if (change.state() == ConnectionState.CONNECTED) {
             try {
-                hosts.updateFacts(change.hostId(), gateway.hostFacts(change.hostId()));
+                hosts.updateFacts(change.hostId(), hostGateway.hostFacts(change.hostId()));
                 syncHost(change.hostId());
             } catch (HypervisorException e) {
                 log.warn("host {} connected but could not be read: {}", change.hostId(), e.getMessage());
@@ -106,7 +113,7 @@ public class InventorySync {
     @Scheduled(fixedDelayString = "${virtdeck.reconcile-interval}", initialDelayString = "${virtdeck.reconcile-interval}")
     public void reconcile() {
         for (Host host : hosts.findAll()) {
-            if (!gateway.monitoring(host.id())) {
+            if (!connectionGateway.monitoring(host.id())) {
                 continue;
             }
             try {
@@ -119,7 +126,7 @@ public class InventorySync {
 
     /** Reads all of a host's domains and makes its guest rows match. */
     public void syncHost(long hostId) {
-        List<DomainFacts> domains = gateway.listDomains(hostId);
+        List<DomainFacts> domains = domainGateway.listDomains(hostId);
         guests.upsertAll(hostId, domains).forEach(id -> publishGuest(id, false));
         guests.deleteMissing(hostId, domains.stream().map(DomainFacts::uuid).toList())
                 .forEach(id -> publishGuest(id, true));
@@ -128,7 +135,7 @@ public class InventorySync {
     /** Re-reads one domain; removes its row when libvirt no longer has it. Returns the guest id when it changed. */
     public Optional<Long> refreshOrRemove(long hostId, UUID uuid) {
         try {
-            Optional<Long> changed = guests.upsert(hostId, gateway.domain(hostId, uuid));
+            Optional<Long> changed = guests.upsert(hostId, domainGateway.domain(hostId, uuid));
             changed.ifPresent(id -> publishGuest(id, false));
             return changed;
         } catch (HypervisorException e) {
@@ -177,7 +184,7 @@ public class InventorySync {
      */
     private void showArrival(long guestId, DomainLifecycleEvent event) {
         try {
-            DomainFacts domain = gateway.domain(event.hostId(), event.uuid());
+            DomainFacts domain = domainGateway.domain(event.hostId(), event.uuid());
             if (domain.state() == DomainRunState.RUNNING && guests.arrive(guestId, event.hostId(), domain.state())) {
                 log.debug("host {}: migrating guest {} shown there after its {} event", event.hostId(), guestId,
                         event.kind());

@@ -21,7 +21,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckInstance;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.ConnectionGateway;
 
 /**
  * Inventory changes between Virtdeck instances on one database, through PostgreSQL LISTEN/NOTIFY: each change seen
@@ -47,14 +47,14 @@ class PeerNotifications implements SmartLifecycle {
     private final VirtdeckInstance instance;
     private final LiveUpdates liveUpdates;
     private final HostLeases leases;
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway gateway;
 
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>();
     private volatile Thread listener;
     private volatile Thread sender;
 
     PeerNotifications(JdbcClient jdbc, DataSource dataSource, VirtdeckInstance instance, LiveUpdates liveUpdates,
-                      HostLeases leases, HypervisorGateway gateway) {
+                      HostLeases leases, ConnectionGateway gateway) {
         this.gateway = gateway;
         this.jdbc = jdbc;
         this.dataSource = dataSource;

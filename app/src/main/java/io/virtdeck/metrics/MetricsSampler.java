@@ -12,10 +12,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.virtdeck.ThreadPools;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.GuestCounters;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HostSample;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
@@ -41,7 +42,8 @@ public class MetricsSampler {
     private record Reading(long nanos, HostSample sample, Map<UUID, GuestCounters> guests) {
     }
 
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway connectionGateway;
+    private final HostGateway hostGateway;
     private final HostRepository hosts;
     private final GuestRepository guests;
     private final MetricsRepository repository;
@@ -50,9 +52,11 @@ public class MetricsSampler {
     private final Map<Long, Reading> lastReadings = new ConcurrentHashMap<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
-    MetricsSampler(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests,
-                   MetricsRepository repository, @Qualifier(ThreadPools.METRICS_SAMPLERS) TaskExecutor workers) {
-        this.gateway = gateway;
+    MetricsSampler(ConnectionGateway connectionGateway, HostGateway hostGateway, HostRepository hosts,
+                   GuestRepository guests, MetricsRepository repository,
+                   @Qualifier(ThreadPools.METRICS_SAMPLERS) TaskExecutor workers) {
+        this.connectionGateway = connectionGateway;
+        this.hostGateway = hostGateway;
         this.hosts = hosts;
         this.guests = guests;
         this.repository = repository;
@@ -67,7 +71,7 @@ public class MetricsSampler {
         lastReadings.keySet().retainAll(Set.copyOf(all.stream().map(Host::id).toList()));
         for (Host host : all) {
             long hostId = host.id();
-            if (!gateway.monitoring(hostId)) {
+            if (!connectionGateway.monitoring(hostId)) {
                 lastReadings.remove(hostId);
                 continue;
             }
@@ -90,7 +94,7 @@ public class MetricsSampler {
     /** Samples one host now and stores the rates since its previous sample; returns the rows stored. */
     List<MetricRow> sampleHost(long hostId) {
         long started = System.nanoTime();
-        HostSample sample = gateway.sample(hostId);
+        HostSample sample = hostGateway.sample(hostId);
         // the middle of the call: libvirt read the counters somewhere in it
         long nanos = started + (System.nanoTime() - started) / 2;
         Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);

@@ -5,11 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.HostConnectionChanged;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -25,12 +26,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class PoolUsage {
 
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway connectionGateway;
+    private final StorageGateway storageGateway;
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
 
-    PoolUsage(HypervisorGateway gateway, JdbcClient jdbc, TransactionTemplate transaction) {
-        this.gateway = gateway;
+    PoolUsage(ConnectionGateway connectionGateway, StorageGateway storageGateway, JdbcClient jdbc,
+              TransactionTemplate transaction) {
+        this.connectionGateway = connectionGateway;
+        this.storageGateway = storageGateway;
         this.jdbc = jdbc;
         this.transaction = transaction;
     }
@@ -45,7 +49,7 @@ class PoolUsage {
     @Scheduled(fixedDelayString = "${virtdeck.metrics.pools-interval:1m}",
             initialDelayString = "${virtdeck.metrics.pools-interval:1m}")
     void refresh() {
-        gateway.monitoredHosts().forEach(this::read);
+        connectionGateway.monitoredHosts().forEach(this::read);
     }
 
     /** Pools of every host, by host id. */
@@ -67,7 +71,7 @@ class PoolUsage {
     private void read(long hostId) {
         List<PoolFacts> pools;
         try {
-            pools = gateway.pools(hostId);
+            pools = storageGateway.pools(hostId);
         } catch (HypervisorException e) {
             return; // keeps the last figures; the host's state tells the reader they are not current
         }

@@ -9,8 +9,8 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
@@ -39,7 +39,7 @@ public class MaintenanceService {
 
     private final HostRepository hosts;
     private final GuestRepository guests;
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway gateway;
     private final Placement placement;
     private final MigrationService migrations;
     private final TaskService tasks;
@@ -48,7 +48,7 @@ public class MaintenanceService {
 
     private final Permissions permissions;
 
-    public MaintenanceService(HostRepository hosts, GuestRepository guests, HypervisorGateway gateway,
+    public MaintenanceService(HostRepository hosts, GuestRepository guests, ConnectionGateway gateway,
                               Placement placement, MigrationService migrations, TaskService tasks, AuditLog audit,
                               ApplicationEventPublisher events, Permissions permissions) {
         this.permissions = permissions;

@@ -6,9 +6,10 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.hypervisor.CpuCompatibility;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HostResources;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.MigrationGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
@@ -21,17 +22,19 @@ import io.virtdeck.storage.SharedPools;
 @Component
 class MigrationChecks {
 
-    private final HypervisorGateway gateway;
+    private final HostGateway hostGateway;
+    private final MigrationGateway migrationGateway;
     private final SharedPools sharedPools;
 
-    MigrationChecks(HypervisorGateway gateway, SharedPools sharedPools) {
-        this.gateway = gateway;
+    MigrationChecks(HostGateway hostGateway, MigrationGateway migrationGateway, SharedPools sharedPools) {
+        this.hostGateway = hostGateway;
+        this.migrationGateway = migrationGateway;
         this.sharedPools = sharedPools;
     }
 
     /** What the guest needs of any target, read once from its source host. */
     MigrationNeeds needsOf(Guest guest) {
-        return gateway.migrationNeeds(guest.hostId(), guest.uuid());
+        return migrationGateway.migrationNeeds(guest.hostId(), guest.uuid());
     }
 
     /** The reasons the guest cannot move to {@code target}; empty when it can. */
@@ -43,7 +46,7 @@ class MigrationChecks {
         }
         HostResources resources;
         try {
-            resources = gateway.resources(target.id());
+            resources = hostGateway.resources(target.id());
         } catch (HypervisorException e) {
             problems.add("host '" + target.name() + "' cannot be read: " + e.getMessage());
             return problems;
@@ -59,7 +62,7 @@ class MigrationChecks {
                     + guest.name() + "' needs " + guest.memoryMiB() + " MiB");
         }
         if (needs.cpuXml() != null) {
-            CpuCompatibility cpu = gateway.compareCpu(target.id(), needs.cpuXml());
+            CpuCompatibility cpu = hostGateway.compareCpu(target.id(), needs.cpuXml());
             if (!cpu.compatible()) {
                 problems.add("the CPU of host '" + target.name() + "' lacks features the CPU of '" + guest.name()
                         + "' needs (libvirt's CPU comparison: incompatible)");

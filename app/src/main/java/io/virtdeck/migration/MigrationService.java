@@ -18,11 +18,13 @@ import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainFacts;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.MigrationGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.hypervisor.MigrationOptions;
 import io.virtdeck.hypervisor.MigrationProgress;
@@ -57,7 +59,9 @@ public class MigrationService {
 
     private final GuestRepository guests;
     private final HostRepository hosts;
-    private final HypervisorGateway gateway;
+    private final ConnectionGateway connectionGateway;
+    private final DomainGateway domainGateway;
+    private final MigrationGateway migrationGateway;
     private final MigrationChecks checks;
     private final MigrationRepository migrations;
     private final InventorySync sync;
@@ -69,7 +73,8 @@ public class MigrationService {
 
     private final Permissions permissions;
 
-    public MigrationService(GuestRepository guests, HostRepository hosts, HypervisorGateway gateway,
+    public MigrationService(GuestRepository guests, HostRepository hosts, ConnectionGateway connectionGateway,
+                            DomainGateway domainGateway, MigrationGateway migrationGateway,
                             MigrationChecks checks, MigrationRepository migrations, InventorySync sync,
                             ExpectedGuestChanges expected, TaskService tasks, AuditLog audit, Permissions permissions,
                             @Qualifier(ThreadPools.MIGRATION_CALLS) Executor migrateCalls) {
@@ -77,7 +82,9 @@ public class MigrationService {
         this.migrateCalls = migrateCalls;
         this.guests = guests;
         this.hosts = hosts;
-        this.gateway = gateway;
+        this.connectionGateway = connectionGateway;
+        this.domainGateway = domainGateway;
+        this.migrationGateway = migrationGateway;
         this.checks = checks;
         this.migrations = migrations;
         this.sync = sync;
@@ -139,7 +146,7 @@ public class MigrationService {
         refusal(target).ifPresent(reason -> {
             throw VirtdeckException.conflict(reason + ".");
         });
-        if (gateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
+        if (connectionGateway.state(guest.hostId()) != ConnectionState.CONNECTED) {
             throw VirtdeckException.conflict("Host '" + guest.hostName() + "', where '" + guest.name()
                     + "' runs, cannot be reached; nothing can be migrated from it now.");
         }
@@ -174,11 +181,11 @@ public class MigrationService {
     }
 
     /** Why no guest may be placed on a host now, or empty when it is open for guests. */
-    static Optional<String> refusal(Host host, HypervisorGateway gateway) {
+    static Optional<String> refusal(Host host, ConnectionGateway connectionGateway) {
         if (host.maintenance()) {
             return Optional.of("Host '" + host.name() + "' is in maintenance: no guests are placed there");
         }
-        if (gateway.state(host.id()) != ConnectionState.CONNECTED) {
+        if (connectionGateway.state(host.id()) != ConnectionState.CONNECTED) {
             return Optional.of("Host '" + host.name() + "' cannot be reached"
                     + (host.stateReason() == null ? "" : " (" + host.stateReason() + ")"));
         }
@@ -186,12 +193,12 @@ public class MigrationService {
     }
 
     private Optional<String> refusal(Host host) {
-        return refusal(host, gateway);
+        return refusal(host, connectionGateway);
     }
 
     private DomainFacts domainOrGone(Guest guest) {
         try {
-            return gateway.domain(guest.hostId(), guest.uuid());
+            return domainGateway.domain(guest.hostId(), guest.uuid());
         } catch (HypervisorException e) {
             if (e.kind() == HypervisorException.Kind.NOT_FOUND) {
                 sync.refreshOrRemove(guest.hostId(), guest.uuid());
@@ -217,8 +224,8 @@ public class MigrationService {
         }
         expect(migration);
         Instant started = Instant.now();
-        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> gateway.migrate(migration.sourceHostId(),
-                migration.uuid(), targetUri(migration), migration.options()), migrateCalls);
+        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> migrationGateway.migrate(
+                migration.sourceHostId(), migration.uuid(), targetUri(migration), migration.options()), migrateCalls);
         if (migration.options().live()) {
             progress.onCancel(() -> abort(migration));
         }
@@ -284,14 +291,14 @@ public class MigrationService {
             MigrationProgress p = job.get();
             if (!downtimeAsked && migration.options().maxDowntimeMs() != null) {
                 downtimeAsked = true;
-                attempt("set the maximum downtime", () -> gateway.setMigrationMaxDowntime(
+                attempt("set the maximum downtime", () -> migrationGateway.setMigrationMaxDowntime(
                         migration.sourceHostId(), migration.uuid(), migration.options().maxDowntimeMs()));
             }
             if (!postCopyAsked && migration.options().postCopy() && p.iteration() >= 2) {
                 // the first full pass is done and the guest still dirties memory: let the rest follow on demand
                 postCopyAsked = true;
                 postCopyStarted = attempt("switch to post-copy",
-                        () -> gateway.startPostCopy(migration.sourceHostId(), migration.uuid()));
+                        () -> migrationGateway.startPostCopy(migration.sourceHostId(), migration.uuid()));
             }
             progress.update(p.percent(), describe(migration, target, p, postCopyStarted));
         }
@@ -371,7 +378,7 @@ public class MigrationService {
 
     private Optional<DomainFacts> domainOn(long hostId, Migration migration) {
         try {
-            return Optional.of(gateway.domain(hostId, migration.uuid()));
+            return Optional.of(domainGateway.domain(hostId, migration.uuid()));
         } catch (HypervisorException e) {
             if (e.kind() == HypervisorException.Kind.NOT_FOUND) {
                 return Optional.empty();
@@ -383,7 +390,10 @@ public class MigrationService {
 
     private static String explain(Throwable failure) {
         String message = failure instanceof HypervisorException h ? h.getMessage() : String.valueOf(failure.getMessage());
-        if (message.contains("without shared storage is unsafe")) {
+        // libvirt calls a migration unsafe for local disks and for disks cached in a way that may corrupt them, with
+        // one code for both: its words say which
+        if (failure instanceof HypervisorException h && h.code() == HypervisorException.MIGRATE_UNSAFE
+                && message.contains("without shared storage")) {
             return message + ". libvirt cannot tell that both hosts see these disks: choose 'copy storage', or"
                     + " 'force' when the storage really is shared.";
         }
@@ -392,7 +402,7 @@ public class MigrationService {
 
     private Optional<Long> downtime(Migration migration) {
         try {
-            return gateway.lastMigrationDowntimeMs(migration.targetHostId(), migration.uuid());
+            return migrationGateway.lastMigrationDowntimeMs(migration.targetHostId(), migration.uuid());
         } catch (HypervisorException e) {
             return Optional.empty();
         }
@@ -400,7 +410,7 @@ public class MigrationService {
 
     private void abort(Migration migration) {
         try {
-            gateway.abortJob(migration.sourceHostId(), migration.uuid());
+            migrationGateway.abortJob(migration.sourceHostId(), migration.uuid());
         } catch (HypervisorException e) {
             // e.g. already in post-copy, where libvirt cannot go back: the migration then simply finishes
             log.info("migration of {} could not be aborted: {}", migration.guestName(), e.getMessage());
@@ -409,7 +419,7 @@ public class MigrationService {
 
     private Optional<MigrationProgress> jobProgress(Migration migration) {
         try {
-            return gateway.migrationProgress(migration.sourceHostId(), migration.uuid());
+            return migrationGateway.migrationProgress(migration.sourceHostId(), migration.uuid());
         } catch (HypervisorException e) {
             return Optional.empty(); // the domain left the source (done) or the host is away: settle() decides
         }
@@ -432,7 +442,7 @@ public class MigrationService {
     }
 
     private boolean connected(long hostId) {
-        return gateway.state(hostId) == ConnectionState.CONNECTED;
+        return connectionGateway.state(hostId) == ConnectionState.CONNECTED;
     }
 
     private String targetUri(Migration migration) {

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
+import io.virtdeck.hypervisor.ConnectionGateway;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
@@ -21,12 +22,15 @@ import io.virtdeck.inventory.HostRepository;
 class Placement {
 
     private final HostRepository hosts;
-    private final HypervisorGateway gateway;
+    private final HostGateway hostGateway;
+    private final ConnectionGateway connectionGateway;
     private final MigrationChecks checks;
 
-    Placement(HostRepository hosts, HypervisorGateway gateway, MigrationChecks checks) {
+    Placement(HostRepository hosts, HostGateway hostGateway, ConnectionGateway connectionGateway,
+              MigrationChecks checks) {
         this.hosts = hosts;
-        this.gateway = gateway;
+        this.hostGateway = hostGateway;
+        this.connectionGateway = connectionGateway;
         this.checks = checks;
     }
 
@@ -42,7 +46,7 @@ class Placement {
             if (host.id() == guest.hostId()) {
                 continue;
             }
-            Optional<String> refusal = MigrationService.refusal(host, gateway);
+            Optional<String> refusal = MigrationService.refusal(host, connectionGateway);
             if (refusal.isPresent()) {
                 reasons.add(refusal.get());
                 continue;
@@ -53,7 +57,7 @@ class Placement {
                 continue;
             }
             try {
-                fits.add(new Candidate(host, gateway.resources(host.id()).freeMemoryMiB()));
+                fits.add(new Candidate(host, hostGateway.resources(host.id()).freeMemoryMiB()));
             } catch (HypervisorException e) {
                 reasons.add("host '" + host.name() + "' cannot be read: " + e.getMessage());
             }

@@ -13,16 +13,16 @@ import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.DhcpLease;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NetworkFacts;
+import io.virtdeck.hypervisor.NetworkGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
-import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.Flag;
+import io.virtdeck.web.HypervisorErrors;
 import io.virtdeck.web.VirtdeckException;
 
 /**
@@ -32,14 +32,14 @@ import io.virtdeck.web.VirtdeckException;
 @Service
 public class NetworkService {
 
-    private final HypervisorGateway gateway;
+    private final NetworkGateway gateway;
     private final HostRepository hosts;
     private final GuestRepository guests;
     private final AuditLog audit;
 
     private final Permissions permissions;
 
-    NetworkService(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit,
+    NetworkService(NetworkGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit,
                    Permissions permissions) {
         this.permissions = permissions;
         this.gateway = gateway;

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.DeviceGateway;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.NicSpec;
 import io.virtdeck.web.VirtdeckException;
 
@@ -20,10 +21,12 @@ public class NicPlanner {
     public static final List<String> MODELS = List.of("virtio", "e1000", "e1000e", "rtl8139");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final HypervisorGateway gateway;
+    private final HostGateway hostGateway;
+    private final DeviceGateway deviceGateway;
 
-    NicPlanner(HypervisorGateway gateway) {
-        this.gateway = gateway;
+    NicPlanner(HostGateway hostGateway, DeviceGateway deviceGateway) {
+        this.hostGateway = hostGateway;
+        this.deviceGateway = deviceGateway;
     }
 
     /** The NIC, or 400 naming the field at fault, or 409 when its MAC address is taken on the host. */
@@ -38,15 +41,15 @@ public class NicPlanner {
         if (!MODELS.contains(model)) {
             throw VirtdeckException.invalid("model", "model is one of " + String.join(", ", MODELS) + ".");
         }
-        if (onNetwork && !gateway.resources(hostId).networks().containsKey(request.network())) {
+        if (onNetwork && !hostGateway.resources(hostId).networks().containsKey(request.network())) {
             throw VirtdeckException.invalid("network", "There is no network '" + request.network() + "' on host '"
                     + hostName + "'.");
         }
-        if (onBridge && !gateway.hostInterfaces(hostId).contains(request.bridge())) {
+        if (onBridge && !deviceGateway.hostInterfaces(hostId).contains(request.bridge())) {
             throw VirtdeckException.invalid("bridge", "Host '" + hostName + "' has no bridge '" + request.bridge()
                     + "'.");
         }
-        Set<String> used = gateway.nicMacs(hostId);
+        Set<String> used = deviceGateway.nicMacs(hostId);
         String mac;
         if (request.mac() == null || request.mac().isBlank()) {
             mac = MacAddresses.generate(used, RANDOM);

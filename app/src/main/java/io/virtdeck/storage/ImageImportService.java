@@ -27,8 +27,9 @@ import io.virtdeck.audit.AuditObject;
 import io.virtdeck.guest.GuestCreateRequest;
 import io.virtdeck.guest.GuestCreateService;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeStreamGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
@@ -61,7 +62,8 @@ public class ImageImportService {
     private final ImportProperties properties;
     private final QemuImg qemuImg;
     private final StorageService storage;
-    private final HypervisorGateway gateway;
+    private final StorageGateway storageGateway;
+    private final VolumeStreamGateway streamGateway;
     private final GuestCreateService guests;
     private final HostRepository hosts;
     private final TaskService tasks;
@@ -71,13 +73,15 @@ public class ImageImportService {
     private final Permissions permissions;
 
     ImageImportService(ImportProperties properties, QemuImg qemuImg, StorageService storage,
-                       HypervisorGateway gateway, GuestCreateService guests, HostRepository hosts, TaskService tasks,
+                       StorageGateway storageGateway, VolumeStreamGateway streamGateway, GuestCreateService guests,
+HostRepository hosts, TaskService tasks,
                        AuditLog audit, Permissions permissions) {
         this.permissions = permissions;
         this.properties = properties;
         this.qemuImg = qemuImg;
         this.storage = storage;
-        this.gateway = gateway;
+        this.storageGateway = storageGateway;
+        this.streamGateway = streamGateway;
         this.guests = guests;
         this.hosts = hosts;
         this.tasks = tasks;
@@ -254,10 +258,10 @@ public class ImageImportService {
                     "Converting " + format + " to qcow2 for " + volume + ": " + percent + "%"),
                     progress::cancelRequested);
             long bytes = Files.size(converted);
-            gateway.createUploadTarget(host.id(), pool, volume, bytes);
+            streamGateway.createUploadTarget(host.id(), pool, volume, bytes);
             made.add(volume);
             try (InputStream in = Files.newInputStream(converted)) {
-                gateway.uploadVolume(host.id(), pool, volume, in, bytes,
+                streamGateway.uploadVolume(host.id(), pool, volume, in, bytes,
                         new ByteProgress(progress.step(middle, to), bytes, "Sent " + volume + ":"));
             }
             Files.delete(converted);
@@ -392,7 +396,7 @@ public class ImageImportService {
 
     private void removeQuietly(long hostId, String pool, String volume) {
         try {
-            gateway.deleteVolume(hostId, pool, volume);
+            storageGateway.deleteVolume(hostId, pool, volume);
         } catch (HypervisorException e) {
             log.warn("host {}: volume {}/{} of a failed import could not be removed: {}", hostId, pool, volume,
                     e.getMessage());

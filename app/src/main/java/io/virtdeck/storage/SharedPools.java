@@ -14,10 +14,10 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolVolume;
 import io.virtdeck.hypervisor.PoolVolumesChanged;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Host;
 
 /**
@@ -33,11 +33,11 @@ public class SharedPools {
 
     private static final Logger log = LoggerFactory.getLogger(SharedPools.class);
 
-    private final HypervisorGateway gateway;
+    private final StorageGateway gateway;
     private final JdbcClient jdbc;
     private final TaskExecutor background;
 
-    SharedPools(HypervisorGateway gateway, JdbcClient jdbc,
+    SharedPools(StorageGateway gateway, JdbcClient jdbc,
                 @Qualifier("applicationTaskExecutor") TaskExecutor background) {
         this.gateway = gateway;
         this.jdbc = jdbc;

@@ -9,11 +9,11 @@ import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.PoolSpec;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -36,14 +36,14 @@ public class StorageService {
     /** Pool types whose target directory libvirt's pool-delete removes (rmdir: only when empty). */
     private static final Set<String> DIRECTORY_POOLS = Set.of("dir", "fs", "netfs");
 
-    private final HypervisorGateway gateway;
+    private final StorageGateway gateway;
     private final HostRepository hosts;
     private final GuestRepository guests;
     private final AuditLog audit;
 
     private final Permissions permissions;
 
-    StorageService(HypervisorGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit,
+    StorageService(StorageGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit,
                    Permissions permissions) {
         this.permissions = permissions;
         this.gateway = gateway;

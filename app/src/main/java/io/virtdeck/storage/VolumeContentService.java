@@ -16,8 +16,9 @@ import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeStreamGateway;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
@@ -44,18 +45,21 @@ public class VolumeContentService {
     private static final int READ_BUFFER = 256 * 1024;
 
     private final StorageService storage;
-    private final HypervisorGateway gateway;
+    private final StorageGateway storageGateway;
+    private final VolumeStreamGateway streamGateway;
     private final HostRepository hosts;
     private final TaskService tasks;
     private final AuditLog audit;
 
     private final Permissions permissions;
 
-    VolumeContentService(StorageService storage, HypervisorGateway gateway, HostRepository hosts, TaskService tasks,
+    VolumeContentService(StorageService storage, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
+                         HostRepository hosts, TaskService tasks,
                          AuditLog audit, Permissions permissions) {
         this.permissions = permissions;
         this.storage = storage;
-        this.gateway = gateway;
+        this.storageGateway = storageGateway;
+        this.streamGateway = streamGateway;
         this.hosts = hosts;
         this.tasks = tasks;
         this.audit = audit;
@@ -116,10 +120,11 @@ public class VolumeContentService {
             progress.update(0, "Uploading " + ByteProgress.mib(length) + " into " + pool + "/" + volume);
             try {
                 if (existing.isPresent()) {
-                    gateway.deleteVolume(hostId, pool, volume);
+                    storageGateway.deleteVolume(hostId, pool, volume);
                 }
-                gateway.createUploadTarget(hostId, pool, volume, length);
-                gateway.uploadVolume(hostId, pool, volume, in, length, new ByteProgress(progress, length, "Uploaded"));
+                streamGateway.createUploadTarget(hostId, pool, volume, length);
+                streamGateway.uploadVolume(hostId, pool, volume, in, length,
+                        new ByteProgress(progress, length, "Uploaded"));
             } catch (RuntimeException e) {
                 removeQuietly(hostId, pool, volume);
                 audit.record(UPLOAD, object, Outcome.FAILURE, reason(e));
@@ -141,13 +146,14 @@ public class VolumeContentService {
         Host host = hosts.require(hostId);
         storage.requirePool(host, pool);
         storage.unused(hostId, pool, volume, "downloaded");
-        long length = gateway.volumeBytes(hostId, pool, volume);
+        long length = streamGateway.volumeBytes(hostId, pool, volume);
         AuditObject object = StorageService.volumeObject(host, pool, volume);
         OpenOnFirstWrite out = new OpenOnFirstWrite(sink, length);
         Task task = tasks.runHere(DOWNLOAD, object, true, progress -> {
             progress.update(0, "Downloading " + ByteProgress.mib(length) + " of " + pool + "/" + volume);
             try {
-                gateway.downloadVolume(hostId, pool, volume, out, new ByteProgress(progress, length, "Downloaded"));
+                streamGateway.downloadVolume(hostId, pool, volume, out,
+                        new ByteProgress(progress, length, "Downloaded"));
                 out.flush();
             } catch (IOException | RuntimeException e) {
                 audit.record(DOWNLOAD, object, Outcome.FAILURE, reason(e));
@@ -220,8 +226,8 @@ public class VolumeContentService {
 
     private void removeQuietly(long hostId, String pool, String volume) {
         try {
-            if (gateway.volume(hostId, pool, volume).isPresent()) {
-                gateway.deleteVolume(hostId, pool, volume);
+            if (storageGateway.volume(hostId, pool, volume).isPresent()) {
+                storageGateway.deleteVolume(hostId, pool, volume);
             }
         } catch (HypervisorException e) {
             log.warn("host {}: the partial volume {}/{} could not be removed: {}", hostId, pool, volume,

@@ -5,8 +5,9 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.hypervisor.DomainFacts;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
@@ -41,7 +42,9 @@ class GuestCloneApiTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired
-    HypervisorGateway libvirt;
+    DomainGateway domainGateway;
+    @Autowired
+    StorageGateway storageGateway;
 
     Api api;
     long host;
@@ -118,8 +121,8 @@ class GuestCloneApiTest {
     void aCloneThatFailsMidwayLeavesNoVolumeAndNoGuestOnTheHost() throws Exception {
         // the pool holds 100 GiB, 8.7 GiB used: after these 55 GiB (raw, allocated in full), the copy of the first
         // disk fits and the copy of the second does not
-        libvirt.createVolume(host, "default", new NewVolume("mid-a.img", 10240, "raw"));
-        libvirt.createVolume(host, "default", new NewVolume("mid-b.img", 46080, "raw"));
+        storageGateway.createVolume(host, "default", new NewVolume("mid-a.img", 10240, "raw"));
+        storageGateway.createVolume(host, "default", new NewVolume("mid-b.img", 46080, "raw"));
         long source = created("""
                 {"name":"mid","vcpus":1,"memoryMiB":256,
                  "disks":[{"volume":"default/mid-a.img"},{"volume":"default/mid-b.img"}]}""");
@@ -221,7 +224,7 @@ class GuestCloneApiTest {
         String done = finished(clone(diskless, "{\"name\":\"far-away\",\"hostId\":" + other + "}")
                 .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString());
         assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
-        assertThat(libvirt.listDomains(other).stream().map(DomainFacts::name)).contains("far-away");
+        assertThat(domainGateway.listDomains(other).stream().map(DomainFacts::name)).contains("far-away");
         assertThat(domainNames()).doesNotContain("far-away");
         assertThat(api.guestId(other, "far-away")).isPositive();
     }
@@ -256,18 +259,19 @@ class GuestCloneApiTest {
     }
 
     private DomainFacts domain(String name) {
-        return libvirt.listDomains(host).stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+        return domainGateway.listDomains(host).stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
     }
 
     private List<String> domainNames() {
-        return libvirt.listDomains(host).stream().map(DomainFacts::name).toList();
+        return domainGateway.listDomains(host).stream().map(DomainFacts::name).toList();
     }
 
     private List<String> volumeNames() {
-        return libvirt.volumes(host, "default").stream().map(VolumeFacts::name).toList();
+        return storageGateway.volumes(host, "default").stream().map(VolumeFacts::name).toList();
     }
 
     private VolumeFacts volume(String name) {
-        return libvirt.volumes(host, "default").stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+        return storageGateway.volumes(host, "default").stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow();
     }
 }

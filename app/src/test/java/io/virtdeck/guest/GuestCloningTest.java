@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.UUID;
 
 import io.virtdeck.audit.AuditLog;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.hypervisor.VolumeStreamGateway;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -45,16 +47,18 @@ class GuestCloningTest {
     private static final Guest SOURCE = new Guest(3, "web", UUID.randomUUID(), 7, "kvm7", DomainRunState.SHUTOFF, 1,
             512, false, true, false, "hvm", List.of(), List.of(), List.of(), null, Instant.now(), false);
 
-    private final HypervisorGateway gateway = mock(HypervisorGateway.class);
-    private final GuestCloning cloning = new GuestCloning(gateway, mock(GuestRepository.class),
-            mock(InventorySync.class), mock(ExpectedGuestChanges.class), mock(AuditLog.class),
-            new SimpleAsyncTaskExecutor("test-volume-copy-"));
+    private final DomainGateway domainGateway = mock(DomainGateway.class);
+    private final StorageGateway storageGateway = mock(StorageGateway.class);
+    private final VolumeStreamGateway streamGateway = mock(VolumeStreamGateway.class);
+    private final GuestCloning cloning = new GuestCloning(domainGateway, storageGateway, streamGateway,
+            mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
+            mock(AuditLog.class), new SimpleAsyncTaskExecutor("test-volume-copy-"));
     private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(
             disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")));
     private final List<String> messages = new ArrayList<>();
 
     GuestCloningTest() {
-        when(gateway.copyVolume(eq(7L), eq("default"), anyString(), anyString())).thenAnswer(call ->
+        when(storageGateway.copyVolume(eq(7L), eq("default"), anyString(), anyString())).thenAnswer(call ->
                 volume(call.getArgument(3)));
     }
 
@@ -65,23 +69,24 @@ class GuestCloningTest {
 
         assertThat(e.getMessage()).isEqualTo("Cancelled: 'web-2' was not created. Nothing was left behind on host"
                 + " 'kvm7'.");
-        verify(gateway).deleteVolume(7, "default", "web-2-vda.qcow2");
-        verify(gateway, never()).copyVolume(7, "default", "data.qcow2", "web-2-vdb.qcow2");
-        verify(gateway, never()).defineClone(anyLong(), any(), anyLong(), any(), any(), any());
+        verify(storageGateway).deleteVolume(7, "default", "web-2-vda.qcow2");
+        verify(storageGateway, never()).copyVolume(7, "default", "data.qcow2", "web-2-vdb.qcow2");
+        verify(domainGateway, never()).defineClone(anyLong(), any(), anyLong(), any(), any(), any());
         assertThat(messages).contains("Copying disk 1 of 2 (vda): 0 of 1024 MiB");
     }
 
     @Test
     void aDefineThatFailsDeletesEveryCopy() {
         doThrow(new HypervisorException(HypervisorException.Kind.FAILED, "XML error"))
-                .when(gateway).defineClone(eq(7L), eq(SOURCE.uuid()), eq(7L), eq("web-2"), eq(plan.uuid()), any());
+                .when(domainGateway)
+                .defineClone(eq(7L), eq(SOURCE.uuid()), eq(7L), eq("web-2"), eq(plan.uuid()), any());
 
         VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> cloning.run(plan, progress(false)));
 
         assertThat(e.getMessage()).startsWith("Creating 'web-2' from 'web' failed while defining the clone:")
                 .endsWith("Nothing was left behind on host 'kvm7'.");
-        verify(gateway).deleteVolume(7, "default", "web-2-vda.qcow2");
-        verify(gateway).deleteVolume(7, "default", "web-2-vdb.qcow2");
+        verify(storageGateway).deleteVolume(7, "default", "web-2-vda.qcow2");
+        verify(storageGateway).deleteVolume(7, "default", "web-2-vdb.qcow2");
         assertThat(messages).contains("Copying disk 2 of 2 (vdb): 0 of 1024 MiB", "Defining 'web-2'");
     }
 

@@ -4,8 +4,9 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.hypervisor.DomainFacts;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
@@ -35,7 +36,9 @@ class GuestCreateApiTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired
-    HypervisorGateway libvirt;
+    DomainGateway domainGateway;
+    @Autowired
+    StorageGateway storageGateway;
 
     Api api;
     long host;
@@ -49,7 +52,7 @@ class GuestCreateApiTest {
 
     @Test
     void createsTheVolumesAndTheGuestAndAnswersWithTheInventoryRow() throws Exception {
-        libvirt.createVolume(host, "default", new NewVolume("spare.qcow2", 4096, "qcow2"));
+        storageGateway.createVolume(host, "default", new NewVolume("spare.qcow2", 4096, "qcow2"));
         String body = create("""
                 {"name":"web-02","vcpus":2,"memoryMiB":1024,
                  "disks":[{"pool":"default","sizeMiB":10240},{"pool":"default","sizeMiB":512,"format":"raw"},
@@ -77,7 +80,7 @@ class GuestCreateApiTest {
         assertThat(domain.disks()).extracting(d -> d.device() + " " + d.target() + " " + d.source()).containsExactly(
                 "disk vda " + first.path(), "disk vdb " + volume("web-02-disk2.img").path(),
                 "disk vdc /var/lib/libvirt/images/spare.qcow2", "cdrom sda /var/lib/libvirt/images/install.iso");
-        String xml = libvirt.domainXml(host, domain.uuid());
+        String xml = domainGateway.domainXml(host, domain.uuid());
         assertThat(xml).contains("<boot dev='cdrom'/>", "<boot dev='hd'/>", "<acpi/>", "model type='virtio'");
         assertThat(domain.autostart()).isTrue();
 
@@ -97,7 +100,7 @@ class GuestCreateApiTest {
         create("{\"name\":\"plain\",\"vcpus\":1,\"memoryMiB\":256}").andExpect(status().isCreated())
                 .andExpect(jsonPath("$.autostart").value(false))
                 .andExpect(jsonPath("$.disks").isEmpty());
-        String xml = libvirt.domainXml(host, domain("plain").uuid());
+        String xml = domainGateway.domainXml(host, domain("plain").uuid());
         assertThat(xml).contains("<graphics type='vnc'", "<boot dev='hd'/>").doesNotContain("firmware=", "cdrom");
     }
 
@@ -205,18 +208,19 @@ class GuestCreateApiTest {
     }
 
     private List<String> volumeNames() {
-        return libvirt.volumes(host, "default").stream().map(VolumeFacts::name).toList();
+        return storageGateway.volumes(host, "default").stream().map(VolumeFacts::name).toList();
     }
 
     private VolumeFacts volume(String name) {
-        return libvirt.volumes(host, "default").stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+        return storageGateway.volumes(host, "default").stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow();
     }
 
     private List<String> domainNames() {
-        return libvirt.listDomains(host).stream().map(DomainFacts::name).toList();
+        return domainGateway.listDomains(host).stream().map(DomainFacts::name).toList();
     }
 
     private DomainFacts domain(String name) {
-        return libvirt.listDomains(host).stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+        return domainGateway.listDomains(host).stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
     }
 }

@@ -7,12 +7,14 @@ import java.util.UUID;
 
 import io.virtdeck.audit.AuditEntry;
 import io.virtdeck.audit.AuditLog;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainSpec;
 import io.virtdeck.hypervisor.GuestPlatform;
 import io.virtdeck.hypervisor.GuestVirtualization;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.GuestRepository;
@@ -51,7 +53,9 @@ class GuestCreateRollbackTest {
     private static final GuestCreateRequest REQUEST = new GuestCreateRequest("web", 1, 512L, List.of(), null,
             List.of(), null, null, null, true, null, null, null);
 
-    private final HypervisorGateway gateway = mock(HypervisorGateway.class);
+    private final HostGateway hostGateway = mock(HostGateway.class);
+    private final DomainGateway domainGateway = mock(DomainGateway.class);
+    private final StorageGateway storageGateway = mock(StorageGateway.class);
     private final GuestCreatePlanner planner = mock(GuestCreatePlanner.class);
     private final AuditLog audit = mock(AuditLog.class);
     private final GuestCreateService service;
@@ -63,14 +67,15 @@ class GuestCreateRollbackTest {
     GuestCreateRollbackTest() {
         HostRepository hosts = mock(HostRepository.class);
         when(hosts.findById(7)).thenReturn(Optional.of(HOST));
-        service = new GuestCreateService(planner, gateway, hosts, mock(GuestRepository.class),
-                mock(InventorySync.class), mock(ExpectedGuestChanges.class), audit, mock(Permissions.class));
+        service = new GuestCreateService(planner, hostGateway, domainGateway, storageGateway, hosts,
+                mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class), audit,
+                mock(Permissions.class));
     }
 
     @BeforeEach
     void volumesCanBeMade() {
         when(planner.plan(HOST, REQUEST)).thenReturn(plan);
-        when(gateway.createVolume(eq(7L), eq("default"), any())).thenAnswer(call -> {
+        when(storageGateway.createVolume(eq(7L), eq("default"), any())).thenAnswer(call -> {
             NewVolume volume = call.getArgument(2);
             return new VolumeFacts(volume.name(), "/images/" + volume.name(), VolumeFacts.Kind.FILE, "qcow2",
                     volume.capacityMiB(), 0);
@@ -80,45 +85,46 @@ class GuestCreateRollbackTest {
     @Test
     void aDefineThatFailsDeletesTheNewVolumesLastFirst() {
         doThrow(new HypervisorException(HypervisorException.Kind.FAILED, "XML error: bad"))
-                .when(gateway).define(eq(7L), any());
+                .when(domainGateway).define(eq(7L), any());
 
         VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> service.create(7, REQUEST));
 
         assertThat(e.status().value()).isEqualTo(422);
         assertThat(e.getMessage()).isEqualTo("Creating 'web' failed while defining the guest: libvirt refused:"
                 + " XML error: bad Nothing was left behind on host 'kvm7'.");
-        InOrder order = inOrder(gateway);
-        order.verify(gateway).deleteVolume(7, "default", "web-disk2.qcow2");
-        order.verify(gateway).deleteVolume(7, "default", "web-disk1.qcow2");
-        verify(gateway, never()).undefine(anyLong(), any(), anyBoolean());
+        InOrder order = inOrder(storageGateway);
+        order.verify(storageGateway).deleteVolume(7, "default", "web-disk2.qcow2");
+        order.verify(storageGateway).deleteVolume(7, "default", "web-disk1.qcow2");
+        verify(domainGateway, never()).undefine(anyLong(), any(), anyBoolean());
         verify(audit).record(eq("guest.create"), any(), eq(AuditEntry.Outcome.FAILURE), any());
     }
 
     @Test
     void anAutostartThatFailsUndefinesTheGuestAndDeletesItsVolumes() {
         doThrow(new HypervisorException(HypervisorException.Kind.UNREACHABLE, "connection lost"))
-                .when(gateway).setAutostart(7, plan.uuid(), true);
+                .when(domainGateway).setAutostart(7, plan.uuid(), true);
 
         VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> service.create(7, REQUEST));
 
         assertThat(e.status().value()).isEqualTo(409);
         assertThat(e.getMessage()).startsWith("Creating 'web' failed while setting autostart:");
-        verify(gateway).undefine(7, plan.uuid(), false);
-        verify(gateway).deleteVolume(7, "default", "web-disk1.qcow2");
-        verify(gateway).deleteVolume(7, "default", "web-disk2.qcow2");
+        verify(domainGateway).undefine(7, plan.uuid(), false);
+        verify(storageGateway).deleteVolume(7, "default", "web-disk1.qcow2");
+        verify(storageGateway).deleteVolume(7, "default", "web-disk2.qcow2");
     }
 
     @Test
     void whatCannotBeTakenBackIsNamedForThePersonToRemove() {
-        doThrow(new HypervisorException(HypervisorException.Kind.FAILED, "no")).when(gateway).define(eq(7L), any());
+        doThrow(new HypervisorException(HypervisorException.Kind.FAILED, "no")).when(domainGateway)
+                .define(eq(7L), any());
         doThrow(new HypervisorException(HypervisorException.Kind.UNREACHABLE, "gone"))
-                .when(gateway).deleteVolume(7, "default", "web-disk1.qcow2");
+                .when(storageGateway).deleteVolume(7, "default", "web-disk1.qcow2");
 
         VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> service.create(7, REQUEST));
 
         assertThat(e.getMessage()).endsWith("Left behind on host 'kvm7', to remove by hand: volume"
                 + " default/web-disk1.qcow2.");
-        verify(gateway).deleteVolume(7, "default", "web-disk2.qcow2");
+        verify(storageGateway).deleteVolume(7, "default", "web-disk2.qcow2");
     }
 
     private static GuestPlan.PlannedDisk newDisk(String name) {

@@ -2,7 +2,9 @@ package io.virtdeck.guest;
 
 import java.util.List;
 
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.DeviceGateway;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
@@ -29,7 +31,11 @@ class GuestDevicesApiTest {
     @Autowired
     MockMvc mvc;
     @Autowired
-    HypervisorGateway gateway;
+    DomainGateway domainGateway;
+    @Autowired
+    DeviceGateway deviceGateway;
+    @Autowired
+    StorageGateway storageGateway;
 
     Api api;
     long host;
@@ -68,8 +74,9 @@ class GuestDevicesApiTest {
 
     @Test
     void badNicsAreRefusedNamingTheFieldAndChangeNothingOnTheHost() throws Exception {
-        java.util.Set<String> macsBefore = gateway.nicMacs(host);
-        String xmlBefore = gateway.domainXml(host, java.util.UUID.fromString("11111111-1111-4111-8111-111111111111"));
+        java.util.Set<String> macsBefore = deviceGateway.nicMacs(host);
+        String xmlBefore = domainGateway.domainXml(host,
+                java.util.UUID.fromString("11111111-1111-4111-8111-111111111111"));
         refused("/nics", "{\"network\":\"default\",\"model\":\"ne2k_isa\"}", "model");
         refused("/nics", "{\"network\":\"default\",\"mac\":\"52:54:00:12:34\"}", "mac");
         refused("/nics", "{\"network\":\"default\",\"mac\":\"33:33:00:00:00:01\"}", "mac"); // multicast
@@ -83,8 +90,8 @@ class GuestDevicesApiTest {
         mvc.perform(api.post("/api/v1/guests/" + gamma + "/nics", "{\"network\":\"default\",\"mac\":\"52:54:00:00:00:01\"}"))
                 .andExpect(status().isConflict()).andExpect(jsonPath("$.field").value("mac"))
                 .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString("already")));
-        assertThat(gateway.nicMacs(host)).as("no NIC was added anywhere").isEqualTo(macsBefore);
-        assertThat(gateway.domainXml(host, java.util.UUID.fromString("11111111-1111-4111-8111-111111111111")))
+        assertThat(deviceGateway.nicMacs(host)).as("no NIC was added anywhere").isEqualTo(macsBefore);
+        assertThat(domainGateway.domainXml(host, java.util.UUID.fromString("11111111-1111-4111-8111-111111111111")))
                 .isEqualTo(xmlBefore);
     }
 
@@ -95,6 +102,6 @@ class GuestDevicesApiTest {
 
     /** The pool's volumes, as libvirt lists them. */
     private List<String> volumes(String pool) {
-        return gateway.volumes(host, pool).stream().map(VolumeFacts::name).sorted().toList();
+        return storageGateway.volumes(host, pool).stream().map(VolumeFacts::name).sorted().toList();
     }
 }

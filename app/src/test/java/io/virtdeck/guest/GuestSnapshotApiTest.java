@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
@@ -36,7 +37,7 @@ class GuestSnapshotApiTest {
     @Autowired
     TaskRepository tasks;
     @Autowired
-    io.virtdeck.hypervisor.HypervisorGateway gateway;
+    DomainGateway gateway;
 
     Api api;
     long host;

@@ -19,7 +19,8 @@ class SnapshotRefusalsTest {
 
     @Test
     void aRevertRefusedForHotPluggedVcpusSaysSoAndWhatToDo() {
-        String message = SnapshotRefusals.explain(guest, "Reverting to snapshot 'p2'", failed("internal error: qemu"
+        String message = SnapshotRefusals.explain(guest, "Reverting to snapshot 'p2'", failed(
+                HypervisorException.INTERNAL_ERROR, "internal error: qemu"
                 + " unexpectedly closed the monitor: 2026-11-21T21:29:46.065001Z qemu-system-x86_64: Unknown savevm"
                 + " section or instance 'cpu_common' 1. Make sure that your current VM setup matches your saved VM"
                 + " setup, including any hotplugged devices\n qemu-system-x86_64: Error -22 while loading VM state"));
@@ -29,18 +30,20 @@ class SnapshotRefusalsTest {
 
     @Test
     void aRawDiskIsNamedAsTheReason() {
-        String message = SnapshotRefusals.explain(guest, "Taking snapshot 's1'", failed("unsupported configuration:"
-                + " internal snapshot for disk vda unsupported for storage type raw"));
+        String message = SnapshotRefusals.explain(guest, "Taking snapshot 's1'", failed(
+                HypervisorException.CONFIG_UNSUPPORTED, "unsupported configuration: internal snapshot for disk vda"
+                + " unsupported for storage type raw"));
         assertThat(message).contains("the disk format (raw) cannot hold internal snapshots; convert the disk to qcow2");
     }
 
     @Test
     void anythingElseReadsAsLibvirtWordedIt() {
-        assertThat(SnapshotRefusals.explain(guest, "Taking snapshot 's1'", failed("something new")))
+        assertThat(SnapshotRefusals.explain(guest, "Taking snapshot 's1'",
+                failed(HypervisorException.OPERATION_FAILED, "something new")))
                 .isEqualTo("Taking snapshot 's1' failed. libvirt refused: something new");
     }
 
-    private static HypervisorException failed(String message) {
-        return new HypervisorException(HypervisorException.Kind.FAILED, message);
+    private static HypervisorException failed(int code, String message) {
+        return new HypervisorException(HypervisorException.Kind.FAILED, code, message, null);
     }
 }

@@ -27,16 +27,19 @@ class HostSampleTest {
     @Autowired
     MockMvc mvc;
     @Autowired
-    HypervisorGateway gateway;
+    ConnectionGateway connectionGateway;
+    @Autowired
+    HostGateway hostGateway;
 
     @Test
     void oneCallReturnsTheRunningAndPausedGuestsWithCpuTimeAndMemoryAndTheHostsCounters() throws Exception {
         long hostId = new Api(mvc).registerHost("stats-host", TestHosts.smallHost());
         // registration returns while the shared connection is still opening
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.state(hostId), ConnectionState.CONNECTED::equals);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connectionGateway.state(hostId),
+                ConnectionState.CONNECTED::equals);
 
-        HostSample first = gateway.sample(hostId);
-        HostSample second = gateway.sample(hostId);
+        HostSample first = hostGateway.sample(hostId);
+        HostSample second = hostGateway.sample(hostId);
 
         // gamma-build is shut off: only active domains are asked for
         assertThat(first.guests()).extracting(GuestCounters::uuid).containsExactlyInAnyOrder(ALPHA_WEB, BETA_DB);

@@ -46,7 +46,11 @@ class VolumeStreamLabTest {
     @Autowired
     MockMvc mvc;
     @Autowired
-    HypervisorGateway gateway;
+    ConnectionGateway connectionGateway;
+    @Autowired
+    StorageGateway storageGateway;
+    @Autowired
+    VolumeStreamGateway streamGateway;
 
     private long lab1;
 
@@ -54,15 +58,16 @@ class VolumeStreamLabTest {
     void lab1() throws Exception {
         Api api = new Api(mvc);
         lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.state(lab1), s -> s == ConnectionState.CONNECTED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> connectionGateway.state(lab1),
+                s -> s == ConnectionState.CONNECTED);
         removeVolume();
     }
 
     @AfterAll
     void removeVolume() {
         for (String name : List.of(VOLUME, CANCELLED)) { // an earlier, interrupted run's too
-            if (gateway.volume(lab1, POOL, name).isPresent()) {
-                gateway.deleteVolume(lab1, POOL, name);
+            if (storageGateway.volume(lab1, POOL, name).isPresent()) {
+                storageGateway.deleteVolume(lab1, POOL, name);
             }
         }
     }
@@ -75,17 +80,17 @@ class VolumeStreamLabTest {
         long length = Files.size(image);
         assertThat(length).isGreaterThan(3L * 1024 * 1024);
 
-        gateway.createUploadTarget(lab1, POOL, VOLUME, length);
+        streamGateway.createUploadTarget(lab1, POOL, VOLUME, length);
         List<Long> uploadProgress = new ArrayList<>();
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(Files.newInputStream(image), sent)) {
-            gateway.uploadVolume(lab1, POOL, VOLUME, in, length, uploadProgress::add);
+            streamGateway.uploadVolume(lab1, POOL, VOLUME, in, length, uploadProgress::add);
         }
         assertThat(uploadProgress).isSorted().last().isEqualTo(length);
         assertThat(uploadProgress.size()).as("chunks, not the whole image at once").isGreaterThan(4);
-        assertThat(gateway.volumeBytes(lab1, POOL, VOLUME)).isEqualTo(length);
+        assertThat(streamGateway.volumeBytes(lab1, POOL, VOLUME)).isEqualTo(length);
         // libvirt looked at the uploaded bytes: the raw target now shows as the qcow2 image it holds
-        assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> gateway.volumes(lab1, POOL).stream()
+        assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> storageGateway.volumes(lab1, POOL).stream()
                 .filter(v -> v.name().equals(VOLUME)).findFirst().orElseThrow().format(), "qcow2"::equals))
                 .isEqualTo("qcow2");
 
@@ -93,7 +98,7 @@ class VolumeStreamLabTest {
         List<Long> downloadProgress = new ArrayList<>();
         long streamed;
         try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), received)) {
-            streamed = gateway.downloadVolume(lab1, POOL, VOLUME, out, downloadProgress::add);
+            streamed = streamGateway.downloadVolume(lab1, POOL, VOLUME, out, downloadProgress::add);
         }
         assertThat(streamed).isEqualTo(length);
         assertThat(downloadProgress).isSorted().last().isEqualTo(length);
@@ -102,29 +107,29 @@ class VolumeStreamLabTest {
 
     @Test
     void aProgressThatThrowsAbortsTheTransfer() {
-        gateway.createUploadTarget(lab1, POOL, CANCELLED, 4L * 1024 * 1024);
+        streamGateway.createUploadTarget(lab1, POOL, CANCELLED, 4L * 1024 * 1024);
         try {
             class Cancelled extends RuntimeException {
             }
             byte[] content = new byte[4 * 1024 * 1024];
-            assertThatThrownBy(() -> gateway.uploadVolume(lab1, POOL, CANCELLED,
+            assertThatThrownBy(() -> streamGateway.uploadVolume(lab1, POOL, CANCELLED,
                     new ByteArrayInputStream(content), content.length, bytes -> {
                         if (bytes > 1024 * 1024) {
                             throw new Cancelled();
                         }
                     })).isInstanceOf(Cancelled.class);
-            assertThatThrownBy(() -> gateway.downloadVolume(lab1, POOL, CANCELLED,
+            assertThatThrownBy(() -> streamGateway.downloadVolume(lab1, POOL, CANCELLED,
                     OutputStream.nullOutputStream(), bytes -> {
                         throw new Cancelled();
                     })).isInstanceOf(Cancelled.class);
             // an input that ends before the promised length fails the upload instead of waiting forever
-            assertThatThrownBy(() -> gateway.uploadVolume(lab1, POOL, CANCELLED,
+            assertThatThrownBy(() -> streamGateway.uploadVolume(lab1, POOL, CANCELLED,
                     new ByteArrayInputStream(new byte[1000]), content.length, bytes -> { }))
                     .isInstanceOf(HypervisorException.class).hasMessageContaining("after 1000 of");
             // the connection is still good for the next call after aborted streams
-            assertThat(gateway.volumeBytes(lab1, POOL, CANCELLED)).isEqualTo(content.length);
+            assertThat(streamGateway.volumeBytes(lab1, POOL, CANCELLED)).isEqualTo(content.length);
         } finally {
-            gateway.deleteVolume(lab1, POOL, CANCELLED);
+            storageGateway.deleteVolume(lab1, POOL, CANCELLED);
         }
     }
 }

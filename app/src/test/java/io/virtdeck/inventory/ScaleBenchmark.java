@@ -23,9 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.DomainAction;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.testdriver.SimulatedFleet;
 import io.virtdeck.security.GrantRepository;
 import io.virtdeck.security.ObjectRef;
@@ -88,7 +89,9 @@ class ScaleBenchmark {
     @Autowired
     InventorySync sync;
     @Autowired
-    HypervisorGateway gateway;
+    ConnectionGateway connectionGateway;
+    @Autowired
+    DomainGateway domainGateway;
     @Autowired
     HostService hostService;
     @Autowired
@@ -156,11 +159,11 @@ class ScaleBenchmark {
     @Order(2)
     void firstFullInventoryAtStart() throws Exception {
         List<Host> known = hostRepository.findAll();
-        known.forEach(host -> gateway.release(host.id()));
+        known.forEach(host -> connectionGateway.release(host.id()));
         jdbc.sql("DELETE FROM guests").update();
         jdbc.sql("UPDATE hosts SET state = 'CONNECTING'").update();
         long start = System.nanoTime();
-        known.forEach(host -> gateway.manage(host.id(), host.uri()));
+        known.forEach(host -> connectionGateway.manage(host.id(), host.uri()));
         awaitFullInventory((long) HOSTS * GUESTS_PER_HOST);
         System.out.printf("[bench] first full inventory at start: %d known hosts managed at once; all CONNECTED and"
                 + " %d guests in PostgreSQL after %.1f s%n", HOSTS, (long) HOSTS * GUESTS_PER_HOST, seconds(start));
@@ -308,7 +311,7 @@ class ScaleBenchmark {
                 long id = ((Number) guest.get("id")).longValue();
                 arrived.remove(id);
                 long sent = System.nanoTime();
-                gateway.perform(((Number) guest.get("host_id")).longValue(), (UUID) guest.get("uuid"), action);
+                domainGateway.perform(((Number) guest.get("host_id")).longValue(), (UUID) guest.get("uuid"), action);
                 long limit = sent + TimeUnit.SECONDS.toNanos(30);
                 while (!arrived.containsKey(id) && System.nanoTime() < limit) {
                     Thread.sleep(1);

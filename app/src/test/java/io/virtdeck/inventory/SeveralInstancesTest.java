@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Instances;
 import io.virtdeck.support.TestHosts;
@@ -83,8 +84,8 @@ class SeveralInstancesTest {
             hostIds.add(Instances.registerHost(first, "shared-" + n, TestHosts.smallHost()));
         }
         ConfigurableApplicationContext second = instances.start();
-        HypervisorGateway firstGateway = first.getBean(HypervisorGateway.class);
-        HypervisorGateway secondGateway = second.getBean(HypervisorGateway.class);
+        ConnectionGateway firstGateway = first.getBean(ConnectionGateway.class);
+        ConnectionGateway secondGateway = second.getBean(ConnectionGateway.class);
 
         Overlaps overlaps = new Overlaps(firstGateway, secondGateway);
         overlaps.start();
@@ -99,7 +100,7 @@ class SeveralInstancesTest {
             aChangeSeenByTheFirstReachesAPageOfTheSecond(first, second, firstGateway.monitoredHosts());
             anActionThroughOneIsKnownAsVirtdecksToTheOther(first, second,
                     firstGateway.monitoredHosts().iterator().next());
-            aHostTheOtherMonitorsIsReachedForCallsWithoutMonitoringIt(first, secondGateway,
+            aHostTheOtherMonitorsIsReachedForCallsWithoutMonitoringIt(first, second,
                     firstGateway.monitoredHosts().iterator().next());
             aTaskAskedForThroughBothRunsOnce(first, second);
             aLeaseTakenAwayStopsMonitoringAtOnce(second, secondGateway);
@@ -145,12 +146,13 @@ class SeveralInstancesTest {
 
     /** Calls on another instance's host go through a connection of their own; monitoring stays with the other. */
     private static void aHostTheOtherMonitorsIsReachedForCallsWithoutMonitoringIt(
-            ConfigurableApplicationContext first, HypervisorGateway secondGateway, long hostOfTheFirst) {
+            ConfigurableApplicationContext first, ConfigurableApplicationContext second, long hostOfTheFirst) {
+        ConnectionGateway secondGateway = second.getBean(ConnectionGateway.class);
         UUID uuid = first.getBean(JdbcClient.class).sql("SELECT uuid FROM guests WHERE host_id = :host AND name = "
                 + "'gamma-build'").param("host", hostOfTheFirst).query(UUID.class).single();
 
         assertThat(secondGateway.state(hostOfTheFirst)).isEqualTo(ConnectionState.CONNECTED);
-        assertThat(secondGateway.domain(hostOfTheFirst, uuid).name()).isEqualTo("gamma-build");
+        assertThat(second.getBean(DomainGateway.class).domain(hostOfTheFirst, uuid).name()).isEqualTo("gamma-build");
         assertThat(secondGateway.monitoredHosts()).doesNotContain(hostOfTheFirst);
         assertThat(secondGateway.monitoring(hostOfTheFirst)).isFalse();
     }
@@ -204,7 +206,7 @@ class SeveralInstancesTest {
 
     /** A lease another instance took (as after a pause longer than its expiry) is no longer monitored here. */
     private static void aLeaseTakenAwayStopsMonitoringAtOnce(ConfigurableApplicationContext second,
-                                                             HypervisorGateway secondGateway) {
+                                                             ConnectionGateway secondGateway) {
         long hostId = secondGateway.monitoredHosts().iterator().next();
         UUID stranger = UUID.randomUUID();
         second.getBean(JdbcClient.class).sql("UPDATE host_leases SET owner_id = :stranger WHERE host_id = :host")
@@ -226,7 +228,7 @@ class SeveralInstancesTest {
 
     /** The leases cannot be renewed (as when the database is out of reach): monitoring stops before they expire. */
     private static void aRenewalThatFailsStopsMonitoringAtOnce(ConfigurableApplicationContext instance,
-                                                               HypervisorGateway gateway, List<Long> hostIds) {
+                                                               ConnectionGateway gateway, List<Long> hostIds) {
         JdbcClient jdbc = instance.getBean(JdbcClient.class);
         jdbc.sql("ALTER TABLE host_leases RENAME TO host_leases_away").update();
         try {
@@ -247,7 +249,7 @@ class SeveralInstancesTest {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread sampler;
 
-        Overlaps(HypervisorGateway first, HypervisorGateway second) {
+        Overlaps(ConnectionGateway first, ConnectionGateway second) {
             sampler = new Thread(() -> {
                 while (running.get()) {
                     Set<Long> both = new HashSet<>(first.monitoredHosts());

@@ -3,8 +3,8 @@ package io.virtdeck.metrics;
 import java.time.Duration;
 import java.util.List;
 
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
@@ -29,7 +29,7 @@ class MetricsSamplerTest {
     @Autowired
     MetricsSampler sampler;
     @Autowired
-    HypervisorGateway gateway;
+    ConnectionGateway gateway;
     @Autowired
     JdbcClient jdbc;
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.jayway.jsonpath.JsonPath;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.support.Instances;
 import io.virtdeck.support.TestHosts;
 import org.junit.jupiter.api.Test;
@@ -38,8 +38,8 @@ class PoolUsageInstancesTest {
                 hostIds.add(Instances.registerHost(first, "pools-" + n, TestHosts.smallHost()));
             }
             ConfigurableApplicationContext second = instances.start(NO_PERIODIC_READS);
-            HypervisorGateway secondGateway = second.getBean(HypervisorGateway.class);
-            HypervisorGateway firstGateway = first.getBean(HypervisorGateway.class);
+            ConnectionGateway secondGateway = second.getBean(ConnectionGateway.class);
+            ConnectionGateway firstGateway = first.getBean(ConnectionGateway.class);
             await().atMost(Duration.ofSeconds(15)).until(() -> hostIds.stream().filter(id -> firstGateway.monitoring(id)
                     || secondGateway.monitoring(id)).count() + "/" + secondGateway.monitoredHosts().size(),
                     seen -> seen.equals(HOSTS + "/" + HOSTS / 2));

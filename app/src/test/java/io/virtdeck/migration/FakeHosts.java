@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.CpuCompatibility;
 import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HostResources;
 import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.MigrationGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
@@ -85,18 +87,29 @@ final class FakeHosts {
         };
     }
 
-    HypervisorGateway gateway() {
-        return (HypervisorGateway) Proxy.newProxyInstance(HypervisorGateway.class.getClassLoader(),
-                new Class<?>[] {HypervisorGateway.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "state" -> unreachable.contains(args[0]) ? ConnectionState.UNREACHABLE
-                            : ConnectionState.CONNECTED;
-                    case "resources" -> resourcesOf((Long) args[0]);
-                    case "compareCpu" -> incompatibleCpus.contains(args[0]) ? CpuCompatibility.INCOMPATIBLE
-                            : CpuCompatibility.IDENTICAL;
-                    case "migrationNeeds" -> needs;
-                    default -> throw new UnsupportedOperationException("the fake gateway has no " + method.getName());
-                });
+    HostGateway hostGateway() {
+        return (HostGateway) gateway;
     }
+
+    ConnectionGateway connectionGateway() {
+        return (ConnectionGateway) gateway;
+    }
+
+    MigrationGateway migrationGateway() {
+        return (MigrationGateway) gateway;
+    }
+
+    /** One fake for the three gateway families the rules use. */
+    private final Object gateway = Proxy.newProxyInstance(FakeHosts.class.getClassLoader(),
+            new Class<?>[] {HostGateway.class, ConnectionGateway.class, MigrationGateway.class},
+            (proxy, method, args) -> switch (method.getName()) {
+                case "state" -> unreachable.contains(args[0]) ? ConnectionState.UNREACHABLE : ConnectionState.CONNECTED;
+                case "resources" -> resourcesOf((Long) args[0]);
+                case "compareCpu" -> incompatibleCpus.contains(args[0]) ? CpuCompatibility.INCOMPATIBLE
+                        : CpuCompatibility.IDENTICAL;
+                case "migrationNeeds" -> needs;
+                default -> throw new UnsupportedOperationException("the fake gateway has no " + method.getName());
+            });
 
     private HostResources resourcesOf(long id) {
         if (unreadable.contains(id)) {

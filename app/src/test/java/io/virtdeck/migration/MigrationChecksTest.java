@@ -16,7 +16,7 @@ class MigrationChecksTest {
 
     private final FakeHosts fleet = new FakeHosts();
     // the shared pools are asked about volumes only, which these rules leave aside
-    private final MigrationChecks checks = new MigrationChecks(fleet.gateway(), null);
+    private final MigrationChecks checks = new MigrationChecks(fleet.hostGateway(), fleet.migrationGateway(), null);
     private final Guest web = runningGuest("web", 1, 4096);
 
     @Test

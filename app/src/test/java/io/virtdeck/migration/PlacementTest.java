@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlacementTest {
 
     private final FakeHosts fleet = new FakeHosts();
-    private final Placement placement = new Placement(fleet.repository(), fleet.gateway(),
-            new MigrationChecks(fleet.gateway(), null));
+    private final Placement placement = new Placement(fleet.repository(), fleet.hostGateway(),
+            fleet.connectionGateway(), new MigrationChecks(fleet.hostGateway(), fleet.migrationGateway(), null));
     private final Guest web = runningGuest("web", 1, 4096);
 
     @Test

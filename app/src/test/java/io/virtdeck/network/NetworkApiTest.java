@@ -2,8 +2,8 @@ package io.virtdeck.network;
 
 import java.util.List;
 
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.NetworkFacts;
+import io.virtdeck.hypervisor.NetworkGateway;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
@@ -28,7 +28,7 @@ class NetworkApiTest {
     @Autowired
     MockMvc mvc;
     @Autowired
-    HypervisorGateway libvirt;
+    NetworkGateway libvirt;
     @Autowired
     JdbcClient jdbc;
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
-import io.virtdeck.hypervisor.HypervisorGateway;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
@@ -33,7 +33,7 @@ class StorageApiTest {
     @Autowired
     MockMvc mvc;
     @Autowired
-    HypervisorGateway libvirt;
+    StorageGateway libvirt;
     @Autowired
     JdbcClient jdbc;
 

@@ -3,7 +3,7 @@ package io.virtdeck.storage;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
@@ -39,7 +39,7 @@ class VolumeContentApiTest {
     @Autowired
     MockMvc mvc;
     @Autowired
-    HypervisorGateway libvirt;
+    StorageGateway libvirt;
     @Autowired
     JdbcClient jdbc;
 

@@ -3,7 +3,8 @@ package io.virtdeck.web;
 import java.util.List;
 
 import io.virtdeck.hypervisor.DomainFacts;
-import io.virtdeck.hypervisor.HypervisorGateway;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
@@ -39,7 +40,9 @@ class GuestCreatePagesTest {
     @Autowired
     MockMvc mvc;
     @Autowired
-    HypervisorGateway libvirt;
+    DomainGateway domainGateway;
+    @Autowired
+    StorageGateway storageGateway;
 
     long host;
 
@@ -80,7 +83,8 @@ class GuestCreatePagesTest {
                 .andExpect(flash().attribute("notice",
                         "Guest wiz-01 was created on host wizard. It is shut off: start it when you are ready."));
         assertThat(domainNames()).contains("wiz-01");
-        assertThat(libvirt.volumes(host, "default").stream().map(VolumeFacts::name)).contains("wiz-01-disk1.qcow2");
+        assertThat(storageGateway.volumes(host, "default").stream().map(VolumeFacts::name))
+                .contains("wiz-01-disk1.qcow2");
     }
 
     @Test
@@ -123,7 +127,7 @@ class GuestCreatePagesTest {
         assertThat(failed).contains("class=\"problem\"", "Creating &#39;wiz-half&#39; failed while creating volume",
                 "Nothing was left behind");
         assertThat(domainNames()).doesNotContain("wiz-half");
-        assertThat(libvirt.volumes(host, "default").stream().map(VolumeFacts::name))
+        assertThat(storageGateway.volumes(host, "default").stream().map(VolumeFacts::name))
                 .noneMatch(name -> name.startsWith("wiz-half"));
     }
 
@@ -145,7 +149,7 @@ class GuestCreatePagesTest {
     }
 
     private List<String> domainNames() {
-        return libvirt.listDomains(host).stream().map(DomainFacts::name).toList();
+        return domainGateway.listDomains(host).stream().map(DomainFacts::name).toList();
     }
 
     private String page(String path) throws Exception {

@@ -1,0 +1,37 @@
+package io.virtdeck.hypervisor;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The devices of domains (disks, NICs) and what NICs may connect to.
+ */
+public interface DeviceGateway {
+
+    /**
+     * Plugs a device in: into the running domain (hot-plug) and its definition, or only the definition when it is
+     * shut off. {@link #attachDisk} puts a pool's volume at the first free virtio target and returns that target
+     * (vdb); {@link #attachNic} a NIC as specified.
+     */
+    String attachDisk(long hostId, UUID uuid, String pool, String volume, String format);
+
+    void attachNic(long hostId, UUID uuid, NicSpec nic);
+
+    /**
+     * Unplugs the disk at {@code target} or the NIC with {@code mac}, from the running domain and its definition.
+     * A running guest must let go of the device (ACPI): returns false when it still has it after {@code patience}.
+     */
+    boolean detachDisk(long hostId, UUID uuid, String target, Duration patience);
+
+    boolean detachNic(long hostId, UUID uuid, String mac, Duration patience);
+
+    /** The MAC addresses of every NIC of every domain of the host, running and in their definitions, lower case. */
+    Set<String> nicMacs(long hostId);
+
+    /**
+     * The names of the host's network interfaces a guest NIC may join as a bridge: those libvirt's interface driver
+     * reports (where it has one) and the bridges of the host's virtual networks.
+     */
+    Set<String> hostInterfaces(long hostId);
+}

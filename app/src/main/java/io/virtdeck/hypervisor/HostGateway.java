@@ -1,0 +1,24 @@
+package io.virtdeck.hypervisor;
+
+/**
+ * What a host is and has: its facts, resources, counters, the platform new guests get, its CPU.
+ */
+public interface HostGateway {
+
+    HostFacts hostFacts(long hostId);
+
+    /** Free memory, CPU architecture, networks and pools: what placement and migration checks look at. */
+    HostResources resources(long hostId);
+
+    /**
+     * The host's CPU and memory counters and those of every running guest (CPU, balloon, disks, NICs), in one
+     * bulk libvirt call for all guests (virConnectGetAllDomainStats).
+     */
+    HostSample sample(long hostId);
+
+    /** How a new guest is virtualized on this host (KVM, QEMU, Xen HVM or PV), and whether it may boot with UEFI. */
+    GuestPlatform guestPlatform(long hostId);
+
+    /** libvirt's comparison of a CPU definition with the host's CPU. */
+    CpuCompatibility compareCpu(long hostId, String cpuXml);
+}

@@ -1,0 +1,211 @@
+package io.virtdeck.hypervisor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.LibvirtException;
+import org.libvirt.SchedLongParameter;
+import org.libvirt.SchedParameter;
+import org.libvirt.SchedUlongParameter;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/** The libvirt-backed {@link DomainGateway}. */
+@Component
+class LibvirtDomains implements DomainGateway {
+
+    private final HostConnections connections;
+    private final ApplicationEventPublisher events;
+
+    LibvirtDomains(HostConnections connections, ApplicationEventPublisher events) {
+        this.connections = connections;
+        this.events = events;
+    }
+
+    @Override
+    public List<DomainFacts> listDomains(long hostId) {
+        return connections.call(hostId, session -> session.eachDomain(0, LibvirtDomains::read));
+    }
+
+    @Override
+    public DomainFacts domain(long hostId, UUID uuid) {
+        return connections.call(hostId, session -> session.domain(uuid, LibvirtDomains::read));
+    }
+
+    @Override
+    public String domainXml(long hostId, UUID uuid) {
+        return connections.call(hostId, session -> session.domain(uuid, domain -> domain.getXMLDesc(0)));
+    }
+
+    @Override
+    public void perform(long hostId, UUID uuid, DomainAction action) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            switch (action) {
+                case START -> domain.create();
+                case SHUTDOWN -> domain.shutdown();
+                case POWEROFF -> domain.destroy();
+                case REBOOT -> domain.reboot(0);
+                case RESET -> domain.reset();
+                case SUSPEND -> domain.suspend();
+                case RESUME -> domain.resume();
+                case SAVE -> domain.managedSave();
+                case DISCARD_SAVE -> domain.managedSaveRemove();
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public List<String> undefine(long hostId, UUID uuid, boolean deleteStorage) {
+        return connections.call(hostId, session -> session.domain(uuid, domain -> {
+            List<String> volumePaths = new ArrayList<>();
+            if (deleteStorage) {
+                for (DiskFacts disk : DomainXmlReader.read(domain.getXMLDesc(0)).disks()) {
+                    if ("disk".equals(disk.device()) && disk.source() != null) {
+                        volumePaths.add(disk.source());
+                    }
+                }
+            }
+            undefineWithMetadata(domain);
+            Set<String> pools = new TreeSet<>();
+            List<String> deleted = LibvirtStorage.deleteVolumesAt(session, volumePaths, pools);
+            pools.forEach(pool -> events.publishEvent(new PoolVolumesChanged(hostId, pool)));
+            return deleted;
+        }));
+    }
+
+    @Override
+    public void define(long hostId, DomainSpec spec) {
+        connections.call(hostId, session -> session.connect().domainDefineXML(DomainXmlWriter.write(spec)).free());
+    }
+
+    @Override
+    public void defineClone(long sourceHostId, UUID source, long targetHostId, String name, UUID uuid,
+                            Map<String, PooledVolume> copies) {
+        String definition = connections.call(sourceHostId,
+                session -> session.domain(source, original -> original.getXMLDesc(LibvirtFlags.XML_INACTIVE)));
+        String xml = DomainCloneXml.write(definition, name, uuid, copies);
+        connections.call(targetHostId, session -> session.connect().domainDefineXML(xml).free());
+    }
+
+    @Override
+    public void setAutostart(long hostId, UUID uuid, boolean autostart) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            domain.setAutostart(autostart);
+            return null;
+        }));
+    }
+
+    @Override
+    public void resize(long hostId, UUID uuid, Integer vcpus, Long memoryMiB) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            boolean running = domain.isActive() == 1;
+            // the running domain first (it may refuse: beyond its maximum), then the definition; one at a time,
+            // as some drivers (the test driver) take no both-at-once
+            List<Integer> scopes = new ArrayList<>();
+            if (running) {
+                scopes.add(LibvirtFlags.AFFECT_LIVE);
+            }
+            if (domain.isPersistent() == 1) {
+                scopes.add(LibvirtFlags.AFFECT_CONFIG);
+            }
+            for (int scope : scopes) {
+                boolean definitionOfStopped = scope == LibvirtFlags.AFFECT_CONFIG && !running;
+                if (vcpus != null) {
+                    if (definitionOfStopped) {
+                        domain.setVcpusFlags(vcpus, LibvirtFlags.AFFECT_CONFIG | LibvirtFlags.VCPU_MAXIMUM);
+                    }
+                    domain.setVcpusFlags(vcpus, scope);
+                }
+                if (memoryMiB != null) {
+                    if (definitionOfStopped) {
+                        LibvirtNative.setMemory(domain, memoryMiB * 1024,
+                                LibvirtFlags.AFFECT_CONFIG | LibvirtFlags.MEM_MAXIMUM);
+                    }
+                    LibvirtNative.setMemory(domain, memoryMiB * 1024, scope);
+                }
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public ResourceLimits limits(long hostId, UUID uuid) {
+        return connections.call(hostId, session -> session.domain(uuid,
+                domain -> LimitsXml.read(domain.getXMLDesc(LibvirtFlags.DEFINITION_WITH_SECRETS))));
+    }
+
+    @Override
+    public void setLimits(long hostId, UUID uuid, ResourceLimits limits) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            Connect connect = session.connect();
+            String definition = domain.getXMLDesc(LibvirtFlags.DEFINITION_WITH_SECRETS);
+            connect.domainDefineXML(LimitsXml.write(definition, limits)).free();
+            SchedParameter[] live = liveCpuLimits(limits);
+            if (live.length > 0 && domain.isActive() == 1 && "QEMU".equals(connect.getType())) {
+                domain.setSchedulerParameters(live);
+            }
+            return null;
+        }));
+    }
+
+    /** QEMU's scheduler parameters for what the limits set (an unset limit keeps its running value). */
+    private static SchedParameter[] liveCpuLimits(ResourceLimits limits) {
+        List<SchedParameter> parameters = new ArrayList<>();
+        if (limits.cpuShares() != null) {
+            parameters.add(named(new SchedUlongParameter(limits.cpuShares()), "cpu_shares"));
+        }
+        if (limits.cpuPeriodUs() != null) {
+            parameters.add(named(new SchedUlongParameter(limits.cpuPeriodUs()), "vcpu_period"));
+        }
+        if (limits.cpuQuotaUs() != null) {
+            parameters.add(named(new SchedLongParameter(limits.cpuQuotaUs()), "vcpu_quota"));
+        }
+        return parameters.toArray(new SchedParameter[0]);
+    }
+
+    private static SchedParameter named(SchedParameter parameter, String field) {
+        parameter.field = field;
+        return parameter;
+    }
+
+    private static void undefineWithMetadata(Domain domain) throws LibvirtException {
+        try {
+            domain.undefine(Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA);
+        } catch (LibvirtException e) {
+            if (LibvirtErrors.kindOf(e) != HypervisorException.Kind.UNSUPPORTED) {
+                throw e;
+            }
+            domain.undefine();
+        }
+    }
+
+    static DomainFacts read(Domain domain) throws LibvirtException {
+        DomainXmlReader.DomainConfig config = DomainXmlReader.read(domain.getXMLDesc(0));
+        DomainInfo info = domain.getInfo();
+        boolean persistent = domain.isPersistent() == 1;
+        boolean autostart = persistent && domain.getAutostart();
+        DomainRunState state = runState(info.state);
+        // only a shut-off, persistent domain can hold a managed save image: no extra call for the others
+        boolean managedSave = persistent && state == DomainRunState.SHUTOFF && domain.hasManagedSaveImage() == 1;
+        return new DomainFacts(config.uuid(), config.name(), state, config.vcpus(), config.memoryMiB(),
+                autostart, persistent, managedSave, config.osType(), config.disks(), config.nics(), config.graphics());
+    }
+
+    private static DomainRunState runState(DomainInfo.DomainState state) {
+        return switch (state) {
+            case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED, VIR_DOMAIN_SHUTDOWN -> DomainRunState.RUNNING;
+            case VIR_DOMAIN_PAUSED, VIR_DOMAIN_PMSUSPENDED -> DomainRunState.PAUSED;
+            case VIR_DOMAIN_SHUTOFF -> DomainRunState.SHUTOFF;
+            case VIR_DOMAIN_CRASHED -> DomainRunState.CRASHED;
+            default -> DomainRunState.UNKNOWN;
+        };
+    }
+}

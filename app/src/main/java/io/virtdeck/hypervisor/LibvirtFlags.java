@@ -1,0 +1,57 @@
+package io.virtdeck.hypervisor;
+
+/**
+ * libvirt's flag and enum values that libvirt-java 0.5.4 does not name (or names only in part), in one place, with
+ * the C name each stands for.
+ */
+final class LibvirtFlags {
+
+    /** virDomainXMLFlags VIR_DOMAIN_XML_SECURE: secrets such as VNC passwords kept in the XML. */
+    static final int XML_SECURE = 1;
+    /** virDomainXMLFlags VIR_DOMAIN_XML_INACTIVE: the persistent definition, not the running guest's live XML. */
+    static final int XML_INACTIVE = 2;
+    /** The definition (not the running state) with its secrets: what redefining a domain must start from. */
+    static final int DEFINITION_WITH_SECRETS = XML_INACTIVE | XML_SECURE;
+
+    /** virDomainModificationImpact VIR_DOMAIN_AFFECT_LIVE and _CONFIG: the running domain, its definition. */
+    static final int AFFECT_LIVE = 1;
+    static final int AFFECT_CONFIG = 2;
+    /** VIR_DOMAIN_VCPU_MAXIMUM and VIR_DOMAIN_MEM_MAXIMUM: the maximum, not the current count. */
+    static final int VCPU_MAXIMUM = 4;
+    static final int MEM_MAXIMUM = 4;
+
+    /** virDomainJobType VIR_DOMAIN_JOB_NONE: the domain runs no job. */
+    static final int JOB_NONE = 0;
+    /** virDomainGetJobStatsFlags VIR_DOMAIN_JOB_STATS_COMPLETED: the last finished job, not the running one. */
+    static final int JOB_STATS_COMPLETED = 1;
+
+    /** virDomainSnapshotCreateFlags VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY. */
+    static final int SNAPSHOT_CREATE_DISK_ONLY = 16;
+    /** virDomainSnapshotCreateFlags VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC: all disks or none. */
+    static final int SNAPSHOT_CREATE_ATOMIC = 128;
+
+    /** virNetworkUpdateFlags VIR_NETWORK_UPDATE_AFFECT_LIVE and _CONFIG: the running network, its definition. */
+    static final int NETWORK_AFFECT_LIVE = 1;
+    static final int NETWORK_AFFECT_CONFIG = 2;
+    /** virNetworkUpdateCommand VIR_NETWORK_UPDATE_COMMAND_DELETE and _ADD_LAST. */
+    static final int NETWORK_UPDATE_DELETE = 2;
+    static final int NETWORK_UPDATE_ADD_LAST = 3;
+    /** virNetworkUpdateSection VIR_NETWORK_SECTION_IP_DHCP_HOST. */
+    static final int NETWORK_SECTION_IP_DHCP_HOST = 4;
+    /** virIPAddrType VIR_IP_ADDR_TYPE_IPV6. */
+    static final int IP_ADDR_IPV6 = 1;
+
+    /** virDomainStatsTypes: the groups of virConnectGetAllDomainStats. */
+    static final int STATS_STATE = 1;
+    static final int STATS_CPU_TOTAL = 2;
+    static final int STATS_BALLOON = 4;
+    static final int STATS_INTERFACE = 16;
+    static final int STATS_BLOCK = 32;
+    /** virConnectGetAllDomainStatsFlags VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE. */
+    static final int STATS_ACTIVE_DOMAINS = 1;
+    /** VIR_NODE_CPU_STATS_ALL_CPUS and VIR_NODE_MEMORY_STATS_ALL_CELLS. */
+    static final int NODE_STATS_ALL = -1;
+
+    private LibvirtFlags() {
+    }
+}
