@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import io.virtdeck.web.Page;
+import io.virtdeck.core.Page;
 
 /** The audit trail over REST: read and export only; nothing changes or removes an entry. */
 @RestController

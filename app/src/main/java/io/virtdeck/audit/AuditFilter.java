@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * Which audit entries to read: each part optional. {@code object} is {@code type} or {@code type:id}

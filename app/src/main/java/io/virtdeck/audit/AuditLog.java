@@ -4,10 +4,10 @@ import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import io.virtdeck.hypervisor.HypervisorException;
-import io.virtdeck.security.CurrentUser;
-import io.virtdeck.web.HypervisorErrors;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * Writes the append-only record of who did what to which object and what came of it. Actions are recorded under the

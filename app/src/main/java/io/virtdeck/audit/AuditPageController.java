@@ -10,8 +10,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.web.Page;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.Page;
+import io.virtdeck.core.VirtdeckException;
 
 @Controller
 class AuditPageController {

@@ -17,15 +17,11 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import io.virtdeck.security.Action;
-import io.virtdeck.security.ObjectRef;
-import io.virtdeck.security.ObjectScope;
-import io.virtdeck.security.Permissions;
-import io.virtdeck.web.Page;
+import io.virtdeck.core.ObjectScope;
+import io.virtdeck.core.Page;
 
 /** Reads the audit trail newest first, filtered and paginated in SQL; exports it as CSV, streamed. */
 @Service
@@ -37,12 +33,12 @@ public class AuditQuery {
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate exporting;
     private final TransactionTemplate readOnly;
-    private final Permissions permissions;
+    private final AuditScope scope;
 
     public AuditQuery(JdbcClient jdbc, DataSource dataSource, PlatformTransactionManager transactions,
-                      Permissions permissions) {
+                      AuditScope scope) {
         this.jdbc = jdbc;
-        this.permissions = permissions;
+        this.scope = scope;
         JdbcTemplate streaming = new JdbcTemplate(dataSource);
         streaming.setFetchSize(EXPORT_FETCH_ROWS); // PostgreSQL streams with a fetch size only inside a transaction
         this.exporting = new NamedParameterJdbcTemplate(streaming);
@@ -52,7 +48,7 @@ public class AuditQuery {
 
     public Page<AuditEntry> find(AuditFilter filter, int page, int size) {
         Map<String, Object> params = new HashMap<>();
-        String where = where(filter, readable(), params);
+        String where = where(filter, scope.readable(), params);
         long total = jdbc.sql("SELECT count(*) FROM audit_events" + where).params(params)
                 .query(Long.class).single();
         params.put("limit", size);
@@ -72,7 +68,8 @@ public class AuditQuery {
      */
     public void exportCsv(AuditFilter filter, Supplier<Writer> open) {
         Map<String, Object> params = new HashMap<>();
-        String sql = "SELECT * FROM audit_events" + where(filter, readable(), params) + " ORDER BY at DESC, id DESC";
+        String sql = "SELECT * FROM audit_events" + where(filter, scope.readable(), params)
+                + " ORDER BY at DESC, id DESC";
         Writer out = open.get();
         try {
             out.write("at,user,action,object_type,object_id,object_name,outcome,detail\r\n");
@@ -85,22 +82,6 @@ public class AuditQuery {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * Those who may change everything (a role on '/' that may operate: admins, operators) read the whole trail, as
-     * before grants; anyone else the entries about the guests and hosts they may read (Proxmox shows a user the log of
-     * what they can see), never those about users, grants or logins. 403 for those who may read nothing.
-     */
-    private ObjectScope readable() {
-        if (permissions.allows(Action.OPERATE, ObjectRef.root())) {
-            return ObjectScope.ALL;
-        }
-        ObjectScope scope = permissions.scope(Action.READ_HISTORY, Action.READ_HISTORY);
-        if (scope.nothing()) {
-            throw new AccessDeniedException("no object to read the audit trail of");
-        }
-        return scope;
     }
 
     private static String where(AuditFilter filter, ObjectScope scope, Map<String, Object> params) {

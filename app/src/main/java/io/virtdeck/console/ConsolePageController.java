@@ -14,9 +14,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestQuery;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * The console page (opened in its own tab by a plain link) and what its script asks for: fresh tickets bound to this

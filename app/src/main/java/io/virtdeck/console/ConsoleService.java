@@ -23,16 +23,16 @@ import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.ConsoleGateway;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.SshOptions;
 import io.virtdeck.hypervisor.VncEndpoint;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.security.Access;
-import io.virtdeck.security.CurrentUser;
 import io.virtdeck.web.Formats;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * Opens consoles for accepted tickets and keeps the open ones, for ADMIN to see and close. Each session gets its own

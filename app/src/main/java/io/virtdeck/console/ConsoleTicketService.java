@@ -14,14 +14,14 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.security.Action;
-import io.virtdeck.security.CurrentUser;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.security.UserAccountRepository;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * One-time console tickets: 256 random bits, valid for a minute, bound to the user and the guest, and, when issued to

@@ -10,11 +10,11 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckProperties;
+import io.virtdeck.core.Role;
 import io.virtdeck.hypervisor.testdriver.SimulatedFleet;
 import io.virtdeck.inventory.HostRegistry;
 import io.virtdeck.security.InitialUsers;
 import io.virtdeck.security.InitialUsers.UserSpec;
-import io.virtdeck.security.Role;
 
 /**
  * VIRTDECK_DEMO=simulated: three hosts backed by libvirt's test driver, each from its own generated host file under

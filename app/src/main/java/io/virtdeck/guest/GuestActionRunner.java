@@ -8,16 +8,16 @@ import org.springframework.stereotype.Component;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainGateway;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.InventorySync;
 import io.virtdeck.task.TaskService;
-import io.virtdeck.web.HypervisorErrors;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * Runs one action on a guest the way every guest action runs (power, delete, snapshots): refused while a task holds
@@ -26,10 +26,10 @@ import io.virtdeck.web.VirtdeckException;
  * outcome whatever it is; the inventory row is refreshed.
  */
 @Component
-class GuestActionRunner {
+public class GuestActionRunner {
 
     /** What an action returns, and the detail its audit entry records. */
-    record Done<T>(T value, String detail) {
+    public record Done<T>(T value, String detail) {
     }
 
     private final DomainGateway gateway;
@@ -49,12 +49,12 @@ class GuestActionRunner {
         this.guests = guests;
     }
 
-    <T> Done<T> run(Guest guest, String action, Consumer<DomainFacts> check, Supplier<Done<T>> act) {
+    public <T> Done<T> run(Guest guest, String action, Consumer<DomainFacts> check, Supplier<Done<T>> act) {
         return run(guest, action, check, act, e -> explain(guest, e));
     }
 
     /** As above; {@code explain} puts a libvirt refusal in an operator's words. */
-    <T> Done<T> run(Guest guest, String action, Consumer<DomainFacts> check, Supplier<Done<T>> act,
+    public <T> Done<T> run(Guest guest, String action, Consumer<DomainFacts> check, Supplier<Done<T>> act,
                     Function<HypervisorException, String> explain) {
         AuditObject object = AuditObject.guest(guest.id(), guest.name());
         Done<T> done;
@@ -89,7 +89,7 @@ class GuestActionRunner {
     }
 
     /** A libvirt failure in an operator's words, naming the host when it is the host that is missing. */
-    static String explain(Guest guest, HypervisorException e) {
+    public static String explain(Guest guest, HypervisorException e) {
         if (e.kind() == HypervisorException.Kind.UNREACHABLE) {
             return "Host '" + guest.hostName() + "' cannot be reached: " + e.getMessage();
         }

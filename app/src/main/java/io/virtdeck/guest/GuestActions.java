@@ -4,9 +4,9 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.web.VirtdeckException;
 
 /** Which power actions fit which state, and how an action is named in URLs and on buttons. */
 public final class GuestActions {
@@ -31,7 +31,7 @@ public final class GuestActions {
         return allowedFrom(action).contains(state) && (action != DomainAction.DISCARD_SAVE || managedSave);
     }
 
-    static void check(DomainAction action, DomainRunState state, boolean managedSave, String guestName) {
+    public static void check(DomainAction action, DomainRunState state, boolean managedSave, String guestName) {
         if (action == DomainAction.DISCARD_SAVE && !managedSave) {
             throw VirtdeckException.conflict("'" + guestName + "' has no saved memory to discard.");
         }

@@ -3,11 +3,11 @@ package io.virtdeck.guest;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainFacts;
-import io.virtdeck.web.VirtdeckException;
 
 /** The rule for a new guest's name, shared by create and clone: valid (400) and free on its host (409). */
-final class GuestNames {
+public final class GuestNames {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -15,7 +15,7 @@ final class GuestNames {
     }
 
     /** Returns the name when a new guest may take it on a host with these domains; refuses on field "name". */
-    static String check(String name, List<DomainFacts> domains) {
+    public static String check(String name, List<DomainFacts> domains) {
         if (name == null || name.isBlank()) {
             throw VirtdeckException.invalid("name", "name is required.");
         }

@@ -6,8 +6,8 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.DomainGateway;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Host;
 
@@ -16,7 +16,7 @@ import io.virtdeck.inventory.Host;
  * later step can take it all back: a failed create or clone leaves nothing on the host, or names what it could not
  * remove.
  */
-final class MadeOnHost {
+public final class MadeOnHost {
 
     private static final Logger log = LoggerFactory.getLogger(MadeOnHost.class);
 
@@ -28,23 +28,23 @@ final class MadeOnHost {
     private final List<String[]> volumes = new ArrayList<>();
     private UUID defined;
 
-    MadeOnHost(DomainGateway domainGateway, StorageGateway storageGateway, Host host, String guestName) {
+    public MadeOnHost(DomainGateway domainGateway, StorageGateway storageGateway, Host host, String guestName) {
         this.domainGateway = domainGateway;
         this.storageGateway = storageGateway;
         this.host = host;
         this.guestName = guestName;
     }
 
-    void volume(String pool, String name) {
+    public void volume(String pool, String name) {
         volumes.add(0, new String[] {pool, name});
     }
 
-    void defined(UUID uuid) {
+    public void defined(UUID uuid) {
         defined = uuid;
     }
 
     /** Takes back what was made; says whether anything is left behind, for the person to clean up. */
-    String undo() {
+    public String undo() {
         List<String> left = new ArrayList<>();
         if (defined != null) {
             try {

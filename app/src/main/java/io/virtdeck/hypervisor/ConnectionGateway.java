@@ -1,6 +1,7 @@
 package io.virtdeck.hypervisor;
 
 import java.util.Set;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * The connections this instance keeps to hosts: one monitoring connection (with lifecycle events) per host whose

@@ -2,6 +2,7 @@ package io.virtdeck.hypervisor;
 
 import java.time.Instant;
 import java.util.UUID;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * What a console needs to reach a domain's display.

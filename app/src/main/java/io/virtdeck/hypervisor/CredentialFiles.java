@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * A host's URI with its credentials added as libvirt's remote URI parameters ({@code keyfile=}, {@code known_hosts=},

@@ -11,6 +11,7 @@ import static io.virtdeck.hypervisor.SafeXml.append;
 import static io.virtdeck.hypervisor.SafeXml.attr;
 import static io.virtdeck.hypervisor.SafeXml.child;
 import static io.virtdeck.hypervisor.SafeXml.children;
+import io.virtdeck.core.HypervisorException;
 
 /** The device XML that hot-plug takes (attach, detach), built and found through the DOM. */
 final class DeviceXml {

@@ -3,6 +3,7 @@ package io.virtdeck.hypervisor;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * Domains (guests) of a host: their facts and XML, lifecycle actions, definition and its settings.

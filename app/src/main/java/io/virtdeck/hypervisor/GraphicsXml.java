@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 import org.w3c.dom.Element;
+import io.virtdeck.core.HypervisorException;
 
 /** Changes to a domain's graphics device, written as the device XML that libvirt's device update takes. */
 final class GraphicsXml {

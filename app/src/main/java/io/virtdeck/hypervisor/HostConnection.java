@@ -19,6 +19,7 @@ import org.libvirt.LibvirtException;
 import org.libvirt.event.LifecycleListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * The one connection Virtdeck keeps to a host, shared by every thread. Calls run on the host's own small thread pool

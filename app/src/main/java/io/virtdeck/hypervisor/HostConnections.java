@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * The registry of this instance's {@link HostConnection}s, which every gateway's calls go through: one per host this

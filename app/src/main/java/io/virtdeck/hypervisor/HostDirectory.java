@@ -1,6 +1,7 @@
 package io.virtdeck.hypervisor;
 
 import java.util.Optional;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * What the gateway needs to know of a host that another Virtdeck instance monitors: where it is, and whether that

@@ -16,6 +16,7 @@ import org.libvirt.SchedParameter;
 import org.libvirt.SchedUlongParameter;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 
 /** The libvirt-backed {@link DomainGateway}. */
 @Component

@@ -3,6 +3,7 @@ package io.virtdeck.hypervisor;
 import org.libvirt.Error.ErrorDomain;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
+import io.virtdeck.core.HypervisorException;
 
 /** Turns libvirt's error numbers into the few kinds the rest of Virtdeck acts on. */
 final class LibvirtErrors {

@@ -20,6 +20,7 @@ import com.sun.jna.ptr.PointerByReference;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Network;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * libvirt calls that libvirt-java 0.5.4 does not bind, called through JNA against libvirt.so.0. Every such binding

@@ -14,6 +14,7 @@ import org.libvirt.LibvirtException;
 import org.libvirt.Network;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * One call's view of a host's connection: looks libvirt objects up, hands them to the work and frees them after it,

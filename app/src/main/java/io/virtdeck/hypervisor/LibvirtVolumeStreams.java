@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 
 /** The libvirt-backed {@link VolumeStreamGateway}. */
 @Component

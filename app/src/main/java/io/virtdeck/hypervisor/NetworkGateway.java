@@ -1,6 +1,7 @@
 package io.virtdeck.hypervisor;
 
 import java.util.List;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * A host's virtual networks, their DHCP hosts and leases.

@@ -21,6 +21,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import io.virtdeck.core.HypervisorException;
 
 /** DOM helpers for libvirt XML: parsing with DTDs and external entities off, and null-safe child lookups. */
 final class SafeXml {

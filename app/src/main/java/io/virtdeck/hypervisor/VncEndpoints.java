@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * Works out how Virtdeck reaches a guest's VNC server from the host's libvirt URI and the guest's graphics element.

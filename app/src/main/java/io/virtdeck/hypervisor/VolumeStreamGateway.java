@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.function.LongConsumer;
+import io.virtdeck.core.HypervisorException;
 
 /**
  * A volume's bytes streamed between Virtdeck and its host through libvirt streams, and the volumes made to receive

@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.springframework.stereotype.Component;
-import io.virtdeck.security.Visible;
+import io.virtdeck.core.Visible;
 
 /**
  * Totals of the guest list, remembered briefly when they are large: counting tens of thousands of matching rows costs

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * Where a page of the guest list starts ({@code after=}): the sort and the last row's values of the sort's keys (sort

@@ -1,7 +1,7 @@
 package io.virtdeck.inventory;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.web.VirtdeckException;
 
 /** The guest list's filters (OpenAPI: host, state, q); null means "any". */
 public record GuestFilter(Long hostId, DomainRunState state, String nameContains) {

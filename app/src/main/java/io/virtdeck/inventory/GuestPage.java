@@ -1,7 +1,7 @@
 package io.virtdeck.inventory;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import io.virtdeck.web.Page;
+import io.virtdeck.core.Page;
 
 /**
  * One page of the guest list: {@code items} and {@code total} as every list has them (OpenAPI), plus two additions for

@@ -1,15 +1,15 @@
 package io.virtdeck.inventory;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.Page;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.SnapshotGateway;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
-import io.virtdeck.web.Page;
 
 /** Reading guests, for every role. */
 @Service

@@ -3,7 +3,7 @@ package io.virtdeck.inventory;
 import java.util.List;
 import java.util.Locale;
 
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * The guest list's sort order, parsed from {@code sort=name}, {@code sort=memory,desc} or {@code sort=-memory}. Only

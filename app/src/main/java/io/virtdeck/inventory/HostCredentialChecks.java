@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.HostCredentials;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * Turns the credentials given for a host into what the gateway presents, after checking that they fit the URI's

@@ -10,10 +10,11 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import io.virtdeck.VirtdeckInstance;
+import io.virtdeck.cluster.PeerNotifications;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.HostCredentials;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.security.SecretBox;
-import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,9 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Repository
 class HostCredentialStore {
-
-    /** Told {@code origin hostId} when a host's credentials change: the other instances re-open their connections. */
-    static final String CHANGED_CHANNEL = "virtdeck_host_credentials";
 
     private static final String PRIVATE_KEY = "privateKey";
     private static final String KNOWN_HOSTS = "knownHosts";
@@ -48,7 +46,7 @@ class HostCredentialStore {
 
     /** Tells the other instances that a host's credentials changed (their connections to it re-open with them). */
     void announceChange(long hostId) {
-        PeerNotifications.send(jdbc, CHANGED_CHANNEL, instance.id() + " " + hostId);
+        PeerNotifications.credentialsChanged(jdbc, instance.id(), hostId);
     }
 
     /** Stores (or replaces) a host's credentials; NONE removes them. */

@@ -7,7 +7,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 @Controller
 class HostPageController {
@@ -22,14 +22,14 @@ class HostPageController {
     String list(Model model) {
         model.addAttribute("hosts", hosts.list());
         model.addAttribute("mayRegister", hosts.mayRegister());
-        return "hosts/list";
+        return "inventory/hosts";
     }
 
     @GetMapping("/hosts/{id}")
     String detail(@PathVariable long id, Model model) {
         model.addAttribute("host", hosts.get(id));
         model.addAttribute("mayOperate", hosts.mayOperate(id));
-        return "hosts/detail";
+        return "inventory/host";
     }
 
     /** The credentials' fields come as form fields of the same names as the API's (credentialsType for type). */

@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckProperties;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.cluster.HostLeases;
 
 /**
  * Virtdeck's own side of host registration: at start it registers the hosts of VIRTDECK_BOOTSTRAP_HOSTS that it does

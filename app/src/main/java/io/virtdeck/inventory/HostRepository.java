@@ -5,19 +5,21 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
+import io.virtdeck.cluster.HostAddresses;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.core.Visible;
 import io.virtdeck.hypervisor.HostDirectory;
 import io.virtdeck.hypervisor.HostFacts;
-import io.virtdeck.security.Visible;
-import io.virtdeck.web.VirtdeckException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 @Repository
-public class HostRepository {
+public class HostRepository implements HostAddresses {
 
     // the credentials' description only: their material is read for a connection alone (HostCredentialStore)
     private static final String SELECT = """
@@ -41,6 +43,11 @@ public class HostRepository {
 
     public List<Host> findAll() {
         return jdbc.sql(SELECT + " ORDER BY lower(h.name)").query(this::host).list();
+    }
+
+    @Override
+    public Map<Long, String> uris() {
+        return findAll().stream().collect(Collectors.toMap(Host::id, Host::uri));
     }
 
     /** A host's id and name: what a filter's choice of host needs. */

@@ -9,15 +9,16 @@ import io.virtdeck.VirtdeckProperties;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.cluster.InventoryChanged;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.core.Visible;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.HostCredentials;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.security.Action;
-import io.virtdeck.security.CurrentUser;
 import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
-import io.virtdeck.security.Visible;
-import io.virtdeck.web.VirtdeckException;
 
 /** Registering, reading and removing hosts, for people (pages and REST). */
 @Service

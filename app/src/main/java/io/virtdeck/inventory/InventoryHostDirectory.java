@@ -4,9 +4,9 @@ import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 import org.springframework.dao.DataAccessException;
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.HostCredentials;
 import io.virtdeck.hypervisor.HostDirectory;
-import io.virtdeck.hypervisor.HypervisorException;
 
 /** The gateway's view of hosts it does not monitor itself: their rows, kept by the instance that does. */
 @Component

@@ -13,6 +13,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.cluster.InventoryChanged;
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainFacts;
@@ -21,7 +23,6 @@ import io.virtdeck.hypervisor.DomainLifecycleEvent;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HostConnectionChanged;
 import io.virtdeck.hypervisor.HostGateway;
-import io.virtdeck.hypervisor.HypervisorException;
 
 /**
  * Keeps the inventory rows true to libvirt: lifecycle events first (a change shows within a second), a periodic

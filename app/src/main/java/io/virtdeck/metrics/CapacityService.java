@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.core.Visible;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.HostState;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
-import io.virtdeck.security.Visible;
-import io.virtdeck.web.VirtdeckException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 

@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.core.Visible;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
-import io.virtdeck.security.Visible;
-import io.virtdeck.web.VirtdeckException;
 import org.springframework.stereotype.Service;
 
 /**

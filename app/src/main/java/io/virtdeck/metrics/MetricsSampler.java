@@ -12,11 +12,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.virtdeck.ThreadPools;
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.GuestCounters;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HostSample;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;

@@ -5,10 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.HostConnectionChanged;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.StorageGateway;
 import org.springframework.context.event.EventListener;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 import org.springframework.boot.convert.DurationStyle;
 
 /**

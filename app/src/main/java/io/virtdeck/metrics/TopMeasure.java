@@ -3,7 +3,7 @@ package io.virtdeck.metrics;
 import java.util.Arrays;
 import java.util.Locale;
 
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 /** What "top guests" ranks by; each maps to a fixed SQL expression over the 10 s tier's columns. */
 enum TopMeasure {

@@ -9,6 +9,8 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.cluster.InventoryChanged;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.inventory.Guest;
@@ -16,7 +18,6 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.HostState;
-import io.virtdeck.inventory.InventoryChanged;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
@@ -24,7 +25,6 @@ import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskService;
 import io.virtdeck.web.Flag;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * Maintenance mode: a host in maintenance gets no new guests, its running guests are live-migrated away one by one
@@ -66,6 +66,11 @@ public class MaintenanceService {
      * Whether a REST request asks to enter maintenance ({@code enabled}), read once the user may act on the host: a
      * malformed body tells nothing about a host they may not see or change.
      */
+    /** The guests a host\'s maintenance would move: those running on it. */
+    public List<Guest> runningOn(long hostId) {
+        return guests.findRunningOn(hostId);
+    }
+
     public boolean entering(long hostId, MaintenanceRequest request) {
         permissions.requireHost(Action.OPERATE, hostId);
         return Flag.required(request == null ? null : request.enabled(), "enabled",

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.CpuCompatibility;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HostResources;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.MigrationGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.inventory.Guest;

@@ -15,17 +15,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestQuery;
-import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
-import io.virtdeck.web.HypervisorErrors;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * The migrate page of a guest and the maintenance confirmation of a host. Refusals (409/400) come back on the same
@@ -42,18 +41,16 @@ public class MigrationPageController {
     private final MigrationService migrations;
     private final MaintenanceService maintenance;
     private final GuestQuery guests;
-    private final GuestRepository guestRepository;
     private final HostService hosts;
 
     private final Permissions permissions;
 
     MigrationPageController(MigrationService migrations, MaintenanceService maintenance, GuestQuery guests,
-                            GuestRepository guestRepository, HostService hosts, Permissions permissions) {
+                            HostService hosts, Permissions permissions) {
         this.permissions = permissions;
         this.migrations = migrations;
         this.maintenance = maintenance;
         this.guests = guests;
-        this.guestRepository = guestRepository;
         this.hosts = hosts;
     }
 
@@ -113,7 +110,7 @@ public class MigrationPageController {
         model.addAttribute("possibleTargets", possible);
         model.addAttribute("mode", mode(guest));
         model.addAttribute("form", shown);
-        return "guests/migrate";
+        return "migration/migrate";
     }
 
     /** How the guest would move, as the service decides it by state: live, offline, or not now. */
@@ -178,9 +175,9 @@ public class MigrationPageController {
 
     private String showMaintenance(long id, MaintenanceForm form, Model model) {
         model.addAttribute("host", hosts.get(id));
-        model.addAttribute("running", guestRepository.findRunningOn(id));
+        model.addAttribute("running", maintenance.runningOn(id));
         model.addAttribute("form", form);
-        return "hosts/maintenance";
+        return "migration/maintenance";
     }
 
     // ---- form values ----

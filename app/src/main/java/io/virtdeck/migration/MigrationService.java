@@ -18,12 +18,14 @@ import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.MigrationGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.hypervisor.MigrationOptions;
@@ -40,8 +42,6 @@ import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskService;
-import io.virtdeck.web.HypervisorErrors;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * Live and offline migration of a guest to another host, as a task. Everything that can be checked is checked before

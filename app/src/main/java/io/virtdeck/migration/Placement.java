@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.HostGateway;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 /** MAC addresses of guest NICs and static DHCP entries: checked (unicast, six octets) and made. */
 public final class MacAddresses {

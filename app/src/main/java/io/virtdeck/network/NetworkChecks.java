@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.NetworkFacts;
-import io.virtdeck.web.VirtdeckException;
 
 /** Turns a request into a network libvirt will take, or a 400 naming the field at fault. */
 final class NetworkChecks {

@@ -11,8 +11,10 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DhcpLease;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.NetworkFacts;
 import io.virtdeck.hypervisor.NetworkGateway;
 import io.virtdeck.inventory.Guest;
@@ -22,8 +24,6 @@ import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.web.Flag;
-import io.virtdeck.web.HypervisorErrors;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * A host's virtual networks (OpenAPI: networks): listed, made (checked first, started at once), started, stopped,

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DeviceGateway;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.NicSpec;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * Turns a {@link NicRequest} into a NIC a host will take, checked against the host itself: its networks, its bridges,

@@ -10,8 +10,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.Role;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.web.Flash;
-import io.virtdeck.web.VirtdeckException;
 
 /** "My account": one's own password and API tokens. */
 @Controller

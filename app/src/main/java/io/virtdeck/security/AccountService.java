@@ -6,7 +6,8 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.VirtdeckException;
 
 /** What every user does to their own account: see it, change its password. */
 @Service

@@ -2,6 +2,7 @@ package io.virtdeck.security;
 
 import java.util.EnumSet;
 import java.util.Set;
+import io.virtdeck.core.Role;
 
 /**
  * What a permission check asks for, on one object ({@link ObjectRef}). Each action says whether it changes anything;

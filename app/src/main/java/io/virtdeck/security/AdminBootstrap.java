@@ -5,6 +5,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckProperties;
+import io.virtdeck.core.Role;
 
 /** On first start, creates the {@code admin} user (password from VIRTDECK_ADMIN_PASSWORD, else random and printed). */
 @Component

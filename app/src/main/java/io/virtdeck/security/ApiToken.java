@@ -1,6 +1,7 @@
 package io.virtdeck.security;
 
 import java.time.Instant;
+import io.virtdeck.core.Role;
 
 /** An API token as its owner sees it: never the secret, which exists only in the answer that made it. */
 public record ApiToken(long id, String name, Role role, Instant createdAt, Instant expiresAt, Instant revokedAt,

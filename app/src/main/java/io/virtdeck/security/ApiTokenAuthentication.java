@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import io.virtdeck.core.Role;
 
 /** A request let in by an API token: it acts as the token's user, with the token's role. */
 public final class ApiTokenAuthentication extends AbstractAuthenticationToken {

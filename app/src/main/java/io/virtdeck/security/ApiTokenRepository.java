@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import io.virtdeck.core.Role;
 
 @Repository
 class ApiTokenRepository {

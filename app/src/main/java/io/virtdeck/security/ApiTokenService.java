@@ -19,7 +19,9 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.Role;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * API tokens for scripts: each made by a user for themself, with at most the role they act with and an expiry.

@@ -1,6 +1,7 @@
 package io.virtdeck.security;
 
 import java.time.Instant;
+import io.virtdeck.core.Role;
 
 /**
  * A role on an object for a user or a group (API: {@code GET /api/v1/grants}). {@code subjectType} is {@code user} or

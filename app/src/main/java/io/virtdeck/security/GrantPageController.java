@@ -7,6 +7,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.core.Role;
 import io.virtdeck.web.Flash;
 
 /** ADMIN's page of grants and groups: the same service as the REST API, forms posting back to it. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
+import io.virtdeck.core.Role;
 
 /** The grants, groups and group members tables (V14). Unchecked: {@link GrantService} checks and audits. */
 @Repository

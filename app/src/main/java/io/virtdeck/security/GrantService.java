@@ -8,7 +8,9 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.Role;
+import io.virtdeck.core.VirtdeckException;
 
 /** Granting roles on objects and keeping groups, for administrators only; every change is audited. */
 @Service

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.Role;
 
 /** Creates users that Virtdeck needs before anyone can log in: the first admin, and the demo's users. */
 @Component

@@ -18,6 +18,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.Role;
 
 /**
  * A login session follows its account as it is now, not as it was at login: once an admin disables the user the

@@ -3,7 +3,7 @@ package io.virtdeck.security;
 import java.util.Locale;
 import java.util.Set;
 
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * What a password chosen by a person must be: at least 12 characters, not the user name, not one character repeated,

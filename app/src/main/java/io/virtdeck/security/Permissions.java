@@ -15,7 +15,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.ObjectScope;
+import io.virtdeck.core.Role;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.core.Visible;
 
 /**
  * The one permission check of the services: {@link #require(Action, ObjectRef)}. The current user's roles on an object

@@ -1,6 +1,7 @@
 package io.virtdeck.security;
 
 import java.time.Instant;
+import io.virtdeck.core.Role;
 
 /** A person who can log in. The password is only ever held as a hash. */
 public record UserAccount(long id, String username, String passwordHash, Role role, boolean enabled,

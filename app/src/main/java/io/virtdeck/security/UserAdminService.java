@@ -10,7 +10,8 @@ import org.springframework.transaction.annotation.Transactional;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.Role;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * ADMIN's work on users: create, enable or disable, give a role, reset a password. Users are never deleted, so the

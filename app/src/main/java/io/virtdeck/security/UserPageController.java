@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.core.Role;
 import io.virtdeck.web.Flash;
 
 /** ADMIN's pages for users: the list with a create form, and one user's role, state and password. */

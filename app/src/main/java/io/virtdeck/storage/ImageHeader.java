@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * What the first bytes of an uploaded image say it is, read before anything is made on a host: so that a volume

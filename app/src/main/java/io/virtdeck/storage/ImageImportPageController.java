@@ -7,10 +7,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import io.virtdeck.guest.GuestCreateService;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.create.GuestCreateService;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.web.Flash;
-import io.virtdeck.web.VirtdeckException;
 
 /** A host's Import page: stage an image, see its facts, then import it into a pool (or discard it). */
 @Controller

@@ -24,9 +24,11 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.guest.GuestCreateRequest;
-import io.virtdeck.guest.GuestCreateService;
-import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.create.GuestCreateRequest;
+import io.virtdeck.guest.create.GuestCreateService;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeStreamGateway;
@@ -39,8 +41,6 @@ import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskService;
-import io.virtdeck.web.HypervisorErrors;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * The V2V path: an image (raw, qcow2, VMDK, VHD, VHDX) or an OVA is streamed to a staging directory on the Virtdeck

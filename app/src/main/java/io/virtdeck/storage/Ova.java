@@ -22,7 +22,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * An OVA: a tar archive of an OVF descriptor and the disk images it names. Members are unpacked by their plain file

@@ -8,8 +8,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.PoolSpec;
-import io.virtdeck.web.VirtdeckException;
 
 /** Turns a request into a pool libvirt will take, or a 400 naming the field at fault. Nothing here asks the host. */
 final class PoolChecks {

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.task.TaskCancelledException;
-import io.virtdeck.web.VirtdeckException;
 
 /** qemu-img on the Virtdeck server (Debian: qemu-utils): an image's facts, and its conversion to qcow2. */
 @Component

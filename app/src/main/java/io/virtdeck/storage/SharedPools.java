@@ -13,7 +13,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolVolume;
 import io.virtdeck.hypervisor.PoolVolumesChanged;

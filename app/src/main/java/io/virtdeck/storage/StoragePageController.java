@@ -15,11 +15,11 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.web.Flash;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * A host's Storage page: its pools with their actions, one pool's volumes (with the guests using them), and forms to

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.NewVolume;
@@ -22,7 +23,6 @@ import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.web.Flag;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * A host's storage pools and their volumes (OpenAPI: pools, volumes): listed from libvirt, with the guests that use

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Service;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeStreamGateway;
@@ -26,7 +27,6 @@ import io.virtdeck.security.Permissions;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * A volume's bytes in and out over HTTP, as tasks with progress and cancel: the request's body streams into the volume

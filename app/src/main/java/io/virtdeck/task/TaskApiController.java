@@ -6,7 +6,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import io.virtdeck.web.Page;
+import io.virtdeck.core.Page;
 
 @RestController
 @RequestMapping("/api/v1/tasks")

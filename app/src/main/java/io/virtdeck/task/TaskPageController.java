@@ -7,8 +7,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import io.virtdeck.web.Page;
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.Page;
+import io.virtdeck.core.VirtdeckException;
 
 /** The tasks page and the tasks drawer docked at the bottom of every page (refreshed by htmx while it is open). */
 @Controller
@@ -27,14 +27,14 @@ class TaskPageController {
         Page<Task> shown = tasks.list(false, Page.checkedPage(page), 50);
         model.addAttribute("tasks", shown);
         model.addAttribute("mayCancel", tasks.cancellableByUser(shown.items()));
-        return "tasks/list";
+        return "task/list";
     }
 
     @GetMapping("/tasks/drawer")
     String drawer(Model model) {
         model.addAttribute("tasks", tasks.list(false, 0, DRAWER_SIZE));
         model.addAttribute("active", tasks.list(true, 0, 1).total());
-        return "tasks/list :: drawer";
+        return "task/list :: drawer";
     }
 
     @PostMapping("/tasks/{id}/cancel")

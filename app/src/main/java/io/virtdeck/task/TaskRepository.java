@@ -15,8 +15,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.security.ObjectScope;
-import io.virtdeck.web.Page;
+import io.virtdeck.core.ObjectScope;
+import io.virtdeck.core.Page;
 
 @Repository
 public class TaskRepository {

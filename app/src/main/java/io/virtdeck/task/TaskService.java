@@ -25,12 +25,12 @@ import org.springframework.security.concurrent.DelegatingSecurityContextRunnable
 import org.springframework.stereotype.Service;
 import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.ObjectScope;
+import io.virtdeck.core.Page;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.security.Action;
-import io.virtdeck.security.CurrentUser;
-import io.virtdeck.security.ObjectScope;
 import io.virtdeck.security.Permissions;
-import io.virtdeck.web.Page;
-import io.virtdeck.web.VirtdeckException;
 
 /**
  * Runs long work as tasks persisted in PostgreSQL: queued, running with progress, then succeeded, failed with the

@@ -14,7 +14,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import io.virtdeck.hypervisor.HypervisorException;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 
 /** Turns every failure of a REST controller into OpenAPI's error shape; bad input never becomes a 500. */
 @RestControllerAdvice(annotations = RestController.class)

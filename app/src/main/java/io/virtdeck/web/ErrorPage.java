@@ -28,7 +28,7 @@ final class ErrorPage {
             body.addObject("error", new ApiError(status.value(), status.getReasonPhrase(), message, null));
             return body;
         }
-        ModelAndView page = new ModelAndView("error");
+        ModelAndView page = new ModelAndView("web/error");
         page.setStatus(status);
         page.addObject("status", status.value());
         page.addObject("error", status.getReasonPhrase());

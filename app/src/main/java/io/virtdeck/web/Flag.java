@@ -4,6 +4,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.ValueDeserializer;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * A true/false field of a JSON body. Request records read it leniently ({@link Reader}); services check it

@@ -3,6 +3,7 @@ package io.virtdeck.web;
 import java.util.function.Supplier;
 
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * Post-redirect-get for page forms: the action's outcome becomes the next page's notice, or its refusal the next

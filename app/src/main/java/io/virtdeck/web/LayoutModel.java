@@ -6,8 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
-import io.virtdeck.security.CurrentUser;
-import io.virtdeck.security.Role;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.Role;
 
 /** What the layout needs on every page: where we are (for the navigation) and who is looking. */
 @ControllerAdvice

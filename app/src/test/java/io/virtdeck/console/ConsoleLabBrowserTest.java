@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.core.Role;
 import io.virtdeck.security.InitialUsers;
-import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.Lab;

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.core.Role;
 import io.virtdeck.security.InitialUsers;
-import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.ConsoleClient;
 import io.virtdeck.support.FakeVncServer;

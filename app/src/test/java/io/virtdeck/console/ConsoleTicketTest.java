@@ -7,10 +7,10 @@ import java.time.Instant;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.core.Role;
 import io.virtdeck.security.InitialUsers;
-import io.virtdeck.security.Role;
-import io.virtdeck.support.Api;
 import io.virtdeck.support.AdminApi;
+import io.virtdeck.support.Api;
 import io.virtdeck.support.ConsoleClient;
 import io.virtdeck.support.FakeVncServer;
 import io.virtdeck.support.TestHosts;

@@ -1,8 +1,8 @@
 package io.virtdeck.guest;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainRunState;
-import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

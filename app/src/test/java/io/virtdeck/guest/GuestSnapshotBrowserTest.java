@@ -3,8 +3,8 @@ package io.virtdeck.guest;
 import java.io.IOException;
 import java.util.List;
 
+import io.virtdeck.core.Role;
 import io.virtdeck.security.InitialUsers;
-import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.TestHosts;

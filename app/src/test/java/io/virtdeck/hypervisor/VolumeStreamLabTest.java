@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.UsesLab;

@@ -17,9 +17,9 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.core.Visible;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.VirtdeckIntegrationTest;
-import io.virtdeck.security.Visible;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

@@ -2,10 +2,10 @@ package io.virtdeck.inventory;
 
 import java.util.Base64;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.HostCredentials;
 import io.virtdeck.security.SecretBox;
 import io.virtdeck.security.SecretProperties;
-import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

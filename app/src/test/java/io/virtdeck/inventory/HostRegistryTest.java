@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.virtdeck.VirtdeckProperties;
 import io.virtdeck.audit.AuditLog;
+import io.virtdeck.cluster.HostLeases;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;

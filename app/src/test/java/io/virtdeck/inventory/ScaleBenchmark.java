@@ -23,6 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.virtdeck.core.Role;
+import io.virtdeck.core.Visible;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainGateway;
@@ -30,9 +32,7 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.testdriver.SimulatedFleet;
 import io.virtdeck.security.GrantRepository;
 import io.virtdeck.security.ObjectRef;
-import io.virtdeck.security.Role;
 import io.virtdeck.security.UserAccountRepository;
-import io.virtdeck.security.Visible;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.JvmFootprint;
 import io.virtdeck.support.VirtdeckServerTest;

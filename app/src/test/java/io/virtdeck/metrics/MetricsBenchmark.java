@@ -146,7 +146,7 @@ class MetricsBenchmark {
         report("capacity figures alone (service, no HTTP)", () -> capacityService.compute(CapacityService.DEFAULT_SIZE));
         report("top guests of the four measures alone (one query)",
                 () -> repository.top(java.time.Instant.now().minus(DashboardService.TOP_WINDOW), 5,
-                        io.virtdeck.security.Visible.EVERYTHING));
+                        io.virtdeck.core.Visible.EVERYTHING));
         report("GET /api/v1/dashboard/capacity", () -> {
             String body = api.getJson("/api/v1/dashboard/capacity");
             assertThat(body).contains("\"guests\":" + guests);

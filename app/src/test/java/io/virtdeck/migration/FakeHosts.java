@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.CpuCompatibility;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HostResources;
-import io.virtdeck.hypervisor.HypervisorException;
 import io.virtdeck.hypervisor.MigrationGateway;
 import io.virtdeck.hypervisor.MigrationNeeds;
 import io.virtdeck.inventory.Guest;

@@ -2,8 +2,8 @@ package io.virtdeck.network;
 
 import java.util.List;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.NetworkFacts;
-import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import tools.jackson.databind.json.JsonMapper;

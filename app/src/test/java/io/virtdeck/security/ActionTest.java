@@ -3,6 +3,7 @@ package io.virtdeck.security;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.virtdeck.core.Role;
 
 /** The rule that makes WebVirtCloud's issue 682 impossible: read-only roles never pass an action that changes. */
 class ActionTest {

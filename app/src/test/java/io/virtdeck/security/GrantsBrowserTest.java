@@ -3,6 +3,7 @@ package io.virtdeck.security;
 import java.io.IOException;
 import java.util.List;
 
+import io.virtdeck.core.Role;
 import io.virtdeck.inventory.GuestQuery;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.support.Browser;

@@ -1,6 +1,6 @@
 package io.virtdeck.security;
 
-import io.virtdeck.web.VirtdeckException;
+import io.virtdeck.core.VirtdeckException;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 

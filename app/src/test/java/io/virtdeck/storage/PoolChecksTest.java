@@ -3,8 +3,8 @@ package io.virtdeck.storage;
 import java.util.List;
 import java.util.UUID;
 
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.PoolSpec;
-import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -2,8 +2,8 @@ package io.virtdeck.storage;
 
 import java.io.IOException;
 
+import io.virtdeck.core.Role;
 import io.virtdeck.security.InitialUsers;
-import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.Browser;

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.VirtdeckIntegrationTest;
-import io.virtdeck.web.VirtdeckException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;

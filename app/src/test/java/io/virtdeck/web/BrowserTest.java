@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.core.Role;
 import io.virtdeck.inventory.HostService;
 import io.virtdeck.security.InitialUsers;
-import io.virtdeck.security.Role;
 import io.virtdeck.support.AdminApi;
 import io.virtdeck.support.Browser;
 import io.virtdeck.support.TestHosts;

@@ -5,6 +5,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.virtdeck.core.VirtdeckException;
 
 /**
  * A true/false field reads as missing unless it is a JSON true or false, so that the body still reads and the service

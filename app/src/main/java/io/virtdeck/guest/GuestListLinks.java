@@ -1,0 +1,44 @@
+package io.virtdeck.guest;
+
+import org.springframework.web.util.UriComponentsBuilder;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.inventory.GuestSort;
+
+/** The guest list's current filters, and the links that change one of them while keeping the rest. */
+public record GuestListLinks(Long host, DomainRunState state, String q, GuestSort sort) {
+
+    public String page(int page) {
+        return base(sort.parameter()).queryParam("page", page).build().encode().toUriString();
+    }
+
+    /** Sorting by a column: ascending first, then descending when it is already the ascending sort. */
+    public String sortBy(String column) {
+        boolean flip = sort.column().name().equalsIgnoreCase(column) && !sort.descending();
+        return base(column + (flip ? ",desc" : "")).build().encode().toUriString();
+    }
+
+    /** The arrow shown beside a sorted column header, for aria-sort and the eye. */
+    public String ariaSort(String column) {
+        if (!sort.column().name().equalsIgnoreCase(column)) {
+            return "none";
+        }
+        return sort.descending() ? "descending" : "ascending";
+    }
+
+    private UriComponentsBuilder base(String sortParameter) {
+        UriComponentsBuilder builder = UriComponentsBuilder.fromPath("/guests");
+        if (host != null) {
+            builder.queryParam("host", host);
+        }
+        if (state != null) {
+            builder.queryParam("state", state.name());
+        }
+        if (q != null && !q.isBlank()) {
+            builder.queryParam("q", q);
+        }
+        if (!GuestSort.DEFAULT.equals(sort) || !sortParameter.equals(GuestSort.DEFAULT.parameter())) {
+            builder.queryParam("sort", sortParameter);
+        }
+        return builder;
+    }
+}

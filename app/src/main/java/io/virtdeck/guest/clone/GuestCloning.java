@@ -1,0 +1,228 @@
+package io.virtdeck.guest.clone;
+
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+import io.virtdeck.ThreadPools;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.MadeOnHost;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.PooledVolume;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.hypervisor.VolumeStreamGateway;
+import io.virtdeck.inventory.ExpectedGuestChanges;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.InventorySync;
+import io.virtdeck.task.ByteProgress;
+import io.virtdeck.task.TaskCancelledException;
+import io.virtdeck.task.TaskProgress;
+
+/**
+ * The work of a clone task: copies (or links) the disks one by one, then defines the clone. Progress is disk i of n
+ * and, for a full copy, the MiB the new volume holds so far (libvirt reports no progress for volume copies). A cancel
+ * takes effect between disks. To another host, each disk streams from the source host's libvirt into a volume of the
+ * target's through Virtdeck (a download piped into an upload, a chunk at a time), with byte progress and a cancel
+ * that stops the stream. A failure or a cancel takes back every volume made and the definition, so that nothing is
+ * left on the host.
+ */
+@Component
+class GuestCloning {
+
+    private static final long POLL_MS = 500;
+    /** The pipe between a cross-host download and its upload: enough for a few of libvirt's stream chunks. */
+    private static final int PIPE_BYTES = 4 << 20;
+    /** The share of the progress bar the disks take; defining the clone is the rest. */
+    private static final int DISKS_PERCENT = 95;
+
+    private final DomainGateway domainGateway;
+    private final StorageGateway storageGateway;
+    private final VolumeStreamGateway streamGateway;
+    private final GuestRepository guests;
+    private final InventorySync sync;
+    private final ExpectedGuestChanges expected;
+    private final AuditLog audit;
+    // a volume copy blocks for as long as it runs; the task's own thread reports its progress meanwhile
+    private final Executor copyCalls;
+
+    GuestCloning(DomainGateway domainGateway, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
+                 GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, AuditLog audit,
+                 @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
+        this.domainGateway = domainGateway;
+        this.storageGateway = storageGateway;
+        this.streamGateway = streamGateway;
+        this.copyCalls = copyCalls;
+        this.guests = guests;
+        this.sync = sync;
+        this.expected = expected;
+        this.audit = audit;
+    }
+
+    String run(ClonePlan plan, TaskProgress progress) throws InterruptedException, TaskCancelledException {
+        long hostId = plan.target().id();
+        MadeOnHost made = new MadeOnHost(domainGateway, storageGateway, plan.target(), plan.name());
+        Map<String, PooledVolume> copies = new HashMap<>();
+        String step = "starting";
+        try {
+            for (int i = 0; i < plan.disks().size(); i++) {
+                ClonePlan.DiskCopy disk = plan.disks().get(i);
+                stopIfCancelled(progress);
+                step = (plan.linked() ? "linking" : "copying") + " disk " + disk.target();
+                VolumeFacts copy;
+                if (plan.toAnotherHost()) {
+                    copy = stream(plan, i, progress, made);
+                } else {
+                    copy = copy(plan, i, progress);
+                    made.volume(disk.pool(), disk.copyName());
+                }
+                copies.put(disk.sourceRef(), new PooledVolume(disk.pool(), copy));
+            }
+            stopIfCancelled(progress);
+            step = "defining the clone";
+            progress.update(DISKS_PERCENT, "Defining '" + plan.name() + "'");
+            expected.expect(hostId, plan.uuid()); // its DEFINED event is Virtdeck's doing
+            domainGateway.defineClone(plan.host().id(), plan.source().uuid(), hostId, plan.name(), plan.uuid(), copies);
+            made.defined(plan.uuid());
+        } catch (TaskCancelledException e) { // between disks, or while one streamed to another host
+            String cancelled = "Cancelled: '" + plan.name() + "' was not created. " + made.undo();
+            audit.record(GuestCloneService.TASK_TYPE, new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
+                    cancelled);
+            throw new TaskCancelledException(cancelled);
+        } catch (HypervisorException | UncheckedIOException e) {
+            String failed = "Creating '" + plan.name() + "' from '" + plan.source().name() + "' failed while " + step
+                    + ": " + (e instanceof HypervisorException h ? HypervisorErrors.message(h) : e.getMessage()) + " "
+                    + made.undo();
+            audit.record(GuestCloneService.TASK_TYPE, new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
+                    failed);
+            throw VirtdeckException.conflict(failed);
+        }
+        sync.refreshOrRemove(hostId, plan.uuid());
+        String done = "Created " + plan.describe() + ".";
+        audit.record(GuestCloneService.TASK_TYPE, guests.findByHostAndUuid(hostId, plan.uuid())
+                .map(g -> AuditObject.guest(g.id(), g.name()))
+                .orElse(new AuditObject("guest", null, plan.name())), Outcome.SUCCESS, done);
+        return done;
+    }
+
+    /** Between steps; {@link #run} then takes back what was made. */
+    private static void stopIfCancelled(TaskProgress progress) throws TaskCancelledException {
+        if (progress.cancelRequested()) {
+            throw new TaskCancelledException("cancelled");
+        }
+    }
+
+    /** Copies or links disk {@code index}, reporting how far the copy got while libvirt makes it. */
+    private VolumeFacts copy(ClonePlan plan, int index, TaskProgress progress) throws InterruptedException {
+        ClonePlan.DiskCopy disk = plan.disks().get(index);
+        long hostId = plan.host().id();
+        String which = "disk " + (index + 1) + " of " + plan.disks().size() + " (" + disk.target() + ")";
+        int base = index * DISKS_PERCENT / plan.disks().size();
+        int share = DISKS_PERCENT / plan.disks().size();
+        if (plan.linked()) {
+            progress.update(base, "Linking " + which + " to " + disk.pool() + "/" + disk.from().name());
+            return storageGateway.linkVolume(hostId, disk.pool(), disk.from().name(), disk.copyName());
+        }
+        CompletableFuture<VolumeFacts> call = CompletableFuture.supplyAsync(() ->
+                storageGateway.copyVolume(hostId, disk.pool(), disk.from().name(), disk.copyName()), copyCalls);
+        long total = disk.from().allocationMiB();
+        long copied = 0;
+        while (true) {
+            progress.update(base + (int) (total == 0 ? 0 : share * Math.min(copied, total) / total),
+                    "Copying " + which + ": " + copied + " of " + total + " MiB");
+            try {
+                return call.get(POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                copied = allocated(hostId, disk).orElse(copied);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof HypervisorException h ? h
+                        : new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e);
+            }
+        }
+    }
+
+    /**
+     * Streams disk {@code index} to the target host: a raw volume there of the source file's exact size receives the
+     * bytes (libvirt then sees the format in them). The volume is recorded in {@code made} before any byte moves, so
+     * that a failed stream takes it back.
+     */
+    private VolumeFacts stream(ClonePlan plan, int index, TaskProgress progress, MadeOnHost made)
+            throws InterruptedException {
+        ClonePlan.DiskCopy disk = plan.disks().get(index);
+        long from = plan.host().id();
+        long to = plan.target().id();
+        long bytes = streamGateway.volumeBytes(from, disk.pool(), disk.from().name());
+        streamGateway.createUploadTarget(to, disk.pool(), disk.copyName(), bytes);
+        made.volume(disk.pool(), disk.copyName());
+        TaskProgress step = progress.step(index * DISKS_PERCENT / plan.disks().size(),
+                (index + 1) * DISKS_PERCENT / plan.disks().size());
+        String which = "Copied disk " + (index + 1) + " of " + plan.disks().size() + " (" + disk.target() + ") to host "
+                + plan.target().name() + ":";
+        CompletableFuture<Long> download;
+        try (PipedInputStream in = new PipedInputStream(PIPE_BYTES)) {
+            PipedOutputStream out = new PipedOutputStream(in);
+            download = CompletableFuture.supplyAsync(() -> {
+                try (out) { // closing it ends the upload's input, early if the download failed
+                    return streamGateway.downloadVolume(from, disk.pool(), disk.from().name(), out, copied -> { });
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, copyCalls);
+            try {
+                streamGateway.uploadVolume(to, disk.pool(), disk.copyName(), in, bytes, new ByteProgress(step, bytes,
+                        which));
+            } catch (HypervisorException e) {
+                throw downloadFailure(download).orElse(e); // an upload cut short by the download says less
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            download.get();
+        } catch (ExecutionException e) {
+            throw downloadFailure(download).orElseGet(() ->
+                    new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e));
+        }
+        return storageGateway.volume(to, disk.pool(), disk.copyName()).orElseThrow(() -> new HypervisorException(
+                HypervisorException.Kind.NOT_FOUND, "the copy " + disk.pool() + "/" + disk.copyName() + " is gone"));
+    }
+
+    /** The download's own libvirt failure, once it has ended (closing the pipe ends it soon after an upload fails). */
+    private static Optional<HypervisorException> downloadFailure(CompletableFuture<Long> download)
+            throws InterruptedException {
+        try {
+            download.get(30, TimeUnit.SECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof HypervisorException h ? Optional.of(h) : Optional.empty();
+        } catch (TimeoutException e) {
+            download.cancel(true);
+            return Optional.empty();
+        }
+    }
+
+    /** How much the copy holds so far; empty when libvirt cannot say now (the copy goes on regardless). */
+    private Optional<Long> allocated(long hostId, ClonePlan.DiskCopy disk) {
+        try {
+            return storageGateway.volume(hostId, disk.pool(), disk.copyName()).map(VolumeFacts::allocationMiB);
+        } catch (HypervisorException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}

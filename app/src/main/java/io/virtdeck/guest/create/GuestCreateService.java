@@ -1,0 +1,150 @@
+package io.virtdeck.guest.create;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditEntry.Outcome;
+import io.virtdeck.audit.AuditLog;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.MadeOnHost;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.DomainSpec;
+import io.virtdeck.hypervisor.HostGateway;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.inventory.ExpectedGuestChanges;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.inventory.InventorySync;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
+
+/**
+ * Creates a guest on a host: checks the request ({@link GuestCreatePlanner}), creates its new volumes one by one,
+ * defines the domain and sets autostart. Any failure on the way undoes what was done (domain undefined, new volumes
+ * deleted), so a failed create leaves nothing on the host. One audit entry whatever the outcome.
+ */
+@Service
+public class GuestCreateService {
+
+    private final GuestCreatePlanner planner;
+    private final HostGateway hostGateway;
+    private final DomainGateway domainGateway;
+    private final StorageGateway storageGateway;
+    private final HostRepository hosts;
+    private final GuestRepository guests;
+    private final InventorySync sync;
+    private final ExpectedGuestChanges expected;
+    private final AuditLog audit;
+
+    private final Permissions permissions;
+
+    public GuestCreateService(GuestCreatePlanner planner, HostGateway hostGateway, DomainGateway domainGateway,
+                              StorageGateway storageGateway, HostRepository hosts,
+                              GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
+                              AuditLog audit, Permissions permissions) {
+        this.permissions = permissions;
+        this.planner = planner;
+        this.hostGateway = hostGateway;
+        this.domainGateway = domainGateway;
+        this.storageGateway = storageGateway;
+        this.hosts = hosts;
+        this.guests = guests;
+        this.sync = sync;
+        this.expected = expected;
+        this.audit = audit;
+    }
+
+    /** What the create page offers on this host: pools, volumes, ISO images, networks, firmware. */
+    public GuestCreateOptions options(long hostId) {
+        permissions.requireHost(Action.OPERATE, hostId);
+        return GuestCreateOptions.read(openHost(hostId), hostGateway, domainGateway, storageGateway);
+    }
+
+    /** Checks the request and says what would be created, creating nothing (the review step of the create page). */
+    public GuestPlan plan(long hostId, GuestCreateRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
+        return planner.plan(openHost(hostId), request);
+    }
+
+    public Guest create(long hostId, GuestCreateRequest request) {
+        permissions.requireHost(Action.OPERATE, hostId);
+        Host host = openHost(hostId);
+        GuestPlan plan;
+        try {
+            plan = planner.plan(host, request);
+        } catch (VirtdeckException | HypervisorException e) {
+            audit.record("guest.create", new AuditObject("guest", null, request.name()), Outcome.FAILURE,
+                    "on host " + host.name() + ": " + (e instanceof HypervisorException h
+                            ? HypervisorErrors.message(h) : e.getMessage()));
+            throw e;
+        }
+        expected.expect(hostId, plan.uuid()); // its DEFINED event is Virtdeck's doing, not a change from outside
+        new Creation(plan).run();
+        sync.refreshOrRemove(hostId, plan.uuid());
+        Guest guest = guests.findByHostAndUuid(hostId, plan.uuid()).orElseThrow(() -> VirtdeckException.conflict(
+                "'" + plan.name() + "' was created on host '" + host.name() + "' but cannot be read back yet."));
+        audit.record("guest.create", AuditObject.guest(guest.id(), guest.name()), Outcome.SUCCESS, plan.summary());
+        return guest;
+    }
+
+    /** A host that takes new guests: known, and not in maintenance. */
+    private Host openHost(long hostId) {
+        Host host = hosts.findById(hostId)
+                .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."));
+        if (host.maintenance()) {
+            throw VirtdeckException.conflict("Host '" + host.name() + "' is in maintenance: it takes no new guests."
+                    + " Choose another host, or leave maintenance.");
+        }
+        return host;
+    }
+
+    /** One run of the steps, remembering what it made so that a failure can take it all back. */
+    private final class Creation {
+        private final GuestPlan plan;
+        private final MadeOnHost made;
+        private String step;
+
+        Creation(GuestPlan plan) {
+            this.plan = plan;
+            this.made = new MadeOnHost(domainGateway, storageGateway, plan.host(), plan.name());
+        }
+
+        void run() {
+            long hostId = plan.host().id();
+            try {
+                List<DomainSpec.Disk> disks = new ArrayList<>();
+                for (GuestPlan.PlannedDisk disk : plan.disks()) {
+                    disks.add(disk.isNew() ? createVolume(disk) : disk.existing());
+                }
+                step = "defining the guest";
+                domainGateway.define(hostId, plan.spec(disks));
+                made.defined(plan.uuid());
+                if (plan.autostart()) {
+                    step = "setting autostart";
+                    domainGateway.setAutostart(hostId, plan.uuid(), true);
+                }
+            } catch (HypervisorException e) {
+                String message = "Creating '" + plan.name() + "' failed while " + step + ": "
+                        + HypervisorErrors.message(e) + " " + made.undo();
+                audit.record("guest.create", new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
+                        "on host " + plan.host().name() + ": " + message);
+                throw e.kind() == HypervisorException.Kind.FAILED ? VirtdeckException.refused(message)
+                        : VirtdeckException.conflict(message);
+            }
+        }
+
+        private DomainSpec.Disk createVolume(GuestPlan.PlannedDisk disk) {
+            step = "creating volume " + disk.create().name() + " in pool " + disk.pool();
+            VolumeFacts volume = storageGateway.createVolume(plan.host().id(), disk.pool(), disk.create());
+            made.volume(disk.pool(), disk.create().name());
+            return DomainSpec.Disk.of(disk.pool(), volume);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.virtdeck.guest.devices;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Service;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.GuestActionRunner;
+import io.virtdeck.guest.GuestActions;
+import io.virtdeck.hypervisor.DeviceGateway;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.NicSpec;
+import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.network.MacAddresses;
+import io.virtdeck.network.NicPlanner;
+import io.virtdeck.network.NicRequest;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
+
+/**
+ * Hot-plug: disks (a new volume, or one that exists) and NICs plugged into a running guest and its definition, or
+ * only its definition when it is shut off; unplugged the same way. A new volume whose plugging fails is deleted again.
+ */
+@Service
+public class GuestDevicesService {
+
+    /** How long an unplug waits for the guest's OS to let go of the device. */
+    static final Duration RELEASE_PATIENCE = Duration.ofSeconds(20);
+    private static final Set<String> FORMATS = Set.of("qcow2", "raw");
+    /** NIC models libvirt puts on PCI Express: a running q35 guest's free root ports take them. */
+    private static final Set<String> PCI_EXPRESS_MODELS = Set.of("virtio", "e1000e");
+    private static final Pattern TARGET = Pattern.compile("[a-z]{2,3}[a-z]{1,2}");
+
+    private final GuestRepository guests;
+    private final DeviceGateway deviceGateway;
+    private final StorageGateway storageGateway;
+    private final GuestActionRunner actions;
+    private final NicPlanner nics;
+
+    private final Permissions permissions;
+
+    GuestDevicesService(GuestRepository guests, DeviceGateway deviceGateway, StorageGateway storageGateway,
+                        GuestActionRunner actions,
+                        NicPlanner nics, Permissions permissions) {
+        this.permissions = permissions;
+        this.guests = guests;
+        this.deviceGateway = deviceGateway;
+        this.storageGateway = storageGateway;
+        this.actions = actions;
+        this.nics = nics;
+    }
+
+    /** A new disk: a volume of {@code sizeMiB} made in {@code pool} and plugged in. Returns the guest. */
+    public Guest addDisk(long guestId, DiskRequest request) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        Guest guest = guests.require(guestId);
+        PoolFacts pool = activePool(guest, request.pool());
+        String format = request.format() == null ? "qcow2" : request.format();
+        if (!FORMATS.contains(format)) {
+            throw VirtdeckException.invalid("format", "format is qcow2 or raw.");
+        }
+        if (request.sizeMiB() == null || request.sizeMiB() < 1 || request.sizeMiB() > pool.availableMiB()) {
+            throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be between 1 and " + pool.availableMiB()
+                    + " (what pool '" + pool.name() + "' has free).");
+        }
+        actions.run(guest, "guest.disk.add", live -> pluggable(guest, live.state()), () -> {
+            String volume = guest.name() + "-" + Long.toString(System.currentTimeMillis(), 36) + "." + format;
+            storageGateway.createVolume(guest.hostId(), pool.name(), new NewVolume(volume, request.sizeMiB(), format));
+            try {
+                String target = deviceGateway.attachDisk(guest.hostId(), guest.uuid(), pool.name(), volume, format);
+                return new GuestActionRunner.Done<>(target, "new " + request.sizeMiB() + " MiB " + format
+                        + " disk " + pool.name() + "/" + volume + " plugged in as " + target);
+            } catch (HypervisorException e) {
+                storageGateway.deleteVolume(guest.hostId(), pool.name(), volume); // nothing left behind
+                throw e;
+            }
+        });
+        return guests.require(guestId);
+    }
+
+    /**
+     * A NIC on a network or a host bridge, of the model asked for (virtio by default), with the MAC address asked for
+     * or a new one; checked against the host first (see {@link NicPlanner}). Returns the guest.
+     */
+    public Guest addNic(long guestId, NicRequest request) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        Guest guest = guests.require(guestId);
+        NicSpec nic = nics.plan(guest.hostId(), guest.hostName(), request);
+        actions.run(guest, "guest.nic.add", live -> pluggable(guest, live.state()), () -> {
+            deviceGateway.attachNic(guest.hostId(), guest.uuid(), nic);
+            return new GuestActionRunner.Done<>(nic.mac(), nic.model() + " NIC " + nic.mac() + " on " + nic.type()
+                    + " " + nic.source() + " plugged in");
+        }, e -> GuestActionRunner.explain(guest, e) + (outOfPciSlots(e) && !PCI_EXPRESS_MODELS.contains(nic.model())
+                ? ". A running q35 guest has no slot for a conventional PCI card such as " + nic.model()
+                + ": plug a virtio or e1000e NIC instead." : ""));
+        return guests.require(guestId);
+    }
+
+    /**
+     * libvirt reports a guest without a free PCI slot as an internal error, a code it shares with many other
+     * failures: only its words ("No more available PCI slots") tell this one apart.
+     */
+    private static boolean outOfPciSlots(HypervisorException e) {
+        return e.code() == HypervisorException.INTERNAL_ERROR && e.getMessage() != null
+                && e.getMessage().contains("PCI slots");
+    }
+
+    /** Unplugs the disk at {@code target}; its volume stays in its pool. */
+    public Guest removeDisk(long guestId, String target) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        Guest guest = guests.require(guestId);
+        if (target == null || !TARGET.matcher(target).matches()) {
+            throw VirtdeckException.invalid("target", "'" + target + "' is not a disk target such as vdb.");
+        }
+        unplug(guest, "guest.disk.remove", "disk " + target,
+                () -> deviceGateway.detachDisk(guest.hostId(), guest.uuid(), target, RELEASE_PATIENCE));
+        return guests.require(guestId);
+    }
+
+    public Guest removeNic(long guestId, String mac) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        Guest guest = guests.require(guestId);
+        MacAddresses.check("mac", mac);
+        unplug(guest, "guest.nic.remove", "NIC " + mac,
+                () -> deviceGateway.detachNic(guest.hostId(), guest.uuid(), mac, RELEASE_PATIENCE));
+        return guests.require(guestId);
+    }
+
+    /** The body of POST /api/v1/guests/{id}/disks. */
+    public record DiskRequest(String pool, Long sizeMiB, String format) {
+    }
+
+    private void unplug(Guest guest, String action, String what, java.util.function.BooleanSupplier detach) {
+        actions.run(guest, action, live -> pluggable(guest, live.state()), () -> {
+            if (!detach.getAsBoolean()) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' has not let go of its " + what + " after "
+                        + RELEASE_PATIENCE.toSeconds() + " s: its OS must agree to unplug it (ACPI hot-plug). It is"
+                        + " removed from its definition; shut the guest down to remove it for good.");
+            }
+            return new GuestActionRunner.Done<Void>(null, what + " unplugged");
+        });
+    }
+
+    private static void pluggable(Guest guest, DomainRunState state) {
+        if (state != DomainRunState.RUNNING && state != DomainRunState.SHUTOFF) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(state)
+                    + ": devices are plugged into a running or shut-off guest.");
+        }
+    }
+
+    private PoolFacts activePool(Guest guest, String name) {
+        return storageGateway.pools(guest.hostId()).stream().filter(p -> p.name().equals(name) && p.active())
+                .findFirst()
+                .orElseThrow(() -> VirtdeckException.invalid("pool", "There is no active pool '" + name
+                        + "' on host '" + guest.hostName() + "'."));
+    }
+}

@@ -1,0 +1,102 @@
+package io.virtdeck.guest.lifecycle;
+
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.stereotype.Service;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.GuestActionRunner;
+import io.virtdeck.guest.GuestActions;
+import io.virtdeck.hypervisor.DomainAction;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
+
+/**
+ * Power actions (managed save among them) and deletion. Each checks the role, then runs through
+ * {@link GuestActionRunner}: the domain's live state checked against what the action needs (409 with the reason
+ * otherwise), the gateway acting, the inventory row refreshed, one audit entry whatever the outcome.
+ */
+@Service
+public class GuestLifecycleService {
+
+    private final GuestRepository guests;
+    private final DomainGateway gateway;
+    private final HostRepository hosts;
+    private final GuestActionRunner runner;
+
+    private final Permissions permissions;
+
+    public GuestLifecycleService(GuestRepository guests, DomainGateway gateway, HostRepository hosts,
+                                 GuestActionRunner runner, Permissions permissions) {
+        this.permissions = permissions;
+        this.guests = guests;
+        this.gateway = gateway;
+        this.hosts = hosts;
+        this.runner = runner;
+    }
+
+    public Guest perform(long guestId, DomainAction action) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        Guest guest = guests.require(guestId);
+        runner.run(guest, "guest." + GuestActions.urlName(action),
+                live -> {
+                    GuestActions.check(action, live.state(), live.managedSave(), guest.name());
+                    if (action == DomainAction.START) {
+                        refuseTemplate(guest);
+                        refuseInMaintenance(guest);
+                    }
+                },
+                () -> {
+                    gateway.perform(guest.hostId(), guest.uuid(), action);
+                    return new GuestActionRunner.Done<Void>(null, null);
+                });
+        return guests.findById(guestId).orElse(guest);
+    }
+
+    /** Before the delete confirmation page: only those who may delete the guest are asked (403, or 404 if unseen). */
+    public void requireMayDelete(long guestId) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+    }
+
+    /** Deletes a shut-off guest's definition and, when asked, the volumes of its disks. Returns those deleted. */
+    public List<String> delete(long guestId, boolean deleteDisks) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        Guest guest = guests.require(guestId);
+        return runner.run(guest, "guest.delete", live -> {
+            if (guest.template() && deleteDisks) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' is a template: its disks may back linked"
+                        + " clones, which would break without them. Unmark it as a template first, or keep its disks.");
+            }
+            if (!Set.of(DomainRunState.SHUTOFF, DomainRunState.CRASHED).contains(live.state())) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
+                        + ": shut it down or power it off before deleting it.");
+            }
+        }, () -> {
+            List<String> deleted = gateway.undefine(guest.hostId(), guest.uuid(), deleteDisks);
+            return new GuestActionRunner.Done<>(deleted, deleteDisks
+                    ? "definition and volumes deleted: " + String.join(", ", deleted) : "definition deleted; disks kept");
+        }).value();
+    }
+
+    /** A template keeps its disks as they are: its linked clones read them. */
+    private static void refuseTemplate(Guest guest) {
+        if (guest.template()) {
+            throw VirtdeckException.conflict("'" + guest.name() + "' is a template: create a guest from it instead,"
+                    + " or unmark it as a template first.");
+        }
+    }
+
+    /** A host in maintenance takes no new work: no guest is started there. */
+    private void refuseInMaintenance(Guest guest) {
+        if (hosts.findById(guest.hostId()).map(Host::maintenance).orElse(false)) {
+            throw VirtdeckException.conflict("Host '" + guest.hostName() + "' is in maintenance: no guest is started"
+                    + " there. Migrate '" + guest.name() + "' to another host first, or leave maintenance.");
+        }
+    }
+}
