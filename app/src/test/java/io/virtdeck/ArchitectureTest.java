@@ -1,0 +1,47 @@
+package io.virtdeck;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.stereotype.Controller;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** The house plan's rules (shared/ARCHITECTURE.md), held against the application's classes. */
+class ArchitectureTest {
+
+    private static final JavaClasses APP = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.virtdeck");
+
+    @Test
+    void onlyHypervisorTalksToLibvirt() {
+        noClasses().that().resideOutsideOfPackage("io.virtdeck.hypervisor..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.libvirt..", "com.sun.jna..")
+                .check(APP);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("io.virtdeck.(*)..").should().beFreeOfCycles().check(APP);
+    }
+
+    @Test
+    void controllersReachRepositoriesThroughServices() {
+        noClasses().that().areMetaAnnotatedWith(Controller.class)
+                .should().dependOnClassesThat().haveSimpleNameEndingWith("Repository")
+                .check(APP);
+    }
+
+    @Test
+    void auditImportsNothingAboveIt() {
+        classes().that().resideInAPackage("io.virtdeck.audit..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.virtdeck.audit..", "io.virtdeck.core..",
+                        "java..", "javax..", "jakarta..", "org.springframework..")
+                .check(APP);
+    }
+}
