@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
@@ -61,7 +62,34 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
+        // valid JSON with a value of the wrong kind ("sizeMiB": "big"): name the field, as the services do
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof MismatchedInputException wrong && !wrong.getPath().isEmpty()
+                    && wrong.getPath().get(wrong.getPath().size() - 1).getPropertyName() != null) {
+                String field = wrong.getPath().get(wrong.getPath().size() - 1).getPropertyName();
+                return error(HttpStatus.BAD_REQUEST, field + " must be " + kindOf(wrong.getTargetType()) + ".", field);
+            }
+        }
         return error(HttpStatus.BAD_REQUEST, "The request body is missing or is not valid JSON.", null);
+    }
+
+    private static String kindOf(Class<?> type) {
+        if (type == null) {
+            return "of the documented kind";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type.isEnum()) {
+            return "text";
+        }
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -89,6 +89,11 @@ class StorageApiTest {
         refused(volumes, "{\"name\":\"bad name\",\"sizeMiB\":1}", 400, "name");
         refused(volumes, "{\"name\":\"v\",\"sizeMiB\":0}", 400, "sizeMiB");
         refused(volumes, "{\"name\":\"v\",\"sizeMiB\":1,\"format\":\"vmdk\"}", 400, "format");
+        // JSON that cannot fill the request's field at all is named too
+        mvc.perform(api.post(volumes, "{\"name\":\"v\",\"sizeMiB\":\"big\"}")).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("sizeMiB"))
+                .andExpect(jsonPath("$.message").value("sizeMiB must be a number."));
+        refused(volumes + "/alpha-web.qcow2/resize", "{\"sizeMiB\":[1]}", 400, "sizeMiB");
         mvc.perform(api.post(volumes, "{\"name\":\"alpha-web.qcow2\",\"sizeMiB\":1}")).andExpect(status().isConflict());
         mvc.perform(api.post("/api/v1/hosts/" + host + "/pools/nope/volumes", "{\"name\":\"v\",\"sizeMiB\":1}"))
                 .andExpect(status().isNotFound());
