@@ -1,7 +1,5 @@
 package io.virtdeck.migration;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
@@ -54,23 +52,7 @@ class MigrationCopyStorageLabTest {
             }
         }
         Lab.virsh(Lab.LAB1, "vol-create-as", "private", "copy1.qcow2", "32M", "--format", "qcow2");
-        Path xml = Files.createTempFile("copy1", ".xml");
-        Files.writeString(xml, """
-                <domain type='qemu'>
-                  <name>copy1</name>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu>1</vcpu>
-                  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-                  <devices>
-                    <disk type='volume' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
-                      <source pool='private' volume='copy1.qcow2'/>
-                      <target dev='vda' bus='virtio'/>
-                    </disk>
-                  </devices>
-                </domain>""");
-        Lab.virsh(Lab.LAB1, "define", xml.toString());
-        Files.delete(xml);
+        Lab.defineDiskOnlyGuest(Lab.LAB1, "copy1", "private", "copy1.qcow2");
         Lab.virsh(Lab.LAB1, "start", "copy1");
         long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
         lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);

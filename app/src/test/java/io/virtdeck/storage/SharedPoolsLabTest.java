@@ -72,7 +72,7 @@ class SharedPoolsLabTest {
         Lab.virsh(Lab.LAB1, "pool-refresh", "images");
         assertThat(Lab.virsh(Lab.LAB2, "vol-list", "images")).as("lab2's pool is behind")
                 .doesNotContain("shared-live.qcow2");
-        define(Lab.LAB1, "shared-live", "images", "shared-live.qcow2");
+        Lab.defineDiskOnlyGuest(Lab.LAB1, "shared-live", "images", "shared-live.qcow2");
         try {
             String said = Lab.virsh(Lab.LAB1, "start", "shared-live");
             assertThat(Lab.virsh(Lab.LAB1, "domstate", "shared-live").trim()).as(said).isEqualTo("running");
@@ -103,7 +103,7 @@ class SharedPoolsLabTest {
         try {
             mvc.perform(api.post("/api/v1/hosts/" + lab1 + "/pools/solo/volumes",
                     "{\"name\":\"solo-disk.qcow2\",\"sizeMiB\":8,\"format\":\"qcow2\"}")).andExpect(status().isCreated());
-            define(Lab.LAB1, "solo-guest", "solo", "solo-disk.qcow2");
+            Lab.defineDiskOnlyGuest(Lab.LAB1, "solo-guest", "solo", "solo-disk.qcow2");
             long guest = api.guestId(lab1, "solo-guest");
             long tasksBefore = tasks();
             mvc.perform(api.post("/api/v1/guests/" + guest + "/migrate", "{\"targetHostId\":" + lab2 + "}"))
@@ -121,32 +121,6 @@ class SharedPoolsLabTest {
                 Lab.virsh(uri, "pool-delete", "solo");
                 Lab.virsh(uri, "pool-undefine", "solo");
             }
-        }
-    }
-
-    /** Defines a shut-off guest with no OS (firmware only) and one disk, a pool's volume, through virsh. */
-    private static void define(String uri, String name, String pool, String volume) throws Exception {
-        Path xml = Files.createTempFile(name, ".xml");
-        Files.writeString(xml, """
-                <domain type='qemu'>
-                  <name>%s</name>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu>1</vcpu>
-                  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-                  <devices>
-                    <disk type='volume' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
-                      <source pool='%s' volume='%s'/>
-                      <target dev='vda' bus='virtio'/>
-                    </disk>
-                  </devices>
-                </domain>
-                """.formatted(name, pool, volume));
-        try {
-            String said = Lab.virsh(uri, "define", xml.toString());
-            assertThat(Lab.virsh(uri, "list", "--all", "--name")).as(said).contains(name);
-        } finally {
-            Files.delete(xml);
         }
     }
 

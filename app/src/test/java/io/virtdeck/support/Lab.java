@@ -103,6 +103,41 @@ public final class Lab implements BeforeAllCallback {
     }
 
     /**
+     * Defines a shut-off guest with no OS (firmware only, 64 MiB) and one disk, a volume of a pool, through virsh; fails
+     * the test with virsh's words when the host does not list it afterwards.
+     */
+    public static void defineDiskOnlyGuest(String uri, String name, String pool, String volume) {
+        try {
+            Path xml = Files.createTempFile(name, ".xml");
+            try {
+                Files.writeString(xml, """
+                        <domain type='qemu'>
+                          <name>%s</name>
+                          <memory unit='MiB'>64</memory>
+                          <vcpu>1</vcpu>
+                          <os><type arch='x86_64' machine='q35'>hvm</type></os>
+                          <devices>
+                            <disk type='volume' device='disk'>
+                              <driver name='qemu' type='qcow2'/>
+                              <source pool='%s' volume='%s'/>
+                              <target dev='vda' bus='virtio'/>
+                            </disk>
+                          </devices>
+                        </domain>
+                        """.formatted(name, pool, volume));
+                String said = virsh(uri, "define", xml.toString());
+                if (!virsh(uri, "list", "--all", "--name").lines().anyMatch(name::equals)) {
+                    throw new AssertionError(name + " is not defined on " + uri + ": " + said);
+                }
+            } finally {
+                Files.delete(xml);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot write the definition of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Proves the guest runs: types a sum into its serial console (the pty libvirt gave it on {@code uri}) and reads
      * the shell's answer back from that pty. The answer differs from what was typed, so an echo of the typing does not
      * count. Returns how long the answer took.
