@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A test class on the lab's real hosts, brought up by {@link Lab}. Tagged "lab": `mvn test` leaves it out, failsafe
@@ -14,6 +15,6 @@ import org.junit.jupiter.api.Tag;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("lab")
-@UsesLab
+@ExtendWith(Lab.class)
 public @interface UsesLab {
 }
