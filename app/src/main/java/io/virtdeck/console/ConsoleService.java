@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import jakarta.annotation.PreDestroy;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -20,6 +19,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 import io.virtdeck.ThreadPools;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -91,16 +91,16 @@ public class ConsoleService {
             open.put(session.id(), session);
             session.greet();
             pumps.execute(session::pumpToBrowser);
-            audit.recordAs(grant.user(), "console.open", object, Outcome.SUCCESS, "display " + endpoint
+            audit.recordAs(grant.user(), AuditAction.CONSOLE_OPEN, object, Outcome.SUCCESS, "display " + endpoint
                     + (session.view().oneTimePassword() ? ", one-time VNC password"
                     : ", no VNC password (the host took none)"));
             return session;
         } catch (HypervisorException | IOException e) {
             String reason = "The display of '" + guest.name() + "' cannot be reached: " + e.getMessage();
-            audit.recordAs(grant.user(), "console.open", object, Outcome.FAILURE, reason);
+            audit.recordAs(grant.user(), AuditAction.CONSOLE_OPEN, object, Outcome.FAILURE, reason);
             throw new ConsoleRefusedException(reason);
         } catch (ConsoleRefusedException e) {
-            audit.recordAs(grant.user(), "console.open", object, Outcome.FAILURE, e.getMessage());
+            audit.recordAs(grant.user(), AuditAction.CONSOLE_OPEN, object, Outcome.FAILURE, e.getMessage());
             throw e;
         }
     }
@@ -116,7 +116,7 @@ public class ConsoleService {
                 + formats.bytes(session.bytesFromBrowser()) + " from it"
                 + (session.closedBy() != null ? "; closed by " + session.closedBy()
                 : status.getReason() != null ? "; " + status.getReason() : "");
-        audit.recordAs(session.grant().user(), "console.close",
+        audit.recordAs(session.grant().user(), AuditAction.CONSOLE_CLOSE,
                 AuditObject.guest(session.grant().guestId(), session.guestName()), Outcome.SUCCESS, detail);
     }
 

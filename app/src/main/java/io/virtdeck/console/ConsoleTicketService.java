@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -115,7 +116,7 @@ public class ConsoleTicketService {
         }
         if (refusal != null) {
             String name = guests.findById(stored.guestId()).map(Guest::name).orElse("guest " + stored.guestId());
-            audit.recordAs(authenticatedUser == null ? "anonymous" : authenticatedUser, "console.refused",
+            audit.recordAs(authenticatedUser == null ? "anonymous" : authenticatedUser, AuditAction.CONSOLE_REFUSED,
                     AuditObject.guest(stored.guestId(), name), Outcome.FAILURE, refusal);
             throw new ConsoleRefusedException(refusal);
         }

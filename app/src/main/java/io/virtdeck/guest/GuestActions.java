@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainRunState;
@@ -64,6 +65,21 @@ public final class GuestActions {
         }
         throw VirtdeckException.invalid("action", "action must be one of start, shutdown, poweroff, reboot, reset,"
                 + " suspend, resume, save, discard-save.");
+    }
+
+    /** What the audit log calls the action. */
+    public static AuditAction auditAction(DomainAction action) {
+        return switch (action) {
+            case START -> AuditAction.GUEST_START;
+            case SHUTDOWN -> AuditAction.GUEST_SHUTDOWN;
+            case POWEROFF -> AuditAction.GUEST_POWEROFF;
+            case REBOOT -> AuditAction.GUEST_REBOOT;
+            case RESET -> AuditAction.GUEST_RESET;
+            case SUSPEND -> AuditAction.GUEST_SUSPEND;
+            case RESUME -> AuditAction.GUEST_RESUME;
+            case SAVE -> AuditAction.GUEST_SAVE;
+            case DISCARD_SAVE -> AuditAction.GUEST_DISCARD_SAVE;
+        };
     }
 
     /** The action as its URL names it: {@code poweroff}, {@code discard-save}. */

@@ -7,6 +7,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckProperties;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.cluster.HostLeases;
@@ -57,7 +58,7 @@ public class HostRegistry implements ApplicationRunner {
             return;
         }
         long id = add(name, uri);
-        audit.event("host.register", AuditObject.host(id, name), "from configuration: " + uri);
+        audit.event(AuditAction.HOST_REGISTER, AuditObject.host(id, name), "from configuration: " + uri);
     }
 
     /**

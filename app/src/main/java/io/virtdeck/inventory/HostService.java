@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import io.virtdeck.VirtdeckProperties;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -119,12 +120,12 @@ public class HostService {
         try {
             gateway.probe(uri, checked);
         } catch (HypervisorException e) {
-            audit.record("host.register", object, Outcome.FAILURE, e.getMessage());
+            audit.record(AuditAction.HOST_REGISTER, object, Outcome.FAILURE, e.getMessage());
             throw VirtdeckException.invalid("uri", "Could not connect to " + uri + ": " + e.getMessage());
         }
         long id = registry.add(name, uri, hostId -> credentials.save(hostId, checked, CurrentUser.name()));
         Host host = hosts.findById(id).orElseThrow();
-        audit.record("host.register", AuditObject.host(id, name), Outcome.SUCCESS,
+        audit.record(AuditAction.HOST_REGISTER, AuditObject.host(id, name), Outcome.SUCCESS,
                 host.credentials() == null ? uri : uri + " with " + host.credentials().describe());
         return host;
     }
@@ -144,7 +145,7 @@ public class HostService {
         try {
             gateway.probe(host.uri(), checked);
         } catch (HypervisorException e) {
-            audit.record("host.credentials.replace", object, Outcome.FAILURE, e.getMessage());
+            audit.record(AuditAction.HOST_CREDENTIALS_REPLACE, object, Outcome.FAILURE, e.getMessage());
             throw VirtdeckException.invalid("credentials", "Could not connect to " + host.uri()
                     + " with these credentials (nothing was changed): " + e.getMessage());
         }
@@ -152,7 +153,7 @@ public class HostService {
         gateway.reconnect(id);
         credentials.announceChange(id);
         Host updated = hosts.require(id);
-        audit.record("host.credentials.replace", object, Outcome.SUCCESS, updated.credentials().describe());
+        audit.record(AuditAction.HOST_CREDENTIALS_REPLACE, object, Outcome.SUCCESS, updated.credentials().describe());
         events.publishEvent(new InventoryChanged.HostChanged(id, false));
         return updated;
     }
@@ -167,7 +168,7 @@ public class HostService {
         credentials.remove(id);
         gateway.reconnect(id);
         credentials.announceChange(id);
-        audit.record("host.credentials.remove", AuditObject.host(id, host.name()), Outcome.SUCCESS,
+        audit.record(AuditAction.HOST_CREDENTIALS_REMOVE, AuditObject.host(id, host.name()), Outcome.SUCCESS,
                 host.credentials().describe());
         events.publishEvent(new InventoryChanged.HostChanged(id, false));
         return hosts.require(id);
@@ -179,7 +180,7 @@ public class HostService {
         Host host = hosts.require(id);
         gateway.release(id);
         hosts.delete(id);
-        audit.record("host.remove", AuditObject.host(id, host.name()), Outcome.SUCCESS, host.uri());
+        audit.record(AuditAction.HOST_REMOVE, AuditObject.host(id, host.name()), Outcome.SUCCESS, host.uri());
         events.publishEvent(new InventoryChanged.HostChanged(id, true));
     }
 

@@ -11,6 +11,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.cluster.InventoryChanged;
@@ -72,13 +73,13 @@ public class InventorySync {
             }
             Optional<HostState> before = hosts.updateState(change.hostId(), HostState.CONNECTED, null);
             if (before.isPresent() && before.get() == HostState.UNREACHABLE) {
-                audit.event("host.back", object, "connection re-established");
+                audit.event(AuditAction.HOST_BACK, object, "connection re-established");
             }
         } else {
             Optional<HostState> before = hosts.updateState(change.hostId(), HostState.UNREACHABLE, change.reason());
             guests.markUnknown(change.hostId()).forEach(id -> publishGuest(id, false));
             if (before.isPresent() && before.get() != HostState.UNREACHABLE) {
-                audit.event("host.lost", object, change.reason());
+                audit.event(AuditAction.HOST_LOST, object, change.reason());
             }
         }
         events.publishEvent(new InventoryChanged.HostChanged(change.hostId(), false));
@@ -104,7 +105,7 @@ public class InventorySync {
         if (changed.isPresent() && !expected.isExpected(event.hostId(), event.uuid())) {
             String name = knownName.or(() -> guests.findByHostAndUuid(event.hostId(), event.uuid()).map(Guest::name))
                     .orElse(event.uuid().toString());
-            audit.event("guest.changed-outside", new AuditObject("guest", Long.toString(changed.get()), name),
+            audit.event(AuditAction.GUEST_CHANGED_OUTSIDE, new AuditObject("guest", Long.toString(changed.get()), name),
                     "libvirt reported " + event.kind().name().toLowerCase(Locale.ROOT) + " on host " + host.get().name()
                             + ", not requested through Virtdeck");
         }

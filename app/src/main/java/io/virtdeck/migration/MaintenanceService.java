@@ -6,6 +6,7 @@ import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -34,7 +35,7 @@ import io.virtdeck.web.Flag;
 @Service
 public class MaintenanceService {
 
-    static final String TASK_TYPE = "host.maintenance";
+    static final AuditAction TASK_TYPE = AuditAction.HOST_MAINTENANCE;
     private static final long POLL_MILLIS = 500;
 
     private final HostRepository hosts;
@@ -92,7 +93,7 @@ public class MaintenanceService {
         tasks.requireIdle(object);
         hosts.setMaintenance(hostId, true);
         events.publishEvent(new InventoryChanged.HostChanged(hostId, false));
-        audit.record("host.maintenance", object, Outcome.SUCCESS, "maintenance on: no new guests; evacuating");
+        audit.record(AuditAction.HOST_MAINTENANCE, object, Outcome.SUCCESS, "maintenance on: no new guests; evacuating");
         return tasks.submit(TASK_TYPE, object, true, progress -> evacuate(host, request, progress));
     }
 
@@ -107,7 +108,7 @@ public class MaintenanceService {
         tasks.requireIdle(object);
         hosts.setMaintenance(hostId, false);
         events.publishEvent(new InventoryChanged.HostChanged(hostId, false));
-        audit.record("host.maintenance", object, Outcome.SUCCESS, "maintenance off: back in service");
+        audit.record(AuditAction.HOST_MAINTENANCE, object, Outcome.SUCCESS, "maintenance off: back in service");
         return hosts.require(hostId);
     }
 

@@ -1,6 +1,7 @@
 package io.virtdeck.migration;
 
 import org.springframework.stereotype.Component;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskRecovery;
 import io.virtdeck.task.TaskService;
@@ -21,7 +22,7 @@ class MigrationRecovery implements TaskRecovery {
     }
 
     @Override
-    public String type() {
+    public AuditAction type() {
         return MigrationService.TASK_TYPE;
     }
 

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 import io.virtdeck.ThreadPools;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -52,7 +53,7 @@ import io.virtdeck.task.TaskService;
 @Service
 public class MigrationService {
 
-    static final String TASK_TYPE = "guest.migrate";
+    static final AuditAction TASK_TYPE = AuditAction.GUEST_MIGRATE;
     private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long MIB = 1024 * 1024;

@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.stereotype.Service;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
+import io.virtdeck.action.ActionPlan;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
@@ -35,17 +38,16 @@ public class NetworkService {
     private final NetworkGateway gateway;
     private final HostRepository hosts;
     private final GuestRepository guests;
-    private final AuditLog audit;
-
+    private final ActionRunner actions;
     private final Permissions permissions;
 
-    NetworkService(NetworkGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit,
+    NetworkService(NetworkGateway gateway, HostRepository hosts, GuestRepository guests, ActionRunner actions,
                    Permissions permissions) {
-        this.permissions = permissions;
         this.gateway = gateway;
         this.hosts = hosts;
         this.guests = guests;
-        this.audit = audit;
+        this.actions = actions;
+        this.permissions = permissions;
     }
 
     public List<NetworkFacts> networks(long hostId) {
@@ -72,43 +74,41 @@ public class NetworkService {
         permissions.requireHost(Action.OPERATE, hostId);
         boolean active = Flag.required(activeField, "active", "true to start the network, false to stop it");
         Host host = hosts.require(hostId);
-        existing(host, name);
-        if (!active) {
-            refuseInUse(hostId, name, "stopped");
-        }
-        onHost(active ? "network.start" : "network.stop", auditObject(host, name), null,
-                () -> gateway.setNetworkActive(hostId, name, active));
+        onHost(active ? AuditAction.NETWORK_START : AuditAction.NETWORK_STOP, host, name).check(() -> {
+            existing(host, name);
+            if (!active) {
+                refuseInUse(hostId, name, "stopped");
+            }
+        }).execute(() -> gateway.setNetworkActive(hostId, name, active));
     }
 
     public NetworkFacts create(long hostId, NetworkRequest request) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        NetworkFacts network = NetworkChecks.toNetwork(request);
-        List<NetworkFacts> existing = networks(hostId);
-        if (existing.stream().anyMatch(n -> n.name().equals(network.name()))) {
-            throw VirtdeckException.conflict("Host '" + host.name() + "' has a network '" + network.name()
-                    + "' already.");
-        }
-        if (network.ipv4() != null) {
-            // two bridges of the host routing one subnet: libvirt refuses to start the second on a real host
-            existing.stream().filter(n -> n.ipv4() != null && NetworkChecks.overlap(n.ipv4(), network.ipv4()))
-                    .findFirst().ifPresent(n -> {
-                        throw VirtdeckException.conflict("ipv4.address", network.ipv4().address() + "/"
-                                + network.ipv4().prefix() + " overlaps network '" + n.name() + "' ("
-                                + n.ipv4().address() + "/" + n.ipv4().prefix() + ") on host '" + host.name() + "'.");
-                    });
-        }
-        AuditObject object = auditObject(host, network.name());
-        try {
-            NetworkFacts made = gateway.createNetwork(hostId, network);
-            audit.record("network.create", object, Outcome.SUCCESS, made.mode() + (made.bridge() == null ? ""
-                    : " on bridge " + made.bridge()));
-            return made;
-        } catch (HypervisorException e) {
-            audit.record("network.create", object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict("Network '" + network.name() + "' was not made (nothing was left"
-                    + " behind): " + HypervisorErrors.message(e));
-        }
+        AtomicReference<NetworkFacts> wanted = new AtomicReference<>();
+        return onHost(AuditAction.NETWORK_CREATE, host, request.name()).check(() -> {
+            NetworkFacts network = NetworkChecks.toNetwork(request);
+            List<NetworkFacts> existing = networks(hostId);
+            if (existing.stream().anyMatch(n -> n.name().equals(network.name()))) {
+                throw VirtdeckException.conflict("Host '" + host.name() + "' has a network '" + network.name()
+                        + "' already.");
+            }
+            if (network.ipv4() != null) {
+                // two bridges of the host routing one subnet: libvirt refuses to start the second on a real host
+                existing.stream().filter(n -> n.ipv4() != null && NetworkChecks.overlap(n.ipv4(), network.ipv4()))
+                        .findFirst().ifPresent(n -> {
+                            throw VirtdeckException.conflict("ipv4.address", network.ipv4().address() + "/"
+                                    + network.ipv4().prefix() + " overlaps network '" + n.name() + "' ("
+                                    + n.ipv4().address() + "/" + n.ipv4().prefix() + ") on host '" + host.name()
+                                    + "'.");
+                        });
+            }
+            wanted.set(network);
+        }).answering(e -> VirtdeckException.conflict("Network '" + request.name() + "' was not made (nothing was"
+                + " left behind): " + HypervisorErrors.message(e))
+        ).run(() -> {
+            NetworkFacts made = gateway.createNetwork(hostId, wanted.get());
+            return Done.of(made, made.mode() + (made.bridge() == null ? "" : " on bridge " + made.bridge()));
+        });
     }
 
     /** Whether the network starts with libvirtd. */
@@ -116,9 +116,10 @@ public class NetworkService {
         permissions.requireHost(Action.OPERATE, hostId);
         boolean autostart = Flag.required(autostartField, "autostart", "true or false");
         Host host = hosts.require(hostId);
-        existing(host, name);
-        onHost("network.autostart", auditObject(host, name), autostart ? "on" : "off",
-                () -> gateway.setNetworkAutostart(hostId, name, autostart));
+        onHost(AuditAction.NETWORK_AUTOSTART, host, name).check(() -> existing(host, name)).run(() -> {
+            gateway.setNetworkAutostart(hostId, name, autostart);
+            return Done.noted(autostart ? "on" : "off");
+        });
     }
 
     /**
@@ -126,35 +127,44 @@ public class NetworkService {
      * field) and its other entries (409 naming the field that clashes). Returns the network as it is now.
      */
     public NetworkFacts addDhcpHost(long hostId, String name, NetworkFacts.DhcpHost request) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        NetworkFacts.IpRange ipv4 = withIpv4(host, name);
-        NetworkFacts.DhcpHost entry = NetworkChecks.dhcpHost("", request, ipv4);
-        NetworkChecks.clash(entry, ipv4.hosts()).ifPresent(part -> {
-            String value = switch (part) {
-                case "mac" -> "MAC address " + entry.mac();
-                case "ip" -> "address " + entry.ip();
-                default -> "name " + entry.name();
-            };
-            throw VirtdeckException.conflict(part, "Network '" + name + "' has a static DHCP entry for " + value
-                    + " already.");
+        AtomicReference<NetworkFacts.DhcpHost> checked = new AtomicReference<>();
+        onHost(AuditAction.NETWORK_DHCP_HOST_ADD, host, name).check(() -> {
+            NetworkFacts.IpRange ipv4 = withIpv4(host, name);
+            NetworkFacts.DhcpHost entry = NetworkChecks.dhcpHost("", request, ipv4);
+            NetworkChecks.clash(entry, ipv4.hosts()).ifPresent(part -> {
+                String value = switch (part) {
+                    case "mac" -> "MAC address " + entry.mac();
+                    case "ip" -> "address " + entry.ip();
+                    default -> "name " + entry.name();
+                };
+                throw VirtdeckException.conflict(part, "Network '" + name + "' has a static DHCP entry for " + value
+                        + " already.");
+            });
+            checked.set(entry);
+        }).run(() -> {
+            NetworkFacts.DhcpHost entry = checked.get();
+            gateway.addDhcpHost(hostId, name, entry);
+            return Done.noted(entry.mac() + " -> " + entry.ip());
         });
-        onHost("network.dhcp-host.add", auditObject(host, name), entry.mac() + " -> " + entry.ip(),
-                () -> gateway.addDhcpHost(hostId, name, entry));
         return network(host, name);
     }
 
     /** Removes the static DHCP entry of {@code mac}; a lease it gave keeps running until it expires. */
     public void removeDhcpHost(long hostId, String name, String mac) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        String wanted = MacAddresses.check("mac", mac);
-        NetworkFacts.DhcpHost entry = withIpv4(host, name).hosts().stream()
-                .filter(h -> wanted.equalsIgnoreCase(h.mac())).findFirst()
-                .orElseThrow(() -> VirtdeckException.notFound("Network '" + name + "' has no static DHCP entry for "
-                        + wanted + "."));
-        onHost("network.dhcp-host.remove", auditObject(host, name), entry.mac() + " -> " + entry.ip(),
-                () -> gateway.removeDhcpHost(hostId, name, entry));
+        AtomicReference<NetworkFacts.DhcpHost> found = new AtomicReference<>();
+        onHost(AuditAction.NETWORK_DHCP_HOST_REMOVE, host, name).check(() -> {
+            String wanted = MacAddresses.check("mac", mac);
+            found.set(withIpv4(host, name).hosts().stream()
+                    .filter(h -> wanted.equalsIgnoreCase(h.mac())).findFirst()
+                    .orElseThrow(() -> VirtdeckException.notFound("Network '" + name + "' has no static DHCP entry"
+                            + " for " + wanted + ".")));
+        }).run(() -> {
+            NetworkFacts.DhcpHost entry = found.get();
+            gateway.removeDhcpHost(hostId, name, entry);
+            return Done.noted(entry.mac() + " -> " + entry.ip());
+        });
     }
 
     /** The network's DHCP leases, each with the guest of the host whose NIC has its MAC address (null: none). */
@@ -217,21 +227,19 @@ public class NetworkService {
         return network.ipv4();
     }
 
-    /** Runs a change on the host with its audit entry; a refusal by libvirt answers 409 with libvirt's reason. */
-    private void onHost(String action, AuditObject object, String detail, Runnable change) {
-        audit.hostChange(action, object, detail, () -> {
-            change.run();
-            return null;
-        });
+    /** A change to one of the host's networks: permitted to those who may operate the host. */
+    private ActionPlan onHost(AuditAction action, Host host, String network) {
+        return actions.plan(action, auditObject(host, network))
+                .permit(() -> permissions.requireHost(Action.OPERATE, host.id()));
     }
 
     /** Refused (409) while guests of the host have NICs on it: they would lose their network. */
     public void delete(long hostId, String name) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        existing(host, name);
-        refuseInUse(hostId, name, "deleted");
-        onHost("network.delete", auditObject(host, name), null, () -> gateway.deleteNetwork(hostId, name));
+        onHost(AuditAction.NETWORK_DELETE, host, name).check(() -> {
+            existing(host, name);
+            refuseInUse(hostId, name, "deleted");
+        }).execute(() -> gateway.deleteNetwork(hostId, name));
     }
 
     private void existing(Host host, String name) {

@@ -3,6 +3,7 @@ package io.virtdeck.security;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -33,13 +34,13 @@ public class AccountService {
     public void changePassword(String currentPassword, String newPassword) {
         UserAccount user = current();
         if (currentPassword == null || !passwordEncoder.matches(currentPassword, user.passwordHash())) {
-            audit.record("user.password", AuditObject.user(user.id(), user.username()), Outcome.FAILURE,
+            audit.record(AuditAction.USER_PASSWORD, AuditObject.user(user.id(), user.username()), Outcome.FAILURE,
                     "the current password given was wrong");
             throw VirtdeckException.invalid("currentPassword", "currentPassword is not your current password.");
         }
         PasswordPolicy.check("newPassword", user.username(), newPassword);
         users.updatePasswordHash(user.id(), passwordEncoder.encode(newPassword));
-        audit.record("user.password", AuditObject.user(user.id(), user.username()), Outcome.SUCCESS,
+        audit.record(AuditAction.USER_PASSWORD, AuditObject.user(user.id(), user.username()), Outcome.SUCCESS,
                 "changed by the user");
     }
 

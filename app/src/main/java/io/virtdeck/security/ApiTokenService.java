@@ -16,6 +16,7 @@ import java.util.Optional;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -69,7 +70,7 @@ public class ApiTokenService {
         Instant expiresAt = expiry(request);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
         long id = tokens.insert(user.id(), name, sha256(secret), role, expiresAt);
-        audit.record("token.create", token(id, name), Outcome.SUCCESS,
+        audit.record(AuditAction.TOKEN_CREATE, token(id, name), Outcome.SUCCESS,
                 "role " + role + ", expires " + expiresAt);
         return new ApiToken.Created(id, name, role, expiresAt, secret);
     }
@@ -86,7 +87,7 @@ public class ApiTokenService {
         ApiToken token = tokens.find(user.id(), id)
                 .orElseThrow(() -> VirtdeckException.notFound("You have no API token " + id + "."));
         if (tokens.revoke(user.id(), id)) {
-            audit.record("token.revoke", token(id, token.name()), Outcome.SUCCESS, null);
+            audit.record(AuditAction.TOKEN_REVOKE, token(id, token.name()), Outcome.SUCCESS, null);
         }
     }
 

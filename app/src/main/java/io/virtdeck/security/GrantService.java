@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -58,7 +59,7 @@ public class GrantService {
         String subject = toUser ? "user " + request.user() : "group " + request.group();
         long id = grants.insert(userId, groupId, object, role, CurrentUser.name()).orElseThrow(() ->
                 VirtdeckException.conflict("role", subject + " already holds " + role + " on " + object.path() + "."));
-        audit.record("grant.add", grantObject(id, object), Outcome.SUCCESS, role + " on " + object.path() + " to "
+        audit.record(AuditAction.GRANT_ADD, grantObject(id, object), Outcome.SUCCESS, role + " on " + object.path() + " to "
                 + subject);
         return grants.findById(id).orElseThrow();
     }
@@ -68,7 +69,7 @@ public class GrantService {
         Grant grant = grants.findById(id)
                 .orElseThrow(() -> VirtdeckException.notFound("There is no grant with id " + id + "."));
         grants.delete(id);
-        audit.record("grant.remove", new AuditObject("grant", Long.toString(id), grant.path()), Outcome.SUCCESS,
+        audit.record(AuditAction.GRANT_REMOVE, new AuditObject("grant", Long.toString(id), grant.path()), Outcome.SUCCESS,
                 grant.role() + " on " + grant.path() + " from " + grant.subjectType() + " " + grant.subject());
     }
 
@@ -85,7 +86,7 @@ public class GrantService {
         }
         long id = grants.createGroup(name).orElseThrow(() ->
                 VirtdeckException.conflict("name", "A group named '" + name + "' exists."));
-        audit.record("group.create", groupObject(id, name), Outcome.SUCCESS, null);
+        audit.record(AuditAction.GROUP_CREATE, groupObject(id, name), Outcome.SUCCESS, null);
         return grants.group(id).orElseThrow();
     }
 
@@ -94,7 +95,7 @@ public class GrantService {
         permissions.require(Action.ADMINISTER, ObjectRef.root());
         UserGroup group = requireGroup(id);
         grants.deleteGroup(id);
-        audit.record("group.delete", groupObject(id, group.name()), Outcome.SUCCESS,
+        audit.record(AuditAction.GROUP_DELETE, groupObject(id, group.name()), Outcome.SUCCESS,
                 "members: " + String.join(", ", group.members()));
     }
 
@@ -102,7 +103,7 @@ public class GrantService {
         permissions.require(Action.ADMINISTER, ObjectRef.root());
         UserGroup group = requireGroup(groupId);
         if (grants.addMember(groupId, userId(username))) {
-            audit.record("group.member.add", groupObject(groupId, group.name()), Outcome.SUCCESS, username);
+            audit.record(AuditAction.GROUP_MEMBER_ADD, groupObject(groupId, group.name()), Outcome.SUCCESS, username);
         }
         return grants.group(groupId).orElseThrow();
     }
@@ -113,7 +114,7 @@ public class GrantService {
         if (!grants.removeMember(groupId, userId(username))) {
             throw VirtdeckException.notFound("'" + username + "' is not a member of " + group.name() + ".");
         }
-        audit.record("group.member.remove", groupObject(groupId, group.name()), Outcome.SUCCESS, username);
+        audit.record(AuditAction.GROUP_MEMBER_REMOVE, groupObject(groupId, group.name()), Outcome.SUCCESS, username);
         return grants.group(groupId).orElseThrow();
     }
 

@@ -5,6 +5,7 @@ import org.springframework.security.authentication.event.InteractiveAuthenticati
 import org.springframework.security.authentication.event.LogoutSuccessEvent;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -27,12 +28,12 @@ class LoginAudit {
         String from = event.getAuthentication().getDetails() instanceof WebAuthenticationDetails web
                 ? "from " + web.getRemoteAddress() : null;
         String user = event.getAuthentication().getName();
-        audit.recordAs(user, "login.success", AuditObject.login(user), Outcome.SUCCESS, from);
+        audit.recordAs(user, AuditAction.LOGIN_SUCCESS, AuditObject.login(user), Outcome.SUCCESS, from);
     }
 
     @EventListener
     void loggedOut(LogoutSuccessEvent event) {
         String user = event.getAuthentication().getName();
-        audit.recordAs(user, "logout", AuditObject.login(user), Outcome.SUCCESS, null);
+        audit.recordAs(user, AuditAction.LOGOUT, AuditObject.login(user), Outcome.SUCCESS, null);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -48,7 +49,7 @@ public class LoginThrottle {
 
     public void failed(String username, String address) {
         String who = who(username);
-        audit.recordAs(who, "login.failure", AuditObject.login(who), Outcome.FAILURE, "from " + address);
+        audit.recordAs(who, AuditAction.LOGIN_FAILURE, AuditObject.login(who), Outcome.FAILURE, "from " + address);
         jdbc.sql("DELETE FROM login_failures WHERE at < now() - :window * interval '1 second'")
                 .param("window", properties.window().toSeconds()).update();
         count(Kind.USER, who, who, address);
@@ -78,7 +79,7 @@ public class LoginThrottle {
         // counting starts afresh once the lock ends
         jdbc.sql("DELETE FROM login_failures WHERE kind = :kind AND subject = :subject")
                 .param("kind", kind.name()).param("subject", subject).update();
-        audit.recordAs(who, "login.lockout", kind == Kind.USER ? AuditObject.login(subject)
+        audit.recordAs(who, AuditAction.LOGIN_LOCKOUT, kind == Kind.USER ? AuditObject.login(subject)
                         : new AuditObject("address", subject, subject), Outcome.DENIED,
                 failures + " failed logins (last from " + address + "): locked for "
                         + properties.lockout().toMinutes() + " min");

@@ -7,6 +7,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -63,7 +64,7 @@ public class UserAdminService {
             throw VirtdeckException.conflict("username", "A user named '" + username + "' exists already.");
         }
         UserAccount created = users.findByUsername(username).orElseThrow();
-        audit.record("user.create", AuditObject.user(created.id(), username), Outcome.SUCCESS, "role " + role);
+        audit.record(AuditAction.USER_CREATE, AuditObject.user(created.id(), username), Outcome.SUCCESS, "role " + role);
         return created.view();
     }
 
@@ -79,17 +80,17 @@ public class UserAdminService {
         boolean remainsAdmin = role == Role.ADMIN && enabled;
         if (!remainsAdmin && admins.equals(List.of(user.id()))) {
             String refusal = "'" + user.username() + "' is the last enabled admin: make another user an admin first.";
-            audit.record(enabled ? "user.role" : "user.disable", AuditObject.user(id, user.username()),
+            audit.record(enabled ? AuditAction.USER_ROLE : AuditAction.USER_DISABLE, AuditObject.user(id, user.username()),
                     Outcome.FAILURE, refusal);
             throw VirtdeckException.conflict(enabled ? "role" : "enabled", refusal);
         }
         users.update(id, role, enabled);
         if (role != user.role()) {
-            audit.record("user.role", AuditObject.user(id, user.username()), Outcome.SUCCESS,
+            audit.record(AuditAction.USER_ROLE, AuditObject.user(id, user.username()), Outcome.SUCCESS,
                     user.role() + " -> " + role);
         }
         if (enabled != user.enabled()) {
-            audit.record(enabled ? "user.enable" : "user.disable", AuditObject.user(id, user.username()),
+            audit.record(enabled ? AuditAction.USER_ENABLE : AuditAction.USER_DISABLE, AuditObject.user(id, user.username()),
                     Outcome.SUCCESS, null);
         }
         return require(id).view();
@@ -100,7 +101,7 @@ public class UserAdminService {
         UserAccount user = require(id);
         PasswordPolicy.check("password", user.username(), password);
         users.updatePasswordHash(id, passwordEncoder.encode(password));
-        audit.record("user.password", AuditObject.user(id, user.username()), Outcome.SUCCESS, "reset by an admin");
+        audit.record(AuditAction.USER_PASSWORD, AuditObject.user(id, user.username()), Outcome.SUCCESS, "reset by an admin");
     }
 
     private UserAccount require(long id) {

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -52,8 +53,8 @@ import io.virtdeck.task.TaskService;
 @Service
 public class ImageImportService {
 
-    static final String STAGE = "image.stage";
-    static final String IMPORT = "image.import";
+    static final AuditAction STAGE = AuditAction.IMAGE_STAGE;
+    static final AuditAction IMPORT = AuditAction.IMAGE_IMPORT;
     private static final Logger log = LoggerFactory.getLogger(ImageImportService.class);
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ ()-]{0,127}");
     private static final long MIB = 1024 * 1024;
@@ -175,7 +176,7 @@ HostRepository hosts, TaskService tasks,
         Staged found = require(hostId, id);
         staged.remove(id);
         delete(found.directory());
-        audit.record("image.discard", image(hostId, id, found.view().fileName()), Outcome.SUCCESS, null);
+        audit.record(AuditAction.IMAGE_DISCARD, image(hostId, id, found.view().fileName()), Outcome.SUCCESS, null);
     }
 
     /**

@@ -3,9 +3,13 @@ package io.virtdeck.storage;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.stereotype.Service;
-import io.virtdeck.audit.AuditLog;
+import io.virtdeck.action.ActionPlan;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DiskFacts;
@@ -39,17 +43,16 @@ public class StorageService {
     private final StorageGateway gateway;
     private final HostRepository hosts;
     private final GuestRepository guests;
-    private final AuditLog audit;
-
+    private final ActionRunner actions;
     private final Permissions permissions;
 
-    StorageService(StorageGateway gateway, HostRepository hosts, GuestRepository guests, AuditLog audit,
+    StorageService(StorageGateway gateway, HostRepository hosts, GuestRepository guests, ActionRunner actions,
                    Permissions permissions) {
-        this.permissions = permissions;
         this.gateway = gateway;
         this.hosts = hosts;
         this.guests = guests;
-        this.audit = audit;
+        this.actions = actions;
+        this.permissions = permissions;
     }
 
     public List<PoolFacts> pools(long hostId) {
@@ -72,15 +75,15 @@ public class StorageService {
 
     /** OpenAPI: create {"name","type",...type's fields}: defined, built where that is harmless or asked, started. */
     public PoolFacts createPool(long hostId, PoolRequest request) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        PoolSpec spec = PoolChecks.toPool(request);
-        if (gateway.pools(hostId).stream().anyMatch(p -> p.name().equals(spec.name()))) {
-            throw VirtdeckException.conflict("name", "Host '" + host.name() + "' has a pool '" + spec.name()
-                    + "' already.");
-        }
-        return audit.hostChange("pool.create", poolObject(host, spec.name()), null,
-                () -> gateway.createPool(hostId, spec, PoolChecks.build(request)));
+        AtomicReference<PoolSpec> spec = new AtomicReference<>();
+        return onHost(AuditAction.POOL_CREATE, host, poolObject(host, request.name())).check(() -> {
+            spec.set(PoolChecks.toPool(request));
+            if (gateway.pools(hostId).stream().anyMatch(p -> p.name().equals(spec.get().name()))) {
+                throw VirtdeckException.conflict("name", "Host '" + host.name() + "' has a pool '"
+                        + spec.get().name() + "' already.");
+            }
+        }).run(() -> Done.of(gateway.createPool(hostId, spec.get(), PoolChecks.build(request))));
     }
 
     /** Whether libvirt starts the pool when it starts ({@code autostart} checked once the user may act here). */
@@ -100,25 +103,32 @@ public class StorageService {
      * stopping is refused while a guest that is not shut off has a disk on one of its volumes.
      */
     public PoolFacts poolAction(long hostId, String pool, PoolAction action) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        PoolFacts facts = existingPool(host, pool);
-        boolean wantsActive = action == PoolAction.STOP || action == PoolAction.REFRESH;
-        boolean wantsInactive = action == PoolAction.BUILD || action == PoolAction.START;
-        if (wantsActive && !facts.active() || wantsInactive && facts.active()) {
-            throw VirtdeckException.conflict("Pool '" + pool + "' is " + (facts.active() ? "running" : "stopped")
-                    + ": " + action.name().toLowerCase(Locale.ROOT) + " needs it "
-                    + (facts.active() ? "stopped" : "running") + " first.");
-        }
-        if (action == PoolAction.STOP) {
-            refuseInUse(host, facts, List.of(DomainRunState.SHUTOFF), "stopped");
-        }
-        String auditAction = "pool." + action.name().toLowerCase(Locale.ROOT).replace('_', '.');
-        audit.hostChange(auditAction, poolObject(host, pool), null, () -> {
-            gateway.poolAction(hostId, pool, action);
-            return null;
-        });
+        onHost(auditAction(action), host, poolObject(host, pool)).check(() -> {
+            PoolFacts facts = existingPool(host, pool);
+            boolean wantsActive = action == PoolAction.STOP || action == PoolAction.REFRESH;
+            boolean wantsInactive = action == PoolAction.BUILD || action == PoolAction.START;
+            if (wantsActive && !facts.active() || wantsInactive && facts.active()) {
+                throw VirtdeckException.conflict("Pool '" + pool + "' is " + (facts.active() ? "running" : "stopped")
+                        + ": " + action.name().toLowerCase(Locale.ROOT) + " needs it "
+                        + (facts.active() ? "stopped" : "running") + " first.");
+            }
+            if (action == PoolAction.STOP) {
+                refuseInUse(host, facts, List.of(DomainRunState.SHUTOFF), "stopped");
+            }
+        }).execute(() -> gateway.poolAction(hostId, pool, action));
         return existingPool(host, pool);
+    }
+
+    static AuditAction auditAction(PoolAction action) {
+        return switch (action) {
+            case BUILD -> AuditAction.POOL_BUILD;
+            case START -> AuditAction.POOL_START;
+            case STOP -> AuditAction.POOL_STOP;
+            case REFRESH -> AuditAction.POOL_REFRESH;
+            case AUTOSTART_ON -> AuditAction.POOL_AUTOSTART_ON;
+            case AUTOSTART_OFF -> AuditAction.POOL_AUTOSTART_OFF;
+        };
     }
 
     /**
@@ -126,83 +136,86 @@ public class StorageService {
      * volumes. Volumes' files and data stay; an empty target directory of a dir, fs or netfs pool is removed.
      */
     public void deletePool(long hostId, String pool) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        PoolFacts facts = existingPool(host, pool);
-        refuseInUse(host, facts, List.of(), "deleted");
-        audit.hostChange("pool.delete", poolObject(host, pool), null, () -> {
-            gateway.deletePool(hostId, pool, DIRECTORY_POOLS.contains(facts.type()));
-            return null;
-        });
+        AtomicReference<PoolFacts> facts = new AtomicReference<>();
+        onHost(AuditAction.POOL_DELETE, host, poolObject(host, pool)).check(() -> {
+            facts.set(existingPool(host, pool));
+            refuseInUse(host, facts.get(), List.of(), "deleted");
+        }).execute(() -> gateway.deletePool(hostId, pool, DIRECTORY_POOLS.contains(facts.get().type())));
     }
 
     public VolumeView createVolume(long hostId, String pool, VolumeRequest request) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        PoolFacts facts = requirePool(host, pool);
-        PoolChecks.name("name", request.name());
         String format = request.format() == null ? "qcow2" : request.format();
-        if (!FORMATS.contains(format)) {
-            throw VirtdeckException.invalid("format", "format is qcow2 or raw.");
-        }
-        if (request.sizeMiB() == null || request.sizeMiB() < 1 || request.sizeMiB() > facts.availableMiB()) {
-            throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be between 1 and " + facts.availableMiB()
-                    + " (what pool '" + pool + "' has free).");
-        }
-        if (gateway.volumes(hostId, pool).stream().anyMatch(v -> v.name().equals(request.name()))) {
-            throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + request.name() + "' already.");
-        }
-        VolumeFacts made = audit.hostChange("volume.create", volumeObject(host, pool, request.name()), null,
-                () -> gateway.createVolume(hostId, pool, new NewVolume(request.name(), request.sizeMiB(), format)));
+        VolumeFacts made = onHost(AuditAction.VOLUME_CREATE, host, volumeObject(host, pool, request.name()))
+                .check(() -> {
+                    PoolFacts facts = requirePool(host, pool);
+                    PoolChecks.name("name", request.name());
+                    if (!FORMATS.contains(format)) {
+                        throw VirtdeckException.invalid("format", "format is qcow2 or raw.");
+                    }
+                    if (request.sizeMiB() == null || request.sizeMiB() < 1
+                            || request.sizeMiB() > facts.availableMiB()) {
+                        throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be between 1 and "
+                                + facts.availableMiB() + " (what pool '" + pool + "' has free).");
+                    }
+                    if (gateway.volumes(hostId, pool).stream().anyMatch(v -> v.name().equals(request.name()))) {
+                        throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + request.name()
+                                + "' already.");
+                    }
+                })
+                .run(() -> Done.of(gateway.createVolume(hostId, pool,
+                        new NewVolume(request.name(), request.sizeMiB(), format))));
         return new VolumeView(made.name(), made.format(), made.capacityMiB(), made.allocationMiB(), made.path(),
                 List.of());
     }
 
     /** Grows a volume; refused while a guest uses it (a disk in use grows through its guest, not under it). */
     public VolumeView resizeVolume(long hostId, String pool, String volume, Long sizeMiB) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        PoolFacts facts = requirePool(host, pool);
-        VolumeView found = unused(hostId, pool, volume, "resized");
-        if (sizeMiB == null || sizeMiB <= found.capacityMiB()
-                || sizeMiB - found.capacityMiB() > facts.availableMiB() + found.capacityMiB() - found.allocationMiB()) {
-            throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be above the volume's " + found.capacityMiB()
-                    + " MiB (volumes only grow here: shrinking cuts off data) and fit in pool '" + pool + "'.");
-        }
-        VolumeFacts grown = audit.hostChange("volume.resize", volumeObject(host, pool, volume), null,
-                () -> gateway.resizeVolume(hostId, pool, volume, sizeMiB));
+        VolumeFacts grown = onHost(AuditAction.VOLUME_RESIZE, host, volumeObject(host, pool, volume)).check(() -> {
+            PoolFacts facts = requirePool(host, pool);
+            VolumeView found = unused(hostId, pool, volume, "resized");
+            if (sizeMiB == null || sizeMiB <= found.capacityMiB() || sizeMiB - found.capacityMiB()
+                    > facts.availableMiB() + found.capacityMiB() - found.allocationMiB()) {
+                throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be above the volume's "
+                        + found.capacityMiB() + " MiB (volumes only grow here: shrinking cuts off data) and fit in"
+                        + " pool '" + pool + "'.");
+            }
+        }).run(() -> Done.of(gateway.resizeVolume(hostId, pool, volume, sizeMiB)));
         return new VolumeView(grown.name(), grown.format(), grown.capacityMiB(), grown.allocationMiB(), grown.path(),
                 List.of());
     }
 
     /** A full copy of a volume in the same pool, under a new name. */
     public VolumeView cloneVolume(long hostId, String pool, String volume, String name) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        requirePool(host, pool);
-        PoolChecks.name("name", name);
-        List<VolumeView> volumes = volumes(hostId, pool);
-        if (volumes.stream().noneMatch(v -> v.name().equals(volume))) {
-            throw VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'.");
-        }
-        if (volumes.stream().anyMatch(v -> v.name().equals(name))) {
-            throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + name + "' already.");
-        }
-        VolumeFacts copy = audit.hostChange("volume.clone", volumeObject(host, pool, name), null,
-                () -> gateway.copyVolume(hostId, pool, volume, name));
+        VolumeFacts copy = onHost(AuditAction.VOLUME_CLONE, host, volumeObject(host, pool, name)).check(() -> {
+            requirePool(host, pool);
+            PoolChecks.name("name", name);
+            List<VolumeView> volumes = volumes(hostId, pool);
+            if (volumes.stream().noneMatch(v -> v.name().equals(volume))) {
+                throw VirtdeckException.notFound("Pool '" + pool + "' has no volume '" + volume + "'.");
+            }
+            if (volumes.stream().anyMatch(v -> v.name().equals(name))) {
+                throw VirtdeckException.conflict("Pool '" + pool + "' has a volume '" + name + "' already.");
+            }
+        }).run(() -> Done.of(gateway.copyVolume(hostId, pool, volume, name)));
         return new VolumeView(copy.name(), copy.format(), copy.capacityMiB(), copy.allocationMiB(), copy.path(),
                 List.of());
     }
 
     /** Refused (409) while a guest's disk is on it: deleting it would pull the disk from under the guest. */
     public void deleteVolume(long hostId, String pool, String volume) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        unused(hostId, pool, volume, "deleted");
-        audit.hostChange("volume.delete", volumeObject(host, pool, volume), null, () -> {
-            gateway.deleteVolume(hostId, pool, volume);
-            return null;
-        });
+        onHost(AuditAction.VOLUME_DELETE, host, volumeObject(host, pool, volume))
+                .check(() -> unused(hostId, pool, volume, "deleted"))
+                .execute(() -> gateway.deleteVolume(hostId, pool, volume));
+    }
+
+    /** A change to the host's storage: permitted to those who may operate the host. */
+    private ActionPlan onHost(AuditAction action, Host host, AuditObject subject) {
+        return actions.plan(action, subject).permit(() -> permissions.requireHost(Action.OPERATE, host.id()));
     }
 
     /** OpenAPI: {"name","format","capacityMiB","allocationMiB","usedBy"}, plus the volume's path on its host. */

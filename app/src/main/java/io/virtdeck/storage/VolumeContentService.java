@@ -12,6 +12,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -36,8 +37,8 @@ import io.virtdeck.task.TaskService;
 @Service
 public class VolumeContentService {
 
-    static final String UPLOAD = "volume.upload";
-    static final String DOWNLOAD = "volume.download";
+    static final AuditAction UPLOAD = AuditAction.VOLUME_UPLOAD;
+    static final AuditAction DOWNLOAD = AuditAction.VOLUME_DOWNLOAD;
     private static final Logger log = LoggerFactory.getLogger(VolumeContentService.class);
     private static final long MIB = 1024 * 1024;
     /** What an upload may hold: what a guest's disk can be without conversion (other formats are imported). */

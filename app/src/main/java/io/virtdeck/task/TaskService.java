@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,6 +23,8 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
 import org.springframework.stereotype.Service;
 import io.virtdeck.ThreadPools;
+import io.virtdeck.action.BusyObjects;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.ObjectScope;
@@ -40,7 +41,7 @@ import io.virtdeck.security.Permissions;
  */
 @Service
 @Order(3)
-public class TaskService implements ApplicationRunner {
+public class TaskService implements ApplicationRunner, BusyObjects {
 
     private static final Logger log = LoggerFactory.getLogger(TaskService.class);
 
@@ -64,8 +65,8 @@ public class TaskService implements ApplicationRunner {
      * Queues work on an object and returns its task at once. Callers check permissions and validate first: this
      * only refuses (409) when the object already has an unfinished task.
      */
-    public Task submit(String type, AuditObject object, boolean cancellable, TaskWork work) {
-        long id = tasks.insertQueued(type, CurrentUser.name(), object, cancellable)
+    public Task submit(AuditAction type, AuditObject object, boolean cancellable, TaskWork work) {
+        long id = tasks.insertQueued(type.code(), CurrentUser.name(), object, cancellable)
                 .orElseThrow(() -> busy(object, tasks.findActive(object)));
         workers.execute(new DelegatingSecurityContextRunnable(() -> run(id, work)));
         return tasks.findById(id).orElseThrow();
@@ -76,14 +77,15 @@ public class TaskService implements ApplicationRunner {
      * cancelled): for work bound to the caller's request, such as streaming its body in or a response out, which no
      * other thread may finish. Refused (409) when the object already has an unfinished task.
      */
-    public Task runHere(String type, AuditObject object, boolean cancellable, TaskWork work) {
-        long id = tasks.insertQueued(type, CurrentUser.name(), object, cancellable)
+    public Task runHere(AuditAction type, AuditObject object, boolean cancellable, TaskWork work) {
+        long id = tasks.insertQueued(type.code(), CurrentUser.name(), object, cancellable)
                 .orElseThrow(() -> busy(object, tasks.findActive(object)));
         run(id, work);
         return tasks.findById(id).orElseThrow();
     }
 
     /** Refuses (409) while a task holds the object: one action at a time per guest or host. */
+    @Override
     public void requireIdle(AuditObject object) {
         Optional<Task> active = tasks.findActive(object);
         if (active.isPresent()) {
@@ -178,7 +180,7 @@ public class TaskService implements ApplicationRunner {
     @Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
     public void settleOrphans() {
         Map<String, TaskRecovery> byType = new HashMap<>();
-        recoveries.forEach(recovery -> byType.put(recovery.type(), recovery));
+        recoveries.forEach(recovery -> byType.put(recovery.type().code(), recovery));
         for (Task task : tasks.findOrphaned()) {
             if (!tasks.adopt(task.id())) {
                 continue;

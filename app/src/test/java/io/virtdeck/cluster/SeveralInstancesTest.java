@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.ConnectionGateway;
@@ -184,7 +185,7 @@ class SeveralInstancesTest {
                 both.countDown();
                 try {
                     both.await();
-                    instance.getBean(TaskService.class).submit("test.shared", object, false, progress -> {
+                    instance.getBean(TaskService.class).submit(AuditAction.GUEST_CLONE, object, false, progress -> {
                         ran.incrementAndGet();
                         finish.await(10, TimeUnit.SECONDS);
                         return "done";

@@ -186,7 +186,12 @@ class StorageApiTest {
                 .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString(
                         "alpha-web, beta-db, gamma-build")));
         assertThat(onHost("default").active()).isTrue();
-        assertThat(Api.audited(jdbc, "pool.stop", "default")).isZero();
+        // refused before libvirt was asked: each refusal is audited as a failure with its reason, as guest actions are
+        assertThat(jdbc.sql("SELECT action || ' ' || outcome || ': ' || detail FROM audit_events"
+                        + " WHERE action IN ('pool.stop', 'pool.delete') AND object_name = 'default' ORDER BY id")
+                .query(String.class).list()).satisfiesExactly(
+                        stop -> assertThat(stop).startsWith("pool.stop FAILURE: Pool 'default' holds disks of"),
+                        delete -> assertThat(delete).startsWith("pool.delete FAILURE: Pool 'default' holds disks of"));
     }
 
     /** A stopped pool cannot list its volumes: a guest's disk under its directory still keeps it. */

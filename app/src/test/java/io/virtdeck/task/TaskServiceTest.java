@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.VirtdeckException;
@@ -46,7 +47,7 @@ class TaskServiceTest {
     void workReportsProgressAndSucceeds() throws Exception {
         CountDownLatch halfway = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
-        Task task = tasks.submit("test.copy", object("t-1"), false, progress -> {
+        Task task = tasks.submit(AuditAction.VOLUME_UPLOAD, object("t-1"), false, progress -> {
             progress.update(50, "copying disk 1 of 2");
             halfway.countDown();
             proceed.await(10, TimeUnit.SECONDS);
@@ -70,7 +71,7 @@ class TaskServiceTest {
 
     @Test
     void failingWorkEndsFailedWithTheReason() {
-        Task task = tasks.submit("test.fail", object("t-2"), false, progress -> {
+        Task task = tasks.submit(AuditAction.VOLUME_DOWNLOAD, object("t-2"), false, progress -> {
             throw new IllegalStateException("the target pool is full");
         });
         Task done = await().atMost(WAIT).until(() -> repository.findById(task.id()).orElseThrow(),
@@ -82,18 +83,18 @@ class TaskServiceTest {
     @Test
     void oneUnfinishedTaskPerObjectASecondIsAConflict() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Task first = tasks.submit("test.hold", object("t-3"), false, progress -> {
+        Task first = tasks.submit(AuditAction.IMAGE_STAGE, object("t-3"), false, progress -> {
             release.await(10, TimeUnit.SECONDS);
             return "done";
         });
-        assertThatThrownBy(() -> tasks.submit("test.other", object("t-3"), false, progress -> "never"))
+        assertThatThrownBy(() -> tasks.submit(AuditAction.IMAGE_IMPORT, object("t-3"), false, progress -> "never"))
                 .isInstanceOf(VirtdeckException.class)
                 // queued or running: the worker may pick it up between the refusal and any look at it
-                .hasMessageMatching("'t-3' is busy: task " + first.id() + " \\(test\\.hold\\) is (queued|running);"
+                .hasMessageMatching("'t-3' is busy: task " + first.id() + " \\(image\\.stage\\) is (queued|running);"
                         + " wait for it or cancel it\\.");
         release.countDown();
         await().atMost(WAIT).until(() -> repository.findById(first.id()).orElseThrow().state(), Task.State::finished);
-        Task again = tasks.submit("test.other", object("t-3"), false, progress -> "ok");
+        Task again = tasks.submit(AuditAction.IMAGE_IMPORT, object("t-3"), false, progress -> "ok");
         assertThat(again.id()).isGreaterThan(first.id());
     }
 
@@ -101,7 +102,7 @@ class TaskServiceTest {
     void cancelStopsCancellableWorkThroughItsAbortAndRefusesOthers() throws Exception {
         AtomicBoolean aborted = new AtomicBoolean();
         CountDownLatch started = new CountDownLatch(1);
-        Task task = tasks.submit("test.migrate", object("t-4"), true, progress -> {
+        Task task = tasks.submit(AuditAction.GUEST_CLONE, object("t-4"), true, progress -> {
             progress.onCancel(() -> aborted.set(true));
             started.countDown();
             while (!progress.cancelRequested()) {
@@ -124,13 +125,13 @@ class TaskServiceTest {
                 .andExpect(jsonPath("$.message").value("Task " + task.id() + " has already ended (cancelled)."));
 
         CountDownLatch release = new CountDownLatch(1);
-        Task fixed = tasks.submit("test.fixed", object("t-5"), false, progress -> {
+        Task fixed = tasks.submit(AuditAction.VOLUME_CREATE, object("t-5"), false, progress -> {
             release.await(10, TimeUnit.SECONDS);
             return "done";
         });
         mvc.perform(post("/api/v1/tasks/" + fixed.id() + "/cancel").with(user("op").roles("OPERATOR")))
                 .andExpect(status().isConflict())
-                .andExpect(jsonPath("$.message").value("Task " + fixed.id() + " (test.fixed) cannot be cancelled."));
+                .andExpect(jsonPath("$.message").value("Task " + fixed.id() + " (volume.create) cannot be cancelled."));
         release.countDown();
     }
 
@@ -182,11 +183,11 @@ class TaskServiceTest {
 
     @Test
     void theApiListsAndShowsTasksAndAnswers404ForUnknownOnes() throws Exception {
-        Task task = tasks.submit("test.api", object("t-6"), false, progress -> "fine");
+        Task task = tasks.submit(AuditAction.HOST_MAINTENANCE, object("t-6"), false, progress -> "fine");
         await().atMost(WAIT).until(() -> repository.findById(task.id()).orElseThrow().state(), Task.State::finished);
         Api api = new Api(mvc);
         mvc.perform(api.get("/api/v1/tasks/" + task.id())).andExpect(status().isOk())
-                .andExpect(jsonPath("$.type").value("test.api"))
+                .andExpect(jsonPath("$.type").value("host.maintenance"))
                 .andExpect(jsonPath("$.state").value("SUCCEEDED"))
                 .andExpect(jsonPath("$.progress").value(100))
                 .andExpect(jsonPath("$.startedAt").isNotEmpty())

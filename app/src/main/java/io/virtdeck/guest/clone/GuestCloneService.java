@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -29,7 +30,7 @@ import io.virtdeck.task.TaskService;
 @Service
 public class GuestCloneService {
 
-    static final String TASK_TYPE = "guest.clone";
+    static final AuditAction TASK_TYPE = AuditAction.GUEST_CLONE;
     private static final Pattern ID = Pattern.compile("[0-9]{1,18}");
 
     private final GuestClonePlanner planner;

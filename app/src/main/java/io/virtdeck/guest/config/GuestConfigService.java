@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.Done;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
-import io.virtdeck.guest.GuestActionRunner;
+import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
@@ -31,17 +33,17 @@ public class GuestConfigService {
     private final GuestRepository guests;
     private final HostRepository hosts;
     private final DomainGateway gateway;
-    private final GuestActionRunner actions;
+    private final GuestActionPlans plans;
 
     private final Permissions permissions;
 
     GuestConfigService(GuestRepository guests, HostRepository hosts, DomainGateway gateway,
-                       GuestActionRunner actions, Permissions permissions) {
+                       GuestActionPlans plans, Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;
         this.hosts = hosts;
         this.gateway = gateway;
-        this.actions = actions;
+        this.plans = plans;
     }
 
     /** The limits in the guest's definition, from libvirt. */
@@ -58,20 +60,20 @@ public class GuestConfigService {
     }
 
     public Guest change(long guestId, GuestChanges changes) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         Host host = hosts.require(guest.hostId());
-        validate(changes, host);
-        if (changes.limits() != null) {
-            ResourceLimitsCheck.check(changes.limits(), guest, host,
-                    changes.vcpus() != null ? changes.vcpus() : guest.vcpus());
-        }
-        actions.run(guest, "guest.configure", live -> {
+        plans.plan(guest, AuditAction.GUEST_CONFIGURE).check(() -> {
+            validate(changes, host);
+            if (changes.limits() != null) {
+                ResourceLimitsCheck.check(changes.limits(), guest, host,
+                        changes.vcpus() != null ? changes.vcpus() : guest.vcpus());
+            }
+        }).check(plans.live(guest, live -> {
             if (changes.resizes() && live.state() != DomainRunState.RUNNING && live.state() != DomainRunState.SHUTOFF) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
                         + ": vCPUs and memory change when it runs or is shut off.");
             }
-        }, () -> {
+        })).run(() -> {
             if (changes.resizes()) {
                 resize(guest, changes);
             }
@@ -84,7 +86,7 @@ public class GuestConfigService {
             if (changes.description() != null) {
                 guests.setDescription(guest.id(), changes.description().isBlank() ? null : changes.description());
             }
-            return new GuestActionRunner.Done<Void>(null, describe(guest, changes));
+            return Done.noted(describe(guest, changes));
         });
         return guests.require(guestId);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -80,7 +81,7 @@ public class GuestCreateService {
         try {
             plan = planner.plan(host, request);
         } catch (VirtdeckException | HypervisorException e) {
-            audit.record("guest.create", new AuditObject("guest", null, request.name()), Outcome.FAILURE,
+            audit.record(AuditAction.GUEST_CREATE, new AuditObject("guest", null, request.name()), Outcome.FAILURE,
                     "on host " + host.name() + ": " + (e instanceof HypervisorException h
                             ? HypervisorErrors.message(h) : e.getMessage()));
             throw e;
@@ -90,7 +91,7 @@ public class GuestCreateService {
         sync.refreshOrRemove(hostId, plan.uuid());
         Guest guest = guests.findByHostAndUuid(hostId, plan.uuid()).orElseThrow(() -> VirtdeckException.conflict(
                 "'" + plan.name() + "' was created on host '" + host.name() + "' but cannot be read back yet."));
-        audit.record("guest.create", AuditObject.guest(guest.id(), guest.name()), Outcome.SUCCESS, plan.summary());
+        audit.record(AuditAction.GUEST_CREATE, AuditObject.guest(guest.id(), guest.name()), Outcome.SUCCESS, plan.summary());
         return guest;
     }
 
@@ -133,7 +134,7 @@ public class GuestCreateService {
             } catch (HypervisorException e) {
                 String message = "Creating '" + plan.name() + "' failed while " + step + ": "
                         + HypervisorErrors.message(e) + " " + made.undo();
-                audit.record("guest.create", new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
+                audit.record(AuditAction.GUEST_CREATE, new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
                         "on host " + plan.host().name() + ": " + message);
                 throw e.kind() == HypervisorException.Kind.FAILED ? VirtdeckException.refused(message)
                         : VirtdeckException.conflict(message);

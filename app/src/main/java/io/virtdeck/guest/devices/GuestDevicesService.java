@@ -2,12 +2,16 @@ package io.virtdeck.guest.devices;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.Done;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
-import io.virtdeck.guest.GuestActionRunner;
+import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
 import io.virtdeck.hypervisor.DeviceGateway;
 import io.virtdeck.hypervisor.DomainRunState;
@@ -20,7 +24,6 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.network.MacAddresses;
 import io.virtdeck.network.NicPlanner;
 import io.virtdeck.network.NicRequest;
-import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 
 /**
@@ -40,41 +43,44 @@ public class GuestDevicesService {
     private final GuestRepository guests;
     private final DeviceGateway deviceGateway;
     private final StorageGateway storageGateway;
-    private final GuestActionRunner actions;
+    private final GuestActionPlans plans;
     private final NicPlanner nics;
 
     private final Permissions permissions;
 
     GuestDevicesService(GuestRepository guests, DeviceGateway deviceGateway, StorageGateway storageGateway,
-                        GuestActionRunner actions,
+                        GuestActionPlans plans,
                         NicPlanner nics, Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;
         this.deviceGateway = deviceGateway;
         this.storageGateway = storageGateway;
-        this.actions = actions;
+        this.plans = plans;
         this.nics = nics;
     }
 
     /** A new disk: a volume of {@code sizeMiB} made in {@code pool} and plugged in. Returns the guest. */
     public Guest addDisk(long guestId, DiskRequest request) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
-        PoolFacts pool = activePool(guest, request.pool());
         String format = request.format() == null ? "qcow2" : request.format();
-        if (!FORMATS.contains(format)) {
-            throw VirtdeckException.invalid("format", "format is qcow2 or raw.");
-        }
-        if (request.sizeMiB() == null || request.sizeMiB() < 1 || request.sizeMiB() > pool.availableMiB()) {
-            throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be between 1 and " + pool.availableMiB()
-                    + " (what pool '" + pool.name() + "' has free).");
-        }
-        actions.run(guest, "guest.disk.add", live -> pluggable(guest, live.state()), () -> {
+        AtomicReference<PoolFacts> chosen = new AtomicReference<>();
+        plans.plan(guest, AuditAction.GUEST_DISK_ADD).check(() -> {
+            PoolFacts pool = activePool(guest, request.pool());
+            if (!FORMATS.contains(format)) {
+                throw VirtdeckException.invalid("format", "format is qcow2 or raw.");
+            }
+            if (request.sizeMiB() == null || request.sizeMiB() < 1 || request.sizeMiB() > pool.availableMiB()) {
+                throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be between 1 and " + pool.availableMiB()
+                        + " (what pool '" + pool.name() + "' has free).");
+            }
+            chosen.set(pool);
+        }).check(plans.live(guest, live -> pluggable(guest, live.state()))).run(() -> {
+            PoolFacts pool = chosen.get();
             String volume = guest.name() + "-" + Long.toString(System.currentTimeMillis(), 36) + "." + format;
             storageGateway.createVolume(guest.hostId(), pool.name(), new NewVolume(volume, request.sizeMiB(), format));
             try {
                 String target = deviceGateway.attachDisk(guest.hostId(), guest.uuid(), pool.name(), volume, format);
-                return new GuestActionRunner.Done<>(target, "new " + request.sizeMiB() + " MiB " + format
+                return Done.of(target, "new " + request.sizeMiB() + " MiB " + format
                         + " disk " + pool.name() + "/" + volume + " plugged in as " + target);
             } catch (HypervisorException e) {
                 storageGateway.deleteVolume(guest.hostId(), pool.name(), volume); // nothing left behind
@@ -89,16 +95,20 @@ public class GuestDevicesService {
      * or a new one; checked against the host first (see {@link NicPlanner}). Returns the guest.
      */
     public Guest addNic(long guestId, NicRequest request) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
-        NicSpec nic = nics.plan(guest.hostId(), guest.hostName(), request);
-        actions.run(guest, "guest.nic.add", live -> pluggable(guest, live.state()), () -> {
-            deviceGateway.attachNic(guest.hostId(), guest.uuid(), nic);
-            return new GuestActionRunner.Done<>(nic.mac(), nic.model() + " NIC " + nic.mac() + " on " + nic.type()
-                    + " " + nic.source() + " plugged in");
-        }, e -> GuestActionRunner.explain(guest, e) + (outOfPciSlots(e) && !PCI_EXPRESS_MODELS.contains(nic.model())
-                ? ". A running q35 guest has no slot for a conventional PCI card such as " + nic.model()
-                + ": plug a virtio or e1000e NIC instead." : ""));
+        AtomicReference<NicSpec> planned = new AtomicReference<>();
+        plans.explaining(guest, AuditAction.GUEST_NIC_ADD, e -> GuestActionPlans.explain(guest, e)
+                        + (outOfPciSlots(e) && planned.get() != null && !PCI_EXPRESS_MODELS.contains(planned.get().model())
+                        ? ". A running q35 guest has no slot for a conventional PCI card such as "
+                        + planned.get().model() + ": plug a virtio or e1000e NIC instead." : ""))
+                .check(() -> planned.set(nics.plan(guest.hostId(), guest.hostName(), request)))
+                .check(plans.live(guest, live -> pluggable(guest, live.state())))
+                .run(() -> {
+                    NicSpec nic = planned.get();
+                    deviceGateway.attachNic(guest.hostId(), guest.uuid(), nic);
+                    return Done.of(nic.mac(), nic.model() + " NIC " + nic.mac() + " on " + nic.type() + " "
+                            + nic.source() + " plugged in");
+                });
         return guests.require(guestId);
     }
 
@@ -113,21 +123,20 @@ public class GuestDevicesService {
 
     /** Unplugs the disk at {@code target}; its volume stays in its pool. */
     public Guest removeDisk(long guestId, String target) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
-        if (target == null || !TARGET.matcher(target).matches()) {
-            throw VirtdeckException.invalid("target", "'" + target + "' is not a disk target such as vdb.");
-        }
-        unplug(guest, "guest.disk.remove", "disk " + target,
+        unplug(guest, AuditAction.GUEST_DISK_REMOVE, "disk " + target, () -> {
+                    if (target == null || !TARGET.matcher(target).matches()) {
+                        throw VirtdeckException.invalid("target", "'" + target + "' is not a disk target such as"
+                                + " vdb.");
+                    }
+                },
                 () -> deviceGateway.detachDisk(guest.hostId(), guest.uuid(), target, RELEASE_PATIENCE));
         return guests.require(guestId);
     }
 
     public Guest removeNic(long guestId, String mac) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
-        MacAddresses.check("mac", mac);
-        unplug(guest, "guest.nic.remove", "NIC " + mac,
+        unplug(guest, AuditAction.GUEST_NIC_REMOVE, "NIC " + mac, () -> MacAddresses.check("mac", mac),
                 () -> deviceGateway.detachNic(guest.hostId(), guest.uuid(), mac, RELEASE_PATIENCE));
         return guests.require(guestId);
     }
@@ -136,14 +145,15 @@ public class GuestDevicesService {
     public record DiskRequest(String pool, Long sizeMiB, String format) {
     }
 
-    private void unplug(Guest guest, String action, String what, java.util.function.BooleanSupplier detach) {
-        actions.run(guest, action, live -> pluggable(guest, live.state()), () -> {
+    private void unplug(Guest guest, AuditAction action, String what, Runnable checkRequest, BooleanSupplier detach) {
+        plans.plan(guest, action).check(checkRequest).check(plans.live(guest, live -> pluggable(guest, live.state())))
+                .run(() -> {
             if (!detach.getAsBoolean()) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' has not let go of its " + what + " after "
                         + RELEASE_PATIENCE.toSeconds() + " s: its OS must agree to unplug it (ACPI hot-plug). It is"
                         + " removed from its definition; shut the guest down to remove it for good.");
             }
-            return new GuestActionRunner.Done<Void>(null, what + " unplugged");
+            return Done.noted(what + " unplugged");
         });
     }
 

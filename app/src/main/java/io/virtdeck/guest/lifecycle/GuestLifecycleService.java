@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Set;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.Done;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.core.VirtdeckException;
-import io.virtdeck.guest.GuestActionRunner;
+import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainGateway;
@@ -18,9 +20,9 @@ import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 
 /**
- * Power actions (managed save among them) and deletion. Each checks the role, then runs through
- * {@link GuestActionRunner}: the domain's live state checked against what the action needs (409 with the reason
- * otherwise), the gateway acting, the inventory row refreshed, one audit entry whatever the outcome.
+ * Power actions (managed save among them) and deletion, each planned by {@link GuestActionPlans}: the role, the
+ * domain's live state checked against what the action needs (409 with the reason otherwise), the gateway acting, the
+ * inventory row refreshed, one audit entry whatever the outcome.
  */
 @Service
 public class GuestLifecycleService {
@@ -28,34 +30,28 @@ public class GuestLifecycleService {
     private final GuestRepository guests;
     private final DomainGateway gateway;
     private final HostRepository hosts;
-    private final GuestActionRunner runner;
+    private final GuestActionPlans plans;
 
     private final Permissions permissions;
 
     public GuestLifecycleService(GuestRepository guests, DomainGateway gateway, HostRepository hosts,
-                                 GuestActionRunner runner, Permissions permissions) {
+                                 GuestActionPlans plans, Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;
         this.gateway = gateway;
         this.hosts = hosts;
-        this.runner = runner;
+        this.plans = plans;
     }
 
     public Guest perform(long guestId, DomainAction action) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
-        runner.run(guest, "guest." + GuestActions.urlName(action),
-                live -> {
-                    GuestActions.check(action, live.state(), live.managedSave(), guest.name());
-                    if (action == DomainAction.START) {
-                        refuseTemplate(guest);
-                        refuseInMaintenance(guest);
-                    }
-                },
-                () -> {
-                    gateway.perform(guest.hostId(), guest.uuid(), action);
-                    return new GuestActionRunner.Done<Void>(null, null);
-                });
+        plans.plan(guest, GuestActions.auditAction(action), live -> {
+            GuestActions.check(action, live.state(), live.managedSave(), guest.name());
+            if (action == DomainAction.START) {
+                refuseTemplate(guest);
+                refuseInMaintenance(guest);
+            }
+        }).execute(() -> gateway.perform(guest.hostId(), guest.uuid(), action));
         return guests.findById(guestId).orElse(guest);
     }
 
@@ -66,9 +62,8 @@ public class GuestLifecycleService {
 
     /** Deletes a shut-off guest's definition and, when asked, the volumes of its disks. Returns those deleted. */
     public List<String> delete(long guestId, boolean deleteDisks) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
-        return runner.run(guest, "guest.delete", live -> {
+        return plans.plan(guest, AuditAction.GUEST_DELETE, live -> {
             if (guest.template() && deleteDisks) {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is a template: its disks may back linked"
                         + " clones, which would break without them. Unmark it as a template first, or keep its disks.");
@@ -77,11 +72,11 @@ public class GuestLifecycleService {
                 throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
                         + ": shut it down or power it off before deleting it.");
             }
-        }, () -> {
+        }).run(() -> {
             List<String> deleted = gateway.undefine(guest.hostId(), guest.uuid(), deleteDisks);
-            return new GuestActionRunner.Done<>(deleted, deleteDisks
+            return Done.of(deleted, deleteDisks
                     ? "definition and volumes deleted: " + String.join(", ", deleted) : "definition deleted; disks kept");
-        }).value();
+        });
     }
 
     /** A template keeps its disks as they are: its linked clones read them. */

@@ -9,10 +9,11 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.Done;
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
-import io.virtdeck.guest.GuestActionRunner;
-import io.virtdeck.guest.GuestActionRunner.Done;
+import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
@@ -30,7 +31,7 @@ import io.virtdeck.security.Permissions;
  * qcow2 ones, as libvirt takes them by default: disk and memory of a running (or paused) guest, disk alone of a
  * shut-off one. A guest with a disk that cannot hold them (raw) gets external ones instead: each disk goes on in a
  * qcow2 overlay and the memory, if kept, in a file; so does a guest that has external snapshots already, since one
- * chain should not mix both. Each change runs through {@link GuestActionRunner}: one action at a time per guest,
+ * chain should not mix both. Each change runs through {@link GuestActionPlans}: one action at a time per guest,
  * checked against the live state first, one audit entry.
  */
 @Service
@@ -42,16 +43,16 @@ public class GuestSnapshotService {
 
     private final GuestRepository guests;
     private final SnapshotGateway gateway;
-    private final GuestActionRunner runner;
+    private final GuestActionPlans plans;
 
     private final Permissions permissions;
 
-    public GuestSnapshotService(GuestRepository guests, SnapshotGateway gateway, GuestActionRunner runner,
+    public GuestSnapshotService(GuestRepository guests, SnapshotGateway gateway, GuestActionPlans plans,
                                 Permissions permissions) {
         this.permissions = permissions;
         this.guests = guests;
         this.gateway = gateway;
-        this.runner = runner;
+        this.plans = plans;
     }
 
     public SnapshotTree list(long guestId) {
@@ -63,44 +64,49 @@ public class GuestSnapshotService {
             throw e.kind() == HypervisorException.Kind.NOT_FOUND
                     ? VirtdeckException.notFound("'" + guest.name() + "' no longer exists on host '" + guest.hostName()
                     + "'.")
-                    : VirtdeckException.conflict(GuestActionRunner.explain(guest, e));
+                    : VirtdeckException.conflict(GuestActionPlans.explain(guest, e));
         }
     }
 
     public SnapshotTree.Node create(long guestId, SnapshotRequest request) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
         String name = request.name() == null ? "" : request.name().trim();
+        AtomicReference<SnapshotKind> kind = new AtomicReference<>();
+        SnapshotFacts taken = plans.explaining(guest, AuditAction.GUEST_SNAPSHOT_CREATE,
+                        e -> SnapshotRefusals.explain(guest, "Taking snapshot '" + name + "'", e))
+                .check(() -> checkRequest(name, request.description()))
+                .check(plans.live(guest, live -> {
+                    SnapshotTree tree = tree(guest);
+                    kind.set(checkCanSnapshot(guest, live, request.withMemory(), tree.anyExternal()));
+                    if (tree.contains(name)) {
+                        throw VirtdeckException.conflict("name", "'" + guest.name() + "' already has a snapshot"
+                                + " named '" + name + "'.");
+                    }
+                }))
+                .run(() -> {
+                    SnapshotFacts made = gateway.createSnapshot(guest.hostId(), guest.uuid(), name,
+                            request.description(), kind.get());
+                    return Done.of(made, "snapshot '" + name + "' (" + (made.withMemory() ? "disk and memory"
+                            : "disk only") + (made.external() ? ", external" : "") + ")");
+                });
+        return SnapshotTree.of(List.of(taken)).roots().get(0);
+    }
+
+    private static void checkRequest(String name, String description) {
         if (!NAME.matcher(name).matches()) {
             throw VirtdeckException.invalid("name", "A snapshot name is 1 to 64 letters, digits, dots, dashes or"
                     + " underscores, starting with a letter or digit.");
         }
-        if (request.description() != null && request.description().length() > MAX_DESCRIPTION) {
+        if (description != null && description.length() > MAX_DESCRIPTION) {
             throw VirtdeckException.invalid("description", "A description is at most " + MAX_DESCRIPTION
                     + " characters.");
         }
-        AtomicReference<SnapshotKind> kind = new AtomicReference<>();
-        Done<SnapshotFacts> done = runner.run(guest, "guest.snapshot.create", live -> {
-            SnapshotTree tree = tree(guest);
-            kind.set(checkCanSnapshot(guest, live, request.withMemory(), tree.anyExternal()));
-            if (tree.contains(name)) {
-                throw VirtdeckException.conflict("name", "'" + guest.name() + "' already has a snapshot named '"
-                        + name + "'.");
-            }
-        }, () -> {
-            SnapshotFacts taken = gateway.createSnapshot(guest.hostId(), guest.uuid(), name, request.description(),
-                    kind.get());
-            return new Done<>(taken, "snapshot '" + name + "' (" + (taken.withMemory() ? "disk and memory"
-                    : "disk only") + (taken.external() ? ", external" : "") + ")");
-        }, e -> SnapshotRefusals.explain(guest, "Taking snapshot '" + name + "'", e));
-        return SnapshotTree.of(List.of(done.value())).roots().get(0);
     }
 
     /** Puts the guest back to the snapshot; what it holds now (disk changes, and memory if it runs) is lost. */
     public Guest revert(long guestId, String name) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
-        onSnapshot(guest, name, new SnapshotChange("guest.snapshot.revert", "Reverting to snapshot",
+        onSnapshot(guest, name, new SnapshotChange(AuditAction.GUEST_SNAPSHOT_REVERT, "Reverting to snapshot",
                 "revert to a snapshot", "reverted to snapshot"), snapshot -> {
                     if (snapshot.external() && !gateway.revertsExternalSnapshots(guest.hostId())) {
                         throw VirtdeckException.conflict("Snapshot '" + name + "' of '" + guest.name() + "' is"
@@ -116,9 +122,8 @@ public class GuestSnapshotService {
 
     /** Deletes the snapshot; the guest itself is untouched, and the snapshot's children move up to its parent. */
     public SnapshotTree delete(long guestId, String name) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest guest = guests.require(guestId);
-        onSnapshot(guest, name, new SnapshotChange("guest.snapshot.delete", "Deleting snapshot",
+        onSnapshot(guest, name, new SnapshotChange(AuditAction.GUEST_SNAPSHOT_DELETE, "Deleting snapshot",
                 "delete a snapshot", "deleted snapshot"), snapshot -> { },
                 () -> gateway.deleteSnapshot(guest.hostId(), guest.uuid(), name));
         return tree(guest);
@@ -128,7 +133,7 @@ public class GuestSnapshotService {
      * How a change to an existing snapshot is named: its audit action, the words of its refusals ("Reverting to
      * snapshot 's1' failed ..."; "Cannot revert to a snapshot while ..."), and its audit detail.
      */
-    private record SnapshotChange(String action, String doing, String refusedWhat, String done) {
+    private record SnapshotChange(AuditAction action, String doing, String refusedWhat, String done) {
     }
 
     /**
@@ -137,13 +142,16 @@ public class GuestSnapshotService {
      */
     private void onSnapshot(Guest guest, String name, SnapshotChange change, Consumer<SnapshotTree.Node> check,
                             Runnable act) {
-        runner.run(guest, change.action(), live -> {
-            requireSettled(guest, live, change.refusedWhat());
-            check.accept(requireSnapshot(guest, name));
-        }, () -> {
-            act.run();
-            return new Done<>(null, change.done() + " '" + name + "'");
-        }, e -> SnapshotRefusals.explain(guest, change.doing() + " '" + name + "'", e));
+        plans.explaining(guest, change.action(), e -> SnapshotRefusals.explain(guest, change.doing() + " '" + name
+                        + "'", e))
+                .check(plans.live(guest, live -> {
+                    requireSettled(guest, live, change.refusedWhat());
+                    check.accept(requireSnapshot(guest, name));
+                }))
+                .run(() -> {
+                    act.run();
+                    return Done.noted(change.done() + " '" + name + "'");
+                });
     }
 
     /**

@@ -3,7 +3,7 @@ package io.virtdeck.guest.snapshot;
 import java.util.Locale;
 
 import io.virtdeck.core.HypervisorException;
-import io.virtdeck.guest.GuestActionRunner;
+import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.inventory.Guest;
 
 /**
@@ -39,6 +39,6 @@ final class SnapshotRefusals {
             return doing + " failed: '" + guest.name() + "' is saved (hibernated). Restore it with Start, or discard"
                     + " its saved memory, first. libvirt said: " + e.getMessage();
         }
-        return doing + " failed. " + GuestActionRunner.explain(guest, e);
+        return doing + " failed. " + GuestActionPlans.explain(guest, e);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.core.HypervisorException;
@@ -96,7 +97,7 @@ class GuestCreateRollbackTest {
         order.verify(storageGateway).deleteVolume(7, "default", "web-disk2.qcow2");
         order.verify(storageGateway).deleteVolume(7, "default", "web-disk1.qcow2");
         verify(domainGateway, never()).undefine(anyLong(), any(), anyBoolean());
-        verify(audit).record(eq("guest.create"), any(), eq(AuditEntry.Outcome.FAILURE), any());
+        verify(audit).record(eq(AuditAction.GUEST_CREATE), any(), eq(AuditEntry.Outcome.FAILURE), any());
     }
 
     @Test

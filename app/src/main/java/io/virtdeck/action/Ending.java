@@ -1,0 +1,12 @@
+package io.virtdeck.action;
+
+/**
+ * How an action that runs on as a task records its end: once, under the user who started it and the action and
+ * object it was started as, whatever thread the task ends on.
+ */
+public interface Ending {
+
+    void succeeded(String detail);
+
+    void failed(String reason);
+}
