@@ -43,6 +43,14 @@ public class ActionRunner {
         return new ActionPlan(this, action, subject, CurrentUser.name());
     }
 
+    /**
+     * The end of work that a stopped Virtdeck left running and this instance follows again (a migration): recorded
+     * under the current user, who is Virtdeck itself on the recovering thread.
+     */
+    public Ending resumed(AuditAction action, AuditObject subject) {
+        return ending(action, subject, CurrentUser.name());
+    }
+
     <T> T run(ActionPlan plan, Supplier<Done<T>> work) {
         refuseOrPass(plan);
         Done<T> done;
@@ -52,26 +60,16 @@ public class ActionRunner {
         } catch (RuntimeException e) {
             throw failed(plan, e);
         }
-        record(plan, Outcome.SUCCESS, done.detail());
+        audit.recordAs(plan.user(), plan.action(), done.made() == null ? plan.subject() : done.made(), Outcome.SUCCESS,
+                done.detail());
         plan.refresh().run();
         return done.value();
     }
 
     <T> T start(ActionPlan plan, Function<Ending, T> start) {
         refuseOrPass(plan);
-        Ending ending = new Ending() {
-            @Override
-            public void succeeded(String detail) {
-                record(plan, Outcome.SUCCESS, detail);
-            }
-
-            @Override
-            public void failed(String reason) {
-                record(plan, Outcome.FAILURE, reason);
-            }
-        };
         try {
-            return start.apply(ending);
+            return start.apply(ending(plan.action(), plan.subject(), plan.user()));
         } catch (RuntimeException e) {
             throw failed(plan, e);
         }
@@ -100,6 +98,25 @@ public class ActionRunner {
             return answer;
         }
         return e;
+    }
+
+    private Ending ending(AuditAction action, AuditObject subject, String user) {
+        return new Ending() {
+            @Override
+            public void succeeded(String detail) {
+                audit.recordAs(user, action, subject, Outcome.SUCCESS, detail);
+            }
+
+            @Override
+            public void failed(String reason) {
+                audit.recordAs(user, action, subject, Outcome.FAILURE, reason);
+            }
+
+            @Override
+            public Ending about(AuditObject object) {
+                return ending(action, object, user);
+            }
+        };
     }
 
     private void record(ActionPlan plan, Outcome outcome, String detail) {

@@ -1,7 +1,13 @@
 package io.virtdeck.action;
 
-/** What an action's work returns, and the detail its audit entry records (null for none). */
-public record Done<T>(T value, String detail) {
+import io.virtdeck.audit.AuditObject;
+
+/** What an action's work returns, the detail its audit entry records (null for none), and what it made, if anything. */
+public record Done<T>(T value, String detail, AuditObject made) {
+
+    public Done(T value, String detail) {
+        this(value, detail, null);
+    }
 
     public static <T> Done<T> of(T value) {
         return new Done<>(value, null);
@@ -18,5 +24,10 @@ public record Done<T>(T value, String detail) {
 
     public static Done<Void> nothing() {
         return new Done<>(null, null);
+    }
+
+    /** The audit entry is about {@code made}, what the work created (its id known only now), not the plan's subject. */
+    public Done<T> about(AuditObject made) {
+        return new Done<>(value, detail, made);
     }
 }

@@ -2,17 +2,17 @@ package io.virtdeck.inventory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import io.virtdeck.VirtdeckProperties;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.cluster.InventoryChanged;
 import io.virtdeck.core.CurrentUser;
-import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.core.Visible;
 import io.virtdeck.hypervisor.ConnectionGateway;
@@ -28,14 +28,14 @@ public class HostService {
     private final HostRepository hosts;
     private final HostRegistry registry;
     private final ConnectionGateway gateway;
-    private final AuditLog audit;
+    private final ActionRunner actions;
     private final ApplicationEventPublisher events;
     private final HostCredentialStore credentials;
 
     private final Permissions permissions;
     private final int hostFilterChoices;
 
-    public HostService(HostRepository hosts, HostRegistry registry, ConnectionGateway gateway, AuditLog audit,
+    public HostService(HostRepository hosts, HostRegistry registry, ConnectionGateway gateway, ActionRunner actions,
                        ApplicationEventPublisher events, Permissions permissions, HostCredentialStore credentials,
                        VirtdeckProperties properties) {
         this.permissions = permissions;
@@ -44,7 +44,7 @@ public class HostService {
         this.hosts = hosts;
         this.registry = registry;
         this.gateway = gateway;
-        this.audit = audit;
+        this.actions = actions;
         this.events = events;
     }
 
@@ -105,29 +105,32 @@ public class HostService {
      */
     public Host register(String name, String uri, HostCredentialsRequest given) {
         boolean withCredentials = given != null && !given.isEmpty();
-        permissions.require(withCredentials ? Action.ADMINISTER : Action.OPERATE, ObjectRef.root());
-        HostNames.checkName(name);
-        HostNames.checkUri(uri);
-        HostNames.checkParameters(uri);
-        HostCredentials checked = HostCredentialChecks.check(uri, given);
-        AuditObject object = new AuditObject("host", null, name);
-        if (hosts.existsByName(name)) {
-            throw VirtdeckException.conflict("A host named '" + name + "' is already registered.");
-        }
-        if (hosts.existsByUri(uri)) {
-            throw VirtdeckException.conflict("The URI " + uri + " is already registered.");
-        }
-        try {
-            gateway.probe(uri, checked);
-        } catch (HypervisorException e) {
-            audit.record(AuditAction.HOST_REGISTER, object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.invalid("uri", "Could not connect to " + uri + ": " + e.getMessage());
-        }
-        long id = registry.add(name, uri, hostId -> credentials.save(hostId, checked, CurrentUser.name()));
-        Host host = hosts.findById(id).orElseThrow();
-        audit.record(AuditAction.HOST_REGISTER, AuditObject.host(id, name), Outcome.SUCCESS,
-                host.credentials() == null ? uri : uri + " with " + host.credentials().describe());
-        return host;
+        AtomicReference<HostCredentials> checked = new AtomicReference<>();
+        return actions.plan(AuditAction.HOST_REGISTER, new AuditObject("host", null, name))
+                .permit(() -> permissions.require(withCredentials ? Action.ADMINISTER : Action.OPERATE,
+                        ObjectRef.root()))
+                .check(() -> {
+                    HostNames.checkName(name);
+                    HostNames.checkUri(uri);
+                    HostNames.checkParameters(uri);
+                    checked.set(HostCredentialChecks.check(uri, given));
+                    if (hosts.existsByName(name)) {
+                        throw VirtdeckException.conflict("A host named '" + name + "' is already registered.");
+                    }
+                    if (hosts.existsByUri(uri)) {
+                        throw VirtdeckException.conflict("The URI " + uri + " is already registered.");
+                    }
+                    gateway.probe(uri, checked.get()); // a host that cannot be reached is refused
+                })
+                .answering(e -> VirtdeckException.invalid("uri", "Could not connect to " + uri + ": "
+                        + e.getMessage()))
+                .run(() -> {
+                    long id = registry.add(name, uri, hostId -> credentials.save(hostId, checked.get(),
+                            CurrentUser.name()));
+                    Host host = hosts.findById(id).orElseThrow();
+                    return Done.of(host, host.credentials() == null ? uri
+                            : uri + " with " + host.credentials().describe()).about(AuditObject.host(id, name));
+                });
     }
 
     /**
@@ -135,53 +138,61 @@ public class HostService {
      * connections to the host re-open with them.
      */
     public Host replaceCredentials(long id, HostCredentialsRequest given) {
-        requireCredentialsAdmin(id);
         Host host = hosts.require(id);
-        if (given == null || given.isEmpty()) {
-            throw VirtdeckException.invalid("credentials.type", "credentials.type is required: 'ssh-key' or 'tls'.");
-        }
-        HostCredentials checked = HostCredentialChecks.check(host.uri(), given);
-        AuditObject object = AuditObject.host(id, host.name());
-        try {
-            gateway.probe(host.uri(), checked);
-        } catch (HypervisorException e) {
-            audit.record(AuditAction.HOST_CREDENTIALS_REPLACE, object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.invalid("credentials", "Could not connect to " + host.uri()
-                    + " with these credentials (nothing was changed): " + e.getMessage());
-        }
-        credentials.save(id, checked, CurrentUser.name());
-        gateway.reconnect(id);
-        credentials.announceChange(id);
-        Host updated = hosts.require(id);
-        audit.record(AuditAction.HOST_CREDENTIALS_REPLACE, object, Outcome.SUCCESS, updated.credentials().describe());
-        events.publishEvent(new InventoryChanged.HostChanged(id, false));
-        return updated;
+        AtomicReference<HostCredentials> checked = new AtomicReference<>();
+        return actions.plan(AuditAction.HOST_CREDENTIALS_REPLACE, AuditObject.host(id, host.name()))
+                .permit(() -> requireCredentialsAdmin(id))
+                .check(() -> {
+                    if (given == null || given.isEmpty()) {
+                        throw VirtdeckException.invalid("credentials.type", "credentials.type is required:"
+                                + " 'ssh-key' or 'tls'.");
+                    }
+                    checked.set(HostCredentialChecks.check(host.uri(), given));
+                    gateway.probe(host.uri(), checked.get());
+                })
+                .answering(e -> VirtdeckException.invalid("credentials", "Could not connect to " + host.uri()
+                        + " with these credentials (nothing was changed): " + e.getMessage()))
+                .refreshing(() -> events.publishEvent(new InventoryChanged.HostChanged(id, false)))
+                .run(() -> {
+                    credentials.save(id, checked.get(), CurrentUser.name());
+                    gateway.reconnect(id);
+                    credentials.announceChange(id);
+                    Host updated = hosts.require(id);
+                    return Done.of(updated, updated.credentials().describe());
+                });
     }
 
     /** Forgets a host's credentials (admins only); every instance's connections to it re-open without them. */
     public Host removeCredentials(long id) {
-        requireCredentialsAdmin(id);
         Host host = hosts.require(id);
-        if (host.credentials() == null) {
-            throw VirtdeckException.notFound("Host " + host.name() + " has no credentials.");
-        }
-        credentials.remove(id);
-        gateway.reconnect(id);
-        credentials.announceChange(id);
-        audit.record(AuditAction.HOST_CREDENTIALS_REMOVE, AuditObject.host(id, host.name()), Outcome.SUCCESS,
-                host.credentials().describe());
-        events.publishEvent(new InventoryChanged.HostChanged(id, false));
+        actions.plan(AuditAction.HOST_CREDENTIALS_REMOVE, AuditObject.host(id, host.name()))
+                .permit(() -> requireCredentialsAdmin(id))
+                .check(() -> {
+                    if (host.credentials() == null) {
+                        throw VirtdeckException.notFound("Host " + host.name() + " has no credentials.");
+                    }
+                })
+                .refreshing(() -> events.publishEvent(new InventoryChanged.HostChanged(id, false)))
+                .run(() -> {
+                    credentials.remove(id);
+                    gateway.reconnect(id);
+                    credentials.announceChange(id);
+                    return Done.noted(host.credentials().describe());
+                });
         return hosts.require(id);
     }
 
     /** Stops managing a host and forgets its guests; nothing on the host itself is touched. */
     public void remove(long id) {
-        permissions.requireHost(Action.OPERATE, id);
         Host host = hosts.require(id);
-        gateway.release(id);
-        hosts.delete(id);
-        audit.record(AuditAction.HOST_REMOVE, AuditObject.host(id, host.name()), Outcome.SUCCESS, host.uri());
-        events.publishEvent(new InventoryChanged.HostChanged(id, true));
+        actions.plan(AuditAction.HOST_REMOVE, AuditObject.host(id, host.name()))
+                .permit(() -> permissions.requireHost(Action.OPERATE, id))
+                .refreshing(() -> events.publishEvent(new InventoryChanged.HostChanged(id, true)))
+                .run(() -> {
+                    gateway.release(id);
+                    hosts.delete(id);
+                    return Done.noted(host.uri());
+                });
     }
 
     /**

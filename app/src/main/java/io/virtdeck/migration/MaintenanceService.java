@@ -6,9 +6,10 @@ import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionPlan;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.cluster.InventoryChanged;
 import io.virtdeck.core.VirtdeckException;
@@ -44,13 +45,13 @@ public class MaintenanceService {
     private final Placement placement;
     private final MigrationService migrations;
     private final TaskService tasks;
-    private final AuditLog audit;
+    private final ActionRunner actions;
     private final ApplicationEventPublisher events;
 
     private final Permissions permissions;
 
     public MaintenanceService(HostRepository hosts, GuestRepository guests, ConnectionGateway gateway,
-                              Placement placement, MigrationService migrations, TaskService tasks, AuditLog audit,
+                              Placement placement, MigrationService migrations, TaskService tasks, ActionRunner actions,
                               ApplicationEventPublisher events, Permissions permissions) {
         this.permissions = permissions;
         this.hosts = hosts;
@@ -59,7 +60,7 @@ public class MaintenanceService {
         this.placement = placement;
         this.migrations = migrations;
         this.tasks = tasks;
-        this.audit = audit;
+        this.actions = actions;
         this.events = events;
     }
 
@@ -80,36 +81,43 @@ public class MaintenanceService {
 
     /** Takes the host out of service and empties it; returns the evacuation task. */
     public Task enter(long hostId, MaintenanceRequest request) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
         AuditObject object = AuditObject.host(host.id(), host.name());
-        if (host.state() == HostState.MAINTENANCE) {
-            throw VirtdeckException.conflict("Host '" + host.name() + "' is already in maintenance.");
-        }
-        if (gateway.state(hostId) != ConnectionState.CONNECTED) {
-            throw VirtdeckException.conflict("Host '" + host.name() + "' cannot be reached: its guests cannot be"
-                    + " moved away now.");
-        }
-        tasks.requireIdle(object);
-        hosts.setMaintenance(hostId, true);
-        events.publishEvent(new InventoryChanged.HostChanged(hostId, false));
-        audit.record(AuditAction.HOST_MAINTENANCE, object, Outcome.SUCCESS, "maintenance on: no new guests; evacuating");
-        return tasks.submit(TASK_TYPE, object, true, progress -> evacuate(host, request, progress));
+        return onHost(host).check(() -> {
+            if (host.state() == HostState.MAINTENANCE) {
+                throw VirtdeckException.conflict("Host '" + host.name() + "' is already in maintenance.");
+            }
+            if (gateway.state(hostId) != ConnectionState.CONNECTED) {
+                throw VirtdeckException.conflict("Host '" + host.name() + "' cannot be reached: its guests cannot"
+                        + " be moved away now.");
+            }
+        }).run(() -> {
+            hosts.setMaintenance(hostId, true);
+            events.publishEvent(new InventoryChanged.HostChanged(hostId, false));
+            return Done.of(tasks.submit(TASK_TYPE, object, true, progress -> evacuate(host, request, progress)),
+                    "maintenance on: no new guests; evacuating");
+        });
     }
 
     /** Puts the host back in service. */
     public Host leave(long hostId) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        AuditObject object = AuditObject.host(host.id(), host.name());
-        if (!host.maintenance()) {
-            throw VirtdeckException.conflict("Host '" + host.name() + "' is not in maintenance.");
-        }
-        tasks.requireIdle(object);
-        hosts.setMaintenance(hostId, false);
-        events.publishEvent(new InventoryChanged.HostChanged(hostId, false));
-        audit.record(AuditAction.HOST_MAINTENANCE, object, Outcome.SUCCESS, "maintenance off: back in service");
+        onHost(host).check(() -> {
+            if (!host.maintenance()) {
+                throw VirtdeckException.conflict("Host '" + host.name() + "' is not in maintenance.");
+            }
+        }).run(() -> {
+            hosts.setMaintenance(hostId, false);
+            events.publishEvent(new InventoryChanged.HostChanged(hostId, false));
+            return Done.noted("maintenance off: back in service");
+        });
         return hosts.require(hostId);
+    }
+
+    /** Maintenance on or off: permitted to those who may operate the host; refused while a task holds it. */
+    private ActionPlan onHost(Host host) {
+        return actions.plan(AuditAction.HOST_MAINTENANCE, AuditObject.host(host.id(), host.name()))
+                .permit(() -> permissions.requireHost(Action.OPERATE, host.id()));
     }
 
     private String evacuate(Host host, MaintenanceRequest request, TaskProgress progress) throws Exception {

@@ -9,15 +9,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 import io.virtdeck.ThreadPools;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Ending;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
@@ -68,7 +69,7 @@ public class MigrationService {
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
     private final TaskService tasks;
-    private final AuditLog audit;
+    private final ActionRunner actions;
     // libvirt's migrate call blocks for as long as the migration runs; the task's own thread watches it meanwhile
     private final Executor migrateCalls;
 
@@ -77,7 +78,7 @@ public class MigrationService {
     public MigrationService(GuestRepository guests, HostRepository hosts, ConnectionGateway connectionGateway,
                             DomainGateway domainGateway, MigrationGateway migrationGateway,
                             MigrationChecks checks, MigrationRepository migrations, InventorySync sync,
-                            ExpectedGuestChanges expected, TaskService tasks, AuditLog audit, Permissions permissions,
+                            ExpectedGuestChanges expected, TaskService tasks, ActionRunner actions, Permissions permissions,
                             @Qualifier(ThreadPools.MIGRATION_CALLS) Executor migrateCalls) {
         this.permissions = permissions;
         this.migrateCalls = migrateCalls;
@@ -91,26 +92,22 @@ public class MigrationService {
         this.sync = sync;
         this.expected = expected;
         this.tasks = tasks;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     /** Checks and starts a migration; returns its task. */
     public Task migrate(long guestId, MigrationRequest request) {
-        permissions.requireGuest(Action.OPERATE, guestId);
-        if (request.targetHostId() != null && hosts.findById(request.targetHostId()).isPresent()) {
-            // moving a guest onto a host changes that host too (a missing one is the checks' 400)
-            permissions.requireHost(Action.OPERATE, request.targetHostId());
-        }
         Guest guest = guests.require(guestId);
         AuditObject object = AuditObject.guest(guest.id(), guest.name());
-        try {
-            Migration migration = plan(guest, request);
-            return tasks.submit(TASK_TYPE, object, migration.options().live(),
-                    progress -> run(migration, progress));
-        } catch (VirtdeckException e) {
-            audit.record(TASK_TYPE, object, Outcome.FAILURE, e.getMessage());
-            throw e;
-        }
+        AtomicReference<Migration> planned = new AtomicReference<>();
+        return actions.plan(TASK_TYPE, object).permit(() -> {
+            permissions.requireGuest(Action.OPERATE, guestId);
+            if (request.targetHostId() != null && hosts.findById(request.targetHostId()).isPresent()) {
+                // moving a guest onto a host changes that host too (a missing one is the checks' 400)
+                permissions.requireHost(Action.OPERATE, request.targetHostId());
+            }
+        }).check(() -> planned.set(plan(guest, request))).start(ending -> tasks.submit(TASK_TYPE, object,
+                planned.get().options().live(), progress -> run(planned.get(), progress, ending)));
     }
 
     /** The hosts a guest could move to, each with the reasons it cannot (empty when it can): for the migrate page. */
@@ -137,7 +134,6 @@ public class MigrationService {
         }
         within("maxDowntimeMs", request.maxDowntimeMs(), 1, 600_000);
         within("bandwidthMiBps", request.bandwidthMiBps(), 1, 1_000_000);
-        tasks.requireIdle(AuditObject.guest(guest.id(), guest.name()));
         Host target = hosts.findById(request.targetHostId()).orElseThrow(() -> VirtdeckException.invalid(
                 "targetHostId", "There is no host with id " + request.targetHostId() + "."));
         if (target.id() == guest.hostId()) {
@@ -217,7 +213,7 @@ public class MigrationService {
     }
 
     /** The task's work: records the migration, runs it, follows it, and settles where the guest is. */
-    private String run(Migration planned, TaskProgress progress) throws Exception {
+    private String run(Migration planned, TaskProgress progress, Ending ending) throws Exception {
         Migration migration = planned.withTask(progress.taskId());
         migrations.insert(migration);
         if (!sync.moving(migration.guestId(), migration.targetHostId())) {
@@ -235,9 +231,9 @@ public class MigrationService {
             postCopy = watch(migration, progress, call);
             call.get();
         } catch (ExecutionException e) {
-            return settle(migration, progress, started, postCopy, e.getCause());
+            return settle(migration, progress, started, postCopy, e.getCause(), ending);
         }
-        return settle(migration, progress, started, postCopy, null);
+        return settle(migration, progress, started, postCopy, null, ending);
     }
 
     /**
@@ -265,7 +261,8 @@ public class MigrationService {
             }
         }, migrateCalls);
         boolean postCopy = watch(migration, progress, stillRunning);
-        return settle(migration, progress, started, postCopy, null);
+        return settle(migration, progress, started, postCopy, null,
+                actions.resumed(TASK_TYPE, AuditObject.guest(migration.guestId(), migration.guestName())));
     }
 
     /**
@@ -335,11 +332,10 @@ public class MigrationService {
      * its row, audits, and returns the task's closing message or throws why it failed.
      */
     private String settle(Migration migration, TaskProgress progress, Instant started, boolean postCopy,
-                          Throwable failure)
+                          Throwable failure, Ending ending)
             throws TaskCancelledException {
         String source = hostName(migration.sourceHostId());
         String target = hostName(migration.targetHostId());
-        AuditObject object = AuditObject.guest(migration.guestId(), migration.guestName());
         if (arrived(migration)) {
             sync.moved(migration.guestId(), migration.uuid(), migration.sourceHostId(), migration.targetHostId());
             String took = String.format("%.1f", Duration.between(started, Instant.now()).toMillis() / 1e3);
@@ -348,19 +344,19 @@ public class MigrationService {
             String done = "'" + migration.guestName() + "' moved from " + source + " to " + target + " ("
                     + (migration.options().live() ? postCopy ? "live, post-copy" : "live" : "offline") + ", " + took
                     + " s" + downtime + ")";
-            audit.record(TASK_TYPE, object, Outcome.SUCCESS, done);
+            ending.succeeded(done);
             return done;
         }
         sync.stayed(migration.guestId(), migration.uuid(), migration.sourceHostId());
         if (progress.cancelRequested()) {
             String cancelled = "Cancelled: '" + migration.guestName() + "' stays on " + source + ".";
-            audit.record(TASK_TYPE, object, Outcome.FAILURE, cancelled);
+            ending.failed(cancelled);
             throw new TaskCancelledException(cancelled);
         }
         String reason = failure == null ? "libvirt's migration job ended without moving it"
                 : explain(failure);
         String failed = "'" + migration.guestName() + "' stays on " + source + ": " + reason;
-        audit.record(TASK_TYPE, object, Outcome.FAILURE, failed);
+        ending.failed(failed);
         throw VirtdeckException.conflict(failed);
     }
 

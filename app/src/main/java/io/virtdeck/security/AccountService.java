@@ -3,9 +3,9 @@ package io.virtdeck.security;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.VirtdeckException;
@@ -16,12 +16,12 @@ public class AccountService {
 
     private final UserAccountRepository users;
     private final PasswordEncoder passwordEncoder;
-    private final AuditLog audit;
+    private final ActionRunner actions;
 
-    AccountService(UserAccountRepository users, PasswordEncoder passwordEncoder, AuditLog audit) {
+    AccountService(UserAccountRepository users, PasswordEncoder passwordEncoder, ActionRunner actions) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     @PreAuthorize(Access.SIGNED_IN)
@@ -33,15 +33,15 @@ public class AccountService {
     @PreAuthorize(Access.SIGNED_IN)
     public void changePassword(String currentPassword, String newPassword) {
         UserAccount user = current();
-        if (currentPassword == null || !passwordEncoder.matches(currentPassword, user.passwordHash())) {
-            audit.record(AuditAction.USER_PASSWORD, AuditObject.user(user.id(), user.username()), Outcome.FAILURE,
-                    "the current password given was wrong");
-            throw VirtdeckException.invalid("currentPassword", "currentPassword is not your current password.");
-        }
-        PasswordPolicy.check("newPassword", user.username(), newPassword);
-        users.updatePasswordHash(user.id(), passwordEncoder.encode(newPassword));
-        audit.record(AuditAction.USER_PASSWORD, AuditObject.user(user.id(), user.username()), Outcome.SUCCESS,
-                "changed by the user");
+        actions.plan(AuditAction.USER_PASSWORD, AuditObject.user(user.id(), user.username())).check(() -> {
+            if (currentPassword == null || !passwordEncoder.matches(currentPassword, user.passwordHash())) {
+                throw VirtdeckException.invalid("currentPassword", "currentPassword is not your current password.");
+            }
+            PasswordPolicy.check("newPassword", user.username(), newPassword);
+        }).run(() -> {
+            users.updatePasswordHash(user.id(), passwordEncoder.encode(newPassword));
+            return Done.noted("changed by the user");
+        });
     }
 
     public UserAccount current() {

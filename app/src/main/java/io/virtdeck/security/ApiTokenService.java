@@ -16,9 +16,9 @@ import java.util.Optional;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.Role;
@@ -41,13 +41,13 @@ public class ApiTokenService {
 
     private final ApiTokenRepository tokens;
     private final AccountService account;
-    private final AuditLog audit;
+    private final ActionRunner actions;
     private final Clock clock = Clock.systemUTC();
 
-    ApiTokenService(ApiTokenRepository tokens, AccountService account, AuditLog audit) {
+    ApiTokenService(ApiTokenRepository tokens, AccountService account, ActionRunner actions) {
         this.tokens = tokens;
         this.account = account;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     /** {@code role} and {@code expiresAt} as text, so that a wrong value is a 400 naming its field. */
@@ -58,21 +58,23 @@ public class ApiTokenService {
     public ApiToken.Created create(NewToken request) {
         UserAccount user = account.current();
         String name = request.name() == null ? "" : request.name().trim();
-        if (name.isEmpty() || name.length() > 64) {
-            throw VirtdeckException.invalid("name", "name must be 1 to 64 characters.");
-        }
-        Role acting = CurrentUser.role().orElseThrow();
-        Role role = request.role() == null || request.role().isBlank() ? acting : Role.parse("role", request.role());
-        if (!acting.includes(role)) {
-            throw VirtdeckException.invalid("role", "role must be one your own role " + acting + " includes: "
-                    + acting.included() + ".");
-        }
-        Instant expiresAt = expiry(request);
-        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
-        long id = tokens.insert(user.id(), name, sha256(secret), role, expiresAt);
-        audit.record(AuditAction.TOKEN_CREATE, token(id, name), Outcome.SUCCESS,
-                "role " + role + ", expires " + expiresAt);
-        return new ApiToken.Created(id, name, role, expiresAt, secret);
+        return actions.plan(AuditAction.TOKEN_CREATE, new AuditObject("token", null, name)).run(() -> {
+            if (name.isEmpty() || name.length() > 64) {
+                throw VirtdeckException.invalid("name", "name must be 1 to 64 characters.");
+            }
+            Role acting = CurrentUser.role().orElseThrow();
+            Role role = request.role() == null || request.role().isBlank() ? acting
+                    : Role.parse("role", request.role());
+            if (!acting.includes(role)) {
+                throw VirtdeckException.invalid("role", "role must be one your own role " + acting + " includes: "
+                        + acting.included() + ".");
+            }
+            Instant expiresAt = expiry(request);
+            String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
+            long id = tokens.insert(user.id(), name, sha256(secret), role, expiresAt);
+            return Done.of(new ApiToken.Created(id, name, role, expiresAt, secret), "role " + role + ", expires "
+                    + expiresAt).about(token(id, name));
+        });
     }
 
     @PreAuthorize(Access.SIGNED_IN)
@@ -86,8 +88,8 @@ public class ApiTokenService {
         UserAccount user = account.current();
         ApiToken token = tokens.find(user.id(), id)
                 .orElseThrow(() -> VirtdeckException.notFound("You have no API token " + id + "."));
-        if (tokens.revoke(user.id(), id)) {
-            audit.record(AuditAction.TOKEN_REVOKE, token(id, token.name()), Outcome.SUCCESS, null);
+        if (token.revokedAt() == null) {
+            actions.plan(AuditAction.TOKEN_REVOKE, token(id, token.name())).execute(() -> tokens.revoke(user.id(), id));
         }
     }
 

@@ -5,9 +5,10 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionPlan;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.Role;
@@ -22,12 +23,17 @@ public class GrantService {
 
     private final GrantRepository grants;
     private final Permissions permissions;
-    private final AuditLog audit;
+    private final ActionRunner actions;
 
-    public GrantService(GrantRepository grants, Permissions permissions, AuditLog audit) {
+    public GrantService(GrantRepository grants, Permissions permissions, ActionRunner actions) {
         this.grants = grants;
         this.permissions = permissions;
-        this.audit = audit;
+        this.actions = actions;
+    }
+
+    /** A change to grants or groups: administrators' work. */
+    private ActionPlan administering(AuditAction action, AuditObject subject) {
+        return actions.plan(action, subject).permit(() -> permissions.require(Action.ADMINISTER, ObjectRef.root()));
     }
 
     public List<Grant> list() {
@@ -37,7 +43,11 @@ public class GrantService {
 
     /** Grants the role on the path to the user or group: 400 naming the field at fault, 409 when already granted. */
     public Grant add(Grant.Request request) {
-        permissions.require(Action.ADMINISTER, ObjectRef.root());
+        return administering(AuditAction.GRANT_ADD, new AuditObject("grant", null, request.path()))
+                .run(() -> grant(request));
+    }
+
+    private Done<Grant> grant(Grant.Request request) {
         boolean toUser = request.user() != null && !request.user().isBlank();
         boolean toGroup = request.group() != null && !request.group().isBlank();
         if (toUser == toGroup) {
@@ -59,18 +69,18 @@ public class GrantService {
         String subject = toUser ? "user " + request.user() : "group " + request.group();
         long id = grants.insert(userId, groupId, object, role, CurrentUser.name()).orElseThrow(() ->
                 VirtdeckException.conflict("role", subject + " already holds " + role + " on " + object.path() + "."));
-        audit.record(AuditAction.GRANT_ADD, grantObject(id, object), Outcome.SUCCESS, role + " on " + object.path() + " to "
-                + subject);
-        return grants.findById(id).orElseThrow();
+        return Done.of(grants.findById(id).orElseThrow(), role + " on " + object.path() + " to " + subject)
+                .about(grantObject(id, object));
     }
 
     public void remove(long id) {
-        permissions.require(Action.ADMINISTER, ObjectRef.root());
         Grant grant = grants.findById(id)
                 .orElseThrow(() -> VirtdeckException.notFound("There is no grant with id " + id + "."));
-        grants.delete(id);
-        audit.record(AuditAction.GRANT_REMOVE, new AuditObject("grant", Long.toString(id), grant.path()), Outcome.SUCCESS,
-                grant.role() + " on " + grant.path() + " from " + grant.subjectType() + " " + grant.subject());
+        administering(AuditAction.GRANT_REMOVE, new AuditObject("grant", Long.toString(id), grant.path())).run(() -> {
+            grants.delete(id);
+            return Done.noted(grant.role() + " on " + grant.path() + " from " + grant.subjectType() + " "
+                    + grant.subject());
+        });
     }
 
     public List<UserGroup> groups() {
@@ -79,43 +89,49 @@ public class GrantService {
     }
 
     public UserGroup createGroup(String name) {
-        permissions.require(Action.ADMINISTER, ObjectRef.root());
-        if (name == null || !GROUP_NAME.matcher(name).matches()) {
-            throw VirtdeckException.invalid("name", "name is 1 to 64 letters, digits, '.', '_' or '-', "
-                    + "starting with a letter or digit.");
-        }
-        long id = grants.createGroup(name).orElseThrow(() ->
-                VirtdeckException.conflict("name", "A group named '" + name + "' exists."));
-        audit.record(AuditAction.GROUP_CREATE, groupObject(id, name), Outcome.SUCCESS, null);
-        return grants.group(id).orElseThrow();
+        return administering(AuditAction.GROUP_CREATE, new AuditObject("group", null, name)).check(() -> {
+            if (name == null || !GROUP_NAME.matcher(name).matches()) {
+                throw VirtdeckException.invalid("name", "name is 1 to 64 letters, digits, '.', '_' or '-', "
+                        + "starting with a letter or digit.");
+            }
+        }).run(() -> {
+            long id = grants.createGroup(name).orElseThrow(() ->
+                    VirtdeckException.conflict("name", "A group named '" + name + "' exists."));
+            return Done.of(grants.group(id).orElseThrow()).about(groupObject(id, name));
+        });
     }
 
     /** Deletes the group and, with it, its memberships and the grants it held. */
     public void deleteGroup(long id) {
-        permissions.require(Action.ADMINISTER, ObjectRef.root());
+        permissions.require(Action.ADMINISTER, ObjectRef.root()); // before the lookup: ids say nothing to others
         UserGroup group = requireGroup(id);
-        grants.deleteGroup(id);
-        audit.record(AuditAction.GROUP_DELETE, groupObject(id, group.name()), Outcome.SUCCESS,
-                "members: " + String.join(", ", group.members()));
+        administering(AuditAction.GROUP_DELETE, groupObject(id, group.name())).run(() -> {
+            grants.deleteGroup(id);
+            return Done.noted("members: " + String.join(", ", group.members()));
+        });
     }
 
     public UserGroup addMember(long groupId, String username) {
-        permissions.require(Action.ADMINISTER, ObjectRef.root());
+        permissions.require(Action.ADMINISTER, ObjectRef.root()); // before the lookup: ids say nothing to others
         UserGroup group = requireGroup(groupId);
-        if (grants.addMember(groupId, userId(username))) {
-            audit.record(AuditAction.GROUP_MEMBER_ADD, groupObject(groupId, group.name()), Outcome.SUCCESS, username);
+        if (group.members().contains(username)) {
+            return group; // already a member: nothing changes, nothing to audit
         }
-        return grants.group(groupId).orElseThrow();
+        return administering(AuditAction.GROUP_MEMBER_ADD, groupObject(groupId, group.name())).run(() -> {
+            grants.addMember(groupId, userId(username));
+            return Done.of(grants.group(groupId).orElseThrow(), username);
+        });
     }
 
     public UserGroup removeMember(long groupId, String username) {
-        permissions.require(Action.ADMINISTER, ObjectRef.root());
+        permissions.require(Action.ADMINISTER, ObjectRef.root()); // before the lookup: ids say nothing to others
         UserGroup group = requireGroup(groupId);
-        if (!grants.removeMember(groupId, userId(username))) {
-            throw VirtdeckException.notFound("'" + username + "' is not a member of " + group.name() + ".");
-        }
-        audit.record(AuditAction.GROUP_MEMBER_REMOVE, groupObject(groupId, group.name()), Outcome.SUCCESS, username);
-        return grants.group(groupId).orElseThrow();
+        return administering(AuditAction.GROUP_MEMBER_REMOVE, groupObject(groupId, group.name())).run(() -> {
+            if (!grants.removeMember(groupId, userId(username))) {
+                throw VirtdeckException.notFound("'" + username + "' is not a member of " + group.name() + ".");
+            }
+            return Done.of(grants.group(groupId).orElseThrow(), username);
+        });
     }
 
     private UserGroup requireGroup(long id) {

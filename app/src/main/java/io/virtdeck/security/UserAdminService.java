@@ -7,9 +7,9 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.Role;
 import io.virtdeck.core.VirtdeckException;
@@ -25,12 +25,12 @@ public class UserAdminService {
 
     private final UserAccountRepository users;
     private final PasswordEncoder passwordEncoder;
-    private final AuditLog audit;
+    private final ActionRunner actions;
 
-    UserAdminService(UserAccountRepository users, PasswordEncoder passwordEncoder, AuditLog audit) {
+    UserAdminService(UserAccountRepository users, PasswordEncoder passwordEncoder, ActionRunner actions) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     /** {@code role} as text so that a wrong one is a 400 naming the field. */
@@ -54,18 +54,20 @@ public class UserAdminService {
     @PreAuthorize(Access.ADMIN)
     public UserAccount.View create(NewUser request) {
         String username = request.username() == null ? "" : request.username().trim();
-        if (!USERNAME.matcher(username).matches()) {
-            throw VirtdeckException.invalid("username", "username must be 1 to 64 letters, digits or . _ @ -, "
-                    + "starting with a letter or digit.");
-        }
-        Role role = Role.parse("role", request.role());
-        PasswordPolicy.check("password", username, request.password());
-        if (!users.createIfAbsent(username, passwordEncoder.encode(request.password()), role)) {
-            throw VirtdeckException.conflict("username", "A user named '" + username + "' exists already.");
-        }
-        UserAccount created = users.findByUsername(username).orElseThrow();
-        audit.record(AuditAction.USER_CREATE, AuditObject.user(created.id(), username), Outcome.SUCCESS, "role " + role);
-        return created.view();
+        return actions.plan(AuditAction.USER_CREATE, AuditObject.login(username)).check(() -> {
+            if (!USERNAME.matcher(username).matches()) {
+                throw VirtdeckException.invalid("username", "username must be 1 to 64 letters, digits or . _ @ -, "
+                        + "starting with a letter or digit.");
+            }
+            PasswordPolicy.check("password", username, request.password());
+        }).run(() -> {
+            Role role = Role.parse("role", request.role());
+            if (!users.createIfAbsent(username, passwordEncoder.encode(request.password()), role)) {
+                throw VirtdeckException.conflict("username", "A user named '" + username + "' exists already.");
+            }
+            UserAccount created = users.findByUsername(username).orElseThrow();
+            return Done.of(created.view(), "role " + role).about(AuditObject.user(created.id(), username));
+        });
     }
 
     /** Disabling ends the user's sessions and tokens at their next request (see {@link LiveAccountFilter}). */
@@ -78,30 +80,35 @@ public class UserAdminService {
         boolean enabled = change.enabled() == null ? user.enabled() : change.enabled();
         List<Long> admins = users.lockEnabledAdmins();
         boolean remainsAdmin = role == Role.ADMIN && enabled;
-        if (!remainsAdmin && admins.equals(List.of(user.id()))) {
-            String refusal = "'" + user.username() + "' is the last enabled admin: make another user an admin first.";
-            audit.record(enabled ? AuditAction.USER_ROLE : AuditAction.USER_DISABLE, AuditObject.user(id, user.username()),
-                    Outcome.FAILURE, refusal);
-            throw VirtdeckException.conflict(enabled ? "role" : "enabled", refusal);
+        if (role == user.role() && enabled == user.enabled()) {
+            return user.view(); // nothing changes, nothing to audit
         }
-        users.update(id, role, enabled);
-        if (role != user.role()) {
-            audit.record(AuditAction.USER_ROLE, AuditObject.user(id, user.username()), Outcome.SUCCESS,
-                    user.role() + " -> " + role);
-        }
-        if (enabled != user.enabled()) {
-            audit.record(enabled ? AuditAction.USER_ENABLE : AuditAction.USER_DISABLE, AuditObject.user(id, user.username()),
-                    Outcome.SUCCESS, null);
-        }
+        // one entry: named by the switch off, else the new role, else the switch on; its detail says all that changed
+        AuditAction action = !enabled && user.enabled() ? AuditAction.USER_DISABLE
+                : role != user.role() ? AuditAction.USER_ROLE : AuditAction.USER_ENABLE;
+        String detail = role == user.role() ? null : user.role() + " -> " + role
+                + (enabled == user.enabled() ? "" : enabled ? ", enabled" : ", disabled");
+        actions.plan(action, AuditObject.user(id, user.username())).check(() -> {
+            if (!remainsAdmin && admins.equals(List.of(user.id()))) {
+                throw VirtdeckException.conflict(enabled ? "role" : "enabled", "'" + user.username()
+                        + "' is the last enabled admin: make another user an admin first.");
+            }
+        }).run(() -> {
+            users.update(id, role, enabled);
+            return Done.noted(detail);
+        });
         return require(id).view();
     }
 
     @PreAuthorize(Access.ADMIN)
     public void resetPassword(long id, String password) {
         UserAccount user = require(id);
-        PasswordPolicy.check("password", user.username(), password);
-        users.updatePasswordHash(id, passwordEncoder.encode(password));
-        audit.record(AuditAction.USER_PASSWORD, AuditObject.user(id, user.username()), Outcome.SUCCESS, "reset by an admin");
+        actions.plan(AuditAction.USER_PASSWORD, AuditObject.user(id, user.username()))
+                .check(() -> PasswordPolicy.check("password", user.username(), password))
+                .run(() -> {
+                    users.updatePasswordHash(id, passwordEncoder.encode(password));
+                    return Done.noted("reset by an admin");
+                });
     }
 
     private UserAccount require(long id) {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -21,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionPlan;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
@@ -68,7 +70,7 @@ public class ImageImportService {
     private final GuestCreateService guests;
     private final HostRepository hosts;
     private final TaskService tasks;
-    private final AuditLog audit;
+    private final ActionRunner actions;
     private final Map<String, Staged> staged = new ConcurrentHashMap<>();
 
     private final Permissions permissions;
@@ -76,7 +78,7 @@ public class ImageImportService {
     ImageImportService(ImportProperties properties, QemuImg qemuImg, StorageService storage,
                        StorageGateway storageGateway, VolumeStreamGateway streamGateway, GuestCreateService guests,
 HostRepository hosts, TaskService tasks,
-                       AuditLog audit, Permissions permissions) {
+                       ActionRunner actions, Permissions permissions) {
         this.permissions = permissions;
         this.properties = properties;
         this.qemuImg = qemuImg;
@@ -86,7 +88,7 @@ HostRepository hosts, TaskService tasks,
         this.guests = guests;
         this.hosts = hosts;
         this.tasks = tasks;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     /**
@@ -116,8 +118,38 @@ HostRepository hosts, TaskService tasks,
      * A refused or failed staging leaves nothing behind.
      */
     public StagedImage stage(long hostId, String fileName, long length, InputStream body) throws IOException {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
+        String id = UUID.randomUUID().toString();
+        AuditObject object = image(hostId, id, fileName);
+        AtomicReference<Path> staging = new AtomicReference<>();
+        return onHost(STAGE, host, object).check(() -> staging.set(checkStaging(fileName, length))).run(() -> {
+            Path directory = createDirectory(staging.get().resolve(id));
+            Path upload = directory.resolve("upload");
+            Task task = tasks.runHere(STAGE, object, true, progress -> {
+                progress.update(0, "Receiving " + fileName + " (" + ByteProgress.mib(length) + ")");
+                copy(body, upload, length, new ByteProgress(progress, length, "Received"));
+                return "Received " + fileName + " (" + ByteProgress.mib(length) + ").";
+            });
+            try {
+                if (task.state() != Task.State.SUCCEEDED) {
+                    throw VirtdeckException.conflict("Task " + task.id() + " "
+                            + task.state().name().toLowerCase(Locale.ROOT) + ": " + task.message());
+                }
+                Staged made = inspect(host, id, fileName, length, directory, upload);
+                staged.put(id, made);
+                return Done.of(made.view(), describe(made.view()));
+            } catch (IOException e) {
+                delete(directory);
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                delete(directory);
+                throw e;
+            }
+        });
+    }
+
+    /** The staging directory, once the name and length are fit to stage; 400 naming the field otherwise. */
+    private Path checkStaging(String fileName, long length) {
         if (fileName == null || !FILE_NAME.matcher(fileName).matches()) {
             throw VirtdeckException.invalid("fileName", "fileName is the image's file name: letters, digits, dots,"
                     + " dashes, spaces and brackets, up to 128.");
@@ -126,37 +158,44 @@ HostRepository hosts, TaskService tasks,
             throw VirtdeckException.invalid("Content-Length", "Content-Length is required and above 0: the image's"
                     + " size in bytes, so that its room is checked before it is sent.");
         }
-        Path root = Files.createDirectories(properties.stagingDir());
-        long usable = Files.getFileStore(root).getUsableSpace();
+        Path root = createDirectories(properties.stagingDir());
+        long usable = usableSpace(root);
         if (length > properties.maxImageSize().toBytes() || length > usable / 2) {
             // half: a conversion needs room for the qcow2 copy beside the image
             throw VirtdeckException.invalid("Content-Length", "Content-Length " + ByteProgress.mib(length) + " is"
                     + " more than Virtdeck stages: at most " + ByteProgress.mib(Math.min(properties.maxImageSize()
                     .toBytes(), usable / 2)) + " (the limit, and room for a converted copy).");
         }
-        String id = UUID.randomUUID().toString();
-        Path directory = Files.createDirectory(root.resolve(id));
-        Path upload = directory.resolve("upload");
-        AuditObject object = image(hostId, id, fileName);
-        Task task = tasks.runHere(STAGE, object, true, progress -> {
-            progress.update(0, "Receiving " + fileName + " (" + ByteProgress.mib(length) + ")");
-            copy(body, upload, length, new ByteProgress(progress, length, "Received"));
-            return "Received " + fileName + " (" + ByteProgress.mib(length) + ").";
-        });
+        return root;
+    }
+
+    private static Path createDirectories(Path path) {
         try {
-            if (task.state() != Task.State.SUCCEEDED) {
-                throw VirtdeckException.conflict("Task " + task.id() + " "
-                        + task.state().name().toLowerCase(Locale.ROOT) + ": " + task.message());
-            }
-            Staged made = inspect(host, id, fileName, length, directory, upload);
-            staged.put(id, made);
-            audit.record(STAGE, object, Outcome.SUCCESS, describe(made.view()));
-            return made.view();
-        } catch (RuntimeException e) {
-            delete(directory);
-            audit.record(STAGE, object, Outcome.FAILURE, e.getMessage());
-            throw e;
+            return Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    private static Path createDirectory(Path path) {
+        try {
+            return Files.createDirectory(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long usableSpace(Path path) {
+        try {
+            return Files.getFileStore(path).getUsableSpace();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A change to what is staged for a host, or imported into it: permitted to those who may operate the host. */
+    private ActionPlan onHost(AuditAction action, Host host, AuditObject image) {
+        return actions.plan(action, image).permit(() -> permissions.requireHost(Action.OPERATE, host.id()));
     }
 
     public StagedImage get(long hostId, String id) {
@@ -172,11 +211,13 @@ HostRepository hosts, TaskService tasks,
     }
 
     public void discard(long hostId, String id) {
-        permissions.requireHost(Action.OPERATE, hostId);
+        Host host = hosts.require(hostId);
+        permissions.requireHost(Action.OPERATE, hostId); // before the lookup: ids say nothing to others
         Staged found = require(hostId, id);
-        staged.remove(id);
-        delete(found.directory());
-        audit.record(AuditAction.IMAGE_DISCARD, image(hostId, id, found.view().fileName()), Outcome.SUCCESS, null);
+        onHost(AuditAction.IMAGE_DISCARD, host, image(hostId, id, found.view().fileName())).execute(() -> {
+            staged.remove(id);
+            delete(found.directory());
+        });
     }
 
     /**
@@ -186,16 +227,41 @@ HostRepository hosts, TaskService tasks,
      * image for another try; success removes it.
      */
     public Task importImage(long hostId, String id, ImportRequest request) {
-        permissions.requireHost(Action.OPERATE, hostId);
+        permissions.requireHost(Action.OPERATE, hostId); // before the lookup: ids say nothing to others
         Staged found = require(hostId, id);
         Host host = hosts.require(hostId);
+        StagedImage view = found.view();
+        String name = request.name() == null || request.name().isBlank()
+                ? (view.ovf() != null ? view.ovf().name() : null) : request.name();
+        List<String> volumes = new ArrayList<>();
+        AuditObject object = image(hostId, id, view.fileName());
+        return onHost(IMPORT, host, object).check(() -> volumes.addAll(checkImport(host, found, request, name)))
+                .start(ending -> tasks.submit(IMPORT, object, true, progress -> {
+            List<String> made = new ArrayList<>();
+            try {
+                String done = run(host, found, request.pool(), name, volumes, request.network(), made, progress);
+                ending.succeeded(done);
+                staged.remove(id);
+                delete(found.directory());
+                return done;
+            } catch (RuntimeException e) {
+                for (String volume : made) {
+                    removeQuietly(hostId, request.pool(), volume);
+                }
+                String reason = e instanceof HypervisorException h ? HypervisorErrors.message(h) : e.getMessage();
+                ending.failed(reason);
+                throw e instanceof HypervisorException ? VirtdeckException.conflict(reason) : e;
+            }
+        }));
+    }
+
+    /** The pool, the names and the room an import needs; returns the volumes it will make. */
+    private List<String> checkImport(Host host, Staged found, ImportRequest request, String name) {
         if (request.pool() == null || request.pool().isBlank()) {
             throw VirtdeckException.invalid("pool", "pool is required: the pool the image goes into.");
         }
         PoolFacts pool = storage.requirePool(host, request.pool());
         StagedImage view = found.view();
-        String name = request.name() == null || request.name().isBlank()
-                ? (view.ovf() != null ? view.ovf().name() : null) : request.name();
         PoolChecks.name("name", name);
         List<String> volumes = new ArrayList<>();
         if (view.ovf() == null) {
@@ -208,7 +274,7 @@ HostRepository hosts, TaskService tasks,
         for (String volume : volumes) {
             PoolChecks.name("name", volume);
         }
-        List<String> existing = storage.volumes(hostId, request.pool()).stream()
+        List<String> existing = storage.volumes(host.id(), request.pool()).stream()
                 .map(StorageService.VolumeView::name).filter(volumes::contains).toList();
         if (!existing.isEmpty()) {
             throw VirtdeckException.conflict("name", "Pool '" + request.pool() + "' has a volume '" + existing.get(0)
@@ -219,24 +285,7 @@ HostRepository hosts, TaskService tasks,
             throw VirtdeckException.invalid("pool", "Pool '" + request.pool() + "' has " + pool.availableMiB()
                     + " MiB free; the image needs about " + needed / MIB + " MiB.");
         }
-        AuditObject object = image(hostId, id, view.fileName());
-        return tasks.submit(IMPORT, object, true, progress -> {
-            List<String> made = new ArrayList<>();
-            try {
-                String done = run(host, found, request.pool(), name, volumes, request.network(), made, progress);
-                audit.record(IMPORT, object, Outcome.SUCCESS, done);
-                staged.remove(id);
-                delete(found.directory());
-                return done;
-            } catch (RuntimeException e) {
-                for (String volume : made) {
-                    removeQuietly(hostId, request.pool(), volume);
-                }
-                String reason = e instanceof HypervisorException h ? HypervisorErrors.message(h) : e.getMessage();
-                audit.record(IMPORT, object, Outcome.FAILURE, reason);
-                throw e instanceof HypervisorException ? VirtdeckException.conflict(reason) : e;
-            }
-        });
+        return volumes;
     }
 
     private String run(Host host, Staged found, String pool, String name, List<String> volumes, String network,

@@ -8,13 +8,16 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionPlan;
+import io.virtdeck.action.ActionRunner;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
@@ -50,20 +53,20 @@ public class VolumeContentService {
     private final VolumeStreamGateway streamGateway;
     private final HostRepository hosts;
     private final TaskService tasks;
-    private final AuditLog audit;
+    private final ActionRunner actions;
 
     private final Permissions permissions;
 
     VolumeContentService(StorageService storage, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
                          HostRepository hosts, TaskService tasks,
-                         AuditLog audit, Permissions permissions) {
+                         ActionRunner actions, Permissions permissions) {
         this.permissions = permissions;
         this.storage = storage;
         this.storageGateway = storageGateway;
         this.streamGateway = streamGateway;
         this.hosts = hosts;
         this.tasks = tasks;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     /** Where a download's bytes go, opened once their number is known (a response sets its headers then). */
@@ -86,11 +89,38 @@ public class VolumeContentService {
      */
     public Upload upload(long hostId, String pool, String volume, String format, long length, InputStream body)
             throws IOException {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
+        String declared = format == null || format.isBlank() ? "qcow2" : format;
+        BufferedInputStream in = new BufferedInputStream(body, READ_BUFFER);
+        AtomicBoolean replaces = new AtomicBoolean();
+        AuditObject object = StorageService.volumeObject(host, pool, volume);
+        Task task = onVolume(UPLOAD, host, object)
+                .check(() -> replaces.set(checkUpload(host, pool, volume, declared, length, in)))
+                .start(ending -> tasks.runHere(UPLOAD, object, true, progress -> {
+            progress.update(0, "Uploading " + ByteProgress.mib(length) + " into " + pool + "/" + volume);
+            try {
+                if (replaces.get()) {
+                    storageGateway.deleteVolume(hostId, pool, volume);
+                }
+                streamGateway.createUploadTarget(hostId, pool, volume, length);
+                streamGateway.uploadVolume(hostId, pool, volume, in, length,
+                        new ByteProgress(progress, length, "Uploaded"));
+            } catch (RuntimeException e) {
+                removeQuietly(hostId, pool, volume);
+                ending.failed(reason(e));
+                throw e instanceof UncheckedIOException ? VirtdeckException.conflict(reason(e)) : e;
+            }
+            ending.succeeded(ByteProgress.mib(length) + ", " + declared);
+            return "Uploaded " + ByteProgress.mib(length) + " into " + pool + "/" + volume + " (" + declared + ").";
+        }));
+        return new Upload(ended(task), !replaces.get());
+    }
+
+    /** Everything an upload needs before a byte is written; returns whether it replaces a volume. */
+    private boolean checkUpload(Host host, String pool, String volume, String declared, long length,
+                                BufferedInputStream in) {
         PoolFacts facts = storage.requirePool(host, pool);
         PoolChecks.name("volume", volume);
-        String declared = format == null || format.isBlank() ? "qcow2" : format;
         if (!UPLOAD_FORMATS.contains(declared)) {
             throw VirtdeckException.invalid("format", "format is qcow2 or raw: the format of the bytes sent. VMDK, VHD"
                     + " and VHDX images are imported instead (converted to qcow2).");
@@ -102,10 +132,10 @@ public class VolumeContentService {
         if (length == 0) {
             throw VirtdeckException.invalid("Content-Length", "Content-Length is 0: there is nothing to upload.");
         }
-        Optional<StorageService.VolumeView> existing = storage.volumes(hostId, pool).stream()
+        Optional<StorageService.VolumeView> existing = storage.volumes(host.id(), pool).stream()
                 .filter(v -> v.name().equals(volume)).findFirst();
         if (existing.isPresent()) {
-            storage.unused(hostId, pool, volume, "replaced");
+            storage.unused(host.id(), pool, volume, "replaced");
         }
         long room = (facts.availableMiB() + existing.map(StorageService.VolumeView::allocationMiB).orElse(0L)) * MIB;
         if (length > room) {
@@ -113,28 +143,12 @@ public class VolumeContentService {
                     + ByteProgress.mib(length) + ") is more than pool '" + pool + "' has free (" + room / MIB
                     + " MiB).");
         }
-        BufferedInputStream in = new BufferedInputStream(body, READ_BUFFER);
-        ImageHeader.peek(in, length).require(declared);
-
-        AuditObject object = StorageService.volumeObject(host, pool, volume);
-        Task task = tasks.runHere(UPLOAD, object, true, progress -> {
-            progress.update(0, "Uploading " + ByteProgress.mib(length) + " into " + pool + "/" + volume);
-            try {
-                if (existing.isPresent()) {
-                    storageGateway.deleteVolume(hostId, pool, volume);
-                }
-                streamGateway.createUploadTarget(hostId, pool, volume, length);
-                streamGateway.uploadVolume(hostId, pool, volume, in, length,
-                        new ByteProgress(progress, length, "Uploaded"));
-            } catch (RuntimeException e) {
-                removeQuietly(hostId, pool, volume);
-                audit.record(UPLOAD, object, Outcome.FAILURE, reason(e));
-                throw e instanceof UncheckedIOException ? VirtdeckException.conflict(reason(e)) : e;
-            }
-            audit.record(UPLOAD, object, Outcome.SUCCESS, ByteProgress.mib(length) + ", " + declared);
-            return "Uploaded " + ByteProgress.mib(length) + " into " + pool + "/" + volume + " (" + declared + ").";
-        });
-        return new Upload(ended(task), existing.isEmpty());
+        try {
+            ImageHeader.peek(in, length).require(declared);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return existing.isPresent();
     }
 
     /**
@@ -143,29 +157,37 @@ public class VolumeContentService {
      * response; once the sink is open, a failure can only cut the download short.
      */
     public Task download(long hostId, String pool, String volume, ContentSink sink) {
-        permissions.requireHost(Action.OPERATE, hostId);
         Host host = hosts.require(hostId);
-        storage.requirePool(host, pool);
-        storage.unused(hostId, pool, volume, "downloaded");
-        long length = streamGateway.volumeBytes(hostId, pool, volume);
         AuditObject object = StorageService.volumeObject(host, pool, volume);
-        OpenOnFirstWrite out = new OpenOnFirstWrite(sink, length);
-        Task task = tasks.runHere(DOWNLOAD, object, true, progress -> {
-            progress.update(0, "Downloading " + ByteProgress.mib(length) + " of " + pool + "/" + volume);
+        AtomicLong length = new AtomicLong();
+        AtomicReference<OpenOnFirstWrite> opened = new AtomicReference<>();
+        Task task = onVolume(DOWNLOAD, host, object).check(() -> {
+            storage.requirePool(host, pool);
+            storage.unused(hostId, pool, volume, "downloaded");
+            length.set(streamGateway.volumeBytes(hostId, pool, volume));
+            opened.set(new OpenOnFirstWrite(sink, length.get()));
+        }).start(ending -> tasks.runHere(DOWNLOAD, object, true, progress -> {
+            OpenOnFirstWrite out = opened.get();
+            progress.update(0, "Downloading " + ByteProgress.mib(length.get()) + " of " + pool + "/" + volume);
             try {
                 streamGateway.downloadVolume(hostId, pool, volume, out,
-                        new ByteProgress(progress, length, "Downloaded"));
+                        new ByteProgress(progress, length.get(), "Downloaded"));
                 out.flush();
             } catch (IOException | RuntimeException e) {
-                audit.record(DOWNLOAD, object, Outcome.FAILURE, reason(e));
+                ending.failed(reason(e));
                 throw e instanceof UncheckedIOException ? VirtdeckException.conflict(reason(e)) : e;
             }
-            audit.record(DOWNLOAD, object, Outcome.SUCCESS, ByteProgress.mib(length));
-            return "Downloaded " + ByteProgress.mib(length) + " of " + pool + "/" + volume + ".";
-        });
+            ending.succeeded(ByteProgress.mib(length.get()));
+            return "Downloaded " + ByteProgress.mib(length.get()) + " of " + pool + "/" + volume + ".";
+        }));
         // a download that failed before its first byte answers with the reason; later, the response is under way
         // and can only end short of its length, which the client notices
-        return out.opened() ? task : ended(task);
+        return opened.get().opened() ? task : ended(task);
+    }
+
+    /** Moving a volume's content in or out: permitted to those who may operate its host. */
+    private ActionPlan onVolume(AuditAction action, Host host, AuditObject volume) {
+        return actions.plan(action, volume).permit(() -> permissions.requireHost(Action.OPERATE, host.id()));
     }
 
     /** Opens the real stream at the first byte (or flush), so that a failure before it can still be an error answer. */

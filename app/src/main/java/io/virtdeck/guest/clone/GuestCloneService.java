@@ -2,15 +2,14 @@ package io.virtdeck.guest.clone;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionRunner;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.core.HypervisorErrors;
-import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.create.GuestCreateRequest;
 import io.virtdeck.inventory.Guest;
@@ -38,19 +37,19 @@ public class GuestCloneService {
     private final GuestRepository guests;
     private final HostRepository hosts;
     private final TaskService tasks;
-    private final AuditLog audit;
+    private final ActionRunner actions;
 
     private final Permissions permissions;
 
     GuestCloneService(GuestClonePlanner planner, GuestCloning cloning, GuestRepository guests, HostRepository hosts,
-                      TaskService tasks, AuditLog audit, Permissions permissions) {
+                      TaskService tasks, ActionRunner actions, Permissions permissions) {
         this.permissions = permissions;
         this.planner = planner;
         this.cloning = cloning;
         this.guests = guests;
         this.hosts = hosts;
         this.tasks = tasks;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     /**
@@ -58,16 +57,15 @@ public class GuestCloneService {
      * through libvirt); returns the task.
      */
     public Task clone(long guestId, GuestCloneRequest request) {
-        permissions.requireGuest(Action.OPERATE, guestId);
         Guest source = guests.require(guestId);
         Long targetId = request.hostId();
-        Host target = targetId == null ? null : hosts.findById(targetId).orElseThrow(() ->
-                VirtdeckException.invalid("hostId", "There is no host with id " + targetId + "."));
-        if (target != null) {
-            // a copy onto another host changes that host too
-            permissions.requireHost(Action.OPERATE, target.id());
-        }
-        return start(source, request.name(), false, target, () -> { });
+        return start(source, request.name(), false, () -> {
+            permissions.requireGuest(Action.OPERATE, guestId);
+            if (targetId != null && hosts.findById(targetId).isPresent()) {
+                permissions.requireHost(Action.OPERATE, targetId); // a copy onto another host changes that host too
+            }
+        }, () -> targetId == null ? null : hosts.findById(targetId).orElseThrow(() ->
+                VirtdeckException.invalid("hostId", "There is no host with id " + targetId + ".")), () -> { });
     }
 
     /**
@@ -76,30 +74,26 @@ public class GuestCloneService {
      * configuration; the create request's other settings are refused, to be changed afterwards.
      */
     public Task createFromTemplate(long hostId, GuestCreateRequest request) {
-        permissions.requireHost(Action.OPERATE, hostId);
+        permissions.requireHost(Action.OPERATE, hostId); // before the template is looked up by name
         Host host = hosts.findById(hostId)
                 .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."));
         Guest template = template(host, request.template());
-        return start(template, request.name(), request.linked(), host, () -> refuseSettings(request));
+        return start(template, request.name(), request.linked(), () -> permissions.requireHost(Action.OPERATE,
+                hostId), () -> host, () -> refuseSettings(request));
     }
 
     /** @param target the host the new guest goes to; null for the source's own */
-    private Task start(Guest source, String name, Boolean linked, Host target, Runnable checks) {
-        AuditObject object = AuditObject.guest(source.id(), source.name());
-        try {
-            checks.run();
-            tasks.requireIdle(object);
+    private Task start(Guest source, String name, Boolean linked, Runnable permit, Supplier<Host> target,
+                       Runnable checks) {
+        AtomicReference<ClonePlan> plan = new AtomicReference<>();
+        return actions.plan(TASK_TYPE, AuditObject.guest(source.id(), source.name())).permit(permit).check(checks)
+                .check(() -> {
             Host host = hosts.findById(source.hostId()).orElseThrow(() -> VirtdeckException.notFound(
                     "Host " + source.hostId() + " is no longer managed."));
-            ClonePlan plan = planner.plan(host, source, name, linked, target == null ? host : target);
-            return tasks.submit(TASK_TYPE, object, true, progress -> cloning.run(plan, progress));
-        } catch (VirtdeckException e) {
-            audit.record(TASK_TYPE, object, Outcome.FAILURE, e.getMessage());
-            throw e;
-        } catch (HypervisorException e) {
-            audit.record(TASK_TYPE, object, Outcome.FAILURE, e.getMessage());
-            throw VirtdeckException.conflict(HypervisorErrors.message(e));
-        }
+            Host to = target.get();
+            plan.set(planner.plan(host, source, name, linked, to == null ? host : to));
+        }).start(ending -> tasks.submit(TASK_TYPE, AuditObject.guest(source.id(), source.name()), true,
+                progress -> cloning.run(plan.get(), progress, ending)));
     }
 
     private Guest template(Host host, String reference) {

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 import io.virtdeck.ThreadPools;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
+import io.virtdeck.action.Ending;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
@@ -58,12 +57,11 @@ class GuestCloning {
     private final GuestRepository guests;
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
-    private final AuditLog audit;
     // a volume copy blocks for as long as it runs; the task's own thread reports its progress meanwhile
     private final Executor copyCalls;
 
     GuestCloning(DomainGateway domainGateway, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
-                 GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, AuditLog audit,
+                 GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, 
                  @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
         this.domainGateway = domainGateway;
         this.storageGateway = storageGateway;
@@ -72,10 +70,9 @@ class GuestCloning {
         this.guests = guests;
         this.sync = sync;
         this.expected = expected;
-        this.audit = audit;
     }
 
-    String run(ClonePlan plan, TaskProgress progress) throws InterruptedException, TaskCancelledException {
+    String run(ClonePlan plan, TaskProgress progress, Ending ending) throws InterruptedException, TaskCancelledException {
         long hostId = plan.target().id();
         MadeOnHost made = new MadeOnHost(domainGateway, storageGateway, plan.target(), plan.name());
         Map<String, PooledVolume> copies = new HashMap<>();
@@ -102,22 +99,19 @@ class GuestCloning {
             made.defined(plan.uuid());
         } catch (TaskCancelledException e) { // between disks, or while one streamed to another host
             String cancelled = "Cancelled: '" + plan.name() + "' was not created. " + made.undo();
-            audit.record(GuestCloneService.TASK_TYPE, new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
-                    cancelled);
+            ending.about(new AuditObject("guest", null, plan.name())).failed(cancelled);
             throw new TaskCancelledException(cancelled);
         } catch (HypervisorException | UncheckedIOException e) {
             String failed = "Creating '" + plan.name() + "' from '" + plan.source().name() + "' failed while " + step
                     + ": " + (e instanceof HypervisorException h ? HypervisorErrors.message(h) : e.getMessage()) + " "
                     + made.undo();
-            audit.record(GuestCloneService.TASK_TYPE, new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
-                    failed);
+            ending.about(new AuditObject("guest", null, plan.name())).failed(failed);
             throw VirtdeckException.conflict(failed);
         }
         sync.refreshOrRemove(hostId, plan.uuid());
         String done = "Created " + plan.describe() + ".";
-        audit.record(GuestCloneService.TASK_TYPE, guests.findByHostAndUuid(hostId, plan.uuid())
-                .map(g -> AuditObject.guest(g.id(), g.name()))
-                .orElse(new AuditObject("guest", null, plan.name())), Outcome.SUCCESS, done);
+        ending.about(guests.findByHostAndUuid(hostId, plan.uuid()).map(g -> AuditObject.guest(g.id(), g.name()))
+                .orElse(new AuditObject("guest", null, plan.name()))).succeeded(done);
         return done;
     }
 

@@ -2,11 +2,12 @@ package io.virtdeck.guest.create;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry.Outcome;
-import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
@@ -42,14 +43,14 @@ public class GuestCreateService {
     private final GuestRepository guests;
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
-    private final AuditLog audit;
+    private final ActionRunner actions;
 
     private final Permissions permissions;
 
     public GuestCreateService(GuestCreatePlanner planner, HostGateway hostGateway, DomainGateway domainGateway,
                               StorageGateway storageGateway, HostRepository hosts,
                               GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                              AuditLog audit, Permissions permissions) {
+                              ActionRunner actions, Permissions permissions) {
         this.permissions = permissions;
         this.planner = planner;
         this.hostGateway = hostGateway;
@@ -59,7 +60,7 @@ public class GuestCreateService {
         this.guests = guests;
         this.sync = sync;
         this.expected = expected;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     /** What the create page offers on this host: pools, volumes, ISO images, networks, firmware. */
@@ -75,24 +76,21 @@ public class GuestCreateService {
     }
 
     public Guest create(long hostId, GuestCreateRequest request) {
-        permissions.requireHost(Action.OPERATE, hostId);
-        Host host = openHost(hostId);
-        GuestPlan plan;
-        try {
-            plan = planner.plan(host, request);
-        } catch (VirtdeckException | HypervisorException e) {
-            audit.record(AuditAction.GUEST_CREATE, new AuditObject("guest", null, request.name()), Outcome.FAILURE,
-                    "on host " + host.name() + ": " + (e instanceof HypervisorException h
-                            ? HypervisorErrors.message(h) : e.getMessage()));
-            throw e;
-        }
-        expected.expect(hostId, plan.uuid()); // its DEFINED event is Virtdeck's doing, not a change from outside
-        new Creation(plan).run();
-        sync.refreshOrRemove(hostId, plan.uuid());
-        Guest guest = guests.findByHostAndUuid(hostId, plan.uuid()).orElseThrow(() -> VirtdeckException.conflict(
-                "'" + plan.name() + "' was created on host '" + host.name() + "' but cannot be read back yet."));
-        audit.record(AuditAction.GUEST_CREATE, AuditObject.guest(guest.id(), guest.name()), Outcome.SUCCESS, plan.summary());
-        return guest;
+        AtomicReference<GuestPlan> planned = new AtomicReference<>();
+        return actions.plan(AuditAction.GUEST_CREATE, new AuditObject("guest", null, request.name()))
+                .permit(() -> permissions.requireHost(Action.OPERATE, hostId))
+                .check(() -> planned.set(planner.plan(openHost(hostId), request)))
+                // its DEFINED event is Virtdeck's doing, not a change from outside
+                .expecting(() -> expected.expect(hostId, planned.get().uuid()))
+                .run(() -> {
+                    GuestPlan plan = planned.get();
+                    new Creation(plan).run();
+                    sync.refreshOrRemove(hostId, plan.uuid());
+                    Guest guest = guests.findByHostAndUuid(hostId, plan.uuid()).orElseThrow(() ->
+                            VirtdeckException.conflict("'" + plan.name() + "' was created on host '"
+                                    + plan.host().name() + "' but cannot be read back yet."));
+                    return Done.of(guest, plan.summary()).about(AuditObject.guest(guest.id(), guest.name()));
+                });
     }
 
     /** A host that takes new guests: known, and not in maintenance. */
@@ -134,8 +132,6 @@ public class GuestCreateService {
             } catch (HypervisorException e) {
                 String message = "Creating '" + plan.name() + "' failed while " + step + ": "
                         + HypervisorErrors.message(e) + " " + made.undo();
-                audit.record(AuditAction.GUEST_CREATE, new AuditObject("guest", null, plan.name()), Outcome.FAILURE,
-                        "on host " + plan.host().name() + ": " + message);
                 throw e.kind() == HypervisorException.Kind.FAILED ? VirtdeckException.refused(message)
                         : VirtdeckException.conflict(message);
             }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.virtdeck.audit.AuditLog;
+import io.virtdeck.action.Ending;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainGateway;
@@ -30,6 +30,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.RETURNS_SELF;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -52,7 +53,7 @@ class GuestCloningTest {
     private final VolumeStreamGateway streamGateway = mock(VolumeStreamGateway.class);
     private final GuestCloning cloning = new GuestCloning(domainGateway, storageGateway, streamGateway,
             mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
-            mock(AuditLog.class), new SimpleAsyncTaskExecutor("test-volume-copy-"));
+            new SimpleAsyncTaskExecutor("test-volume-copy-"));
     private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(
             disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")));
     private final List<String> messages = new ArrayList<>();
@@ -65,7 +66,7 @@ class GuestCloningTest {
     @Test
     void aCancelBetweenDisksDeletesTheCopiesMade() {
         TaskCancelledException e = catchThrowableOfType(TaskCancelledException.class,
-                () -> cloning.run(plan, progress(true)));
+                () -> cloning.run(plan, progress(true), mock(Ending.class, RETURNS_SELF)));
 
         assertThat(e.getMessage()).isEqualTo("Cancelled: 'web-2' was not created. Nothing was left behind on host"
                 + " 'kvm7'.");
@@ -81,7 +82,7 @@ class GuestCloningTest {
                 .when(domainGateway)
                 .defineClone(eq(7L), eq(SOURCE.uuid()), eq(7L), eq("web-2"), eq(plan.uuid()), any());
 
-        VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> cloning.run(plan, progress(false)));
+        VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> cloning.run(plan, progress(false), mock(Ending.class, RETURNS_SELF)));
 
         assertThat(e.getMessage()).startsWith("Creating 'web-2' from 'web' failed while defining the clone:")
                 .endsWith("Nothing was left behind on host 'kvm7'.");

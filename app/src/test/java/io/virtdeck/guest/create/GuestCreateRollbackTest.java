@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.virtdeck.action.ActionRunner;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry;
 import io.virtdeck.audit.AuditLog;
@@ -69,8 +70,8 @@ class GuestCreateRollbackTest {
         HostRepository hosts = mock(HostRepository.class);
         when(hosts.findById(7)).thenReturn(Optional.of(HOST));
         service = new GuestCreateService(planner, hostGateway, domainGateway, storageGateway, hosts,
-                mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class), audit,
-                mock(Permissions.class));
+                mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
+                new ActionRunner(audit, object -> { }), mock(Permissions.class));
     }
 
     @BeforeEach
@@ -97,7 +98,8 @@ class GuestCreateRollbackTest {
         order.verify(storageGateway).deleteVolume(7, "default", "web-disk2.qcow2");
         order.verify(storageGateway).deleteVolume(7, "default", "web-disk1.qcow2");
         verify(domainGateway, never()).undefine(anyLong(), any(), anyBoolean());
-        verify(audit).record(eq(AuditAction.GUEST_CREATE), any(), eq(AuditEntry.Outcome.FAILURE), any());
+        verify(audit).recordAs(any(), eq(AuditAction.GUEST_CREATE), any(), eq(AuditEntry.Outcome.FAILURE),
+                eq(e.getMessage()));
     }
 
     @Test
