@@ -44,4 +44,30 @@ class ArchitectureTest {
                         "java..", "javax..", "jakarta..", "org.springframework..")
                 .check(APP);
     }
+
+    /**
+     * Changing actions are audited by the action runner, refusals included; the audit log is written directly only
+     * for what is seen rather than done: connections and sign-ins (a console's WebSocket, a login) and events.
+     */
+    @Test
+    void onlyTheActionRunnerAndEventRecordersWriteTheAuditLog() {
+        noClasses().that().resideOutsideOfPackage("io.virtdeck.action..")
+                .and().doNotHaveFullyQualifiedName("io.virtdeck.inventory.InventorySync")
+                .and().doNotHaveFullyQualifiedName("io.virtdeck.inventory.HostRegistry")
+                .and().doNotHaveFullyQualifiedName("io.virtdeck.security.LoginAudit")
+                .and().doNotHaveFullyQualifiedName("io.virtdeck.security.LoginThrottle")
+                .and().doNotHaveFullyQualifiedName("io.virtdeck.console.ConsoleService")
+                .and().doNotHaveFullyQualifiedName("io.virtdeck.console.ConsoleTicketService")
+                .and().resideOutsideOfPackage("io.virtdeck.audit..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("io.virtdeck.audit.AuditLog")
+                .check(APP);
+    }
+
+    @Test
+    void actionsImportOnlyAuditAndCore() {
+        classes().that().resideInAPackage("io.virtdeck.action..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.virtdeck.action..", "io.virtdeck.audit..",
+                        "io.virtdeck.core..", "java..", "org.springframework..")
+                .check(APP);
+    }
 }

@@ -1,8 +1,11 @@
 package io.virtdeck.audit;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every action the audit log records, in one catalogue: its code (what the {@code action} column holds, and a task's
@@ -67,10 +70,12 @@ public enum AuditAction {
     NETWORK_DELETE("network.delete", Family.NETWORKS, "a virtual network stopped and undefined"),
     NETWORK_START("network.start", Family.NETWORKS, "a virtual network started"),
     NETWORK_STOP("network.stop", Family.NETWORKS, "a virtual network stopped"),
-    NETWORK_AUTOSTART("network.autostart", Family.NETWORKS, "a virtual network's start with its host switched on or off"),
+    NETWORK_AUTOSTART("network.autostart", Family.NETWORKS,
+            "a virtual network's start with its host switched on or off"),
     NETWORK_DHCP_HOST_ADD("network.dhcp-host.add", Family.NETWORKS, "a fixed DHCP address given to a MAC address"),
     NETWORK_DHCP_HOST_REMOVE("network.dhcp-host.remove", Family.NETWORKS, "a fixed DHCP address taken back"),
 
+    CONSOLE_TICKET("console.ticket", Family.CONSOLES, "a one-time console ticket issued, or refused (no screen now)"),
     CONSOLE_OPEN("console.open", Family.CONSOLES, "a guest's console opened with a ticket, or its opening failed"),
     CONSOLE_CLOSE("console.close", Family.CONSOLES, "a console session ended, with the bytes it carried"),
     CONSOLE_REFUSED("console.refused", Family.CONSOLES, "a console connection refused (no, spent or expired ticket)"),
@@ -112,6 +117,31 @@ public enum AuditAction {
         public List<AuditAction> actions() {
             return Arrays.stream(AuditAction.values()).filter(a -> a.family == this).toList();
         }
+
+        /**
+         * What the audit page's action filter offers in this family: each action, each after the first family
+         * prefix it opens that two or more actions share ({@code guest.snapshot} finds all three snapshot actions).
+         */
+        public List<FilterChoice> filterChoices() {
+            List<FilterChoice> choices = new ArrayList<>();
+            Set<String> offered = new HashSet<>();
+            for (AuditAction action : actions()) {
+                String[] parts = action.code.split("\\.");
+                for (int i = 1; i < parts.length; i++) {
+                    String prefix = String.join(".", Arrays.copyOf(parts, i));
+                    long sharing = Arrays.stream(AuditAction.values()).filter(a -> a.code.startsWith(prefix + ".")).count();
+                    if (sharing > 1 && offered.add(prefix)) {
+                        choices.add(new FilterChoice(prefix, prefix + ".* (" + sharing + " actions)", null));
+                    }
+                }
+                choices.add(new FilterChoice(action.code, action.code, action.meaning));
+            }
+            return choices;
+        }
+    }
+
+    /** An option of the audit page's action filter: a whole action or a family of them. */
+    public record FilterChoice(String value, String label, String meaning) {
     }
 
     private final String code;

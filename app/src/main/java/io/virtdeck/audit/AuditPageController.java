@@ -1,5 +1,6 @@
 package io.virtdeck.audit;
 
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletResponse;
@@ -34,6 +35,10 @@ class AuditPageController {
     String audit(@ModelAttribute("form") AuditForm form, @RequestParam(required = false) Integer page, Model model,
                  HttpServletResponse response) {
         model.addAttribute("outcomes", Outcome.values());
+        model.addAttribute("families", AuditAction.Family.values());
+        model.addAttribute("knownAction", form.action() == null || form.action().isBlank()
+                || Arrays.stream(AuditAction.Family.values()).flatMap(f -> f.filterChoices().stream())
+                .anyMatch(c -> c.value().equals(form.action())));
         try {
             model.addAttribute("entries", audit.find(form.filter(), Page.checkedPage(page), 50));
         } catch (VirtdeckException e) { // a wrong filter lists nothing rather than everything

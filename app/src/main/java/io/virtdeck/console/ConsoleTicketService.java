@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
@@ -38,18 +40,20 @@ public class ConsoleTicketService {
     private final ConsoleTicketRepository tickets;
     private final GuestRepository guests;
     private final AuditLog audit;
+    private final ActionRunner actions;
     private final Duration validity;
 
     private final Permissions permissions;
     private final UserAccountRepository users;
 
-    ConsoleTicketService(ConsoleTicketRepository tickets, GuestRepository guests, AuditLog audit,
+    ConsoleTicketService(ConsoleTicketRepository tickets, GuestRepository guests, AuditLog audit, ActionRunner actions,
                          ConsoleProperties properties, Permissions permissions, UserAccountRepository users) {
         this.permissions = permissions;
         this.users = users;
         this.tickets = tickets;
         this.guests = guests;
         this.audit = audit;
+        this.actions = actions;
         this.validity = properties.ticketValidity();
     }
 
@@ -58,20 +62,31 @@ public class ConsoleTicketService {
      * API clients). 409 when the guest has no screen to show now.
      */
     public ConsoleTicket issue(long guestId, String browserSession) {
-        permissions.requireGuest(Action.CONSOLE, guestId);
         Guest guest = guests.require(guestId);
-        if (guest.state() == DomainRunState.SHUTOFF || guest.state() == DomainRunState.CRASHED) {
-            throw VirtdeckException.conflict("'" + guest.name() + "' is " + (guest.state() == DomainRunState.SHUTOFF
-                    ? "shut off" : "crashed") + ": its console shows something once it runs again.");
-        }
-        // the inventory knows the display; where exactly it listens is asked when the console connects
-        if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()))) {
-            throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC display, so it has no console here.");
-        }
-        if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()) && g.port() > 0)) {
-            throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC port: its host runs no display for"
-                    + " it (a simulated host, such as libvirt's test driver, has none).");
-        }
+        return actions.plan(AuditAction.CONSOLE_TICKET, AuditObject.guest(guest.id(), guest.name()))
+                .permit(() -> permissions.requireGuest(Action.CONSOLE, guestId))
+                .evenWhileBusy() // a console watches a guest being migrated or cloned
+                .check(() -> {
+                    if (guest.state() == DomainRunState.SHUTOFF || guest.state() == DomainRunState.CRASHED) {
+                        throw VirtdeckException.conflict("'" + guest.name() + "' is "
+                                + (guest.state() == DomainRunState.SHUTOFF ? "shut off" : "crashed")
+                                + ": its console shows something once it runs again.");
+                    }
+                    // the inventory knows the display; where exactly it listens is asked when the console connects
+                    if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()))) {
+                        throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC display, so it has no"
+                                + " console here.");
+                    }
+                    if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()) && g.port() > 0)) {
+                        throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC port: its host runs no"
+                                + " display for it (a simulated host, such as libvirt's test driver, has none).");
+                    }
+                })
+                .run(() -> Done.of(newTicket(guest, browserSession),
+                        browserSession == null ? "for an API client" : "for a browser session"));
+    }
+
+    private ConsoleTicket newTicket(Guest guest, String browserSession) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

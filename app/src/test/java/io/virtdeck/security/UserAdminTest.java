@@ -52,7 +52,10 @@ class UserAdminTest {
                 .andExpect(jsonPath("$.field").value("username"));
         mvc.perform(newUser("ua-bea", "ROOT")).andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("role"));
-        assertThat(Api.audited(jdbc, "user.create", "ua-anna")).isEqualTo(1);
+        // made once; the second try is refused, and the refusal is in the trail with its reason
+        assertThat(jdbc.sql("SELECT outcome || ': ' || coalesce(detail, '') FROM audit_events WHERE action = 'user.create'"
+                + " AND object_name = 'ua-anna' ORDER BY id").query(String.class).list())
+                .containsExactly("SUCCESS: role OPERATOR", "FAILURE: A user named 'ua-anna' exists already.");
     }
 
     @Test
