@@ -1,6 +1,7 @@
 package io.virtdeck.hypervisor;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -179,7 +180,7 @@ final class HostConnection {
         }
         if (state != ConnectionState.CONNECTED) {
             throw new HypervisorException(HypervisorException.Kind.UNREACHABLE,
-                    "no connection (" + state.name().toLowerCase() + "); Virtdeck keeps trying to reconnect");
+                    "no connection (" + state.name().toLowerCase(Locale.ROOT) + "); Virtdeck keeps trying to reconnect");
         }
         callsUnderway.incrementAndGet();
         return connect;
@@ -350,7 +351,7 @@ final class HostConnection {
     private void configure(Connect opened) throws LibvirtException {
         LibvirtConnections.enableKeepalive(opened, properties);
         opened.registerCloseListener((conn, reason) -> scheduler.execute(
-                () -> connectionLost(opened, "connection closed (" + reason.name().toLowerCase() + ")")));
+                () -> connectionLost(opened, "connection closed (" + reason.name().toLowerCase(Locale.ROOT) + ")")));
         if (lifecycleListener != null) {
             opened.addLifecycleListener(lifecycleListener);
         }

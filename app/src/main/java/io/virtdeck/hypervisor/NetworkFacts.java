@@ -3,7 +3,7 @@ package io.virtdeck.hypervisor;
 import java.util.List;
 
 /**
- * A virtual network of a host (API.md: networks). {@code mode}: nat, isolated, routed, bridge or openvswitch (as
+ * A virtual network of a host (OpenAPI: networks). {@code mode}: nat, isolated, routed, bridge or openvswitch (as
  * libvirt's forward mode and virtual port say; other forward modes by their libvirt name). {@code ipv4}/{@code ipv6}:
  * the host's address on the network and its DHCP range, null when the network has none.
  */

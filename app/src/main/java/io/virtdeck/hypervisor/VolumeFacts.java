@@ -1,7 +1,7 @@
 package io.virtdeck.hypervisor;
 
 /**
- * One storage volume of a pool (API.md: volumes).
+ * One storage volume of a pool (OpenAPI: volumes).
  *
  * @param format the image format libvirt reports (qcow2, raw, iso, ...); null when it does not say
  */

@@ -74,6 +74,7 @@ public class GrantService {
     }
 
     public void remove(long id) {
+        permissions.require(Action.ADMINISTER, ObjectRef.root()); // before the lookup: ids say nothing to others
         Grant grant = grants.findById(id)
                 .orElseThrow(() -> VirtdeckException.notFound("There is no grant with id " + id + "."));
         administering(AuditAction.GRANT_REMOVE, new AuditObject("grant", Long.toString(id), grant.path())).run(() -> {

@@ -24,7 +24,6 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.network.MacAddresses;
 import io.virtdeck.network.NicPlanner;
 import io.virtdeck.network.NicRequest;
-import io.virtdeck.security.Permissions;
 
 /**
  * Hot-plug: disks (a new volume, or one that exists) and NICs plugged into a running guest and its definition, or
@@ -46,12 +45,8 @@ public class GuestDevicesService {
     private final GuestActionPlans plans;
     private final NicPlanner nics;
 
-    private final Permissions permissions;
-
     GuestDevicesService(GuestRepository guests, DeviceGateway deviceGateway, StorageGateway storageGateway,
-                        GuestActionPlans plans,
-                        NicPlanner nics, Permissions permissions) {
-        this.permissions = permissions;
+                        GuestActionPlans plans, NicPlanner nics) {
         this.guests = guests;
         this.deviceGateway = deviceGateway;
         this.storageGateway = storageGateway;
