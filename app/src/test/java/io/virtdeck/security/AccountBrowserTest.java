@@ -94,5 +94,17 @@ class AccountBrowserTest {
 
         operator.open("/guests");
         assertThat(page.getCurrentUrl()).contains("/login");
+
+        // the trail of it all: the action filter offers the catalogue's families; "token" finds both token actions
+        admin.open("/audit");
+        adminPage.findElement(By.cssSelector("#audit-action option[value='token']")).click();
+        admin.submitAndWait(adminPage.findElement(By.xpath("//button[normalize-space()='Filter']")));
+        assertThat(adminPage.findElements(By.cssSelector("table tbody tr")).stream()
+                .filter(row -> row.getText().contains("ab-olivia")).map(row -> row.findElements(By.tagName("td"))
+                        .get(2).getText()).toList()).containsExactly("token.revoke", "token.create");
+        var chosen = adminPage.findElement(By.cssSelector("#audit-action option[value='token']"));
+        assertThat(chosen.isSelected()).isTrue();
+        assertThat(chosen.getText()).isEqualTo("token.* (2 actions)");
+        admin.screenshot("audit-filtered-by-family.png");
     }
 }
