@@ -3,6 +3,7 @@ package io.virtdeck.task;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -129,6 +130,12 @@ public class TaskRepository {
                         UPDATE tasks SET cancel_requested = TRUE
                         WHERE id = :id AND cancellable AND state IN ('QUEUED', 'RUNNING')""")
                 .param("id", id).update() == 1;
+    }
+
+    /** Which of these tasks someone asked to cancel, through whichever instance. */
+    public Set<Long> cancelRequestedAmong(Collection<Long> ids) {
+        return Set.copyOf(jdbc.sql("SELECT id FROM tasks WHERE id = ANY(:ids) AND cancel_requested")
+                .param("ids", ids.toArray(new Long[0])).query(Long.class).list());
     }
 
     public boolean cancelRequested(long id) {

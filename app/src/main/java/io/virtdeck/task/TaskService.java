@@ -143,11 +143,29 @@ public class TaskService implements ApplicationRunner, BusyObjects {
             throw VirtdeckException.conflict("Task " + id + " (" + task.type() + ") cannot be cancelled.");
         }
         tasks.requestCancel(id);
-        Runnable abort = aborts.get(id);
+        Runnable abort = aborts.remove(id);
         if (abort != null) {
             abort.run();
         }
         return get(id);
+    }
+
+    /**
+     * A cancel asked through another instance (any page behind a load balancer) reaches the work running here: work
+     * that stops only through its abort (a migration's libvirt job) has it run within a second of the request.
+     */
+    @Scheduled(fixedDelay = 500, initialDelay = 500, timeUnit = TimeUnit.MILLISECONDS)
+    public void relayCancels() {
+        if (aborts.isEmpty()) {
+            return;
+        }
+        for (long id : tasks.cancelRequestedAmong(aborts.keySet())) {
+            Runnable abort = aborts.remove(id);
+            if (abort != null) {
+                log.info("task {}: cancel asked through another instance; aborting its work here", id);
+                abort.run();
+            }
+        }
     }
 
     /** A guest's tasks for those who may read its history, a host's (and its pools', networks'...) likewise. */

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +35,9 @@ import io.virtdeck.support.Api;
 import io.virtdeck.support.Instances;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.WebSession;
+import io.virtdeck.task.Task;
+import io.virtdeck.task.TaskCancelledException;
+import io.virtdeck.task.TaskRepository;
 import io.virtdeck.task.TaskService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +109,7 @@ class SeveralInstancesTest {
             aHostTheOtherMonitorsIsReachedForCallsWithoutMonitoringIt(first, second,
                     firstGateway.monitoredHosts().iterator().next());
             aTaskAskedForThroughBothRunsOnce(first, second);
+            aCancelThroughTheOtherInstanceStopsWorkThatOnlyItsAbortStops(first, second);
             aLeaseTakenAwayStopsMonitoringAtOnce(second, secondGateway);
 
             long stoppedAt = System.nanoTime();
@@ -204,6 +209,35 @@ class SeveralInstancesTest {
         finish.countDown();
         assertThat(ran.get()).isEqualTo(1);
         assertThat(refused.get()).isEqualTo(1);
+    }
+
+    /**
+     * Work that stops only when its abort runs (as a migration's libvirt job does), started on the first instance and
+     * cancelled through the second: it ends CANCELLED within 2 s.
+     */
+    private static void aCancelThroughTheOtherInstanceStopsWorkThatOnlyItsAbortStops(
+            ConfigurableApplicationContext first, ConfigurableApplicationContext second) throws Exception {
+        CountDownLatch aborted = new CountDownLatch(1);
+        Task task = first.getBean(TaskService.class).submit(AuditAction.GUEST_MIGRATE,
+                new AuditObject("guest", "cancelled-elsewhere", "cancelled-elsewhere"), true, progress -> {
+                    progress.onCancel(aborted::countDown);
+                    if (!aborted.await(20, TimeUnit.SECONDS)) {
+                        return "never aborted";
+                    }
+                    throw new TaskCancelledException("aborted");
+                });
+        TaskRepository tasks = second.getBean(TaskRepository.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> tasks.findById(task.id()).orElseThrow().state(),
+                Task.State.RUNNING::equals);
+
+        long asked = System.nanoTime();
+        HttpResponse<String> cancel = Instances.send(second, HttpRequest.newBuilder(
+                Instances.uri(second, "/api/v1/tasks/" + task.id() + "/cancel")).POST(BodyPublishers.noBody()));
+        assertThat(cancel.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(2)).until(() -> tasks.findById(task.id()).orElseThrow().state(),
+                Task.State.CANCELLED::equals);
+        System.out.printf("[SeveralInstancesTest] a cancel through the other instance stopped the work in %d ms%n",
+                Duration.ofNanos(System.nanoTime() - asked).toMillis());
     }
 
     /** A lease another instance took (as after a pause longer than its expiry) is no longer monitored here. */
