@@ -15,6 +15,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.context.event.EventListener;
@@ -22,6 +23,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.hypervisor.ConnectionGateway;
+import io.virtdeck.task.TaskCancelAsked;
+import io.virtdeck.task.TaskRepository;
 
 /**
  * Inventory changes between Virtdeck instances on one database, through PostgreSQL LISTEN/NOTIFY: each change seen
@@ -29,7 +32,8 @@ import io.virtdeck.hypervisor.ConnectionGateway;
  * this instance's open pages. Sending runs on a thread of its own, many changes to a statement, so the inventory's
  * own work never waits for it. A change is never pushed twice to a page of the instance where it happened: its own
  * notifications come back to it and are skipped. Listening holds one database connection of its own, and is
- * re-established after a failure (changes sent meanwhile are missed; the pages' next fetch shows them).
+ * re-established after a failure (changes sent meanwhile are missed; the pages' next fetch shows them). Cancels of
+ * tasks (on {@link TaskRepository#CANCEL_CHANNEL}) reach the instance running the task's work.
  */
 @Component
 public class PeerNotifications implements SmartLifecycle {
@@ -51,14 +55,16 @@ public class PeerNotifications implements SmartLifecycle {
     private final LiveUpdates liveUpdates;
     private final HostLeases leases;
     private final ConnectionGateway gateway;
+    private final ApplicationEventPublisher events;
 
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>();
     private volatile Thread listener;
     private volatile Thread sender;
 
     PeerNotifications(JdbcClient jdbc, DataSource dataSource, VirtdeckInstance instance, LiveUpdates liveUpdates,
-                      HostLeases leases, ConnectionGateway gateway) {
+                      HostLeases leases, ConnectionGateway gateway, ApplicationEventPublisher events) {
         this.gateway = gateway;
+        this.events = events;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.instance = instance;
@@ -176,6 +182,7 @@ public class PeerNotifications implements SmartLifecycle {
                     statement.execute("LISTEN " + INVENTORY_CHANNEL);
                     statement.execute("LISTEN " + HostLeaseRepository.RELEASED_CHANNEL);
                     statement.execute("LISTEN " + CREDENTIALS_CHANNEL);
+                    statement.execute("LISTEN " + TaskRepository.CANCEL_CHANNEL);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (listener == Thread.currentThread()) {
@@ -205,6 +212,14 @@ public class PeerNotifications implements SmartLifecycle {
         if (HostLeaseRepository.RELEASED_CHANNEL.equals(notification.getName())) {
             if (!notification.getParameter().equals(instance.id().toString())) {
                 leases.renewSoon();
+            }
+            return;
+        }
+        if (TaskRepository.CANCEL_CHANNEL.equals(notification.getName())) {
+            try {
+                events.publishEvent(new TaskCancelAsked(Long.parseLong(notification.getParameter())));
+            } catch (NumberFormatException ignored) {
+                // not one of ours
             }
             return;
         }

@@ -125,11 +125,20 @@ public class TaskRepository {
                 .param("id", id).param("state", state.name()).param("message", message).update() == 1;
     }
 
+    /** Told a task's id when someone asks to cancel it: the instance running its work aborts it at once. */
+    public static final String CANCEL_CHANNEL = "virtdeck_task_cancel";
+
+    /** Marks the task for cancelling and tells every instance (PostgreSQL delivers once this commits). */
     public boolean requestCancel(long id) {
-        return jdbc.sql("""
+        boolean marked = jdbc.sql("""
                         UPDATE tasks SET cancel_requested = TRUE
                         WHERE id = :id AND cancellable AND state IN ('QUEUED', 'RUNNING')""")
                 .param("id", id).update() == 1;
+        if (marked) {
+            jdbc.sql("SELECT pg_notify(:channel, :id)").param("channel", CANCEL_CHANNEL)
+                    .param("id", Long.toString(id)).query((rs, row) -> Boolean.TRUE).list();
+        }
+        return marked;
     }
 
     /** Which of these tasks someone asked to cancel, through whichever instance. */

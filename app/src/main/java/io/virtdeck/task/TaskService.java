@@ -16,6 +16,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -152,19 +153,26 @@ public class TaskService implements ApplicationRunner, BusyObjects {
 
     /**
      * A cancel asked through another instance (any page behind a load balancer) reaches the work running here: work
-     * that stops only through its abort (a migration's libvirt job) has it run within a second of the request.
+     * that stops only through its abort (a migration's libvirt job) has it run at once.
      */
-    @Scheduled(fixedDelay = 500, initialDelay = 500, timeUnit = TimeUnit.MILLISECONDS)
+    @EventListener
+    public void onCancelAskedElsewhere(TaskCancelAsked asked) {
+        abortHere(asked.taskId());
+    }
+
+    /** The same from the database, for a notice missed while the instances' channel was re-established. */
+    @Scheduled(fixedDelay = 2, initialDelay = 2, timeUnit = TimeUnit.SECONDS)
     public void relayCancels() {
-        if (aborts.isEmpty()) {
-            return;
+        if (!aborts.isEmpty()) {
+            tasks.cancelRequestedAmong(aborts.keySet()).forEach(this::abortHere);
         }
-        for (long id : tasks.cancelRequestedAmong(aborts.keySet())) {
-            Runnable abort = aborts.remove(id);
-            if (abort != null) {
-                log.info("task {}: cancel asked through another instance; aborting its work here", id);
-                abort.run();
-            }
+    }
+
+    private void abortHere(long id) {
+        Runnable abort = aborts.remove(id);
+        if (abort != null) {
+            log.info("task {}: cancel asked through another instance; aborting its work here", id);
+            workers.execute(abort); // an abort may wait on a host: not on the thread that delivered the notice
         }
     }
 
