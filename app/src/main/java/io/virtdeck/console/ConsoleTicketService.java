@@ -130,12 +130,28 @@ public class ConsoleTicketService {
             refusal = "This console ticket was used already; each ticket opens one console.";
         }
         if (refusal != null) {
-            String name = guests.findById(stored.guestId()).map(Guest::name).orElse("guest " + stored.guestId());
-            audit.recordAs(authenticatedUser == null ? "anonymous" : authenticatedUser, AuditAction.CONSOLE_REFUSED,
-                    AuditObject.guest(stored.guestId(), name), Outcome.FAILURE, refusal);
+            auditRefusal(stored, authenticatedUser, refusal);
             throw new ConsoleRefusedException(refusal);
         }
         return new ConsoleGrant(stored.guestId(), stored.user());
+    }
+
+    /**
+     * Refuses a handshake for what came with it rather than for its ticket (a page of another site, a request that
+     * is no WebSocket). The ticket is looked up but not used, so the console it was issued for still opens with it;
+     * audited like {@link #redeem}'s refusals when the ticket is known.
+     */
+    ConsoleRefusedException refuse(String ticket, String authenticatedUser, String reason) {
+        if (ticket != null && !ticket.isBlank()) {
+            tickets.find(sha256(ticket)).ifPresent(stored -> auditRefusal(stored, authenticatedUser, reason));
+        }
+        return new ConsoleRefusedException(reason);
+    }
+
+    private void auditRefusal(ConsoleTicketRepository.Stored stored, String authenticatedUser, String reason) {
+        String name = guests.findById(stored.guestId()).map(Guest::name).orElse("guest " + stored.guestId());
+        audit.recordAs(authenticatedUser == null ? "anonymous" : authenticatedUser, AuditAction.CONSOLE_REFUSED,
+                AuditObject.guest(stored.guestId(), name), Outcome.FAILURE, reason);
     }
 
     private static String sha256(String value) {

@@ -2,11 +2,14 @@ package io.virtdeck.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +21,9 @@ import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -36,6 +42,8 @@ final class Ova {
             "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData";
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final int BLOCK = 512;
+    private static final int COPY_BUFFER = 256 * 1024;
+    private static final byte[] ZEROS = new byte[COPY_BUFFER];
     private static final int RESOURCE_CPU = 3;
     private static final int RESOURCE_MEMORY = 4;
 
@@ -46,7 +54,7 @@ final class Ova {
     record Descriptor(String name, int cpus, long memoryMiB, List<String> diskFiles) {
     }
 
-    /** True when the file is a tar archive (ustar, as OVA requires). */
+    /** True when the file is a tar archive (ustar, as OVA requires; GNU and PAX archives are ustar's kin). */
     static boolean isOva(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] header = in.readNBytes(BLOCK);
@@ -54,34 +62,50 @@ final class Ova {
         }
     }
 
-    /** Unpacks the archive's regular files into {@code directory}, by plain name; returns their paths by name. */
+    /**
+     * Unpacks the archive's regular files into {@code directory}, by plain name; returns their paths by name. Read
+     * with Commons Compress's tar reader, so sizes of 8 GiB and more (GNU base-256 numbers, PAX {@code size}
+     * records) and sparse members are read as tar tools write them. The archive is streamed from disk through a
+     * fixed buffer, a member at a time, never held in memory.
+     */
     static Map<String, Path> unpack(Path ova, Path directory) throws IOException {
         Map<String, Path> files = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(ova)) {
-            while (true) {
-                byte[] header = in.readNBytes(BLOCK);
-                if (header.length < BLOCK || header[0] == 0) {
-                    return files; // the end: a zero block
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(ova))) {
+            TarArchiveEntry entry;
+            while ((entry = next(tar)) != null) {
+                String name = entry.getName();
+                if (!regularFile(entry) || !PLAIN_NAME.matcher(name).matches() || files.containsKey(name)) {
+                    continue; // directories, links, paths, devices: not ours to write (the reader skips their bytes)
                 }
-                String name = field(header, 0, 100);
-                String octalSize = field(header, 124, 12).trim();
-                if (!octalSize.matches("[0-7]{1,11}")) {
-                    throw invalid("its tar header for '" + name + "' holds no size");
+                if (!tar.canReadEntryData(entry)) {
+                    throw unreadable("its member '" + name + "' is stored in a form Virtdeck cannot read");
                 }
-                long size = Long.parseLong(octalSize, 8);
-                char type = (char) header[156];
-                long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
-                if ((type == '0' || type == 0) && PLAIN_NAME.matcher(name).matches() && !files.containsKey(name)) {
-                    Path target = directory.resolve(name);
-                    try (OutputStream out = Files.newOutputStream(target)) {
-                        copy(in, out, size);
-                    }
-                    files.put(name, target);
-                    skip(in, padded - size);
-                } else {
-                    skip(in, padded); // directories, links, paths, PAX headers: not ours to write
-                }
+                Path target = directory.resolve(name);
+                copy(tar, target, entry.isSparse() ? entry.getRealSize() : entry.getSize(), name);
+                files.put(name, target);
             }
+            return files;
+        }
+    }
+
+    /**
+     * Plain files only, by their type flag: Commons Compress's {@code isFile()} is also true of links, devices and
+     * FIFOs. An old-GNU sparse member is a plain file whose holes the reader fills in (a PAX sparse one keeps '0').
+     */
+    private static boolean regularFile(TarArchiveEntry entry) {
+        byte flag = entry.getLinkFlag();
+        return flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM
+                || flag == TarConstants.LF_GNUTYPE_SPARSE;
+    }
+
+    /** The next member; a header the reader cannot parse makes the OVA invalid (400), as a short archive does. */
+    private static TarArchiveEntry next(TarArchiveInputStream tar) {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException e) {
+            // Commons Compress 1.28.0 reads a sparse member's real size as an int (PAX) or in octal only (old GNU)
+            throw unreadable("its tar headers cannot be read (" + e.getMessage() + "); big disks stored sparse"
+                    + " (tar --sparse) are among what Virtdeck cannot read: pack them without --sparse");
         }
     }
 
@@ -180,32 +204,48 @@ final class Ova {
         return VirtdeckException.invalid("image", "The OVA's descriptor cannot be imported: " + why + ".");
     }
 
-    private static String field(byte[] header, int offset, int length) {
-        int end = offset;
-        while (end < offset + length && header[end] != 0) {
-            end++;
-        }
-        return new String(header, offset, end - offset, StandardCharsets.US_ASCII);
+    private static VirtdeckException unreadable(String why) {
+        return VirtdeckException.invalid("image", "The OVA cannot be imported: " + why + ".");
     }
 
-    private static void copy(InputStream in, OutputStream out, long size) throws IOException {
-        byte[] buffer = new byte[256 * 1024];
-        long left = size;
-        while (left > 0) {
-            int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (read < 0) {
-                throw invalid("the archive ends inside a file");
+    /**
+     * Copies the member being read into a new file. Runs of zeros become holes: a raw disk in an OVA is mostly zeros,
+     * and its copy then takes only the room its data needs, as the sparse file it was made from did.
+     */
+    private static void copy(TarArchiveInputStream tar, Path target, long size, String name) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
+        long copied = 0;
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (true) {
+                int read = readChunk(tar, buffer, name);
+                if (read <= 0) {
+                    break;
+                }
+                if (Arrays.mismatch(buffer, 0, read, ZEROS, 0, read) < 0) {
+                    out.position(out.position() + read);
+                } else {
+                    ByteBuffer data = ByteBuffer.wrap(buffer, 0, read);
+                    while (data.hasRemaining()) {
+                        out.write(data);
+                    }
+                }
+                copied += read;
             }
-            out.write(buffer, 0, read);
-            left -= read;
+            if (copied != size) {
+                throw unreadable("the archive ends inside '" + name + "'");
+            }
+            if (out.size() < copied) {
+                out.write(ByteBuffer.allocate(1), copied - 1); // a trailing hole: the file still gets its length
+            }
         }
     }
 
-    private static void skip(InputStream in, long bytes) throws IOException {
+    /** Up to a buffer of the member (short only at its end); a truncated or damaged archive is invalid (400). */
+    private static int readChunk(TarArchiveInputStream tar, byte[] buffer, String name) {
         try {
-            in.skipNBytes(bytes);
-        } catch (java.io.EOFException e) {
-            throw invalid("the archive ends inside a file");
+            return tar.readNBytes(buffer, 0, buffer.length);
+        } catch (IOException e) {
+            throw unreadable("'" + name + "' cannot be read to its end (" + e.getMessage() + ")");
         }
     }
 }

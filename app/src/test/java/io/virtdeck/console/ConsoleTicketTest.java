@@ -1,5 +1,8 @@
 package io.virtdeck.console;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Console tickets and the proxy over real HTTP and WebSocket, against a test-driver guest whose VNC display is a
  * {@link FakeVncServer}: a ticket opens one console; replayed, expired, foreign, missing or unknown tickets are
- * refused before a byte reaches the display; viewers get no ticket; a shut-off guest has no console.
+ * refused before a byte reaches the display; another site's page or a plain GET is refused without spending the
+ * ticket; viewers get no ticket; a shut-off guest has no console.
  */
 @VirtdeckServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -122,6 +126,40 @@ class ConsoleTicketTest {
     }
 
     @Test
+    void anotherSitesPageOrAPlainRequestIsRefusedWithItsReasonAndLeavesTheTicketForTheRealConsole() throws Exception {
+        WebSession desk = WebSession.login(port, "c-helpdesk", PASSWORD);
+        String url = ticketPath(desk);
+        int before = display.connections();
+        long refusedBefore = refusals("another site (https://evil.example)");
+        long plainBefore = refusals("over a WebSocket only");
+
+        // a page of another site that got hold of the ticket; the browser sends the user's cookie along
+        ConsoleClient.Refusal foreign = ConsoleClient.refusal(port, url,
+                Map.of("Cookie", desk.cookieHeader(), "Origin", "https://evil.example"));
+        assertThat(foreign).isNotNull();
+        assertThat(foreign.status()).isEqualTo(403);
+        assertThat(foreign.body()).contains("another site").contains("https://evil.example");
+        // a link preview or a pasted address: a plain GET of the console's URL
+        HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + url)).header("Cookie", desk.cookieHeader()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(400);
+        assertThat(plain.body()).contains("over a WebSocket only");
+        assertThat(refusals("another site (https://evil.example)")).isEqualTo(refusedBefore + 1);
+        assertThat(refusals("over a WebSocket only")).isEqualTo(plainBefore + 1);
+        assertThat(display.connections()).as("the refused attempts reached nothing").isEqualTo(before);
+
+        try (ConsoleClient console = ConsoleClient.open(port, url, Map.of("Cookie", desk.cookieHeader()))) {
+            assertThat(new String(console.awaitBytes(12, Duration.ofSeconds(5)), StandardCharsets.US_ASCII))
+                    .as("the ticket was not spent by the refused attempts").isEqualTo("RFB 003.008\n");
+            console.sayHello();
+            assertThat(new String(console.awaitBytes(FakeVncServer.HANDSHAKE_BYTES, Duration.ofSeconds(5)),
+                    StandardCharsets.US_ASCII)).endsWith(FakeVncServer.NAME);
+        }
+        assertThat(display.connections()).isEqualTo(before + 1);
+    }
+
+    @Test
     void viewersGetNoTicketAndAShutOffGuestHasNoConsole() throws Exception {
         WebSession viewer = WebSession.login(port, "c-viewer", PASSWORD);
         HttpResponse<String> denied = viewer.post("/guests/" + guest + "/console/ticket");
@@ -164,6 +202,13 @@ class ConsoleTicketTest {
         HttpResponse<String> issued = session.post("/guests/" + guest + "/console/ticket");
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         return JsonPath.read(issued.body(), "$.url");
+    }
+
+    /** The console-vm's refusals audited for c-helpdesk whose detail holds {@code text}. */
+    private long refusals(String text) {
+        return jdbc.sql("SELECT count(*) FROM audit_events WHERE action = 'console.refused' AND object_name ="
+                + " 'console-vm' AND username = 'c-helpdesk' AND detail LIKE :text").param("text", "%" + text + "%")
+                .query(Long.class).single();
     }
 
     private void assertRefused(String path, WebSession session, String reason) throws Exception {

@@ -37,13 +37,18 @@ public final class ConsoleClient implements AutoCloseable {
         this.closed = closed;
     }
 
-    /** Opens {@code ws://localhost:port/console/ws?ticket=...} with the given extra headers (e.g. a session cookie). */
+    /**
+     * Opens {@code ws://localhost:port/console/ws?ticket=...} with the given extra headers (e.g. a session cookie);
+     * from Virtdeck's own origin unless they name another "Origin".
+     */
     public static ConsoleClient open(int port, String path, Map<String, String> headers) throws Exception {
         Received received = new Received();
         CompletableFuture<String> closed = new CompletableFuture<>();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .header("Origin", "http://localhost:" + port);
+                .connectTimeout(Duration.ofSeconds(5));
+        if (headers.keySet().stream().noneMatch("Origin"::equalsIgnoreCase)) {
+            builder.header("Origin", "http://localhost:" + port);
+        }
         headers.forEach(builder::header);
         WebSocket socket = builder.buildAsync(URI.create("ws://localhost:" + port + path), new WebSocket.Listener() {
             @Override
