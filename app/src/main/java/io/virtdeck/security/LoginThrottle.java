@@ -3,6 +3,7 @@ package io.virtdeck.security;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,9 +14,20 @@ import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 
 /**
- * Counts failed logins per user name and per client address in PostgreSQL (so every Virtdeck instance behind a load
- * balancer sees the same count) and locks a subject for a while once it reaches the limit. Names that are no user
- * are counted and locked too: a lockout must not tell whether a user exists.
+ * Counts failed password logins in PostgreSQL (so every Virtdeck instance behind a load balancer sees the same count)
+ * per client address and per user name, and locks for a while what reaches the limit. The address is the real
+ * client's: behind a trusted proxy, the one it forwards (README: Behind a reverse proxy).
+ * <ul>
+ * <li>An address with {@code maxFailures} failures, whatever the names, is refused for every name: it is one client
+ * guessing, and only that client waits.</li>
+ * <li>A user name with {@code maxFailures} failures, from any addresses, is locked against those addresses only; while
+ * it is locked, any further address that fails on it joins the lock (until the lock ends) after that one failure. A
+ * right password from an address that has not failed on the name is checked as usual: a spray from many addresses
+ * cannot lock the person out, yet it gets one guess per fresh address while the lock holds, not
+ * {@code maxFailures}.</li>
+ * </ul>
+ * API tokens never pass here ({@link ApiTokenFilter}): no one's failures refuse them. Names that are no user are
+ * counted and locked alike: a lockout must not tell whether a user exists.
  */
 @Service
 public class LoginThrottle {
@@ -37,11 +49,12 @@ public class LoginThrottle {
         USER, ADDRESS
     }
 
-    /** How long the longer of the two locks (user name, address) still holds, if either does. */
+    /** How long the longer lock on this address (its own, or its share of the user name's) still holds, if any. */
     public Optional<Duration> lockedFor(String username, String address) {
         Timestamp until = jdbc.sql("""
                         SELECT max(until) FROM login_lockouts WHERE until > now()
-                        AND ((kind = 'USER' AND subject = :user) OR (kind = 'ADDRESS' AND subject = :address))""")
+                        AND ((kind = 'USER' AND subject = :user AND address = :address)
+                             OR (kind = 'ADDRESS' AND subject = :address))""")
                 .param("user", who(username)).param("address", address).query(Timestamp.class).optional()
                 .orElse(null);
         return until == null ? Optional.empty() : Optional.of(Duration.between(Instant.now(), until.toInstant()));
@@ -52,8 +65,8 @@ public class LoginThrottle {
         audit.recordAs(who, AuditAction.LOGIN_FAILURE, AuditObject.login(who), Outcome.FAILURE, "from " + address);
         jdbc.sql("DELETE FROM login_failures WHERE at < now() - :window * interval '1 second'")
                 .param("window", properties.window().toSeconds()).update();
-        count(Kind.USER, who, who, address);
-        count(Kind.ADDRESS, address, who, address);
+        countAddress(who, address);
+        countUser(who, address);
     }
 
     /** A right password clears its user name's failures; its address's stay, or one known login would reset them. */
@@ -62,27 +75,73 @@ public class LoginThrottle {
                 .update();
     }
 
-    private void count(Kind kind, String subject, String who, String address) {
-        jdbc.sql("INSERT INTO login_failures (kind, subject) VALUES (:kind, :subject)")
-                .param("kind", kind.name()).param("subject", subject).update();
-        long failures = jdbc.sql("SELECT count(*) FROM login_failures WHERE kind = :kind AND subject = :subject")
-                .param("kind", kind.name()).param("subject", subject).query(Long.class).single();
+    private void countAddress(String who, String address) {
+        long failures = count(Kind.ADDRESS, address, null);
         if (failures < properties.maxFailures()) {
             return;
         }
+        lock(Kind.ADDRESS, address, "");
+        forget(Kind.ADDRESS, address);
+        audit.recordAs(who, AuditAction.LOGIN_LOCKOUT, new AuditObject("address", address, address), Outcome.DENIED,
+                failures + " failed logins from " + address + " (last as " + who + "): " + address
+                        + " locked for " + properties.lockout().toMinutes() + " min");
+    }
+
+    private void countUser(String who, String address) {
+        long failures = count(Kind.USER, who, address);
+        Timestamp lockedUntil = jdbc.sql("""
+                        SELECT max(until) FROM login_lockouts WHERE kind = 'USER' AND subject = :user
+                        AND until > now()""")
+                .param("user", who).query(Timestamp.class).optional().orElse(null);
+        if (lockedUntil != null) {
+            // the name is under lock already: this address joins it, without lengthening it for the others
+            jdbc.sql("""
+                            INSERT INTO login_lockouts (kind, subject, address, until)
+                            VALUES ('USER', :user, :address, :until) ON CONFLICT DO NOTHING""")
+                    .param("user", who).param("address", address).param("until", lockedUntil).update();
+            forget(Kind.USER, who);
+            audit.recordAs(who, AuditAction.LOGIN_LOCKOUT, AuditObject.login(who), Outcome.DENIED,
+                    "failed from " + address + " while " + who + " is locked: " + address + " joins the lock");
+            return;
+        }
+        if (failures < properties.maxFailures()) {
+            return;
+        }
+        List<String> addresses = jdbc.sql("""
+                        SELECT address FROM login_failures WHERE kind = 'USER' AND subject = :user
+                        GROUP BY address ORDER BY min(at)""")
+                .param("user", who).query(String.class).list();
+        for (String from : addresses) {
+            lock(Kind.USER, who, from);
+        }
+        forget(Kind.USER, who);
+        audit.recordAs(who, AuditAction.LOGIN_LOCKOUT, AuditObject.login(who), Outcome.DENIED,
+                failures + " failed logins as " + who + " from " + String.join(", ", addresses)
+                        + ": their password logins as " + who + " refused for " + properties.lockout().toMinutes()
+                        + " min");
+    }
+
+    /** Records one failure and returns how many its subject has in the window. */
+    private long count(Kind kind, String subject, String address) {
+        jdbc.sql("INSERT INTO login_failures (kind, subject, address) VALUES (:kind, :subject, :address)")
+                .param("kind", kind.name()).param("subject", subject).param("address", address).update();
+        return jdbc.sql("SELECT count(*) FROM login_failures WHERE kind = :kind AND subject = :subject")
+                .param("kind", kind.name()).param("subject", subject).query(Long.class).single();
+    }
+
+    private void lock(Kind kind, String subject, String address) {
         jdbc.sql("""
-                        INSERT INTO login_lockouts (kind, subject, until)
-                        VALUES (:kind, :subject, now() + :lockout * interval '1 second')
-                        ON CONFLICT (kind, subject) DO UPDATE SET until = EXCLUDED.until""")
-                .param("kind", kind.name()).param("subject", subject)
+                        INSERT INTO login_lockouts (kind, subject, address, until)
+                        VALUES (:kind, :subject, :address, now() + :lockout * interval '1 second')
+                        ON CONFLICT (kind, subject, address) DO UPDATE SET until = EXCLUDED.until""")
+                .param("kind", kind.name()).param("subject", subject).param("address", address)
                 .param("lockout", properties.lockout().toSeconds()).update();
-        // counting starts afresh once the lock ends
+    }
+
+    /** Counting starts afresh once the lock ends. */
+    private void forget(Kind kind, String subject) {
         jdbc.sql("DELETE FROM login_failures WHERE kind = :kind AND subject = :subject")
                 .param("kind", kind.name()).param("subject", subject).update();
-        audit.recordAs(who, AuditAction.LOGIN_LOCKOUT, kind == Kind.USER ? AuditObject.login(subject)
-                        : new AuditObject("address", subject, subject), Outcome.DENIED,
-                failures + " failed logins (last from " + address + "): locked for "
-                        + properties.lockout().toMinutes() + " min");
     }
 
     /** A typed user name as it is counted and audited. */

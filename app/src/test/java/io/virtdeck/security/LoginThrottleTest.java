@@ -1,9 +1,11 @@
 package io.virtdeck.security;
 
+import com.jayway.jsonpath.JsonPath;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.web.servlet.MockMvc;
@@ -20,8 +22,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Five failed logins in 15 minutes lock the user name, and five from one address lock the address, for 15 minutes;
- * the login page says when to try again without telling whether the user exists. Each test uses addresses of its own
+ * Five failed logins in 15 minutes from one address lock the address, and five for one user name lock the name against
+ * the addresses they came from, for 15 minutes; the login page says when to try again without telling whether the
+ * user exists. Each test uses addresses of its own
  * so that no lock reaches another test's logins.
  */
 @VirtdeckIntegrationTest
@@ -36,21 +39,64 @@ class LoginThrottleTest {
     JdbcClient jdbc;
 
     @Test
-    void fiveFailuresLockTheUserNameFromEveryAddressAndSayForHowLong() throws Exception {
+    void fiveFailuresLockTheUserNameAgainstTheAddressesThatFailedAndSayForHowLong() throws Exception {
         user("lt-ulla");
         for (int i = 1; i <= 4; i++) {
             assertThat(login("lt-ulla", "wrong-" + i, "10.61.0." + i).getResponse().getRedirectedUrl())
                     .isEqualTo("/login?error");
         }
         assertThat(loginPage(login("lt-ulla", "wrong", "10.61.0.5"))).contains("Wrong user name or password.");
-        MvcResult right = login("lt-ulla", PASSWORD, "10.61.0.9");
+        MvcResult right = login("lt-ulla", PASSWORD, "10.61.0.1");
         assertThat(right.getResponse().getRedirectedUrl()).isEqualTo("/login?error");
         assertThat(loginPage(right)).contains(LOCKED);
-        mvc.perform(get("/api/v1/me").with(httpBasic("lt-ulla", PASSWORD)).with(from("10.61.0.10")))
+        mvc.perform(get("/api/v1/me").with(httpBasic("lt-ulla", PASSWORD)).with(from("10.61.0.5")))
                 .andExpect(status().isTooManyRequests()).andExpect(header().string("Retry-After", "900"))
                 .andExpect(jsonPath("$.message").value(LOCKED));
         assertThat(audited("login.failure", "lt-ulla")).isEqualTo(5);
         assertThat(audited("login.lockout", "lt-ulla")).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT detail FROM audit_events WHERE action = 'login.lockout' AND object_name = 'lt-ulla'")
+                .query(String.class).single()).contains("10.61.0.1, 10.61.0.2, 10.61.0.3, 10.61.0.4, 10.61.0.5");
+    }
+
+    @Test
+    void othersFailuresNeverRefuseARightPasswordFromAnAddressThatHasNotFailed() throws Exception {
+        user("lt-yara");
+        for (int i = 1; i <= 5; i++) {
+            login("lt-yara", "wrong-" + i, "10.66.0." + i);
+        }
+        assertThat(loginPage(login("lt-yara", PASSWORD, "10.66.0.1"))).contains(LOCKED);
+        assertThat(login("lt-yara", PASSWORD, "10.66.1.1").getResponse().getRedirectedUrl()).isEqualTo("/");
+        mvc.perform(get("/api/v1/me").with(httpBasic("lt-yara", PASSWORD)).with(from("10.66.1.2")))
+                .andExpect(status().isOk());
+    }
+
+    @Test
+    void whileANameIsLockedAFreshAddressGetsOneGuessThenJoinsTheLock() throws Exception {
+        user("lt-zeno");
+        for (int i = 1; i <= 5; i++) {
+            login("lt-zeno", "wrong-" + i, "10.67.0." + i);
+        }
+        assertThat(loginPage(login("lt-zeno", "guess", "10.67.1.1"))).contains("Wrong user name or password.");
+        assertThat(loginPage(login("lt-zeno", PASSWORD, "10.67.1.1"))).contains(LOCKED);
+        assertThat(jdbc.sql("SELECT detail FROM audit_events WHERE action = 'login.lockout' AND object_name = 'lt-zeno' "
+                + "ORDER BY id").query(String.class).list()).hasSize(2).last().asString()
+                .contains("10.67.1.1 joins the lock");
+        assertThat(login("lt-zeno", PASSWORD, "10.67.2.1").getResponse().getRedirectedUrl()).isEqualTo("/");
+    }
+
+    @Test
+    void apiTokensAreNeverRefusedForFailedPasswords() throws Exception {
+        user("lt-abel");
+        String token = JsonPath.read(mvc.perform(post("/api/v1/me/tokens").with(httpBasic("lt-abel", PASSWORD))
+                        .with(from("10.68.9.9")).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"ci\",\"expiresInDays\":1}"))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString(), "$.token");
+        for (int i = 1; i <= 5; i++) {
+            login("lt-abel", "wrong-" + i, "10.68.0.1");
+        }
+        assertThat(loginPage(login("lt-abel", PASSWORD, "10.68.0.1"))).contains(LOCKED);
+        mvc.perform(get("/api/v1/me").header("Authorization", "Bearer " + token).with(from("10.68.0.1")))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.username").value("lt-abel"));
     }
 
     @Test
@@ -58,7 +104,9 @@ class LoginThrottleTest {
         for (int i = 1; i <= 5; i++) {
             login("lt-nobody", "guess-" + i, "10.62.0." + i);
         }
-        assertThat(loginPage(login("lt-nobody", "guess-6", "10.62.0.9"))).contains(LOCKED);
+        assertThat(loginPage(login("lt-nobody", "guess-6", "10.62.0.3"))).contains(LOCKED);
+        assertThat(loginPage(login("lt-nobody", "guess-7", "10.62.0.9"))).contains("Wrong user name or password.");
+        assertThat(loginPage(login("lt-nobody", "guess-8", "10.62.0.9"))).contains(LOCKED);
     }
 
     @Test
