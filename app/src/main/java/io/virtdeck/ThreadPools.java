@@ -35,6 +35,12 @@ public class ThreadPools {
     public static final String VOLUME_COPY_CALLS = "volumeCopyCalls";
     /** A console's bytes from the guest's display to the browser while it is open (console/ConsoleService). */
     public static final String CONSOLE_PUMPS = "consolePumps";
+    /** libvirt calls of every host, bounded by the call timeout (hypervisor/HostConnection). */
+    public static final String LIBVIRT_CALLS = "libvirtCalls";
+    /** Connection openings and reconnect timers of every host (hypervisor/HostConnections). */
+    public static final String LIBVIRT_TIMERS = "libvirtTimers";
+    /** Hosts' lifecycle events, each host's in order on a queue of its own (hypervisor/HostEventQueue). */
+    public static final String LIBVIRT_EVENTS = "libvirtEvents";
 
     @Bean(name = TASK_WORKERS, defaultCandidate = false)
     ThreadPoolTaskExecutor taskWorkers() {
@@ -72,6 +78,25 @@ public class ThreadPools {
     @Bean(name = CONSOLE_PUMPS, defaultCandidate = false)
     ThreadPoolTaskExecutor consolePumps() {
         return threadPerCall("console-pump-");
+    }
+
+    @Bean(name = LIBVIRT_CALLS, defaultCandidate = false)
+    public ThreadPoolTaskExecutor libvirtCalls() {
+        // shared by every host: as many threads as calls run at once across the fleet, not four per host for good
+        return threadPerCall("libvirt-call-");
+    }
+
+    @Bean(name = LIBVIRT_TIMERS, defaultCandidate = false)
+    ThreadPoolTaskScheduler libvirtTimers() {
+        ThreadPoolTaskScheduler timers = scheduler("libvirt-connect-");
+        timers.setPoolSize(2);
+        return timers;
+    }
+
+    @Bean(name = LIBVIRT_EVENTS, defaultCandidate = false)
+    public ThreadPoolTaskExecutor libvirtEvents() {
+        // a thread while a host has events to handle: a host stalled in one holds its own thread only
+        return threadPerCall("libvirt-events-");
     }
 
     private static ThreadPoolTaskExecutor fixed(String threadNamePrefix, int threads) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +37,7 @@ final class HostConnection {
     /** Asked at each opening: credentials replaced meanwhile count from the next one. */
     private final Supplier<HostCredentials> credentials;
     private final HypervisorProperties properties;
-    private final ScheduledExecutorService scheduler;
+    private final HostThreads threads;
     private final Consumer<HostConnectionChanged> stateListener;
     private final LifecycleListener lifecycleListener;
     /** Calls of this host running or waiting on the shared call threads: at most callThreads at once. */
@@ -55,13 +54,13 @@ final class HostConnection {
     private volatile long lastUsedNanos = System.nanoTime();
 
     HostConnection(long hostId, String uri, Supplier<HostCredentials> credentials, HypervisorProperties properties,
-                   ScheduledExecutorService scheduler, Consumer<HostConnectionChanged> stateListener,
+                   HostThreads threads, Consumer<HostConnectionChanged> stateListener,
                    LifecycleListener lifecycleListener) {
         this.hostId = hostId;
         this.uri = uri;
         this.credentials = credentials;
         this.properties = properties;
-        this.scheduler = scheduler;
+        this.threads = threads;
         this.stateListener = stateListener;
         // registered once per opened connection; after retire() it only lets go of what libvirt hands it
         this.lifecycleListener = lifecycleListener == null ? null : (domain, event) -> {
@@ -88,7 +87,7 @@ final class HostConnection {
 
     /** Opens the connection in the background now; later failures reconnect on their own. */
     void start() {
-        scheduler.execute(this::connectOnce);
+        threads.timers().execute(this::connectOnce);
     }
 
     /**
@@ -234,7 +233,7 @@ final class HostConnection {
         AtomicBoolean claimed = new AtomicBoolean();
         Future<T> future;
         try {
-            future = LibvirtCallThreads.shared().submit(() -> {
+            future = threads.calls().submit(() -> {
                 if (!claimed.compareAndSet(false, true)) {
                     return null; // given up on before it started
                 }
@@ -350,7 +349,7 @@ final class HostConnection {
 
     private void configure(Connect opened) throws LibvirtException {
         LibvirtConnections.enableKeepalive(opened, properties);
-        opened.registerCloseListener((conn, reason) -> scheduler.execute(
+        opened.registerCloseListener((conn, reason) -> threads.timers().execute(
                 () -> connectionLost(opened, "connection closed (" + reason.name().toLowerCase(Locale.ROOT) + ")")));
         if (lifecycleListener != null) {
             opened.addLifecycleListener(lifecycleListener);
@@ -380,7 +379,7 @@ final class HostConnection {
             changed = state != ConnectionState.UNREACHABLE;
             state = ConnectionState.UNREACHABLE;
             delay = backoff(failedAttempts++);
-            pendingReconnect = scheduler.schedule(this::connectOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
+            pendingReconnect = threads.timers().schedule(this::connectOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
         if (changed && monitoring) {
             stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.UNREACHABLE, reason));
@@ -390,7 +389,7 @@ final class HostConnection {
 
     /** Closing a dead connection can block until libvirt gives up on it: never on the thread that noticed it. */
     private void closeInBackground(Connect lost) {
-        LibvirtCallThreads.shared().execute(() -> closeQuietly(lost));
+        threads.calls().execute(() -> closeQuietly(lost));
     }
 
     private Duration backoff(int attempt) {

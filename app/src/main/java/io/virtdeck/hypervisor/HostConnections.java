@@ -1,15 +1,12 @@
 package io.virtdeck.hypervisor;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 
 import jakarta.annotation.PreDestroy;
 
@@ -19,8 +16,12 @@ import org.libvirt.event.DomainEvent;
 import org.libvirt.event.LifecycleListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.core.HypervisorException;
 
 /**
@@ -43,16 +44,22 @@ class HostConnections implements ConnectionGateway {
     private final Map<Long, HostConnection> visits = new ConcurrentHashMap<>();
     // connections of hosts no longer monitored here, closed once the calls underway on them are done
     private final Set<HostConnection> retiring = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("libvirt-connect"));
-    // Events leave libvirt's loop thread at once (listeners call back into libvirt) and stay in order.
-    private final ExecutorService eventDispatch = Executors.newSingleThreadExecutor(daemon("libvirt-events"));
+    private final HostThreads threads;
+    // Events leave libvirt's loop thread at once (listeners call back into libvirt), each host's in order on a queue
+    // of its own, so that one host's slow handling never delays another's
+    private final Executor eventThreads;
+    private final Map<Long, HostEventQueue> eventQueues = new ConcurrentHashMap<>();
 
-    HostConnections(HypervisorProperties properties, ApplicationEventPublisher events, HostDirectory directory) {
+    HostConnections(HypervisorProperties properties, ApplicationEventPublisher events, HostDirectory directory,
+                    @Qualifier(ThreadPools.LIBVIRT_TIMERS) ThreadPoolTaskScheduler timers,
+                    @Qualifier(ThreadPools.LIBVIRT_CALLS) ThreadPoolTaskExecutor calls,
+                    @Qualifier(ThreadPools.LIBVIRT_EVENTS) ThreadPoolTaskExecutor eventThreads) {
         this.properties = properties;
         this.events = events;
         this.directory = directory;
-        scheduler.scheduleWithFixedDelay(this::closeIdleVisits, VISIT_IDLE.toSeconds(), VISIT_IDLE.toSeconds() / 2,
-                TimeUnit.SECONDS);
+        this.threads = new HostThreads(timers.getScheduledExecutor(), calls.getThreadPoolExecutor());
+        this.eventThreads = eventThreads;
+        timers.scheduleWithFixedDelay(this::closeIdleVisits, Instant.now().plus(VISIT_IDLE), VISIT_IDLE.dividedBy(2));
     }
 
     /** Runs the work on the host's connection, bounded by the call timeout. */
@@ -72,7 +79,7 @@ class HostConnections implements ConnectionGateway {
 
     @Override
     public HostFacts probe(String uri, HostCredentials credentials) {
-        HostConnection probe = new HostConnection(-1, uri, () -> credentials, properties, scheduler, state -> { },
+        HostConnection probe = new HostConnection(-1, uri, () -> credentials, properties, threads, state -> { },
                 (d, e) -> 0);
         try {
             return probe.openNow(LibvirtHostFacts::read);
@@ -88,7 +95,7 @@ class HostConnections implements ConnectionGateway {
             return;
         }
         HostConnection connection = new HostConnection(hostId, uri, () -> directory.credentials(hostId), properties,
-                scheduler, events::publishEvent, lifecycleListener(hostId));
+                threads, events::publishEvent, lifecycleListener(hostId));
         hosts.put(hostId, connection);
         if (previous != null) {
             previous.close();
@@ -107,7 +114,7 @@ class HostConnections implements ConnectionGateway {
             stopMonitoring(hostId); // closed off this thread: closing can wait on a dead host
             manage(hostId, monitored.uri());
         } else if (visit != null) {
-            scheduler.execute(this::closeIdleVisits);
+            threads.timers().execute(this::closeIdleVisits);
         }
     }
 
@@ -125,7 +132,7 @@ class HostConnections implements ConnectionGateway {
         if (connection != null) {
             connection.retire();
             retiring.add(connection);
-            scheduler.execute(this::closeIdleVisits); // closing can wait on a dead host: not on the caller's thread
+            threads.timers().execute(this::closeIdleVisits); // closing can wait on a dead host: not on the caller's
         }
     }
 
@@ -158,8 +165,6 @@ class HostConnections implements ConnectionGateway {
         visits.clear();
         retiring.forEach(HostConnection::close);
         retiring.clear();
-        scheduler.shutdownNow();
-        eventDispatch.shutdownNow();
     }
 
     private HostConnection host(long hostId) {
@@ -179,7 +184,7 @@ class HostConnections implements ConnectionGateway {
             if (existing != null) {
                 retiring.add(existing); // lost: a fresh one replaces it, this one closes once its calls are done
             }
-            return new HostConnection(id, uri, () -> directory.credentials(id), properties, scheduler, state -> { },
+            return new HostConnection(id, uri, () -> directory.credentials(id), properties, threads, state -> { },
                     null);
         });
         if (!visit.connectNow()) {
@@ -205,7 +210,8 @@ class HostConnections implements ConnectionGateway {
             try {
                 UUID uuid = UUID.fromString(domain.getUUIDString());
                 DomainLifecycleEvent.Kind kind = DomainLifecycleEvent.Kind.valueOf(event.getType().name());
-                eventDispatch.execute(() -> events.publishEvent(new DomainLifecycleEvent(hostId, uuid, kind)));
+                eventQueues.computeIfAbsent(hostId, id -> new HostEventQueue(id, eventThreads))
+                        .execute(() -> events.publishEvent(new DomainLifecycleEvent(hostId, uuid, kind)));
             } catch (LibvirtException | RuntimeException e) {
                 log.warn("host {}: could not read a lifecycle event: {}", hostId, e.getMessage());
             } finally {
@@ -221,13 +227,5 @@ class HostConnections implements ConnectionGateway {
         } catch (LibvirtException | RuntimeException e) {
             log.debug("freeing a domain handle: {}", e.getMessage());
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
