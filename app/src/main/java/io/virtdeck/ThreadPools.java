@@ -35,6 +35,8 @@ public class ThreadPools {
     public static final String VOLUME_COPY_CALLS = "volumeCopyCalls";
     /** A console's bytes from the guest's display to the browser while it is open (console/ConsoleService). */
     public static final String CONSOLE_PUMPS = "consolePumps";
+    /** Hosts' reconciles, four side by side (inventory/InventorySync). */
+    public static final String RECONCILERS = "reconcilers";
     /** libvirt calls of every host, bounded by the call timeout (hypervisor/HostConnection). */
     public static final String LIBVIRT_CALLS = "libvirtCalls";
     /** Connection openings and reconnect timers of every host (hypervisor/HostConnections). */
@@ -78,6 +80,11 @@ public class ThreadPools {
     @Bean(name = CONSOLE_PUMPS, defaultCandidate = false)
     ThreadPoolTaskExecutor consolePumps() {
         return threadPerCall("console-pump-");
+    }
+
+    @Bean(name = RECONCILERS, defaultCandidate = false)
+    ThreadPoolTaskExecutor reconcilers() {
+        return fixed("reconcile-", 4);
     }
 
     @Bean(name = LIBVIRT_CALLS, defaultCandidate = false)

@@ -1,16 +1,23 @@
 package io.virtdeck.inventory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
@@ -42,10 +49,15 @@ public class InventorySync {
     private final ExpectedGuestChanges expected;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
+    private final Executor reconcilers;
+    /** Hosts whose reconcile is still running: one that hangs on a stalled host is not started again beside it. */
+    private final Set<Long> reconciling = ConcurrentHashMap.newKeySet();
 
     public InventorySync(ConnectionGateway connectionGateway, HostGateway hostGateway, DomainGateway domainGateway,
                          HostRepository hosts, GuestRepository guests,
-                         ExpectedGuestChanges expected, AuditLog audit, ApplicationEventPublisher events) {
+                         ExpectedGuestChanges expected, AuditLog audit, ApplicationEventPublisher events,
+                         @Qualifier(ThreadPools.RECONCILERS) Executor reconcilers) {
+        this.reconcilers = reconcilers;
         this.connectionGateway = connectionGateway;
         this.hostGateway = hostGateway;
         this.domainGateway = domainGateway;
@@ -111,19 +123,32 @@ public class InventorySync {
         }
     }
 
-    /** Compares the domains of every connected host this instance monitors with the inventory. */
+    /**
+     * Compares the domains of every connected host this instance monitors with the inventory, hosts side by side: a
+     * host whose libvirtd stalls delays its own reconcile only.
+     */
     @Scheduled(fixedDelayString = "${virtdeck.reconcile-interval}", initialDelayString = "${virtdeck.reconcile-interval}")
     public void reconcile() {
+        reconcileAll();
+    }
+
+    /** Starts the reconciles; the result completes when those started now have ended. */
+    public CompletableFuture<Void> reconcileAll() {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
         for (Host host : hosts.findAll()) {
-            if (!connectionGateway.monitoring(host.id())) {
-                continue;
-            }
-            try {
-                syncHost(host.id());
-            } catch (HypervisorException e) {
-                log.info("reconcile of host {} failed: {}", host.name(), e.getMessage());
+            if (connectionGateway.monitoring(host.id()) && reconciling.add(host.id())) {
+                started.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        syncHost(host.id());
+                    } catch (HypervisorException e) {
+                        log.info("reconcile of host {} failed: {}", host.name(), e.getMessage());
+                    } finally {
+                        reconciling.remove(host.id());
+                    }
+                }, reconcilers));
             }
         }
+        return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
     }
 
     /** Reads all of a host's domains and makes its guest rows match. */

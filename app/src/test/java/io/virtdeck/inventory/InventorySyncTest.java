@@ -78,7 +78,7 @@ class InventorySyncTest {
         jdbc.sql("UPDATE guests SET state = 'CRASHED' WHERE name = 'test' AND host_id = :host")
                 .param("host", host).update();
 
-        sync.reconcile();
+        sync.reconcileAll().join();
 
         assertThat(count("ghost")).isZero();
         assertThat(state("test")).isEqualTo("RUNNING");

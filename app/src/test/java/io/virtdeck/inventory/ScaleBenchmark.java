@@ -185,7 +185,7 @@ class ScaleBenchmark {
     void reconcilePass() {
         for (int pass = 1; pass <= 2; pass++) {
             long start = System.nanoTime();
-            sync.reconcile();
+            sync.reconcileAll().join();
             System.out.printf("[bench] reconcile pass %d (%d hosts, %d guests, nothing changed): %.1f s%n", pass,
                     HOSTS, (long) HOSTS * GUESTS_PER_HOST, seconds(start));
         }
