@@ -21,7 +21,8 @@ public final class HypervisorErrors {
             case NOT_FOUND -> "libvirt no longer knows this object: " + e.getMessage();
             case INVALID_STATE -> "The current state does not allow this: " + e.getMessage();
             case UNSUPPORTED -> "The host's hypervisor does not support this: " + e.getMessage();
-            case UNREACHABLE -> "The host cannot be reached: " + e.getMessage();
+            case UNREACHABLE -> (e.host() == null ? "The host" : "Host '" + e.host() + "'") + " cannot be reached: "
+                    + e.getMessage();
             case FAILED -> "libvirt refused: " + e.getMessage();
         };
     }

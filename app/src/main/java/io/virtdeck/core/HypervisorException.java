@@ -35,6 +35,7 @@ public class HypervisorException extends RuntimeException {
 
     private final Kind kind;
     private final int code;
+    private final String host;
 
     public HypervisorException(Kind kind, String message) {
         this(kind, NO_CODE, message, null);
@@ -45,9 +46,26 @@ public class HypervisorException extends RuntimeException {
     }
 
     public HypervisorException(Kind kind, int code, String message, Throwable cause) {
+        this(kind, code, message, cause, null);
+    }
+
+    private HypervisorException(Kind kind, int code, String message, Throwable cause, String host) {
         super(message, cause);
         this.kind = kind;
         this.code = code;
+        this.host = host;
+    }
+
+    /** The same failure, naming the host it happened on (by the name people know it by). */
+    public HypervisorException on(String hostName) {
+        HypervisorException named = new HypervisorException(kind, code, getMessage(), getCause(), hostName);
+        named.setStackTrace(getStackTrace());
+        return named;
+    }
+
+    /** The name of the host the failure happened on, when it is known; null otherwise. */
+    public String host() {
+        return host;
     }
 
     public Kind kind() {

@@ -64,12 +64,28 @@ class HostConnections implements ConnectionGateway {
 
     /** Runs the work on the host's connection, bounded by the call timeout. */
     <T> T call(long hostId, LibvirtSession.Call<T> work) {
-        return host(hostId).call(connect -> work.apply(new LibvirtSession(connect)));
+        try {
+            return host(hostId).call(connect -> work.apply(new LibvirtSession(connect)));
+        } catch (HypervisorException e) {
+            throw named(hostId, e);
+        }
     }
 
     /** As {@link #call}, without the call timeout: for work whose length depends on the guest's or volume's size. */
     <T> T callUntilDone(long hostId, LibvirtSession.Call<T> work) {
-        return host(hostId).callUntilDone(connect -> work.apply(new LibvirtSession(connect)));
+        try {
+            return host(hostId).callUntilDone(connect -> work.apply(new LibvirtSession(connect)));
+        } catch (HypervisorException e) {
+            throw named(hostId, e);
+        }
+    }
+
+    /** A host that cannot be reached is named in the answer: of a fleet, "the host" says nothing. */
+    private HypervisorException named(long hostId, HypervisorException e) {
+        if (e.kind() != HypervisorException.Kind.UNREACHABLE || e.host() != null) {
+            return e;
+        }
+        return directory.find(hostId).map(known -> e.on(known.name())).orElse(e);
     }
 
     /** The URI this instance reaches the host at (connecting to it if it has no connection yet). */

@@ -18,6 +18,6 @@ public interface HostDirectory {
      */
     HostCredentials credentials(long hostId);
 
-    record KnownHost(String uri, boolean reportedConnected) {
+    record KnownHost(String name, String uri, boolean reportedConnected) {
     }
 }

@@ -103,9 +103,11 @@ public class HostRepository implements HostAddresses {
 
     /** Where the host is and whether its monitoring instance reports it connected (MAINTENANCE counts). */
     public Optional<HostDirectory.KnownHost> findKnown(long id) {
-        return jdbc.sql("SELECT uri, state IN ('CONNECTED', 'MAINTENANCE') AS connected FROM hosts WHERE id = :id")
+        return jdbc.sql("""
+                        SELECT name, uri, state IN ('CONNECTED', 'MAINTENANCE') AS connected FROM hosts WHERE id = :id""")
                 .param("id", id)
-                .query((rs, n) -> new HostDirectory.KnownHost(rs.getString("uri"), rs.getBoolean("connected")))
+                .query((rs, n) -> new HostDirectory.KnownHost(rs.getString("name"), rs.getString("uri"),
+                        rs.getBoolean("connected")))
                 .optional();
     }
 

@@ -1,14 +1,10 @@
 package io.virtdeck.cluster;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,10 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +26,7 @@ import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.support.Api;
+import io.virtdeck.support.EventStream;
 import io.virtdeck.support.Instances;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.WebSession;
@@ -311,62 +306,4 @@ class SeveralInstancesTest {
         }
     }
 
-    /** A page's server-sent event stream, read on a thread of its own. */
-    private static final class EventStream implements AutoCloseable {
-
-        private final BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
-        private final InputStream body;
-
-        private EventStream(InputStream body) {
-            this.body = body;
-            Thread reader = new Thread(this::read, "event-stream");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** The stream a page logged in to this instance opens. */
-        static EventStream open(int port) throws Exception {
-            WebSession page = WebSession.login(port, Api.ADMIN, Api.ADMIN_PASSWORD);
-            HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + port + "/events")).header("Cookie", page.cookieHeader())
-                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(response.statusCode()).isEqualTo(200);
-            EventStream stream = new EventStream(response.body());
-            stream.next("ready", "", Duration.ofSeconds(10));
-            return stream;
-        }
-
-        private void read() {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                String name = null;
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.startsWith("event:")) {
-                        name = line.substring(6).trim();
-                    } else if (line.startsWith("data:") && name != null) {
-                        events.add(new String[] {name, line.substring(5).trim()});
-                        name = null;
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // closed by the test
-            }
-        }
-
-        /** The data of the next event of this name whose data holds {@code part}; fails after the limit. */
-        String next(String name, String part, Duration limit) throws InterruptedException {
-            long deadline = System.nanoTime() + limit.toNanos();
-            while (System.nanoTime() < deadline) {
-                String[] event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (event != null && event[0].equals(name) && event[1].contains(part)) {
-                    return event[1];
-                }
-            }
-            throw new AssertionError("no '" + name + "' event with " + part + " within " + limit);
-        }
-
-        @Override
-        public void close() throws Exception {
-            body.close();
-        }
-    }
 }

@@ -288,6 +288,26 @@ public final class Lab implements BeforeAllCallback {
         return report.toString();
     }
 
+    /** Sends a signal ("STOP", "CONT") to a process, as {@code kill -<signal>} does. */
+    public static void signal(long pid, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run kill: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running kill", e);
+        }
+    }
+
+    /** The process id of a lab host's libvirtd ("lab1", "lab2"), for faults a test makes on purpose. */
+    public static long libvirtdPid(String host) {
+        return daemonPid(host, "libvirtd").orElseThrow(() -> new AssertionError("no libvirtd runs for " + host));
+    }
+
     private static Optional<Long> daemonPid(String host, String daemon) {
         try {
             return Optional.of(Long.parseLong(Files.readString(DIR.resolve(host).resolve(daemon + ".pid")).trim()));
