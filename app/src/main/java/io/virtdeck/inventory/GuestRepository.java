@@ -2,6 +2,8 @@ package io.virtdeck.inventory;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -193,16 +195,17 @@ public class GuestRepository {
      * only of real changes), empty when the row already said the same. A guest being migrated is left alone, on
      * either host: its migration settles its row.
      */
-    public Optional<Long> upsert(long hostId, DomainFacts domain) {
-        return upsertAll(hostId, List.of(domain)).stream().findFirst();
+    public Optional<Long> upsert(long hostId, DomainFacts domain, Instant observedAt) {
+        return upsertAll(hostId, List.of(domain), observedAt).stream().findFirst();
     }
 
     /**
      * {@link #upsert} for all of a host's domains in one statement (the rows go as arrays, one per column): a
      * reconcile of a host costs one round trip to PostgreSQL, not one per guest. Returns the ids of the guests that
-     * changed.
+     * changed. {@code observedAt} is when the reading began: a row written from a later reading, or a domain seen
+     * undefined later, is left as it is (a reconcile's listing never undoes what an event told since).
      */
-    public List<Long> upsertAll(long hostId, List<DomainFacts> domains) {
+    public List<Long> upsertAll(long hostId, List<DomainFacts> domains, Instant observedAt) {
         if (domains.isEmpty()) {
             return List.of();
         }
@@ -236,9 +239,9 @@ public class GuestRepository {
         }
         return jdbc.sql("""
                         INSERT INTO guests (host_id, uuid, name, state, vcpus, memory_mib, autostart, persistent,
-                                            managed_save, os_type, disks, nics, graphics)
+                                            managed_save, os_type, disks, nics, graphics, observed_at)
                         SELECT :host, d.uuid, d.name, d.state, d.vcpus, d.memory_mib, d.autostart, d.persistent,
-                               d.managed_save, d.os_type, d.disks, d.nics, d.graphics
+                               d.managed_save, d.os_type, d.disks, d.nics, d.graphics, :observed
                         FROM unnest(CAST(:uuids AS uuid[]), CAST(:names AS text[]), CAST(:states AS text[]),
                                     CAST(:vcpus AS integer[]), CAST(:memory AS bigint[]),
                                     CAST(:autostart AS boolean[]), CAST(:persistent AS boolean[]),
@@ -248,13 +251,16 @@ public class GuestRepository {
                                   os_type, disks, nics, graphics)
                         WHERE NOT EXISTS (SELECT 1 FROM guests m
                                           WHERE m.uuid = d.uuid AND m.moving_to_host_id IS NOT NULL)
+                          AND NOT EXISTS (SELECT 1 FROM guest_removals r
+                                          WHERE r.host_id = :host AND r.uuid = d.uuid AND r.observed_at > :observed)
                         ON CONFLICT (host_id, uuid) DO UPDATE SET
                             name = excluded.name, state = excluded.state, vcpus = excluded.vcpus,
                             memory_mib = excluded.memory_mib, autostart = excluded.autostart,
                             persistent = excluded.persistent, managed_save = excluded.managed_save,
                             os_type = excluded.os_type, disks = excluded.disks,
-                            nics = excluded.nics, graphics = excluded.graphics, updated_at = now()
-                        WHERE (guests.name, guests.state, guests.vcpus, guests.memory_mib, guests.autostart,
+                            nics = excluded.nics, graphics = excluded.graphics, observed_at = excluded.observed_at,
+                            updated_at = now()
+                        WHERE guests.observed_at <= excluded.observed_at AND (guests.name, guests.state, guests.vcpus, guests.memory_mib, guests.autostart,
                                guests.persistent, guests.managed_save, guests.os_type, guests.disks, guests.nics,
                                guests.graphics)
                               IS DISTINCT FROM
@@ -263,6 +269,7 @@ public class GuestRepository {
                                excluded.nics, excluded.graphics)
                         RETURNING id""")
                 .param("host", hostId)
+                .param("observed", Timestamp.from(observedAt))
                 .param("uuids", uuids)
                 .param("names", names)
                 .param("states", states)
@@ -279,22 +286,39 @@ public class GuestRepository {
                 .list();
     }
 
-    /** Removes the host's guests whose UUIDs libvirt no longer lists; returns the ids removed. */
-    public List<Long> deleteMissing(long hostId, Collection<UUID> present) {
+    /**
+     * Removes the host's guests whose UUIDs a listing begun at {@code observedAt} did not hold; rows written from a
+     * later reading (a domain defined since) stay. Returns the ids removed.
+     */
+    public List<Long> deleteMissing(long hostId, Collection<UUID> present, Instant observedAt) {
         return jdbc.sql("""
                         DELETE FROM guests WHERE host_id = :host AND NOT (uuid = ANY(:present))
-                        AND moving_to_host_id IS NULL RETURNING id""")
+                        AND moving_to_host_id IS NULL AND observed_at < :observed RETURNING id""")
                 .param("host", hostId)
                 .param("present", present.toArray(new UUID[0]))
+                .param("observed", Timestamp.from(observedAt))
                 .query(Long.class)
                 .list();
     }
 
-    public Optional<Long> delete(long hostId, UUID uuid) {
+    /** Removes the guest of a domain seen undefined at {@code observedAt}, and remembers when (see upsertAll). */
+    public Optional<Long> delete(long hostId, UUID uuid, Instant observedAt) {
+        jdbc.sql("""
+                        INSERT INTO guest_removals (host_id, uuid, observed_at) VALUES (:host, :uuid, :observed)
+                        ON CONFLICT (host_id, uuid) DO UPDATE SET
+                            observed_at = greatest(guest_removals.observed_at, excluded.observed_at)""")
+                .param("host", hostId).param("uuid", uuid).param("observed", Timestamp.from(observedAt)).update();
         return jdbc.sql("""
                         DELETE FROM guests WHERE host_id = :host AND uuid = :uuid AND moving_to_host_id IS NULL
-                        RETURNING id""")
-                .param("host", hostId).param("uuid", uuid).query(Long.class).optional();
+                        AND observed_at <= :observed RETURNING id""")
+                .param("host", hostId).param("uuid", uuid).param("observed", Timestamp.from(observedAt))
+                .query(Long.class).optional();
+    }
+
+    /** Forgets removals older than any reconcile that could still be writing. */
+    public void forgetRemovalsBefore(Instant before) {
+        jdbc.sql("DELETE FROM guest_removals WHERE observed_at < :before").param("before", Timestamp.from(before))
+                .update();
     }
 
     /** A host was lost: what its guests do is unknown until it is back. Returns the ids changed. */

@@ -1,5 +1,7 @@
 package io.virtdeck.inventory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,8 @@ import io.virtdeck.hypervisor.HostGateway;
 public class InventorySync {
 
     private static final Logger log = LoggerFactory.getLogger(InventorySync.class);
+    /** How long an event's removal of a guest outweighs reconciles' listings: far longer than any reconcile. */
+    private static final Duration REMOVALS_KEPT = Duration.ofHours(1);
 
     private final ConnectionGateway connectionGateway;
     private final HostGateway hostGateway;
@@ -151,18 +155,24 @@ public class InventorySync {
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
     }
 
-    /** Reads all of a host's domains and makes its guest rows match. */
+    /**
+     * Reads all of a host's domains and makes its guest rows match, except where an event read a domain after this
+     * listing began: its row (or its removal) is newer than the listing and stays.
+     */
     public void syncHost(long hostId) {
+        Instant observed = Instant.now();
         List<DomainFacts> domains = domainGateway.listDomains(hostId);
-        guests.upsertAll(hostId, domains).forEach(id -> publishGuest(id, false));
-        guests.deleteMissing(hostId, domains.stream().map(DomainFacts::uuid).toList())
+        guests.upsertAll(hostId, domains, observed).forEach(id -> publishGuest(id, false));
+        guests.deleteMissing(hostId, domains.stream().map(DomainFacts::uuid).toList(), observed)
                 .forEach(id -> publishGuest(id, true));
+        guests.forgetRemovalsBefore(observed.minus(REMOVALS_KEPT));
     }
 
     /** Re-reads one domain; removes its row when libvirt no longer has it. Returns the guest id when it changed. */
     public Optional<Long> refreshOrRemove(long hostId, UUID uuid) {
+        Instant observed = Instant.now(); // before asking: what libvirt answers is at least this recent
         try {
-            Optional<Long> changed = guests.upsert(hostId, domainGateway.domain(hostId, uuid));
+            Optional<Long> changed = guests.upsert(hostId, domainGateway.domain(hostId, uuid), observed);
             changed.ifPresent(id -> publishGuest(id, false));
             return changed;
         } catch (HypervisorException e) {
@@ -170,7 +180,7 @@ public class InventorySync {
                 log.info("host {}: domain {} could not be read: {}", hostId, uuid, e.getMessage());
                 return Optional.empty();
             }
-            Optional<Long> removed = guests.delete(hostId, uuid);
+            Optional<Long> removed = guests.delete(hostId, uuid, observed);
             removed.ifPresent(id -> publishGuest(id, true));
             return removed;
         }
