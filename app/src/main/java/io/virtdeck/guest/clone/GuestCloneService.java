@@ -85,15 +85,15 @@ public class GuestCloneService {
     /** @param target the host the new guest goes to; null for the source's own */
     private Task start(Guest source, String name, Boolean linked, Runnable permit, Supplier<Host> target,
                        Runnable checks) {
+        AuditObject subject = AuditObject.guest(source.id(), source.name());
         AtomicReference<ClonePlan> plan = new AtomicReference<>();
-        return actions.plan(TASK_TYPE, AuditObject.guest(source.id(), source.name())).permit(permit).check(checks)
-                .check(() -> {
+        return actions.plan(TASK_TYPE, subject).permit(permit).check(checks).check(() -> {
             Host host = hosts.findById(source.hostId()).orElseThrow(() -> VirtdeckException.notFound(
                     "Host " + source.hostId() + " is no longer managed."));
             Host to = target.get();
             plan.set(planner.plan(host, source, name, linked, to == null ? host : to));
-        }).start(ending -> tasks.submit(TASK_TYPE, AuditObject.guest(source.id(), source.name()), true,
-                progress -> cloning.run(plan.get(), progress, ending)));
+        }).start(ending -> tasks.submit(TASK_TYPE, subject, true, progress -> cloning.run(plan.get(), progress,
+                ending)));
     }
 
     private Guest template(Host host, String reference) {
