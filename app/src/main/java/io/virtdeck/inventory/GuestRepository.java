@@ -315,6 +315,14 @@ public class GuestRepository {
                 .query(Long.class).optional();
     }
 
+    /**
+     * Now, by the database's clock: the one clock every instance shares, so that readings taken on different machines
+     * (an event here, an action's refresh on another instance) compare truly.
+     */
+    public Instant readingTime() {
+        return jdbc.sql("SELECT clock_timestamp()").query(Timestamp.class).single().toInstant();
+    }
+
     /** Forgets removals older than any reconcile that could still be writing. */
     public void forgetRemovalsBefore(Instant before) {
         jdbc.sql("DELETE FROM guest_removals WHERE observed_at < :before").param("before", Timestamp.from(before))

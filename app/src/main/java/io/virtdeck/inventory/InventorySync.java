@@ -160,7 +160,7 @@ public class InventorySync {
      * listing began: its row (or its removal) is newer than the listing and stays.
      */
     public void syncHost(long hostId) {
-        Instant observed = Instant.now();
+        Instant observed = guests.readingTime();
         List<DomainFacts> domains = domainGateway.listDomains(hostId);
         guests.upsertAll(hostId, domains, observed).forEach(id -> publishGuest(id, false));
         guests.deleteMissing(hostId, domains.stream().map(DomainFacts::uuid).toList(), observed)
@@ -170,7 +170,7 @@ public class InventorySync {
 
     /** Re-reads one domain; removes its row when libvirt no longer has it. Returns the guest id when it changed. */
     public Optional<Long> refreshOrRemove(long hostId, UUID uuid) {
-        Instant observed = Instant.now(); // before asking: what libvirt answers is at least this recent
+        Instant observed = guests.readingTime(); // before asking: what libvirt answers is at least this recent
         try {
             Optional<Long> changed = guests.upsert(hostId, domainGateway.domain(hostId, uuid), observed);
             changed.ifPresent(id -> publishGuest(id, false));
