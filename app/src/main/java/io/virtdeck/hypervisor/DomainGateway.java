@@ -12,6 +12,9 @@ public interface DomainGateway {
 
     List<DomainFacts> listDomains(long hostId);
 
+    /** Every domain's state, persistence, autostart and saved memory: four calls per host, however many guests. */
+    List<DomainSummary> summaries(long hostId);
+
     DomainFacts domain(long hostId, UUID uuid);
 
     /** The domain's live XML, for read-only display. */

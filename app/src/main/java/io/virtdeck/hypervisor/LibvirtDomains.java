@@ -36,6 +36,34 @@ class LibvirtDomains implements DomainGateway {
     }
 
     @Override
+    public List<DomainSummary> summaries(long hostId) {
+        return connections.call(hostId, session -> {
+            Set<UUID> persistent = Set.copyOf(session.eachDomain(LibvirtFlags.LIST_PERSISTENT, LibvirtDomains::uuid));
+            Set<UUID> autostart = Set.copyOf(session.eachDomain(LibvirtFlags.LIST_AUTOSTART, LibvirtDomains::uuid));
+            Set<UUID> saved = Set.copyOf(session.eachDomain(LibvirtFlags.LIST_MANAGEDSAVE, LibvirtDomains::uuid));
+            List<DomainSummary> summaries = new ArrayList<>();
+            for (LibvirtNative.DomainStatsRecord record : LibvirtNative.allDomainStats(session.connect(),
+                    LibvirtFlags.STATS_STATE, LibvirtFlags.STATS_ALL_DOMAINS)) {
+                UUID uuid = record.uuid();
+                summaries.add(new DomainSummary(uuid, runState(record.values().get("state.state")),
+                        persistent.contains(uuid), autostart.contains(uuid), saved.contains(uuid)));
+            }
+            return summaries;
+        });
+    }
+
+    private static UUID uuid(Domain domain) throws LibvirtException {
+        return UUID.fromString(domain.getUUIDString()); // read from the handle: no call to the host
+    }
+
+    /** virDomainState as the bulk call gives it (a number); an unknown one is UNKNOWN. */
+    private static DomainRunState runState(Long state) {
+        DomainInfo.DomainState[] states = DomainInfo.DomainState.values();
+        return state == null || state < 0 || state >= states.length ? DomainRunState.UNKNOWN
+                : runState(states[state.intValue()]);
+    }
+
+    @Override
     public DomainFacts domain(long hostId, UUID uuid) {
         return connections.call(hostId, session -> session.domain(uuid, LibvirtDomains::read));
     }

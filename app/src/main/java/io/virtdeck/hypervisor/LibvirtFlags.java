@@ -49,6 +49,12 @@ final class LibvirtFlags {
     static final int STATS_BLOCK = 32;
     /** virConnectGetAllDomainStatsFlags VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE. */
     static final int STATS_ACTIVE_DOMAINS = 1;
+    /** virConnectGetAllDomainStatsFlags 0: every domain, running or not. */
+    static final int STATS_ALL_DOMAINS = 0;
+    /** virConnectListAllDomainsFlags: the persistent domains, those that start with their host, those saved. */
+    static final int LIST_PERSISTENT = 4;
+    static final int LIST_MANAGEDSAVE = 256;
+    static final int LIST_AUTOSTART = 1024;
     /** VIR_NODE_CPU_STATS_ALL_CPUS and VIR_NODE_MEMORY_STATS_ALL_CELLS. */
     static final int NODE_STATS_ALL = -1;
 

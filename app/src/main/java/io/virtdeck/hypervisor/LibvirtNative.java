@@ -151,9 +151,13 @@ final class LibvirtNative {
      * domain handles are freed with virDomainStatsRecordListFree before this returns.
      */
     static List<DomainStatsRecord> allDomainStats(Connect connect, int groups) {
+        return allDomainStats(connect, groups, LibvirtFlags.STATS_ACTIVE_DOMAINS);
+    }
+
+    /** As above, for the domains {@code domains} selects (virConnectGetAllDomainStatsFlags). */
+    static List<DomainStatsRecord> allDomainStats(Connect connect, int groups, int domains) {
         PointerByReference out = new PointerByReference();
-        int count = CALLS.virConnectGetAllDomainStats(pointer(CONNECT_POINTER, connect), groups, out,
-                LibvirtFlags.STATS_ACTIVE_DOMAINS);
+        int count = CALLS.virConnectGetAllDomainStats(pointer(CONNECT_POINTER, connect), groups, out, domains);
         if (count < 0) {
             throw lastError(HypervisorException.Kind.FAILED);
         }

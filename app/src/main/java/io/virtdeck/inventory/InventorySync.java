@@ -3,7 +3,9 @@ package io.virtdeck.inventory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +33,7 @@ import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainLifecycleEvent;
 import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.DomainSummary;
 import io.virtdeck.hypervisor.HostConnectionChanged;
 import io.virtdeck.hypervisor.HostGateway;
 
@@ -44,6 +47,8 @@ public class InventorySync {
     private static final Logger log = LoggerFactory.getLogger(InventorySync.class);
     /** How long an event's removal of a guest outweighs reconciles' listings: far longer than any reconcile. */
     private static final Duration REMOVALS_KEPT = Duration.ofHours(1);
+    /** One reconcile in this many reads every domain in full (every 5 minutes at the default 30 s). */
+    static final int FULL_READ_EVERY = 10;
 
     private final ConnectionGateway connectionGateway;
     private final HostGateway hostGateway;
@@ -56,6 +61,7 @@ public class InventorySync {
     private final Executor reconcilers;
     /** Hosts whose reconcile is still running: one that hangs on a stalled host is not started again beside it. */
     private final Set<Long> reconciling = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Integer> reconcilesSinceFullRead = new ConcurrentHashMap<>();
 
     public InventorySync(ConnectionGateway connectionGateway, HostGateway hostGateway, DomainGateway domainGateway,
                          HostRepository hosts, GuestRepository guests,
@@ -143,7 +149,7 @@ public class InventorySync {
             if (connectionGateway.monitoring(host.id()) && reconciling.add(host.id())) {
                 started.add(CompletableFuture.runAsync(() -> {
                     try {
-                        syncHost(host.id());
+                        reconcileHost(host.id());
                     } catch (HypervisorException e) {
                         log.info("reconcile of host {} failed: {}", host.name(), e.getMessage());
                     } finally {
@@ -162,9 +168,52 @@ public class InventorySync {
     public void syncHost(long hostId) {
         Instant observed = guests.readingTime();
         List<DomainFacts> domains = domainGateway.listDomains(hostId);
-        guests.upsertAll(hostId, domains, observed).forEach(id -> publishGuest(id, false));
-        guests.deleteMissing(hostId, domains.stream().map(DomainFacts::uuid).toList(), observed)
-                .forEach(id -> publishGuest(id, true));
+        write(hostId, domains, domains.stream().map(DomainFacts::uuid).toList(), observed);
+    }
+
+    /**
+     * A reconcile of one host. Events keep the rows current, so most reconciles only check: a few bulk calls, and a
+     * domain read in full only when it is new or its state, persistence, autostart or saved memory no longer match
+     * its row. Every {@value #FULL_READ_EVERY}th reads everything, for what changes without a lifecycle event (a
+     * device plugged in outside Virtdeck).
+     */
+    void reconcileHost(long hostId) {
+        if (reconcilesSinceFullRead.merge(hostId, 1, Integer::sum) % FULL_READ_EVERY == 1) {
+            syncHost(hostId);
+        } else {
+            checkHost(hostId);
+        }
+    }
+
+    /** The cheap reconcile: the bulk summaries, and a full read of the domains whose rows they contradict. */
+    void checkHost(long hostId) {
+        Instant observed = guests.readingTime();
+        List<DomainSummary> summaries = domainGateway.summaries(hostId);
+        Map<UUID, Guest> rows = new HashMap<>();
+        guests.findAllOn(hostId).forEach(guest -> rows.put(guest.uuid(), guest));
+        List<DomainFacts> changed = new ArrayList<>();
+        for (DomainSummary summary : summaries) {
+            if (!matches(rows.get(summary.uuid()), summary)) {
+                try {
+                    changed.add(domainGateway.domain(hostId, summary.uuid()));
+                } catch (HypervisorException e) {
+                    if (e.kind() != HypervisorException.Kind.NOT_FOUND) {
+                        throw e;
+                    } // gone since the listing: the next reconcile, or its event, removes its row
+                }
+            }
+        }
+        write(hostId, changed, summaries.stream().map(DomainSummary::uuid).toList(), observed);
+    }
+
+    private static boolean matches(Guest row, DomainSummary summary) {
+        return row != null && row.state() == summary.state() && row.persistent() == summary.persistent()
+                && row.autostart() == summary.autostart() && row.managedSave() == summary.managedSave();
+    }
+
+    private void write(long hostId, List<DomainFacts> read, List<UUID> present, Instant observed) {
+        guests.upsertAll(hostId, read, observed).forEach(id -> publishGuest(id, false));
+        guests.deleteMissing(hostId, present, observed).forEach(id -> publishGuest(id, true));
         guests.forgetRemovalsBefore(observed.minus(REMOVALS_KEPT));
     }
 

@@ -84,6 +84,31 @@ class InventorySyncTest {
         assertThat(state("test")).isEqualTo("RUNNING");
     }
 
+    @Test
+    void aReconcileThatFindsRowsMatchingReadsNoDomainAndTheFullOneRepairsWhatNoEventTold() {
+        // a vCPU count no event told of (as after a change that emits no lifecycle event): the bulk summaries cannot
+        // see it, so the cheap reconcile leaves the row as it is rather than read every domain's XML
+        jdbc.sql("UPDATE guests SET vcpus = 99 WHERE name = 'test' AND host_id = :host").param("host", host).update();
+        sync.checkHost(host);
+        assertThat(vcpus("test")).isEqualTo(99);
+
+        // what the summaries do see (here a state) has the domain read in full, everything in its row with it
+        jdbc.sql("UPDATE guests SET state = 'CRASHED', vcpus = 99 WHERE name = 'test' AND host_id = :host")
+                .param("host", host).update();
+        sync.checkHost(host);
+        assertThat(state("test")).isEqualTo("RUNNING");
+        assertThat(vcpus("test")).isNotEqualTo(99);
+
+        jdbc.sql("UPDATE guests SET vcpus = 99 WHERE name = 'test' AND host_id = :host").param("host", host).update();
+        sync.syncHost(host); // what every tenth reconcile does
+        assertThat(vcpus("test")).isNotEqualTo(99);
+    }
+
+    private int vcpus(String name) {
+        return jdbc.sql("SELECT vcpus FROM guests WHERE host_id = :host AND name = :name")
+                .param("host", host).param("name", name).query(Integer.class).single();
+    }
+
     private String state(String name) {
         return jdbc.sql("SELECT state FROM guests WHERE host_id = :host AND name = :name")
                 .param("host", host).param("name", name).query(String.class).optional().orElse(null);
