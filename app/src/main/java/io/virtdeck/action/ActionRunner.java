@@ -48,7 +48,12 @@ public class ActionRunner {
      * under the current user, who is Virtdeck itself on the recovering thread.
      */
     public Ending resumed(AuditAction action, AuditObject subject) {
-        return ending(action, subject, CurrentUser.name());
+        return resumed(action, subject, CurrentUser.name());
+    }
+
+    /** The same, recorded under {@code user}: the person who started the work, not whoever settles it. */
+    public Ending resumed(AuditAction action, AuditObject subject, String user) {
+        return ending(action, subject, user);
     }
 
     <T> T run(ActionPlan plan, Supplier<Done<T>> work) {

@@ -33,7 +33,6 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.create.GuestCreateRequest;
 import io.virtdeck.guest.create.GuestCreateService;
 import io.virtdeck.hypervisor.PoolFacts;
-import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeStreamGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
@@ -44,13 +43,16 @@ import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskService;
+import io.virtdeck.undo.MadeSoFar;
+import io.virtdeck.undo.UndoJournal;
 
 /**
  * The V2V path: an image (raw, qcow2, VMDK, VHD, VHDX) or an OVA is streamed to a staging directory on the Virtdeck
  * server (within a size limit), looked at with qemu-img (its facts are shown before anything is imported), converted
  * there to qcow2 and streamed into a pool of the host through libvirt, so remote hosts need nothing but libvirt. An
  * OVA's disks are converted one by one and become a new guest with the OVF's name, CPUs and memory. Staged images
- * are kept until imported, discarded, or expired.
+ * are kept until imported, discarded, or expired; a staged image's files and an import's volumes are recorded
+ * before they are made, so that a Virtdeck killed meanwhile leaves none of them behind ({@link UndoJournal}).
  */
 @Service
 public class ImageImportService {
@@ -65,25 +67,25 @@ public class ImageImportService {
     private final ImportProperties properties;
     private final QemuImg qemuImg;
     private final StorageService storage;
-    private final StorageGateway storageGateway;
     private final VolumeStreamGateway streamGateway;
     private final GuestCreateService guests;
     private final HostRepository hosts;
     private final TaskService tasks;
     private final ActionRunner actions;
+    private final UndoJournal journal;
     private final Map<String, Staged> staged = new ConcurrentHashMap<>();
 
     private final Permissions permissions;
 
     ImageImportService(ImportProperties properties, QemuImg qemuImg, StorageService storage,
-                       StorageGateway storageGateway, VolumeStreamGateway streamGateway, GuestCreateService guests,
-HostRepository hosts, TaskService tasks,
-                       ActionRunner actions, Permissions permissions) {
+                       VolumeStreamGateway streamGateway, GuestCreateService guests,
+                       HostRepository hosts, TaskService tasks, ActionRunner actions, UndoJournal journal,
+                       Permissions permissions) {
+        this.journal = journal;
         this.permissions = permissions;
         this.properties = properties;
         this.qemuImg = qemuImg;
         this.storage = storage;
-        this.storageGateway = storageGateway;
         this.streamGateway = streamGateway;
         this.guests = guests;
         this.hosts = hosts;
@@ -108,7 +110,14 @@ HostRepository hosts, TaskService tasks,
     public record ImportRequest(String pool, String name, String network) {
     }
 
-    private record Staged(StagedImage view, Path directory, List<Path> images) {
+    /** @param held the record of its files, ended when they are deleted (imported, discarded, expired) */
+    private record Staged(StagedImage view, Path directory, List<Path> images, MadeSoFar held) {
+
+        /** Deletes the files; nothing is left to take back. */
+        void remove() {
+            delete(directory);
+            held.close();
+        }
     }
 
     /**
@@ -123,9 +132,13 @@ HostRepository hosts, TaskService tasks,
         AuditObject object = image(hostId, id, fileName);
         AtomicReference<Path> staging = new AtomicReference<>();
         return onHost(STAGE, host, object).check(() -> staging.set(checkStaging(fileName, length))).run(() -> {
-            Path directory = createDirectory(staging.get().resolve(id));
+            Path directory = staging.get().resolve(id);
+            MadeSoFar held = journal.begin(STAGE, object);
+            held.files(directory);
+            createDirectory(directory);
             Path upload = directory.resolve("upload");
             Task task = tasks.runHere(STAGE, object, true, progress -> {
+                held.partOf(progress.taskId());
                 progress.update(0, "Receiving " + fileName + " (" + ByteProgress.mib(length) + ")");
                 copy(body, upload, length, new ByteProgress(progress, length, "Received"));
                 return "Received " + fileName + " (" + ByteProgress.mib(length) + ").";
@@ -135,14 +148,16 @@ HostRepository hosts, TaskService tasks,
                     throw VirtdeckException.conflict("Task " + task.id() + " "
                             + task.state().name().toLowerCase(Locale.ROOT) + ": " + task.message());
                 }
-                Staged made = inspect(host, id, fileName, length, directory, upload);
+                Staged made = inspect(host, id, fileName, length, directory, upload, held);
                 staged.put(id, made);
                 return Done.of(made.view(), describe(made.view()));
             } catch (IOException e) {
-                delete(directory);
+                held.undo();
+                held.close();
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
-                delete(directory);
+                held.undo();
+                held.close();
                 throw e;
             }
         });
@@ -216,7 +231,7 @@ HostRepository hosts, TaskService tasks,
         Staged found = require(hostId, id);
         onHost(AuditAction.IMAGE_DISCARD, host, image(hostId, id, found.view().fileName())).execute(() -> {
             staged.remove(id);
-            delete(found.directory());
+            found.remove();
         });
     }
 
@@ -237,20 +252,19 @@ HostRepository hosts, TaskService tasks,
         AuditObject object = image(hostId, id, view.fileName());
         return onHost(IMPORT, host, object).check(() -> volumes.addAll(checkImport(host, found, request, name)))
                 .start(ending -> tasks.submit(IMPORT, object, true, progress -> {
-            List<String> made = new ArrayList<>();
-            try {
-                String done = run(host, found, request.pool(), name, volumes, request.network(), made, progress);
-                ending.succeeded(done);
-                staged.remove(id);
-                delete(found.directory());
-                return done;
-            } catch (RuntimeException e) {
-                for (String volume : made) {
-                    removeQuietly(hostId, request.pool(), volume);
+            try (MadeSoFar made = journal.begin(IMPORT, object, progress.taskId())) {
+                try {
+                    String done = run(host, found, request.pool(), name, volumes, request.network(), made, progress);
+                    ending.succeeded(done);
+                    staged.remove(id);
+                    found.remove();
+                    return done;
+                } catch (RuntimeException e) {
+                    String reason = (e instanceof HypervisorException h ? HypervisorErrors.message(h)
+                            : e.getMessage()) + " " + made.undo();
+                    ending.failed(reason);
+                    throw e instanceof HypervisorException ? VirtdeckException.conflict(reason) : e;
                 }
-                String reason = e instanceof HypervisorException h ? HypervisorErrors.message(h) : e.getMessage();
-                ending.failed(reason);
-                throw e instanceof HypervisorException ? VirtdeckException.conflict(reason) : e;
             }
         }));
     }
@@ -289,7 +303,7 @@ HostRepository hosts, TaskService tasks,
     }
 
     private String run(Host host, Staged found, String pool, String name, List<String> volumes, String network,
-                       List<String> made, TaskProgress progress) throws IOException {
+                       MadeSoFar made, TaskProgress progress) throws IOException {
         int count = found.images().size();
         List<GuestCreateRequest.Disk> disks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -308,8 +322,7 @@ HostRepository hosts, TaskService tasks,
                     "Converting " + format + " to qcow2 for " + volume + ": " + percent + "%"),
                     progress::cancelRequested);
             long bytes = Files.size(converted);
-            streamGateway.createUploadTarget(host.id(), pool, volume, bytes);
-            made.add(volume);
+            made.volume(host, pool, volume, () -> streamGateway.createUploadTarget(host.id(), pool, volume, bytes));
             try (InputStream in = Files.newInputStream(converted)) {
                 streamGateway.uploadVolume(host.id(), pool, volume, in, bytes,
                         new ByteProgress(progress.step(middle, to), bytes, "Sent " + volume + ":"));
@@ -324,19 +337,19 @@ HostRepository hosts, TaskService tasks,
         }
         Guest guest = guests.create(host.id(), new GuestCreateRequest(name, ovf.cpus(), ovf.memoryMiB(), disks, null,
                 network == null || network.isBlank() ? List.of() : List.of(network), null, null, null, null, null,
-                null, null));
+                null, null), made);
         return "Imported " + found.view().fileName() + " as guest " + guest.name() + " (" + ovf.cpus() + " vCPUs, "
                 + ovf.memoryMiB() + " MiB, " + count + " disk" + (count == 1 ? "" : "s") + " in " + pool + ").";
     }
 
     /** Facts of what was staged: an OVA is unpacked (the archive then goes) and each of its disks looked at. */
-    private Staged inspect(Host host, String id, String fileName, long length, Path directory, Path upload)
-            throws IOException {
+    private Staged inspect(Host host, String id, String fileName, long length, Path directory, Path upload,
+                           MadeSoFar held) throws IOException {
         Instant now = Instant.now();
         if (!Ova.isOva(upload)) {
             ImageFacts facts = requireImportable(qemuImg.info(upload));
             return new Staged(new StagedImage(id, host.id(), fileName, length, now, facts, null), directory,
-                    List.of(upload));
+                    List.of(upload), held);
         }
         Path unpacked = Files.createDirectory(directory.resolve("ova"));
         Map<String, Path> files = Ova.unpack(upload, unpacked);
@@ -362,7 +375,7 @@ HostRepository hosts, TaskService tasks,
         StagedImage.Ovf ovf = new StagedImage.Ovf(descriptor.name(), descriptor.cpus(), descriptor.memoryMiB(),
                 List.copyOf(disks));
         return new Staged(new StagedImage(id, host.id(), fileName, length, now, null, ovf), directory,
-                List.copyOf(images));
+                List.copyOf(images), held);
     }
 
     private static ImageFacts requireImportable(ImageFacts facts) {
@@ -384,7 +397,7 @@ HostRepository hosts, TaskService tasks,
         staged.values().removeIf(s -> {
             boolean expired = s.view().stagedAt().isBefore(limit);
             if (expired) {
-                delete(s.directory());
+                s.remove();
             }
             return expired;
         });
@@ -441,15 +454,6 @@ HostRepository hosts, TaskService tasks,
                 copied += read;
                 progress.accept(copied);
             }
-        }
-    }
-
-    private void removeQuietly(long hostId, String pool, String volume) {
-        try {
-            storageGateway.deleteVolume(hostId, pool, volume);
-        } catch (HypervisorException e) {
-            log.warn("host {}: volume {}/{} of a failed import could not be removed: {}", hostId, pool, volume,
-                    e.getMessage());
         }
     }
 

@@ -12,14 +12,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import io.virtdeck.action.ActionPlan;
 import io.virtdeck.action.ActionRunner;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
-import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.StorageGateway;
@@ -31,6 +28,8 @@ import io.virtdeck.security.Permissions;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
+import io.virtdeck.undo.MadeSoFar;
+import io.virtdeck.undo.UndoJournal;
 
 /**
  * A volume's bytes in and out over HTTP, as tasks with progress and cancel: the request's body streams into the volume
@@ -42,7 +41,6 @@ public class VolumeContentService {
 
     static final AuditAction UPLOAD = AuditAction.VOLUME_UPLOAD;
     static final AuditAction DOWNLOAD = AuditAction.VOLUME_DOWNLOAD;
-    private static final Logger log = LoggerFactory.getLogger(VolumeContentService.class);
     private static final long MIB = 1024 * 1024;
     /** What an upload may hold: what a guest's disk can be without conversion (other formats are imported). */
     private static final Set<String> UPLOAD_FORMATS = Set.of("qcow2", "raw");
@@ -54,12 +52,14 @@ public class VolumeContentService {
     private final HostRepository hosts;
     private final TaskService tasks;
     private final ActionRunner actions;
+    private final UndoJournal journal;
 
     private final Permissions permissions;
 
     VolumeContentService(StorageService storage, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
                          HostRepository hosts, TaskService tasks,
-                         ActionRunner actions, Permissions permissions) {
+                         ActionRunner actions, UndoJournal journal, Permissions permissions) {
+        this.journal = journal;
         this.permissions = permissions;
         this.storage = storage;
         this.storageGateway = storageGateway;
@@ -98,17 +98,20 @@ public class VolumeContentService {
                 .check(() -> replaces.set(checkUpload(host, pool, volume, declared, length, in)))
                 .start(ending -> tasks.runHere(UPLOAD, object, true, progress -> {
             progress.update(0, "Uploading " + ByteProgress.mib(length) + " into " + pool + "/" + volume);
-            try {
-                if (replaces.get()) {
-                    storageGateway.deleteVolume(hostId, pool, volume);
+            try (MadeSoFar made = journal.begin(UPLOAD, object, progress.taskId())) {
+                try {
+                    if (replaces.get()) {
+                        storageGateway.deleteVolume(hostId, pool, volume);
+                    }
+                    made.volume(host, pool, volume, () -> streamGateway.createUploadTarget(hostId, pool, volume,
+                            length));
+                    streamGateway.uploadVolume(hostId, pool, volume, in, length,
+                            new ByteProgress(progress, length, "Uploaded"));
+                } catch (RuntimeException e) {
+                    String failed = reason(e) + " " + made.undo(); // a half-written volume is no use to anyone
+                    ending.failed(failed);
+                    throw e instanceof UncheckedIOException ? VirtdeckException.conflict(failed) : e;
                 }
-                streamGateway.createUploadTarget(hostId, pool, volume, length);
-                streamGateway.uploadVolume(hostId, pool, volume, in, length,
-                        new ByteProgress(progress, length, "Uploaded"));
-            } catch (RuntimeException e) {
-                removeQuietly(hostId, pool, volume);
-                ending.failed(reason(e));
-                throw e instanceof UncheckedIOException ? VirtdeckException.conflict(reason(e)) : e;
             }
             ending.succeeded(ByteProgress.mib(length) + ", " + declared);
             return "Uploaded " + ByteProgress.mib(length) + " into " + pool + "/" + volume + " (" + declared + ").";
@@ -245,16 +248,5 @@ public class VolumeContentService {
             return "The connection carrying the bytes broke (" + cause.getMessage() + ").";
         }
         return e.getMessage();
-    }
-
-    private void removeQuietly(long hostId, String pool, String volume) {
-        try {
-            if (storageGateway.volume(hostId, pool, volume).isPresent()) {
-                storageGateway.deleteVolume(hostId, pool, volume);
-            }
-        } catch (HypervisorException e) {
-            log.warn("host {}: the partial volume {}/{} could not be removed: {}", hostId, pool, volume,
-                    e.getMessage());
-        }
     }
 }

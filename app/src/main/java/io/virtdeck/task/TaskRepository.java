@@ -22,10 +22,14 @@ import io.virtdeck.core.Page;
 @Repository
 public class TaskRepository {
 
-    /** Unfinished tasks whose instance has stopped (or that predate instances): for whoever starts to settle. */
+    /**
+     * Unfinished tasks whose instance has stopped (or that predate instances): for whoever starts to settle. Those
+     * with a record of what their work was making are settled with it (the journal takes what they made back).
+     */
     private static final String ORPHANED = """
             state IN ('QUEUED', 'RUNNING') AND (instance_id IS NULL OR NOT EXISTS (
-                SELECT 1 FROM virtdeck_instances i WHERE i.id = tasks.instance_id AND i.alive_until > now()))""";
+                SELECT 1 FROM virtdeck_instances i WHERE i.id = tasks.instance_id AND i.alive_until > now()))
+            AND NOT EXISTS (SELECT 1 FROM unfinished_work w WHERE w.task_id = tasks.id)""";
 
     private final JdbcClient jdbc;
     private final VirtdeckInstance instance;

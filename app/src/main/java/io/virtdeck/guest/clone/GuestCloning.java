@@ -21,7 +21,6 @@ import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
-import io.virtdeck.guest.MadeOnHost;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
@@ -33,6 +32,8 @@ import io.virtdeck.inventory.InventorySync;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
+import io.virtdeck.undo.MadeSoFar;
+import io.virtdeck.undo.UndoJournal;
 
 /**
  * The work of a clone task: copies (or links) the disks one by one, then defines the clone. Progress is disk i of n
@@ -40,7 +41,7 @@ import io.virtdeck.task.TaskProgress;
  * takes effect between disks. To another host, each disk streams from the source host's libvirt into a volume of the
  * target's through Virtdeck (a download piped into an upload, a chunk at a time), with byte progress and a cancel
  * that stops the stream. A failure or a cancel takes back every volume made and the definition, so that nothing is
- * left on the host.
+ * left on the host; each is recorded before it is made, so that a Virtdeck killed mid-clone leaves nothing either.
  */
 @Component
 class GuestCloning {
@@ -57,12 +58,14 @@ class GuestCloning {
     private final GuestRepository guests;
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
+    private final UndoJournal journal;
     // a volume copy blocks for as long as it runs; the task's own thread reports its progress meanwhile
     private final Executor copyCalls;
 
     GuestCloning(DomainGateway domainGateway, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
-                 GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, 
+                 GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, UndoJournal journal,
                  @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
+        this.journal = journal;
         this.domainGateway = domainGateway;
         this.storageGateway = storageGateway;
         this.streamGateway = streamGateway;
@@ -73,8 +76,15 @@ class GuestCloning {
     }
 
     String run(ClonePlan plan, TaskProgress progress, Ending ending) throws InterruptedException, TaskCancelledException {
+        AuditObject clone = new AuditObject("guest", null, plan.name());
+        try (MadeSoFar made = journal.begin(GuestCloneService.TASK_TYPE, clone, progress.taskId())) {
+            return run(plan, progress, ending.about(clone), made);
+        }
+    }
+
+    private String run(ClonePlan plan, TaskProgress progress, Ending ending, MadeSoFar made)
+            throws InterruptedException, TaskCancelledException {
         long hostId = plan.target().id();
-        MadeOnHost made = new MadeOnHost(domainGateway, storageGateway, plan.target(), plan.name());
         Map<String, PooledVolume> copies = new HashMap<>();
         String step = "starting";
         try {
@@ -86,8 +96,8 @@ class GuestCloning {
                 if (plan.toAnotherHost()) {
                     copy = stream(plan, i, progress, made);
                 } else {
-                    copy = copy(plan, i, progress);
-                    made.volume(disk.pool(), disk.copyName());
+                    int index = i;
+                    copy = made.volume(plan.target(), disk.pool(), disk.copyName(), () -> copy(plan, index, progress));
                 }
                 copies.put(disk.sourceRef(), new PooledVolume(disk.pool(), copy));
             }
@@ -95,17 +105,17 @@ class GuestCloning {
             step = "defining the clone";
             progress.update(DISKS_PERCENT, "Defining '" + plan.name() + "'");
             expected.expect(hostId, plan.uuid()); // its DEFINED event is Virtdeck's doing
-            domainGateway.defineClone(plan.host().id(), plan.source().uuid(), hostId, plan.name(), plan.uuid(), copies);
-            made.defined(plan.uuid());
+            made.domain(plan.target(), plan.uuid(), plan.name(), () -> domainGateway.defineClone(plan.host().id(),
+                    plan.source().uuid(), hostId, plan.name(), plan.uuid(), copies));
         } catch (TaskCancelledException e) { // between disks, or while one streamed to another host
             String cancelled = "Cancelled: '" + plan.name() + "' was not created. " + made.undo();
-            ending.about(new AuditObject("guest", null, plan.name())).failed(cancelled);
+            ending.failed(cancelled);
             throw new TaskCancelledException(cancelled);
         } catch (HypervisorException | UncheckedIOException e) {
             String failed = "Creating '" + plan.name() + "' from '" + plan.source().name() + "' failed while " + step
                     + ": " + (e instanceof HypervisorException h ? HypervisorErrors.message(h) : e.getMessage()) + " "
                     + made.undo();
-            ending.about(new AuditObject("guest", null, plan.name())).failed(failed);
+            ending.failed(failed);
             throw VirtdeckException.conflict(failed);
         }
         sync.refreshOrRemove(hostId, plan.uuid());
@@ -156,14 +166,14 @@ class GuestCloning {
      * bytes (libvirt then sees the format in them). The volume is recorded in {@code made} before any byte moves, so
      * that a failed stream takes it back.
      */
-    private VolumeFacts stream(ClonePlan plan, int index, TaskProgress progress, MadeOnHost made)
+    private VolumeFacts stream(ClonePlan plan, int index, TaskProgress progress, MadeSoFar made)
             throws InterruptedException {
         ClonePlan.DiskCopy disk = plan.disks().get(index);
         long from = plan.host().id();
         long to = plan.target().id();
         long bytes = streamGateway.volumeBytes(from, disk.pool(), disk.from().name());
-        streamGateway.createUploadTarget(to, disk.pool(), disk.copyName(), bytes);
-        made.volume(disk.pool(), disk.copyName());
+        made.volume(plan.target(), disk.pool(), disk.copyName(),
+                () -> streamGateway.createUploadTarget(to, disk.pool(), disk.copyName(), bytes));
         TaskProgress step = progress.step(index * DISKS_PERCENT / plan.disks().size(),
                 (index + 1) * DISKS_PERCENT / plan.disks().size());
         String which = "Copied disk " + (index + 1) + " of " + plan.disks().size() + " (" + disk.target() + ") to host "

@@ -12,7 +12,6 @@ import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
-import io.virtdeck.guest.MadeOnHost;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainSpec;
 import io.virtdeck.hypervisor.HostGateway;
@@ -26,11 +25,14 @@ import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.InventorySync;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
+import io.virtdeck.undo.MadeSoFar;
+import io.virtdeck.undo.UndoJournal;
 
 /**
  * Creates a guest on a host: checks the request ({@link GuestCreatePlanner}), creates its new volumes one by one,
  * defines the domain and sets autostart. Any failure on the way undoes what was done (domain undefined, new volumes
- * deleted), so a failed create leaves nothing on the host. One audit entry whatever the outcome.
+ * deleted), so a failed create leaves nothing on the host; each is recorded before it is made, so that a Virtdeck
+ * killed mid-create leaves nothing either ({@link UndoJournal}). One audit entry whatever the outcome.
  */
 @Service
 public class GuestCreateService {
@@ -44,14 +46,16 @@ public class GuestCreateService {
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
     private final ActionRunner actions;
+    private final UndoJournal journal;
 
     private final Permissions permissions;
 
     public GuestCreateService(GuestCreatePlanner planner, HostGateway hostGateway, DomainGateway domainGateway,
                               StorageGateway storageGateway, HostRepository hosts,
                               GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                              ActionRunner actions, Permissions permissions) {
+                              ActionRunner actions, UndoJournal journal, Permissions permissions) {
         this.permissions = permissions;
+        this.journal = journal;
         this.planner = planner;
         this.hostGateway = hostGateway;
         this.domainGateway = domainGateway;
@@ -76,15 +80,30 @@ public class GuestCreateService {
     }
 
     public Guest create(long hostId, GuestCreateRequest request) {
+        return create(hostId, request, null);
+    }
+
+    /**
+     * The same as a step of a larger work that records what it makes in {@code within} (an import: its volumes and
+     * the guest they become are kept or taken back together); null for a create of its own.
+     */
+    public Guest create(long hostId, GuestCreateRequest request, MadeSoFar within) {
         AtomicReference<GuestPlan> planned = new AtomicReference<>();
-        return actions.plan(AuditAction.GUEST_CREATE, new AuditObject("guest", null, request.name()))
+        AuditObject subject = new AuditObject("guest", null, request.name());
+        return actions.plan(AuditAction.GUEST_CREATE, subject)
                 .permit(() -> permissions.requireHost(Action.OPERATE, hostId))
                 .check(() -> planned.set(planner.plan(openHost(hostId), request)))
                 // its DEFINED event is Virtdeck's doing, not a change from outside
                 .expecting(() -> expected.expect(hostId, planned.get().uuid()))
                 .run(() -> {
                     GuestPlan plan = planned.get();
-                    new Creation(plan).run();
+                    if (within != null) {
+                        new Creation(plan, within).run();
+                    } else {
+                        try (MadeSoFar made = journal.begin(AuditAction.GUEST_CREATE, subject)) {
+                            new Creation(plan, made).run();
+                        }
+                    }
                     sync.refreshOrRemove(hostId, plan.uuid());
                     Guest guest = guests.findByHostAndUuid(hostId, plan.uuid()).orElseThrow(() ->
                             VirtdeckException.conflict("'" + plan.name() + "' was created on host '"
@@ -107,12 +126,12 @@ public class GuestCreateService {
     /** One run of the steps, remembering what it made so that a failure can take it all back. */
     private final class Creation {
         private final GuestPlan plan;
-        private final MadeOnHost made;
+        private final MadeSoFar made;
         private String step;
 
-        Creation(GuestPlan plan) {
+        Creation(GuestPlan plan, MadeSoFar made) {
             this.plan = plan;
-            this.made = new MadeOnHost(domainGateway, storageGateway, plan.host(), plan.name());
+            this.made = made;
         }
 
         void run() {
@@ -123,8 +142,8 @@ public class GuestCreateService {
                     disks.add(disk.isNew() ? createVolume(disk) : disk.existing());
                 }
                 step = "defining the guest";
-                domainGateway.define(hostId, plan.spec(disks));
-                made.defined(plan.uuid());
+                made.domain(plan.host(), plan.uuid(), plan.name(),
+                        () -> domainGateway.define(hostId, plan.spec(disks)));
                 if (plan.autostart()) {
                     step = "setting autostart";
                     domainGateway.setAutostart(hostId, plan.uuid(), true);
@@ -134,13 +153,16 @@ public class GuestCreateService {
                         + HypervisorErrors.message(e) + " " + made.undo();
                 throw e.kind() == HypervisorException.Kind.FAILED ? VirtdeckException.refused(message)
                         : VirtdeckException.conflict(message);
+            } catch (RuntimeException e) {
+                made.undo();
+                throw e;
             }
         }
 
         private DomainSpec.Disk createVolume(GuestPlan.PlannedDisk disk) {
             step = "creating volume " + disk.create().name() + " in pool " + disk.pool();
-            VolumeFacts volume = storageGateway.createVolume(plan.host().id(), disk.pool(), disk.create());
-            made.volume(disk.pool(), disk.create().name());
+            VolumeFacts volume = made.volume(plan.host(), disk.pool(), disk.create().name(),
+                    () -> storageGateway.createVolume(plan.host().id(), disk.pool(), disk.create()));
             return DomainSpec.Disk.of(disk.pool(), volume);
         }
     }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
+import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActionPlans;
@@ -25,6 +26,8 @@ import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
+import io.virtdeck.undo.MadeSoFar;
+import io.virtdeck.undo.UndoJournal;
 
 /**
  * A guest's snapshots: list (every role), take, revert to and delete (admins and operators). Snapshots are internal
@@ -44,11 +47,13 @@ public class GuestSnapshotService {
     private final GuestRepository guests;
     private final SnapshotGateway gateway;
     private final GuestActionPlans plans;
+    private final UndoJournal journal;
 
     private final Permissions permissions;
 
     public GuestSnapshotService(GuestRepository guests, SnapshotGateway gateway, GuestActionPlans plans,
-                                Permissions permissions) {
+                                UndoJournal journal, Permissions permissions) {
+        this.journal = journal;
         this.permissions = permissions;
         this.guests = guests;
         this.gateway = gateway;
@@ -84,8 +89,14 @@ public class GuestSnapshotService {
                     }
                 }))
                 .run(() -> {
-                    SnapshotFacts made = gateway.createSnapshot(guest.hostId(), guest.uuid(), name,
-                            request.description(), kind.get());
+                    SnapshotFacts made;
+                    // libvirt takes it whole even when Virtdeck is killed meanwhile: recorded, to be looked for then
+                    try (MadeSoFar taking = journal.begin(AuditAction.GUEST_SNAPSHOT_CREATE,
+                            AuditObject.guest(guest.id(), guest.name()))) {
+                        made = taking.snapshot(guest.hostId(), guest.hostName(), guest.uuid(), guest.name(), name,
+                                () -> gateway.createSnapshot(guest.hostId(), guest.uuid(), name,
+                                        request.description(), kind.get()));
+                    }
                     return Done.of(made, "snapshot '" + name + "' (" + (made.withMemory() ? "disk and memory"
                             : "disk only") + (made.external() ? ", external" : "") + ")");
                 });

@@ -21,6 +21,7 @@ import io.virtdeck.inventory.HostState;
 import io.virtdeck.inventory.InventorySync;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
+import io.virtdeck.undo.UndoJournals;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
@@ -53,7 +54,7 @@ class GuestCloningTest {
     private final VolumeStreamGateway streamGateway = mock(VolumeStreamGateway.class);
     private final GuestCloning cloning = new GuestCloning(domainGateway, storageGateway, streamGateway,
             mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
-            new SimpleAsyncTaskExecutor("test-volume-copy-"));
+            UndoJournals.unrecorded(domainGateway, storageGateway), new SimpleAsyncTaskExecutor("test-volume-copy-"));
     private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(
             disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")));
     private final List<String> messages = new ArrayList<>();

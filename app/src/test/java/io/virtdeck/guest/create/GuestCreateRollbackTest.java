@@ -13,6 +13,8 @@ import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainSpec;
+import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.GuestPlatform;
 import io.virtdeck.hypervisor.GuestVirtualization;
 import io.virtdeck.hypervisor.HostGateway;
@@ -26,6 +28,7 @@ import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.HostState;
 import io.virtdeck.inventory.InventorySync;
 import io.virtdeck.security.Permissions;
+import io.virtdeck.undo.UndoJournals;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
@@ -71,7 +74,8 @@ class GuestCreateRollbackTest {
         when(hosts.findById(7)).thenReturn(Optional.of(HOST));
         service = new GuestCreateService(planner, hostGateway, domainGateway, storageGateway, hosts,
                 mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
-                new ActionRunner(audit, object -> { }), mock(Permissions.class));
+                new ActionRunner(audit, object -> { }), UndoJournals.unrecorded(domainGateway, storageGateway),
+                mock(Permissions.class));
     }
 
     @BeforeEach
@@ -106,6 +110,8 @@ class GuestCreateRollbackTest {
     void anAutostartThatFailsUndefinesTheGuestAndDeletesItsVolumes() {
         doThrow(new HypervisorException(HypervisorException.Kind.UNREACHABLE, "connection lost"))
                 .when(domainGateway).setAutostart(7, plan.uuid(), true);
+        when(domainGateway.domain(7, plan.uuid())).thenReturn(new DomainFacts(plan.uuid(), "web",
+                DomainRunState.SHUTOFF, 1, 512, false, true, false, "hvm", List.of(), List.of(), List.of()));
 
         VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> service.create(7, REQUEST));
 

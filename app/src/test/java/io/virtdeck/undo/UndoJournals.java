@@ -1,0 +1,23 @@
+package io.virtdeck.undo;
+
+import io.virtdeck.VirtdeckInstance;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.SnapshotGateway;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.task.TaskService;
+
+import static org.mockito.Mockito.mock;
+
+/** For unit tests of the steps of a work: a journal that takes things back through the given gateways and keeps no record. */
+public final class UndoJournals {
+
+    private UndoJournals() {
+    }
+
+    public static UndoJournal unrecorded(DomainGateway domains, StorageGateway storage) {
+        return new UndoJournal(mock(UnfinishedWorkRepository.class),
+                new Removal(domains, storage, mock(SnapshotGateway.class)), new VirtdeckInstance(),
+                mock(TaskService.class), mock(ActionRunner.class));
+    }
+}
