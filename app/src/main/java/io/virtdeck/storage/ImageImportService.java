@@ -116,7 +116,7 @@ public class ImageImportService {
         /** Deletes the files; nothing is left to take back. */
         void remove() {
             delete(directory);
-            held.close();
+            held.done();
         }
     }
 
@@ -133,17 +133,18 @@ public class ImageImportService {
         AtomicReference<Path> staging = new AtomicReference<>();
         return onHost(STAGE, host, object).check(() -> staging.set(checkStaging(fileName, length))).run(() -> {
             Path directory = staging.get().resolve(id);
-            MadeSoFar held = journal.begin(STAGE, object);
-            held.files(directory);
-            createDirectory(directory);
             Path upload = directory.resolve("upload");
-            Task task = tasks.runHere(STAGE, object, true, progress -> {
-                held.partOf(progress.taskId());
-                progress.update(0, "Receiving " + fileName + " (" + ByteProgress.mib(length) + ")");
-                copy(body, upload, length, new ByteProgress(progress, length, "Received"));
-                return "Received " + fileName + " (" + ByteProgress.mib(length) + ").";
-            });
+            // the staged image's files, recorded until it is imported, discarded or expired
+            MadeSoFar held = journal.begin(STAGE, object);
             try {
+                held.files(directory);
+                createDirectory(directory);
+                Task task = tasks.runHere(STAGE, object, true, progress -> {
+                    held.partOf(progress.taskId());
+                    progress.update(0, "Receiving " + fileName + " (" + ByteProgress.mib(length) + ")");
+                    copy(body, upload, length, new ByteProgress(progress, length, "Received"));
+                    return "Received " + fileName + " (" + ByteProgress.mib(length) + ").";
+                });
                 if (task.state() != Task.State.SUCCEEDED) {
                     throw VirtdeckException.conflict("Task " + task.id() + " "
                             + task.state().name().toLowerCase(Locale.ROOT) + ": " + task.message());
@@ -153,11 +154,9 @@ public class ImageImportService {
                 return Done.of(made.view(), describe(made.view()));
             } catch (IOException e) {
                 held.undo();
-                held.close();
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
                 held.undo();
-                held.close();
                 throw e;
             }
         });
@@ -255,6 +254,7 @@ public class ImageImportService {
             try (MadeSoFar made = journal.begin(IMPORT, object, progress.taskId())) {
                 try {
                     String done = run(host, found, request.pool(), name, volumes, request.network(), made, progress);
+                    made.done();
                     ending.succeeded(done);
                     staged.remove(id);
                     found.remove();

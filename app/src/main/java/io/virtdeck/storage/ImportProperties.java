@@ -11,7 +11,8 @@ import org.springframework.util.unit.DataSize;
  * Image import (README: Image import): images are staged on the Virtdeck server, looked at and converted there with
  * qemu-img, then streamed into a pool of any host.
  *
- * @param stagingDir where uploaded images wait to be imported (emptied at start)
+ * @param stagingDir where uploaded images wait to be imported; what a killed Virtdeck left there goes when its work is
+ *                   settled (UndoJournal)
  * @param maxImageSize the largest image (or OVA) accepted
  * @param keepStaged how long a staged image that is neither imported nor discarded is kept
  */

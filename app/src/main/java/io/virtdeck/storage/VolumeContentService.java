@@ -107,6 +107,7 @@ public class VolumeContentService {
                             length));
                     streamGateway.uploadVolume(hostId, pool, volume, in, length,
                             new ByteProgress(progress, length, "Uploaded"));
+                    made.done();
                 } catch (RuntimeException e) {
                     String failed = reason(e) + " " + made.undo(); // a half-written volume is no use to anyone
                     ending.failed(failed);

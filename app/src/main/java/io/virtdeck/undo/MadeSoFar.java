@@ -17,9 +17,10 @@ import io.virtdeck.inventory.Host;
 
 /**
  * What one run of an action has made so far (new volumes, a definition, a snapshot, staged files), each recorded in
- * the database before it is made. A failure takes it all back ({@link #undo()}); a Virtdeck killed mid-work leaves the
- * record, and whoever finds it takes the things back then ({@link UndoJournal}). {@link #close()} ends the record:
- * what is made from then on is kept.
+ * the database before it is made. Success ends the record ({@link #done()}: what was made stays); a failure takes it
+ * all back ({@link #undo()}); a Virtdeck killed mid-work leaves the record, and whoever finds it takes the things
+ * back then ({@link UndoJournal}). {@link #close()} without either (an exception nobody expected, a stop) takes back
+ * what it can and leaves the rest recorded for that.
  */
 public final class MadeSoFar implements AutoCloseable {
 
@@ -28,7 +29,7 @@ public final class MadeSoFar implements AutoCloseable {
     private final long work;
     /** Newest first: the order to take things back in (a definition before the volumes it uses). */
     private final Deque<Leftover> made = new ArrayDeque<>();
-    private boolean ended;
+    private boolean settled;
 
     MadeSoFar(UnfinishedWorkRepository works, Removal removal, long work) {
         this.works = works;
@@ -100,6 +101,7 @@ public final class MadeSoFar implements AutoCloseable {
      * person to remove.
      */
     public String undo() {
+        settled = true;
         Set<String> places = new LinkedHashSet<>();
         Map<String, List<String>> left = new LinkedHashMap<>();
         while (!made.isEmpty()) {
@@ -119,11 +121,33 @@ public final class MadeSoFar implements AutoCloseable {
                 + String.join(", ", place.getValue()) + ".").collect(Collectors.joining(" "));
     }
 
-    /** The work is over: what it made stays. */
+    /** The work succeeded: what it made stays, and the record ends. */
+    public void done() {
+        settled = true;
+        works.end(work);
+    }
+
+    /**
+     * Ends the record if {@link #done()} or {@link #undo()} did not: then what can be removed now is, and what cannot
+     * (its host is away, Virtdeck is stopping) stays recorded, to be removed once this instance has stopped.
+     */
     @Override
     public void close() {
-        if (!ended) {
-            ended = true;
+        if (settled) {
+            return;
+        }
+        settled = true;
+        boolean anyLeft = false;
+        while (!made.isEmpty()) {
+            Leftover thing = made.pop();
+            Removal.Outcome.State outcome = removal.remove(thing).state();
+            if (outcome == Removal.Outcome.State.NOT_YET) {
+                anyLeft = true;
+            } else {
+                works.forget(thing.id());
+            }
+        }
+        if (!anyLeft) {
             works.end(work);
         }
     }

@@ -14,6 +14,7 @@ import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.SnapshotGateway;
 import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.inventory.ExpectedGuestChanges;
 
 /**
  * Takes back one thing a work made, wherever it is: a volume is deleted, a definition undefined (unless the guest
@@ -47,8 +48,10 @@ class Removal {
     private final DomainGateway domains;
     private final StorageGateway storage;
     private final SnapshotGateway snapshots;
+    private final ExpectedGuestChanges expected;
 
-    Removal(DomainGateway domains, StorageGateway storage, SnapshotGateway snapshots) {
+    Removal(DomainGateway domains, StorageGateway storage, SnapshotGateway snapshots, ExpectedGuestChanges expected) {
+        this.expected = expected;
         this.domains = domains;
         this.storage = storage;
         this.snapshots = snapshots;
@@ -84,6 +87,7 @@ class Removal {
             return new Outcome(Outcome.State.LEFT, "it is " + facts.state().name().toLowerCase(java.util.Locale.ROOT)
                     + ": shut it down first");
         }
+        expected.expect(guest.hostId(), guest.uuid()); // its UNDEFINED event is Virtdeck's doing
         domains.undefine(guest.hostId(), guest.uuid(), false);
         return Outcome.of(Outcome.State.REMOVED);
     }

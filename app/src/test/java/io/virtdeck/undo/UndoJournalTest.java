@@ -148,9 +148,21 @@ class UndoJournalTest {
 
         assertThat(storage.volume(host.id(), "default", "mine.qcow2")).isPresent();
         assertThat(unfinished()).isOne();
+        made.done();
         made.close();
         assertThat(unfinished()).isZero();
         assertThat(storage.volume(host.id(), "default", "mine.qcow2")).isPresent();
+    }
+
+    @Test
+    void aWorkClosedWithoutSuccessOrUndoTakesBackWhatItMade() {
+        try (MadeSoFar made = journal.begin(AuditAction.GUEST_CREATE, new AuditObject("guest", null, "cut"))) {
+            made.volume(host, "default", "cut.qcow2", () -> storage.createVolume(host.id(), "default",
+                    new NewVolume("cut.qcow2", 64, "qcow2")));
+            // an exception nobody expected leaves the block here
+        }
+        assertThat(storage.volume(host.id(), "default", "cut.qcow2")).isEmpty();
+        assertThat(unfinished()).isZero();
     }
 
     @Test

@@ -5,11 +5,12 @@ import io.virtdeck.action.ActionRunner;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.SnapshotGateway;
 import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.task.TaskService;
 
 import static org.mockito.Mockito.mock;
 
-/** For unit tests of the steps of a work: a journal that takes things back through the given gateways and keeps no record. */
+/** For unit tests of a work's steps: a journal that takes things back through these gateways and records nothing. */
 public final class UndoJournals {
 
     private UndoJournals() {
@@ -17,7 +18,7 @@ public final class UndoJournals {
 
     public static UndoJournal unrecorded(DomainGateway domains, StorageGateway storage) {
         return new UndoJournal(mock(UnfinishedWorkRepository.class),
-                new Removal(domains, storage, mock(SnapshotGateway.class)), new VirtdeckInstance(),
+                new Removal(domains, storage, mock(SnapshotGateway.class), mock(ExpectedGuestChanges.class)), new VirtdeckInstance(),
                 mock(TaskService.class), mock(ActionRunner.class));
     }
 }

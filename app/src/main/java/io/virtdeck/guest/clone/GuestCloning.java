@@ -118,6 +118,7 @@ class GuestCloning {
             ending.failed(failed);
             throw VirtdeckException.conflict(failed);
         }
+        made.done();
         sync.refreshOrRemove(hostId, plan.uuid());
         String done = "Created " + plan.describe() + ".";
         ending.about(guests.findByHostAndUuid(hostId, plan.uuid()).map(g -> AuditObject.guest(g.id(), g.name()))

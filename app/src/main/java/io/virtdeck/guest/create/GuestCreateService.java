@@ -102,6 +102,7 @@ public class GuestCreateService {
                     } else {
                         try (MadeSoFar made = journal.begin(AuditAction.GUEST_CREATE, subject)) {
                             new Creation(plan, made).run();
+                            made.done();
                         }
                     }
                     sync.refreshOrRemove(hostId, plan.uuid());

@@ -96,6 +96,7 @@ public class GuestSnapshotService {
                         made = taking.snapshot(guest.hostId(), guest.hostName(), guest.uuid(), guest.name(), name,
                                 () -> gateway.createSnapshot(guest.hostId(), guest.uuid(), name,
                                         request.description(), kind.get()));
+                        taking.done();
                     }
                     return Done.of(made, "snapshot '" + name + "' (" + (made.withMemory() ? "disk and memory"
                             : "disk only") + (made.external() ? ", external" : "") + ")");
