@@ -12,16 +12,22 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.action.ActionRunner;
 import io.virtdeck.action.Ending;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
+import io.virtdeck.hypervisor.ConnectionState;
+import io.virtdeck.hypervisor.HostConnectionChanged;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
 
@@ -31,7 +37,7 @@ import io.virtdeck.task.TaskService;
  * its start, then every few seconds), which takes back what the work had made, closes its task and writes the audit
  * entry the work never wrote, naming what was removed, what libvirt finished (a snapshot) and what a person must
  * remove. Things a host cannot remove now (it does not answer, libvirt still copies into the volume) are tried again
- * for half an hour before they are named as left behind.
+ * (at once when a host connects) for half an hour before they are named as left behind.
  */
 @Service
 @Order(2) // before the tasks' own recovery, which leaves the tasks of these works to this
@@ -45,9 +51,13 @@ public class UndoJournal implements ApplicationRunner {
     private final VirtdeckInstance instance;
     private final TaskService tasks;
     private final ActionRunner actions;
+    private final TaskExecutor workers;
+    /** Some work waits for a host to answer: a host that connects is worth a try at once. */
+    private volatile boolean waitingForHosts;
 
     UndoJournal(UnfinishedWorkRepository works, Removal removal, VirtdeckInstance instance, TaskService tasks,
-                ActionRunner actions) {
+                ActionRunner actions, @Qualifier(ThreadPools.TASK_WORKERS) TaskExecutor workers) {
+        this.workers = workers;
         this.works = works;
         this.removal = removal;
         this.instance = instance;
@@ -73,9 +83,17 @@ public class UndoJournal implements ApplicationRunner {
     /** Takes over the works of stopped instances, and settles those taken over that can be settled now. */
     @Scheduled(fixedDelay = 10, initialDelay = 10, timeUnit = TimeUnit.SECONDS)
     public synchronized void settleInterrupted() { // the start's run and the schedule's never overlap
+        waitingForHosts = false;
         works.adoptInterrupted(instance.id());
         for (UnfinishedWorkRepository.Interrupted work : works.interrupted(instance.id())) {
             settle(work);
+        }
+    }
+
+    @EventListener
+    void onHostConnected(HostConnectionChanged change) {
+        if (change.state() == ConnectionState.CONNECTED && waitingForHosts) {
+            workers.execute(this::settleInterrupted); // not on the thread that tells of connections
         }
     }
 
@@ -95,6 +113,7 @@ public class UndoJournal implements ApplicationRunner {
                         + thing.howToRemove());
                 case NOT_YET -> {
                     if (!lastTry) {
+                        waitingForHosts = true;
                         log.info("work {} ({}): {} cannot be removed yet ({}); trying again", work.id(),
                                 work.action(), what, outcome.detail());
                         return;

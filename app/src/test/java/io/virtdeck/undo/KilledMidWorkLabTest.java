@@ -256,9 +256,13 @@ class KilledMidWorkLabTest {
     private void restartAndSettle() throws Exception {
         long killed = database.sql("SELECT count(*) FROM unfinished_work").query(Long.class).single();
         assertThat(killed).as("works the kill interrupted").isPositive();
+        long restarting = System.nanoTime();
         virtdeck.start();
-        await("the interrupted works settled").atMost(SETTLED_WITHIN).pollInterval(Duration.ofMillis(500))
+        long answering = System.nanoTime();
+        await("the interrupted works settled").atMost(SETTLED_WITHIN).pollInterval(Duration.ofMillis(200))
                 .until(() -> database.sql("SELECT count(*) FROM unfinished_work").query(Long.class).single() == 0);
+        System.out.printf("[lab] restarted: answering after %.1f s, %d interrupted work(s) settled %.1f s later%n",
+                (answering - restarting) / 1e9, killed, (System.nanoTime() - answering) / 1e9);
         api().hostIdOrRegister("lab1", Lab.LAB1);
         api().hostIdOrRegister("lab2", Lab.LAB2);
     }

@@ -19,6 +19,6 @@ public final class UndoJournals {
     public static UndoJournal unrecorded(DomainGateway domains, StorageGateway storage) {
         return new UndoJournal(mock(UnfinishedWorkRepository.class),
                 new Removal(domains, storage, mock(SnapshotGateway.class), mock(ExpectedGuestChanges.class)), new VirtdeckInstance(),
-                mock(TaskService.class), mock(ActionRunner.class));
+                mock(TaskService.class), mock(ActionRunner.class), Runnable::run);
     }
 }
