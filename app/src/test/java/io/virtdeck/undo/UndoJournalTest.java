@@ -178,6 +178,37 @@ class UndoJournalTest {
         assertThat(storage.volume(host.id(), "default", "alpha-web.qcow2")).isPresent();
     }
 
+    @Test
+    void whatCannotBeRemovedIsNamedWithHowToRemoveIt() {
+        UUID web = guests.findByHostAndName(host.id(), "alpha-web").orElseThrow().uuid();
+        long task = runningTask("left-1");
+        MadeSoFar made = journal.begin(AuditAction.GUEST_CREATE, new AuditObject("guest", null, "alpha-web"), task);
+        made.domain(host, web, "alpha-web", () -> { }); // as if it were made, and then someone started it
+        killed(task);
+        // and a volume on a host that answers no more, recorded half an hour ago
+        long gone = jdbc.sql("""
+                        INSERT INTO unfinished_work (instance_id, task_id, action, username, object_type, object_name,
+                                                     interrupted_at)
+                        VALUES (:self, NULL, 'volume.upload', 'bob', 'volume', 'old.img', now() - interval '31 minutes')
+                        RETURNING id""").param("self", self.id()).query(Long.class).single();
+        jdbc.sql("INSERT INTO unfinished_work_items (work_id, kind, host_id, host_name, within, name) VALUES (:work,"
+                + " 'VOLUME', 987654, 'kvm-gone', 'default', 'old.img')").param("work", gone).update();
+
+        journal.settleInterrupted();
+
+        assertThat(domains.domain(host.id(), web).state()).isEqualTo(io.virtdeck.hypervisor.DomainRunState.RUNNING);
+        assertThat(tasks.findById(task).orElseThrow().message()).isEqualTo("Virtdeck stopped before this finished."
+                + " Left behind, to remove by hand: guest 'alpha-web' on host '" + host.name() + "' (it is running:"
+                + " shut it down first; delete the guest on its page, or `virsh undefine " + web + "` on the host).");
+        assertThat(jdbc.sql("SELECT username || ' ' || outcome || ' ' || detail FROM audit_events WHERE object_name ="
+                        + " 'old.img' ORDER BY id DESC LIMIT 1").query(String.class).single())
+                .startsWith("bob FAILURE Virtdeck stopped before this finished. Left behind, to remove by hand: volume"
+                        + " default/old.img on host 'kvm-gone' (")
+                .endsWith("; delete it on the host's Storage page, or `virsh vol-delete --pool default old.img` on the"
+                        + " host).");
+        assertThat(unfinished()).isZero();
+    }
+
     /** As after kill -9: the rows stay, owned by an instance whose lease has run out. */
     private void killed(long task) {
         UUID dead = stoppedInstance();
