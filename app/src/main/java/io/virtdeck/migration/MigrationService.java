@@ -251,7 +251,8 @@ public class MigrationService {
             }
             Thread.sleep(POLL.toMillis());
         }
-        progress.update(0, "Virtdeck restarted; following the migration of '" + migration.guestName() + "' again");
+        progress.update(0, "Following the migration of '" + migration.guestName() + "' again (Virtdeck restarted, or"
+                + " its database was unreachable)");
         if (migration.options().live()) {
             progress.onCancel(() -> abort(migration));
         }
