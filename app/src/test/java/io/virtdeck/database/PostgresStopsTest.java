@@ -45,9 +45,9 @@ import static org.awaitility.Awaitility.await;
  * server of the test's own, stopped with pg_ctl's fast mode as a restart does. Pages and the API answer 503 at once,
  * an open console stays connected, an action is refused before it reaches the host, monitoring stops and comes back
  * by itself, tasks that ran through it are settled, and what happened meanwhile is audited once the database is back.
- * The figures are printed (surefire-reports/...DatabaseOutageTest-output.txt).
+ * The figures are printed (surefire-reports/...PostgresStopsTest-output.txt).
  */
-class DatabaseOutageTest {
+class PostgresStopsTest {
 
     private static final Duration RENEWAL = Duration.ofSeconds(1);
     private static final Duration EXPIRY = Duration.ofSeconds(4);
