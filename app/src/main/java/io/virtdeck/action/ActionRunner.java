@@ -48,11 +48,11 @@ public class ActionRunner {
     }
 
     /**
-     * The end of work that a stopped Virtdeck left running and this instance follows again (a migration): recorded
-     * under the current user, who is Virtdeck itself on the recovering thread.
+     * The end of work that Virtdeck lost track of and follows again (a migration, after a stop or while the database
+     * was unreachable): recorded under the user who started it, as its first run would have.
      */
-    public Ending resumed(AuditAction action, AuditObject subject) {
-        return ending(action, subject, CurrentUser.name());
+    public Ending resumed(AuditAction action, AuditObject subject, String user) {
+        return ending(action, subject, user);
     }
 
     <T> T run(ActionPlan plan, Supplier<Done<T>> work) {
