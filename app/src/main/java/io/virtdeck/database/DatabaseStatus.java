@@ -1,7 +1,6 @@
 package io.virtdeck.database;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -9,27 +8,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.core.DatabaseOutage;
 
 /**
  * Whether PostgreSQL answers, as last seen: marked unreachable by the first failure that says so (a request, a lease
- * renewal), then asked once a second until it answers again. While it is unreachable, requests are answered at once
+ * renewal), then asked twice a second until it answers again. While it is unreachable, requests are answered at once
  * (503) rather than each waiting on the connection pool, and a stop does not wait on it either.
  */
 @Component
 public class DatabaseStatus {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseStatus.class);
+    private static final Duration PROBE_EVERY = Duration.ofMillis(500);
 
     private final JdbcTemplate probe;
     private volatile long unreachableSinceNanos;
     private volatile boolean unreachable;
 
-    DatabaseStatus(DataSource dataSource) {
+    DatabaseStatus(DataSource dataSource, @Qualifier(ThreadPools.DATABASE_PROBE) ThreadPoolTaskScheduler prober) {
         this.probe = new JdbcTemplate(dataSource);
         this.probe.setQueryTimeout(1);
+        prober.scheduleWithFixedDelay(this::probe, PROBE_EVERY);
     }
 
     public boolean reachable() {
@@ -53,8 +56,7 @@ public class DatabaseStatus {
     }
 
     /** Asks the database while it is marked unreachable; marks it reachable once it answers. */
-    @Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.SECONDS)
-    public void probe() {
+    void probe() {
         if (!unreachable) {
             return;
         }

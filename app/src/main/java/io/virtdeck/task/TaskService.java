@@ -246,8 +246,8 @@ public class TaskService implements ApplicationRunner, BusyObjects {
                 log.info("task {} left unfinished by the stop of Virtdeck", id);
                 return;
             } else if (DatabaseOutage.causedBy(e)) {
-                log.warn("task {}: its work met the database unreachable; it is settled once the database is back:"
-                        + " {}", id, e.getMessage());
+                log.warn("task {}: its work met the database unreachable; it is settled once the database is back",
+                        id, e);
                 settleWhenDatabaseIsBack(id);
                 return;
             } else if (e instanceof TaskCancelledException) {

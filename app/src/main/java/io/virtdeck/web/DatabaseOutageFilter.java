@@ -72,6 +72,9 @@ class DatabaseOutageFilter extends OncePerRequestFilter {
                     HttpStatus.SERVICE_UNAVAILABLE.getReasonPhrase(), DatabaseOutage.MESSAGE, null)));
             return;
         }
+        if ("true".equals(request.getHeader("HX-Request"))) {
+            response.setHeader("HX-Refresh", "true"); // htmx swaps no error: the whole page shows this one instead
+        }
         response.setContentType(MediaType.TEXT_HTML_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         // the page a person was on, reloaded: it shows again once the database is back

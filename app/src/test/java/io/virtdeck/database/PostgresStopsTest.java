@@ -116,7 +116,8 @@ class PostgresStopsTest {
 
             sent = System.nanoTime();
             HttpResponse<String> powerOff = send(virtdeck, HttpRequest.newBuilder(
-                    uri(virtdeck, "/api/v1/guests/" + guest + "/actions/poweroff")).POST(HttpRequest.BodyPublishers.noBody()));
+                    uri(virtdeck, "/api/v1/guests/" + guest + "/actions/poweroff"))
+                    .POST(HttpRequest.BodyPublishers.noBody()));
             long actionMillis = millisSince(sent);
             assertThat(powerOff.statusCode()).as(powerOff.body()).isEqualTo(503);
 
@@ -222,7 +223,8 @@ class PostgresStopsTest {
     private static Process holdTheDaemonsState() throws Exception {
         Process process = new ProcessBuilder("virsh", "-c", DAEMON.uri()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedWriter in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+        BufferedWriter in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(),
+                StandardCharsets.UTF_8));
         in.write("uri\n");
         in.flush();
         return process;

@@ -37,7 +37,8 @@ class MigrationThroughPostgresStopLabTest {
             long lab2 = hostId(jdbc, "lab2");
             hostId(jdbc, "lab1");
             long tiny1 = await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
-                    "SELECT id FROM guests WHERE name = 'tiny1'").query(Long.class).optional().orElse(0L), id -> id > 0);
+                            "SELECT id FROM guests WHERE name = 'tiny1'").query(Long.class).optional().orElse(0L),
+                    id -> id > 0);
             if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
                 Lab.virsh(Lab.LAB1, "start", "tiny1");
                 Lab.consoleAnswers(Lab.LAB1, "tiny1");
