@@ -1,15 +1,25 @@
 package io.virtdeck.audit;
 
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -25,7 +35,8 @@ import io.virtdeck.core.DatabaseOutage;
  * <p>
  * What happened while PostgreSQL was unreachable (work that was under way, a console closed) is kept in memory, in
  * order and with the time it happened, and written as soon as the database answers again: nothing done goes
- * unaudited because the database was away at that moment.
+ * unaudited because the database was away at that moment. A stop before it is back leaves them in
+ * {@code VIRTDECK_DATA_DIR/audit-pending.txt}, written at the next start.
  */
 @Service
 public class AuditLog {
@@ -36,15 +47,33 @@ public class AuditLog {
     private static final int PENDING_LIMIT = 100_000;
 
     private final JdbcClient jdbc;
+    private final Path leftAtStop;
+    // the file's entries are in memory: it goes once they are all written
+    private volatile boolean readFromDisk;
     // guarded by itself; the oldest first
     private final Deque<Pending> pending = new ArrayDeque<>();
 
-    public AuditLog(JdbcClient jdbc) {
+    public AuditLog(JdbcClient jdbc, @Value("${virtdeck.data-dir}") Path dataDir) {
         this.jdbc = jdbc;
+        this.leftAtStop = dataDir.resolve("audit-pending.txt");
+        pending.addAll(readLeftAtStop());
     }
 
     private record Pending(Instant at, String user, String action, String type, String id, String name,
                            String outcome, String detail) {
+
+        /** One line: each field URL-encoded ("-" for none), so that no text can break the line or the fields. */
+        String line() {
+            return String.join(" ", Arrays.stream(new String[] {at.toString(), user, action, type, id, name, outcome,
+                    detail}).map(field -> field == null ? "-" : URLEncoder.encode(field, StandardCharsets.UTF_8))
+                    .toList());
+        }
+
+        static Pending of(String line) {
+            String[] f = Arrays.stream(line.split(" ", -1)).map(field -> field.equals("-") ? null
+                    : URLDecoder.decode(field, StandardCharsets.UTF_8)).toArray(String[]::new);
+            return new Pending(Instant.parse(f[0]), f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
+        }
     }
 
     public void record(AuditAction action, AuditObject object, AuditEntry.Outcome outcome, String detail) {
@@ -88,9 +117,12 @@ public class AuditLog {
         }
     }
 
-    /** Writes what waited for the database, oldest first, each with the time it happened; stops at a failure. */
+    /**
+     * Writes what waited for the database, oldest first, each with the time it happened; stops at a failure. One
+     * writer at a time (the schedule, a stop), so that none is written twice.
+     */
     @Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.SECONDS)
-    public void writePending() {
+    public synchronized void writePending() {
         int written = 0;
         while (true) {
             Pending next;
@@ -116,16 +148,57 @@ public class AuditLog {
         if (written > 0) {
             log.info("wrote {} audit entries kept while the database was unreachable", written);
         }
+        if (readFromDisk && pending() == 0) {
+            try {
+                Files.deleteIfExists(leftAtStop);
+                readFromDisk = false;
+            } catch (IOException e) {
+                log.warn("cannot delete {} (its entries are written): {}", leftAtStop, e.getMessage());
+            }
+        }
     }
 
-    /** At a stop: one last try; what still cannot be written is logged whole rather than lost without a trace. */
+    /** At a stop: one last try; what still cannot be written is kept on disk for the next start. */
     @PreDestroy
     void stop() {
         writePending();
         synchronized (pending) {
-            pending.forEach(entry -> log.error("audit entry never written (the database was unreachable until the"
-                    + " stop): {}", entry));
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<String> lines = pending.stream().map(Pending::line).toList();
+            try {
+                Files.createDirectories(leftAtStop.getParent());
+                Files.write(leftAtStop, lines, StandardCharsets.UTF_8);
+                log.warn("{} audit entries wait for the database in {}; the next start writes them", lines.size(),
+                        leftAtStop);
+            } catch (IOException e) {
+                pending.forEach(entry -> log.error("audit entry never written (no database, no disk): {}", entry));
+            }
             pending.clear();
+        }
+    }
+
+    /** What a stop left on disk, oldest first; the file is gone once they are in memory again. */
+    private List<Pending> readLeftAtStop() {
+        if (!Files.exists(leftAtStop)) {
+            return List.of();
+        }
+        try {
+            List<Pending> entries = new ArrayList<>();
+            for (String line : Files.readAllLines(leftAtStop, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    entries.add(Pending.of(line));
+                }
+            }
+            readFromDisk = true;
+            log.info("{} audit entries left by a stop while the database was unreachable are written now",
+                    entries.size());
+            return entries;
+        } catch (IOException | RuntimeException e) {
+            log.error("the audit entries left at the last stop in {} cannot be read; the file stays for a person to"
+                    + " look at: {}", leftAtStop, e.getMessage());
+            return List.of();
         }
     }
 
