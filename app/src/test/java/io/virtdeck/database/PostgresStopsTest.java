@@ -2,6 +2,7 @@ package io.virtdeck.database;
 
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +114,16 @@ class PostgresStopsTest {
             assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
             assertThat(page.headers().firstValue("Retry-After")).hasValue("5");
             assertThat(page.body()).contains("database is unreachable", "http-equiv=\"refresh\"");
+
+            HttpResponse<String> swap = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(virtdeck,
+                    "/guests")).header("Cookie", admin.cookieHeader()).header("HX-Request", "true").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(swap.statusCode()).isEqualTo(503);
+            assertThat(swap.headers().firstValue("HX-Refresh")).as("htmx reloads the page to the outage page")
+                    .hasValue("true");
+            HttpResponse<String> script = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(virtdeck,
+                    "/assets/virtdeck.js")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(script.statusCode()).as("static files need no database").isEqualTo(200);
 
             sent = System.nanoTime();
             HttpResponse<String> powerOff = send(virtdeck, HttpRequest.newBuilder(
