@@ -156,6 +156,12 @@
     source.addEventListener('guest', function (event) {
       onGuestChanged(JSON.parse(event.data));
     });
+    source.addEventListener('error', function () {
+      // the browser retries a dropped stream by itself, but not a refused one (503 while the database is away)
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, 5000);
+      }
+    });
   }
 
   document.addEventListener('DOMContentLoaded', connect);

@@ -29,6 +29,8 @@ public class ThreadPools {
     public static final String HOST_LEASE_RENEWALS = "hostLeaseRenewals";
     /** The watch on the renewals' age, a thread of its own to act while a renewal hangs (inventory/HostLeases). */
     public static final String HOST_LEASE_WATCH = "hostLeaseWatch";
+    /** Asks PostgreSQL while it is unreachable, apart from the jobs that wait on it (database/DatabaseStatus). */
+    public static final String DATABASE_PROBE = "databaseProbe";
     /** libvirt's migrate call, blocked for as long as the migration runs (migration/MigrationService). */
     public static final String MIGRATION_CALLS = "migrationCalls";
     /** libvirt's volume copies and clone streams, blocked for as long as they run (guest/GuestCloning). */
@@ -65,6 +67,11 @@ public class ThreadPools {
     @Bean(name = HOST_LEASE_WATCH, defaultCandidate = false)
     ThreadPoolTaskScheduler hostLeaseWatch() {
         return scheduler("host-lease-watch-");
+    }
+
+    @Bean(name = DATABASE_PROBE, defaultCandidate = false)
+    ThreadPoolTaskScheduler databaseProbe() {
+        return scheduler("database-probe-");
     }
 
     @Bean(name = MIGRATION_CALLS, defaultCandidate = false)

@@ -40,8 +40,9 @@ class ArchitectureTest {
     @Test
     void auditImportsNothingAboveIt() {
         classes().that().resideInAPackage("io.virtdeck.audit..")
+                // logging is beneath every package: what audit keeps while the database is away is logged
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.virtdeck.audit..", "io.virtdeck.core..",
-                        "java..", "javax..", "jakarta..", "org.springframework..")
+                        "java..", "javax..", "jakarta..", "org.springframework..", "org.slf4j..")
                 .check(APP);
     }
 
@@ -67,7 +68,7 @@ class ArchitectureTest {
     void actionsImportOnlyAuditAndCore() {
         classes().that().resideInAPackage("io.virtdeck.action..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.virtdeck.action..", "io.virtdeck.audit..",
-                        "io.virtdeck.core..", "java..", "org.springframework..")
+                        "io.virtdeck.core..", "java..", "org.springframework..", "org.slf4j..")
                 .check(APP);
     }
 }

@@ -3,12 +3,15 @@ package io.virtdeck.action;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.DatabaseOutage;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 
@@ -30,6 +33,7 @@ import io.virtdeck.core.VirtdeckException;
 @Component
 public class ActionRunner {
 
+    private static final Logger log = LoggerFactory.getLogger(ActionRunner.class);
     private final AuditLog audit;
     private final BusyObjects busy;
 
@@ -44,14 +48,10 @@ public class ActionRunner {
     }
 
     /**
-     * The end of work that a stopped Virtdeck left running and this instance follows again (a migration): recorded
-     * under the current user, who is Virtdeck itself on the recovering thread.
+     * The end of work that Virtdeck lost track of and follows again or settles (a migration, after a stop or while
+     * the database was unreachable; work a kill interrupted): recorded under the user who started it, as its first run
+     * would have.
      */
-    public Ending resumed(AuditAction action, AuditObject subject) {
-        return resumed(action, subject, CurrentUser.name());
-    }
-
-    /** The same, recorded under {@code user}: the person who started the work, not whoever settles it. */
     public Ending resumed(AuditAction action, AuditObject subject, String user) {
         return ending(action, subject, user);
     }
@@ -67,7 +67,16 @@ public class ActionRunner {
         }
         audit.recordAs(plan.user(), plan.action(), done.made() == null ? plan.subject() : done.made(), Outcome.SUCCESS,
                 done.detail());
-        plan.refresh().run();
+        try {
+            plan.refresh().run();
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.causedBy(e)) {
+                throw e;
+            }
+            // the work is done and audited (kept until the database is back); the inventory follows libvirt then
+            log.warn("{} on {}: done, but its refresh waits for the database: {}", plan.action().code(),
+                    plan.subject().name(), e.getMessage());
+        }
         return done.value();
     }
 
@@ -89,13 +98,19 @@ public class ActionRunner {
             }
             plan.check().run();
         } catch (RuntimeException e) {
-            throw failed(plan, e);
+            throw failed(plan, e, false);
         }
     }
 
     /** Audits a failure and returns what to throw: libvirt's failures in an operator's words, others as they are. */
     private RuntimeException failed(ActionPlan plan, RuntimeException e) {
-        record(plan, Outcome.FAILURE, e.getMessage());
+        return failed(plan, e, true);
+    }
+
+    private RuntimeException failed(ActionPlan plan, RuntimeException e, boolean workBegun) {
+        record(plan, Outcome.FAILURE, !DatabaseOutage.causedBy(e) ? e.getMessage()
+                : workBegun ? "the database became unreachable during the work: " + e.getMessage()
+                : "not done: the database was unreachable");
         if (e instanceof HypervisorException hypervisor) {
             plan.refresh().run(); // a failed action may still have changed something (a failed revert shuts off)
             VirtdeckException answer = plan.hypervisorAnswer().apply(hypervisor);

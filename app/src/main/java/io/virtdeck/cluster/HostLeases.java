@@ -23,6 +23,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import io.virtdeck.ThreadPools;
 import io.virtdeck.VirtdeckInstance;
+import io.virtdeck.database.DatabaseStatus;
 import io.virtdeck.hypervisor.ConnectionGateway;
 
 /**
@@ -43,6 +44,7 @@ public class HostLeases implements ApplicationRunner {
     private final ConnectionGateway gateway;
     private final VirtdeckInstance instance;
     private final LeaseProperties properties;
+    private final DatabaseStatus database;
     private final ThreadPoolTaskScheduler timer;
     // a thread of its own: it must act while a renewal hangs on the database
     private final ThreadPoolTaskScheduler watch;
@@ -54,7 +56,8 @@ public class HostLeases implements ApplicationRunner {
     private boolean stopped;
 
     HostLeases(HostLeaseRepository leases, HostAddresses hosts, ConnectionGateway gateway, VirtdeckInstance instance,
-               LeaseProperties properties, @Qualifier(ThreadPools.HOST_LEASE_RENEWALS) ThreadPoolTaskScheduler timer,
+               LeaseProperties properties, DatabaseStatus database,
+               @Qualifier(ThreadPools.HOST_LEASE_RENEWALS) ThreadPoolTaskScheduler timer,
                @Qualifier(ThreadPools.HOST_LEASE_WATCH) ThreadPoolTaskScheduler watch) {
         this.leases = leases;
         this.timer = timer;
@@ -63,6 +66,7 @@ public class HostLeases implements ApplicationRunner {
         this.gateway = gateway;
         this.instance = instance;
         this.properties = properties;
+        this.database = database;
     }
 
     /** At start: the first renewal before any page is served, then one every interval and a watch on their age. */
@@ -132,6 +136,7 @@ public class HostLeases implements ApplicationRunner {
             holding.stream().sorted().skip(share).forEach(surplus::add);
             surplus.forEach(holding::remove);
         } catch (DataAccessException e) {
+            database.failed(e);
             stopAll("renewing host leases failed: " + e.getMessage());
             return;
         }
@@ -234,6 +239,11 @@ public class HostLeases implements ApplicationRunner {
             stopped = true;
             held.forEach(gateway::stopMonitoring);
             held.clear();
+        }
+        if (!database.reachable()) {
+            // no wait on a database that is gone: the leases expire by themselves, as after a crash
+            log.warn("host leases not handed back at stop: the database is unreachable (they expire instead)");
+            return;
         }
         try {
             leases.leave(instance.id());

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.virtdeck.ThreadPools;
+import io.virtdeck.core.DatabaseOutage;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.GuestCounters;
@@ -83,6 +84,13 @@ public class MetricsSampler {
                     } catch (HypervisorException e) {
                         lastReadings.remove(hostId);
                         log.debug("sampling host {} failed: {}", hostId, e.getMessage());
+                    } catch (RuntimeException e) {
+                        if (!DatabaseOutage.causedBy(e)) {
+                            throw e;
+                        }
+                        // a sample the database could not take; the next after its return primes again
+                        lastReadings.remove(hostId);
+                        log.debug("sampling host {} skipped: the database is unreachable", hostId);
                     } finally {
                         inFlight.remove(hostId);
                     }

@@ -7,8 +7,8 @@ import io.virtdeck.task.TaskRecovery;
 import io.virtdeck.task.TaskService;
 
 /**
- * Settles migrations that were under way when Virtdeck stopped: libvirt goes on migrating without Virtdeck, so the
- * task is followed again and closed by where the guest turns out to be.
+ * Settles migrations that were under way when Virtdeck stopped (or its database became unreachable): libvirt goes
+ * on migrating without Virtdeck, so the task is followed again and closed by where the guest turns out to be.
  */
 @Component
 class MigrationRecovery implements TaskRecovery {
@@ -29,7 +29,8 @@ class MigrationRecovery implements TaskRecovery {
     @Override
     public void recover(Task task, TaskService tasks) {
         migrations.findByTask(task.id()).ifPresentOrElse(
-                migration -> tasks.follow(task.id(), progress -> service.resume(migration, task.startedAt(), progress)),
+                migration -> tasks.follow(task.id(), progress -> service.resume(migration, task.startedAt(),
+                        task.user(), progress)),
                 () -> tasks.close(task.id(), Task.State.FAILED,
                         "Virtdeck stopped before this migration started; nothing was changed."));
     }

@@ -237,10 +237,11 @@ public class MigrationService {
     }
 
     /**
-     * Follows a migration that a stopped Virtdeck left running (see {@link MigrationRecovery}): waits for both hosts,
+     * Follows a migration that Virtdeck lost track of (see {@link MigrationRecovery}): waits for both hosts,
      * watches the job while libvirt still runs it, then settles the task by where the guest is.
      */
-    String resume(Migration migration, Instant started, TaskProgress progress) throws InterruptedException {
+    String resume(Migration migration, Instant started, String user, TaskProgress progress)
+            throws InterruptedException {
         expect(migration);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!(connected(migration.sourceHostId()) && connected(migration.targetHostId()))) {
@@ -251,7 +252,8 @@ public class MigrationService {
             }
             Thread.sleep(POLL.toMillis());
         }
-        progress.update(0, "Virtdeck restarted; following the migration of '" + migration.guestName() + "' again");
+        progress.update(0, "Following the migration of '" + migration.guestName() + "' again (Virtdeck restarted, or"
+                + " its database was unreachable)");
         if (migration.options().live()) {
             progress.onCancel(() -> abort(migration));
         }
@@ -262,7 +264,7 @@ public class MigrationService {
         }, migrateCalls);
         boolean postCopy = watch(migration, progress, stillRunning);
         return settle(migration, progress, started, postCopy, null,
-                actions.resumed(TASK_TYPE, AuditObject.guest(migration.guestId(), migration.guestName())));
+                actions.resumed(TASK_TYPE, AuditObject.guest(migration.guestId(), migration.guestName()), user));
     }
 
     /**

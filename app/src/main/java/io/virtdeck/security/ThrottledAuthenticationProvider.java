@@ -3,9 +3,11 @@ package io.virtdeck.security;
 import org.springframework.security.authentication.AccountStatusException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
+import io.virtdeck.core.DatabaseOutage;
 
 /**
  * Every password check (login form and HTTP Basic) passes here: a locked user name or address is refused before the
@@ -35,6 +37,11 @@ class ThrottledAuthenticationProvider implements AuthenticationProvider {
             return result;
         } catch (BadCredentialsException | AccountStatusException e) {
             throttle.failed(username, address);
+            throw e;
+        } catch (InternalAuthenticationServiceException e) {
+            if (DatabaseOutage.causedBy(e) && e.getCause() instanceof RuntimeException unreachable) {
+                throw unreachable; // no failed login: the outage's 503 (web.DatabaseOutageFilter)
+            }
             throw e;
         }
     }

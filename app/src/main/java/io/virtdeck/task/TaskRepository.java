@@ -64,6 +64,13 @@ public class TaskRepository {
                 .param("type", object.type()).param("id", object.id()).query(TaskRepository::task).optional();
     }
 
+    /** The task while it is unfinished and this instance's (not adopted by another one meanwhile). */
+    public Optional<Task> findOwnUnfinished(long id) {
+        return jdbc.sql("SELECT * FROM tasks WHERE id = :id AND state IN ('QUEUED', 'RUNNING')"
+                        + " AND instance_id = :instance")
+                .param("id", id).param("instance", instance.id()).query(TaskRepository::task).optional();
+    }
+
     public Optional<Task> findById(long id) {
         return jdbc.sql("SELECT * FROM tasks WHERE id = :id").param("id", id).query(TaskRepository::task).optional();
     }
@@ -96,9 +103,14 @@ public class TaskRepository {
         return new Page<>(items, total, page, size);
     }
 
-    /** Unfinished tasks of Virtdeck instances that have stopped: those of a running instance are its own. */
+    /**
+     * Unfinished tasks of Virtdeck instances that have stopped: those of a running instance are its own. This
+     * instance's own are never among them, even while its heartbeat lags after the database was unreachable: it still
+     * runs them.
+     */
     public List<Task> findOrphaned() {
-        return jdbc.sql("SELECT * FROM tasks WHERE " + ORPHANED + " ORDER BY id").query(TaskRepository::task).list();
+        return jdbc.sql("SELECT * FROM tasks WHERE " + ORPHANED + " AND instance_id IS DISTINCT FROM :instance"
+                + " ORDER BY id").param("instance", instance.id()).query(TaskRepository::task).list();
     }
 
     /**
@@ -122,11 +134,25 @@ public class TaskRepository {
 
     /** Closes an unfinished task; false when it had already finished. */
     public boolean finish(long id, Task.State state, String message) {
+        return finish(id, state, message, "");
+    }
+
+    /**
+     * Closes an unfinished task of this instance; false when it had already finished or another instance adopted it
+     * (this one's heartbeat lapsed while the database was unreachable): then that instance settles it.
+     */
+    public boolean finishOwn(long id, Task.State state, String message) {
+        return finish(id, state, message, " AND instance_id = :instance");
+    }
+
+    private boolean finish(long id, Task.State state, String message, String andWhere) {
+        Map<String, Object> params = new HashMap<>(Map.of("id", id, "state", state.name(), "instance", instance.id()));
+        params.put("message", message);
         return jdbc.sql("""
                         UPDATE tasks SET state = :state, message = :message, finished_at = now(),
                                progress = CASE WHEN :state = 'SUCCEEDED' THEN 100 ELSE progress END
-                        WHERE id = :id AND state IN ('QUEUED', 'RUNNING')""")
-                .param("id", id).param("state", state.name()).param("message", message).update() == 1;
+                        WHERE id = :id AND state IN ('QUEUED', 'RUNNING')""" + andWhere)
+                .params(params).update() == 1;
     }
 
     /** Told a task's id when someone asks to cancel it: the instance running its work aborts it at once. */

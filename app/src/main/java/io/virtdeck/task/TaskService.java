@@ -1,6 +1,6 @@
 package io.virtdeck.task;
 
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +28,7 @@ import io.virtdeck.action.BusyObjects;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.DatabaseOutage;
 import io.virtdeck.core.ObjectScope;
 import io.virtdeck.core.Page;
 import io.virtdeck.core.VirtdeckException;
@@ -45,6 +46,7 @@ import io.virtdeck.security.Permissions;
 public class TaskService implements ApplicationRunner, BusyObjects {
 
     private static final Logger log = LoggerFactory.getLogger(TaskService.class);
+    private static final Duration DATABASE_RETRY = Duration.ofSeconds(1);
 
     private final TaskRepository tasks;
     // looked up at start, not injected: recoveries use services that submit tasks themselves
@@ -205,20 +207,22 @@ public class TaskService implements ApplicationRunner, BusyObjects {
      */
     @Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
     public void settleOrphans() {
-        Map<String, TaskRecovery> byType = new HashMap<>();
-        recoveries.forEach(recovery -> byType.put(recovery.type().code(), recovery));
         for (Task task : tasks.findOrphaned()) {
-            if (!tasks.adopt(task.id())) {
-                continue;
+            if (tasks.adopt(task.id())) {
+                recover(task, "Virtdeck stopped while this task ran");
             }
-            TaskRecovery recovery = byType.get(task.type());
-            if (recovery != null) {
-                recovery.recover(task, this);
-            } else {
-                tasks.finish(task.id(), Task.State.FAILED,
-                        "Virtdeck stopped while this task ran; its work was interrupted and not completed.");
-                log.info("task {} ({}) was left unfinished by a stop; marked failed", task.id(), task.type());
-            }
+        }
+    }
+
+    /** Settles a task whose work this instance lost track of: by its type's recovery, else closed as failed. */
+    private void recover(Task task, String why) {
+        TaskRecovery recovery = recoveries.orderedStream().filter(r -> r.type().code().equals(task.type()))
+                .findFirst().orElse(null);
+        if (recovery != null) {
+            recovery.recover(task, this);
+        } else {
+            tasks.finishOwn(task.id(), Task.State.FAILED, why + "; its work was interrupted and not completed.");
+            log.info("task {} ({}): {}; marked failed", task.id(), task.type(), why);
         }
     }
 
@@ -229,26 +233,88 @@ public class TaskService implements ApplicationRunner, BusyObjects {
     }
 
     private void run(long id, TaskWork work) {
-        tasks.started(id);
+        Task.State state;
+        String message;
         try {
+            tasks.started(id);
             String done = work.run(progressOf(id));
-            tasks.finish(id, Task.State.SUCCEEDED, done);
+            state = Task.State.SUCCEEDED;
+            message = done;
         } catch (Exception e) {
             if (stopping) {
                 // interrupted by Virtdeck stopping, not ended: the next start settles it (TaskRecovery)
                 log.info("task {} left unfinished by the stop of Virtdeck", id);
+                return;
+            } else if (DatabaseOutage.causedBy(e)) {
+                log.warn("task {}: its work met the database unreachable; it is settled once the database is back",
+                        id, e);
+                settleWhenDatabaseIsBack(id);
+                return;
             } else if (e instanceof TaskCancelledException) {
-                tasks.finish(id, Task.State.CANCELLED, e.getMessage());
+                state = Task.State.CANCELLED;
+                message = e.getMessage();
             } else if (e instanceof VirtdeckException) {
-                tasks.finish(id, Task.State.FAILED, e.getMessage());
+                state = Task.State.FAILED;
+                message = e.getMessage();
             } else {
                 log.warn("task {} failed", id, e);
-                tasks.finish(id, Task.State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName()
-                        : e.getMessage());
+                state = Task.State.FAILED;
+                message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
         } finally {
             aborts.remove(id);
         }
+        try {
+            tasks.finish(id, state, message);
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.causedBy(e)) {
+                throw e;
+            }
+            log.warn("task {} ended ({}) while the database is unreachable; recorded once it is back", id, state);
+            Task.State ended = state;
+            String endedWith = message;
+            whenDatabaseIsBack(id, () -> tasks.finishOwn(id, ended, endedWith));
+        }
+    }
+
+    /**
+     * Work cut short by the database (its own reads or writes failed): once the database is back, the task's
+     * recovery settles it by what libvirt says (a migration is followed again), as after a stop; a type without one
+     * is closed as failed, with the reason.
+     */
+    private void settleWhenDatabaseIsBack(long id) {
+        whenDatabaseIsBack(id, () -> tasks.findOwnUnfinished(id).ifPresent(
+                task -> recover(task, "The database became unreachable while this task ran")));
+    }
+
+    /**
+     * Runs {@code settle} on a worker as soon as the database answers (never holding a request's thread that long);
+     * gives up when Virtdeck stops.
+     */
+    private void whenDatabaseIsBack(long id, Runnable settle) {
+        workers.execute(() -> retryUntilDatabaseIsBack(id, settle));
+    }
+
+    private void retryUntilDatabaseIsBack(long id, Runnable settle) {
+        while (!stopping) {
+            try {
+                settle.run();
+                log.info("task {} settled after the database came back", id);
+                return;
+            } catch (RuntimeException e) {
+                if (!DatabaseOutage.causedBy(e)) {
+                    log.warn("task {} cannot be settled after the database came back", id, e);
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(DATABASE_RETRY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("task {} left unfinished by the stop of Virtdeck while the database was unreachable", id);
     }
 
     private TaskProgress progressOf(long id) {
@@ -260,12 +326,26 @@ public class TaskService implements ApplicationRunner, BusyObjects {
 
             @Override
             public void update(int percent, String message) {
-                tasks.progress(id, percent, message);
+                try {
+                    tasks.progress(id, percent, message);
+                } catch (RuntimeException e) {
+                    if (!DatabaseOutage.causedBy(e)) {
+                        throw e;
+                    }
+                    // only a reading for the pages, none of which answer now: the work goes on
+                }
             }
 
             @Override
             public boolean cancelRequested() {
-                return tasks.cancelRequested(id);
+                try {
+                    return tasks.cancelRequested(id);
+                } catch (RuntimeException e) {
+                    if (!DatabaseOutage.causedBy(e)) {
+                        throw e;
+                    }
+                    return false; // no one can ask while the database is away; a cancel sent here still aborts
+                }
             }
 
             @Override

@@ -71,9 +71,10 @@ class UnfinishedWorkRepository {
      * the tasks' own recovery leaves them to this). Each is taken by one instance only.
      */
     void adoptInterrupted(UUID instance) {
+        // never this instance's own, even while its heartbeat lags after the database was unreachable: it runs them
         List<Long> adopted = jdbc.sql("UPDATE unfinished_work SET instance_id = :instance,"
-                        + " interrupted_at = coalesce(interrupted_at, now()) WHERE " + LEFT_BY_A_STOPPED_INSTANCE
-                        + " RETURNING id")
+                        + " interrupted_at = coalesce(interrupted_at, now()) WHERE instance_id <> :instance AND "
+                        + LEFT_BY_A_STOPPED_INSTANCE + " RETURNING id")
                 .param("instance", instance).query(Long.class).list();
         if (!adopted.isEmpty()) {
             jdbc.sql("""

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.security.access.AccessDeniedException;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
@@ -73,6 +74,35 @@ class ActionRunnerTest {
         assertThat(steps).containsExactly("permission", "busy? images", "request", "live state");
         verify(audit).recordAs("olga", AuditAction.POOL_STOP, POOL, Outcome.FAILURE,
                 "Pool 'images' holds disks of web1.");
+    }
+
+    @Test
+    void anUnreachableDatabaseRefusesBeforeTheWorkAndIsAuditedAsNotDone() {
+        ActionRunner noDatabase = new ActionRunner(audit, object -> {
+            throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
+        });
+        ActionPlan plan = noDatabase.plan(AuditAction.POOL_STOP, POOL).by("olga")
+                .permit(() -> steps.add("permission"));
+
+        assertThatThrownBy(() -> plan.execute(() -> steps.add("work")))
+                .isInstanceOf(CannotGetJdbcConnectionException.class);
+        assertThat(steps).containsExactly("permission");
+        verify(audit).recordAs("olga", AuditAction.POOL_STOP, POOL, Outcome.FAILURE,
+                "not done: the database was unreachable");
+    }
+
+    @Test
+    void workDoneWhenTheDatabaseGoesAwayIsAuditedAndAnsweredThoughItsRefreshMustWait() {
+        String value = plan().refreshing(() -> {
+            throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
+        }).run(() -> {
+            steps.add("work");
+            return Done.of("stopped", "with 3 volumes");
+        });
+
+        assertThat(value).isEqualTo("stopped");
+        verify(audit).recordAs("olga", AuditAction.POOL_STOP, POOL, Outcome.SUCCESS, "with 3 volumes");
+        verifyNoMoreInteractions(audit);
     }
 
     @Test

@@ -27,14 +27,14 @@ class EmbeddedPostgresConfigurationTest {
                 new VirtdeckProperties.Demo("off", "", 0, 50));
 
         try (EmbeddedPostgres first = configuration.embeddedPostgres(properties);
-             HikariDataSource dataSource = (HikariDataSource) configuration.dataSource(first)) {
+             HikariDataSource dataSource = (HikariDataSource) configuration.dataSource(first, 1000)) {
             JdbcClient jdbc = JdbcClient.create(dataSource);
             jdbc.sql("CREATE TABLE kept (note TEXT)").update();
             jdbc.sql("INSERT INTO kept VALUES ('still here')").update();
         }
 
         try (EmbeddedPostgres second = configuration.embeddedPostgres(properties);
-             HikariDataSource dataSource = (HikariDataSource) configuration.dataSource(second)) {
+             HikariDataSource dataSource = (HikariDataSource) configuration.dataSource(second, 1000)) {
             assertThat(JdbcClient.create((DataSource) dataSource).sql("SELECT note FROM kept")
                     .query(String.class).single()).isEqualTo("still here");
         }

@@ -28,12 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class Instances implements AutoCloseable {
 
-    private final TestDatabase.Database database = TestDatabase.createDatabase();
+    private final TestDatabase.Database database;
     private final Duration leaseRenewal;
     private final Duration leaseExpiry;
     private final List<ConfigurableApplicationContext> started = new ArrayList<>();
 
     public Instances(Duration leaseRenewal, Duration leaseExpiry) {
+        this(TestDatabase.createDatabase(), leaseRenewal, leaseExpiry);
+    }
+
+    /** Instances on a database of the test's choosing (one it stops and starts: {@link StoppableDatabase}). */
+    public Instances(TestDatabase.Database database, Duration leaseRenewal, Duration leaseExpiry) {
+        this.database = database;
         this.leaseRenewal = leaseRenewal;
         this.leaseExpiry = leaseExpiry;
     }
