@@ -6,19 +6,22 @@
 #   scripts/lab.sh status   say what runs, with each host's networks, pools and domains
 #   scripts/lab.sh clean    `down`, then delete the hosts' state and the images (keeps the built tiny guest)
 #
-# Hosts (root only, each a libvirtd + virtlogd in its own mount namespace, own host_uuid, TCP on 127.0.0.1 only,
-# no authentication):
+# Hosts (root only, each a libvirtd + virtlogd + virtlockd in its own mount namespace, own host_uuid, TCP on
+# 127.0.0.1 only, no authentication):
 #   lab1  qemu+tcp://127.0.0.1:16601/system   network `default` NAT on virbr-lab1 192.168.150.0/24
 #   lab2  qemu+tcp://127.0.0.1:16602/system   network `default` NAT on virbr-lab2 192.168.151.0/24
-# Both have a dir pool `images` over the same directory (migrated guests find their disks). `up` defines guest
+# Both have a dir pool `images` over the same directory (migrated guests find their disks). Disk leases: each host's
+# virtlockd takes a lease for every disk a QEMU opens, in the lockspace $LAB_DIR/locks both hosts share, so QEMU on
+# one host cannot open a disk a running QEMU on the other holds (the fencing high availability relies on). `up`
+# defines guest
 # `tiny1` on lab1 (shut off; 128 MiB, 1 fixed vCPU, direct kernel boot from scripts/build-tiny-guest.sh's output,
 # tiny1.qcow2 in `images`, NIC on `default`, VNC on 127.0.0.1) unless it has it; a tiny1 an earlier run left on lab2
 # goes home to lab1. `up` converges from whatever the directory holds (empty, an earlier run's, a killed run's: stale
 # pid files, a half-copied image, firewall rules) and ends with every host's pools refreshed.
 #
-# State: ${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}/{lab1,lab2,images,tiny}. Per host: etc/ (bound over
+# State: ${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}/{lab1,lab2,images,locks,tiny}. Per host: etc/ (bound over
 # /etc/libvirt), lib/ (/var/lib/libvirt), cache/ (/var/cache/libvirt), log/ (/var/log/libvirt: libvirtd.log,
-# virtlogd.log, qemu/<guest>.log), sock/ (libvirtd's unix sockets), *.pid, mntns (the namespace's id);
+# virtlogd.log, virtlockd.log, qemu/<guest>.log), sock/ (libvirtd's unix sockets), *.pid, mntns (the namespace's id);
 # /run/libvirt is a tmpfs of the namespace. Defined guests, networks and pools survive down/up.
 # Installs missing Debian packages with apt-get. NAT turns on net.ipv4.ip_forward; `down` of the last host puts
 # back the value it found.
@@ -175,6 +178,17 @@ vnc_listen = "127.0.0.1"
 vnc_password = "$(head -c 18 /dev/urandom | base64)"
 spice_listen = "127.0.0.1"
 stdio_handler = "logd"
+lock_manager = "lockd"
+EOF
+  cat >"$d/etc/qemu-lockd.conf" <<EOF
+# Written by scripts/lab.sh for lab host $h: a lease per disk, in the lockspace both lab hosts share
+auto_disk_leases = 1
+require_lease_for_disks = 1
+file_lockspace_dir = "$LAB_DIR/locks"
+EOF
+  cat >"$d/etc/virtlockd.conf" <<EOF
+# Written by scripts/lab.sh for lab host $h
+log_outputs = "3:file:/var/log/libvirt/virtlockd.log"
 EOF
   cat >"$d/etc/virtlogd.conf" <<EOF
 # Written by scripts/lab.sh for lab host $h
@@ -196,8 +210,12 @@ echo "$d" >/run/libvirt/virtdeck-lab-host   # marks this namespace as the lab ho
 readlink /proc/self/ns/mnt >"$d/mntns"
 /usr/sbin/virtlogd --config /etc/libvirt/virtlogd.conf --pid-file "$d/virtlogd.pid" </dev/null \
   >>"$d/log/virtlogd.out" 2>&1 &
+/usr/sbin/virtlockd --config /etc/libvirt/virtlockd.conf --pid-file "$d/virtlockd.pid" </dev/null \
+  >>"$d/log/virtlockd.out" 2>&1 &
 i=0
-while [ ! -S /run/libvirt/virtlogd-sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while { [ ! -S /run/libvirt/virtlogd-sock ] || [ ! -S /run/libvirt/virtlockd-sock ]; } && [ $i -lt 100 ]; do
+  sleep 0.1; i=$((i + 1))
+done
 exec /usr/sbin/libvirtd --listen --config /etc/libvirt/libvirtd.conf --pid-file "$d/libvirtd.pid"
 EOF
   chmod 700 "$d/run-host.sh"
@@ -217,12 +235,14 @@ sweep_host() {
     done
     [[ -n "$pids" ]] && kill -KILL $pids 2>/dev/null || true
   fi
-  # a virtlogd started before the namespace id was written (wrapper died half-way)
-  p="$(read_pid "$d/virtlogd.pid")"
-  if alive "$p" && [[ "$(readlink "/proc/$p/exe" 2>/dev/null)" == "$VIRTLOGD" ]] \
-      && [[ "$(mntns_of "$p")" != "$(mntns_of $$)" ]]; then
-    kill -KILL "$p" 2>/dev/null || true
-  fi
+  # a virtlogd or virtlockd started before the namespace id was written (wrapper died half-way)
+  for daemon in virtlogd virtlockd; do
+    p="$(read_pid "$d/$daemon.pid")"
+    if alive "$p" && [[ "$(readlink "/proc/$p/exe" 2>/dev/null)" == "/usr/sbin/$daemon" ]] \
+        && [[ "$(mntns_of "$p")" != "$(mntns_of $$)" ]]; then
+      kill -KILL "$p" 2>/dev/null || true
+    fi
+  done
   br="$(host_bridge "$h")"
   net="$(host_net "$h").0/24"
   ip link show "$br" >/dev/null 2>&1 && ip link del "$br" 2>/dev/null || true
@@ -232,7 +252,7 @@ sweep_host() {
         | while read -r rule; do eval "iptables -w -t $t -D ${rule#-A }" 2>/dev/null || true; done || true
     done
   fi
-  rm -f "$d/libvirtd.pid" "$d/virtlogd.pid" "$d/mntns" "$d/launcher.pid"
+  rm -f "$d/libvirtd.pid" "$d/virtlogd.pid" "$d/virtlockd.pid" "$d/mntns" "$d/launcher.pid"
 }
 
 start_host() {
@@ -486,7 +506,7 @@ EOF
 cmd_up() {
   check_machine
   install_packages
-  mkdir -p "$LAB_DIR/images" "$LAB_DIR/tiny"
+  mkdir -p "$LAB_DIR/images" "$LAB_DIR/locks" "$LAB_DIR/tiny"
   local d
   for d in /run/libvirt /etc/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
     mkdir -p "$d"   # mount points; each lab host mounts its own over them

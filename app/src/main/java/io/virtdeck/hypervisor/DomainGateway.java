@@ -28,6 +28,15 @@ public interface DomainGateway {
      */
     List<String> undefine(long hostId, UUID uuid, boolean deleteStorage);
 
+    /**
+     * The persistent definition as libvirt holds it (secrets such as VNC passwords left out): kept by Virtdeck for
+     * defining the domain again on another host when its own is lost.
+     */
+    String definitionXml(long hostId, UUID uuid);
+
+    /** Defines a persistent domain from a definition another host's libvirt wrote ({@link #definitionXml}). */
+    void defineFromDefinition(long hostId, String definitionXml);
+
     /** Defines a persistent domain from the spec (it stays shut off). */
     void define(long hostId, DomainSpec spec);
 

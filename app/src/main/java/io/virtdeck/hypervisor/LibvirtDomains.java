@@ -111,6 +111,17 @@ class LibvirtDomains implements DomainGateway {
     }
 
     @Override
+    public String definitionXml(long hostId, UUID uuid) {
+        return connections.call(hostId, session -> session.domain(uuid,
+                domain -> domain.getXMLDesc(LibvirtFlags.XML_INACTIVE)));
+    }
+
+    @Override
+    public void defineFromDefinition(long hostId, String definitionXml) {
+        connections.call(hostId, session -> session.connect().domainDefineXML(definitionXml).free());
+    }
+
+    @Override
     public void define(long hostId, DomainSpec spec) {
         connections.call(hostId, session -> session.connect().domainDefineXML(DomainXmlWriter.write(spec)).free());
     }

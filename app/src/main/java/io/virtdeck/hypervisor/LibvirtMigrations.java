@@ -38,6 +38,11 @@ class LibvirtMigrations implements MigrationGateway {
         }));
     }
 
+    @Override
+    public MigrationNeeds needsOfDefinition(String definitionXml) {
+        return DomainXmlReader.migrationNeeds(definitionXml, null, 0);
+    }
+
     /**
      * Disks given by path join the pool that holds them (and its volume the volumes), so that the target is checked
      * for that pool and volume.

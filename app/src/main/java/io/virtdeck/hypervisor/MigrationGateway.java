@@ -12,6 +12,12 @@ public interface MigrationGateway {
     MigrationNeeds migrationNeeds(long hostId, UUID uuid);
 
     /**
+     * What a domain of this definition needs from a host it would be defined on, read from the definition alone (its
+     * own host may be lost): no CPU comparison, no snapshots, disks by path as they are.
+     */
+    MigrationNeeds needsOfDefinition(String definitionXml);
+
+    /**
      * Migrates the domain peer-to-peer: the source host's libvirtd connects to {@code targetUri} itself. Blocks until
      * the migration has ended (no call timeout); watch it with {@link #migrationProgress}, stop it with
      * {@link #abortJob}. Persistent domains stay persistent on the target and are removed from the source.

@@ -64,6 +64,12 @@ public class GuestRepository {
                 .param("host", hostId).param("uuid", uuid).query(this::guest).optional();
     }
 
+    /** The guest with this UUID: where it runs first, then where it is defined, then a lost host's row. */
+    public Optional<Guest> findByUuid(UUID uuid) {
+        return jdbc.sql(SELECT + " WHERE g.uuid = :uuid ORDER BY g.state = 'UNKNOWN', g.state <> 'RUNNING', g.id"
+                        + " LIMIT 1").param("uuid", uuid).query(this::guest).optional();
+    }
+
     public Optional<Guest> findByHostAndName(long hostId, String name) {
         return jdbc.sql(SELECT + " WHERE g.host_id = :host AND g.name = :name")
                 .param("host", hostId).param("name", name).query(this::guest).optional();

@@ -15,11 +15,12 @@ import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 
 /**
- * Where a running guest should go when its host empties: among the hosts it can move to, the one with the most free
- * memory now. Asked again for each guest, after the previous one has landed, so load spreads across hosts.
+ * Where a running guest should go when its host empties, or where a guest whose host was lost should start again:
+ * among the hosts it can move to, the one with the most free memory now. Asked again for each guest, after the
+ * previous one has landed, so load spreads across hosts.
  */
 @Component
-class Placement {
+public class Placement {
 
     private final HostRepository hosts;
     private final HostGateway hostGateway;
@@ -35,11 +36,22 @@ class Placement {
     }
 
     /** The chosen host, or why none fits. */
-    record Choice(Optional<Host> host, List<String> reasons) {
+    public record Choice(Optional<Host> host, List<String> reasons) {
     }
 
     Choice choose(Guest guest) {
-        MigrationNeeds needs = checks.needsOf(guest);
+        return choose(guest, checks.needsOf(guest), false);
+    }
+
+    /**
+     * Where to start a guest whose host was lost, by the needs its kept definition states: a host with its networks,
+     * its pools holding its volumes (shared storage) and room for its memory.
+     */
+    public Choice chooseForRestart(Guest guest, MigrationNeeds needs) {
+        return choose(guest, needs, true);
+    }
+
+    private Choice choose(Guest guest, MigrationNeeds needs, boolean volumesMustBeThere) {
         List<String> reasons = new ArrayList<>();
         List<Candidate> fits = new ArrayList<>();
         for (Host host : hosts.findAll()) {
@@ -51,7 +63,10 @@ class Placement {
                 reasons.add(refusal.get());
                 continue;
             }
-            List<String> problems = checks.problems(guest, needs, host, true);
+            List<String> problems = new ArrayList<>(checks.problems(guest, needs, host, true));
+            if (volumesMustBeThere && problems.isEmpty()) {
+                problems.addAll(checks.missingVolumes(needs, host));
+            }
             if (!problems.isEmpty()) {
                 reasons.addAll(problems);
                 continue;

@@ -84,7 +84,7 @@ class LabConvergesTest {
 
         try {
             Lab.script("up");
-            assertThat(Lab.daemons()).as("libvirtd and virtlogd of both hosts").hasSize(4);
+            assertThat(Lab.daemons()).as("the daemons of both hosts").hasSize(2 * Lab.DAEMONS.size());
             assertThat(Lab.virsh(Lab.LAB1, "list", "--all", "--name")).contains("tiny1");
             assertThat(Lab.virsh(Lab.LAB2, "list", "--all", "--name")).doesNotContain("tiny1");
             assertThat(cutShort).doesNotExist();

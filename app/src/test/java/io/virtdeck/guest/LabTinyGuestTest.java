@@ -136,7 +136,7 @@ class LabTinyGuestTest {
         assertThat(output).contains("java -jar " + root.resolve("app/target/virtdeck.jar"))
                 .contains("BOOTSTRAP=lab1=" + Lab.LAB1 + ",lab2=" + Lab.LAB2)
                 .contains("DEMO=simulated");
-        assertThat(Lab.daemons()).hasSize(4);
+        assertThat(Lab.daemons()).hasSize(2 * Lab.DAEMONS.size());
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class Lab implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) {
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(Lab.class, key -> new Running(), Running.class);
-        if (daemons().size() < 4) {
+        if (daemons().size() < 2 * DAEMONS.size()) {
             script("up"); // an earlier class took it down (LabTinyGuestTest tests `down` itself)
         }
     }
@@ -254,11 +254,14 @@ public final class Lab implements BeforeAllCallback {
         }
     }
 
-    /** The live processes among the lab's daemons (libvirtd and virtlogd of lab1 and lab2), by their pid files. */
+    /** The lab's daemons: libvirtd, virtlogd and virtlockd of each host. */
+    public static final List<String> DAEMONS = List.of("libvirtd", "virtlogd", "virtlockd");
+
+    /** The live processes among the lab's daemons (of lab1 and lab2), by their pid files. */
     public static java.util.Set<Long> daemons() {
         java.util.Set<Long> alive = new java.util.TreeSet<>();
         for (String host : List.of("lab1", "lab2")) {
-            for (String daemon : List.of("libvirtd", "virtlogd")) {
+            for (String daemon : DAEMONS) {
                 daemonPid(host, daemon).filter(pid -> running(pid, daemon)).ifPresent(alive::add);
             }
         }
@@ -269,7 +272,7 @@ public final class Lab implements BeforeAllCallback {
     public static String daemonReport() {
         StringBuilder report = new StringBuilder();
         for (String host : List.of("lab1", "lab2")) {
-            for (String daemon : List.of("libvirtd", "virtlogd")) {
+            for (String daemon : DAEMONS) {
                 Optional<Long> pid = daemonPid(host, daemon);
                 report.append(host).append('/').append(daemon).append(".pid: ");
                 if (pid.isEmpty()) {

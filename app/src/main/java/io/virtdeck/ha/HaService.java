@@ -1,0 +1,108 @@
+package io.virtdeck.ha;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.stereotype.Service;
+import io.virtdeck.action.Done;
+import io.virtdeck.audit.AuditAction;
+import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.GuestActionPlans;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.ObjectRef;
+import io.virtdeck.security.Permissions;
+
+/**
+ * Which guests are highly available, and their restarts: turning HA on keeps the guest's definition, so that it can
+ * be defined and started on another host when its own is lost ({@link HaMonitor}). Those who may operate a guest
+ * change it; everyone who sees the guest reads it.
+ */
+@Service
+public class HaService {
+
+    static final int MAX_PRIORITY = 100;
+    private static final int RECENT = 20;
+
+    private final HaRepository repository;
+    private final GuestRepository guests;
+    private final DomainGateway domains;
+    private final GuestActionPlans plans;
+    private final Permissions permissions;
+
+    HaService(HaRepository repository, GuestRepository guests, DomainGateway domains, GuestActionPlans plans,
+              Permissions permissions) {
+        this.repository = repository;
+        this.guests = guests;
+        this.domains = domains;
+        this.plans = plans;
+        this.permissions = permissions;
+    }
+
+    /** PUT /api/v1/guests/{id}/ha: on or off, and the restart priority (0-100, higher first; 0 when absent). */
+    public record HaRequest(Boolean enabled, Integer priority) {
+    }
+
+    /** GET /api/v1/guests/{id}/ha: whether it is HA, its priority, when its definition was kept, its restarts. */
+    public record HaSettings(boolean enabled, int priority, Instant definitionKeptAt,
+                             List<HaRestart> restarts) {
+    }
+
+    /** GET /api/v1/ha: the HA guests of the fleet, highest priority first, and the latest restarts. */
+    public record HaOverview(List<HaGuestView> guests, List<HaRestart> restarts) {
+    }
+
+    /** One HA guest as the overview shows it. */
+    public record HaGuestView(long id, String name, String hostName, String state, int priority) {
+    }
+
+    public HaSettings settings(long guestId) {
+        permissions.requireGuest(Action.READ_GUEST, guestId);
+        return settingsOf(guests.require(guestId));
+    }
+
+    public HaSettings set(long guestId, HaRequest request) {
+        Guest guest = guests.require(guestId);
+        return plans.plan(guest, AuditAction.GUEST_HA).check(() -> check(request)).run(() -> {
+            if (Boolean.TRUE.equals(request.enabled())) {
+                int priority = request.priority() == null ? 0 : request.priority();
+                // the definition a lost host could no longer give
+                repository.enable(guest.uuid(), priority, domains.definitionXml(guest.hostId(), guest.uuid()),
+                        CurrentUser.name());
+                repository.noteWhereTheyRun();
+                return Done.of(settingsOf(guest), "on, restart priority " + priority);
+            }
+            repository.disable(guest.uuid());
+            return Done.of(settingsOf(guest), "off");
+        });
+    }
+
+    public HaOverview overview() {
+        permissions.require(Action.READ_HOST, ObjectRef.root()); // a fleet-wide page
+        List<HaGuestView> views = repository.all().stream().map(ha -> guests.findByUuid(ha.uuid()).map(g ->
+                new HaGuestView(g.id(), g.name(), g.hostName(), g.state().name(), ha.priority()))).flatMap(
+                Optional::stream).toList();
+        return new HaOverview(views, repository.recent(RECENT));
+    }
+
+    private HaSettings settingsOf(Guest guest) {
+        Optional<HaRepository.HaGuest> ha = repository.find(guest.uuid());
+        return new HaSettings(ha.isPresent(), ha.map(HaRepository.HaGuest::priority).orElse(0),
+                ha.map(HaRepository.HaGuest::definitionReadAt).orElse(null), repository.recentOf(guest.uuid(), RECENT));
+    }
+
+    private static void check(HaRequest request) {
+        if (request.enabled() == null) {
+            throw VirtdeckException.invalid("enabled", "enabled is required: true to restart the guest on another host"
+                    + " when its own is lost, false not to.");
+        }
+        if (request.priority() != null && (request.priority() < 0 || request.priority() > MAX_PRIORITY)) {
+            throw VirtdeckException.invalid("priority", "priority is 0 to " + MAX_PRIORITY + ": guests of a higher"
+                    + " priority are restarted first.");
+        }
+    }
+}
