@@ -23,6 +23,11 @@ public class ThreadPools {
 
     /** Tasks' work (task/TaskService), four at a time; more wait in the queue. */
     public static final String TASK_WORKERS = "taskWorkers";
+    /**
+     * Restarts of HA guests whose host was lost (ha/HaMonitor), each a task that may wait long on a disk lease: apart
+     * from the task workers, which it would otherwise hold.
+     */
+    public static final String HA_RESTARTS = "haRestarts";
     /** One host's metrics sample each (metrics/MetricsSampler). */
     public static final String METRICS_SAMPLERS = "metricsSamplers";
     /** Host lease renewals (inventory/HostLeases). */
@@ -52,6 +57,11 @@ public class ThreadPools {
         // interrupted work gets a moment to end cleanly (a clone takes back what it made) before the beans it uses stop
         pool.setAwaitTerminationSeconds(2);
         return pool;
+    }
+
+    @Bean(name = HA_RESTARTS, defaultCandidate = false)
+    ThreadPoolTaskExecutor haRestarts() {
+        return fixed("ha-restart-", 16); // the rest queue up, in the order of their priority
     }
 
     @Bean(name = METRICS_SAMPLERS, defaultCandidate = false)

@@ -47,6 +47,8 @@ public enum AuditAction {
     HOST_REMOVE("host.remove", Family.HOSTS, "a host removed from the inventory"),
     HOST_CREDENTIALS_REPLACE("host.credentials.replace", Family.HOSTS, "a host's connection secrets replaced"),
     HOST_CREDENTIALS_REMOVE("host.credentials.remove", Family.HOSTS, "a host's connection secrets removed"),
+    HOST_CONFIRM_DOWN("host.confirm-down", Family.HOSTS,
+            "an administrator's word that a host that does not answer is down: its HA guests restart without the grace"),
     HOST_MAINTENANCE("host.maintenance", Family.HOSTS, "a host put into maintenance (its guests evacuated) or back"),
     HOST_LOST("host.lost", Family.HOSTS, "seen, not done: the connection to a host lost"),
     HOST_BACK("host.back", Family.HOSTS, "seen, not done: the connection to a host re-established"),

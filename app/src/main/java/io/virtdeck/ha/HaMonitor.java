@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import io.virtdeck.ThreadPools;
 import io.virtdeck.action.ActionRunner;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
@@ -30,7 +34,6 @@ import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.HostState;
 import io.virtdeck.migration.Placement;
-import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskService;
@@ -62,11 +65,15 @@ class HaMonitor {
     private final ExpectedGuestChanges expected;
     private final TaskService tasks;
     private final ActionRunner actions;
+    private final TaskExecutor restarts;
     private final AtomicInteger rounds = new AtomicInteger();
+    private final Set<Long> following = ConcurrentHashMap.newKeySet();
 
     HaMonitor(HaRepository repository, HaProperties properties, HostRepository hosts, GuestRepository guests,
               HostLeases leases, DomainGateway domains, MigrationGateway migrations, Placement placement,
-              ExpectedGuestChanges expected, TaskService tasks, ActionRunner actions) {
+              ExpectedGuestChanges expected, TaskService tasks, ActionRunner actions,
+              @Qualifier(ThreadPools.HA_RESTARTS) TaskExecutor restarts) {
+        this.restarts = restarts;
         this.repository = repository;
         this.properties = properties;
         this.hosts = hosts;
@@ -102,7 +109,8 @@ class HaMonitor {
         }
     }
 
-    private void declareLost(Host host) {
+    /** Declares the host lost: a restart for each HA guest that ran there, taken up by the next round. */
+    void declareLost(Host host) {
         for (HaRepository.HaGuest ha : repository.ranOn(host.id())) {
             String name = guests.findByHostAndUuid(host.id(), ha.uuid()).map(Guest::name).orElse(ha.uuid().toString());
             repository.declare(ha.uuid(), name, host.id(), host.name(), host.stateChangedAt()).ifPresent(id ->
@@ -111,18 +119,26 @@ class HaMonitor {
         }
     }
 
-    /** The restart as a task, run as Virtdeck itself. */
+    /** The restart as a task, run as Virtdeck itself on a thread of the restarts' own. */
     private void follow(HaRestart restart) {
+        if (!following.add(restart.id())) {
+            return; // queued or under way here already
+        }
         Optional<Guest> guest = guests.findByHostAndUuid(restart.fromHostId(), restart.guestUuid());
         AuditObject object = guest.map(g -> AuditObject.guest(g.id(), g.name()))
                 .orElse(new AuditObject("guest", null, restart.guestName()));
-        try {
-            Task task = tasks.submit(AuditAction.GUEST_HA_RESTART, object, true, progress -> restart(restart.id(),
-                    object, progress));
-            repository.task(restart.id(), task.id());
-        } catch (VirtdeckException e) {
-            log.info("restart of '{}' waits for its guest's task to end: {}", restart.guestName(), e.getMessage());
-        }
+        restarts.execute(() -> {
+            try {
+                tasks.runHere(AuditAction.GUEST_HA_RESTART, object, true, progress -> {
+                    repository.task(restart.id(), progress.taskId());
+                    return restart(restart.id(), object, progress);
+                });
+            } catch (VirtdeckException e) {
+                log.info("restart of '{}' waits for its guest's task to end: {}", restart.guestName(), e.getMessage());
+            } finally {
+                following.remove(restart.id());
+            }
+        });
     }
 
     private String restart(long id, AuditObject object, TaskProgress progress) throws InterruptedException,
@@ -220,6 +236,11 @@ class HaMonitor {
     private void removeOldDefinitions(Set<Long> held) {
         for (HaRestart restart : repository.startedFromHostsBack()) {
             if (!held.contains(restart.fromHostId())) {
+                continue;
+            }
+            if (restart.toHostId() == null
+                    || guests.findByHostAndUuid(restart.toHostId(), restart.guestUuid()).isEmpty()) {
+                repository.oldRemoved(restart.id()); // the copy is gone: the old definition is the guest's own again
                 continue;
             }
             try {

@@ -5,14 +5,19 @@ import java.util.List;
 import java.util.Optional;
 
 import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionRunner;
 import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
+import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.inventory.HostState;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
@@ -32,10 +37,16 @@ public class HaService {
     private final GuestRepository guests;
     private final DomainGateway domains;
     private final GuestActionPlans plans;
+    private final HostRepository hosts;
+    private final HaMonitor monitor;
+    private final ActionRunner actions;
     private final Permissions permissions;
 
     HaService(HaRepository repository, GuestRepository guests, DomainGateway domains, GuestActionPlans plans,
-              Permissions permissions) {
+              HostRepository hosts, HaMonitor monitor, ActionRunner actions, Permissions permissions) {
+        this.hosts = hosts;
+        this.monitor = monitor;
+        this.actions = actions;
         this.repository = repository;
         this.guests = guests;
         this.domains = domains;
@@ -67,7 +78,8 @@ public class HaService {
 
     public HaSettings set(long guestId, HaRequest request) {
         Guest guest = guests.require(guestId);
-        return plans.plan(guest, AuditAction.GUEST_HA).check(() -> check(request)).run(() -> {
+        // even while a restart of the guest waits: turning HA off is how a person stops it
+        return plans.plan(guest, AuditAction.GUEST_HA).evenWhileBusy().check(() -> check(request)).run(() -> {
             if (Boolean.TRUE.equals(request.enabled())) {
                 int priority = request.priority() == null ? 0 : request.priority();
                 // the definition a lost host could no longer give
@@ -79,6 +91,23 @@ public class HaService {
             repository.disable(guest.uuid());
             return Done.of(settingsOf(guest), "off");
         });
+    }
+
+    /**
+     * POST /api/v1/hosts/{id}/confirm-down: an administrator's word that a host which does not answer is down (as
+     * oVirt's "Confirm host has been rebooted"), so its HA guests restart now rather than after the grace. Their
+     * disk leases still decide: a guest whose disks a running QEMU holds does not start.
+     */
+    public void confirmDown(long hostId) {
+        Host host = hosts.require(hostId);
+        actions.plan(AuditAction.HOST_CONFIRM_DOWN, AuditObject.host(host.id(), host.name()))
+                .permit(() -> permissions.require(Action.ADMINISTER, ObjectRef.root()))
+                .check(() -> {
+                    if (host.state() != HostState.UNREACHABLE) {
+                        throw VirtdeckException.conflict("Host '" + host.name() + "' answers: it is not down.");
+                    }
+                })
+                .execute(() -> monitor.declareLost(host));
     }
 
     public HaOverview overview() {

@@ -12,8 +12,10 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -73,6 +75,39 @@ class HaApiTest {
         mvc.perform(get("/api/v1/ha").with(user("h").roles("HELPDESK"))).andExpect(status().isForbidden());
         assertThat(jdbc.sql("SELECT count(*) FROM audit_events WHERE action = 'guest.ha' AND outcome = 'FAILURE'"
                 + " AND object_id = :id").param("id", Long.toString(guest)).query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void onlyAnAdministratorConfirmsAHostDownAndOnlyOneThatDoesNotAnswer() throws Exception {
+        long host = jdbc.sql("SELECT host_id FROM guests WHERE id = :id").param("id", guest).query(Long.class).single();
+        mvc.perform(post("/api/v1/hosts/" + host + "/confirm-down").with(user("o").roles("OPERATOR")))
+                .andExpect(status().isForbidden());
+        mvc.perform(post("/api/v1/hosts/" + host + "/confirm-down").with(user("a").roles("ADMIN")))
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.message").value(
+                        org.hamcrest.Matchers.endsWith("answers: it is not down.")));
+    }
+
+    @Test
+    void theGuestPageLoadsTheCardWhoseSwitchIsForThoseWhoMayOperate() throws Exception {
+        String page = mvc.perform(get("/guests/" + guest).with(user("o").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("hx-get=\"/guests/" + guest + "/ha\"");
+        assertThat(card("OPERATOR")).contains("Off: when its host is lost", "Turn high availability on");
+        assertThat(card("VIEWER")).contains("Off: when its host is lost").doesNotContain("<form");
+
+        String on = mvc.perform(post("/guests/" + guest + "/ha").with(user("o").roles("OPERATOR")).with(csrf())
+                        .param("enabled", "true").param("priority", "7"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(on).contains("High availability is on, restart priority 7.", "Turn high availability off");
+        String refused = mvc.perform(post("/guests/" + guest + "/ha").with(user("o").roles("OPERATOR")).with(csrf())
+                        .param("enabled", "true").param("priority", "500"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(refused).contains("priority is 0 to 100");
+    }
+
+    private String card(String role) throws Exception {
+        return mvc.perform(get("/guests/" + guest + "/ha").with(user(role.toLowerCase()).roles(role)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
     }
 
     private ResultActions set(String role, String json) throws Exception {

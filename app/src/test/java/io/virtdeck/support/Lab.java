@@ -306,12 +306,36 @@ public final class Lab implements BeforeAllCallback {
         }
     }
 
+    /** The QEMU processes running the domain, on whichever lab host: found by the {@code guest=NAME} QEMU is given. */
+    public static List<Long> qemuPids(String domain) {
+        List<Long> pids = new java.util.ArrayList<>();
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    List<String> arguments = List.of(new String(Files.readAllBytes(process.resolve("cmdline")),
+                            StandardCharsets.UTF_8).split("\u0000"));
+                    if (!arguments.isEmpty() && arguments.get(0).contains("qemu-system")
+                            && arguments.stream().anyMatch(a -> a.startsWith("guest=" + domain + ",")
+                            || a.equals("guest=" + domain))) {
+                        pids.add(Long.parseLong(process.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // ended while the list was read
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc: " + e.getMessage(), e);
+        }
+        return pids;
+    }
+
     /** The process id of a lab host's libvirtd ("lab1", "lab2"), for faults a test makes on purpose. */
     public static long libvirtdPid(String host) {
         return daemonPid(host, "libvirtd").orElseThrow(() -> new AssertionError("no libvirtd runs for " + host));
     }
 
-    private static Optional<Long> daemonPid(String host, String daemon) {
+    /** The pid of one of a lab host's daemons ("libvirtd", "virtlogd", "virtlockd"), from its pid file. */
+    public static Optional<Long> daemonPid(String host, String daemon) {
         try {
             return Optional.of(Long.parseLong(Files.readString(DIR.resolve(host).resolve(daemon + ".pid")).trim()));
         } catch (IOException | NumberFormatException e) {
