@@ -40,6 +40,9 @@ public enum AuditAction {
     GUEST_HA("guest.ha", Family.GUESTS, "a guest's high availability turned on or off, or its restart priority set"),
     GUEST_HA_RESTART("guest.ha.restart", Family.GUESTS,
             "a guest restarted on another host after its own was lost, or held back while its disks were held (a task)"),
+    ANTI_AFFINITY_SET("guest.anti-affinity.set", Family.GUESTS,
+            "an anti-affinity group made or changed: guests that never run on one host together"),
+    ANTI_AFFINITY_DELETE("guest.anti-affinity.delete", Family.GUESTS, "an anti-affinity group removed"),
     GUEST_CHANGED_OUTSIDE("guest.changed-outside", Family.GUESTS,
             "seen, not done: a guest changed by something other than Virtdeck (virsh, the guest itself)"),
 

@@ -99,6 +99,7 @@ public class HaService {
      * disk leases still decide: a guest whose disks a running QEMU holds does not start.
      */
     public void confirmDown(long hostId) {
+        permissions.requireHost(Action.READ_HOST, hostId); // 404 for a host the user does not see, as for none
         Host host = hosts.require(hostId);
         actions.plan(AuditAction.HOST_CONFIRM_DOWN, AuditObject.host(host.id(), host.name()))
                 .permit(() -> permissions.require(Action.ADMINISTER, ObjectRef.root()))

@@ -25,8 +25,11 @@ class MigrationChecks {
     private final HostGateway hostGateway;
     private final MigrationGateway migrationGateway;
     private final SharedPools sharedPools;
+    private final AntiAffinityGroups antiAffinity;
 
-    MigrationChecks(HostGateway hostGateway, MigrationGateway migrationGateway, SharedPools sharedPools) {
+    MigrationChecks(HostGateway hostGateway, MigrationGateway migrationGateway, SharedPools sharedPools,
+                    AntiAffinityGroups antiAffinity) {
+        this.antiAffinity = antiAffinity;
         this.hostGateway = hostGateway;
         this.migrationGateway = migrationGateway;
         this.sharedPools = sharedPools;
@@ -39,7 +42,7 @@ class MigrationChecks {
 
     /** The reasons the guest cannot move to {@code target}; empty when it can. */
     List<String> problems(Guest guest, MigrationNeeds needs, Host target, boolean live) {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(antiAffinity.problems(guest, target));
         if (needs.snapshots() > 0) {
             problems.add("'" + guest.name() + "' has " + needs.snapshots() + " snapshot(s); libvirt cannot migrate a"
                     + " guest with snapshots: delete them first");

@@ -16,7 +16,8 @@ class MigrationChecksTest {
 
     private final FakeHosts fleet = new FakeHosts();
     // the shared pools are asked about volumes only, which these rules leave aside
-    private final MigrationChecks checks = new MigrationChecks(fleet.hostGateway(), fleet.migrationGateway(), null);
+    private final MigrationChecks checks = new MigrationChecks(fleet.hostGateway(), fleet.migrationGateway(), null,
+            noAntiAffinity());
     private final Guest web = runningGuest("web", 1, 4096);
 
     @Test
@@ -59,5 +60,10 @@ class MigrationChecksTest {
 
         assertThat(checks.problems(web, needs(Set.of("default"), Set.of(), null, "x86_64", 0), target, true))
                 .containsExactly("host 'kvm2' cannot be read: connection reset by peer");
+    }
+
+    /** No anti-affinity group holds these guests (AntiAffinityTest has the groups). */
+    static AntiAffinityGroups noAntiAffinity() {
+        return new AntiAffinityGroups(org.mockito.Mockito.mock(AntiAffinityRepository.class), null, null, null);
     }
 }

@@ -16,7 +16,8 @@ class PlacementTest {
 
     private final FakeHosts fleet = new FakeHosts();
     private final Placement placement = new Placement(fleet.repository(), fleet.hostGateway(),
-            fleet.connectionGateway(), new MigrationChecks(fleet.hostGateway(), fleet.migrationGateway(), null));
+            fleet.connectionGateway(), new MigrationChecks(fleet.hostGateway(), fleet.migrationGateway(), null,
+            noAntiAffinity()));
     private final Guest web = runningGuest("web", 1, 4096);
 
     @Test
@@ -77,5 +78,10 @@ class PlacementTest {
 
         assertThat(placement.choose(web)).isEqualTo(new Placement.Choice(java.util.Optional.empty(),
                 java.util.List.of("there is no other host")));
+    }
+
+    /** No anti-affinity group holds these guests (AntiAffinityTest has the groups). */
+    static AntiAffinityGroups noAntiAffinity() {
+        return new AntiAffinityGroups(org.mockito.Mockito.mock(AntiAffinityRepository.class), null, null, null);
     }
 }

@@ -171,7 +171,8 @@ class GrantMatrixTest {
     }
 
     private static Need need(Endpoint endpoint) {
-        if (endpoint.pattern().equals("/api/v1/hosts/{id}/credentials")) {
+        if (endpoint.pattern().equals("/api/v1/hosts/{id}/credentials")
+                || endpoint.pattern().equals("/api/v1/hosts/{id}/confirm-down")) {
             return Need.ADMINISTER_EVERYTHING;
         }
         if (endpoint.pattern().equals("/api/v1/guests/{id}/console")) {

@@ -619,6 +619,13 @@ class RoleMatrixTest {
                 new Row("GET", "/api/v1" + g + "/limits", null, 200, 200, 200, 200),
                 // tasks about the objects each may read the history of (help desk none); an unseen task is missing
                 new Row("GET", "/api/v1/tasks", null, 200, 200, 403, 200),
+                new Row("GET", "/api/v1" + g + "/ha", null, 200, 200, 200, 200),
+                new Row("PUT", "/api/v1" + g + "/ha", "{}", 400, 400, 403, 403),
+                new Row("GET", "/api/v1/ha", null, 200, 200, 403, 200),
+                new Row("POST", "/api/v1" + h + "/confirm-down", "", 409, 403, 403, 403),
+                new Row("GET", "/api/v1/anti-affinity-groups", null, 200, 200, 403, 200),
+                new Row("PUT", "/api/v1/anti-affinity-groups/matrix-none", "{\"guests\":[]}", 400, 400, 403, 403),
+                new Row("DELETE", "/api/v1/anti-affinity-groups/matrix-none", null, 404, 404, 403, 403),
                 new Row("GET", "/api/v1/tasks/999999", null, 404, 404, 403, 404),
                 new Row("POST", "/api/v1/tasks/999999/cancel", "", 404, 404, 403, 404),
                 new Row("POST", "/api/v1" + h + "/networks/none/state", "{\"active\":true}", 404, 404, 403, 403),
@@ -657,6 +664,8 @@ class RoleMatrixTest {
                 // pages: changing, refused for what they ask by those allowed
                 new Row("POST", "/console/sessions/none/close", "", 404, 403, 403, 403),
                 new Row("POST", g + "/console/ticket", "", 409, 409, 409, 403),
+                new Row("GET", g + "/ha", null, 200, 200, 200, 200),
+                new Row("POST", g + "/ha", "enabled=true&priority=500", 200, 200, 403, 403),
                 // no such guest or host: 404 to every role that may read them, before what it may change is asked
                 new Row("POST", "/guests/999999/delete", "", 404, 404, 404, 404),
                 new Row("POST", g + "/disks", "pool=none&sizeMiB=1", 302, 302, 403, 403),
