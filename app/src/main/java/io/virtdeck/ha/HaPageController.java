@@ -7,23 +7,35 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.migration.AntiAffinityGroups;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
 
 /**
- * The high availability card of a guest's page, loaded into it (the guest pages know nothing of HA): whether the guest
- * is HA, its priority, its latest restart, and for those who may operate it the switch.
+ * The high availability page of the fleet, and the card of a guest's page, loaded into it (the guest pages know nothing
+ * of HA): whether the guest is HA, its priority, its latest restart, and for those who may operate it the switch.
  */
 @Controller
 class HaPageController {
 
     private final HaService ha;
+    private final AntiAffinityGroups antiAffinity;
     private final Permissions permissions;
 
-    HaPageController(HaService ha, Permissions permissions) {
+    HaPageController(HaService ha, AntiAffinityGroups antiAffinity, Permissions permissions) {
+        this.antiAffinity = antiAffinity;
         this.ha = ha;
         this.permissions = permissions;
+    }
+
+    /** The fleet's HA guests, its anti-affinity groups and the latest restarts. */
+    @GetMapping("/ha")
+    String overview(Model model) {
+        model.addAttribute("overview", ha.overview());
+        model.addAttribute("groups", permissions.allows(Action.READ_HOST, ObjectRef.root()) ? antiAffinity.list()
+                : java.util.List.of());
+        return "ha/list";
     }
 
     @GetMapping("/guests/{id}/ha")

@@ -3,7 +3,11 @@ package io.virtdeck.ha;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import io.virtdeck.action.ActionRunner;
 import io.virtdeck.action.Done;
@@ -68,7 +72,7 @@ public class HaService {
     }
 
     /** One HA guest as the overview shows it. */
-    public record HaGuestView(long id, String name, String hostName, String state, int priority) {
+    public record HaGuestView(long id, UUID uuid, String name, String hostName, String state, int priority) {
     }
 
     public HaSettings settings(long guestId) {
@@ -111,12 +115,19 @@ public class HaService {
                 .execute(() -> monitor.declareLost(host));
     }
 
+    /** The HA guests the user may see and their latest restarts; 403 for those who see no host (help desk). */
     public HaOverview overview() {
-        permissions.require(Action.READ_HOST, ObjectRef.root()); // a fleet-wide page
-        List<HaGuestView> views = repository.all().stream().map(ha -> guests.findByUuid(ha.uuid()).map(g ->
-                new HaGuestView(g.id(), g.name(), g.hostName(), g.state().name(), ha.priority()))).flatMap(
-                Optional::stream).toList();
-        return new HaOverview(views, repository.recent(RECENT));
+        if (!permissions.mayReadSomeHost()) {
+            throw new AccessDeniedException("not permitted: read the fleet's high availability");
+        }
+        List<HaGuestView> views = repository.all().stream().map(ha -> guests.findByUuid(ha.uuid())
+                        .filter(g -> permissions.allows(Action.READ_GUEST, ObjectRef.guest(g.id())))
+                        .map(g -> new HaGuestView(g.id(), g.uuid(), g.name(), g.hostName(), g.state().name(),
+                                ha.priority())))
+                .flatMap(Optional::stream).toList();
+        Set<UUID> seen = views.stream().map(HaGuestView::uuid).collect(Collectors.toSet());
+        return new HaOverview(views, repository.recent(RECENT).stream()
+                .filter(restart -> seen.contains(restart.guestUuid())).toList());
     }
 
     private HaSettings settingsOf(Guest guest) {
