@@ -65,6 +65,11 @@ final class LibvirtNative {
         int virNodeGetCPUStats(Pointer connect, int cpu, Pointer params, IntByReference count, int flags);
 
         int virNodeGetMemoryStats(Pointer connect, int cell, Pointer params, IntByReference count, int flags);
+
+        /** With {@code mountpoints} null, every file system the guest agent knows; returns how many it froze. */
+        int virDomainFSFreeze(Pointer domain, Pointer mountpoints, int count, int flags);
+
+        int virDomainFSThaw(Pointer domain, Pointer mountpoints, int count, int flags);
     }
 
     // struct layouts on Linux x86_64 (the only platform Virtdeck supports)
@@ -117,6 +122,25 @@ final class LibvirtNative {
     static void setMemory(Domain domain, long kib, int flags) {
         if (CALLS.virDomainSetMemoryFlags(pointer(domain), kib, flags) < 0) {
             throw lastError(HypervisorException.Kind.INVALID_STATE);
+        }
+    }
+
+    /**
+     * Freezes every file system of the guest through its guest agent (virDomainFSFreeze), so that what is on its disks
+     * is consistent; returns how many it froze. Fails when no agent answers: the caller then goes on crash-consistent.
+     */
+    static int freezeFileSystems(Domain domain) {
+        int frozen = CALLS.virDomainFSFreeze(pointer(domain), null, 0, 0);
+        if (frozen < 0) {
+            throw lastError();
+        }
+        return frozen;
+    }
+
+    /** Thaws what {@link #freezeFileSystems} froze. */
+    static void thawFileSystems(Domain domain) {
+        if (CALLS.virDomainFSThaw(pointer(domain), null, 0, 0) < 0) {
+            throw lastError();
         }
     }
 

@@ -35,13 +35,18 @@ final class StorageXml {
      * its file then holds exactly the uploaded bytes, and libvirt probes their format once the upload ends.
      */
     static String uploadTarget(String name, long bytes) {
+        return emptyVolume(name, bytes, "raw");
+    }
+
+    /** An empty, sparse volume of exactly {@code bytes} bytes of capacity in the given format (a backup's target). */
+    static String emptyVolume(String name, long bytes, String format) {
         Document doc = SafeXml.newDocument();
         Element root = doc.createElement("volume");
         doc.appendChild(root);
         appendText(root, "name", name);
         appendText(root, "capacity", Long.toString(bytes), "unit", "bytes");
         appendText(root, "allocation", "0", "unit", "bytes");
-        append(append(root, "target"), "format", "type", "raw");
+        append(append(root, "target"), "format", "type", format);
         return SafeXml.toXml(root);
     }
 
