@@ -1,0 +1,186 @@
+package io.virtdeck.backup;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+import io.virtdeck.ThreadPools;
+import io.virtdeck.action.Ending;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.GuestNames;
+import io.virtdeck.guest.MadeOnHost;
+import io.virtdeck.hypervisor.BackupGateway;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.PooledVolume;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.inventory.ExpectedGuestChanges;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.inventory.InventorySync;
+import io.virtdeck.task.ByteProgress;
+import io.virtdeck.task.TaskCancelledException;
+import io.virtdeck.task.TaskProgress;
+
+/**
+ * Restores a backup point as a new guest: each disk read through its chain (the full backup and the incrementals up
+ * to the point) into a standalone qcow2 volume, then the guest's definition as it was backed up, with a new name,
+ * UUID and MAC addresses. Progress is the MiB the new volumes hold; a cancel takes effect between disks. A failure or
+ * a cancel takes back every volume made and the definition.
+ */
+@Component
+class BackupRestore {
+
+    private static final long POLL_MS = 500;
+    private static final int DISKS_PERCENT = 95;
+
+    private final BackupGateway backups;
+    private final BackupRepository repository;
+    private final DomainGateway domains;
+    private final StorageGateway storage;
+    private final HostRepository hosts;
+    private final GuestRepository guests;
+    private final InventorySync sync;
+    private final ExpectedGuestChanges expected;
+    private final Executor copyCalls;
+
+    BackupRestore(BackupGateway backups, BackupRepository repository, DomainGateway domains, StorageGateway storage,
+                  HostRepository hosts, GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
+                  @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
+        this.backups = backups;
+        this.repository = repository;
+        this.domains = domains;
+        this.storage = storage;
+        this.hosts = hosts;
+        this.guests = guests;
+        this.sync = sync;
+        this.expected = expected;
+        this.copyCalls = copyCalls;
+    }
+
+    RestorePlan plan(BackupPoint point, BackupStore store, RestoreRequest request) {
+        if (point.state() != BackupPoint.State.COMPLETE) {
+            throw VirtdeckException.conflict("This backup " + (point.state() == BackupPoint.State.RUNNING
+                    ? "is still being made" : "failed") + ": only a complete backup can be restored.");
+        }
+        if (request.hostId() != null && hosts.findById(request.hostId()).isEmpty()) {
+            throw VirtdeckException.invalid("hostId", "There is no host with id " + request.hostId() + ".");
+        }
+        Host host = hosts.require(store.hostId());
+        if (request.hostId() != null && request.hostId() != store.hostId()) {
+            throw VirtdeckException.conflict("hostId", "Backups of store '" + store.name() + "' are restored on its"
+                    + " host, '" + host.name() + "', for now; restore there and clone the guest to the other host.");
+        }
+        if (repository.chainUpTo(point.chainId(), point.seq()).size() != point.seq() + 1) {
+            throw VirtdeckException.conflict("A backup this one builds on is missing or incomplete: it cannot be"
+                    + " restored.");
+        }
+        String name = GuestNames.check(request.name(), domains.listDomains(host.id()));
+        String pool = request.pool() != null && !request.pool().isBlank() ? request.pool()
+                : poolOf(host.id(), point.disks().get(0).source()).orElseThrow(() -> VirtdeckException.invalid("pool",
+                        "pool is required: the pool the restored disks go to."));
+        if (storage.pools(host.id()).stream().noneMatch(p -> p.name().equals(pool) && p.active())) {
+            throw VirtdeckException.invalid("pool", "Host '" + host.name() + "' has no running storage pool '" + pool
+                    + "'.");
+        }
+        RestorePlan plan = new RestorePlan(point, store, host, name, UUID.randomUUID(), pool,
+                repository.definition(point.id()));
+        for (BackupPoint.Disk disk : point.disks()) {
+            if (storage.volume(host.id(), pool, plan.volumeName(disk.disk())).isPresent()) {
+                throw VirtdeckException.conflict("name", "Pool '" + pool + "' already has a volume named '"
+                        + plan.volumeName(disk.disk()) + "'; choose another name.");
+            }
+        }
+        return plan;
+    }
+
+    /** The pool of a disk's source on the host: named in "pool/volume", or found by the volume's path. */
+    private Optional<String> poolOf(long hostId, String source) {
+        if (!source.startsWith("/")) {
+            return Optional.of(source.substring(0, source.indexOf('/')));
+        }
+        try {
+            return storage.diskVolume(hostId, source).map(PooledVolume::pool);
+        } catch (HypervisorException e) {
+            return Optional.empty();
+        }
+    }
+
+    String run(RestorePlan plan, TaskProgress progress, Ending ending) throws InterruptedException {
+        long hostId = plan.host().id();
+        MadeOnHost made = new MadeOnHost(domains, storage, plan.host(), plan.name());
+        Map<String, PooledVolume> restored = new HashMap<>();
+        String step = "starting";
+        try {
+            int count = plan.point().disks().size();
+            for (int i = 0; i < count; i++) {
+                BackupPoint.Disk disk = plan.point().disks().get(i);
+                if (progress.cancelRequested()) {
+                    throw new TaskCancelledException("cancelled");
+                }
+                step = "restoring disk " + disk.disk();
+                VolumeFacts volume = copy(plan, disk, progress.step(i * DISKS_PERCENT / count,
+                        (i + 1) * DISKS_PERCENT / count), made);
+                restored.put(disk.source(), new PooledVolume(plan.pool(), volume));
+            }
+            step = "defining the guest";
+            progress.update(DISKS_PERCENT, "Defining '" + plan.name() + "'");
+            expected.expect(hostId, plan.uuid());
+            backups.defineRestored(hostId, plan.definition(), plan.name(), plan.uuid(), restored);
+            made.defined(plan.uuid());
+        } catch (TaskCancelledException e) {
+            String cancelled = "Cancelled: '" + plan.name() + "' was not restored. " + made.undo();
+            ending.failed(cancelled);
+            throw new TaskCancelledException(cancelled);
+        } catch (HypervisorException e) {
+            String failed = "Restoring '" + plan.point().guestName() + "' as '" + plan.name() + "' failed while " + step
+                    + ": " + HypervisorErrors.message(e) + " " + made.undo();
+            ending.failed(failed);
+            throw VirtdeckException.conflict(failed);
+        }
+        sync.refreshOrRemove(hostId, plan.uuid());
+        String done = "Restored " + describe(plan.point()) + " of '" + plan.point().guestName() + "' as '" + plan.name()
+                + "' on host " + plan.host().name() + ".";
+        ending.about(guests.findByHostAndUuid(hostId, plan.uuid()).map(g -> AuditObject.guest(g.id(), g.name()))
+                .orElse(new AuditObject("guest", null, plan.name()))).succeeded(done);
+        return done;
+    }
+
+    static String describe(BackupPoint point) {
+        return (point.full() ? "the full backup" : "incremental backup " + point.seq()) + " of " + point.startedAt();
+    }
+
+    /** Copies one disk, reporting the MiB its new volume holds while libvirt writes it. */
+    private VolumeFacts copy(RestorePlan plan, BackupPoint.Disk disk, TaskProgress progress, MadeOnHost made)
+            throws InterruptedException {
+        long hostId = plan.host().id();
+        String name = plan.volumeName(disk.disk());
+        made.volume(plan.pool(), name); // before the copy: a half-made volume is taken back too
+        CompletableFuture<VolumeFacts> call = CompletableFuture.supplyAsync(() -> backups.restoreVolume(hostId,
+                plan.store().pool(), disk.volume(), plan.pool(), name), copyCalls);
+        ByteProgress bytes = new ByteProgress(progress, disk.capacityBytes(), "Restored disk " + disk.disk() + ":");
+        while (true) {
+            try {
+                return call.get(POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                storage.volume(hostId, plan.pool(), name)
+                        .ifPresent(v -> bytes.accept(Math.min(v.allocationMiB() << 20, disk.capacityBytes() - 1)));
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof HypervisorException h ? h
+                        : new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e);
+            }
+        }
+    }
+}

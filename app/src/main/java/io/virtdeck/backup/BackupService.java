@@ -1,0 +1,97 @@
+package io.virtdeck.backup;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.audit.AuditAction;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.Permissions;
+import io.virtdeck.task.Task;
+import io.virtdeck.task.TaskService;
+
+/**
+ * Backing guests up and restoring them, as tasks. ADMIN and OPERATOR act (OPERATE on the guest, or on the store's
+ * host for a restore); VIEWER reads (the guest's history); HELPDESK sees nothing of backups.
+ */
+@Service
+public class BackupService {
+
+    private final BackupPlanner planner;
+    private final BackupRun run;
+    private final BackupRestore restore;
+    private final BackupRepository repository;
+    private final BackupStoreService stores;
+    private final GuestRepository guests;
+    private final TaskService tasks;
+    private final ActionRunner actions;
+    private final Permissions permissions;
+
+    BackupService(BackupPlanner planner, BackupRun run, BackupRestore restore, BackupRepository repository,
+                  BackupStoreService stores, GuestRepository guests, TaskService tasks, ActionRunner actions,
+                  Permissions permissions) {
+        this.planner = planner;
+        this.run = run;
+        this.restore = restore;
+        this.repository = repository;
+        this.stores = stores;
+        this.guests = guests;
+        this.tasks = tasks;
+        this.actions = actions;
+        this.permissions = permissions;
+    }
+
+    /** Backs the guest up into the store: incremental where the chain can go on, else full (the reason recorded). */
+    public Task backUp(long guestId, BackupRunRequest request) {
+        Guest guest = guests.require(guestId);
+        AuditObject subject = AuditObject.guest(guest.id(), guest.name());
+        AtomicReference<BackupPlan> plan = new AtomicReference<>();
+        return actions.plan(AuditAction.BACKUP_RUN, subject)
+                .permit(() -> permissions.requireGuest(Action.OPERATE, guestId))
+                .check(() -> {
+                    if (request.storeId() == null) {
+                        throw VirtdeckException.invalid("storeId", "storeId is required: the backup store to use.");
+                    }
+                    BackupStore store = repository.findStore(request.storeId()).orElseThrow(() ->
+                            VirtdeckException.invalid("storeId", "There is no backup store with id "
+                                    + request.storeId() + "."));
+                    plan.set(planner.plan(guest, store, Boolean.TRUE.equals(request.full()),
+                            !Boolean.FALSE.equals(request.quiesce())));
+                })
+                .start(ending -> tasks.submit(AuditAction.BACKUP_RUN, subject, true,
+                        progress -> run.run(plan.get(), progress, ending)));
+    }
+
+    /** The guest's backup points, newest first; VIEWER may read them, HELPDESK may not. */
+    public List<BackupPoint> points(long guestId) {
+        permissions.requireGuest(Action.READ_HISTORY, guestId);
+        return repository.pointsOfGuest(guests.require(guestId).uuid());
+    }
+
+    /** One point, to those who may read its store. */
+    public BackupPoint point(long pointId) {
+        BackupPoint point = repository.findPoint(pointId)
+                .orElseThrow(() -> VirtdeckException.notFound("There is no backup with id " + pointId + "."));
+        stores.readable(point.storeId());
+        return point;
+    }
+
+    /** Restores a complete point as a new guest on the store's host. */
+    public Task restore(long pointId, RestoreRequest request) {
+        BackupPoint point = point(pointId);
+        BackupStore store = stores.readable(point.storeId());
+        AuditObject subject = new AuditObject("backup", Long.toString(point.id()), point.guestName() + " #"
+                + point.seq());
+        AtomicReference<RestorePlan> plan = new AtomicReference<>();
+        return actions.plan(AuditAction.BACKUP_RESTORE, subject)
+                .permit(() -> permissions.requireHost(Action.OPERATE, store.hostId()))
+                .check(() -> plan.set(restore.plan(point, store, request)))
+                .start(ending -> tasks.submit(AuditAction.BACKUP_RESTORE, subject, true,
+                        progress -> restore.run(plan.get(), progress, ending)));
+    }
+}
