@@ -49,3 +49,26 @@ CREATE TABLE backup_point_disks (
     capacity_bytes BIGINT       NOT NULL,
     PRIMARY KEY (point_id, disk)
 );
+
+-- Scheduled backups: of one guest, of the guests of a host, or of every guest of the store's host. next_run_at is
+-- claimed by compare-and-set, so that a job runs on one instance only when several share this database.
+CREATE TABLE backup_jobs (
+    id           BIGSERIAL PRIMARY KEY,
+    name         VARCHAR(64)  NOT NULL UNIQUE,
+    scope        VARCHAR(8)   NOT NULL CHECK (scope IN ('GUEST', 'HOST', 'ALL')),
+    guest_id     BIGINT       REFERENCES guests (id) ON DELETE CASCADE,
+    host_id      BIGINT       REFERENCES hosts (id) ON DELETE CASCADE,
+    store_id     BIGINT       NOT NULL REFERENCES backup_stores (id) ON DELETE CASCADE,
+    schedule     VARCHAR(128) NOT NULL,
+    keep_last    INTEGER CHECK (keep_last > 0),
+    keep_daily   INTEGER CHECK (keep_daily > 0),
+    keep_weekly  INTEGER CHECK (keep_weekly > 0),
+    keep_monthly INTEGER CHECK (keep_monthly > 0),
+    next_run_at  TIMESTAMPTZ  NOT NULL,
+    last_run_at  TIMESTAMPTZ,
+    last_result  TEXT,
+    created_by   VARCHAR(64)  NOT NULL,
+    created_at   TIMESTAMPTZ  NOT NULL DEFAULT now(),
+    CHECK (keep_last IS NOT NULL OR keep_daily IS NOT NULL OR keep_weekly IS NOT NULL OR keep_monthly IS NOT NULL)
+);
+CREATE INDEX backup_jobs_due_idx ON backup_jobs (next_run_at);

@@ -78,6 +78,8 @@ public enum AuditAction {
     BACKUP_STORE_CREATE("backup.store.create", Family.BACKUPS, "a storage pool of a host registered as a backup store"),
     BACKUP_STORE_DELETE("backup.store.delete", Family.BACKUPS,
             "a backup store no longer used (its catalogue forgotten, its files left in the pool)"),
+    BACKUP_JOB_CREATE("backup.job.create", Family.BACKUPS, "a scheduled backup made, with its retention"),
+    BACKUP_JOB_DELETE("backup.job.delete", Family.BACKUPS, "a scheduled backup deleted (its backups stay)"),
     BACKUP_RUN("backup.run", Family.BACKUPS, "a guest backed up, in full or incrementally (a task)"),
     BACKUP_RESTORE("backup.restore", Family.BACKUPS, "a backup restored as a new guest (a task)"),
 

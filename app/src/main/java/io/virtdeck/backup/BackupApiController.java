@@ -21,10 +21,12 @@ public class BackupApiController {
 
     private final BackupStoreService stores;
     private final BackupService backups;
+    private final BackupJobService jobs;
 
-    BackupApiController(BackupStoreService stores, BackupService backups) {
+    BackupApiController(BackupStoreService stores, BackupService backups, BackupJobService jobs) {
         this.stores = stores;
         this.backups = backups;
+        this.jobs = jobs;
     }
 
     @GetMapping("/api/v1/backup-stores")
@@ -72,5 +74,42 @@ public class BackupApiController {
     @PostMapping("/api/v1/backups/{id}/restore")
     ResponseEntity<Task> restore(@PathVariable long id, @RequestBody RestoreRequest request) {
         return GuestCloneApiController.accepted(backups.restore(id, request));
+    }
+
+    @GetMapping("/api/v1/backup-jobs")
+    List<BackupJob> jobs() {
+        return jobs.list();
+    }
+
+    @GetMapping("/api/v1/backup-jobs/{id}")
+    BackupJob job(@PathVariable long id) {
+        return jobs.get(id);
+    }
+
+    /**
+     * 201 with the job: {@code schedule} a cron expression in the server's time zone (five fields, as crontab), and
+     * a retention of keepLast, keepDaily, keepWeekly, keepMonthly (at least one, each 1 or more); 400 naming the field.
+     */
+    @PostMapping("/api/v1/backup-jobs")
+    ResponseEntity<BackupJob> createJob(@RequestBody BackupJobRequest request) {
+        BackupJob job = jobs.create(request);
+        return ResponseEntity.created(URI.create("/api/v1/backup-jobs/" + job.id())).body(job);
+    }
+
+    /** Deletes the job; the backups it made stay. */
+    @DeleteMapping("/api/v1/backup-jobs/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteJob(@PathVariable long id) {
+        jobs.delete(id);
+    }
+
+    /** Runs the job now; its schedule is unchanged. 200 with what it started. */
+    @PostMapping("/api/v1/backup-jobs/{id}/run")
+    JobRun runJob(@PathVariable long id) {
+        return new JobRun(jobs.runNow(id));
+    }
+
+    /** What a job's run started, in words. */
+    record JobRun(String result) {
     }
 }

@@ -57,9 +57,14 @@ class BackupPlanner {
         String definition = backups.definition(guest.hostId(), guest.uuid());
         Optional<BackupPoint> base = repository.latestPoint(guest.uuid(), store.id())
                 .flatMap(latest -> repository.latestComplete(latest.chainId()));
-        String fullReason = fullAsked ? "a full backup was asked for"
-                : base.map(b -> whyNotContinue(guest, b, disks)).orElse("the first backup of '" + guest.name()
-                        + "' in store '" + store.name() + "'");
+        String fullReason;
+        if (fullAsked) {
+            fullReason = "a full backup was asked for";
+        } else if (base.isEmpty()) {
+            fullReason = "the first backup of '" + guest.name() + "' in store '" + store.name() + "'";
+        } else {
+            fullReason = whyNotContinue(guest, base.get(), disks);
+        }
         return new BackupPlan(guest, store, fullReason == null ? base.get() : null, fullReason, disks, definition,
                 quiesce);
     }

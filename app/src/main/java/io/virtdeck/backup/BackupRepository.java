@@ -157,6 +157,17 @@ public class BackupRepository {
                 Map.of("chain", chainId, "seq", seq));
     }
 
+    /** Deletes a point's rows, and its chain's when no point is left in it. */
+    @Transactional
+    public void deletePoint(long pointId) {
+        Long chain = jdbc.sql("DELETE FROM backup_points WHERE id = :id RETURNING chain_id").param("id", pointId)
+                .query(Long.class).optional().orElse(null);
+        if (chain != null) {
+            jdbc.sql("DELETE FROM backup_chains c WHERE id = :chain AND NOT EXISTS "
+                    + "(SELECT 1 FROM backup_points p WHERE p.chain_id = c.id)").param("chain", chain).update();
+        }
+    }
+
     public int nextSeq(long chainId) {
         return jdbc.sql("SELECT coalesce(max(seq) + 1, 0) FROM backup_points WHERE chain_id = :chain")
                 .param("chain", chainId).query(Integer.class).single();

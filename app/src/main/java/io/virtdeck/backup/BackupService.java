@@ -1,5 +1,6 @@
 package io.virtdeck.backup;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,6 +26,7 @@ public class BackupService {
     private final BackupPlanner planner;
     private final BackupRun run;
     private final BackupRestore restore;
+    private final BackupPrune prune;
     private final BackupRepository repository;
     private final BackupStoreService stores;
     private final GuestRepository guests;
@@ -32,12 +34,14 @@ public class BackupService {
     private final ActionRunner actions;
     private final Permissions permissions;
 
-    BackupService(BackupPlanner planner, BackupRun run, BackupRestore restore, BackupRepository repository,
+    BackupService(BackupPlanner planner, BackupRun run, BackupRestore restore, BackupPrune prune,
+                  BackupRepository repository,
                   BackupStoreService stores, GuestRepository guests, TaskService tasks, ActionRunner actions,
                   Permissions permissions) {
         this.planner = planner;
         this.run = run;
         this.restore = restore;
+        this.prune = prune;
         this.repository = repository;
         this.stores = stores;
         this.guests = guests;
@@ -67,6 +71,21 @@ public class BackupService {
                         progress -> run.run(plan.get(), progress, ending)));
     }
 
+    /**
+     * A job's backup of a guest, audited under the job's name: the job's creator was checked when it was made. After a
+     * successful backup, the job's retention prunes the guest's backups in the store, in the same task.
+     */
+    Task backUpForJob(Guest guest, BackupStore store, BackupJob job) {
+        AuditObject subject = AuditObject.guest(guest.id(), guest.name());
+        AtomicReference<BackupPlan> plan = new AtomicReference<>();
+        return actions.plan(AuditAction.BACKUP_RUN, subject).by("job:" + job.name())
+                .check(() -> plan.set(planner.plan(guest, store, false, true)))
+                .start(ending -> tasks.submit(AuditAction.BACKUP_RUN, subject, true, progress -> {
+                    String done = run.run(plan.get(), progress, ending);
+                    return done + " " + prune.prune(guest.uuid(), store, job.retention(), ZoneId.systemDefault());
+                }));
+    }
+
     /** The guest's backup points, newest first; VIEWER may read them, HELPDESK may not. */
     public List<BackupPoint> points(long guestId) {
         permissions.requireGuest(Action.READ_HISTORY, guestId);
@@ -85,7 +104,8 @@ public class BackupService {
     public Task restore(long pointId, RestoreRequest request) {
         BackupPoint point = point(pointId);
         BackupStore store = stores.readable(point.storeId());
-        AuditObject subject = new AuditObject("backup", Long.toString(point.id()), point.guestName() + " #"
+        // "<host>/<point>": seen by those who may read the store's host, as a pool's or volume's rows are
+        AuditObject subject = new AuditObject("backup", store.hostId() + "/" + point.id(), point.guestName() + " #"
                 + point.seq());
         AtomicReference<RestorePlan> plan = new AtomicReference<>();
         return actions.plan(AuditAction.BACKUP_RESTORE, subject)

@@ -126,7 +126,7 @@ public class BackupStoreService {
     }
 
     static AuditObject subject(BackupStore store) {
-        return new AuditObject("backup-store", Long.toString(store.id()), store.name());
+        return new AuditObject("backup-store", store.hostId() + "/" + store.id(), store.name());
     }
 
     private BackupStoreView view(BackupStore store) {
