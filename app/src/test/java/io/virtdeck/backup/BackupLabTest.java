@@ -67,7 +67,12 @@ class BackupLabTest {
                 Lab.virsh(Lab.LAB1, "undefine", guest, "--remove-all-storage");
             }
         }
-        // checkpoints can only be deleted on a running guest; tiny1 is left shut off without them
+        dropCheckpointsAndStop();
+        dropPool(POOL);
+    }
+
+    /** tiny1 left shut off without checkpoints (they can only be deleted while it runs: it is started paused). */
+    static void dropCheckpointsAndStop() {
         if (!Lab.virsh(Lab.LAB1, "checkpoint-list", "tiny1", "--name").isBlank()) {
             if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
                 Lab.virsh(Lab.LAB1, "start", "tiny1", "--paused");
@@ -79,13 +84,18 @@ class BackupLabTest {
             }
         }
         Lab.virsh(Lab.LAB1, "destroy", "tiny1");
-        if (Lab.virsh(Lab.LAB1, "pool-list", "--all", "--name").contains(POOL)) {
-            for (String volume : Lab.virsh(Lab.LAB1, "vol-list", POOL).lines().map(l -> l.trim().split("\\s+")[0])
+    }
+
+    /** Deletes a pool of lab1 and its volumes. */
+    static void dropPool(String pool) {
+        if (Lab.virsh(Lab.LAB1, "pool-list", "--all", "--name").contains(pool)) {
+            Lab.virsh(Lab.LAB1, "pool-refresh", pool);
+            for (String volume : Lab.virsh(Lab.LAB1, "vol-list", pool).lines().map(l -> l.trim().split("\\s+")[0])
                     .filter(v -> !v.isBlank()).toList()) {
-                Lab.virsh(Lab.LAB1, "vol-delete", "--pool", POOL, volume);
+                Lab.virsh(Lab.LAB1, "vol-delete", "--pool", pool, volume);
             }
-            Lab.virsh(Lab.LAB1, "pool-destroy", POOL);
-            Lab.virsh(Lab.LAB1, "pool-undefine", POOL);
+            Lab.virsh(Lab.LAB1, "pool-destroy", pool);
+            Lab.virsh(Lab.LAB1, "pool-undefine", pool);
         }
     }
 
