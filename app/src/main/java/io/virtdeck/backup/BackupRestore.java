@@ -1,6 +1,10 @@
 package io.virtdeck.backup;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,11 +25,14 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestNames;
 import io.virtdeck.guest.MadeOnHost;
 import io.virtdeck.hypervisor.BackupGateway;
+import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.ExpectedGuestChanges;
+import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
@@ -71,10 +78,7 @@ class BackupRestore {
     }
 
     RestorePlan plan(BackupPoint point, BackupStore store, RestoreRequest request) {
-        if (point.state() != BackupPoint.State.COMPLETE) {
-            throw VirtdeckException.conflict("This backup " + (point.state() == BackupPoint.State.RUNNING
-                    ? "is still being made" : "failed") + ": only a complete backup can be restored.");
-        }
+        requireComplete(point);
         if (request.hostId() != null && hosts.findById(request.hostId()).isEmpty()) {
             throw VirtdeckException.invalid("hostId", "There is no host with id " + request.hostId() + ".");
         }
@@ -106,6 +110,95 @@ class BackupRestore {
         return plan;
     }
 
+    /**
+     * A restore over the guest the point was taken of: it must still be on the store's host, shut off (409 naming
+     * {@code inPlace}), have each disk of the point in a pool, and {@code confirm} must be its name (400).
+     */
+    InPlacePlan planInPlace(BackupPoint point, BackupStore store, RestoreRequest request) {
+        requireComplete(point);
+        Host host = hosts.require(store.hostId());
+        Guest guest = guests.findByHostAndUuid(host.id(), point.guestUuid()).orElseThrow(() ->
+                VirtdeckException.conflict("inPlace", "'" + point.guestName() + "' is no longer on host '"
+                        + host.name() + "': restore the backup as a new guest."));
+        if (guest.state() != DomainRunState.SHUTOFF) {
+            throw VirtdeckException.conflict("inPlace", "'" + guest.name() + "' is " + guest.state().name()
+                    .toLowerCase(Locale.ROOT) + ": shut it off first; a restore in place overwrites its disks.");
+        }
+        Map<String, String> sources = new HashMap<>();
+        for (DiskFacts disk : domains.domain(host.id(), guest.uuid()).disks()) {
+            sources.put(disk.target(), disk.source());
+        }
+        Map<String, InPlacePlan.Current> current = new LinkedHashMap<>();
+        for (BackupPoint.Disk disk : point.disks()) {
+            String source = sources.get(disk.disk());
+            PooledVolume volume = source == null ? null : storage.diskVolume(host.id(), source).orElse(null);
+            if (volume == null) {
+                throw VirtdeckException.conflict("inPlace", "'" + guest.name() + "' has no disk " + disk.disk()
+                        + " in a storage pool now: restore the backup as a new guest.");
+            }
+            current.put(disk.disk(), new InPlacePlan.Current(source, volume));
+        }
+        if (!guest.name().equals(request.confirm())) {
+            throw VirtdeckException.invalid("confirm", "confirm must be the guest's name, '" + guest.name()
+                    + "': its disks " + String.join(", ", current.entrySet().stream().map(e -> e.getKey() + " ("
+                    + e.getValue().volume().pool() + "/" + e.getValue().volume().volume().name() + ")").toList())
+                    + " are overwritten with " + describe(point) + ", and what they hold now is lost.");
+        }
+        return new InPlacePlan(point, store, host, guest, current);
+    }
+
+    String runInPlace(InPlacePlan plan, TaskProgress progress, Ending ending) throws InterruptedException {
+        long hostId = plan.host().id();
+        MadeOnHost made = new MadeOnHost(domains, storage, plan.host(), plan.guest().name());
+        Map<String, PooledVolume> restored = new HashMap<>();
+        try {
+            int count = plan.point().disks().size();
+            for (int i = 0; i < count; i++) {
+                BackupPoint.Disk disk = plan.point().disks().get(i);
+                if (progress.cancelRequested()) {
+                    throw new TaskCancelledException("cancelled");
+                }
+                InPlacePlan.Current now = plan.current().get(disk.disk());
+                VolumeFacts volume = copy(hostId, plan.store().pool(), disk, now.volume().pool(),
+                        now.restoredName(plan.point().id()), progress.step(i * DISKS_PERCENT / count,
+                                (i + 1) * DISKS_PERCENT / count), made);
+                restored.put(now.source(), new PooledVolume(now.volume().pool(), volume));
+            }
+            progress.update(DISKS_PERCENT, "Pointing '" + plan.guest().name() + "' at its restored disks");
+            expected.expect(hostId, plan.guest().uuid());
+            backups.replaceDisks(hostId, plan.guest().uuid(), restored);
+        } catch (TaskCancelledException e) {
+            String cancelled = "Cancelled: '" + plan.guest().name() + "' was not changed. " + made.undo();
+            ending.failed(cancelled);
+            throw new TaskCancelledException(cancelled);
+        } catch (HypervisorException e) {
+            String failed = "Restoring '" + plan.guest().name() + "' in place failed: " + HypervisorErrors.message(e)
+                    + "; the guest was not changed. " + made.undo();
+            ending.failed(failed);
+            throw VirtdeckException.conflict(failed);
+        }
+        List<String> left = new ArrayList<>();
+        for (InPlacePlan.Current now : plan.current().values()) {
+            try {
+                storage.deleteVolume(hostId, now.volume().pool(), now.volume().volume().name());
+            } catch (HypervisorException e) {
+                left.add(now.volume().pool() + "/" + now.volume().volume().name());
+            }
+        }
+        sync.refreshOrRemove(hostId, plan.guest().uuid());
+        String done = "Restored '" + plan.guest().name() + "' in place from " + describe(plan.point()) + "."
+                + (left.isEmpty() ? "" : " Its former disks could not be deleted: " + String.join(", ", left) + ".");
+        ending.succeeded(done);
+        return done;
+    }
+
+    private static void requireComplete(BackupPoint point) {
+        if (point.state() != BackupPoint.State.COMPLETE) {
+            throw VirtdeckException.conflict("This backup " + (point.state() == BackupPoint.State.RUNNING
+                    ? "is still being made" : "failed") + ": only a complete backup can be restored.");
+        }
+    }
+
     /** The pool of a disk's source on the host: named in "pool/volume", or found by the volume's path. */
     private Optional<String> poolOf(long hostId, String source) {
         if (!source.startsWith("/")) {
@@ -131,8 +224,9 @@ class BackupRestore {
                     throw new TaskCancelledException("cancelled");
                 }
                 step = "restoring disk " + disk.disk();
-                VolumeFacts volume = copy(plan, disk, progress.step(i * DISKS_PERCENT / count,
-                        (i + 1) * DISKS_PERCENT / count), made);
+                VolumeFacts volume = copy(hostId, plan.store().pool(), disk, plan.pool(),
+                        plan.volumeName(disk.disk()), progress.step(i * DISKS_PERCENT / count,
+                                (i + 1) * DISKS_PERCENT / count), made);
                 restored.put(disk.source(), new PooledVolume(plan.pool(), volume));
             }
             step = "defining the guest";
@@ -162,20 +256,18 @@ class BackupRestore {
         return (point.full() ? "the full backup" : "incremental backup " + point.seq()) + " of " + point.startedAt();
     }
 
-    /** Copies one disk, reporting the MiB its new volume holds while libvirt writes it. */
-    private VolumeFacts copy(RestorePlan plan, BackupPoint.Disk disk, TaskProgress progress, MadeOnHost made)
-            throws InterruptedException {
-        long hostId = plan.host().id();
-        String name = plan.volumeName(disk.disk());
-        made.volume(plan.pool(), name); // before the copy: a half-made volume is taken back too
+    /** Copies one disk out of the store, reporting the MiB its new volume holds while libvirt writes it. */
+    private VolumeFacts copy(long hostId, String storePool, BackupPoint.Disk disk, String pool, String name,
+                             TaskProgress progress, MadeOnHost made) throws InterruptedException {
+        made.volume(pool, name); // before the copy: a half-made volume is taken back too
         CompletableFuture<VolumeFacts> call = CompletableFuture.supplyAsync(() -> backups.restoreVolume(hostId,
-                plan.store().pool(), disk.volume(), plan.pool(), name), copyCalls);
+                storePool, disk.volume(), pool, name), copyCalls);
         ByteProgress bytes = new ByteProgress(progress, disk.capacityBytes(), "Restored disk " + disk.disk() + ":");
         while (true) {
             try {
                 return call.get(POLL_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                storage.volume(hostId, plan.pool(), name)
+                storage.volume(hostId, pool, name)
                         .ifPresent(v -> bytes.accept(Math.min(v.allocationMiB() << 20, disk.capacityBytes() - 1)));
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof HypervisorException h ? h

@@ -100,10 +100,13 @@ public class BackupService {
         return point;
     }
 
-    /** Restores a complete point as a new guest on the store's host. */
+    /** Restores a complete point as a new guest on the store's host, or in place over its shut-off guest. */
     public Task restore(long pointId, RestoreRequest request) {
         BackupPoint point = point(pointId);
         BackupStore store = stores.readable(point.storeId());
+        if (Boolean.TRUE.equals(request.inPlace())) {
+            return restoreInPlace(point, store, request);
+        }
         // "<host>/<point>": seen by those who may read the store's host, as a pool's or volume's rows are
         AuditObject subject = new AuditObject("backup", store.hostId() + "/" + point.id(), point.guestName() + " #"
                 + point.seq());
@@ -113,5 +116,19 @@ public class BackupService {
                 .check(() -> plan.set(restore.plan(point, store, request)))
                 .start(ending -> tasks.submit(AuditAction.BACKUP_RESTORE, subject, true,
                         progress -> restore.run(plan.get(), progress, ending)));
+    }
+
+    /** The guest is the subject: it is busy (not started, migrated, backed up) while its disks are replaced. */
+    private Task restoreInPlace(BackupPoint point, BackupStore store, RestoreRequest request) {
+        Guest guest = guests.findByHostAndUuid(store.hostId(), point.guestUuid()).orElseThrow(() ->
+                VirtdeckException.conflict("inPlace", "'" + point.guestName() + "' is no longer on the store's host:"
+                        + " restore the backup as a new guest."));
+        AuditObject subject = AuditObject.guest(guest.id(), guest.name());
+        AtomicReference<InPlacePlan> plan = new AtomicReference<>();
+        return actions.plan(AuditAction.BACKUP_RESTORE, subject)
+                .permit(() -> permissions.requireGuest(Action.OPERATE, guest.id()))
+                .check(() -> plan.set(restore.planInPlace(point, store, request)))
+                .start(ending -> tasks.submit(AuditAction.BACKUP_RESTORE, subject, true,
+                        progress -> restore.runInPlace(plan.get(), progress, ending)));
     }
 }

@@ -55,4 +55,11 @@ public interface BackupGateway {
      * each disk whose source is a key of {@code disks} pointing at its restored volume.
      */
     void defineRestored(long hostId, String definition, String name, UUID uuid, Map<String, PooledVolume> disks);
+
+    /**
+     * Points the shut-off domain's disks whose source is a key of {@code disks} at their restored volumes, in its
+     * definition, and forgets its checkpoints (their bitmaps were in the disks replaced; libvirt deletes checkpoint
+     * metadata of a shut-off domain only).
+     */
+    void replaceDisks(long hostId, UUID uuid, Map<String, PooledVolume> disks);
 }

@@ -28,16 +28,30 @@ final class DomainCloneXml {
         // the firmware's variables file belongs to the source; libvirt makes a fresh one for the clone
         SafeXml.remove(SafeXml.path(domain, "os", "nvram"));
         Element devices = child(domain, "devices");
-        for (Element disk : children(devices, "disk")) {
-            PooledVolume copy = copies.get(DomainXmlReader.source(disk));
-            if (copy != null && "disk".equals(SafeXml.attr(disk, "device"))) {
-                pointAt(disk, copy);
-            }
-        }
+        pointDisks(devices, copies);
         for (Element nic : children(devices, "interface")) {
             SafeXml.remove(child(nic, "mac"));
         }
         return SafeXml.toXml(domain);
+    }
+
+    /**
+     * The same definition with each disk whose source is a key of {@code volumes} pointing at its new volume: a
+     * guest's disks replaced in place (a restore over it), name, UUID and MACs kept.
+     */
+    static String withDisks(String definition, Map<String, PooledVolume> volumes) {
+        Element domain = SafeXml.parse(definition).getDocumentElement();
+        pointDisks(child(domain, "devices"), volumes);
+        return SafeXml.toXml(domain);
+    }
+
+    private static void pointDisks(Element devices, Map<String, PooledVolume> volumes) {
+        for (Element disk : children(devices, "disk")) {
+            PooledVolume copy = volumes.get(DomainXmlReader.source(disk));
+            if (copy != null && "disk".equals(SafeXml.attr(disk, "device"))) {
+                pointAt(disk, copy);
+            }
+        }
     }
 
     private static void pointAt(Element disk, PooledVolume copy) {

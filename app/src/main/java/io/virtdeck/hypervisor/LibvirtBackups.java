@@ -258,4 +258,23 @@ class LibvirtBackups implements BackupGateway {
         String xml = DomainCloneXml.write(definition, name, uuid, disks);
         connections.call(hostId, session -> session.connect().domainDefineXML(xml).free());
     }
+
+    @Override
+    public void replaceDisks(long hostId, UUID uuid, Map<String, PooledVolume> disks) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            String xml = DomainCloneXml.withDisks(domain.getXMLDesc(LibvirtFlags.DEFINITION_WITH_SECRETS), disks);
+            session.connect().domainDefineXML(xml).free();
+            DomainCheckpoint[] checkpoints = domain.listAllCheckpoints(0);
+            try {
+                for (DomainCheckpoint checkpoint : checkpoints) {
+                    checkpoint.delete(LibvirtFlags.CHECKPOINT_DELETE_METADATA_ONLY);
+                }
+            } finally {
+                for (DomainCheckpoint checkpoint : checkpoints) {
+                    checkpoint.free();
+                }
+            }
+            return null;
+        }));
+    }
 }

@@ -34,6 +34,8 @@ final class LibvirtFlags {
 
     /** virDomainBackupBeginFlags VIR_DOMAIN_BACKUP_BEGIN_REUSE_EXTERNAL: write into the target files given. */
     static final int BACKUP_BEGIN_REUSE_EXTERNAL = 1;
+    /** virDomainCheckpointDeleteFlags VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY: libvirt's record, not the bitmaps. */
+    static final int CHECKPOINT_DELETE_METADATA_ONLY = 2;
     /** virDomainCreateFlags VIR_DOMAIN_START_PAUSED: QEMU runs the domain's disks but not its vCPUs. */
     static final int START_PAUSED = 1;
 
