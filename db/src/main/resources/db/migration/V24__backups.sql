@@ -37,6 +37,9 @@ CREATE TABLE backup_points (
     failure        TEXT,
     started_at     TIMESTAMPTZ  NOT NULL DEFAULT now(),
     finished_at    TIMESTAMPTZ,
+    verify_state   VARCHAR(8)   CHECK (verify_state IN ('PASSED', 'FAILED')), -- a restore booted and checked
+    verify_detail  TEXT,
+    verified_at    TIMESTAMPTZ,
     UNIQUE (chain_id, seq)
 );
 CREATE INDEX backup_points_task_idx ON backup_points (task_id);

@@ -81,7 +81,9 @@ public enum AuditAction {
     BACKUP_JOB_CREATE("backup.job.create", Family.BACKUPS, "a scheduled backup made, with its retention"),
     BACKUP_JOB_DELETE("backup.job.delete", Family.BACKUPS, "a scheduled backup deleted (its backups stay)"),
     BACKUP_RUN("backup.run", Family.BACKUPS, "a guest backed up, in full or incrementally (a task)"),
-    BACKUP_RESTORE("backup.restore", Family.BACKUPS, "a backup restored as a new guest (a task)"),
+    BACKUP_RESTORE("backup.restore", Family.BACKUPS, "a backup restored as a new guest or over its guest (a task)"),
+    BACKUP_VERIFY("backup.verify", Family.BACKUPS,
+            "a backup restored into a temporary guest on an isolated network, booted and checked (a task)"),
 
     CONSOLE_TICKET("console.ticket", Family.CONSOLES, "a one-time console ticket issued, or refused (no screen now)"),
     CONSOLE_OPEN("console.open", Family.CONSOLES, "a guest's console opened with a ticket, or its opening failed"),

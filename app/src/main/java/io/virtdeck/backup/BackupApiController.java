@@ -76,6 +76,12 @@ public class BackupApiController {
         return GuestCloneApiController.accepted(backups.restore(id, request));
     }
 
+    /** A verified restore: 202 with the task; the result is recorded on the backup ({@code verification}). */
+    @PostMapping("/api/v1/backups/{id}/verify")
+    ResponseEntity<Task> verify(@PathVariable long id, @RequestBody VerifyRequest request) {
+        return GuestCloneApiController.accepted(backups.verify(id, request));
+    }
+
     @GetMapping("/api/v1/backup-jobs")
     List<BackupJob> jobs() {
         return jobs.list();

@@ -120,6 +120,12 @@ public class BackupRepository {
                 .param("failure", failure).param("id", pointId).update();
     }
 
+    public void verified(long pointId, boolean passed, String detail) {
+        jdbc.sql("UPDATE backup_points SET verify_state = :state, verify_detail = :detail, verified_at = now() "
+                        + "WHERE id = :id")
+                .param("state", passed ? "PASSED" : "FAILED").param("detail", detail).param("id", pointId).update();
+    }
+
     public Optional<BackupPoint> findPoint(long id) {
         return points(POINTS + " WHERE p.id = :id", Map.of("id", id)).stream().findFirst();
     }
@@ -187,7 +193,7 @@ public class BackupRepository {
         return points.stream().map(p -> new BackupPoint(p.id(), p.chainId(), p.seq(), p.state(), p.checkpoint(),
                 p.taskId(), p.storeId(), p.guestUuid(), p.guestName(), p.hostId(), p.fullReason(), p.startedPaused(),
                 p.frozen(), p.freezeNote(), p.bytesCopied(), p.failure(), p.startedAt(), p.finishedAt(),
-                List.copyOf(disks.getOrDefault(p.id(), List.of())))).toList();
+                List.copyOf(disks.getOrDefault(p.id(), List.of())), p.verification())).toList();
     }
 
     private static BackupStore store(ResultSet rs, int row) throws SQLException {
@@ -202,7 +208,9 @@ public class BackupRepository {
                 rs.getString("guest_name"), rs.getLong("host_id"), rs.getString("full_reason"),
                 rs.getBoolean("started_paused"), rs.getInt("frozen"), rs.getString("freeze_note"),
                 rs.getObject("bytes_copied", Long.class), rs.getString("failure"), instant(rs, "started_at"),
-                instant(rs, "finished_at"), List.of());
+                instant(rs, "finished_at"), List.of(), rs.getString("verify_state") == null ? null
+                        : new BackupPoint.Verification("PASSED".equals(rs.getString("verify_state")),
+                        rs.getString("verify_detail"), instant(rs, "verified_at")));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -257,8 +257,8 @@ class BackupRestore {
     }
 
     /** Copies one disk out of the store, reporting the MiB its new volume holds while libvirt writes it. */
-    private VolumeFacts copy(long hostId, String storePool, BackupPoint.Disk disk, String pool, String name,
-                             TaskProgress progress, MadeOnHost made) throws InterruptedException {
+    VolumeFacts copy(long hostId, String storePool, BackupPoint.Disk disk, String pool, String name,
+                     TaskProgress progress, MadeOnHost made) throws InterruptedException {
         made.volume(pool, name); // before the copy: a half-made volume is taken back too
         CompletableFuture<VolumeFacts> call = CompletableFuture.supplyAsync(() -> backups.restoreVolume(hostId,
                 storePool, disk.volume(), pool, name), copyCalls);

@@ -27,6 +27,7 @@ public class BackupService {
     private final BackupRun run;
     private final BackupRestore restore;
     private final BackupPrune prune;
+    private final BackupVerify verify;
     private final BackupRepository repository;
     private final BackupStoreService stores;
     private final GuestRepository guests;
@@ -34,7 +35,7 @@ public class BackupService {
     private final ActionRunner actions;
     private final Permissions permissions;
 
-    BackupService(BackupPlanner planner, BackupRun run, BackupRestore restore, BackupPrune prune,
+    BackupService(BackupPlanner planner, BackupRun run, BackupRestore restore, BackupPrune prune, BackupVerify verify,
                   BackupRepository repository,
                   BackupStoreService stores, GuestRepository guests, TaskService tasks, ActionRunner actions,
                   Permissions permissions) {
@@ -42,6 +43,7 @@ public class BackupService {
         this.run = run;
         this.restore = restore;
         this.prune = prune;
+        this.verify = verify;
         this.repository = repository;
         this.stores = stores;
         this.guests = guests;
@@ -130,5 +132,24 @@ public class BackupService {
                 .check(() -> plan.set(restore.planInPlace(point, store, request)))
                 .start(ending -> tasks.submit(AuditAction.BACKUP_RESTORE, subject, true,
                         progress -> restore.runInPlace(plan.get(), progress, ending)));
+    }
+
+    /** Restores the point into a temporary guest on an isolated network, boots it, checks it, removes it. */
+    public Task verify(long pointId, VerifyRequest request) {
+        BackupPoint point = point(pointId);
+        BackupStore store = stores.readable(point.storeId());
+        AuditObject subject = new AuditObject("backup", store.hostId() + "/" + point.id(), point.guestName() + " #"
+                + point.seq());
+        AtomicReference<VerifyRequest> checked = new AtomicReference<>();
+        return actions.plan(AuditAction.BACKUP_VERIFY, subject)
+                .permit(() -> permissions.requireHost(Action.OPERATE, store.hostId()))
+                .check(() -> {
+                    checked.set(BackupVerify.checked(request));
+                    if (point.state() != BackupPoint.State.COMPLETE) {
+                        throw VirtdeckException.conflict("Only a complete backup can be verified.");
+                    }
+                })
+                .start(ending -> tasks.submit(AuditAction.BACKUP_VERIFY, subject, true,
+                        progress -> verify.run(point, store, checked.get(), progress, ending)));
     }
 }

@@ -58,6 +58,9 @@ public final class MadeOnHost {
             try {
                 storageGateway.deleteVolume(host.id(), volume[0], volume[1]);
             } catch (HypervisorException e) {
+                if (e.kind() == HypervisorException.Kind.NOT_FOUND) {
+                    continue; // a copy that failed is removed by libvirt itself
+                }
                 log.warn("{}: volume {}/{} could not be deleted: {}", guestName, volume[0], volume[1], e.getMessage());
                 left.add("volume " + volume[0] + "/" + volume[1]);
             }

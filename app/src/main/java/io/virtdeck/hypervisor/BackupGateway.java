@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,4 +63,23 @@ public interface BackupGateway {
      * metadata of a shut-off domain only).
      */
     void replaceDisks(long hostId, UUID uuid, Map<String, PooledVolume> disks);
+
+    /**
+     * Defines a temporary guest to check a restore: as {@link #defineRestored}, with every NIC on {@code network}
+     * (isolated), which is defined and started on the host first when it has none of that name.
+     */
+    void defineIsolated(long hostId, String definition, String name, UUID uuid, Map<String, PooledVolume> disks,
+                        String network);
+
+    /**
+     * Reads the running domain's first serial console until {@code text} shows or {@code limit} passes; returns
+     * what it showed, or null when the text did not show.
+     */
+    String serialShows(long hostId, UUID uuid, String text, Duration limit);
+
+    /** Whether the domain's guest agent answers a ping within {@code seconds}. */
+    boolean agentAnswers(long hostId, UUID uuid, int seconds);
+
+    /** Stops and undefines a temporary domain (its volumes are the caller's to delete). */
+    void removeDomain(long hostId, UUID uuid);
 }

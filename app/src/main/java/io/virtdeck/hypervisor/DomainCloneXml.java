@@ -36,6 +36,24 @@ final class DomainCloneXml {
     }
 
     /**
+     * A clone whose every network interface is on {@code network} instead (an isolated network: a restored guest
+     * booted to be checked must not meet the one it was backed up from), and that does not start with its host.
+     */
+    static String isolatedClone(String sourceXml, String name, UUID uuid, Map<String, PooledVolume> copies,
+                                String network) {
+        Element domain = SafeXml.parse(write(sourceXml, name, uuid, copies)).getDocumentElement();
+        for (Element nic : children(child(domain, "devices"), "interface")) {
+            nic.setAttribute("type", "network");
+            SafeXml.remove(child(nic, "source"));
+            Element source = nic.getOwnerDocument().createElement("source");
+            source.setAttribute("network", network);
+            nic.insertBefore(source, nic.getFirstChild());
+            SafeXml.remove(child(nic, "target"));
+        }
+        return SafeXml.toXml(domain);
+    }
+
+    /**
      * The same definition with each disk whose source is a key of {@code volumes} pointing at its new volume: a
      * guest's disks replaced in place (a restore over it), name, UUID and MACs kept.
      */

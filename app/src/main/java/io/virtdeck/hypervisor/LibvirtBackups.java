@@ -1,5 +1,7 @@
 package io.virtdeck.hypervisor;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +12,9 @@ import org.libvirt.Domain;
 import org.libvirt.DomainCheckpoint;
 import org.libvirt.DomainJobStats;
 import org.libvirt.LibvirtException;
+import org.libvirt.Network;
 import org.libvirt.StoragePool;
+import org.libvirt.Stream;
 import org.libvirt.TypedParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -245,9 +249,8 @@ class LibvirtBackups implements BackupGateway {
     @Override
     public VolumeFacts restoreVolume(long hostId, String fromPool, String fromVolume, String toPool, String name) {
         VolumeFacts restored = connections.callUntilDone(hostId, session -> session.pool(toPool, target ->
-                session.volume(fromPool, fromVolume, source -> LibvirtSession.freeing(
-                        target.storageVolCreateXMLFrom(StorageXml.copyOf(source.getXMLDesc(0), name), source, 0),
-                        LibvirtStorage::read))));
+                session.volume(fromPool, fromVolume, source -> LibvirtSession.freeing(target.storageVolCreateXMLFrom(
+                        StorageXml.restoredCopyOf(source.getXMLDesc(0), name), source, 0), LibvirtStorage::read))));
         events.publishEvent(new PoolVolumesChanged(hostId, toPool));
         return restored;
     }
@@ -274,6 +277,87 @@ class LibvirtBackups implements BackupGateway {
                     checkpoint.free();
                 }
             }
+            return null;
+        }));
+    }
+
+    @Override
+    public void defineIsolated(long hostId, String definition, String name, UUID uuid,
+                               Map<String, PooledVolume> disks, String network) {
+        String xml = DomainCloneXml.isolatedClone(definition, name, uuid, disks, network);
+        connections.call(hostId, session -> {
+            if (!session.networks().containsKey(network)) {
+                Network made = session.connect().networkDefineXML(NetworkXml.write(
+                        new NetworkFacts(network, "isolated", null, false, false, null, null)));
+                made.free();
+            }
+            session.network(network, net -> {
+                if (net.isActive() != 1) {
+                    net.create();
+                }
+                return null;
+            });
+            session.connect().domainDefineXML(xml).free();
+            return null;
+        });
+    }
+
+    @Override
+    public String serialShows(long hostId, UUID uuid, String text, Duration limit) {
+        return connections.callUntilDone(hostId, session -> session.domain(uuid, domain -> {
+            Stream stream = session.connect().streamNew(LibvirtFlags.STREAM_NONBLOCK);
+            try {
+                LibvirtNative.openConsole(domain, stream);
+                StringBuilder seen = new StringBuilder();
+                byte[] chunk = new byte[4096];
+                long deadline = System.nanoTime() + limit.toNanos();
+                while (System.nanoTime() < deadline) {
+                    int read = stream.receive(chunk);
+                    if (read > 0) {
+                        seen.append(new String(chunk, 0, read, StandardCharsets.ISO_8859_1));
+                        if (seen.indexOf(text) >= 0) {
+                            return seen.toString();
+                        }
+                    } else if (read == LibvirtFlags.STREAM_NO_DATA) {
+                        Thread.sleep(100);
+                    } else {
+                        break; // the console closed: the guest stopped
+                    }
+                }
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } finally {
+                try {
+                    stream.abort();
+                } catch (LibvirtException e) {
+                    log.debug("closing a console stream: {}", e.getMessage());
+                }
+                stream.free();
+            }
+        }));
+    }
+
+    @Override
+    public boolean agentAnswers(long hostId, UUID uuid, int seconds) {
+        return connections.callUntilDone(hostId, session -> session.domain(uuid, domain -> {
+            try {
+                domain.qemuAgentCommand("{\"execute\":\"guest-ping\"}", seconds, 0);
+                return true;
+            } catch (LibvirtException e) {
+                return false;
+            }
+        }));
+    }
+
+    @Override
+    public void removeDomain(long hostId, UUID uuid) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            if (domain.isActive() == 1) {
+                domain.destroy();
+            }
+            domain.undefine();
             return null;
         }));
     }

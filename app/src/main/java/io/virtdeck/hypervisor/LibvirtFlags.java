@@ -36,6 +36,11 @@ final class LibvirtFlags {
     static final int BACKUP_BEGIN_REUSE_EXTERNAL = 1;
     /** virDomainCheckpointDeleteFlags VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY: libvirt's record, not the bitmaps. */
     static final int CHECKPOINT_DELETE_METADATA_ONLY = 2;
+    /** virDomainConsoleFlags VIR_DOMAIN_CONSOLE_FORCE: the console is taken from a client holding it. */
+    static final int CONSOLE_FORCE = 1;
+    /** virStreamFlags VIR_STREAM_NONBLOCK; virStreamRecv then answers -2 while no data waits. */
+    static final int STREAM_NONBLOCK = 1;
+    static final int STREAM_NO_DATA = -2;
     /** virDomainCreateFlags VIR_DOMAIN_START_PAUSED: QEMU runs the domain's disks but not its vCPUs. */
     static final int START_PAUSED = 1;
 

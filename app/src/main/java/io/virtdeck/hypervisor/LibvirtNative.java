@@ -20,6 +20,7 @@ import com.sun.jna.ptr.PointerByReference;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Network;
+import org.libvirt.Stream;
 import io.virtdeck.core.HypervisorException;
 
 /**
@@ -70,6 +71,9 @@ final class LibvirtNative {
         int virDomainFSFreeze(Pointer domain, Pointer mountpoints, int count, int flags);
 
         int virDomainFSThaw(Pointer domain, Pointer mountpoints, int count, int flags);
+
+        /** With {@code device} null, the domain's first console (its first serial port). */
+        int virDomainOpenConsole(Pointer domain, String device, Pointer stream, int flags);
     }
 
     // struct layouts on Linux x86_64 (the only platform Virtdeck supports)
@@ -107,6 +111,7 @@ final class LibvirtNative {
     private static final Field DOMAIN_POINTER = pointerField(Domain.class, "vdp");
     private static final Field CONNECT_POINTER = pointerField(Connect.class, "vcp");
     private static final Field NETWORK_POINTER = pointerField(Network.class, "vnp");
+    private static final Field STREAM_POINTER = pointerField(Stream.class, "vsp");
 
     private LibvirtNative() {
     }
@@ -135,6 +140,14 @@ final class LibvirtNative {
             throw lastError();
         }
         return frozen;
+    }
+
+    /** Connects the stream to the domain's first console; FORCE takes it from another client holding it. */
+    static void openConsole(Domain domain, Stream stream) {
+        if (CALLS.virDomainOpenConsole(pointer(domain), null, pointer(STREAM_POINTER, stream),
+                LibvirtFlags.CONSOLE_FORCE) < 0) {
+            throw lastError();
+        }
     }
 
     /** Thaws what {@link #freezeFileSystems} froze. */

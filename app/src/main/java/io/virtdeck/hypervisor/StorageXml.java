@@ -46,7 +46,28 @@ final class StorageXml {
         appendText(root, "name", name);
         appendText(root, "capacity", Long.toString(bytes), "unit", "bytes");
         appendText(root, "allocation", "0", "unit", "bytes");
-        append(append(root, "target"), "format", "type", format);
+        Element target = append(root, "target");
+        append(target, "format", "type", format);
+        if ("qcow2".equals(format)) {
+            appendText(target, "compat", QCOW2_WITH_BITMAPS);
+        }
+        return SafeXml.toXml(root);
+    }
+
+    /** qcow2 v3: the version that can hold persistent dirty bitmaps (v2, compat 0.10, cannot). */
+    private static final String QCOW2_WITH_BITMAPS = "1.1";
+
+    /**
+     * A standalone qcow2 copy of a backup's volume for storageVolCreateXMLFrom, as {@link #copyOf}, in qcow2 v3 so that
+     * the restored disk can be backed up incrementally in turn.
+     */
+    static String restoredCopyOf(String sourceXml, String name) {
+        Element root = SafeXml.parse(copyOf(sourceXml, name)).getDocumentElement();
+        Element target = SafeXml.child(root, "target");
+        SafeXml.remove(SafeXml.child(target, "format"));
+        SafeXml.remove(SafeXml.child(target, "compat"));
+        append(target, "format", "type", "qcow2");
+        appendText(target, "compat", QCOW2_WITH_BITMAPS);
         return SafeXml.toXml(root);
     }
 

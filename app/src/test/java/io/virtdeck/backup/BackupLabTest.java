@@ -12,8 +12,11 @@ import io.virtdeck.support.UsesLab;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
@@ -26,11 +29,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * Backups of tiny1 on the lab's real QEMU (push mode, qcow2 dirty bitmaps): tiny1 running writes A to its disk, is
  * backed up in full, writes B (and 10 MiB more), is backed up incrementally, writes C. The incremental restored as a
  * new guest shows A and B and not C, the full one A only, read inside each booted guest on its serial console; the
- * incremental copied only about the changed blocks.
+ * incremental copied only about the changed blocks. A restore in place over tiny1 is refused while it runs or without
+ * its name typed to confirm, and brings its disk back once it is shut off.
  */
 @VirtdeckIntegrationTest
 @UsesLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first counts tiny1's backups from none
 class BackupLabTest {
 
     private static final String POOL = "vd-backups";
@@ -68,7 +73,27 @@ class BackupLabTest {
             }
         }
         dropCheckpointsAndStop();
+        tiny1OnItsOwnDisk();
+        if (Lab.virsh(Lab.LAB1, "net-list", "--all", "--name").contains("virtdeck-verify")) {
+            Lab.virsh(Lab.LAB1, "net-destroy", "virtdeck-verify");
+            Lab.virsh(Lab.LAB1, "net-undefine", "virtdeck-verify");
+        }
         dropPool(POOL);
+    }
+
+    /** After a restore in place tiny1's disk is a restored volume: the lab's definition and disk are put back. */
+    private static void tiny1OnItsOwnDisk() {
+        if (!Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1").contains("volume='tiny1.qcow2'")) {
+            Lab.virsh(Lab.LAB1, "define", Lab.DIR.resolve("lab1/tiny1.xml").toString());
+        }
+        Lab.virsh(Lab.LAB1, "pool-refresh", "images");
+        for (String volume : Lab.virsh(Lab.LAB1, "vol-list", "images").lines().map(l -> l.trim().split("\\s+")[0])
+                .filter(v -> v.startsWith("tiny1-restored-")).toList()) {
+            Lab.virsh(Lab.LAB1, "vol-delete", "--pool", "images", volume);
+        }
+        if (!Lab.virsh(Lab.LAB1, "vol-list", "images").contains("tiny1.qcow2")) {
+            Lab.virsh(Lab.LAB1, "vol-create-as", "images", "tiny1.qcow2", "64M", "--format", "qcow2");
+        }
     }
 
     /** tiny1 left shut off without checkpoints (they can only be deleted while it runs: it is started paused). */
@@ -100,16 +125,14 @@ class BackupLabTest {
     }
 
     @Test
+    @Order(1)
     void anIncrementalRestoresWhatWasWrittenBeforeItAndNothingAfter() throws Exception {
         if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
             mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", "")).andExpect(status().isOk());
         }
         Lab.consoleRuns(Lab.LAB1, "tiny1", "echo AAAA-mark | dd of=/dev/vda bs=512 seek=2048 conv=fsync");
 
-        String store = mvc.perform(api.post("/api/v1/backup-stores",
-                        "{\"name\":\"lab-backups\",\"hostId\":" + lab1 + ",\"pool\":\"" + POOL + "\"}"))
-                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
-        long storeId = ((Number) JsonPath.read(store, "$.id")).longValue();
+        long storeId = storeOnPool();
 
         long fullStarted = System.nanoTime();
         String full = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
@@ -150,6 +173,108 @@ class BackupLabTest {
 
         mvc.perform(api.get("/api/v1/backup-stores/" + storeId)).andExpect(status().isOk())
                 .andExpect(jsonPath("$.chains").value(1)).andExpect(jsonPath("$.points").value(2));
+    }
+
+    @Test
+    @Order(2)
+    void aRestoreInPlaceIsRefusedWhileTheGuestRunsAndBringsItsDiskBackOnceItIsOff() throws Exception {
+        long storeId = storeOnPool();
+        if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
+            mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", "")).andExpect(status().isOk());
+        }
+        Lab.consoleRuns(Lab.LAB1, "tiny1", "echo DDDD-mark | dd of=/dev/vda bs=512 seek=8192 conv=fsync");
+        String backup = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
+                "{\"storeId\":" + storeId + ",\"full\":true}")));
+        assertThat(JsonPath.<String>read(backup, "$.message")).contains("full backup (a full backup was asked for)");
+        long point = ((Number) JsonPath.read(api.getJson("/api/v1/guests/" + tiny1 + "/backups"), "$[0].id"))
+                .longValue();
+        Lab.consoleRuns(Lab.LAB1, "tiny1", "echo EEEE-mark | dd of=/dev/vda bs=512 seek=8192 conv=fsync");
+
+        String inPlace = "{\"inPlace\":true,\"confirm\":\"%s\"}";
+        mvc.perform(api.post("/api/v1/backups/" + point + "/restore", inPlace.formatted("tiny1")))
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.field").value("inPlace"));
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", "")).andExpect(status().isOk());
+        mvc.perform(api.post("/api/v1/backups/" + point + "/restore", inPlace.formatted("tiny2")))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("confirm"))
+                .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString(
+                        "its disks vda (images/tiny1.qcow2) are overwritten")));
+        assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1")).as("refusals change nothing")
+                .contains("volume='tiny1.qcow2'");
+
+        succeeds(mvc.perform(api.post("/api/v1/backups/" + point + "/restore", inPlace.formatted("tiny1"))));
+        assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1"))
+                .contains("volume='tiny1-restored-" + point + ".qcow2'");
+        assertThat(Lab.virsh(Lab.LAB1, "checkpoint-list", "tiny1", "--name").strip()).isEmpty();
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", "")).andExpect(status().isOk());
+        assertThat(Lab.consoleSays(Lab.LAB1, "tiny1", "echo \"S8192=[$(dd if=/dev/vda bs=512 skip=8192 count=1"
+                + " 2>/dev/null | head -c 4 | tr DE de)]\"")).contains("S8192=[dddd]");
+
+        String next = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
+                "{\"storeId\":" + storeId + "}")));
+        assertThat(JsonPath.<String>read(next, "$.message")).contains("full backup (disk vda was replaced");
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", "")).andExpect(status().isOk());
+    }
+
+    @Test
+    @Order(3)
+    void aVerifiedRestoreOfTiny1PassesAndOneOfADamagedBackupFailsWithTheReason() throws Exception {
+        long storeId = storeOnPool();
+        String backup = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
+                "{\"storeId\":" + storeId + "}")));
+        String points = api.getJson("/api/v1/guests/" + tiny1 + "/backups");
+        long point = ((Number) JsonPath.read(points, "$[0].id")).longValue();
+
+        mvc.perform(api.post("/api/v1/backups/" + point + "/verify", "{\"signOfLife\":\"serial\"}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("serialText"));
+        mvc.perform(api.post("/api/v1/backups/" + point + "/verify", "{\"signOfLife\":\"smoke\"}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("signOfLife"));
+        long started = System.nanoTime();
+        String verified = succeeds(mvc.perform(api.post("/api/v1/backups/" + point + "/verify",
+                "{\"signOfLife\":\"serial\",\"serialText\":\"Virtdeck tiny guest\",\"timeoutSeconds\":90}")));
+        System.out.printf("[lab] verified restore of tiny1 in %d ms: %s%n", (System.nanoTime() - started) / 1_000_000,
+                JsonPath.<String>read(verified, "$.message"));
+        String after = api.getJson("/api/v1/backups/" + point);
+        assertThat(JsonPath.<Boolean>read(after, "$.verification.passed")).isTrue();
+        assertThat(Lab.virsh(Lab.LAB1, "list", "--all", "--name")).as("the temporary guest is gone")
+                .doesNotContain("verify-" + point);
+        Lab.virsh(Lab.LAB1, "pool-refresh", POOL);
+        assertThat(Lab.virsh(Lab.LAB1, "vol-list", POOL)).doesNotContain("verify-" + point);
+        assertThat(Lab.virsh(Lab.LAB1, "net-dumpxml", "virtdeck-verify")).as("an isolated network")
+                .doesNotContain("<forward");
+
+        // the L1 table's first entry pointed at a misaligned offset: qcow2 refuses to read the image
+        Path file = POOL_DIR.resolve(JsonPath.<String>read(after, "$.disks[0].volume"));
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(48);
+            channel.read(header, 0);
+            long l1 = header.getLong(40);
+            channel.write(java.nio.ByteBuffer.allocate(8).putLong(0, 0x8000000000000200L), l1);
+        }
+        Number task = JsonPath.read(mvc.perform(api.post("/api/v1/backups/" + point + "/verify",
+                        "{\"signOfLife\":\"serial\",\"serialText\":\"Virtdeck tiny guest\",\"timeoutSeconds\":60}"))
+                .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString(), "$.id");
+        String failed = api.taskWhenDone(task.longValue(), Duration.ofSeconds(120));
+        assertThat(JsonPath.<String>read(failed, "$.state")).as(failed).isEqualTo("FAILED");
+        assertThat(JsonPath.<String>read(failed, "$.message")).contains("failed. The restore could not be made");
+        String damaged = api.getJson("/api/v1/backups/" + point);
+        assertThat(JsonPath.<Boolean>read(damaged, "$.verification.passed")).isFalse();
+        System.out.printf("[lab] verified restore of a damaged backup: %s%n",
+                JsonPath.<String>read(damaged, "$.verification.detail"));
+        assertThat(backup).contains("SUCCEEDED");
+    }
+
+    /** The store on this class's pool, registered by whichever test comes first. */
+    private long storeOnPool() throws Exception {
+        String stores = api.getJson("/api/v1/backup-stores");
+        List<Number> ids = JsonPath.read(stores, "$[?(@.pool == '" + POOL + "')].id");
+        if (!ids.isEmpty()) {
+            return ids.get(0).longValue();
+        }
+        String store = mvc.perform(api.post("/api/v1/backup-stores",
+                        "{\"name\":\"lab-backups\",\"hostId\":" + lab1 + ",\"pool\":\"" + POOL + "\"}"))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+        return ((Number) JsonPath.read(store, "$.id")).longValue();
     }
 
     /** Restores the point as a new guest, boots it, and returns what it read of the marked sectors. */

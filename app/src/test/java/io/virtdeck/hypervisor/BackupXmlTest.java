@@ -62,4 +62,24 @@ class BackupXmlTest {
         assertThat(BackupXml.readCheckpoint("<domaincheckpoint><name>cp1</name><disks/></domaincheckpoint>").parent())
                 .isNull();
     }
+
+    @Test
+    void aRestoredDiskIsAStandaloneQcow2V3ThatCanHoldBitmaps() {
+        String xml = StorageXml.restoredCopyOf("""
+                <volume type='file'>
+                  <name>web-backup-1-2-vda.qcow2</name><key>/b/web-backup-1-2-vda.qcow2</key>
+                  <capacity unit='bytes'>67108864</capacity><allocation unit='bytes'>200704</allocation>
+                  <target><path>/b/web-backup-1-2-vda.qcow2</path><format type='qcow2'/><compat>0.10</compat></target>
+                  <backingStore><path>/b/web-backup-1-1-vda.qcow2</path><format type='qcow2'/></backingStore>
+                </volume>""", "web2-vda.qcow2");
+        assertThat(xml).contains("<name>web2-vda.qcow2</name>", "<format type=\"qcow2\"/>", "<compat>1.1</compat>",
+                "<capacity unit=\"bytes\">67108864</capacity>").doesNotContain("backingStore", "0.10", "<path>");
+    }
+
+    @Test
+    void aFullBackupsTargetIsAnEmptyQcow2V3OfTheDisksSize() {
+        assertThat(StorageXml.emptyVolume("t.qcow2", 67108864, "qcow2")).contains(
+                "<capacity unit=\"bytes\">67108864</capacity>", "<format type=\"qcow2\"/><compat>1.1</compat>");
+        assertThat(StorageXml.uploadTarget("u.img", 10)).doesNotContain("compat");
+    }
 }
