@@ -85,6 +85,7 @@ class BackupVerify {
         MadeOnHost made = new MadeOnHost(domains, storage, host, name);
         boolean defined = false;
         String outcome;
+        String cleanUp;
         boolean passed = false;
         try {
             Map<String, PooledVolume> disks = new HashMap<>();
@@ -122,12 +123,12 @@ class BackupVerify {
                     expected.expect(host.id(), uuid);
                     backups.removeDomain(host.id(), uuid);
                 } catch (HypervisorException e) {
-                    // the volumes are still deleted below; the definition is named in the message
+                    made.defined(uuid); // undo tries again, and names it if it stays
                 }
                 sync.refreshOrRemove(host.id(), uuid);
             }
+            cleanUp = made.undo();
         }
-        String cleanUp = made.undo();
         String detail = outcome + (cleanUp.isBlank() ? "" : " " + cleanUp);
         repository.verified(point.id(), passed, detail);
         String said = "Verified " + BackupRestore.describe(point) + " of '" + point.guestName() + "': "

@@ -312,7 +312,7 @@ class LibvirtBackups implements BackupGateway {
                 byte[] chunk = new byte[4096];
                 long deadline = System.nanoTime() + limit.toNanos();
                 while (System.nanoTime() < deadline) {
-                    int read = stream.receive(chunk);
+                    int read = LibvirtNative.receive(stream, chunk);
                     if (read > 0) {
                         seen.append(new String(chunk, 0, read, StandardCharsets.ISO_8859_1));
                         if (seen.indexOf(text) >= 0) {

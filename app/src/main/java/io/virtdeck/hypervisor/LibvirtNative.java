@@ -72,6 +72,9 @@ final class LibvirtNative {
 
         int virDomainFSThaw(Pointer domain, Pointer mountpoints, int count, int flags);
 
+        /** Returns the bytes received, 0 at the end, -2 while a non-blocking stream has nothing, -1 on failure. */
+        int virStreamRecv(Pointer stream, byte[] data, long bytes);
+
         /** With {@code device} null, the domain's first console (its first serial port). */
         int virDomainOpenConsole(Pointer domain, String device, Pointer stream, int flags);
     }
@@ -148,6 +151,18 @@ final class LibvirtNative {
                 LibvirtFlags.CONSOLE_FORCE) < 0) {
             throw lastError();
         }
+    }
+
+    /**
+     * Receives from a stream into {@code buffer}: the byte count, 0 at its end, or {@link LibvirtFlags#STREAM_NO_DATA}
+     * while a non-blocking stream has nothing (libvirt-java's receive cannot return that).
+     */
+    static int receive(Stream stream, byte[] buffer) {
+        int received = CALLS.virStreamRecv(pointer(STREAM_POINTER, stream), buffer, buffer.length);
+        if (received == -1) {
+            throw lastError();
+        }
+        return received;
     }
 
     /** Thaws what {@link #freezeFileSystems} froze. */
