@@ -13,7 +13,7 @@ import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.BackupGateway;
-import io.virtdeck.hypervisor.BackupJob;
+import io.virtdeck.hypervisor.BackupProgress;
 import io.virtdeck.hypervisor.BackupRequest;
 import io.virtdeck.hypervisor.BackupStarted;
 import io.virtdeck.hypervisor.BackupTarget;
@@ -84,8 +84,8 @@ class BackupRun {
         }
         repository.started(pointId, started.startedPaused(), started.frozen(), started.freezeNote());
         progress.onCancel(() -> abortQuietly(hostId, uuid));
-        BackupJob job = follow(hostId, uuid, progress);
-        if (job.state() == BackupJob.State.COMPLETED) {
+        BackupProgress job = follow(hostId, uuid, progress);
+        if (job.state() == BackupProgress.State.COMPLETED) {
             dropOlderCheckpoints(hostId, uuid, checkpoint);
             stopIfStartedPaused(started.startedPaused(), hostId, uuid);
             repository.completed(pointId, job.bytesProcessed());
@@ -94,7 +94,7 @@ class BackupRun {
             ending.succeeded(done);
             return done;
         }
-        boolean cancelled = job.state() == BackupJob.State.CANCELLED || progress.cancelRequested();
+        boolean cancelled = job.state() == BackupProgress.State.CANCELLED || progress.cancelRequested();
         String reason = cancelled ? "cancelled" : "failed: " + (job.error() != null ? job.error()
                 : "libvirt reports no backup job for the guest");
         String failed = "The " + kind + " of '" + plan.guest().name() + "' " + reason + ". "
@@ -121,11 +121,11 @@ class BackupRun {
     }
 
     /** Polls the job until it ends, reporting its bytes. */
-    private BackupJob follow(long hostId, UUID uuid, TaskProgress progress) throws InterruptedException {
+    private BackupProgress follow(long hostId, UUID uuid, TaskProgress progress) throws InterruptedException {
         int failures = 0;
         while (true) {
             try {
-                BackupJob job = backups.backupJob(hostId, uuid);
+                BackupProgress job = backups.backupJob(hostId, uuid);
                 failures = 0;
                 if (job.ended()) {
                     return job;
@@ -136,7 +136,7 @@ class BackupRun {
             } catch (HypervisorException e) {
                 if (++failures >= 5) { // a host gone for a few seconds; the job is aborted and taken back
                     abortQuietly(hostId, uuid);
-                    return new BackupJob(BackupJob.State.FAILED, 0, 0, HypervisorErrors.message(e));
+                    return new BackupProgress(BackupProgress.State.FAILED, 0, 0, HypervisorErrors.message(e));
                 }
             }
             Thread.sleep(POLL_MS);

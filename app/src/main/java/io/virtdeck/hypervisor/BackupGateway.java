@@ -37,7 +37,7 @@ public interface BackupGateway {
     BackupStarted beginBackup(long hostId, UUID uuid, BackupRequest request);
 
     /** The domain's backup job: running, or how the last one ended; NONE when libvirt knows of none. */
-    BackupJob backupJob(long hostId, UUID uuid);
+    BackupProgress backupJob(long hostId, UUID uuid);
 
     /** Aborts the domain's running backup job; libvirt then removes nothing: the caller deletes the targets. */
     void abortBackup(long hostId, UUID uuid);

@@ -170,29 +170,29 @@ class LibvirtBackups implements BackupGateway {
     }
 
     @Override
-    public BackupJob backupJob(long hostId, UUID uuid) {
+    public BackupProgress backupJob(long hostId, UUID uuid) {
         return connections.call(hostId, session -> session.domain(uuid, domain -> {
             if (domain.isActive() != 1) {
-                return new BackupJob(BackupJob.State.NONE, 0, 0, "the guest is not running");
+                return new BackupProgress(BackupProgress.State.NONE, 0, 0, "the guest is not running");
             }
             DomainJobStats running = domain.getJobStats(0);
             if (running.type != LibvirtFlags.JOB_NONE) {
                 Stats stats = new Stats(running.stats);
-                return stats.backup() ? new BackupJob(BackupJob.State.RUNNING, stats.number("disk_total"),
+                return stats.backup() ? new BackupProgress(BackupProgress.State.RUNNING, stats.number("disk_total"),
                         stats.number("disk_processed"), null)
-                        : new BackupJob(BackupJob.State.NONE, 0, 0, "another job runs");
+                        : new BackupProgress(BackupProgress.State.NONE, 0, 0, "another job runs");
             }
             DomainJobStats completed = domain.getJobStats(LibvirtFlags.JOB_STATS_COMPLETED);
             Stats stats = new Stats(completed.stats);
             if (!stats.backup()) {
-                return new BackupJob(BackupJob.State.NONE, 0, 0, null);
+                return new BackupProgress(BackupProgress.State.NONE, 0, 0, null);
             }
-            BackupJob.State state = switch (completed.type) {
-                case LibvirtFlags.JOB_COMPLETED -> BackupJob.State.COMPLETED;
-                case LibvirtFlags.JOB_CANCELLED -> BackupJob.State.CANCELLED;
-                default -> BackupJob.State.FAILED;
+            BackupProgress.State state = switch (completed.type) {
+                case LibvirtFlags.JOB_COMPLETED -> BackupProgress.State.COMPLETED;
+                case LibvirtFlags.JOB_CANCELLED -> BackupProgress.State.CANCELLED;
+                default -> BackupProgress.State.FAILED;
             };
-            return new BackupJob(state, stats.number("disk_total"), stats.number("disk_processed"),
+            return new BackupProgress(state, stats.number("disk_total"), stats.number("disk_processed"),
                     stats.text("errmsg"));
         }));
     }

@@ -6,7 +6,7 @@ package io.virtdeck.hypervisor;
  * @param bytesTotal the bytes the job has to copy (for an incremental one: the changed blocks only)
  * @param error libvirt's reason when it failed; else null
  */
-public record BackupJob(State state, long bytesTotal, long bytesProcessed, String error) {
+public record BackupProgress(State state, long bytesTotal, long bytesProcessed, String error) {
 
     public enum State { RUNNING, COMPLETED, FAILED, CANCELLED, NONE }
 
