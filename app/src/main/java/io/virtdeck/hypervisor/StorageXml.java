@@ -26,7 +26,7 @@ final class StorageXml {
         appendText(root, "capacity", Long.toString(volume.capacityMiB()), "unit", "MiB");
         appendText(root, "allocation", "qcow2".equals(volume.format()) ? "0" : Long.toString(volume.capacityMiB()),
                 "unit", "MiB");
-        append(append(root, "target"), "format", "type", volume.format());
+        formatted(append(root, "target"), volume.format());
         return SafeXml.toXml(root);
     }
 
@@ -46,12 +46,19 @@ final class StorageXml {
         appendText(root, "name", name);
         appendText(root, "capacity", Long.toString(bytes), "unit", "bytes");
         appendText(root, "allocation", "0", "unit", "bytes");
-        Element target = append(root, "target");
+        formatted(append(root, "target"), format);
+        return SafeXml.toXml(root);
+    }
+
+    /**
+     * A volume's format; qcow2 as v3 (compat 1.1), which libvirt 9.0 does not make unless told and which alone can hold
+     * the dirty bitmaps incremental backups read.
+     */
+    private static void formatted(Element target, String format) {
         append(target, "format", "type", format);
         if ("qcow2".equals(format)) {
             appendText(target, "compat", QCOW2_WITH_BITMAPS);
         }
-        return SafeXml.toXml(root);
     }
 
     /** qcow2 v3: the version that can hold persistent dirty bitmaps (v2, compat 0.10, cannot). */

@@ -59,8 +59,9 @@ class BackupLabBenchmark {
         mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/disks", "{\"pool\":\"" + POOL + "\",\"sizeMiB\":"
                 + DATA_MIB + ",\"format\":\"qcow2\"}")).andExpect(status().is2xxSuccessful());
         try {
-            String data = Lab.virsh(Lab.LAB1, "domblklist", "tiny1").lines().map(String::trim)
-                    .filter(l -> l.startsWith("vdb")).findFirst().orElseThrow().split("\\s+")[1];
+            // a disk given as a pool volume is listed by its name: its file is in the pool's directory
+            String data = DIR.resolve(Lab.virsh(Lab.LAB1, "domblklist", "tiny1").lines().map(String::trim)
+                    .filter(l -> l.startsWith("vdb")).findFirst().orElseThrow().split("\\s+")[1]).toString();
             long filling = System.nanoTime();
             Lab.consoleRuns(Lab.LAB1, "tiny1", "dd if=/dev/urandom of=/dev/vdb bs=1M count=" + DATA_MIB
                     + " conv=fsync 2>/dev/null");
