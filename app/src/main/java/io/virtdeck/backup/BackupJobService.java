@@ -59,7 +59,7 @@ public class BackupJobService {
     }
 
     public BackupJob create(BackupJobRequest request) {
-        BackupJob.Scope scope = scope(request.scope());
+        BackupJob.Scope scope = scopeOrNull(request.scope());
         return actions.plan(AuditAction.BACKUP_JOB_CREATE, new AuditObject("backup-job", null, request.name()))
                 .evenWhileBusy()
                 .permit(() -> permit(scope, request))
@@ -73,11 +73,12 @@ public class BackupJobService {
                 });
     }
 
-    private static BackupJob.Scope scope(String scope) {
+    /** Null for no such scope: refused after the permission check, as every field is. */
+    private static BackupJob.Scope scopeOrNull(String scope) {
         try {
             return BackupJob.Scope.valueOf(String.valueOf(scope).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw VirtdeckException.invalid("scope", "scope must be guest, host or all.");
+            return null;
         }
     }
 
@@ -101,6 +102,9 @@ public class BackupJobService {
     }
 
     private void checkNew(BackupJob.Scope scope, BackupJobRequest request) {
+        if (scope == null) {
+            throw VirtdeckException.invalid("scope", "scope must be guest, host or all.");
+        }
         if (request.name() == null || !NAME.matcher(request.name()).matches()) {
             throw VirtdeckException.invalid("name", "name is required: letters, digits, '.', '_' and '-', starting"
                     + " with a letter or digit, at most 64 characters.");
