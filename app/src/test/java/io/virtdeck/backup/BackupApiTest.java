@@ -45,8 +45,8 @@ class BackupApiTest {
     @BeforeEach
     void hosts() throws Exception {
         api = new Api(mvc);
-        host = api.registerHost("bk-" + System.nanoTime(), TestHosts.smallHost());
-        otherHost = api.registerHost("bk-other-" + System.nanoTime(), TestHosts.smallHost());
+        host = api.connectedHost("bk-" + System.nanoTime(), TestHosts.smallHost());
+        otherHost = api.connectedHost("bk-other-" + System.nanoTime(), TestHosts.smallHost());
         web = api.guestId(host, "alpha-web");
     }
 

@@ -51,7 +51,7 @@ class BackupJobApiTest {
     @BeforeEach
     void store() throws Exception {
         api = new Api(mvc);
-        host = api.registerHost("job-" + System.nanoTime(), TestHosts.smallHost());
+        host = api.connectedHost("job-" + System.nanoTime(), TestHosts.smallHost());
         web = api.guestId(host, "alpha-web");
         String body = mvc.perform(api.post("/api/v1/backup-stores", "{\"name\":\"s-" + System.nanoTime()
                         + "\",\"hostId\":" + host + ",\"pool\":\"default\"}")).andExpect(status().isCreated())

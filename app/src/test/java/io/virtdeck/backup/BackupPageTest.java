@@ -30,7 +30,7 @@ class BackupPageTest {
     @BeforeEach
     void guest() throws Exception {
         api = new Api(mvc);
-        host = api.registerHost("page-" + System.nanoTime(), TestHosts.smallHost());
+        host = api.connectedHost("page-" + System.nanoTime(), TestHosts.smallHost());
         web = api.guestId(host, "alpha-web");
         String body = mvc.perform(api.post("/api/v1/backup-stores", "{\"name\":\"page-" + System.nanoTime()
                 + "\",\"hostId\":" + host + ",\"pool\":\"default\"}")).andExpect(status().isCreated())
