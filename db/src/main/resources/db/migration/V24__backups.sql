@@ -67,6 +67,9 @@ CREATE TABLE backup_jobs (
     keep_daily   INTEGER CHECK (keep_daily > 0),
     keep_weekly  INTEGER CHECK (keep_weekly > 0),
     keep_monthly INTEGER CHECK (keep_monthly > 0),
+    verify_sign  VARCHAR(8) CHECK (verify_sign IN ('serial', 'agent')), -- a verified restore after each backup
+    verify_text  TEXT,
+    verify_secs  INTEGER,
     next_run_at  TIMESTAMPTZ  NOT NULL,
     last_run_at  TIMESTAMPTZ,
     last_result  TEXT,

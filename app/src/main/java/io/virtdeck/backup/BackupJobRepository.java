@@ -21,19 +21,25 @@ public class BackupJobRepository {
         this.jdbc = jdbc;
     }
 
-    public long insert(BackupJobRequest request, BackupJob.Scope scope, Instant nextRunAt, String user) {
+    /** @param verify the checked verification (see {@link BackupVerify#checked}); null for none */
+    public long insert(BackupJobRequest request, BackupJob.Scope scope, VerifyRequest verify, Instant nextRunAt,
+                       String user) {
         Retention r = request.retention();
         return jdbc.sql("""
                         INSERT INTO backup_jobs (name, scope, guest_id, host_id, store_id, schedule, keep_last,
-                                                 keep_daily, keep_weekly, keep_monthly, next_run_at, created_by)
+                                                 keep_daily, keep_weekly, keep_monthly, verify_sign, verify_text,
+                                                 verify_secs, next_run_at, created_by)
                         VALUES (:name, :scope, :guest, :host, :store, :schedule, :last, :daily, :weekly, :monthly,
-                                :next, :user) RETURNING id""")
+                                :sign, :text, :secs, :next, :user) RETURNING id""")
                 .param("name", request.name()).param("scope", scope.name())
                 .param("guest", scope == BackupJob.Scope.GUEST ? request.guestId() : null)
                 .param("host", scope == BackupJob.Scope.HOST ? request.hostId() : null)
                 .param("store", request.storeId()).param("schedule", request.schedule().trim())
                 .param("last", r.keepLast()).param("daily", r.keepDaily()).param("weekly", r.keepWeekly())
                 .param("monthly", r.keepMonthly()).param("next", Timestamp.from(nextRunAt)).param("user", user)
+                .param("sign", verify == null ? null : verify.signOfLife())
+                .param("text", verify == null ? null : verify.serialText())
+                .param("secs", verify == null ? null : verify.timeoutSeconds())
                 .query(Long.class).single();
     }
 
@@ -82,6 +88,8 @@ public class BackupJobRepository {
                 rs.getString("schedule"), ZoneId.systemDefault().getId(),
                 new Retention(rs.getObject("keep_last", Integer.class), rs.getObject("keep_daily", Integer.class),
                         rs.getObject("keep_weekly", Integer.class), rs.getObject("keep_monthly", Integer.class)),
+                rs.getString("verify_sign") == null ? null : new VerifyRequest(rs.getString("verify_sign"),
+                        rs.getString("verify_text"), rs.getObject("verify_secs", Integer.class)),
                 rs.getTimestamp("next_run_at").toInstant(), last == null ? null : last.toInstant(),
                 rs.getString("last_result"));
     }

@@ -67,7 +67,10 @@ public class BackupJobService {
                 .run(() -> {
                     Instant next = BackupSchedule.parse(request.schedule(), clock.instant(), zone())
                             .next(clock.instant(), zone());
-                    BackupJob job = jobs.find(jobs.insert(request, scope, next, CurrentUser.name())).orElseThrow();
+                    VerifyRequest verify = request.verify() == null ? null
+                            : BackupVerify.checked(request.verify(), "verify.");
+                    BackupJob job = jobs.find(jobs.insert(request, scope, verify, next, CurrentUser.name()))
+                            .orElseThrow();
                     return Done.of(job, "schedule '" + job.schedule() + "' (" + job.timeZone() + "), next run "
                             + job.nextRunAt()).about(subject(job));
                 });
@@ -138,6 +141,9 @@ public class BackupJobService {
             throw VirtdeckException.invalid("retention", "retention is required, e.g. {\"keepLast\": 7}.");
         }
         request.retention().validate();
+        if (request.verify() != null) {
+            BackupVerify.checked(request.verify(), "verify.");
+        }
         if (jobs.findByName(request.name()).isPresent()) {
             throw VirtdeckException.conflict("name", "A backup job named '" + request.name() + "' exists already.");
         }

@@ -14,6 +14,7 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
+import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskService;
 
 /**
@@ -83,9 +84,25 @@ public class BackupService {
         return actions.plan(AuditAction.BACKUP_RUN, subject).by("job:" + job.name())
                 .check(() -> plan.set(planner.plan(guest, store, false, true)))
                 .start(ending -> tasks.submit(AuditAction.BACKUP_RUN, subject, true, progress -> {
-                    String done = run.run(plan.get(), progress, ending);
-                    return done + " " + prune.prune(guest.uuid(), store, job.retention(), ZoneId.systemDefault());
+                    TaskProgress backup = job.verify() == null ? progress : progress.step(0, 50);
+                    String done = run.run(plan.get(), backup, ending) + " "
+                            + prune.prune(guest.uuid(), store, job.retention(), ZoneId.systemDefault());
+                    return job.verify() == null ? done : done + " " + verifyNewest(guest, store, job, progress);
                 }));
+    }
+
+    /** The job's verified restore of the backup just made; a failed check fails the task, saying the backup is made. */
+    private String verifyNewest(Guest guest, BackupStore store, BackupJob job, TaskProgress progress)
+            throws InterruptedException {
+        BackupPoint newest = repository.latestPoint(guest.uuid(), store.id()).orElseThrow();
+        AuditObject point = new AuditObject("backup", store.hostId() + "/" + newest.id(), newest.guestName() + " #"
+                + newest.seq());
+        try {
+            return verify.run(newest, store, job.verify(), progress.step(50, 100),
+                    actions.resumed(AuditAction.BACKUP_VERIFY, point));
+        } catch (VirtdeckException e) {
+            throw VirtdeckException.conflict("The backup was made, but " + e.getMessage());
+        }
     }
 
     /** The guest's backup points, newest first; VIEWER may read them, HELPDESK may not. */

@@ -61,18 +61,23 @@ class BackupVerify {
 
     /** Refuses a request that names no sign of life it can wait for, naming the field. */
     static VerifyRequest checked(VerifyRequest request) {
+        return checked(request, "");
+    }
+
+    /** As above, the fields named under {@code prefix} (a job's "verify."). */
+    static VerifyRequest checked(VerifyRequest request, String prefix) {
         String sign = request.signOfLife() == null ? null : request.signOfLife().toLowerCase(Locale.ROOT);
         if (!"serial".equals(sign) && !"agent".equals(sign)) {
-            throw VirtdeckException.invalid("signOfLife", "signOfLife must be serial (a text on the guest's serial"
+            throw VirtdeckException.invalid(prefix + "signOfLife", "signOfLife must be serial (a text on the guest's serial"
                     + " console) or agent (its guest agent answers).");
         }
         if ("serial".equals(sign) && (request.serialText() == null || request.serialText().isBlank())) {
-            throw VirtdeckException.invalid("serialText", "serialText is required with signOfLife serial: the text"
+            throw VirtdeckException.invalid(prefix + "serialText", "serialText is required with signOfLife serial: the text"
                     + " the booted guest shows on its serial console, e.g. 'login:'.");
         }
         int seconds = request.timeoutSeconds() == null ? DEFAULT_SECONDS : request.timeoutSeconds();
         if (seconds < 10 || seconds > 1800) {
-            throw VirtdeckException.invalid("timeoutSeconds", "timeoutSeconds must be between 10 and 1800.");
+            throw VirtdeckException.invalid(prefix + "timeoutSeconds", "timeoutSeconds must be between 10 and 1800.");
         }
         return new VerifyRequest(sign, request.serialText(), seconds);
     }

@@ -84,7 +84,16 @@ class BackupJobApiTest {
         refused(create(job("j", "30 2 * * *", "{\"keepLast\":3}").replace("\"guest\"", "\"planet\"")), "scope");
         refused(create(job("j", "30 2 * * *", "{\"keepLast\":3}").replace("\"guestId\":" + web, "\"guestId\":0")),
                 "guestId");
+        refused(create(job("j", "30 2 * * *", "{\"keepLast\":3},\"verify\":{\"signOfLife\":\"serial\"}")),
+                "verify.serialText");
+        refused(create(job("j", "30 2 * * *", "{\"keepLast\":3},\"verify\":{\"signOfLife\":\"ping\"}")),
+                "verify.signOfLife");
         assertThat(jdbc.sql("SELECT count(*) FROM backup_jobs").query(Long.class).single()).isEqualTo(before);
+        create(job("verified-" + System.nanoTime(), "30 2 * * *",
+                "{\"keepLast\":3},\"verify\":{\"signOfLife\":\"serial\",\"serialText\":\"login:\"}"))
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.verify.signOfLife").value("serial"))
+                .andExpect(jsonPath("$.verify.serialText").value("login:"))
+                .andExpect(jsonPath("$.verify.timeoutSeconds").value(180));
 
         create(job("nightly-" + System.nanoTime(), "30 2 * * *", "{\"keepLast\":3,\"keepWeekly\":2}"))
                 .andExpect(status().isCreated()).andExpect(jsonPath("$.retention.keepLast").value(3))

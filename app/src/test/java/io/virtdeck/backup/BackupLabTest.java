@@ -244,11 +244,14 @@ class BackupLabTest {
 
         // the L1 table's first entry pointed at a misaligned offset: qcow2 refuses to read the image
         Path file = POOL_DIR.resolve(JsonPath.<String>read(after, "$.disks[0].volume"));
+        java.nio.ByteBuffer entry = java.nio.ByteBuffer.allocate(8);
+        long l1;
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
                 java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
             java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(48);
             channel.read(header, 0);
-            long l1 = header.getLong(40);
+            l1 = header.getLong(40);
+            channel.read(entry, l1);
             channel.write(java.nio.ByteBuffer.allocate(8).putLong(0, 0x8000000000000200L), l1);
         }
         Number task = JsonPath.read(mvc.perform(api.post("/api/v1/backups/" + point + "/verify",
@@ -261,7 +264,37 @@ class BackupLabTest {
         assertThat(JsonPath.<Boolean>read(damaged, "$.verification.passed")).isFalse();
         System.out.printf("[lab] verified restore of a damaged backup: %s%n",
                 JsonPath.<String>read(damaged, "$.verification.detail"));
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(entry.flip(), l1); // repaired: later backups build on it
+        }
         assertThat(backup).contains("SUCCEEDED");
+    }
+
+    @Test
+    @Order(4)
+    void aJobBacksUpPrunesAndVerifiesWhenRunNow() throws Exception {
+        long storeId = storeOnPool();
+        String job = mvc.perform(api.post("/api/v1/backup-jobs", "{\"name\":\"tiny1-nightly\",\"scope\":\"guest\","
+                        + "\"guestId\":" + tiny1 + ",\"storeId\":" + storeId + ",\"schedule\":\"30 2 * * *\","
+                        + "\"retention\":{\"keepLast\":2},\"verify\":{\"signOfLife\":\"serial\","
+                        + "\"serialText\":\"Virtdeck tiny guest\",\"timeoutSeconds\":90}}"))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+        long jobId = ((Number) JsonPath.read(job, "$.id")).longValue();
+        String started = mvc.perform(api.post("/api/v1/backup-jobs/" + jobId + "/run", ""))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(JsonPath.<String>read(started, "$.result")).startsWith("Started 1 backup(s): tiny1 (task ");
+        long task = Long.parseLong(JsonPath.<String>read(started, "$.result").replaceAll(".*\\(task (\\d+)\\).*",
+                "$1"));
+        String done = api.taskWhenDone(task, Duration.ofSeconds(180));
+        assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
+        // tiny1's complete backups here: chain 1 (full, incremental), chain 2 (full), chain 3 (full, two incrementals)
+        assertThat(JsonPath.<String>read(done, "$.message")).contains("Retention kept 3 backup(s) and deleted 3.")
+                .contains("passed. The restore booted and showed 'Virtdeck tiny guest'");
+        List<Object> complete = JsonPath.read(api.getJson("/api/v1/guests/" + tiny1 + "/backups"),
+                "$[?(@.state == 'COMPLETE' && @.storeId == " + storeId + ")]");
+        assertThat(complete).as("the last 2, and the full one they build on").hasSize(3);
+        System.out.printf("[lab] a job's run on tiny1: %s%n", JsonPath.<String>read(done, "$.message"));
     }
 
     /** The store on this class's pool, registered by whichever test comes first. */
