@@ -83,6 +83,16 @@ public enum AuditAction {
     NETWORK_DHCP_HOST_ADD("network.dhcp-host.add", Family.NETWORKS, "a fixed DHCP address given to a MAC address"),
     NETWORK_DHCP_HOST_REMOVE("network.dhcp-host.remove", Family.NETWORKS, "a fixed DHCP address taken back"),
 
+    BACKUP_STORE_CREATE("backup.store.create", Family.BACKUPS, "a storage pool of a host registered as a backup store"),
+    BACKUP_STORE_DELETE("backup.store.delete", Family.BACKUPS,
+            "a backup store no longer used (its catalogue forgotten, its files left in the pool)"),
+    BACKUP_JOB_CREATE("backup.job.create", Family.BACKUPS, "a scheduled backup made, with its retention"),
+    BACKUP_JOB_DELETE("backup.job.delete", Family.BACKUPS, "a scheduled backup deleted (its backups stay)"),
+    BACKUP_RUN("backup.run", Family.BACKUPS, "a guest backed up, in full or incrementally (a task)"),
+    BACKUP_RESTORE("backup.restore", Family.BACKUPS, "a backup restored as a new guest or over its guest (a task)"),
+    BACKUP_VERIFY("backup.verify", Family.BACKUPS,
+            "a backup restored into a temporary guest on an isolated network, booted and checked (a task)"),
+
     CONSOLE_TICKET("console.ticket", Family.CONSOLES, "a one-time console ticket issued, or refused (no screen now)"),
     CONSOLE_OPEN("console.open", Family.CONSOLES, "a guest's console opened with a ticket, or its opening failed"),
     CONSOLE_CLOSE("console.close", Family.CONSOLES, "a console session ended, with the bytes it carried"),
@@ -109,7 +119,8 @@ public enum AuditAction {
 
     /** How the audit page groups actions. */
     public enum Family {
-        GUESTS("Guests"), HOSTS("Hosts"), STORAGE("Storage"), NETWORKS("Networks"), CONSOLES("Consoles"),
+        GUESTS("Guests"), HOSTS("Hosts"), STORAGE("Storage"), NETWORKS("Networks"), BACKUPS("Backups"),
+        CONSOLES("Consoles"),
         USERS("Users and access"), LOGINS("Sign-ins");
 
         private final String label;

@@ -5,14 +5,14 @@ import java.util.Map;
 /**
  * Which rows of a table that names its object by {@code object_type} and {@code object_id} (tasks, audit events) the
  * current user may see, as a condition for that table's own SQL: a guest's rows for those who may act on the guest
- * ({@code guests}), a host's rows and those of its pools, volumes, networks and staged images (ids
- * {@code <hostId>/...}) for those who may act on the host ({@code hosts}). Rows about anything else (users, grants,
+ * ({@code guests}), a host's rows and those of its pools, volumes, networks, staged images, backups and backup
+ * stores (ids {@code <hostId>/...}) for those who may act on the host ({@code hosts}). Rows about anything else (users, grants,
  * logins) are only in {@link #all()}.
  */
 public record ObjectScope(boolean all, Visible guests, Visible hosts) {
 
     /** The object types whose id starts with their host's id and a slash. */
-    private static final String ON_A_HOST = "'pool', 'volume', 'network', 'image'";
+    private static final String ON_A_HOST = "'pool', 'volume', 'network', 'image', 'backup', 'backup-store', 'backup-job'";
 
     /** No filter at all: every row, whatever it is about. */
     public static final ObjectScope ALL = new ObjectScope(true, Visible.EVERYTHING, Visible.EVERYTHING);

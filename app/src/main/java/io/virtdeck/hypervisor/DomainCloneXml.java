@@ -28,16 +28,48 @@ final class DomainCloneXml {
         // the firmware's variables file belongs to the source; libvirt makes a fresh one for the clone
         SafeXml.remove(SafeXml.path(domain, "os", "nvram"));
         Element devices = child(domain, "devices");
-        for (Element disk : children(devices, "disk")) {
-            PooledVolume copy = copies.get(DomainXmlReader.source(disk));
-            if (copy != null && "disk".equals(SafeXml.attr(disk, "device"))) {
-                pointAt(disk, copy);
-            }
-        }
+        pointDisks(devices, copies);
         for (Element nic : children(devices, "interface")) {
             SafeXml.remove(child(nic, "mac"));
         }
         return SafeXml.toXml(domain);
+    }
+
+    /**
+     * A clone whose every network interface is on {@code network} instead (an isolated network: a restored guest
+     * booted to be checked must not meet the one it was backed up from), and that does not start with its host.
+     */
+    static String isolatedClone(String sourceXml, String name, UUID uuid, Map<String, PooledVolume> copies,
+                                String network) {
+        Element domain = SafeXml.parse(write(sourceXml, name, uuid, copies)).getDocumentElement();
+        for (Element nic : children(child(domain, "devices"), "interface")) {
+            nic.setAttribute("type", "network");
+            SafeXml.remove(child(nic, "source"));
+            Element source = nic.getOwnerDocument().createElement("source");
+            source.setAttribute("network", network);
+            nic.insertBefore(source, nic.getFirstChild());
+            SafeXml.remove(child(nic, "target"));
+        }
+        return SafeXml.toXml(domain);
+    }
+
+    /**
+     * The same definition with each disk whose source is a key of {@code volumes} pointing at its new volume: a
+     * guest's disks replaced in place (a restore over it), name, UUID and MACs kept.
+     */
+    static String withDisks(String definition, Map<String, PooledVolume> volumes) {
+        Element domain = SafeXml.parse(definition).getDocumentElement();
+        pointDisks(child(domain, "devices"), volumes);
+        return SafeXml.toXml(domain);
+    }
+
+    private static void pointDisks(Element devices, Map<String, PooledVolume> volumes) {
+        for (Element disk : children(devices, "disk")) {
+            PooledVolume copy = volumes.get(DomainXmlReader.source(disk));
+            if (copy != null && "disk".equals(SafeXml.attr(disk, "device"))) {
+                pointAt(disk, copy);
+            }
+        }
     }
 
     private static void pointAt(Element disk, PooledVolume copy) {

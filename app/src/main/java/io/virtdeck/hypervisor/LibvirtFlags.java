@@ -25,6 +25,25 @@ final class LibvirtFlags {
     /** virDomainGetJobStatsFlags VIR_DOMAIN_JOB_STATS_COMPLETED: the last finished job, not the running one. */
     static final int JOB_STATS_COMPLETED = 1;
 
+    /** virDomainJobType VIR_DOMAIN_JOB_COMPLETED, _FAILED, _CANCELLED: how the last finished job ended. */
+    static final int JOB_COMPLETED = 3;
+    static final int JOB_FAILED = 4;
+    static final int JOB_CANCELLED = 5;
+    /** virDomainJobOperation VIR_DOMAIN_JOB_OPERATION_BACKUP, in a job's {@code operation} statistic. */
+    static final int JOB_OPERATION_BACKUP = 9;
+
+    /** virDomainBackupBeginFlags VIR_DOMAIN_BACKUP_BEGIN_REUSE_EXTERNAL: write into the target files given. */
+    static final int BACKUP_BEGIN_REUSE_EXTERNAL = 1;
+    /** virDomainCheckpointDeleteFlags VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY: libvirt's record, not the bitmaps. */
+    static final int CHECKPOINT_DELETE_METADATA_ONLY = 2;
+    /** virDomainConsoleFlags VIR_DOMAIN_CONSOLE_FORCE: the console is taken from a client holding it. */
+    static final int CONSOLE_FORCE = 1;
+    /** virStreamFlags VIR_STREAM_NONBLOCK; virStreamRecv then answers -2 while no data waits. */
+    static final int STREAM_NONBLOCK = 1;
+    static final int STREAM_NO_DATA = -2;
+    /** virDomainCreateFlags VIR_DOMAIN_START_PAUSED: QEMU runs the domain's disks but not its vCPUs. */
+    static final int START_PAUSED = 1;
+
     /** virDomainSnapshotCreateFlags VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY. */
     static final int SNAPSHOT_CREATE_DISK_ONLY = 16;
     /** virDomainSnapshotCreateFlags VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC: all disks or none. */

@@ -20,6 +20,7 @@ import com.sun.jna.ptr.PointerByReference;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Network;
+import org.libvirt.Stream;
 import io.virtdeck.core.HypervisorException;
 
 /**
@@ -65,6 +66,17 @@ final class LibvirtNative {
         int virNodeGetCPUStats(Pointer connect, int cpu, Pointer params, IntByReference count, int flags);
 
         int virNodeGetMemoryStats(Pointer connect, int cell, Pointer params, IntByReference count, int flags);
+
+        /** With {@code mountpoints} null, every file system the guest agent knows; returns how many it froze. */
+        int virDomainFSFreeze(Pointer domain, Pointer mountpoints, int count, int flags);
+
+        int virDomainFSThaw(Pointer domain, Pointer mountpoints, int count, int flags);
+
+        /** Returns the bytes received, 0 at the end, -2 while a non-blocking stream has nothing, -1 on failure. */
+        int virStreamRecv(Pointer stream, byte[] data, long bytes);
+
+        /** With {@code device} null, the domain's first console (its first serial port). */
+        int virDomainOpenConsole(Pointer domain, String device, Pointer stream, int flags);
     }
 
     // struct layouts on Linux x86_64 (the only platform Virtdeck supports)
@@ -102,6 +114,7 @@ final class LibvirtNative {
     private static final Field DOMAIN_POINTER = pointerField(Domain.class, "vdp");
     private static final Field CONNECT_POINTER = pointerField(Connect.class, "vcp");
     private static final Field NETWORK_POINTER = pointerField(Network.class, "vnp");
+    private static final Field STREAM_POINTER = pointerField(Stream.class, "vsp");
 
     private LibvirtNative() {
     }
@@ -117,6 +130,45 @@ final class LibvirtNative {
     static void setMemory(Domain domain, long kib, int flags) {
         if (CALLS.virDomainSetMemoryFlags(pointer(domain), kib, flags) < 0) {
             throw lastError(HypervisorException.Kind.INVALID_STATE);
+        }
+    }
+
+    /**
+     * Freezes every file system of the guest through its guest agent (virDomainFSFreeze), so that what is on its disks
+     * is consistent; returns how many it froze. Fails when no agent answers: the caller then goes on crash-consistent.
+     */
+    static int freezeFileSystems(Domain domain) {
+        int frozen = CALLS.virDomainFSFreeze(pointer(domain), null, 0, 0);
+        if (frozen < 0) {
+            throw lastError();
+        }
+        return frozen;
+    }
+
+    /** Connects the stream to the domain's first console; FORCE takes it from another client holding it. */
+    static void openConsole(Domain domain, Stream stream) {
+        if (CALLS.virDomainOpenConsole(pointer(domain), null, pointer(STREAM_POINTER, stream),
+                LibvirtFlags.CONSOLE_FORCE) < 0) {
+            throw lastError();
+        }
+    }
+
+    /**
+     * Receives from a stream into {@code buffer}: the byte count, 0 at its end, or {@link LibvirtFlags#STREAM_NO_DATA}
+     * while a non-blocking stream has nothing (libvirt-java's receive cannot return that).
+     */
+    static int receive(Stream stream, byte[] buffer) {
+        int received = CALLS.virStreamRecv(pointer(STREAM_POINTER, stream), buffer, buffer.length);
+        if (received == -1) {
+            throw lastError();
+        }
+        return received;
+    }
+
+    /** Thaws what {@link #freezeFileSystems} froze. */
+    static void thawFileSystems(Domain domain) {
+        if (CALLS.virDomainFSThaw(pointer(domain), null, 0, 0) < 0) {
+            throw lastError();
         }
     }
 

@@ -26,7 +26,7 @@ final class StorageXml {
         appendText(root, "capacity", Long.toString(volume.capacityMiB()), "unit", "MiB");
         appendText(root, "allocation", "qcow2".equals(volume.format()) ? "0" : Long.toString(volume.capacityMiB()),
                 "unit", "MiB");
-        append(append(root, "target"), "format", "type", volume.format());
+        formatted(append(root, "target"), volume.format());
         return SafeXml.toXml(root);
     }
 
@@ -35,13 +35,46 @@ final class StorageXml {
      * its file then holds exactly the uploaded bytes, and libvirt probes their format once the upload ends.
      */
     static String uploadTarget(String name, long bytes) {
+        return emptyVolume(name, bytes, "raw");
+    }
+
+    /** An empty, sparse volume of exactly {@code bytes} bytes of capacity in the given format (a backup's target). */
+    static String emptyVolume(String name, long bytes, String format) {
         Document doc = SafeXml.newDocument();
         Element root = doc.createElement("volume");
         doc.appendChild(root);
         appendText(root, "name", name);
         appendText(root, "capacity", Long.toString(bytes), "unit", "bytes");
         appendText(root, "allocation", "0", "unit", "bytes");
-        append(append(root, "target"), "format", "type", "raw");
+        formatted(append(root, "target"), format);
+        return SafeXml.toXml(root);
+    }
+
+    /**
+     * A volume's format; qcow2 as v3 (compat 1.1), which libvirt 9.0 does not make unless told and which alone can hold
+     * the dirty bitmaps incremental backups read.
+     */
+    private static void formatted(Element target, String format) {
+        append(target, "format", "type", format);
+        if ("qcow2".equals(format)) {
+            appendText(target, "compat", QCOW2_WITH_BITMAPS);
+        }
+    }
+
+    /** qcow2 v3: the version that can hold persistent dirty bitmaps (v2, compat 0.10, cannot). */
+    private static final String QCOW2_WITH_BITMAPS = "1.1";
+
+    /**
+     * A standalone qcow2 copy of a backup's volume for storageVolCreateXMLFrom, as {@link #copyOf}, in qcow2 v3 so that
+     * the restored disk can be backed up incrementally in turn.
+     */
+    static String restoredCopyOf(String sourceXml, String name) {
+        Element root = SafeXml.parse(copyOf(sourceXml, name)).getDocumentElement();
+        Element target = SafeXml.child(root, "target");
+        SafeXml.remove(SafeXml.child(target, "format"));
+        SafeXml.remove(SafeXml.child(target, "compat"));
+        append(target, "format", "type", "qcow2");
+        appendText(target, "compat", QCOW2_WITH_BITMAPS);
         return SafeXml.toXml(root);
     }
 

@@ -706,7 +706,26 @@ class RoleMatrixTest {
                 new Row("POST", "/grants/groups/999999/members/nobody/remove", "", 404, 403, 403, 403),
                 new Row("POST", "/grants/999999/remove", "", 404, 403, 403, 403),
                 new Row("POST", h + "/import/none", "pool=default&name=d", 404, 404, 403, 403),
-                new Row("POST", h + "/import/none/discard", "", 404, 404, 403, 403));
+                new Row("POST", h + "/import/none/discard", "", 404, 404, 403, 403),
+                // backups: stores and jobs read by those who may read their host (help desk: none listed), a guest's
+                // backups by those who may read its history; missing ones are missing to all
+                new Row("GET", "/api/v1/backup-stores", null, 200, 200, 200, 200),
+                new Row("POST", "/api/v1/backup-stores", "{}", 400, 400, 403, 403),
+                new Row("GET", "/api/v1/backup-stores/999999", null, 404, 404, 404, 404),
+                new Row("DELETE", "/api/v1/backup-stores/999999", null, 404, 404, 404, 404),
+                new Row("GET", "/api/v1" + g + "/backups", null, 200, 200, 403, 200),
+                new Row("POST", "/api/v1" + g + "/backups", "{}", 400, 400, 403, 403),
+                new Row("GET", "/api/v1/backups/999999", null, 404, 404, 404, 404),
+                new Row("POST", "/api/v1/backups/999999/restore", "{}", 404, 404, 404, 404),
+                new Row("POST", "/api/v1/backups/999999/verify", "{}", 404, 404, 404, 404),
+                new Row("GET", "/api/v1/backup-jobs", null, 200, 200, 200, 200),
+                new Row("POST", "/api/v1/backup-jobs", "{}", 400, 400, 403, 403),
+                new Row("GET", "/api/v1/backup-jobs/999999", null, 404, 404, 404, 404),
+                new Row("DELETE", "/api/v1/backup-jobs/999999", null, 404, 404, 404, 404),
+                new Row("POST", "/api/v1/backup-jobs/999999/run", "", 404, 404, 404, 404),
+                new Row("GET", g + "/backups", null, 200, 200, 403, 200),
+                new Row("POST", g + "/backups", "", 302, 302, 403, 403),
+                new Row("POST", g + "/backups/999999/restore", "name=x", 302, 302, 302, 302));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,145 @@
+package io.virtdeck.backup;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Service;
+import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Done;
+import io.virtdeck.audit.AuditAction;
+import io.virtdeck.audit.AuditObject;
+import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.ObjectRef;
+import io.virtdeck.security.Permissions;
+
+/**
+ * Backup stores: a storage pool of a host, of a kind that holds files (dir, netfs). Registered by those who may operate
+ * the host; seen by those who may read it (not help desk).
+ */
+@Service
+public class BackupStoreService {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> FILE_POOLS = Set.of("dir", "netfs", "fs");
+
+    private final BackupRepository repository;
+    private final HostRepository hosts;
+    private final StorageGateway storage;
+    private final ActionRunner actions;
+    private final Permissions permissions;
+
+    BackupStoreService(BackupRepository repository, HostRepository hosts, StorageGateway storage,
+                       ActionRunner actions, Permissions permissions) {
+        this.repository = repository;
+        this.hosts = hosts;
+        this.storage = storage;
+        this.actions = actions;
+        this.permissions = permissions;
+    }
+
+    public BackupStoreView create(BackupStoreRequest request) {
+        AuditObject subject = new AuditObject("backup-store", null, request.name());
+        return actions.plan(AuditAction.BACKUP_STORE_CREATE, subject).evenWhileBusy().permit(() -> {
+            if (request.hostId() != null && hosts.findById(request.hostId()).isPresent()) {
+                permissions.requireHost(Action.OPERATE, request.hostId());
+            } else {
+                permissions.require(Action.OPERATE, ObjectRef.root());
+            }
+        }).check(() -> checkNew(request)).run(() -> {
+            BackupStore store = repository.insertStore(request.name(), request.hostId(), request.pool());
+            return Done.of(view(store), "pool " + store.pool() + " of host " + hosts.require(store.hostId()).name())
+                    .about(subject(store));
+        });
+    }
+
+    private void checkNew(BackupStoreRequest request) {
+        if (request.name() == null || !NAME.matcher(request.name()).matches()) {
+            throw VirtdeckException.invalid("name", "name is required: letters, digits, '.', '_' and '-', starting"
+                    + " with a letter or digit, at most 64 characters.");
+        }
+        if (request.hostId() == null) {
+            throw VirtdeckException.invalid("hostId", "hostId is required: the host whose pool holds the backups.");
+        }
+        Host host = hosts.findById(request.hostId()).orElseThrow(() -> VirtdeckException.invalid("hostId",
+                "There is no host with id " + request.hostId() + "."));
+        if (request.pool() == null || request.pool().isBlank()) {
+            throw VirtdeckException.invalid("pool", "pool is required: a dir or netfs storage pool of the host.");
+        }
+        if (repository.findStoreByName(request.name()).isPresent()) {
+            throw VirtdeckException.conflict("name", "A backup store named '" + request.name() + "' exists already.");
+        }
+        if (repository.findStoreByPool(host.id(), request.pool()).isPresent()) {
+            throw VirtdeckException.conflict("pool", "Pool '" + request.pool() + "' of host '" + host.name()
+                    + "' is a backup store already.");
+        }
+        PoolFacts pool = storage.pools(host.id()).stream().filter(p -> p.name().equals(request.pool())).findFirst()
+                .orElseThrow(() -> VirtdeckException.invalid("pool", "Host '" + host.name() + "' has no storage pool '"
+                        + request.pool() + "'."));
+        if (!FILE_POOLS.contains(pool.type())) {
+            throw VirtdeckException.invalid("pool", "Pool '" + pool.name() + "' is of type " + pool.type()
+                    + ": a backup store needs a pool that holds files (dir or netfs).");
+        }
+        if (!pool.active()) {
+            throw VirtdeckException.conflict("pool", "Pool '" + pool.name() + "' is not running; start it first.");
+        }
+    }
+
+    /** Forgets the store and its catalogue; the backup files stay in the pool, to be deleted there if wished. */
+    public void delete(long id) {
+        BackupStore store = require(id);
+        actions.plan(AuditAction.BACKUP_STORE_DELETE, subject(store)).permit(() ->
+                permissions.requireHost(Action.OPERATE, store.hostId())).execute(() -> repository.deleteStore(id));
+    }
+
+    public List<BackupStoreView> list() {
+        return repository.stores().stream()
+                .filter(s -> permissions.allows(Action.READ_HOST, ObjectRef.host(s.hostId())))
+                .map(this::view).toList();
+    }
+
+    public BackupStoreView get(long id) {
+        BackupStore store = require(id);
+        permissions.requireHost(Action.READ_HOST, store.hostId());
+        return view(store);
+    }
+
+    /** The store, or 404 (also when the user may not read its host: the store's existence is not told). */
+    BackupStore readable(long id) {
+        BackupStore store = require(id);
+        if (!permissions.allows(Action.READ_HOST, ObjectRef.host(store.hostId()))) {
+            throw VirtdeckException.notFound("There is no backup store with id " + id + ".");
+        }
+        return store;
+    }
+
+    private BackupStore require(long id) {
+        return repository.findStore(id)
+                .orElseThrow(() -> VirtdeckException.notFound("There is no backup store with id " + id + "."));
+    }
+
+    static AuditObject subject(BackupStore store) {
+        return new AuditObject("backup-store", store.hostId() + "/" + store.id(), store.name());
+    }
+
+    private BackupStoreView view(BackupStore store) {
+        Optional<PoolFacts> pool;
+        try {
+            pool = storage.pools(store.hostId()).stream().filter(p -> p.name().equals(store.pool())).findFirst();
+        } catch (HypervisorException e) {
+            pool = Optional.empty(); // the host is away: the catalogue still shows
+        }
+        String hostName = hosts.findById(store.hostId()).map(Host::name).orElse(null);
+        return new BackupStoreView(store.id(), store.name(), store.hostId(), hostName, store.pool(),
+                pool.map(PoolFacts::capacityMiB).orElse(null), pool.map(PoolFacts::availableMiB).orElse(null),
+                repository.chainCount(store.id()), repository.pointCount(store.id()),
+                repository.copiedBytes(store.id()) / (1024 * 1024));
+    }
+}
