@@ -2,6 +2,10 @@ package io.virtdeck.ha;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +57,10 @@ class HaMonitor {
     private static final Logger log = LoggerFactory.getLogger(HaMonitor.class);
     /** Definitions are read again this often (in rounds), so that a restart defines the guest as it is now. */
     private static final int KEEP_DEFINITIONS_EVERY = 12;
+    /** How long a restarted guest's memory counts against its new host in placement (a guest takes it lazily). */
+    private static final Duration RESERVED_FOR = Duration.ofMinutes(2);
+    private static final Duration PRIORITY_WAIT = Duration.ofSeconds(30);
+    private static final long PRIORITY_POLL_MS = 50;
 
     private final HaRepository repository;
     private final HaProperties properties;
@@ -68,6 +76,13 @@ class HaMonitor {
     private final TaskExecutor restarts;
     private final AtomicInteger rounds = new AtomicInteger();
     private final Set<Long> following = ConcurrentHashMap.newKeySet();
+    /** Restarts that have had their first try here: a lower priority waits for those above it to have theirs. */
+    private final Set<Long> triedOnce = ConcurrentHashMap.newKeySet();
+    /** Memory promised to guests just restarted, by host, until their host's free memory shows it. */
+    private final Map<Long, List<Reservation>> reserved = new HashMap<>();
+
+    private record Reservation(long memoryMiB, Instant until) {
+    }
 
     HaMonitor(HaRepository repository, HaProperties properties, HostRepository hosts, GuestRepository guests,
               HostLeases leases, DomainGateway domains, MigrationGateway migrations, Placement placement,
@@ -158,7 +173,9 @@ class HaMonitor {
                 repository.cancelled(id, "cancelled");
                 throw new TaskCancelledException("Cancelled: '" + restart.guestName() + "' was not restarted.");
             }
+            awaitHigherPriorities(restart);
             Attempt attempt = attempt(restart);
+            triedOnce.add(id);
             if (attempt.target() != null) {
                 repository.started(id, attempt.target().id(), attempt.target().name());
                 String done = "Restarted '" + restart.guestName() + "' on host '" + attempt.target().name() + "', "
@@ -171,6 +188,17 @@ class HaMonitor {
             repository.waiting(id, attempt.reason());
             progress.update(0, "Waiting: " + attempt.reason());
             Thread.sleep(properties.retry().toMillis());
+        }
+    }
+
+    /**
+     * Priorities first: the restarts of higher priorities from the same lost host have their first try before this
+     * one (at most a while: one may be held up elsewhere).
+     */
+    private void awaitHigherPriorities(HaRestart restart) throws InterruptedException {
+        long deadline = System.nanoTime() + PRIORITY_WAIT.toNanos();
+        while (System.nanoTime() < deadline && !triedOnce.containsAll(repository.waitingBefore(restart))) {
+            Thread.sleep(PRIORITY_POLL_MS);
         }
     }
 
@@ -192,14 +220,19 @@ class HaMonitor {
     private record Attempt(Host target, String reason) {
     }
 
-    private Attempt attempt(HaRestart restart) {
+    /**
+     * One placement at a time, each counting what the previous ones took: twenty restarts at once would otherwise
+     * all read the same free memory and land on one host.
+     */
+    private synchronized Attempt attempt(HaRestart restart) {
         Optional<HaRepository.HaGuest> ha = repository.find(restart.guestUuid());
         Optional<Guest> guest = guests.findByHostAndUuid(restart.fromHostId(), restart.guestUuid());
         if (ha.isEmpty() || guest.isEmpty()) {
             return new Attempt(null, "'" + restart.guestName() + "' is no longer known.");
         }
         String definition = ha.get().definition();
-        Placement.Choice choice = placement.chooseForRestart(guest.get(), migrations.needsOfDefinition(definition));
+        Placement.Choice choice = placement.chooseForRestart(guest.get(), migrations.needsOfDefinition(definition),
+                reservedMiB());
         if (choice.host().isEmpty()) {
             return new Attempt(null, "no host can run it now: " + String.join("; ", choice.reasons()) + ".");
         }
@@ -213,6 +246,8 @@ class HaMonitor {
         }
         try {
             domains.perform(target.id(), restart.guestUuid(), DomainAction.START);
+            reserved.computeIfAbsent(target.id(), id -> new ArrayList<>()).add(new Reservation(
+                    guest.get().memoryMiB(), Instant.now().plus(RESERVED_FOR)));
             return new Attempt(target, null);
         } catch (HypervisorException e) {
             undefineQuietly(target, restart);
@@ -220,6 +255,14 @@ class HaMonitor {
                     + "). Its disks are still held, most likely by its QEMU on host '" + restart.fromHost()
                     + "', which may still run: it starts once they are released.");
         }
+    }
+
+    private Map<Long, Long> reservedMiB() {
+        Instant now = Instant.now();
+        reserved.values().forEach(list -> list.removeIf(r -> r.until().isBefore(now)));
+        Map<Long, Long> sums = new HashMap<>();
+        reserved.forEach((host, list) -> sums.put(host, list.stream().mapToLong(Reservation::memoryMiB).sum()));
+        return sums;
     }
 
     private void undefineQuietly(Host target, HaRestart restart) {

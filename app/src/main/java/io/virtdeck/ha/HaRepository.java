@@ -99,6 +99,17 @@ class HaRepository {
                 ORDER BY r.id""").query(HaRepository::restart).list();
     }
 
+    /** Restarts still waiting from the same lost host whose guests have a higher priority than this one's. */
+    List<Long> waitingBefore(HaRestart restart) {
+        return jdbc.sql("""
+                        SELECT r.id FROM ha_restarts r
+                        JOIN ha_guests h ON h.guest_uuid = r.guest_uuid
+                        WHERE r.state = 'WAITING' AND r.from_host_id = :host AND r.id <> :id
+                          AND h.priority > (SELECT priority FROM ha_guests WHERE guest_uuid = :uuid)""")
+                .param("host", restart.fromHostId()).param("id", restart.id()).param("uuid", restart.guestUuid())
+                .query(Long.class).list();
+    }
+
     void waiting(long id, String reason) {
         jdbc.sql("UPDATE ha_restarts SET reason = :reason WHERE id = :id AND state = 'WAITING'")
                 .param("id", id).param("reason", reason).update();

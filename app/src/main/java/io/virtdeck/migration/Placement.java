@@ -3,6 +3,7 @@ package io.virtdeck.migration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
@@ -40,18 +41,22 @@ public class Placement {
     }
 
     Choice choose(Guest guest) {
-        return choose(guest, checks.needsOf(guest), false);
+        return choose(guest, checks.needsOf(guest), false, Map.of());
     }
 
     /**
      * Where to start a guest whose host was lost, by the needs its kept definition states: a host with its networks,
      * its pools holding its volumes (shared storage) and room for its memory.
      */
-    public Choice chooseForRestart(Guest guest, MigrationNeeds needs) {
-        return choose(guest, needs, true);
+    public Choice chooseForRestart(Guest guest, MigrationNeeds needs, Map<Long, Long> reservedMiB) {
+        return choose(guest, needs, true, reservedMiB);
     }
 
-    private Choice choose(Guest guest, MigrationNeeds needs, boolean volumesMustBeThere) {
+    /**
+     * @param reservedMiB memory already promised on hosts (by id) to guests placed moments ago, which their free
+     *                    memory does not show yet: restarts placed one after another spread instead of herding
+     */
+    private Choice choose(Guest guest, MigrationNeeds needs, boolean volumesMustBeThere, Map<Long, Long> reservedMiB) {
         List<String> reasons = new ArrayList<>();
         List<Candidate> fits = new ArrayList<>();
         for (Host host : hosts.findAll()) {
@@ -72,7 +77,8 @@ public class Placement {
                 continue;
             }
             try {
-                fits.add(new Candidate(host, hostGateway.resources(host.id()).freeMemoryMiB()));
+                fits.add(new Candidate(host, hostGateway.resources(host.id()).freeMemoryMiB()
+                        - reservedMiB.getOrDefault(host.id(), 0L)));
             } catch (HypervisorException e) {
                 reasons.add("host '" + host.name() + "' cannot be read: " + e.getMessage());
             }

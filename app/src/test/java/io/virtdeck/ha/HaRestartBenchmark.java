@@ -101,6 +101,8 @@ class HaRestartBenchmark {
         System.out.printf("[HaRestartBenchmark] started in this order: %s%n", String.join(", ", order));
         System.out.printf("[HaRestartBenchmark] placed: %s%n", String.join("; ", spread));
         assertThat(spread).hasSize(3);
+        assertThat(order).containsExactlyElementsOf(java.util.stream.IntStream.range(0, GUESTS)
+                .mapToObj(n -> "ha-" + (GUESTS - 1 - n)).toList());
     }
 
     private static void virsh(String commands) throws Exception {
