@@ -85,7 +85,7 @@ public class BackupJobService {
         }
     }
 
-    /** Operating what the job covers: the guest, the host, or the store's host for every guest on it. */
+    /** Operating what the job covers: the guest, the host, or the whole fleet for every guest. */
     private void permit(BackupJob.Scope scope, BackupJobRequest request) {
         if (scope == BackupJob.Scope.GUEST && request.guestId() != null
                 && guests.findById(request.guestId()).isPresent()) {
@@ -94,13 +94,7 @@ public class BackupJobService {
                 && hosts.findById(request.hostId()).isPresent()) {
             permissions.requireHost(Action.OPERATE, request.hostId());
         } else {
-            Long storeHost = request.storeId() == null ? null
-                    : repository.findStore(request.storeId()).map(BackupStore::hostId).orElse(null);
-            if (storeHost != null) {
-                permissions.requireHost(Action.OPERATE, storeHost);
-            } else {
-                permissions.require(Action.OPERATE, ObjectRef.root());
-            }
+            permissions.require(Action.OPERATE, ObjectRef.root());
         }
     }
 
@@ -122,18 +116,10 @@ public class BackupJobService {
             if (guest == null) {
                 throw VirtdeckException.invalid("guestId", "guestId must name an existing guest for a guest job.");
             }
-            if (guest.hostId() != store.hostId()) {
-                throw VirtdeckException.conflict("storeId", "Store '" + store.name() + "' is not on the host of '"
-                        + guest.name() + "': backups go to a store on the guest's own host.");
-            }
         }
         if (scope == BackupJob.Scope.HOST) {
             if (request.hostId() == null || hosts.findById(request.hostId()).isEmpty()) {
                 throw VirtdeckException.invalid("hostId", "hostId must name an existing host for a host job.");
-            }
-            if (request.hostId() != store.hostId()) {
-                throw VirtdeckException.conflict("storeId", "Store '" + store.name() + "' is on another host: backups"
-                        + " go to a store on the guests' own host.");
             }
         }
         BackupSchedule.parse(request.schedule(), clock.instant(), zone());
@@ -210,7 +196,7 @@ public class BackupJobService {
         List<Guest> covered = switch (job.scope()) {
             case GUEST -> guests.findById(job.guestId()).stream().toList();
             case HOST -> guests.findAllOn(job.hostId());
-            case ALL -> guests.findAllOn(store.hostId());
+            case ALL -> hosts.findAll().stream().flatMap(host -> guests.findAllOn(host.id()).stream()).toList();
         };
         List<String> started = new ArrayList<>();
         List<String> skipped = new ArrayList<>();

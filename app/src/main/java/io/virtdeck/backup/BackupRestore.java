@@ -31,12 +31,14 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.InventorySync;
+import io.virtdeck.storage.SharedPools;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
@@ -44,9 +46,10 @@ import io.virtdeck.undo.MadeSoFar;
 import io.virtdeck.undo.UndoJournal;
 
 /**
- * Restores a backup point as a new guest: each disk read through its chain (the full backup and the incrementals up
- * to the point) into a standalone qcow2 volume, then the guest's definition as it was backed up, with a new name,
- * UUID and MAC addresses. Progress is the MiB the new volumes hold; a cancel takes effect between disks. A failure or
+ * Restores a backup point as a new guest, on the store's host or another: each disk read through its chain (the full
+ * backup and the incrementals up to the point) into a standalone qcow2 volume, streamed through Virtdeck to a host
+ * that does not reach the store, then the guest's definition as it was backed up, with a new name, UUID and MAC
+ * addresses. Progress is the MiB the new volumes hold; a cancel takes effect between disks. A failure or
  * a cancel takes back every volume made and the definition.
  */
 @Component
@@ -65,11 +68,16 @@ class BackupRestore {
     private final ExpectedGuestChanges expected;
     private final Executor copyCalls;
     private final UndoJournal journal;
+    private final VolumeTransfer transfer;
+    private final SharedPools sharedPools;
 
     BackupRestore(BackupGateway backups, BackupRepository repository, DomainGateway domains, StorageGateway storage,
                   HostRepository hosts, GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                  UndoJournal journal, @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
+                  UndoJournal journal, VolumeTransfer transfer, SharedPools sharedPools,
+                  @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
         this.journal = journal;
+        this.transfer = transfer;
+        this.sharedPools = sharedPools;
         this.backups = backups;
         this.repository = repository;
         this.domains = domains;
@@ -86,11 +94,7 @@ class BackupRestore {
         if (request.hostId() != null && hosts.findById(request.hostId()).isEmpty()) {
             throw VirtdeckException.invalid("hostId", "There is no host with id " + request.hostId() + ".");
         }
-        Host host = hosts.require(store.hostId());
-        if (request.hostId() != null && request.hostId() != store.hostId()) {
-            throw VirtdeckException.conflict("hostId", "Backups of store '" + store.name() + "' are restored on its"
-                    + " host, '" + host.name() + "', for now; restore there and clone the guest to the other host.");
-        }
+        Host host = hosts.require(request.hostId() != null ? request.hostId() : store.hostId());
         if (repository.chainUpTo(point.chainId(), point.seq()).size() != point.seq() + 1) {
             throw VirtdeckException.conflict("A backup this one builds on is missing or incomplete: it cannot be"
                     + " restored.");
@@ -115,12 +119,12 @@ class BackupRestore {
     }
 
     /**
-     * A restore over the guest the point was taken of: it must still be on the store's host, shut off (409 naming
+     * A restore over the guest the point was taken of: it must still be on the host it was backed up on, shut off (409 naming
      * {@code inPlace}), have each disk of the point in a pool, and {@code confirm} must be its name (400).
      */
     InPlacePlan planInPlace(BackupPoint point, BackupStore store, RestoreRequest request) {
         requireComplete(point);
-        Host host = hosts.require(store.hostId());
+        Host host = hosts.require(point.hostId());
         Guest guest = guests.findByHostAndUuid(host.id(), point.guestUuid()).orElseThrow(() ->
                 VirtdeckException.conflict("inPlace", "'" + point.guestName() + "' is no longer on host '"
                         + host.name() + "': restore the backup as a new guest."));
@@ -170,7 +174,7 @@ class BackupRestore {
                     throw new TaskCancelledException("cancelled");
                 }
                 InPlacePlan.Current now = plan.current().get(disk.disk());
-                VolumeFacts volume = copy(plan.host(), plan.store().pool(), disk, now.volume().pool(),
+                VolumeFacts volume = copy(plan.store(), plan.host(), disk, now.volume().pool(),
                         now.restoredName(plan.point().id()), progress.step(i * DISKS_PERCENT / count,
                                 (i + 1) * DISKS_PERCENT / count), made);
                 restored.put(now.source(), new PooledVolume(now.volume().pool(), volume));
@@ -243,7 +247,7 @@ class BackupRestore {
                     throw new TaskCancelledException("cancelled");
                 }
                 step = "restoring disk " + disk.disk();
-                VolumeFacts volume = copy(plan.host(), plan.store().pool(), disk, plan.pool(),
+                VolumeFacts volume = copy(plan.store(), plan.host(), disk, plan.pool(),
                         plan.volumeName(disk.disk()), progress.step(i * DISKS_PERCENT / count,
                                 (i + 1) * DISKS_PERCENT / count), made);
                 restored.put(disk.source(), new PooledVolume(plan.pool(), volume));
@@ -276,7 +280,33 @@ class BackupRestore {
         return (point.full() ? "the full backup" : "incremental backup " + point.seq()) + " of " + point.startedAt();
     }
 
-    /** Copies one disk out of the store, reporting the MiB its new volume holds while libvirt writes it. */
+    /**
+     * Copies one disk out of the store into a new volume on {@code host}. Where the host reaches the store's pool (it is
+     * the store's host, or shares its storage) libvirt reads the chain there; else the disk is first made whole in the
+     * store's pool on its host, then streamed to {@code host} through Virtdeck, and that temporary copy deleted.
+     */
+    VolumeFacts copy(BackupStore store, Host host, BackupPoint.Disk disk, String pool, String name,
+                     TaskProgress progress, MadeSoFar made) throws InterruptedException {
+        if (sharedPools.shares(store.hostId(), store.pool(), host.id())) {
+            return copy(host, store.pool(), disk, pool, name, progress, made);
+        }
+        Host storeHost = hosts.require(store.hostId());
+        String whole = name.replaceFirst("\\.qcow2$", "") + "-whole.qcow2";
+        try (MadeSoFar temporary = journal.begin(AuditAction.BACKUP_RESTORE, new AuditObject("backup",
+                store.hostId() + "/" + disk.volume(), disk.volume()))) {
+            copy(storeHost, store.pool(), disk, store.pool(), whole, progress.step(0, 40), temporary);
+            long bytes = transfer.bytes(storeHost.id(), store.pool(), whole);
+            made.volume(host, pool, name, () -> transfer.createTarget(host.id(), pool, name, bytes));
+            transfer.stream(new VolumeTransfer.Location(storeHost.id(), store.pool(), whole),
+                    new VolumeTransfer.Location(host.id(), pool, name), bytes, new ByteProgress(progress.step(40, 100),
+                            bytes, "Streamed disk " + disk.disk() + " to host " + host.name() + ":"));
+            temporary.removeTemporary();
+        }
+        return storage.volume(host.id(), pool, name).orElseThrow(() -> new HypervisorException(
+                HypervisorException.Kind.NOT_FOUND, "the restored volume " + pool + "/" + name + " is gone"));
+    }
+
+    /** Copies one disk out of the store on its host, reporting the MiB its new volume holds while libvirt writes it. */
     VolumeFacts copy(Host host, String storePool, BackupPoint.Disk disk, String pool, String name,
                      TaskProgress progress, MadeSoFar made) throws InterruptedException {
         // recorded before the copy: a half-made volume is taken back too, even after a kill
@@ -292,12 +322,27 @@ class BackupRestore {
             try {
                 return call.get(POLL_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                storage.volume(hostId, pool, name)
-                        .ifPresent(v -> bytes.accept(Math.min(v.allocationMiB() << 20, disk.capacityBytes() - 1)));
+                try {
+                    storage.volume(hostId, pool, name)
+                            .ifPresent(v -> bytes.accept(Math.min(v.allocationMiB() << 20, disk.capacityBytes() - 1)));
+                } catch (TaskCancelledException cancel) {
+                    // libvirt cannot stop a volume copy: the volume is deleted only once qemu-img has let go of it
+                    progress.update(99, "Cancelling: libvirt finishes copying disk " + disk.disk() + " first");
+                    awaitQuietly(call);
+                    throw cancel;
+                }
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof HypervisorException h ? h
                         : new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e);
             }
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> call) throws InterruptedException {
+        try {
+            call.get();
+        } catch (ExecutionException e) {
+            // the copy failed: nothing to wait for
         }
     }
 }

@@ -104,6 +104,20 @@ final class StorageXml {
     }
 
     /**
+     * A backup's overlay: an empty qcow2 of {@code bytes} capacity whose backing file is {@code baseName}, the previous
+     * point's volume in the same pool, by its name alone. qemu-img records that name relative to the overlay's own
+     * directory, so a chain stays whole wherever its files are put together (a store on another host receives them
+     * through Virtdeck), and libvirt checks the base is there when it makes the overlay.
+     */
+    static String backupOverlay(String name, long bytes, String baseName) {
+        Element root = SafeXml.parse(emptyVolume(name, bytes, "qcow2")).getDocumentElement();
+        Element backing = append(root, "backingStore");
+        appendText(backing, "path", baseName);
+        append(backing, "format", "type", "qcow2");
+        return SafeXml.toXml(root);
+    }
+
+    /**
      * A linked clone of a volume: a new, empty qcow2 volume of the same capacity whose backing file is the source,
      * so that it reads the source's blocks and writes only its own changes.
      */

@@ -94,11 +94,8 @@ class BackupApiTest {
 
     @Test
     void badBackupRequestsAreRefusedNamingTheFieldAndChangeNothing() throws Exception {
-        long elsewhere = store(otherHost);
         backUp(web, "{}").andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("storeId"));
         backUp(web, "{\"storeId\":999999}").andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.field").value("storeId"));
-        backUp(web, "{\"storeId\":" + elsewhere + "}").andExpect(status().isConflict())
                 .andExpect(jsonPath("$.field").value("storeId"));
         assertThat(jdbc.sql("SELECT count(*) FROM backup_chains").query(Long.class).single()
                 - chainsBefore).isZero();
@@ -132,6 +129,22 @@ class BackupApiTest {
                 .as("the targets made before libvirt refused are deleted").isEqualTo(volumesBefore);
         assertThat(jdbc.sql("SELECT count(*) FROM audit_events WHERE action = 'backup.run' AND outcome = 'FAILURE'"
                 + " AND object_id = :id").param("id", Long.toString(web)).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aBackupToAStoreOnAnotherHostIsAcceptedAndLeavesNoFileOnEitherHostWhenItCannotBegin() throws Exception {
+        long elsewhere = store(otherHost);
+        String guestHostBefore = api.getJson("/api/v1/hosts/" + host + "/pools/default/volumes");
+        String storeHostBefore = api.getJson("/api/v1/hosts/" + otherHost + "/pools/default/volumes");
+        Number task = JsonPath.read(backUp(web, "{\"storeId\":" + elsewhere + "}").andExpect(status().isAccepted())
+                .andReturn().getResponse().getContentAsString(), "$.id");
+        String done = api.taskWhenDone(task.longValue(), Duration.ofSeconds(30));
+        assertThat(JsonPath.<String>read(done, "$.state")).isEqualTo("FAILED");
+        assertThat(JsonPath.<String>read(done, "$.message")).contains("did not begin");
+        assertThat(api.getJson("/api/v1/hosts/" + host + "/pools/default/volumes")).isEqualTo(guestHostBefore);
+        assertThat(api.getJson("/api/v1/hosts/" + otherHost + "/pools/default/volumes")).isEqualTo(storeHostBefore);
+        assertThat(jdbc.sql("SELECT count(*) FROM unfinished_work_items").query(Long.class).single())
+                .as("nothing staged stays recorded").isZero();
     }
 
     @Test

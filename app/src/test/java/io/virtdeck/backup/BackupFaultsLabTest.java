@@ -151,7 +151,7 @@ class BackupFaultsLabTest {
                 List.of(new BackupPoint.Disk("vda", base.disks().get(0).source(), volume,
                         base.disks().get(0).capacityBytes())));
         gateway.beginBackup(lab1, uuid(), new BackupRequest(ROOMY, List.of(new BackupTarget("vda", volume,
-                base.disks().get(0).volume())), base.checkpoint(), checkpoint, false));
+                base.disks().get(0).volume())), base.checkpoint(), checkpoint, false, false));
 
         tasks.settleOrphans(); // what the next start does
         String closed = api.getJson("/api/v1/tasks/" + task);
