@@ -147,23 +147,23 @@ public class BackupJobService {
     public void delete(long id) {
         BackupJob job = get(id);
         actions.plan(AuditAction.BACKUP_JOB_DELETE, subject(job)).evenWhileBusy()
-                .permit(() -> permissions.requireHost(Action.OPERATE, storeHost(job)))
+                .permit(() -> permissions.require(Action.OPERATE, storeScope(job)))
                 .execute(() -> jobs.delete(id));
     }
 
     /** Runs the job now, outside its schedule (its next scheduled run stays); returns what it started. */
     public String runNow(long id) {
         BackupJob job = get(id);
-        permissions.requireHost(Action.OPERATE, storeHost(job));
+        permissions.require(Action.OPERATE, storeScope(job));
         return runJob(job);
     }
 
     private boolean readable(BackupJob job) {
-        return permissions.allows(Action.READ_HOST, ObjectRef.host(storeHost(job)));
+        return permissions.allows(Action.READ_HOST, storeScope(job));
     }
 
-    private long storeHost(BackupJob job) {
-        return repository.findStore(job.storeId()).map(BackupStore::hostId).orElseThrow();
+    private ObjectRef storeScope(BackupJob job) {
+        return repository.findStore(job.storeId()).map(BackupStore::scope).orElseThrow();
     }
 
     static AuditObject subject(BackupJob job) {

@@ -16,13 +16,12 @@ import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Guest;
-import io.virtdeck.storage.SharedPools;
 
 /**
  * Decides what a backup does: an incremental one when the guest's newest point in the store can be continued, else a
  * full one with the reason (the first backup, asked for, or why the chain cannot go on: its checkpoint lost, a disk
  * added, removed, replaced or resized, the guest moved to another host); and where libvirt writes it: into the store's
- * pool, or into a pool of the guest's host first when the store is on another host.
+ * pool, or into a pool of the guest's host first when the store is elsewhere (another host, the Virtdeck server).
  */
 @Component
 class BackupPlanner {
@@ -31,15 +30,15 @@ class BackupPlanner {
     private final BackupGateway backups;
     private final BackupRepository repository;
     private final StorageGateway storage;
-    private final SharedPools sharedPools;
+    private final StoreFilesFactory files;
 
     BackupPlanner(DomainGateway domains, BackupGateway backups, BackupRepository repository, StorageGateway storage,
-                  SharedPools sharedPools) {
+                  StoreFilesFactory files) {
         this.domains = domains;
         this.backups = backups;
         this.repository = repository;
         this.storage = storage;
-        this.sharedPools = sharedPools;
+        this.files = files;
     }
 
     BackupPlan plan(Guest guest, BackupStore store, boolean fullAsked, boolean quiesce) {
@@ -79,11 +78,11 @@ class BackupPlanner {
      * room the disk took. None when the guest's host reaches the store's pool itself.
      */
     private String stagingPool(Guest guest, BackupStore store, BackupPoint.Disk first) {
-        if (sharedPools.shares(store.hostId(), store.pool(), guest.hostId())) {
+        if (files.of(store).reachedBy(guest.hostId())) {
             return null;
         }
         return storage.diskVolume(guest.hostId(), first.source()).map(PooledVolume::pool).orElseThrow(() ->
-                VirtdeckException.conflict("storeId", "Store '" + store.name() + "' is on another host, and disk "
+                VirtdeckException.conflict("storeId", "Store '" + store.name() + "' is not on that host, and disk "
                         + first.disk() + " of '" + guest.name() + "' is in no storage pool of host " + guest.hostName()
                         + " to write the backup into before it streams there: use a store on " + guest.hostName()
                         + "."));

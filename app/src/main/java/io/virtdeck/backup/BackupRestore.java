@@ -38,7 +38,6 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.inventory.InventorySync;
-import io.virtdeck.storage.SharedPools;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
@@ -69,15 +68,15 @@ class BackupRestore {
     private final Executor copyCalls;
     private final UndoJournal journal;
     private final VolumeTransfer transfer;
-    private final SharedPools sharedPools;
+    private final StoreFilesFactory storeFiles;
 
     BackupRestore(BackupGateway backups, BackupRepository repository, DomainGateway domains, StorageGateway storage,
                   HostRepository hosts, GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                  UndoJournal journal, VolumeTransfer transfer, SharedPools sharedPools,
+                  UndoJournal journal, VolumeTransfer transfer, StoreFilesFactory storeFiles,
                   @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
         this.journal = journal;
         this.transfer = transfer;
-        this.sharedPools = sharedPools;
+        this.storeFiles = storeFiles;
         this.backups = backups;
         this.repository = repository;
         this.domains = domains;
@@ -94,7 +93,7 @@ class BackupRestore {
         if (request.hostId() != null && hosts.findById(request.hostId()).isEmpty()) {
             throw VirtdeckException.invalid("hostId", "There is no host with id " + request.hostId() + ".");
         }
-        Host host = hosts.require(request.hostId() != null ? request.hostId() : store.hostId());
+        Host host = hosts.require(request.hostId() != null ? request.hostId() : defaultHost(point, store));
         if (repository.chainUpTo(point.chainId(), point.seq()).size() != point.seq() + 1) {
             throw VirtdeckException.conflict("A backup this one builds on is missing or incomplete: it cannot be"
                     + " restored.");
@@ -174,7 +173,7 @@ class BackupRestore {
                     throw new TaskCancelledException("cancelled");
                 }
                 InPlacePlan.Current now = plan.current().get(disk.disk());
-                VolumeFacts volume = copy(plan.store(), plan.host(), disk, now.volume().pool(),
+                VolumeFacts volume = copy(plan.store(), plan.host(), plan.point(), disk, now.volume().pool(),
                         now.restoredName(plan.point().id()), progress.step(i * DISKS_PERCENT / count,
                                 (i + 1) * DISKS_PERCENT / count), made);
                 restored.put(now.source(), new PooledVolume(now.volume().pool(), volume));
@@ -215,8 +214,20 @@ class BackupRestore {
         }
     }
 
+    /** Where a restore goes when no host is named: the store's host, or for a directory the guest's own host. */
+    private long defaultHost(BackupPoint point, BackupStore store) {
+        if (!store.onServer()) {
+            return store.hostId();
+        }
+        if (hosts.findById(point.hostId()).isEmpty()) {
+            throw VirtdeckException.invalid("hostId", "hostId is required: the host '" + point.guestName()
+                    + "' was backed up on is no longer known.");
+        }
+        return point.hostId();
+    }
+
     /** The pool of a disk's source on the host: named in "pool/volume", or found by the volume's path. */
-    private Optional<String> poolOf(long hostId, String source) {
+    Optional<String> poolOf(long hostId, String source) {
         if (!source.startsWith("/")) {
             return Optional.of(source.substring(0, source.indexOf('/')));
         }
@@ -247,7 +258,7 @@ class BackupRestore {
                     throw new TaskCancelledException("cancelled");
                 }
                 step = "restoring disk " + disk.disk();
-                VolumeFacts volume = copy(plan.store(), plan.host(), disk, plan.pool(),
+                VolumeFacts volume = copy(plan.store(), plan.host(), plan.point(), disk, plan.pool(),
                         plan.volumeName(disk.disk()), progress.step(i * DISKS_PERCENT / count,
                                 (i + 1) * DISKS_PERCENT / count), made);
                 restored.put(disk.source(), new PooledVolume(plan.pool(), volume));
@@ -281,29 +292,58 @@ class BackupRestore {
     }
 
     /**
-     * Copies one disk out of the store into a new volume on {@code host}. Where the host reaches the store's pool (it is
-     * the store's host, or shares its storage) libvirt reads the chain there; else the disk is first made whole in the
-     * store's pool on its host, then streamed to {@code host} through Virtdeck, and that temporary copy deleted.
+     * Copies one disk of the point out of the store into a new volume on {@code host}. Where the host reaches the
+     * store's pool (it is the store's host, or shares its storage) libvirt reads the chain there. From a pool of
+     * another host, the disk is first made whole in the store's pool there, then streamed to {@code host}. From a
+     * directory of the Virtdeck server, the chain's files are streamed into {@code pool} and the disk made whole
+     * from them there. Temporary copies are deleted, and recorded until they are.
      */
-    VolumeFacts copy(BackupStore store, Host host, BackupPoint.Disk disk, String pool, String name,
+    VolumeFacts copy(BackupStore store, Host host, BackupPoint point, BackupPoint.Disk disk, String pool, String name,
                      TaskProgress progress, MadeSoFar made) throws InterruptedException {
-        if (sharedPools.shares(store.hostId(), store.pool(), host.id())) {
-            return copy(host, store.pool(), disk, pool, name, progress, made);
+        StoreFiles files = storeFiles.of(store);
+        if (files.reachedBy(host.id())) {
+            return copy(host, files.pool(), disk, pool, name, progress, made);
         }
-        Host storeHost = hosts.require(store.hostId());
-        String whole = name.replaceFirst("\\.qcow2$", "") + "-whole.qcow2";
         try (MadeSoFar temporary = journal.begin(AuditAction.BACKUP_RESTORE, new AuditObject("backup",
-                store.hostId() + "/" + disk.volume(), disk.volume()))) {
-            copy(storeHost, store.pool(), disk, store.pool(), whole, progress.step(0, 40), temporary);
-            long bytes = transfer.bytes(storeHost.id(), store.pool(), whole);
-            made.volume(host, pool, name, () -> transfer.createTarget(host.id(), pool, name, bytes));
-            transfer.stream(new VolumeTransfer.Location(storeHost.id(), store.pool(), whole),
-                    new VolumeTransfer.Location(host.id(), pool, name), bytes, new ByteProgress(progress.step(40, 100),
-                            bytes, "Streamed disk " + disk.disk() + " to host " + host.name() + ":"));
+                store.auditPrefix() + "/" + point.id(), disk.volume()))) {
+            if (store.onServer()) {
+                sendChain(files, host, point, disk, pool, progress.step(0, 50), temporary);
+                copy(host, pool, disk, pool, name, progress.step(50, 100), made);
+            } else {
+                Host storeHost = hosts.require(store.hostId());
+                String whole = name.replaceFirst("\\.qcow2$", "") + "-whole.qcow2";
+                copy(storeHost, store.pool(), disk, store.pool(), whole, progress.step(0, 40), temporary);
+                long bytes = transfer.bytes(storeHost.id(), store.pool(), whole);
+                made.volume(host, pool, name, () -> transfer.createTarget(host.id(), pool, name, bytes));
+                transfer.stream(new VolumeTransfer.Location(storeHost.id(), store.pool(), whole),
+                        new VolumeTransfer.Location(host.id(), pool, name), bytes, new ByteProgress(
+                                progress.step(40, 100), bytes, "Streamed disk " + disk.disk() + " to host "
+                                + host.name() + ":"));
+            }
             temporary.removeTemporary();
         }
         return storage.volume(host.id(), pool, name).orElseThrow(() -> new HypervisorException(
                 HypervisorException.Kind.NOT_FOUND, "the restored volume " + pool + "/" + name + " is gone"));
+    }
+
+    /** Streams the files of the disk's chain, up to the point, into the host's pool under their own names. */
+    private void sendChain(StoreFiles files, Host host, BackupPoint point, BackupPoint.Disk disk, String pool,
+                           TaskProgress progress, MadeSoFar temporary) throws InterruptedException {
+        List<String> chain = repository.chainUpTo(point.chainId(), point.seq()).stream()
+                .flatMap(p -> p.disks().stream()).filter(d -> d.disk().equals(disk.disk()))
+                .map(BackupPoint.Disk::volume).toList();
+        long total = chain.stream().mapToLong(files::bytes).sum();
+        ByteProgress bytes = new ByteProgress(progress, total, "Streamed disk " + disk.disk() + " to host "
+                + host.name() + ":");
+        long before = 0;
+        for (String volume : chain) {
+            long done = before;
+            temporary.volume(host, pool, volume, () -> {
+                files.send(volume, host.id(), pool, copied -> bytes.accept(done + copied));
+                return null;
+            });
+            before += files.bytes(volume);
+        }
     }
 
     /** Copies one disk out of the store on its host, reporting the MiB its new volume holds while libvirt writes it. */

@@ -21,9 +21,7 @@ import io.virtdeck.hypervisor.BackupRequest;
 import io.virtdeck.hypervisor.BackupStarted;
 import io.virtdeck.hypervisor.BackupTarget;
 import io.virtdeck.hypervisor.CheckpointFacts;
-import io.virtdeck.hypervisor.PoolAction;
 import io.virtdeck.hypervisor.PooledVolume;
-import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Host;
@@ -39,8 +37,8 @@ import io.virtdeck.undo.UndoJournal;
  * bytes, and on success deletes the guest's older Virtdeck checkpoints (the next incremental starts from the new
  * one). A failure or a cancel aborts the job, deletes the point's volumes (no partial files stay in the store) and its
  * new checkpoint, and marks the point FAILED: the chain goes on from the point before. A shut-off guest is started
- * paused for the backup and stopped after it. For a store on another host, libvirt writes the backup into a pool of
- * the guest's host (the plan's staging pool), Virtdeck streams it to the store's host, and the staged volumes are
+ * paused for the backup and stopped after it. For a store elsewhere (another host, the Virtdeck server), libvirt writes the backup into a pool of
+ * the guest's host (the plan's staging pool), Virtdeck streams it to the store, and the staged volumes are
  * deleted, whatever the outcome.
  */
 @Component
@@ -52,17 +50,17 @@ class BackupRun {
     private static final int STAGED_PERCENT = 60;
 
     private final BackupGateway backups;
-    private final StorageGateway storage;
     private final BackupRepository repository;
     private final ExpectedGuestChanges expected;
     private final VolumeTransfer transfer;
     private final HostRepository hosts;
     private final UndoJournal journal;
+    private final StoreFilesFactory files;
 
-    BackupRun(BackupGateway backups, StorageGateway storage, BackupRepository repository,
-              ExpectedGuestChanges expected, VolumeTransfer transfer, HostRepository hosts, UndoJournal journal) {
+    BackupRun(BackupGateway backups, BackupRepository repository, ExpectedGuestChanges expected,
+              VolumeTransfer transfer, HostRepository hosts, UndoJournal journal, StoreFilesFactory files) {
         this.backups = backups;
-        this.storage = storage;
+        this.files = files;
         this.repository = repository;
         this.expected = expected;
         this.transfer = transfer;
@@ -128,11 +126,11 @@ class BackupRun {
             try {
                 streamed = streamToStore(plan, started.targets(), disks, progress.step(STAGED_PERCENT, 99));
             } catch (TaskCancelledException e) {
-                failure = "cancelled while streaming to host " + storeHost(plan);
+                failure = "cancelled while streaming to " + storePlace(plan);
             } catch (HypervisorException e) {
-                failure = "failed while streaming to host " + storeHost(plan) + ": " + HypervisorErrors.message(e);
+                failure = "failed while streaming to " + storePlace(plan) + ": " + HypervisorErrors.message(e);
             } catch (UncheckedIOException e) {
-                failure = "failed while streaming to host " + storeHost(plan) + ": " + e.getMessage();
+                failure = "failed while streaming to " + storePlace(plan) + ": " + e.getMessage();
             }
         }
         if (failure == null) {
@@ -175,34 +173,32 @@ class BackupRun {
         }
     }
 
-    /** Streams each staged volume into the store's pool on its host; returns what it moved, in words. */
+    /** Streams each staged volume into the store; returns what it moved, in words. */
     private String streamToStore(BackupPlan plan, List<PooledVolume> staged, List<BackupPoint.Disk> disks,
                                  TaskProgress progress) throws InterruptedException {
         long guestHost = plan.guest().hostId();
-        long storeHost = plan.store().hostId();
+        StoreFiles store = files.of(plan.store());
         long total = 0;
         List<Long> sizes = new ArrayList<>();
         for (PooledVolume volume : staged) {
             sizes.add(transfer.bytes(guestHost, volume.pool(), volume.volume().name()));
             total += sizes.get(sizes.size() - 1);
         }
+        ByteProgress bytes = new ByteProgress(progress, total, "Streamed to " + storePlace(plan) + ":");
         long before = 0;
         for (int i = 0; i < staged.size(); i++) {
             PooledVolume volume = staged.get(i);
-            String name = disks.get(i).volume();
-            transfer.createTarget(storeHost, plan.store().pool(), name, sizes.get(i));
             long done = before;
-            ByteProgress bytes = new ByteProgress(progress, total, "Streamed to host " + storeHost(plan) + ":");
-            transfer.stream(new VolumeTransfer.Location(guestHost, volume.pool(), volume.volume().name()),
-                    new VolumeTransfer.Location(storeHost, plan.store().pool(), name), sizes.get(i),
-                    copied -> bytes.accept(done + copied));
+            store.receive(new VolumeTransfer.Location(guestHost, volume.pool(), volume.volume().name()),
+                    disks.get(i).volume(), sizes.get(i), copied -> bytes.accept(done + copied));
             before += sizes.get(i);
         }
-        return ", then " + ByteProgress.mib(total) + " streamed to host " + storeHost(plan);
+        return ", then " + ByteProgress.mib(total) + " streamed to " + storePlace(plan);
     }
 
-    private String storeHost(BackupPlan plan) {
-        return hosts.require(plan.store().hostId()).name();
+    /** Where the store is, in a few words: "host lab2", or "the Virtdeck server". */
+    private String storePlace(BackupPlan plan) {
+        return plan.store().onServer() ? "the Virtdeck server" : "host " + hosts.require(plan.store().hostId()).name();
     }
 
     private static String baseVolume(BackupPoint base, String disk) {
@@ -258,20 +254,7 @@ class BackupRun {
             log.info("checkpoint {} stays until the next backup: {}", checkpoint, e.getMessage());
         }
         stopIfStartedPaused(startedPaused, hostId, uuid);
-        try { // written through another host that shares the pool, or streamed: the store's host may not list them yet
-            storage.poolAction(store.hostId(), store.pool(), PoolAction.REFRESH);
-        } catch (HypervisorException e) {
-            log.info("pool {} of store {} not refreshed: {}", store.pool(), store.name(), e.getMessage());
-        }
-        for (BackupPoint.Disk disk : disks) {
-            try {
-                if (storage.volume(store.hostId(), store.pool(), disk.volume()).isPresent()) {
-                    storage.deleteVolume(store.hostId(), store.pool(), disk.volume());
-                }
-            } catch (HypervisorException e) {
-                left.add(store.pool() + "/" + disk.volume());
-            }
-        }
+        left.addAll(files.of(store).delete(disks.stream().map(BackupPoint.Disk::volume).toList()));
         return left.isEmpty() ? "Its partial files were deleted; the next backup continues from the one before."
                 : "These partial files could not be deleted: " + String.join(", ", left) + ".";
     }

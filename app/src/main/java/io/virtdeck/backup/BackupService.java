@@ -14,6 +14,7 @@ import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
+import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskProgress;
@@ -99,7 +100,7 @@ public class BackupService {
     private String verifyNewest(Guest guest, BackupStore store, BackupJob job, TaskProgress progress)
             throws InterruptedException {
         BackupPoint newest = repository.latestPoint(guest.uuid(), store.id()).orElseThrow();
-        AuditObject point = new AuditObject("backup", store.hostId() + "/" + newest.id(), newest.guestName() + " #"
+        AuditObject point = new AuditObject("backup", store.auditPrefix() + "/" + newest.id(), newest.guestName() + " #"
                 + newest.seq());
         try {
             return verify.run(newest, store, job.verify(), progress.step(50, 100),
@@ -134,12 +135,19 @@ public class BackupService {
             return restoreInPlace(point, store, request);
         }
         // "<host>/<point>": seen by those who may read the store's host, as a pool's or volume's rows are
-        AuditObject subject = new AuditObject("backup", store.hostId() + "/" + point.id(), point.guestName() + " #"
+        AuditObject subject = new AuditObject("backup", store.auditPrefix() + "/" + point.id(), point.guestName() + " #"
                 + point.seq());
         AtomicReference<RestorePlan> plan = new AtomicReference<>();
         return actions.plan(AuditAction.BACKUP_RESTORE, subject)
-                .permit(() -> permissions.requireHost(Action.OPERATE, request.hostId() != null
-                        && hosts.findById(request.hostId()).isPresent() ? request.hostId() : store.hostId()))
+                .permit(() -> {
+                    permissions.require(Action.READ_HOST, store.scope());
+                    if (request.hostId() != null && hosts.findById(request.hostId()).isPresent()) {
+                        permissions.requireHost(Action.OPERATE, request.hostId());
+                    } else {
+                        permissions.require(Action.OPERATE, store.onServer() ? ObjectRef.host(point.hostId())
+                                : store.scope());
+                    }
+                })
                 .check(() -> plan.set(restore.plan(point, store, request)))
                 .start(ending -> tasks.submit(AuditAction.BACKUP_RESTORE, subject, true,
                         progress -> restore.run(plan.get(), progress, ending)));
@@ -163,11 +171,12 @@ public class BackupService {
     public Task verify(long pointId, VerifyRequest request) {
         BackupPoint point = point(pointId);
         BackupStore store = stores.readable(point.storeId());
-        AuditObject subject = new AuditObject("backup", store.hostId() + "/" + point.id(), point.guestName() + " #"
+        AuditObject subject = new AuditObject("backup", store.auditPrefix() + "/" + point.id(), point.guestName() + " #"
                 + point.seq());
         AtomicReference<VerifyRequest> checked = new AtomicReference<>();
         return actions.plan(AuditAction.BACKUP_VERIFY, subject)
-                .permit(() -> permissions.requireHost(Action.OPERATE, store.hostId()))
+                .permit(() -> permissions.require(Action.OPERATE, store.onServer() ? ObjectRef.host(point.hostId())
+                        : store.scope()))
                 .check(() -> {
                     checked.set(BackupVerify.checked(request));
                     if (point.state() != BackupPoint.State.COMPLETE) {

@@ -1,5 +1,7 @@
 package io.virtdeck.backup;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,6 +11,7 @@ import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
@@ -145,6 +148,37 @@ class BackupApiTest {
         assertThat(api.getJson("/api/v1/hosts/" + otherHost + "/pools/default/volumes")).isEqualTo(storeHostBefore);
         assertThat(jdbc.sql("SELECT count(*) FROM unfinished_work_items").query(Long.class).single())
                 .as("nothing staged stays recorded").isZero();
+    }
+
+    @Test
+    void aDirectoryOfTheServerIsAStoreAdministratorsMakeAndViewersRead(@TempDir Path directory) throws Exception {
+        String name = "dir-" + System.nanoTime();
+        String json = "{\"name\":\"" + name + "\",\"directory\":\"" + directory + "\"}";
+        mvc.perform(as(post("/api/v1/backup-stores"), "OPERATOR").contentType("application/json").content(json))
+                .andExpect(status().isForbidden());
+        for (String bad : List.of("relative/dir", directory.resolve("missing").toString())) {
+            createStore("{\"name\":\"" + name + "\",\"directory\":\"" + bad + "\"}")
+                    .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("directory"));
+        }
+        createStore("{\"name\":\"" + name + "\",\"hostId\":" + host + ",\"pool\":\"default\",\"directory\":\""
+                + directory + "\"}").andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("directory"));
+        String made = createStore(json).andExpect(status().isCreated())
+                .andExpect(jsonPath("$.directory").value(directory.toString()))
+                .andExpect(jsonPath("$.hostId").isEmpty()).andExpect(jsonPath("$.availableMiB").isNumber())
+                .andReturn().getResponse().getContentAsString();
+        long id = ((Number) JsonPath.read(made, "$.id")).longValue();
+        createStore("{\"name\":\"other-" + name + "\",\"directory\":\"" + directory + "/\"}")
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.field").value("directory"));
+        mvc.perform(as(get("/api/v1/backup-stores/" + id), "VIEWER")).andExpect(status().isOk());
+        mvc.perform(as(get("/api/v1/backup-stores/" + id), "HELPDESK")).andExpect(status().isForbidden());
+
+        Number task = JsonPath.read(backUp(web, "{\"storeId\":" + id + "}").andExpect(status().isAccepted())
+                .andReturn().getResponse().getContentAsString(), "$.id");
+        String done = api.taskWhenDone(task.longValue(), Duration.ofSeconds(30));
+        assertThat(JsonPath.<String>read(done, "$.state")).isEqualTo("FAILED"); // the test driver backs nothing up
+        try (var files = Files.list(directory)) {
+            assertThat(files).as("nothing written in the directory").isEmpty();
+        }
     }
 
     @Test
