@@ -118,8 +118,8 @@ class BackupRestore {
     }
 
     /**
-     * A restore over the guest the point was taken of: it must still be on the host it was backed up on, shut off (409 naming
-     * {@code inPlace}), have each disk of the point in a pool, and {@code confirm} must be its name (400).
+     * A restore over the guest the point was taken of: it must still be on the host it was backed up on, shut off (409
+     * naming {@code inPlace}), have each disk of the point in a pool, and {@code confirm} must be its name (400).
      */
     InPlacePlan planInPlace(BackupPoint point, BackupStore store, RestoreRequest request) {
         requireComplete(point);

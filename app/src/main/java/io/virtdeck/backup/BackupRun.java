@@ -37,9 +37,9 @@ import io.virtdeck.undo.UndoJournal;
  * bytes, and on success deletes the guest's older Virtdeck checkpoints (the next incremental starts from the new
  * one). A failure or a cancel aborts the job, deletes the point's volumes (no partial files stay in the store) and its
  * new checkpoint, and marks the point FAILED: the chain goes on from the point before. A shut-off guest is started
- * paused for the backup and stopped after it. For a store elsewhere (another host, the Virtdeck server), libvirt writes the backup into a pool of
- * the guest's host (the plan's staging pool), Virtdeck streams it to the store, and the staged volumes are
- * deleted, whatever the outcome.
+ * paused for the backup and stopped after it. For a store elsewhere (another host, the Virtdeck server), libvirt
+ * writes the backup into a pool of the guest's host (the plan's staging pool), Virtdeck streams it to the store, and
+ * the staged volumes are deleted, whatever the outcome.
  */
 @Component
 class BackupRun {
@@ -139,7 +139,8 @@ class BackupRun {
             repository.completed(pointId, job.bytesProcessed());
             String done = "Backed up '" + plan.guest().name() + "' to store '" + plan.store().name() + "': " + kind
                     + ", " + ByteProgress.mib(job.bytesProcessed()) + " copied" + streamed + "; "
-                    + consistency(started) + "." + (staging == null ? "" : " " + staging.removeTemporary()).stripTrailing();
+                    + consistency(started) + "."
+                    + (staging == null ? "" : " " + staging.removeTemporary()).stripTrailing();
             ending.succeeded(done);
             return done;
         }

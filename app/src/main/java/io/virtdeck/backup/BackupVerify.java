@@ -97,8 +97,8 @@ class BackupVerify {
         Host host = hosts.require(store.onServer() ? point.hostId() : store.hostId());
         // a directory of the server is no pool: the temporary disks go beside the guest's own, on its host
         String pool = store.onServer() ? restore.poolOf(host.id(), point.disks().get(0).source()).orElseThrow(() ->
-                VirtdeckException.conflict("The disk of '" + point.guestName() + "' is in no pool of host " + host.name()
-                        + " now: restore the backup as a new guest instead.")) : store.pool();
+                VirtdeckException.conflict("The disk of '" + point.guestName() + "' is in no pool of host "
+                        + host.name() + " now: restore the backup as a new guest instead.")) : store.pool();
         String name = "verify-" + point.id() + "-" + UUID.randomUUID().toString().substring(0, 6);
         UUID uuid = UUID.randomUUID();
         // the temporary guest and its disks, recorded before they are made: a kill leaves none of them

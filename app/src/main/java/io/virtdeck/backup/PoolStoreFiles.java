@@ -12,7 +12,7 @@ import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.storage.SharedPools;
 
-/** A store that is a pool of a host: reached by libvirt there (and on hosts sharing its storage), streamed elsewhere. */
+/** A store that is a pool of a host: libvirt reaches it there and on hosts sharing its storage; streamed elsewhere. */
 final class PoolStoreFiles implements StoreFiles {
 
     private static final Logger log = LoggerFactory.getLogger(PoolStoreFiles.class);

@@ -161,7 +161,8 @@ class BackupApiTest {
                     .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("directory"));
         }
         createStore("{\"name\":\"" + name + "\",\"hostId\":" + host + ",\"pool\":\"default\",\"directory\":\""
-                + directory + "\"}").andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("directory"));
+                + directory + "\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("directory"));
         String made = createStore(json).andExpect(status().isCreated())
                 .andExpect(jsonPath("$.directory").value(directory.toString()))
                 .andExpect(jsonPath("$.hostId").isEmpty()).andExpect(jsonPath("$.availableMiB").isNumber())
