@@ -63,7 +63,7 @@ class RoleMatrixTest {
     /** Mapped endpoints that no role question applies to: open to all, or Spring's own. */
     private static final Set<String> OPEN = Set.of("GET /login", "GET /error", "GET /v3/api-docs",
             "GET /v3/api-docs.yaml", "GET /v3/api-docs/{group}", "GET /v3/api-docs.yaml/{group}",
-            "GET /v3/api-docs/swagger-config", "GET /swagger-ui.html");
+            "GET /v3/api-docs/swagger-config", "GET /swagger-ui.html", "GET /favicon.ico");
 
     private static final String PASSWORD = "role-test-pw";
     private static final List<String> ACTIONS =
