@@ -86,9 +86,9 @@ class HaMonitor {
     private record Reservation(long memoryMiB, Instant until) {
     }
 
-    HaMonitor(HaRepository repository, HaProperties properties, Heartbeats heartbeats, HostRepository hosts, GuestRepository guests,
-              HostLeases leases, DomainGateway domains, MigrationGateway migrations, Placement placement,
-              ExpectedGuestChanges expected, TaskService tasks, ActionRunner actions,
+    HaMonitor(HaRepository repository, HaProperties properties, Heartbeats heartbeats, HostRepository hosts,
+              GuestRepository guests, HostLeases leases, DomainGateway domains, MigrationGateway migrations,
+              Placement placement, ExpectedGuestChanges expected, TaskService tasks, ActionRunner actions,
               @Qualifier(ThreadPools.HA_RESTARTS) TaskExecutor restarts) {
         this.restarts = restarts;
         this.repository = repository;

@@ -86,9 +86,9 @@ class HaPageController {
 
     /** Makes a group or replaces its guests; on a refusal the form comes back as it was, with the reason. */
     @PostMapping("/ha/anti-affinity-groups")
-    String saveGroup(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "false") boolean editing,
-                     @RequestParam(required = false) List<Long> guests, Model model,
-                     RedirectAttributes redirect) {
+    String saveGroup(@RequestParam(defaultValue = "") String name,
+                     @RequestParam(defaultValue = "false") boolean editing,
+                     @RequestParam(required = false) List<Long> guests, Model model, RedirectAttributes redirect) {
         List<Long> ids = guests == null ? List.of() : guests;
         try {
             AntiAffinityGroups.GroupView saved = antiAffinity.set(name.strip(),

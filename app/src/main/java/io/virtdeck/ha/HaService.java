@@ -71,8 +71,8 @@ public class HaService {
     }
 
     /**
-     * GET /api/v1/ha: the HA guests of the fleet, highest priority first, the latest restarts, and the hosts that do not
-     * answer with what the HA watch makes of each.
+     * GET /api/v1/ha: the HA guests of the fleet, highest priority first, the latest restarts, and the hosts that do
+     * not answer with what the HA watch makes of each.
      */
     public record HaOverview(List<HaGuestView> guests, List<HaRestart> restarts, List<HostCheck> hosts) {
     }

@@ -94,7 +94,8 @@ class HaBrowserTest {
                 + " db-replicas made: alpha-web, gamma-build never run on one host together.");
         assertThat(groupRow()).contains("db-replicas", "alpha-web on ha-host", "gamma-build on ha-host");
 
-        browser.submitAndWait(driver.findElement(By.cssSelector("a[aria-label='Edit anti-affinity group db-replicas']")));
+        browser.submitAndWait(driver.findElement(By.cssSelector(
+                "a[aria-label='Edit anti-affinity group db-replicas']")));
         assertThat(driver.findElement(By.cssSelector("#group-form h3")).getText())
                 .isEqualTo("Guests of group db-replicas");
         assertThat(ticked()).containsExactly("alpha-web", "gamma-build");

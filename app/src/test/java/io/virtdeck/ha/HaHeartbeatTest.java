@@ -72,8 +72,8 @@ class HaHeartbeatTest {
 
         mvc.perform(api.post("/api/v1/hosts/" + lost + "/confirm-down", "")).andExpect(status().isNoContent());
         String restarted = await("the restart once confirmed").atMost(Duration.ofSeconds(30))
-                .until(() -> api.getJson("/api/v1/guests/" + guest + "/ha"), body -> JsonPath.<java.util.List<String>>read(
-                        body, "$.restarts[?(@.state == 'RUNNING')].state").size() == 1);
+                .until(() -> api.getJson("/api/v1/guests/" + guest + "/ha"), body -> JsonPath
+                        .<java.util.List<String>>read(body, "$.restarts[?(@.state == 'RUNNING')].state").size() == 1);
         assertThat(JsonPath.<String>read(restarted, "$.restarts[0].toHost")).isEqualTo("hb-survivor");
         assertThat(JsonPath.<Object>read(restarted, "$.hostCheck")).as("it runs on a host that answers").isNull();
         String confirmed = api.getJson("/api/v1/ha");

@@ -31,12 +31,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * tiny1, HA, loses its host for real; the lab's hosts write their heartbeats in pool {@code heartbeat}. When all of
- * lab1 dies (libvirtd, virtlockd, its heartbeat, tiny1's QEMU), tiny1 runs on lab2 within a minute, booted from the same
- * disk. When only lab1's libvirtd dies (isolation: tiny1's QEMU lives on and holds its disk), lab1's heartbeat goes on,
- * so lab1 is not declared lost, and says so; once the administrator confirms it down, no second tiny1 ever starts while
- * the old QEMU holds the disk: the restart waits, saying why, until that QEMU is gone. When tiny1 shares an
- * anti-affinity group with a guest on lab2, the only survivor, it is not started there, and the restart says why. The
- * context is closed afterwards: no HA watch of it outlives the class.
+ * lab1 dies (libvirtd, virtlockd, its heartbeat, tiny1's QEMU), tiny1 runs on lab2 within a minute, booted from the
+ * same disk. When only lab1's libvirtd dies (isolation: tiny1's QEMU lives on and holds its disk), lab1's heartbeat
+ * goes on, so lab1 is not declared lost, and says so; once the administrator confirms it down, no second tiny1 ever
+ * starts while the old QEMU holds the disk: the restart waits, saying why, until that QEMU is gone. When tiny1 shares
+ * an anti-affinity group with a guest on lab2, the only survivor, it is not started there, and the restart says why.
+ * The context is closed afterwards: no HA watch of it outlives the class.
  */
 @VirtdeckServerTest
 @UsesLab
