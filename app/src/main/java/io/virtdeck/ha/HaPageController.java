@@ -98,7 +98,7 @@ class HaPageController {
                     .map(AntiAffinityGroups.GroupView.Member::name).toList()) + " never run on one host together.");
             return "redirect:/ha#anti-affinity";
         } catch (VirtdeckException e) {
-            model.addAttribute("problem", e.getMessage());
+            model.addAttribute("groupProblem", e.getMessage()); // beside the form, where the operator is
             return page(model, antiAffinity.list(), new GroupForm(name, editing, null, chosen(ids), List.of()));
         }
     }

@@ -178,12 +178,16 @@ class HaRepository {
                 .query(HaRepository::hostCheck).list();
     }
 
-    /** The check of the host the HA guest last ran on; empty when that host answers or the guest is not HA. */
+    /**
+     * The check of the host the HA guest is restarted from, or else last ran on; empty when that host answers or the
+     * guest is not HA. (A failed start elsewhere leaves a short-lived stopped copy, which may move its last host.)
+     */
     Optional<HostCheck> hostCheckOf(UUID guest) {
         return jdbc.sql("""
-                        SELECT c.*, h.name FROM ha_guests g
-                        JOIN ha_host_checks c ON c.host_id = g.last_host_id JOIN hosts h ON h.id = c.host_id
-                        WHERE g.guest_uuid = :uuid""")
+                        SELECT c.*, h.name FROM ha_host_checks c JOIN hosts h ON h.id = c.host_id
+                        WHERE c.host_id = COALESCE(
+                            (SELECT from_host_id FROM ha_restarts WHERE guest_uuid = :uuid AND state = 'WAITING'),
+                            (SELECT last_host_id FROM ha_guests WHERE guest_uuid = :uuid))""")
                 .param("uuid", guest).query(HaRepository::hostCheck).optional();
     }
 

@@ -3,6 +3,7 @@ package io.virtdeck.ha;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -11,7 +12,9 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -29,6 +32,7 @@ class AntiAffinityPageTest {
     @Autowired
     JdbcClient jdbc;
 
+    long host;
     long web;
     long db;
     long build;
@@ -37,11 +41,18 @@ class AntiAffinityPageTest {
     @BeforeEach
     void aHost() throws Exception {
         Api api = new Api(mvc);
-        long host = api.connectedHost("aa-page-" + System.nanoTime(), TestHosts.smallHost());
+        host = api.connectedHost("aa-page-" + System.nanoTime(), TestHosts.smallHost());
         web = api.guestId(host, "alpha-web");
         db = api.guestId(host, "beta-db");
         build = api.guestId(host, "gamma-build");
         group = "page-" + System.nanoTime();
+    }
+
+    /** Its guests share their UUIDs with every other copy of the small host: none stays for later classes. */
+    @AfterEach
+    void hostGone() throws Exception {
+        mvc.perform(delete("/api/v1/hosts/" + host).with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(status().isNoContent());
     }
 
     @Test

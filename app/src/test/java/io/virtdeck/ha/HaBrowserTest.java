@@ -111,7 +111,8 @@ class HaBrowserTest {
         driver.findElement(By.id("group-name")).sendKeys("lonely");
         pick("gamma", "gamma-build");
         browser.submitAndWait(driver.findElement(By.xpath("//button[text()='Make group']")));
-        assertThat(driver.findElement(By.cssSelector(".problem")).getText()).contains("at least two guests");
+        assertThat(driver.findElement(By.cssSelector("#group-form .problem")).getText())
+                .contains("at least two guests");
         assertThat(ticked()).as("the form as it was").containsExactly("gamma-build");
         assertThat(driver.findElement(By.id("group-name")).getAttribute("value")).isEqualTo("lonely");
         browser.inView(driver.findElement(By.id("group-form")));
