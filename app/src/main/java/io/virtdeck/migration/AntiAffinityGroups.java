@@ -124,8 +124,8 @@ public class AntiAffinityGroups {
                     + " underscores, starting with a letter or digit.");
         }
         if (members.stream().map(Guest::uuid).distinct().count() < 2) {
-            throw VirtdeckException.invalid("guests", "guests lists at least two guests (their ids): those that"
-                    + " never run on one host together.");
+            throw VirtdeckException.invalid("guests", "guests lists at least two guests: those that never run on one"
+                    + " host together.");
         }
     }
 
