@@ -667,6 +667,10 @@ class RoleMatrixTest {
                 new Row("GET", g + "/ha", null, 200, 200, 200, 200),
                 new Row("GET", "/ha", null, 200, 200, 403, 200),
                 new Row("POST", g + "/ha", "enabled=true&priority=500", 200, 200, 403, 403),
+                new Row("GET", "/ha/anti-affinity-groups/choices?q=a", null, 200, 200, 403, 403),
+                // a group of no guests: the form again with the reason, for those who may make groups
+                new Row("POST", "/ha/anti-affinity-groups", "name=matrix-none", 200, 200, 403, 403),
+                new Row("POST", "/ha/anti-affinity-groups/matrix-none/delete", "", 404, 404, 403, 403),
                 // no such guest or host: 404 to every role that may read them, before what it may change is asked
                 new Row("POST", "/guests/999999/delete", "", 404, 404, 404, 404),
                 new Row("POST", g + "/disks", "pool=none&sizeMiB=1", 302, 302, 403, 403),

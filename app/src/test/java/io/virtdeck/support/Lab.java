@@ -254,8 +254,11 @@ public final class Lab implements BeforeAllCallback {
         }
     }
 
-    /** The lab's daemons: libvirtd, virtlogd and virtlockd of each host. */
-    public static final List<String> DAEMONS = List.of("libvirtd", "virtlogd", "virtlockd");
+    /**
+     * The lab's daemons: libvirtd, virtlogd, virtlockd and the HA heartbeat (scripts/virtdeck-heartbeat.sh) of each
+     * host: killing all of them is killing the host.
+     */
+    public static final List<String> DAEMONS = List.of("libvirtd", "virtlogd", "virtlockd", "virtdeck-heartbeat");
 
     /** The live processes among the lab's daemons (of lab1 and lab2), by their pid files. */
     public static java.util.Set<Long> daemons() {
@@ -334,7 +337,7 @@ public final class Lab implements BeforeAllCallback {
         return daemonPid(host, "libvirtd").orElseThrow(() -> new AssertionError("no libvirtd runs for " + host));
     }
 
-    /** The pid of one of a lab host's daemons ("libvirtd", "virtlogd", "virtlockd"), from its pid file. */
+    /** The pid of one of a lab host's daemons (one of {@link #DAEMONS}), from its pid file. */
     public static Optional<Long> daemonPid(String host, String daemon) {
         try {
             return Optional.of(Long.parseLong(Files.readString(DIR.resolve(host).resolve(daemon + ".pid")).trim()));
@@ -343,10 +346,15 @@ public final class Lab implements BeforeAllCallback {
         }
     }
 
-    /** Alive and not a zombie (killed, waiting for its parent), as scripts/lab.sh counts it too. */
+    /**
+     * Alive and not a zombie (killed, waiting for its parent), as scripts/lab.sh counts it too; the daemon's program,
+     * or a shell running the script of its name.
+     */
     private static boolean running(long pid, String daemon) {
         Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.endsWith("/" + daemon)).orElse(false));
+                .filter(p -> p.info().command().map(c -> c.endsWith("/" + daemon)).orElse(false)
+                        || List.of(p.info().arguments().orElse(new String[0])).stream()
+                        .anyMatch(a -> a.endsWith("/" + daemon + ".sh")));
         if (process.isEmpty()) {
             return false;
         }
