@@ -32,6 +32,9 @@ final class LibvirtNative {
     private interface Calls extends Library {
         int virDomainMigrateStartPostCopy(Pointer domain, int flags);
 
+        /** {@code flags}: virDomainShutdownFlagValues (libvirt-java binds only the call without flags). */
+        int virDomainShutdownFlags(Pointer domain, int flags);
+
         /** {@code kib} is a C unsigned long: 64 bits on the hosts Virtdeck runs on (Linux x86_64). */
         int virDomainSetMemoryFlags(Pointer domain, long kib, int flags);
 
@@ -132,6 +135,13 @@ final class LibvirtNative {
     static void startPostCopy(Domain domain) {
         if (CALLS.virDomainMigrateStartPostCopy(pointer(domain), 0) < 0) {
             throw lastError(HypervisorException.Kind.INVALID_STATE);
+        }
+    }
+
+    /** Asks the guest to shut down in the ways {@code flags} allow (virDomainShutdownFlagValues). */
+    static void shutdown(Domain domain, int flags) {
+        if (CALLS.virDomainShutdownFlags(pointer(domain), flags) < 0) {
+            throw lastError();
         }
     }
 
