@@ -15,6 +15,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * The addresses guest agents reported, as the inventory keeps them (V30): the guest list shows a guest's first one and
@@ -97,6 +100,17 @@ class GuestAddressSearchTest {
         // the fields of before stay
         assertThat(JsonPath.<String>read(guest, "$.name")).isEqualTo("alpha-web");
         assertThat(JsonPath.<Integer>read(guest, "$.snapshotCount")).isZero();
+        String card = mvc.perform(get("/guests/" + web + "/agent").with(user("admin").roles("ADMIN")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(card).contains("Not configured").contains("org.qemu.guest_agent.0");
+    }
+
+    @Test
+    void theListPageShowsTheAddressesAndFindsAGuestByOne() throws Exception {
+        String page = mvc.perform(get("/guests").param("q", "10.77.0.3").with(user("admin").roles("ADMIN")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("IP address").contains(">beta-db<").contains(">10.77.0.3<")
+                .doesNotContain(">alpha-web<");
     }
 
     private List<String> names(String query) throws Exception {
