@@ -1,8 +1,10 @@
 package io.virtdeck.hypervisor;
 
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -122,8 +124,8 @@ class LibvirtGuestAgent implements GuestAgentGateway {
             if (nic.addrs != null) {
                 for (DomainInterface.InterfaceAddress address : nic.addrs) {
                     boolean v6 = address.address instanceof Inet6Address;
-                    addresses.add(new GuestAgentFacts.Address(hostAddress(address.address.getHostAddress()),
-                            address.prefixLength, v6 ? "ipv6" : "ipv4"));
+                    addresses.add(new GuestAgentFacts.Address(text(address.address), address.prefixLength,
+                            v6 ? "ipv6" : "ipv4"));
                 }
             }
             // IPv4 first: the address a person looks for
@@ -133,10 +135,38 @@ class LibvirtGuestAgent implements GuestAgentGateway {
         return nics;
     }
 
-    /** Java writes a link-local IPv6 address with its scope ("fe80::1%2"); the guest's own name is enough. */
-    private static String hostAddress(String text) {
+    /**
+     * An address as people and {@code ip address} write it, so that a search for it finds it: IPv6 with its longest
+     * run of zero groups as "::" (RFC 5952; Java writes every group, "fe80:0:0:0:5054:ff:fe66:1631") and without the
+     * scope Java appends to a link-local one ("%2").
+     */
+    static String text(InetAddress address) {
+        String text = address.getHostAddress();
         int scope = text.indexOf('%');
-        return scope < 0 ? text : text.substring(0, scope);
+        if (scope >= 0) {
+            text = text.substring(0, scope);
+        }
+        if (!(address instanceof Inet6Address)) {
+            return text;
+        }
+        String[] groups = text.split(":");
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group stays "0"
+        for (int i = 0; i < groups.length; i++) {
+            int length = 0;
+            while (i + length < groups.length && groups[i + length].equals("0")) {
+                length++;
+            }
+            if (length > bestLength) {
+                bestStart = i;
+                bestLength = length;
+            }
+        }
+        if (bestStart < 0) {
+            return text;
+        }
+        return String.join(":", Arrays.copyOfRange(groups, 0, bestStart)) + "::"
+                + String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
     }
 
     /** fs.count, then fs.N.mountpoint, fs.N.fstype, fs.N.name, fs.N.used-bytes and fs.N.total-bytes. */

@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,16 @@ class GuestAgentReadingTest {
         assertThat(LibvirtGuestAgent.versionIn("{\"return\":{\"version\": \"7.2.0\",\"supported_commands\":[]}}"))
                 .isEqualTo("7.2.0");
         assertThat(LibvirtGuestAgent.versionIn("{\"return\":{}}")).isNull();
+    }
+
+    @Test
+    void addressesAreWrittenAsPeopleSearchForThem() throws Exception {
+        assertThat(LibvirtGuestAgent.text(InetAddress.getByName("192.168.150.23"))).isEqualTo("192.168.150.23");
+        assertThat(LibvirtGuestAgent.text(InetAddress.getByName("fe80:0:0:0:5054:ff:fe66:1631%2")))
+                .isEqualTo("fe80::5054:ff:fe66:1631");
+        assertThat(LibvirtGuestAgent.text(InetAddress.getByName("fd00:0:0:1:0:0:0:21"))).isEqualTo("fd00:0:0:1::21");
+        assertThat(LibvirtGuestAgent.text(InetAddress.getByName("::1"))).isEqualTo("::1");
+        assertThat(LibvirtGuestAgent.text(InetAddress.getByName("2001:db8:0:1:1:1:1:1"))).isEqualTo("2001:db8:0:1:1:1:1:1");
     }
 
     @Test
