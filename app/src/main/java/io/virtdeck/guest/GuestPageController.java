@@ -93,6 +93,7 @@ class GuestPageController {
     String agentCard(@PathVariable long id, Model model) {
         model.addAttribute("guestId", id);
         model.addAttribute("agent", guests.agent(id).orElse(null));
+        model.addAttribute("mayOperate", permissions.allows(Action.OPERATE, ObjectRef.guest(id)));
         return "guest/agent :: card";
     }
 

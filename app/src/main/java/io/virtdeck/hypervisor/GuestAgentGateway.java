@@ -18,4 +18,11 @@ public interface GuestAgentGateway {
      * guests with no channel or a disconnected one are left out, those whose agent was silent are NOT_ANSWERING.
      */
     Map<UUID, GuestAgentFacts> readRunning(long hostId);
+
+    /**
+     * Asks the guest's agent to shut the guest down (for a guest that does not answer the ACPI power button); the guest
+     * then goes down as from its own shutdown command. Fails as INVALID_STATE, without asking the guest anything, when
+     * the agent does not answer within a few seconds.
+     */
+    void shutdown(long hostId, UUID uuid);
 }
