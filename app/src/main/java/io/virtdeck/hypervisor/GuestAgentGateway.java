@@ -21,8 +21,8 @@ public interface GuestAgentGateway {
 
     /**
      * Asks the guest's agent to shut the guest down (for a guest that does not answer the ACPI power button); the guest
-     * then goes down as from its own shutdown command. Fails as INVALID_STATE, without asking the guest anything, when
-     * the agent does not answer within a few seconds.
+     * then goes down as from its own shutdown command. The caller makes sure the agent answers first: libvirt waits on
+     * a silent one.
      */
     void shutdown(long hostId, UUID uuid);
 }

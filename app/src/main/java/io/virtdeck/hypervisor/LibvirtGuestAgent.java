@@ -68,16 +68,8 @@ class LibvirtGuestAgent implements GuestAgentGateway {
 
     @Override
     public void shutdown(long hostId, UUID uuid) {
-        // no call timeout: libvirt may wait on the agent (a minute at most) after it answered the question above
+        // no call timeout: libvirt may wait on the agent (a minute at most) once it has the request
         connections.callUntilDone(hostId, session -> session.domain(uuid, domain -> {
-            GuestAgentFacts.State state = read(domain).state();
-            if (state != GuestAgentFacts.State.ANSWERING) {
-                throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, switch (state) {
-                    case NOT_CONFIGURED -> "the guest has no guest agent channel (org.qemu.guest_agent.0)";
-                    case NOT_RUNNING -> "the guest is not running";
-                    default -> "the guest agent does not answer";
-                });
-            }
             LibvirtNative.shutdown(domain, LibvirtFlags.SHUTDOWN_GUEST_AGENT);
             return null;
         }));

@@ -10,7 +10,6 @@ import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.GuestAgentFacts;
-import io.virtdeck.hypervisor.GuestAgentGateway;
 import io.virtdeck.hypervisor.SnapshotGateway;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
@@ -19,20 +18,21 @@ import io.virtdeck.security.Permissions;
 @Service
 public class GuestQuery {
 
+
     private final GuestRepository guests;
     private final ConnectionGateway connectionGateway;
     private final DomainGateway domainGateway;
     private final SnapshotGateway snapshotGateway;
-    private final GuestAgentGateway agentGateway;
+    private final GuestAgents agents;
     private final GuestAgentAnswers agentAnswers;
 
     private final Permissions permissions;
 
     public GuestQuery(GuestRepository guests, ConnectionGateway connectionGateway, DomainGateway domainGateway,
-                      SnapshotGateway snapshotGateway, GuestAgentGateway agentGateway, GuestAgentAnswers agentAnswers,
+                      SnapshotGateway snapshotGateway, GuestAgents agents, GuestAgentAnswers agentAnswers,
                       Permissions permissions) {
         this.permissions = permissions;
-        this.agentGateway = agentGateway;
+        this.agents = agents;
         this.agentAnswers = agentAnswers;
         this.guests = guests;
         this.connectionGateway = connectionGateway;
@@ -73,7 +73,7 @@ public class GuestQuery {
         }
         try {
             return new GuestDetail(guest, snapshotGateway.snapshots(guest.hostId(), guest.uuid()).size(),
-                    domainGateway.limits(guest.hostId(), guest.uuid()), readAgent(guest));
+                    domainGateway.limits(guest.hostId(), guest.uuid()), agents.read(guest));
         } catch (HypervisorException e) {
             return new GuestDetail(guest, null, null, null);
         }
@@ -90,7 +90,7 @@ public class GuestQuery {
             return Optional.empty();
         }
         try {
-            return Optional.of(readAgent(guest));
+            return Optional.of(agents.read(guest));
         } catch (HypervisorException e) {
             return Optional.empty();
         }
@@ -101,12 +101,5 @@ public class GuestQuery {
                 && connectionGateway.state(guest.hostId()) == ConnectionState.CONNECTED;
     }
 
-    private GuestAgentFacts readAgent(Guest guest) {
-        GuestAgentFacts facts = agentGateway.read(guest.hostId(), guest.uuid());
-        if (facts.answering()) {
-            agentAnswers.record(guest.id(), facts);
-            return facts;
-        }
-        return facts.lastAnsweredAt(agentAnswers.lastAnswer(guest.id()).orElse(null));
-    }
+
 }
