@@ -2,9 +2,12 @@
 # A two-host libvirt lab on this one machine, for trying Virtdeck against real libvirtd + QEMU (TCG).
 #
 #   scripts/lab.sh up       start (or repair) the lab; does nothing more when it already runs
+#   scripts/lab.sh debian   `up`, then build the Debian guest once (scripts/build-debian-guest.sh: minutes) and define
+#                           `debian12` on lab1 (shut off, 512 MiB, 1 vCPU, boots its own disk debian12.qcow2 in
+#                           `images`, NIC on `default`, a serial console, a qemu-guest-agent channel)
 #   scripts/lab.sh down     stop exactly what `up` started (guests, dnsmasq, virtlogd, libvirtd); twice is fine
 #   scripts/lab.sh status   say what runs, with each host's networks, pools and domains
-#   scripts/lab.sh clean    `down`, then delete the hosts' state and the images (keeps the built tiny guest)
+#   scripts/lab.sh clean    `down`, then delete the hosts' state and the images (keeps the built tiny and Debian guests)
 #
 # Hosts (root only, each a libvirtd + virtlogd + virtlockd + HA heartbeat in its own mount namespace, own host_uuid,
 # TCP on 127.0.0.1 only, no authentication):
@@ -493,20 +496,84 @@ ensure_tiny1() {
   </devices>
 </domain>
 EOF
-  if v lab1 dominfo tiny1 >/dev/null 2>&1; then
-    # defined already: only a shut-off tiny1 whose template changed is redefined
-    if ! cmp -s "$xml.new" "$xml" && [[ "$(v lab1 domstate tiny1 2>/dev/null)" == "shut off" ]]; then
+  define_on_lab1 tiny1
+}
+
+# define_on_lab1 NAME: defines the guest written to $LAB_DIR/lab1/NAME.xml.new on lab1, unless it has it; a shut-off one
+# whose template changed is redefined (its disk volume stays).
+define_on_lab1() {
+  local name="$1" xml="$LAB_DIR/lab1/$1.xml"
+  if v lab1 dominfo "$name" >/dev/null 2>&1; then
+    if ! cmp -s "$xml.new" "$xml" && [[ "$(v lab1 domstate "$name" 2>/dev/null)" == "shut off" ]]; then
       mv "$xml.new" "$xml"
-      v lab1 undefine tiny1 >/dev/null   # its disk volume stays
+      v lab1 undefine "$name" >/dev/null
       v lab1 define "$xml" >/dev/null
-      say "lab1: tiny1 redefined (its template changed)"
+      say "lab1: $name redefined (its template changed)"
     fi
     rm -f "$xml.new"
     return 0
   fi
   mv "$xml.new" "$xml"
-  v "$h" define "$xml" >/dev/null
-  say "lab1: defined tiny1"
+  v lab1 define "$xml" >/dev/null
+  say "lab1: defined $name"
+}
+
+# The Debian guest (scripts/build-debian-guest.sh, cached in $LAB_DIR/debian): built on demand only, the build takes
+# minutes. debian12.qcow2 is a copy of the built disk, made once (a guest's disk is its own from then on).
+ensure_debian12() {
+  local debian="$LAB_DIR/debian"
+  say "checking the Debian guest (scripts/build-debian-guest.sh, log: $LAB_DIR/build-debian-guest.log)"
+  if ! VIRTDECK_LAB_DIR="$LAB_DIR" "$SCRIPT_DIR/build-debian-guest.sh" </dev/null >"$LAB_DIR/build-debian-guest.log" 2>&1; then
+    tail -n 20 "$LAB_DIR/build-debian-guest.log" >&2 || true
+    die "scripts/build-debian-guest.sh failed (log: $LAB_DIR/build-debian-guest.log)"
+  fi
+  if [[ ! -f "$LAB_DIR/images/debian12.qcow2" ]]; then
+    cp --sparse=always "$debian/disk.qcow2" "$LAB_DIR/images/debian12.qcow2.part"
+    mv "$LAB_DIR/images/debian12.qcow2.part" "$LAB_DIR/images/debian12.qcow2"
+    refresh_pools
+  fi
+  cat >"$LAB_DIR/lab1/debian12.xml.new" <<EOF
+<domain type='qemu'>
+  <name>debian12</name>
+  <uuid>7d1e0c5a-71e1-4b1d-8e55-0000000d1b12</uuid>
+  <memory unit='MiB'>512</memory>
+  <currentMemory unit='MiB'>512</currentMemory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='volume' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source pool='images' volume='debian12.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='network'>
+      <mac address='52:54:00:1a:d1:12'/>
+      <source network='default'/>
+      <model type='virtio'/>
+    </interface>
+    <serial type='pty'>
+      <log file='$LAB_DIR/debian12-console.log' append='off'/>
+    </serial>
+    <console type='pty'/>
+    <channel type='unix'>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>
+    <rng model='virtio'>
+      <backend model='random'>/dev/urandom</backend>
+    </rng>
+    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/>
+  </devices>
+</domain>
+EOF
+  define_on_lab1 debian12
 }
 
 # --- commands -------------------------------------------------------------------------------------------------------
@@ -557,6 +624,12 @@ remove_empty_chains() {
       iptables -w -t "$t" -X "$chain" 2>/dev/null || true
     done
   done
+}
+
+cmd_debian() {
+  cmd_up
+  ensure_debian12
+  say "debian12 on lab1 $(host_uri lab1)"
 }
 
 cmd_down() {
@@ -611,13 +684,15 @@ lock() {
 
 case "${1:-}" in
   up) lock; cmd_up ;;
+  debian) lock; cmd_debian ;;
   down) lock; cmd_down ;;
   status) cmd_status ;;
   clean)
     lock
     cmd_down
-    rm -rf "$LAB_DIR/lab1" "$LAB_DIR/lab2" "$LAB_DIR/images" "$LAB_DIR/heartbeat" "$LAB_DIR/build-tiny-guest.log"
-    say "removed the lab hosts' state and images in $LAB_DIR (kept $LAB_DIR/tiny)" ;;
+    rm -rf "$LAB_DIR/lab1" "$LAB_DIR/lab2" "$LAB_DIR/images" "$LAB_DIR/heartbeat" "$LAB_DIR/build-tiny-guest.log" \
+      "$LAB_DIR/build-debian-guest.log"
+    say "removed the lab hosts' state and images in $LAB_DIR (kept the built guests in $LAB_DIR/tiny and $LAB_DIR/debian)" ;;
   -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
-  *) echo "usage: $0 up|down|status|clean" >&2; exit 2 ;;
+  *) echo "usage: $0 up|debian|down|status|clean" >&2; exit 2 ;;
 esac

@@ -665,6 +665,7 @@ class RoleMatrixTest {
                 new Row("POST", "/console/sessions/none/close", "", 404, 403, 403, 403),
                 new Row("POST", g + "/console/ticket", "", 409, 409, 409, 403),
                 new Row("GET", g + "/ha", null, 200, 200, 200, 200),
+                new Row("GET", g + "/agent", null, 200, 200, 200, 200),
                 new Row("GET", "/ha", null, 200, 200, 403, 200),
                 new Row("POST", g + "/ha", "enabled=true&priority=500", 200, 200, 403, 403),
                 new Row("GET", "/ha/anti-affinity-groups/choices?q=a", null, 200, 200, 403, 403),
