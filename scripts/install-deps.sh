@@ -4,6 +4,9 @@
 #   scripts/install-deps.sh run    what ./virtdeck run needs (JDK 17, Maven, Node.js + npm, libvirt0, qemu-img)
 #   scripts/install-deps.sh test   the above plus what ./virtdeck test needs (libvirtd and virsh for the
 #                                  test driver, Chromium + chromedriver, docker-compose)
+#   scripts/install-deps.sh bench  what ./virtdeck run needs plus the benchmarks' peers: websockify, which
+#                                  scripts/bench-console.sh measures beside Virtdeck's console proxy (the
+#                                  benchmark skips it where it is absent; no test needs it)
 #
 # Debian/Ubuntu: missing packages are installed with apt-get (as root, or through sudo). java, mvn, node and
 # npm already on PATH are used as they are, wherever they came from. Anything else: prints what to install by
@@ -12,12 +15,12 @@ set -euo pipefail
 
 MODE="${1:-run}"
 case "$MODE" in
-  run|test) ;;
+  run|test|bench) ;;
   -h|--help|help)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 0 ;;
   *)
-    echo "usage: $0 [run|test]" >&2
+    echo "usage: $0 [run|test|bench]" >&2
     exit 2 ;;
 esac
 
@@ -75,6 +78,9 @@ verify() {
     [[ -x /usr/sbin/sshd ]] || missing+=("sshd (openssh-server: the SSH host credentials test)")
     have ssh-keygen || missing+=("ssh-keygen (openssh-client)")
   fi
+  if [[ "$MODE" == bench ]]; then
+    have websockify || missing+=("websockify (the console benchmark's peer proxy)")
+  fi
   if (( ${#missing[@]} > 0 )); then
     warn "still missing:"
     printf '  - %s\n' "${missing[@]}" >&2
@@ -109,6 +115,12 @@ EOF
   - sshd and ssh-keygen (OpenSSH: the SSH host credentials test)
 EOF
   fi
+  if [[ "$MODE" == bench ]]; then
+    cat >&2 <<EOF
+  and for the benchmarks:
+  - websockify 0.10 or newer (the console benchmark's peer proxy; e.g. python3-websockify, or pip's websockify)
+EOF
+  fi
 }
 
 is_debian() { [[ -f /etc/debian_version ]] && have apt-get; }
@@ -139,6 +151,10 @@ if [[ "$MODE" == test ]]; then
   wanted+=(openssh-server)
   # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
   wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf busybox-static cpio kmod)
+fi
+if [[ "$MODE" == bench ]]; then
+  # the proxy of noVNC's own launcher, WebVirtCloud and OpenStack: ConsoleProxyBenchmark runs it as Virtdeck's peer
+  wanted+=(websockify)
 fi
 
 missing=()
