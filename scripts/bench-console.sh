@@ -10,21 +10,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# the app module's tests need the db and frontend-assets jars installed; build them once
-if ! ls "${HOME}/.m2/repository/io/virtdeck/virtdeck-db/0.1.0-SNAPSHOT/"*.jar >/dev/null 2>&1 \
-    || ! ls "${HOME}/.m2/repository/io/virtdeck/virtdeck-frontend-assets/0.1.0-SNAPSHOT/"*.jar >/dev/null 2>&1; then
-  echo "bench-console: installing the modules first (mvn -B -pl app -am install -DskipTests -q)"
-  mvn -B -pl app -am install -DskipTests -q "$@"
-fi
-
 mkdir -p app/target
 log=app/target/bench-console.log
-# this benchmark alone: the profile runs every *Benchmark class, some of them against the lab
+# this benchmark alone (the profile runs every *Benchmark class, some of them against the lab), with the modules it
+# uses built from this checkout (-am): ~/.m2's copies may be another branch's, e.g. without the newest migrations
 only=(-Dtest=ConsoleProxyBenchmark -Dsurefire.failIfNoSpecifiedTests=false)
-echo "bench-console: mvn -B -pl app test -Pbenchmark ${only[*]} $* (takes about 4 minutes)"
+echo "bench-console: mvn -B -pl app -am test -Pbenchmark ${only[*]} $* (takes about 5 minutes)"
 rm -f app/target/surefire-reports/*ConsoleProxyBenchmark-output.txt # no figures of an earlier run
 status=0
-mvn -B -pl app test -Pbenchmark "${only[@]}" "$@" >"$log" 2>&1 || status=$?
+mvn -B -pl app -am test -Pbenchmark "${only[@]}" "$@" >"$log" 2>&1 || status=$?
 # surefire writes each test class's output to a file of its own (app/pom.xml: redirectTestOutputToFile)
 grep -hE '^\[bench\]' app/target/surefire-reports/*ConsoleProxyBenchmark-output.txt 2>/dev/null || true
 grep -E 'Tests run:|FAIL' "$log" || true
