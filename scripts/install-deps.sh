@@ -6,6 +6,9 @@
 #                                  test driver, Chromium + chromedriver, docker-compose)
 #   scripts/install-deps.sh image  only what scripts/build-debian-guest.sh needs (debootstrap, extlinux, sfdisk,
 #                                  mke2fs, qemu-img; qemu-system-x86 and python3 for its --check)
+#   scripts/install-deps.sh bench  what ./virtdeck run needs plus the benchmarks' peers: websockify, which
+#                                  scripts/bench-console.sh measures beside Virtdeck's console proxy (the
+#                                  benchmark skips it where it is absent; no test needs it)
 #
 # Debian/Ubuntu: missing packages are installed with apt-get (as root, or through sudo). java, mvn, node and
 # npm already on PATH are used as they are, wherever they came from. Anything else: prints what to install by
@@ -14,12 +17,12 @@ set -euo pipefail
 
 MODE="${1:-run}"
 case "$MODE" in
-  run|test|image) ;;
+  run|test|image|bench) ;;
   -h|--help|help)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 0 ;;
   *)
-    echo "usage: $0 [run|test|image]" >&2
+    echo "usage: $0 [run|test|image|bench]" >&2
     exit 2 ;;
 esac
 
@@ -95,6 +98,9 @@ verify() {
     [[ -x /usr/sbin/sshd ]] || missing+=("sshd (openssh-server: the SSH host credentials test)")
     have ssh-keygen || missing+=("ssh-keygen (openssh-client)")
   fi
+  if [[ "$MODE" == bench ]]; then
+    have websockify || missing+=("websockify (the console benchmark's peer proxy)")
+  fi
   if (( ${#missing[@]} > 0 )); then
     warn "still missing:"
     printf '  - %s\n' "${missing[@]}" >&2
@@ -127,6 +133,12 @@ EOF
   - docker-compose (validates docker-compose.yml; no Docker engine needed)
   - nginx (the console test behind a reverse proxy)
   - sshd and ssh-keygen (OpenSSH: the SSH host credentials test)
+EOF
+  fi
+  if [[ "$MODE" == bench ]]; then
+    cat >&2 <<EOF
+  and for the benchmarks:
+  - websockify 0.10 or newer (the console benchmark's peer proxy; e.g. python3-websockify, or pip's websockify)
 EOF
   fi
 }
@@ -164,6 +176,10 @@ else
     wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf busybox-static cpio kmod)
     wanted+=("${IMAGE_PACKAGES[@]}")
   fi
+fi
+if [[ "$MODE" == bench ]]; then
+  # the proxy of noVNC's own launcher, WebVirtCloud and OpenStack: ConsoleProxyBenchmark runs it as Virtdeck's peer
+  wanted+=(websockify)
 fi
 
 missing=()

@@ -21,13 +21,15 @@ import io.virtdeck.support.FakeVncServer;
  * <pre>
  *   out: display PORT                      the display listens; the benchmark registers it and issues tickets
  *   in:  one ticket path per session       all consoles are opened at once when the last one has come
- *   out: opened OK FAILED MS SLOWEST_MS [first failure]
+ *   out: opened OK FAILED MS SLOWEST_MS BYTES [first failure]
  *                                          every open has succeeded or failed, after MS in all; the slowest took
- *                                          SLOWEST_MS from its start to the display's ServerInit
- *   out: streamed MIB FEWEST_BYTES CLOSED  after streaming SECONDS: all bytes, the least any console got, closes
+ *                                          SLOWEST_MS from its start to the display's ServerInit; BYTES received
+ *                                          so far by all
+ *   out: streamed BYTES FEWEST_BYTES CLOSED
+ *                                          after streaming SECONDS: all bytes, the least any console got, closes
  *   in:  close                             the benchmark has measured; the consoles close and this JVM ends
  * </pre>
- * Arguments: the application's port, the number of sessions, the seconds to stream.
+ * Arguments: the proxy's port (Virtdeck's, or websockify's), the number of sessions, the seconds to stream.
  */
 public final class ConsoleLoad {
 
@@ -51,19 +53,22 @@ public final class ConsoleLoad {
             long start = System.nanoTime();
             openAllAtOnce(port, paths, consoles, failures, slowest);
             System.out.println("opened " + consoles.size() + " " + failures.size() + " "
-                    + (System.nanoTime() - start) / 1_000_000 + " " + slowest.get() / 1_000_000
+                    + (System.nanoTime() - start) / 1_000_000 + " " + slowest.get() / 1_000_000 + " " + total(consoles)
                     + (failures.isEmpty() ? "" : " " + failures.peek()));
 
             Thread.sleep(seconds * 1000L);
-            long total = consoles.stream().mapToLong(ConsoleClient::total).sum();
             long fewest = consoles.stream().mapToLong(ConsoleClient::total).min().orElse(0);
             long closed = consoles.stream().filter(ConsoleClient::isClosed).count();
-            System.out.println("streamed " + total / (1024 * 1024) + " " + fewest + " " + closed);
+            System.out.println("streamed " + total(consoles) + " " + fewest + " " + closed);
 
             in.readLine(); // "close"
             consoles.forEach(ConsoleClient::close);
         }
         System.exit(0); // the WebSocket client's threads would keep the JVM a while
+    }
+
+    private static long total(ConcurrentLinkedQueue<ConsoleClient> consoles) {
+        return consoles.stream().mapToLong(ConsoleClient::total).sum();
     }
 
     private static void openAllAtOnce(int port, List<String> paths, ConcurrentLinkedQueue<ConsoleClient> consoles,

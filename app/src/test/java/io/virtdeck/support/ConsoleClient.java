@@ -42,10 +42,16 @@ public final class ConsoleClient implements AutoCloseable {
      * from Virtdeck's own origin unless they name another "Origin".
      */
     public static ConsoleClient open(int port, String path, Map<String, String> headers) throws Exception {
+        return open(port, path, headers, Duration.ofSeconds(5));
+    }
+
+    /** As {@link #open(int, String, Map)}, waiting up to {@code patience} for the opening handshake's answer. */
+    private static ConsoleClient open(int port, String path, Map<String, String> headers, Duration patience)
+            throws Exception {
         Received received = new Received();
         CompletableFuture<String> closed = new CompletableFuture<>();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(5));
+                .connectTimeout(patience); // java.net.http also times the opening handshake with it
         if (headers.keySet().stream().noneMatch("Origin"::equalsIgnoreCase)) {
             builder.header("Origin", "http://localhost:" + port);
         }
@@ -68,7 +74,7 @@ public final class ConsoleClient implements AutoCloseable {
             public void onError(WebSocket webSocket, Throwable error) {
                 closed.complete("error " + error);
             }
-        }).get(10, TimeUnit.SECONDS);
+        }).get(patience.toSeconds() + 5, TimeUnit.SECONDS);
         return new ConsoleClient(socket, received, closed);
     }
 
@@ -120,11 +126,14 @@ public final class ConsoleClient implements AutoCloseable {
     }
 
     /**
-     * For benchmarks: opens a console with a ticket's path, completes the RFB handshake through the display's
-     * ServerInit as noVNC does (the display is a {@link FakeVncServer}), and from then on only counts what arrives.
+     * For benchmarks: opens a console with a ticket's path (or any path of websockify's port), completes the RFB
+     * handshake through the display's ServerInit as noVNC does (the display is a {@link FakeVncServer}), and from
+     * then on only counts what arrives.
      */
     public static ConsoleClient openCounting(int port, String path) throws Exception {
-        ConsoleClient console = open(port, path, Map.of());
+        // patient: the browser's WebSocket API sets no time limit on the opening handshake, and websockify, opened
+        // 200 times at once, answers them one process start after the other
+        ConsoleClient console = open(port, path, Map.of(), Duration.ofSeconds(60));
         try {
             // patient as noVNC, which sets no time limit on the greeting: many consoles opened at once on one guest
             // log in to its display one after the other

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A lean VNC client for benchmarks, the same on both sides of a comparison: straight to a {@link FakeVncServer} over
- * plain TCP ({@link #direct}), or through the console proxy's WebSocket ({@link #throughProxy}). It does the client's
+ * plain TCP ({@link #direct}), or through a console proxy's WebSocket ({@link #throughProxy}). It does the client's
  * half of {@link FakeVncServer#handshake}, then moves raw bytes, reading into one reused buffer.
  */
 public final class VncClient implements AutoCloseable {
@@ -33,7 +33,10 @@ public final class VncClient implements AutoCloseable {
         return handshaken(socket, socket.getInputStream(), socket.getOutputStream());
     }
 
-    /** Opens a console with a ticket's path on the application at {@code port} and completes the handshake. */
+    /**
+     * Opens a console through the WebSocket proxy at {@code port}, Virtdeck's with a ticket's path or
+     * {@link Websockify} at any path, and completes the handshake.
+     */
     public static VncClient throughProxy(int port, String path) throws IOException {
         Socket socket = connect(port);
         try {
