@@ -61,10 +61,7 @@ public class BackupStoreService {
     }
 
     private void checkNew(BackupStoreRequest request) {
-        if (request.name() == null || !NAME.matcher(request.name()).matches()) {
-            throw VirtdeckException.invalid("name", "name is required: letters, digits, '.', '_' and '-', starting"
-                    + " with a letter or digit, at most 64 characters.");
-        }
+        checkName(request.name(), null);
         if (request.hostId() == null) {
             throw VirtdeckException.invalid("hostId", "hostId is required: the host whose pool holds the backups.");
         }
@@ -72,9 +69,6 @@ public class BackupStoreService {
                 "There is no host with id " + request.hostId() + "."));
         if (request.pool() == null || request.pool().isBlank()) {
             throw VirtdeckException.invalid("pool", "pool is required: a dir or netfs storage pool of the host.");
-        }
-        if (repository.findStoreByName(request.name()).isPresent()) {
-            throw VirtdeckException.conflict("name", "A backup store named '" + request.name() + "' exists already.");
         }
         if (repository.findStoreByPool(host.id(), request.pool()).isPresent()) {
             throw VirtdeckException.conflict("pool", "Pool '" + request.pool() + "' of host '" + host.name()
@@ -90,6 +84,29 @@ public class BackupStoreService {
         if (!pool.active()) {
             throw VirtdeckException.conflict("pool", "Pool '" + pool.name() + "' is not running; start it first.");
         }
+    }
+
+    /** A name of the pattern, not taken by another store than {@code self} (null for a new store). */
+    private void checkName(String name, Long self) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw VirtdeckException.invalid("name", "name is required: letters, digits, '.', '_' and '-', starting"
+                    + " with a letter or digit, at most 64 characters.");
+        }
+        if (repository.findStoreByName(name).filter(other -> self == null || other.id() != self).isPresent()) {
+            throw VirtdeckException.conflict("name", "A backup store named '" + name + "' exists already.");
+        }
+    }
+
+    /** Renames the store; where it is (host and pool) stays, as its backups are there. */
+    public BackupStoreView rename(long id, String name) {
+        BackupStore store = readable(id);
+        return actions.plan(AuditAction.BACKUP_STORE_RENAME, subject(store)).evenWhileBusy()
+                .permit(() -> permissions.requireHost(Action.OPERATE, store.hostId()))
+                .check(() -> checkName(name, id))
+                .run(() -> {
+                    repository.renameStore(id, name);
+                    return Done.of(view(require(id)), "renamed from '" + store.name() + "' to '" + name + "'");
+                });
     }
 
     /** Forgets the store and its catalogue; the backup files stay in the pool, to be deleted there if wished. */
