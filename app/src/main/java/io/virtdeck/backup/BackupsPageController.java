@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -22,10 +21,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.PoolFacts;
-import io.virtdeck.hypervisor.StorageGateway;
-import io.virtdeck.inventory.Guest;
-import io.virtdeck.inventory.GuestRepository;
-import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
@@ -38,23 +33,17 @@ import io.virtdeck.security.Permissions;
 class BackupsPageController {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm z", Locale.ROOT);
-    private static final Set<String> FILE_POOLS = Set.of("dir", "netfs", "fs");
-    private static final int HOST_CHOICES = 500;
 
     private final BackupStoreService stores;
     private final BackupJobService jobs;
-    private final GuestRepository guests;
-    private final HostRepository hosts;
-    private final StorageGateway storage;
+    private final BackupFormChoices choices;
     private final Permissions permissions;
 
-    BackupsPageController(BackupStoreService stores, BackupJobService jobs, GuestRepository guests,
-                          HostRepository hosts, StorageGateway storage, Permissions permissions) {
+    BackupsPageController(BackupStoreService stores, BackupJobService jobs, BackupFormChoices choices,
+                          Permissions permissions) {
         this.stores = stores;
         this.jobs = jobs;
-        this.guests = guests;
-        this.hosts = hosts;
-        this.storage = storage;
+        this.choices = choices;
         this.permissions = permissions;
     }
 
@@ -77,9 +66,8 @@ class BackupsPageController {
     private JobRow row(BackupJob job, List<BackupStoreView> all) {
         BackupStoreView store = all.stream().filter(s -> s.id() == job.storeId()).findFirst().orElse(null);
         String target = switch (job.scope()) {
-            case GUEST -> guests.findById(job.guestId()).map(Guest::name).orElse("guest " + job.guestId());
-            case HOST -> "Every guest of host " + hosts.findById(job.hostId()).map(h -> h.name())
-                    .orElse(String.valueOf(job.hostId()));
+            case GUEST -> choices.guestName(job.guestId());
+            case HOST -> "Every guest of host " + choices.hostName(job.hostId());
             case ALL -> "Every guest" + (store == null ? "" : " of host " + store.hostName());
         };
         Map<String, Long> states = jobs.lastRunStates(job);
@@ -186,12 +174,11 @@ class BackupsPageController {
 
     /** @param existing the store being changed (its place is fixed); null for a new one */
     private String storeForm(StoreForm form, BackupStoreView existing, Model model) {
-        List<HostRepository.HostName> choices = hosts.names(permissions.visibleOrDeny(Action.OPERATE),
-                HOST_CHOICES);
-        Long hostId = form.hostId() != null || choices.isEmpty() ? form.hostId() : choices.get(0).id();
+        var hosts = choices.operableHosts();
+        Long hostId = form.hostId() != null || hosts.isEmpty() ? form.hostId() : hosts.get(0).id();
         model.addAttribute("form", new StoreForm(form.name(), hostId, form.pool()));
         model.addAttribute("existing", existing);
-        model.addAttribute("hosts", choices);
+        model.addAttribute("hosts", hosts);
         if (existing == null) {
             poolChoices(hostId, model);
         }
@@ -202,10 +189,9 @@ class BackupsPageController {
     private void poolChoices(Long hostId, Model model) {
         List<PoolFacts> pools = List.of();
         String poolsProblem = null;
-        if (hostId != null && permissions.allows(Action.OPERATE, ObjectRef.host(hostId))) {
+        if (hostId != null) {
             try {
-                pools = storage.pools(hostId).stream().filter(p -> FILE_POOLS.contains(p.type()) && p.active())
-                        .toList();
+                pools = choices.storePools(hostId);
             } catch (HypervisorException e) {
                 poolsProblem = "The host's pools cannot be read now: " + e.getMessage();
             }
@@ -271,12 +257,11 @@ class BackupsPageController {
         }
 
         /** The request, with the guest found by name on the store's host (backups go to a store on it). */
-        BackupJobRequest toRequest(GuestRepository guests, BackupStoreService stores) {
+        BackupJobRequest toRequest(BackupFormChoices choices, BackupStoreService stores) {
             Long guestId = null;
             if ("guest".equals(scope) && guestName != null && !guestName.isBlank() && storeId != null) {
                 try {
-                    guestId = guests.findByHostAndName(stores.get(storeId).hostId(), guestName.trim())
-                            .map(Guest::id).orElse(null);
+                    guestId = choices.guestNamed(stores.get(storeId).hostId(), guestName.trim()).orElse(null);
                 } catch (VirtdeckException e) {
                     guestId = null; // no such store: the service names the field
                 }
@@ -312,7 +297,7 @@ class BackupsPageController {
     String createJob(@ModelAttribute JobForm form, Model model, HttpServletResponse response,
                      RedirectAttributes redirect) {
         try {
-            BackupJob job = jobs.create(form.toRequest(guests, stores));
+            BackupJob job = jobs.create(form.toRequest(choices, stores));
             redirect.addFlashAttribute("notice", "Job '" + job.name() + "' was made; its first run is "
                     + when(job.nextRunAt().atZone(ZoneId.systemDefault())) + ".");
             return "redirect:/backups";
@@ -325,7 +310,7 @@ class BackupsPageController {
     @GetMapping("/backups/jobs/{id}/edit")
     String editJob(@PathVariable long id, Model model) {
         BackupJob job = operableJob(id);
-        String guestName = job.guestId() == null ? "" : guests.findById(job.guestId()).map(Guest::name).orElse("");
+        String guestName = job.guestId() == null ? "" : choices.guestName(job.guestId());
         return jobForm(JobForm.of(job, guestName), job, model);
     }
 
@@ -333,7 +318,7 @@ class BackupsPageController {
     String updateJob(@PathVariable long id, @ModelAttribute JobForm form, Model model,
                      HttpServletResponse response, RedirectAttributes redirect) {
         try {
-            BackupJob job = jobs.update(id, form.toRequest(guests, stores));
+            BackupJob job = jobs.update(id, form.toRequest(choices, stores));
             redirect.addFlashAttribute("notice", "Job '" + job.name() + "' was saved; its next run is "
                     + when(job.nextRunAt().atZone(ZoneId.systemDefault())) + ".");
             return "redirect:/backups";
@@ -355,7 +340,7 @@ class BackupsPageController {
         model.addAttribute("existing", existing);
         model.addAttribute("stores", stores.list().stream()
                 .filter(s -> permissions.allows(Action.OPERATE, ObjectRef.host(s.hostId()))).toList());
-        model.addAttribute("hosts", hosts.names(permissions.visibleOrDeny(Action.OPERATE), HOST_CHOICES));
+        model.addAttribute("hosts", choices.operableHosts());
         model.addAttribute("zone", ZoneId.systemDefault().getId());
         if (!"schedule".equals(model.getAttribute("errorField"))) {
             scheduleHelp(form.schedule(), model);
