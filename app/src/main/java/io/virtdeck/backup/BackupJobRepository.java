@@ -96,9 +96,10 @@ public class BackupJobRepository {
                 .param("next", Timestamp.from(next)).param("id", id).param("due", Timestamp.from(due)).update() == 1;
     }
 
-    /** @param tasks the backup tasks the run started */
+    /** A run's outcome, scheduled or asked for now. @param tasks the backup tasks the run started */
     public void result(long id, String result, List<Long> tasks) {
-        jdbc.sql("UPDATE backup_jobs SET last_result = :result, last_tasks = CAST(:tasks AS BIGINT[]) WHERE id = :id")
+        jdbc.sql("UPDATE backup_jobs SET last_run_at = now(), last_result = :result,"
+                        + " last_tasks = CAST(:tasks AS BIGINT[]) WHERE id = :id")
                 .param("result", result).param("tasks", arrayText(tasks)).param("id", id).update();
     }
 

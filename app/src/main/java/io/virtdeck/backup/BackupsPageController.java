@@ -189,6 +189,11 @@ class BackupsPageController {
     private void poolChoices(Long hostId, Model model) {
         List<PoolFacts> pools = List.of();
         String poolsProblem = null;
+        // pools that are stores already are shown, not offered
+        Map<String, String> storeOfPool = stores.list().stream()
+                .filter(s -> hostId != null && s.hostId() == hostId)
+                .collect(java.util.stream.Collectors.toMap(BackupStoreView::pool, BackupStoreView::name));
+        model.addAttribute("storeOfPool", storeOfPool);
         if (hostId != null) {
             try {
                 pools = choices.storePools(hostId);
@@ -197,6 +202,7 @@ class BackupsPageController {
             }
         }
         model.addAttribute("pools", pools);
+        model.addAttribute("freePools", pools.stream().filter(p -> !storeOfPool.containsKey(p.name())).count());
         model.addAttribute("poolsProblem", poolsProblem);
     }
 
