@@ -2,29 +2,40 @@ package io.virtdeck.backup;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.action.ActionRunner;
+import io.virtdeck.action.Ending;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorException;
+import io.virtdeck.hypervisor.BackupGateway;
+import io.virtdeck.hypervisor.BackupProgress;
+import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskRecovery;
 import io.virtdeck.task.TaskService;
 
 /**
- * Settles a backup task that was running when Virtdeck stopped: its libvirt job (if still running) is aborted, its
- * point's partial volumes and new checkpoint deleted, a guest started paused for it stopped, and the point marked
- * FAILED. The chain stays valid: the next backup continues from the last complete point (or, if its checkpoint is
- * gone too, is a full one that says why).
+ * Settles a backup task that was running when Virtdeck stopped, as libvirt tells it ended. A backup libvirt completed
+ * meanwhile (its job record says so, and the point's new checkpoint and target volumes are there) is recorded complete,
+ * with its bytes: the chain goes on from it. Otherwise its libvirt job (if still running) is aborted, its point's
+ * partial volumes and new checkpoint deleted, a guest started paused for it stopped, and the point marked FAILED. The chain stays valid: the next backup continues from the last
+ * complete point (or, if its checkpoint is gone too, is a full one that says why).
  */
 @Component
 class BackupRecovery implements TaskRecovery {
 
     private final BackupRepository repository;
     private final BackupRun run;
+    private final BackupGateway gateway;
+    private final StorageGateway storage;
     private final ActionRunner actions;
 
-    BackupRecovery(BackupRepository repository, BackupRun run, ActionRunner actions) {
+    BackupRecovery(BackupRepository repository, BackupRun run, BackupGateway gateway, StorageGateway storage,
+                   ActionRunner actions) {
         this.repository = repository;
         this.run = run;
+        this.gateway = gateway;
+        this.storage = storage;
         this.actions = actions;
     }
 
@@ -41,6 +52,19 @@ class BackupRecovery implements TaskRecovery {
             tasks.close(task.id(), Task.State.FAILED, "Virtdeck stopped before this backup began; nothing was made.");
             return;
         }
+        Ending ending = actions.resumed(AuditAction.BACKUP_RUN, new AuditObject(task.objectType(), task.objectId(),
+                task.objectName()), task.user());
+        BackupProgress job = jobAfterStop(point);
+        if (job.state() == BackupProgress.State.COMPLETED && madeWhatItNamed(point)) {
+            run.completed(point.hostId(), point.guestUuid(), point.checkpoint(), point.startedPaused());
+            repository.completed(point.id(), job.bytesProcessed());
+            String done = "Virtdeck stopped during this backup of '" + point.guestName() + "', and libvirt completed"
+                    + " it meanwhile: " + ByteProgress.mib(job.bytesProcessed()) + " copied. It is kept; the next"
+                    + " backup continues from it.";
+            ending.succeeded(done);
+            tasks.close(task.id(), Task.State.SUCCEEDED, done);
+            return;
+        }
         String left;
         try {
             left = repository.findStore(point.storeId()).map(store -> run.takeBack(point.hostId(), point.guestUuid(),
@@ -49,11 +73,48 @@ class BackupRecovery implements TaskRecovery {
         } catch (HypervisorException e) {
             left = "Its host could not be reached to delete its partial files (" + e.getMessage() + ").";
         }
-        String failed = "Virtdeck stopped during this backup of '" + point.guestName() + "'; it was not completed. "
-                + left;
+        String failed = "Virtdeck stopped during this backup of '" + point.guestName() + "'; it was not completed ("
+                + ended(job) + "). " + left;
         repository.failed(point.id(), failed);
-        actions.resumed(AuditAction.BACKUP_RUN, new AuditObject(task.objectType(), task.objectId(),
-                task.objectName()), task.user()).failed(failed);
+        ending.failed(failed);
         tasks.close(task.id(), Task.State.FAILED, failed);
+    }
+
+    /** How libvirt says the guest's backup job stands; NONE with the reason when its host cannot tell. */
+    private BackupProgress jobAfterStop(BackupPoint point) {
+        try {
+            return gateway.backupJob(point.hostId(), point.guestUuid());
+        } catch (HypervisorException e) {
+            return new BackupProgress(BackupProgress.State.NONE, 0, 0, "its host could not be asked: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the point's new checkpoint and every target volume are there: libvirt's record of a completed backup is
+     * the guest's latest, which is this point's only if its job began.
+     */
+    private boolean madeWhatItNamed(BackupPoint point) {
+        try {
+            BackupStore store = repository.findStore(point.storeId()).orElse(null);
+            return store != null
+                    && gateway.checkpoints(point.hostId(), point.guestUuid()).stream()
+                    .anyMatch(c -> c.name().equals(point.checkpoint()))
+                    && point.disks().stream().allMatch(d -> storage.volume(point.hostId(), store.pool(), d.volume())
+                    .isPresent());
+        } catch (HypervisorException e) {
+            return false;
+        }
+    }
+
+    private static String ended(BackupProgress job) {
+        return switch (job.state()) {
+            case RUNNING -> "libvirt was still copying; it was aborted";
+            case FAILED -> "libvirt: " + (job.error() == null ? "the job failed" : job.error());
+            case CANCELLED -> "libvirt: the job was cancelled";
+            case NONE -> "libvirt keeps no record of its end" + (job.error() == null ? "" : ", " + job.error());
+            case COMPLETED -> "libvirt's latest completed backup is not this one: its checkpoint or volumes are"
+                    + " missing";
+        };
     }
 }

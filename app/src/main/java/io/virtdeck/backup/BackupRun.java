@@ -86,8 +86,7 @@ class BackupRun {
         progress.onCancel(() -> abortQuietly(hostId, uuid));
         BackupProgress job = follow(hostId, uuid, progress);
         if (job.state() == BackupProgress.State.COMPLETED) {
-            dropOlderCheckpoints(hostId, uuid, checkpoint);
-            stopIfStartedPaused(started.startedPaused(), hostId, uuid);
+            completed(hostId, uuid, checkpoint, started.startedPaused());
             repository.completed(pointId, job.bytesProcessed());
             String done = "Backed up '" + plan.guest().name() + "' to store '" + plan.store().name() + "': " + kind
                     + ", " + ByteProgress.mib(job.bytesProcessed()) + " copied; " + consistency(started) + ".";
@@ -171,6 +170,15 @@ class BackupRun {
         }
         return left.isEmpty() ? "Its partial files were deleted; the next backup continues from the one before."
                 : "These partial files could not be deleted: " + String.join(", ", left) + ".";
+    }
+
+    /**
+     * What follows a backup libvirt completed: the guest's older checkpoints deleted (the next incremental starts from
+     * the new one), a guest started paused for it stopped.
+     */
+    void completed(long hostId, UUID uuid, String checkpoint, boolean startedPaused) {
+        dropOlderCheckpoints(hostId, uuid, checkpoint);
+        stopIfStartedPaused(startedPaused, hostId, uuid);
     }
 
     /** Virtdeck's checkpoints other than the newest: the next backup starts from the newest only. */
