@@ -80,13 +80,12 @@ class BackupRecovery implements TaskRecovery {
         tasks.close(task.id(), Task.State.FAILED, failed);
     }
 
-    /** How libvirt says the guest's backup job stands; NONE with the reason when its host cannot tell. */
+    /** How libvirt says the guest's backup job stands; NONE with libvirt's answer when it cannot tell. */
     private BackupProgress jobAfterStop(BackupPoint point) {
         try {
             return gateway.backupJob(point.hostId(), point.guestUuid());
         } catch (HypervisorException e) {
-            return new BackupProgress(BackupProgress.State.NONE, 0, 0, "its host could not be asked: "
-                    + e.getMessage());
+            return new BackupProgress(BackupProgress.State.NONE, 0, 0, e.getMessage());
         }
     }
 
@@ -112,7 +111,8 @@ class BackupRecovery implements TaskRecovery {
             case RUNNING -> "libvirt was still copying; it was aborted";
             case FAILED -> "libvirt: " + (job.error() == null ? "the job failed" : job.error());
             case CANCELLED -> "libvirt: the job was cancelled";
-            case NONE -> "libvirt keeps no record of its end" + (job.error() == null ? "" : ", " + job.error());
+            case NONE -> job.error() == null ? "libvirt keeps no record of its end"
+                    : "libvirt could not tell how it ended: " + job.error();
             case COMPLETED -> "libvirt's latest completed backup is not this one: its checkpoint or volumes are"
                     + " missing";
         };
