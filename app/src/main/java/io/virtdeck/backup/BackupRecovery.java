@@ -1,16 +1,20 @@
 package io.virtdeck.backup;
 
+import java.time.Duration;
+
 import org.springframework.stereotype.Component;
 import io.virtdeck.action.ActionRunner;
 import io.virtdeck.action.Ending;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorException;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.BackupGateway;
 import io.virtdeck.hypervisor.BackupProgress;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.Task;
+import io.virtdeck.task.TaskProgress;
 import io.virtdeck.task.TaskRecovery;
 import io.virtdeck.task.TaskService;
 
@@ -18,11 +22,16 @@ import io.virtdeck.task.TaskService;
  * Settles a backup task that was running when Virtdeck stopped, as libvirt tells it ended. A backup libvirt completed
  * meanwhile (its job record says so, and the point's new checkpoint and target volumes are there) is recorded complete,
  * with its bytes: the chain goes on from it. Otherwise its libvirt job (if still running) is aborted, its point's
- * partial volumes and new checkpoint deleted, a guest started paused for it stopped, and the point marked FAILED. The chain stays valid: the next backup continues from the last
- * complete point (or, if its checkpoint is gone too, is a full one that says why).
+ * partial volumes and new checkpoint deleted, a guest started paused for it stopped, and the point marked FAILED: the
+ * chain stays valid, the next backup continues from the last complete point (or, if its checkpoint is gone too, is a
+ * full one that says why). The task is followed again meanwhile: at a start the host's connection may take a few
+ * seconds to come up, and until the host answers nothing can be told.
  */
 @Component
 class BackupRecovery implements TaskRecovery {
+
+    private static final Duration HOST_WAIT = Duration.ofMinutes(5);
+    private static final Duration HOST_RETRY = Duration.ofSeconds(2);
 
     private final BackupRepository repository;
     private final BackupRun run;
@@ -52,8 +61,13 @@ class BackupRecovery implements TaskRecovery {
             tasks.close(task.id(), Task.State.FAILED, "Virtdeck stopped before this backup began; nothing was made.");
             return;
         }
+        tasks.follow(task.id(), progress -> settle(task, point, progress));
+    }
+
+    private String settle(Task task, BackupPoint point, TaskProgress progress) throws InterruptedException {
         Ending ending = actions.resumed(AuditAction.BACKUP_RUN, new AuditObject(task.objectType(), task.objectId(),
                 task.objectName()), task.user());
+        progress.update(99, "Asking the host how the backup of '" + point.guestName() + "' ended");
         BackupProgress job = jobAfterStop(point);
         if (job.state() == BackupProgress.State.COMPLETED && madeWhatItNamed(point)) {
             run.completed(point.hostId(), point.guestUuid(), point.checkpoint(), point.startedPaused());
@@ -62,8 +76,7 @@ class BackupRecovery implements TaskRecovery {
                     + " it meanwhile: " + ByteProgress.mib(job.bytesProcessed()) + " copied. It is kept; the next"
                     + " backup continues from it.";
             ending.succeeded(done);
-            tasks.close(task.id(), Task.State.SUCCEEDED, done);
-            return;
+            return done;
         }
         String left;
         try {
@@ -77,15 +90,24 @@ class BackupRecovery implements TaskRecovery {
                 + ended(job) + "). " + left;
         repository.failed(point.id(), failed);
         ending.failed(failed);
-        tasks.close(task.id(), Task.State.FAILED, failed);
+        throw VirtdeckException.conflict(failed);
     }
 
-    /** How libvirt says the guest's backup job stands; NONE with libvirt's answer when it cannot tell. */
-    private BackupProgress jobAfterStop(BackupPoint point) {
-        try {
-            return gateway.backupJob(point.hostId(), point.guestUuid());
-        } catch (HypervisorException e) {
-            return new BackupProgress(BackupProgress.State.NONE, 0, 0, e.getMessage());
+    /**
+     * How libvirt says the guest's backup job stands, once its host answers (it is waited for a while: its connection
+     * may be coming up); NONE with libvirt's answer when it cannot tell.
+     */
+    private BackupProgress jobAfterStop(BackupPoint point) throws InterruptedException {
+        long giveUp = System.nanoTime() + HOST_WAIT.toNanos();
+        while (true) {
+            try {
+                return gateway.backupJob(point.hostId(), point.guestUuid());
+            } catch (HypervisorException e) {
+                if (e.kind() != HypervisorException.Kind.UNREACHABLE || System.nanoTime() > giveUp) {
+                    return new BackupProgress(BackupProgress.State.NONE, 0, 0, e.getMessage());
+                }
+                Thread.sleep(HOST_RETRY.toMillis());
+            }
         }
     }
 

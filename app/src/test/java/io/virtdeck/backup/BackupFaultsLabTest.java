@@ -158,7 +158,7 @@ class BackupFaultsLabTest {
         assertThat(libvirtEnded()).isEqualTo("Completed");
 
         tasks.settleOrphans(); // what the next start does
-        String closed = api.getJson("/api/v1/tasks/" + left.task());
+        String closed = api.taskWhenDone(left.task(), Duration.ofSeconds(60)); // followed again till it ends
         assertThat(JsonPath.<String>read(closed, "$.state")).isEqualTo("SUCCEEDED");
         assertThat(JsonPath.<String>read(closed, "$.message")).startsWith("Virtdeck stopped during this backup of"
                 + " 'tiny1', and libvirt completed it meanwhile: ").endsWith(" copied. It is kept; the next backup"
@@ -188,7 +188,7 @@ class BackupFaultsLabTest {
         assertThat(libvirtEnded()).isEqualTo("Failed");
 
         tasks.settleOrphans();
-        String closed = api.getJson("/api/v1/tasks/" + left.task());
+        String closed = api.taskWhenDone(left.task(), Duration.ofSeconds(60)); // followed again till it ends
         assertThat(JsonPath.<String>read(closed, "$.state")).isEqualTo("FAILED");
         assertThat(JsonPath.<String>read(closed, "$.message")).startsWith("Virtdeck stopped during this backup of"
                 + " 'tiny1'; it was not completed (libvirt: ").contains("No space left on device")

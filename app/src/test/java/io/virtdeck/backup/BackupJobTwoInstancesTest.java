@@ -44,8 +44,8 @@ class BackupJobTwoInstancesTest {
         assertThat(store.statusCode()).as(store.body()).isEqualTo(201);
         long storeId = com.jayway.jsonpath.JsonPath.<Number>read(store.body(), "$.id").longValue();
         HttpResponse<String> job = Instances.send(a, json(a, "/api/v1/backup-jobs", "{\"name\":\"every-minute\","
-                + "\"scope\":\"guest\",\"guestId\":" + guest + ",\"storeId\":" + storeId + ",\"schedule\":\"* * * * *\","
-                + "\"retention\":{\"keepLast\":5}}"));
+                + "\"scope\":\"guest\",\"guestId\":" + guest + ",\"storeId\":" + storeId
+                + ",\"schedule\":\"* * * * *\",\"retention\":{\"keepLast\":5}}"));
         assertThat(job.statusCode()).as(job.body()).isEqualTo(201);
         JdbcClient jdbc = a.getBean(JdbcClient.class);
         Instant first = jdbc.sql("SELECT next_run_at FROM backup_jobs WHERE name = 'every-minute'")

@@ -56,7 +56,7 @@ class BackupRecoveryTest {
 
         tasks.settleOrphans(); // what the next start does
 
-        String closed = api.getJson("/api/v1/tasks/" + task);
+        String closed = api.taskWhenDone(task, java.time.Duration.ofSeconds(60)); // followed again till it ends
         assertThat(JsonPath.<String>read(closed, "$.state")).isEqualTo("FAILED");
         assertThat(JsonPath.<String>read(closed, "$.message")).startsWith("Virtdeck stopped during this backup of"
                 + " 'alpha-web'; it was not completed (libvirt could not tell how it ended: ")
