@@ -4,6 +4,8 @@
 #   scripts/install-deps.sh run    what ./virtdeck run needs (JDK 17, Maven, Node.js + npm, libvirt0, qemu-img)
 #   scripts/install-deps.sh test   the above plus what ./virtdeck test needs (libvirtd and virsh for the
 #                                  test driver, Chromium + chromedriver, docker-compose)
+#   scripts/install-deps.sh image  only what scripts/build-debian-guest.sh needs (debootstrap, extlinux, sfdisk,
+#                                  mke2fs, qemu-img; qemu-system-x86 and python3 for its --check)
 #
 # Debian/Ubuntu: missing packages are installed with apt-get (as root, or through sudo). java, mvn, node and
 # npm already on PATH are used as they are, wherever they came from. Anything else: prints what to install by
@@ -12,12 +14,12 @@ set -euo pipefail
 
 MODE="${1:-run}"
 case "$MODE" in
-  run|test) ;;
+  run|test|image) ;;
   -h|--help|help)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 0 ;;
   *)
-    echo "usage: $0 [run|test]" >&2
+    echo "usage: $0 [run|test|image]" >&2
     exit 2 ;;
 esac
 
@@ -51,9 +53,27 @@ libvirt_ok() {
 
 chromium_ok() { have chromium || have chromium-browser; }
 
+# The Debian guest image's builder: packages and the commands they bring.
+IMAGE_PACKAGES=(debootstrap extlinux syslinux-common fdisk e2fsprogs qemu-utils qemu-system-x86 python3)
+IMAGE_COMMANDS=(debootstrap extlinux sfdisk mke2fs qemu-img qemu-system-x86_64 python3)
+
 # Checks that every needed command and library is present; prints each missing one. Non-zero if any is missing.
 verify() {
   local missing=()
+  if [[ "$MODE" == image ]]; then
+    local c
+    for c in "${IMAGE_COMMANDS[@]}"; do
+      have "$c" || [[ -x "/usr/sbin/$c" || -x "/sbin/$c" ]] || missing+=("$c")
+    done
+    [[ -f /usr/lib/syslinux/mbr/mbr.bin ]] || missing+=("/usr/lib/syslinux/mbr/mbr.bin (syslinux-common)")
+    if (( ${#missing[@]} > 0 )); then
+      warn "still missing:"
+      printf '  - %s\n' "${missing[@]}" >&2
+      return 1
+    fi
+    say "everything 'image' needs is present"
+    return 0
+  fi
   if ! java_ok; then
     local found
     found="$(java_major || true)"
@@ -125,20 +145,25 @@ installed() {
 }
 
 wanted=()
-java_ok || wanted+=(openjdk-17-jdk-headless)
-have mvn || wanted+=(maven)
-have node || wanted+=(nodejs)
-have npm || wanted+=(npm)
-wanted+=(libvirt0 qemu-utils)
-if [[ "$MODE" == test ]]; then
-  wanted+=(libvirt-clients libxml2-utils libvirt-daemon chromium chromium-driver docker-compose)
-  # the console behind a reverse proxy, with the README's nginx snippet
-  wanted+=(nginx-light)
-  # sshd for the host credentials test (a qemu+libssh host with a stored key); the test starts its own sshd in a
-  # private namespace. On a machine run by systemd, Debian's package also starts the system's sshd on port 22.
-  wanted+=(openssh-server)
-  # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
-  wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf busybox-static cpio kmod)
+if [[ "$MODE" == image ]]; then
+  wanted+=("${IMAGE_PACKAGES[@]}")
+else
+  java_ok || wanted+=(openjdk-17-jdk-headless)
+  have mvn || wanted+=(maven)
+  have node || wanted+=(nodejs)
+  have npm || wanted+=(npm)
+  wanted+=(libvirt0 qemu-utils)
+  if [[ "$MODE" == test ]]; then
+    wanted+=(libvirt-clients libxml2-utils libvirt-daemon chromium chromium-driver docker-compose)
+    # the console behind a reverse proxy, with the README's nginx snippet
+    wanted+=(nginx-light)
+    # sshd for the host credentials test (a qemu+libssh host with a stored key); the test starts its own sshd in a
+    # private namespace. On a machine run by systemd, Debian's package also starts the system's sshd on port 22.
+    wanted+=(openssh-server)
+    # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
+    wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf busybox-static cpio kmod)
+    wanted+=("${IMAGE_PACKAGES[@]}")
+  fi
 fi
 
 missing=()

@@ -2,24 +2,29 @@
 # A two-host libvirt lab on this one machine, for trying Virtdeck against real libvirtd + QEMU (TCG).
 #
 #   scripts/lab.sh up       start (or repair) the lab; does nothing more when it already runs
+#   scripts/lab.sh debian   `up`, then build the Debian guest once (scripts/build-debian-guest.sh: minutes) and define
+#                           `debian12` on lab1 (shut off, 512 MiB, 1 vCPU, boots its own disk debian12.qcow2 in
+#                           `images`, NIC on `default`, a serial console, a qemu-guest-agent channel)
 #   scripts/lab.sh down     stop exactly what `up` started (guests, dnsmasq, virtlogd, libvirtd); twice is fine
 #   scripts/lab.sh status   say what runs, with each host's networks, pools and domains
-#   scripts/lab.sh clean    `down`, then delete the hosts' state and the images (keeps the built tiny guest)
+#   scripts/lab.sh clean    `down`, then delete the hosts' state and the images (keeps the built tiny and Debian guests)
 #
-# Hosts (root only, each a libvirtd + virtlogd + virtlockd in its own mount namespace, own host_uuid, TCP on
-# 127.0.0.1 only, no authentication):
+# Hosts (root only, each a libvirtd + virtlogd + virtlockd + HA heartbeat in its own mount namespace, own host_uuid,
+# TCP on 127.0.0.1 only, no authentication):
 #   lab1  qemu+tcp://127.0.0.1:16601/system   network `default` NAT on virbr-lab1 192.168.150.0/24
 #   lab2  qemu+tcp://127.0.0.1:16602/system   network `default` NAT on virbr-lab2 192.168.151.0/24
 # Both have a dir pool `images` over the same directory (migrated guests find their disks). Disk leases: each host's
 # virtlockd takes a lease for every disk a QEMU opens, in the lockspace $LAB_DIR/locks both hosts share, so QEMU on
-# one host cannot open a disk a running QEMU on the other holds (the fencing high availability relies on). `up`
-# defines guest
+# one host cannot open a disk a running QEMU on the other holds (the fencing high availability relies on). Heartbeat:
+# each host runs scripts/virtdeck-heartbeat.sh, rewriting virtdeck-heartbeat-<host> every second in the dir pool
+# `heartbeat` both hosts have over $LAB_DIR/heartbeat (Virtdeck's virtdeck.ha.heartbeat-pool=heartbeat); it dies with
+# its host (`down`, or killing the host's processes). `up` defines guest
 # `tiny1` on lab1 (shut off; 128 MiB, 1 fixed vCPU, direct kernel boot from scripts/build-tiny-guest.sh's output,
 # tiny1.qcow2 in `images`, NIC on `default`, VNC on 127.0.0.1) unless it has it; a tiny1 an earlier run left on lab2
 # goes home to lab1. `up` converges from whatever the directory holds (empty, an earlier run's, a killed run's: stale
 # pid files, a half-copied image, firewall rules) and ends with every host's pools refreshed.
 #
-# State: ${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}/{lab1,lab2,images,locks,tiny}. Per host: etc/ (bound over
+# State: ${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}/{lab1,lab2,images,locks,heartbeat,tiny}. Per host: etc/ (bound over
 # /etc/libvirt), lib/ (/var/lib/libvirt), cache/ (/var/cache/libvirt), log/ (/var/log/libvirt: libvirtd.log,
 # virtlogd.log, virtlockd.log, qemu/<guest>.log), sock/ (libvirtd's unix sockets), *.pid, mntns (the namespace's id);
 # /run/libvirt is a tmpfs of the namespace. Defined guests, networks and pools survive down/up.
@@ -201,6 +206,8 @@ EOF
 # directories behind this lab host's own, starts its virtlogd, then becomes its libvirtd (same pid as unshare).
 set -eu
 d="$1"
+heartbeat="$2"   # the heartbeat script, then its directory, host name and interval
+shift 2
 mount -t tmpfs -o size=32m,mode=0755 lab-run /run/libvirt
 mount --bind "$d/etc" /etc/libvirt
 mount --bind "$d/lib" /var/lib/libvirt
@@ -212,6 +219,9 @@ readlink /proc/self/ns/mnt >"$d/mntns"
   >>"$d/log/virtlogd.out" 2>&1 &
 /usr/sbin/virtlockd --config /etc/libvirt/virtlockd.conf --pid-file "$d/virtlockd.pid" </dev/null \
   >>"$d/log/virtlockd.out" 2>&1 &
+# the host's HA heartbeat (scripts/virtdeck-heartbeat.sh DIR NAME INTERVAL): lives and dies with this host
+sh "$heartbeat" "$@" </dev/null >>"$d/log/heartbeat.out" 2>&1 &
+echo $! >"$d/virtdeck-heartbeat.pid"
 i=0
 while { [ ! -S /run/libvirt/virtlogd-sock ] || [ ! -S /run/libvirt/virtlockd-sock ]; } && [ $i -lt 100 ]; do
   sleep 0.1; i=$((i + 1))
@@ -252,7 +262,7 @@ sweep_host() {
         | while read -r rule; do eval "iptables -w -t $t -D ${rule#-A }" 2>/dev/null || true; done || true
     done
   fi
-  rm -f "$d/libvirtd.pid" "$d/virtlogd.pid" "$d/virtlockd.pid" "$d/mntns" "$d/launcher.pid"
+  rm -f "$d/libvirtd.pid" "$d/virtlogd.pid" "$d/virtlockd.pid" "$d/virtdeck-heartbeat.pid" "$d/mntns" "$d/launcher.pid"
 }
 
 start_host() {
@@ -291,7 +301,8 @@ start_host() {
     fi
   done
   : >"$d/log/libvirtd.out"
-  setsid unshare --mount --propagation private "$d/run-host.sh" "$d" </dev/null >>"$d/log/libvirtd.out" 2>&1 9>&- &
+  setsid unshare --mount --propagation private "$d/run-host.sh" "$d" \
+    "$SCRIPT_DIR/virtdeck-heartbeat.sh" "$LAB_DIR/heartbeat" "$h" 1 </dev/null >>"$d/log/libvirtd.out" 2>&1 9>&- &
   echo $! >"$d/launcher.pid"
   for ((i = 0; i < READY_LIMIT * 5; i++)); do
     pid="$(host_libvirtd_pid "$h")"
@@ -366,13 +377,13 @@ EOF
 }
 
 ensure_pool() {
-  local h="$1"
-  if ! v "$h" pool-info images >/dev/null 2>&1; then
-    v "$h" pool-define-as images dir --target "$LAB_DIR/images" >/dev/null
+  local h="$1" pool="$2"
+  if ! v "$h" pool-info "$pool" >/dev/null 2>&1; then
+    v "$h" pool-define-as "$pool" dir --target "$LAB_DIR/$pool" >/dev/null
   fi
-  v "$h" pool-autostart images >/dev/null
-  if [[ "$(v "$h" pool-info images | awk '/^State:/ {print $2}')" != running ]]; then
-    v "$h" pool-start images >/dev/null
+  v "$h" pool-autostart "$pool" >/dev/null
+  if [[ "$(v "$h" pool-info "$pool" | awk '/^State:/ {print $2}')" != running ]]; then
+    v "$h" pool-start "$pool" >/dev/null
   fi
 }
 
@@ -485,20 +496,84 @@ ensure_tiny1() {
   </devices>
 </domain>
 EOF
-  if v lab1 dominfo tiny1 >/dev/null 2>&1; then
-    # defined already: only a shut-off tiny1 whose template changed is redefined
-    if ! cmp -s "$xml.new" "$xml" && [[ "$(v lab1 domstate tiny1 2>/dev/null)" == "shut off" ]]; then
+  define_on_lab1 tiny1
+}
+
+# define_on_lab1 NAME: defines the guest written to $LAB_DIR/lab1/NAME.xml.new on lab1, unless it has it; a shut-off one
+# whose template changed is redefined (its disk volume stays).
+define_on_lab1() {
+  local name="$1" xml="$LAB_DIR/lab1/$1.xml"
+  if v lab1 dominfo "$name" >/dev/null 2>&1; then
+    if ! cmp -s "$xml.new" "$xml" && [[ "$(v lab1 domstate "$name" 2>/dev/null)" == "shut off" ]]; then
       mv "$xml.new" "$xml"
-      v lab1 undefine tiny1 >/dev/null   # its disk volume stays
+      v lab1 undefine "$name" >/dev/null
       v lab1 define "$xml" >/dev/null
-      say "lab1: tiny1 redefined (its template changed)"
+      say "lab1: $name redefined (its template changed)"
     fi
     rm -f "$xml.new"
     return 0
   fi
   mv "$xml.new" "$xml"
-  v "$h" define "$xml" >/dev/null
-  say "lab1: defined tiny1"
+  v lab1 define "$xml" >/dev/null
+  say "lab1: defined $name"
+}
+
+# The Debian guest (scripts/build-debian-guest.sh, cached in $LAB_DIR/debian): built on demand only, the build takes
+# minutes. debian12.qcow2 is a copy of the built disk, made once (a guest's disk is its own from then on).
+ensure_debian12() {
+  local debian="$LAB_DIR/debian"
+  say "checking the Debian guest (scripts/build-debian-guest.sh, log: $LAB_DIR/build-debian-guest.log)"
+  if ! VIRTDECK_LAB_DIR="$LAB_DIR" "$SCRIPT_DIR/build-debian-guest.sh" </dev/null >"$LAB_DIR/build-debian-guest.log" 2>&1; then
+    tail -n 20 "$LAB_DIR/build-debian-guest.log" >&2 || true
+    die "scripts/build-debian-guest.sh failed (log: $LAB_DIR/build-debian-guest.log)"
+  fi
+  if [[ ! -f "$LAB_DIR/images/debian12.qcow2" ]]; then
+    cp --sparse=always "$debian/disk.qcow2" "$LAB_DIR/images/debian12.qcow2.part"
+    mv "$LAB_DIR/images/debian12.qcow2.part" "$LAB_DIR/images/debian12.qcow2"
+    refresh_pools
+  fi
+  cat >"$LAB_DIR/lab1/debian12.xml.new" <<EOF
+<domain type='qemu'>
+  <name>debian12</name>
+  <uuid>7d1e0c5a-71e1-4b1d-8e55-0000000d1b12</uuid>
+  <memory unit='MiB'>512</memory>
+  <currentMemory unit='MiB'>512</currentMemory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='volume' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source pool='images' volume='debian12.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='network'>
+      <mac address='52:54:00:1a:d1:12'/>
+      <source network='default'/>
+      <model type='virtio'/>
+    </interface>
+    <serial type='pty'>
+      <log file='$LAB_DIR/debian12-console.log' append='off'/>
+    </serial>
+    <console type='pty'/>
+    <channel type='unix'>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>
+    <rng model='virtio'>
+      <backend model='random'>/dev/urandom</backend>
+    </rng>
+    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/>
+  </devices>
+</domain>
+EOF
+  define_on_lab1 debian12
 }
 
 # --- commands -------------------------------------------------------------------------------------------------------
@@ -506,7 +581,7 @@ EOF
 cmd_up() {
   check_machine
   install_packages
-  mkdir -p "$LAB_DIR/images" "$LAB_DIR/locks" "$LAB_DIR/tiny"
+  mkdir -p "$LAB_DIR/images" "$LAB_DIR/locks" "$LAB_DIR/heartbeat" "$LAB_DIR/tiny"
   local d
   for d in /run/libvirt /etc/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
     mkdir -p "$d"   # mount points; each lab host mounts its own over them
@@ -519,7 +594,8 @@ cmd_up() {
   ((failed == 0)) || die "the lab did not come up (logs in $LAB_DIR/lab*/log)"
   for h in "${HOSTS[@]}"; do
     ensure_network "$h"
-    ensure_pool "$h"
+    ensure_pool "$h" images
+    ensure_pool "$h" heartbeat
   done
   refresh_pools
   ensure_tiny_files
@@ -548,6 +624,12 @@ remove_empty_chains() {
       iptables -w -t "$t" -X "$chain" 2>/dev/null || true
     done
   done
+}
+
+cmd_debian() {
+  cmd_up
+  ensure_debian12
+  say "debian12 on lab1 $(host_uri lab1)"
 }
 
 cmd_down() {
@@ -602,13 +684,15 @@ lock() {
 
 case "${1:-}" in
   up) lock; cmd_up ;;
+  debian) lock; cmd_debian ;;
   down) lock; cmd_down ;;
   status) cmd_status ;;
   clean)
     lock
     cmd_down
-    rm -rf "$LAB_DIR/lab1" "$LAB_DIR/lab2" "$LAB_DIR/images" "$LAB_DIR/build-tiny-guest.log"
-    say "removed the lab hosts' state and images in $LAB_DIR (kept $LAB_DIR/tiny)" ;;
+    rm -rf "$LAB_DIR/lab1" "$LAB_DIR/lab2" "$LAB_DIR/images" "$LAB_DIR/heartbeat" "$LAB_DIR/build-tiny-guest.log" \
+      "$LAB_DIR/build-debian-guest.log"
+    say "removed the lab hosts' state and images in $LAB_DIR (kept the built guests in $LAB_DIR/tiny and $LAB_DIR/debian)" ;;
   -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
-  *) echo "usage: $0 up|down|status|clean" >&2; exit 2 ;;
+  *) echo "usage: $0 up|debian|down|status|clean" >&2; exit 2 ;;
 esac

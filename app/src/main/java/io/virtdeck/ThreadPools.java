@@ -30,6 +30,13 @@ public class ThreadPools {
     public static final String HA_RESTARTS = "haRestarts";
     /** One host's metrics sample each (metrics/MetricsSampler). */
     public static final String METRICS_SAMPLERS = "metricsSamplers";
+    /** One host's reading of its running guests' agents each (inventory/GuestAgentSampler). */
+    public static final String GUEST_AGENT_READERS = "guestAgentReaders";
+    /**
+     * A page's or the API's reading of one guest agent (inventory/GuestQuery), waited for a few seconds at most: a
+     * silent agent keeps its thread until libvirt gives up on it, not the request.
+     */
+    public static final String GUEST_AGENT_CALLS = "guestAgentCalls";
     /** Host lease renewals (inventory/HostLeases). */
     public static final String HOST_LEASE_RENEWALS = "hostLeaseRenewals";
     /** The watch on the renewals' age, a thread of its own to act while a renewal hangs (inventory/HostLeases). */
@@ -67,6 +74,16 @@ public class ThreadPools {
     @Bean(name = METRICS_SAMPLERS, defaultCandidate = false)
     ThreadPoolTaskExecutor metricsSamplers(MetricsProperties properties) {
         return fixed("metrics-sampler-", properties.samplerThreads());
+    }
+
+    @Bean(name = GUEST_AGENT_READERS, defaultCandidate = false)
+    ThreadPoolTaskExecutor guestAgentReaders() {
+        return fixed("guest-agent-", 2);
+    }
+
+    @Bean(name = GUEST_AGENT_CALLS, defaultCandidate = false)
+    ThreadPoolTaskExecutor guestAgentCalls() {
+        return threadPerCall("guest-agent-call-");
     }
 
     @Bean(name = HOST_LEASE_RENEWALS, defaultCandidate = false)

@@ -42,7 +42,8 @@ class ThreadPoolsTest {
                 .andReturn().getResponse().getContentAsString();
         for (String pool : List.of(ThreadPools.TASK_WORKERS, ThreadPools.METRICS_SAMPLERS,
                 ThreadPools.HOST_LEASE_RENEWALS, ThreadPools.HOST_LEASE_WATCH, ThreadPools.MIGRATION_CALLS,
-                ThreadPools.VOLUME_COPY_CALLS, ThreadPools.CONSOLE_PUMPS)) {
+                ThreadPools.VOLUME_COPY_CALLS, ThreadPools.CONSOLE_PUMPS, ThreadPools.GUEST_AGENT_READERS,
+                ThreadPools.GUEST_AGENT_CALLS)) {
             assertThat(scrape).as(pool).contains("executor_pool_size_threads{name=\"" + pool + "\"}");
         }
     }

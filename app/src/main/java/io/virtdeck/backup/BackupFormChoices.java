@@ -51,9 +51,19 @@ class BackupFormChoices {
         return storage.pools(hostId).stream().filter(p -> FILE_POOLS.contains(p.type()) && p.active()).toList();
     }
 
-    /** The guest of this name on the host, if any (the job's checks say what is wrong when none is). */
-    Optional<Long> guestNamed(long hostId, String name) {
-        return guests.findByHostAndName(hostId, name).map(Guest::id);
+    /**
+     * The guest of this name: on the store's host if it has one, else the only one of that name on the hosts the user
+     * may operate; empty when there is none or several (the job's checks then say what is wrong).
+     */
+    Optional<Long> guestNamed(Long storeHostId, String name) {
+        Optional<Long> onStoreHost = storeHostId == null ? Optional.empty()
+                : guests.findByHostAndName(storeHostId, name).map(Guest::id);
+        if (onStoreHost.isPresent()) {
+            return onStoreHost;
+        }
+        List<Long> found = operableHosts().stream().flatMap(h -> guests.findByHostAndName(h.id(), name).stream())
+                .map(Guest::id).toList();
+        return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
     }
 
     String guestName(long id) {

@@ -16,6 +16,6 @@ public record BackupJob(long id, String name, Scope scope, Long guestId, Long ho
                         String timeZone, Retention retention, VerifyRequest verify, Instant nextRunAt,
                         Instant lastRunAt, String lastResult, List<Long> lastRunTasks) {
 
-    /** Which guests a job backs up: one, those of a host, or every guest of the store's host. */
+    /** Which guests a job backs up: one, those of a host, or every guest of every host. */
     public enum Scope { GUEST, HOST, ALL }
 }

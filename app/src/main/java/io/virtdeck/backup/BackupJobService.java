@@ -87,7 +87,7 @@ public class BackupJobService {
         BackupJob.Scope scope = scopeOrNull(request.scope());
         return actions.plan(AuditAction.BACKUP_JOB_UPDATE, subject(job)).evenWhileBusy()
                 .permit(() -> {
-                    permissions.requireHost(Action.OPERATE, storeHost(job));
+                    permissions.require(Action.OPERATE, storeScope(job));
                     permit(scope, request);
                 })
                 .check(() -> check(scope, request, id))
@@ -129,7 +129,7 @@ public class BackupJobService {
         }
     }
 
-    /** Operating what the job covers: the guest, the host, or the store's host for every guest on it. */
+    /** Operating what the job covers: the guest, the host, or the whole fleet for every guest. */
     private void permit(BackupJob.Scope scope, BackupJobRequest request) {
         if (scope == BackupJob.Scope.GUEST && request.guestId() != null
                 && guests.findById(request.guestId()).isPresent()) {
@@ -138,13 +138,7 @@ public class BackupJobService {
                 && hosts.findById(request.hostId()).isPresent()) {
             permissions.requireHost(Action.OPERATE, request.hostId());
         } else {
-            Long storeHost = request.storeId() == null ? null
-                    : repository.findStore(request.storeId()).map(BackupStore::hostId).orElse(null);
-            if (storeHost != null) {
-                permissions.requireHost(Action.OPERATE, storeHost);
-            } else {
-                permissions.require(Action.OPERATE, ObjectRef.root());
-            }
+            permissions.require(Action.OPERATE, ObjectRef.root());
         }
     }
 
@@ -167,18 +161,10 @@ public class BackupJobService {
             if (guest == null) {
                 throw VirtdeckException.invalid("guestId", "guestId must name an existing guest for a guest job.");
             }
-            if (guest.hostId() != store.hostId()) {
-                throw VirtdeckException.conflict("storeId", "Store '" + store.name() + "' is not on the host of '"
-                        + guest.name() + "': backups go to a store on the guest's own host.");
-            }
         }
         if (scope == BackupJob.Scope.HOST) {
             if (request.hostId() == null || hosts.findById(request.hostId()).isEmpty()) {
                 throw VirtdeckException.invalid("hostId", "hostId must name an existing host for a host job.");
-            }
-            if (request.hostId() != store.hostId()) {
-                throw VirtdeckException.conflict("storeId", "Store '" + store.name() + "' is on another host: backups"
-                        + " go to a store on the guests' own host.");
             }
         }
         BackupSchedule.parse(request.schedule(), clock.instant(), zone());
@@ -206,23 +192,23 @@ public class BackupJobService {
     public void delete(long id) {
         BackupJob job = get(id);
         actions.plan(AuditAction.BACKUP_JOB_DELETE, subject(job)).evenWhileBusy()
-                .permit(() -> permissions.requireHost(Action.OPERATE, storeHost(job)))
+                .permit(() -> permissions.require(Action.OPERATE, storeScope(job)))
                 .execute(() -> jobs.delete(id));
     }
 
     /** Runs the job now, outside its schedule (its next scheduled run stays); returns what it started. */
     public String runNow(long id) {
         BackupJob job = get(id);
-        permissions.requireHost(Action.OPERATE, storeHost(job));
+        permissions.require(Action.OPERATE, storeScope(job));
         return runJob(job);
     }
 
     private boolean readable(BackupJob job) {
-        return permissions.allows(Action.READ_HOST, ObjectRef.host(storeHost(job)));
+        return permissions.allows(Action.READ_HOST, storeScope(job));
     }
 
-    private long storeHost(BackupJob job) {
-        return repository.findStore(job.storeId()).map(BackupStore::hostId).orElseThrow();
+    private ObjectRef storeScope(BackupJob job) {
+        return repository.findStore(job.storeId()).map(BackupStore::scope).orElseThrow();
     }
 
     static AuditObject subject(BackupJob job) {
@@ -255,7 +241,7 @@ public class BackupJobService {
         List<Guest> covered = switch (job.scope()) {
             case GUEST -> guests.findById(job.guestId()).stream().toList();
             case HOST -> guests.findAllOn(job.hostId());
-            case ALL -> guests.findAllOn(store.hostId());
+            case ALL -> hosts.findAll().stream().flatMap(host -> guests.findAllOn(host.id()).stream()).toList();
         };
         List<String> started = new ArrayList<>();
         List<Long> tasks = new ArrayList<>();

@@ -13,12 +13,15 @@ import io.virtdeck.hypervisor.BackupGateway;
 import io.virtdeck.hypervisor.CheckpointFacts;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.PooledVolume;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Guest;
 
 /**
  * Decides what a backup does: an incremental one when the guest's newest point in the store can be continued, else a
  * full one with the reason (the first backup, asked for, or why the chain cannot go on: its checkpoint lost, a disk
- * added, removed, replaced or resized, the guest moved to another host).
+ * added, removed, replaced or resized, the guest moved to another host); and where libvirt writes it: into the store's
+ * pool, or into a pool of the guest's host first when the store is elsewhere (another host, the Virtdeck server).
  */
 @Component
 class BackupPlanner {
@@ -26,18 +29,19 @@ class BackupPlanner {
     private final DomainGateway domains;
     private final BackupGateway backups;
     private final BackupRepository repository;
+    private final StorageGateway storage;
+    private final StoreFilesFactory files;
 
-    BackupPlanner(DomainGateway domains, BackupGateway backups, BackupRepository repository) {
+    BackupPlanner(DomainGateway domains, BackupGateway backups, BackupRepository repository, StorageGateway storage,
+                  StoreFilesFactory files) {
         this.domains = domains;
         this.backups = backups;
         this.repository = repository;
+        this.storage = storage;
+        this.files = files;
     }
 
     BackupPlan plan(Guest guest, BackupStore store, boolean fullAsked, boolean quiesce) {
-        if (store.hostId() != guest.hostId()) {
-            throw VirtdeckException.conflict("storeId", "Store '" + store.name() + "' is on another host than '"
-                    + guest.name() + "' (host " + guest.hostName() + "): backups go to a store on the guest's own host.");
-        }
         List<BackupPoint.Disk> disks = new ArrayList<>();
         for (DiskFacts disk : domains.domain(guest.hostId(), guest.uuid()).disks()) {
             if (!"disk".equals(disk.device())) {
@@ -66,7 +70,22 @@ class BackupPlanner {
             fullReason = whyNotContinue(guest, base.get(), disks);
         }
         return new BackupPlan(guest, store, fullReason == null ? base.get() : null, fullReason, disks, definition,
-                quiesce);
+                quiesce, stagingPool(guest, store, disks.get(0)));
+    }
+
+    /**
+     * Where libvirt writes a backup for a store on another host: the pool of the guest's first disk, which has the
+     * room the disk took. None when the guest's host reaches the store's pool itself.
+     */
+    private String stagingPool(Guest guest, BackupStore store, BackupPoint.Disk first) {
+        if (files.of(store).reachedBy(guest.hostId())) {
+            return null;
+        }
+        return storage.diskVolume(guest.hostId(), first.source()).map(PooledVolume::pool).orElseThrow(() ->
+                VirtdeckException.conflict("storeId", "Store '" + store.name() + "' is not on that host, and disk "
+                        + first.disk() + " of '" + guest.name() + "' is in no storage pool of host " + guest.hostName()
+                        + " to write the backup into before it streams there: use a store on " + guest.hostName()
+                        + "."));
     }
 
     /** Why the chain of {@code base} cannot go on for the guest as it is now; null when it can. */

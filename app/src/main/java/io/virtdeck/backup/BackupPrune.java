@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
-import io.virtdeck.core.HypervisorException;
-import io.virtdeck.hypervisor.StorageGateway;
 
 /**
  * Deletes a guest's backups in a store that its job's retention no longer keeps: their volumes, newest first (an
@@ -19,11 +17,11 @@ import io.virtdeck.hypervisor.StorageGateway;
 class BackupPrune {
 
     private final BackupRepository repository;
-    private final StorageGateway storage;
+    private final StoreFilesFactory files;
 
-    BackupPrune(BackupRepository repository, StorageGateway storage) {
+    BackupPrune(BackupRepository repository, StoreFilesFactory files) {
         this.repository = repository;
-        this.storage = storage;
+        this.files = files;
     }
 
     /** Returns what it did, in words. */
@@ -37,16 +35,13 @@ class BackupPrune {
         List<String> left = new ArrayList<>();
         int deleted = 0;
         for (BackupPoint point : doomed) {
-            try {
-                for (BackupPoint.Disk disk : point.disks()) {
-                    if (storage.volume(store.hostId(), store.pool(), disk.volume()).isPresent()) {
-                        storage.deleteVolume(store.hostId(), store.pool(), disk.volume());
-                    }
-                }
+            List<String> notDeleted = files.of(store).delete(point.disks().stream().map(BackupPoint.Disk::volume)
+                    .toList());
+            if (notDeleted.isEmpty()) {
                 repository.deletePoint(point.id());
                 deleted++;
-            } catch (HypervisorException e) {
-                left.add("backup " + point.id() + " (" + e.getMessage() + ")");
+            } else {
+                left.add("backup " + point.id() + " (" + String.join(", ", notDeleted) + ")");
             }
         }
         return "Retention kept " + keep.size() + " backup(s) and deleted " + deleted

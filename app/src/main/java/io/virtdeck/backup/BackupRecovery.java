@@ -112,13 +112,14 @@ class BackupRecovery implements TaskRecovery {
     }
 
     /**
-     * Whether the point's new checkpoint and every target volume are there: libvirt's record of a completed backup is
-     * the guest's latest, which is this point's only if its job began.
+     * Whether the point's new checkpoint and every target volume are there, in the store's pool on the guest's host:
+     * libvirt's record of a completed backup is the guest's latest, which is this point's only if its job began; and a
+     * backup staged for a store elsewhere was not streamed there yet, so it is taken back.
      */
     private boolean madeWhatItNamed(BackupPoint point) {
         try {
             BackupStore store = repository.findStore(point.storeId()).orElse(null);
-            return store != null
+            return store != null && !store.onServer()
                     && gateway.checkpoints(point.hostId(), point.guestUuid()).stream()
                     .anyMatch(c -> c.name().equals(point.checkpoint()))
                     && point.disks().stream().allMatch(d -> storage.volume(point.hostId(), store.pool(), d.volume())

@@ -29,10 +29,18 @@ public class BackupRepository {
         this.jdbc = jdbc;
     }
 
-    public BackupStore insertStore(String name, long hostId, String pool) {
-        long id = jdbc.sql("INSERT INTO backup_stores (name, host_id, pool) VALUES (:name, :host, :pool) RETURNING id")
-                .param("name", name).param("host", hostId).param("pool", pool).query(Long.class).single();
+    /** A store on a host's pool ({@code hostId}, {@code pool}) or in a directory of the server (the others null). */
+    public BackupStore insertStore(String name, Long hostId, String pool, String directory) {
+        long id = jdbc.sql("INSERT INTO backup_stores (name, host_id, pool, directory)"
+                        + " VALUES (:name, :host, :pool, :directory) RETURNING id")
+                .param("name", name).param("host", hostId).param("pool", pool).param("directory", directory)
+                .query(Long.class).single();
         return findStore(id).orElseThrow();
+    }
+
+    public Optional<BackupStore> findStoreByDirectory(String directory) {
+        return jdbc.sql("SELECT * FROM backup_stores WHERE directory = :directory").param("directory", directory)
+                .query(BackupRepository::store).optional();
     }
 
     public Optional<BackupStore> findStore(long id) {
@@ -201,8 +209,8 @@ public class BackupRepository {
     }
 
     private static BackupStore store(ResultSet rs, int row) throws SQLException {
-        return new BackupStore(rs.getLong("id"), rs.getString("name"), rs.getLong("host_id"), rs.getString("pool"),
-                instant(rs, "created_at"));
+        return new BackupStore(rs.getLong("id"), rs.getString("name"), rs.getObject("host_id", Long.class),
+                rs.getString("pool"), rs.getString("directory"), instant(rs, "created_at"));
     }
 
     private static BackupPoint point(ResultSet rs, int row) throws SQLException {

@@ -31,6 +31,7 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -44,9 +45,10 @@ import io.virtdeck.undo.MadeSoFar;
 import io.virtdeck.undo.UndoJournal;
 
 /**
- * Restores a backup point as a new guest: each disk read through its chain (the full backup and the incrementals up
- * to the point) into a standalone qcow2 volume, then the guest's definition as it was backed up, with a new name,
- * UUID and MAC addresses. Progress is the MiB the new volumes hold; a cancel takes effect between disks. A failure or
+ * Restores a backup point as a new guest, on the store's host or another: each disk read through its chain (the full
+ * backup and the incrementals up to the point) into a standalone qcow2 volume, streamed through Virtdeck to a host
+ * that does not reach the store, then the guest's definition as it was backed up, with a new name, UUID and MAC
+ * addresses. Progress is the MiB the new volumes hold; a cancel takes effect between disks. A failure or
  * a cancel takes back every volume made and the definition.
  */
 @Component
@@ -65,11 +67,16 @@ class BackupRestore {
     private final ExpectedGuestChanges expected;
     private final Executor copyCalls;
     private final UndoJournal journal;
+    private final VolumeTransfer transfer;
+    private final StoreFilesFactory storeFiles;
 
     BackupRestore(BackupGateway backups, BackupRepository repository, DomainGateway domains, StorageGateway storage,
                   HostRepository hosts, GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                  UndoJournal journal, @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
+                  UndoJournal journal, VolumeTransfer transfer, StoreFilesFactory storeFiles,
+                  @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
         this.journal = journal;
+        this.transfer = transfer;
+        this.storeFiles = storeFiles;
         this.backups = backups;
         this.repository = repository;
         this.domains = domains;
@@ -86,11 +93,7 @@ class BackupRestore {
         if (request.hostId() != null && hosts.findById(request.hostId()).isEmpty()) {
             throw VirtdeckException.invalid("hostId", "There is no host with id " + request.hostId() + ".");
         }
-        Host host = hosts.require(store.hostId());
-        if (request.hostId() != null && request.hostId() != store.hostId()) {
-            throw VirtdeckException.conflict("hostId", "Backups of store '" + store.name() + "' are restored on its"
-                    + " host, '" + host.name() + "', for now; restore there and clone the guest to the other host.");
-        }
+        Host host = hosts.require(request.hostId() != null ? request.hostId() : defaultHost(point, store));
         if (repository.chainUpTo(point.chainId(), point.seq()).size() != point.seq() + 1) {
             throw VirtdeckException.conflict("A backup this one builds on is missing or incomplete: it cannot be"
                     + " restored.");
@@ -115,12 +118,12 @@ class BackupRestore {
     }
 
     /**
-     * A restore over the guest the point was taken of: it must still be on the store's host, shut off (409 naming
-     * {@code inPlace}), have each disk of the point in a pool, and {@code confirm} must be its name (400).
+     * A restore over the guest the point was taken of: it must still be on the host it was backed up on, shut off (409
+     * naming {@code inPlace}), have each disk of the point in a pool, and {@code confirm} must be its name (400).
      */
     InPlacePlan planInPlace(BackupPoint point, BackupStore store, RestoreRequest request) {
         requireComplete(point);
-        Host host = hosts.require(store.hostId());
+        Host host = hosts.require(point.hostId());
         Guest guest = guests.findByHostAndUuid(host.id(), point.guestUuid()).orElseThrow(() ->
                 VirtdeckException.conflict("inPlace", "'" + point.guestName() + "' is no longer on host '"
                         + host.name() + "': restore the backup as a new guest."));
@@ -170,7 +173,7 @@ class BackupRestore {
                     throw new TaskCancelledException("cancelled");
                 }
                 InPlacePlan.Current now = plan.current().get(disk.disk());
-                VolumeFacts volume = copy(plan.host(), plan.store().pool(), disk, now.volume().pool(),
+                VolumeFacts volume = copy(plan.store(), plan.host(), plan.point(), disk, now.volume().pool(),
                         now.restoredName(plan.point().id()), progress.step(i * DISKS_PERCENT / count,
                                 (i + 1) * DISKS_PERCENT / count), made);
                 restored.put(now.source(), new PooledVolume(now.volume().pool(), volume));
@@ -211,8 +214,20 @@ class BackupRestore {
         }
     }
 
+    /** Where a restore goes when no host is named: the store's host, or for a directory the guest's own host. */
+    private long defaultHost(BackupPoint point, BackupStore store) {
+        if (!store.onServer()) {
+            return store.hostId();
+        }
+        if (hosts.findById(point.hostId()).isEmpty()) {
+            throw VirtdeckException.invalid("hostId", "hostId is required: the host '" + point.guestName()
+                    + "' was backed up on is no longer known.");
+        }
+        return point.hostId();
+    }
+
     /** The pool of a disk's source on the host: named in "pool/volume", or found by the volume's path. */
-    private Optional<String> poolOf(long hostId, String source) {
+    Optional<String> poolOf(long hostId, String source) {
         if (!source.startsWith("/")) {
             return Optional.of(source.substring(0, source.indexOf('/')));
         }
@@ -243,7 +258,7 @@ class BackupRestore {
                     throw new TaskCancelledException("cancelled");
                 }
                 step = "restoring disk " + disk.disk();
-                VolumeFacts volume = copy(plan.host(), plan.store().pool(), disk, plan.pool(),
+                VolumeFacts volume = copy(plan.store(), plan.host(), plan.point(), disk, plan.pool(),
                         plan.volumeName(disk.disk()), progress.step(i * DISKS_PERCENT / count,
                                 (i + 1) * DISKS_PERCENT / count), made);
                 restored.put(disk.source(), new PooledVolume(plan.pool(), volume));
@@ -276,7 +291,62 @@ class BackupRestore {
         return (point.full() ? "the full backup" : "incremental backup " + point.seq()) + " of " + point.startedAt();
     }
 
-    /** Copies one disk out of the store, reporting the MiB its new volume holds while libvirt writes it. */
+    /**
+     * Copies one disk of the point out of the store into a new volume on {@code host}. Where the host reaches the
+     * store's pool (it is the store's host, or shares its storage) libvirt reads the chain there. From a pool of
+     * another host, the disk is first made whole in the store's pool there, then streamed to {@code host}. From a
+     * directory of the Virtdeck server, the chain's files are streamed into {@code pool} and the disk made whole
+     * from them there. Temporary copies are deleted, and recorded until they are.
+     */
+    VolumeFacts copy(BackupStore store, Host host, BackupPoint point, BackupPoint.Disk disk, String pool, String name,
+                     TaskProgress progress, MadeSoFar made) throws InterruptedException {
+        StoreFiles files = storeFiles.of(store);
+        if (files.reachedBy(host.id())) {
+            return copy(host, files.pool(), disk, pool, name, progress, made);
+        }
+        try (MadeSoFar temporary = journal.begin(AuditAction.BACKUP_RESTORE, new AuditObject("backup",
+                store.auditPrefix() + "/" + point.id(), disk.volume()))) {
+            if (store.onServer()) {
+                sendChain(files, host, point, disk, pool, progress.step(0, 50), temporary);
+                copy(host, pool, disk, pool, name, progress.step(50, 100), made);
+            } else {
+                Host storeHost = hosts.require(store.hostId());
+                String whole = name.replaceFirst("\\.qcow2$", "") + "-whole.qcow2";
+                copy(storeHost, store.pool(), disk, store.pool(), whole, progress.step(0, 40), temporary);
+                long bytes = transfer.bytes(storeHost.id(), store.pool(), whole);
+                made.volume(host, pool, name, () -> transfer.createTarget(host.id(), pool, name, bytes));
+                transfer.stream(new VolumeTransfer.Location(storeHost.id(), store.pool(), whole),
+                        new VolumeTransfer.Location(host.id(), pool, name), bytes, new ByteProgress(
+                                progress.step(40, 100), bytes, "Streamed disk " + disk.disk() + " to host "
+                                + host.name() + ":"));
+            }
+            temporary.removeTemporary();
+        }
+        return storage.volume(host.id(), pool, name).orElseThrow(() -> new HypervisorException(
+                HypervisorException.Kind.NOT_FOUND, "the restored volume " + pool + "/" + name + " is gone"));
+    }
+
+    /** Streams the files of the disk's chain, up to the point, into the host's pool under their own names. */
+    private void sendChain(StoreFiles files, Host host, BackupPoint point, BackupPoint.Disk disk, String pool,
+                           TaskProgress progress, MadeSoFar temporary) throws InterruptedException {
+        List<String> chain = repository.chainUpTo(point.chainId(), point.seq()).stream()
+                .flatMap(p -> p.disks().stream()).filter(d -> d.disk().equals(disk.disk()))
+                .map(BackupPoint.Disk::volume).toList();
+        long total = chain.stream().mapToLong(files::bytes).sum();
+        ByteProgress bytes = new ByteProgress(progress, total, "Streamed disk " + disk.disk() + " to host "
+                + host.name() + ":");
+        long before = 0;
+        for (String volume : chain) {
+            long done = before;
+            temporary.volume(host, pool, volume, () -> {
+                files.send(volume, host.id(), pool, copied -> bytes.accept(done + copied));
+                return null;
+            });
+            before += files.bytes(volume);
+        }
+    }
+
+    /** Copies one disk out of the store on its host, reporting the MiB its new volume holds while libvirt writes it. */
     VolumeFacts copy(Host host, String storePool, BackupPoint.Disk disk, String pool, String name,
                      TaskProgress progress, MadeSoFar made) throws InterruptedException {
         // recorded before the copy: a half-made volume is taken back too, even after a kill
@@ -292,12 +362,27 @@ class BackupRestore {
             try {
                 return call.get(POLL_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                storage.volume(hostId, pool, name)
-                        .ifPresent(v -> bytes.accept(Math.min(v.allocationMiB() << 20, disk.capacityBytes() - 1)));
+                try {
+                    storage.volume(hostId, pool, name)
+                            .ifPresent(v -> bytes.accept(Math.min(v.allocationMiB() << 20, disk.capacityBytes() - 1)));
+                } catch (TaskCancelledException cancel) {
+                    // libvirt cannot stop a volume copy: the volume is deleted only once qemu-img has let go of it
+                    progress.update(99, "Cancelling: libvirt finishes copying disk " + disk.disk() + " first");
+                    awaitQuietly(call);
+                    throw cancel;
+                }
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof HypervisorException h ? h
                         : new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e);
             }
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> call) throws InterruptedException {
+        try {
+            call.get();
+        } catch (ExecutionException e) {
+            // the copy failed: nothing to wait for
         }
     }
 }

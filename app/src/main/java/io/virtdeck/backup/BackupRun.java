@@ -1,5 +1,6 @@
 package io.virtdeck.backup;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import io.virtdeck.action.Ending;
+import io.virtdeck.audit.AuditAction;
+import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
@@ -18,39 +21,66 @@ import io.virtdeck.hypervisor.BackupRequest;
 import io.virtdeck.hypervisor.BackupStarted;
 import io.virtdeck.hypervisor.BackupTarget;
 import io.virtdeck.hypervisor.CheckpointFacts;
-import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.PooledVolume;
+import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.inventory.ExpectedGuestChanges;
+import io.virtdeck.inventory.Host;
+import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.task.ByteProgress;
 import io.virtdeck.task.TaskCancelledException;
 import io.virtdeck.task.TaskProgress;
+import io.virtdeck.undo.MadeSoFar;
+import io.virtdeck.undo.UndoJournal;
 
 /**
  * The work of a backup task: records the point, has libvirt begin the backup with its checkpoint, follows the job's
  * bytes, and on success deletes the guest's older Virtdeck checkpoints (the next incremental starts from the new
  * one). A failure or a cancel aborts the job, deletes the point's volumes (no partial files stay in the store) and its
  * new checkpoint, and marks the point FAILED: the chain goes on from the point before. A shut-off guest is started
- * paused for the backup and stopped after it.
+ * paused for the backup and stopped after it. For a store elsewhere (another host, the Virtdeck server), libvirt
+ * writes the backup into a pool of the guest's host (the plan's staging pool), Virtdeck streams it to the store, and
+ * the staged volumes are deleted, whatever the outcome.
  */
 @Component
 class BackupRun {
 
     private static final Logger log = LoggerFactory.getLogger(BackupRun.class);
     private static final long POLL_MS = 500;
+    /** The share of the progress bar writing the backup takes when it then streams to a store on another host. */
+    private static final int STAGED_PERCENT = 60;
 
     private final BackupGateway backups;
-    private final StorageGateway storage;
     private final BackupRepository repository;
     private final ExpectedGuestChanges expected;
+    private final VolumeTransfer transfer;
+    private final HostRepository hosts;
+    private final UndoJournal journal;
+    private final StoreFilesFactory files;
 
-    BackupRun(BackupGateway backups, StorageGateway storage, BackupRepository repository,
-              ExpectedGuestChanges expected) {
+    BackupRun(BackupGateway backups, BackupRepository repository, ExpectedGuestChanges expected,
+              VolumeTransfer transfer, HostRepository hosts, UndoJournal journal, StoreFilesFactory files) {
         this.backups = backups;
-        this.storage = storage;
+        this.files = files;
         this.repository = repository;
         this.expected = expected;
+        this.transfer = transfer;
+        this.hosts = hosts;
+        this.journal = journal;
     }
 
     String run(BackupPlan plan, TaskProgress progress, Ending ending) throws InterruptedException {
+        if (!plan.staged()) {
+            return run(plan, progress, ending, null);
+        }
+        // what is written on the guest's host before it streams to the store is recorded, so that a kill leaves none
+        try (MadeSoFar staging = journal.begin(AuditAction.BACKUP_RUN, AuditObject.guest(plan.guest().id(),
+                plan.guest().name()))) {
+            return run(plan, progress, ending, staging);
+        }
+    }
+
+    private String run(BackupPlan plan, TaskProgress progress, Ending ending, MadeSoFar staging)
+            throws InterruptedException {
         long hostId = plan.guest().hostId();
         UUID uuid = plan.guest().uuid();
         long chainId = plan.incremental() ? plan.base().chainId()
@@ -73,37 +103,102 @@ class BackupRun {
         expected.expect(hostId, uuid); // a shut-off guest is started paused and stopped: Virtdeck's doing
         BackupStarted started;
         try {
-            started = backups.beginBackup(hostId, uuid, new BackupRequest(plan.store().pool(), targets,
-                    plan.incremental() ? plan.base().checkpoint() : null, checkpoint, plan.quiesce()));
+            if (staging != null) {
+                stage(plan, disks, targets, staging);
+            }
+            started = backups.beginBackup(hostId, uuid, new BackupRequest(plan.writePool(), targets,
+                    plan.incremental() ? plan.base().checkpoint() : null, checkpoint, plan.quiesce(), staging != null));
         } catch (HypervisorException e) {
             String failed = "The " + kind + " of '" + plan.guest().name() + "' did not begin: "
-                    + HypervisorErrors.message(e);
+                    + HypervisorErrors.message(e) + (staging == null ? "" : " " + staging.undo());
             repository.failed(pointId, failed);
             ending.failed(failed);
             throw VirtdeckException.conflict(failed);
         }
         repository.started(pointId, started.startedPaused(), started.frozen(), started.freezeNote());
         progress.onCancel(() -> abortQuietly(hostId, uuid));
-        BackupProgress job = follow(hostId, uuid, progress);
-        if (job.state() == BackupProgress.State.COMPLETED) {
+        BackupProgress job = follow(hostId, uuid, staging == null ? progress : progress.step(0, STAGED_PERCENT));
+        String failure = job.state() == BackupProgress.State.COMPLETED ? null
+                : job.state() == BackupProgress.State.CANCELLED || progress.cancelRequested() ? "cancelled"
+                : "failed: " + (job.error() != null ? job.error() : "libvirt reports no backup job for the guest");
+        String streamed = "";
+        if (failure == null && staging != null) {
+            try {
+                streamed = streamToStore(plan, started.targets(), disks, progress.step(STAGED_PERCENT, 99));
+            } catch (TaskCancelledException e) {
+                failure = "cancelled while streaming to " + storePlace(plan);
+            } catch (HypervisorException e) {
+                failure = "failed while streaming to " + storePlace(plan) + ": " + HypervisorErrors.message(e);
+            } catch (UncheckedIOException e) {
+                failure = "failed while streaming to " + storePlace(plan) + ": " + e.getMessage();
+            }
+        }
+        if (failure == null) {
             completed(hostId, uuid, checkpoint, started.startedPaused());
             repository.completed(pointId, job.bytesProcessed());
             String done = "Backed up '" + plan.guest().name() + "' to store '" + plan.store().name() + "': " + kind
-                    + ", " + ByteProgress.mib(job.bytesProcessed()) + " copied; " + consistency(started) + ".";
+                    + ", " + ByteProgress.mib(job.bytesProcessed()) + " copied" + streamed + "; "
+                    + consistency(started) + "."
+                    + (staging == null ? "" : " " + staging.removeTemporary()).stripTrailing();
             ending.succeeded(done);
             return done;
         }
-        boolean cancelled = job.state() == BackupProgress.State.CANCELLED || progress.cancelRequested();
-        String reason = cancelled ? "cancelled" : "failed: " + (job.error() != null ? job.error()
-                : "libvirt reports no backup job for the guest");
-        String failed = "The " + kind + " of '" + plan.guest().name() + "' " + reason + ". "
-                + takeBack(hostId, uuid, plan.store(), disks, checkpoint, started.startedPaused());
+        String failed = "The " + kind + " of '" + plan.guest().name() + "' " + failure + ". "
+                + takeBack(hostId, uuid, plan.store(), disks, checkpoint, started.startedPaused())
+                + (staging == null ? "" : " " + staging.undo());
         repository.failed(pointId, failed);
         ending.failed(failed);
-        if (cancelled) {
+        if (failure.startsWith("cancelled")) {
             throw new TaskCancelledException(failed);
         }
         throw VirtdeckException.conflict(failed);
+    }
+
+    /**
+     * Makes the targets in the staging pool, each recorded first. An incremental's overlay names its base, which lives
+     * in the store: a stand-in of that name (an empty qcow2) is made beside it for libvirt's check, and the overlay
+     * keeps only the name, so that it finds the real base once it sits beside it in the store.
+     */
+    private void stage(BackupPlan plan, List<BackupPoint.Disk> disks, List<BackupTarget> targets, MadeSoFar staging) {
+        Host host = hosts.require(plan.guest().hostId());
+        for (int i = 0; i < targets.size(); i++) {
+            BackupTarget target = targets.get(i);
+            long bytes = disks.get(i).capacityBytes();
+            if (target.base() != null) {
+                staging.volume(host, plan.stagingPool(), target.base(), () -> backups.createTarget(host.id(),
+                        plan.stagingPool(), new BackupTarget(target.disk(), target.base(), null), bytes));
+            }
+            staging.volume(host, plan.stagingPool(), target.volume(), () -> backups.createTarget(host.id(),
+                    plan.stagingPool(), target, bytes));
+        }
+    }
+
+    /** Streams each staged volume into the store; returns what it moved, in words. */
+    private String streamToStore(BackupPlan plan, List<PooledVolume> staged, List<BackupPoint.Disk> disks,
+                                 TaskProgress progress) throws InterruptedException {
+        long guestHost = plan.guest().hostId();
+        StoreFiles store = files.of(plan.store());
+        long total = 0;
+        List<Long> sizes = new ArrayList<>();
+        for (PooledVolume volume : staged) {
+            sizes.add(transfer.bytes(guestHost, volume.pool(), volume.volume().name()));
+            total += sizes.get(sizes.size() - 1);
+        }
+        ByteProgress bytes = new ByteProgress(progress, total, "Streamed to " + storePlace(plan) + ":");
+        long before = 0;
+        for (int i = 0; i < staged.size(); i++) {
+            PooledVolume volume = staged.get(i);
+            long done = before;
+            store.receive(new VolumeTransfer.Location(guestHost, volume.pool(), volume.volume().name()),
+                    disks.get(i).volume(), sizes.get(i), copied -> bytes.accept(done + copied));
+            before += sizes.get(i);
+        }
+        return ", then " + ByteProgress.mib(total) + " streamed to " + storePlace(plan);
+    }
+
+    /** Where the store is, in a few words: "host lab2", or "the Virtdeck server". */
+    private String storePlace(BackupPlan plan) {
+        return plan.store().onServer() ? "the Virtdeck server" : "host " + hosts.require(plan.store().hostId()).name();
     }
 
     private static String baseVolume(BackupPoint base, String disk) {
@@ -159,15 +254,7 @@ class BackupRun {
             log.info("checkpoint {} stays until the next backup: {}", checkpoint, e.getMessage());
         }
         stopIfStartedPaused(startedPaused, hostId, uuid);
-        for (BackupPoint.Disk disk : disks) {
-            try {
-                if (storage.volume(hostId, store.pool(), disk.volume()).isPresent()) {
-                    storage.deleteVolume(hostId, store.pool(), disk.volume());
-                }
-            } catch (HypervisorException e) {
-                left.add(store.pool() + "/" + disk.volume());
-            }
-        }
+        left.addAll(files.of(store).delete(disks.stream().map(BackupPoint.Disk::volume).toList()));
         return left.isEmpty() ? "Its partial files were deleted; the next backup continues from the one before."
                 : "These partial files could not be deleted: " + String.join(", ", left) + ".";
     }

@@ -12,7 +12,9 @@ import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
+import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
+import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskProgress;
@@ -33,14 +35,16 @@ public class BackupService {
     private final BackupRepository repository;
     private final BackupStoreService stores;
     private final GuestRepository guests;
+    private final HostRepository hosts;
     private final TaskService tasks;
     private final ActionRunner actions;
     private final Permissions permissions;
 
     BackupService(BackupPlanner planner, BackupRun run, BackupRestore restore, BackupPrune prune, BackupVerify verify,
                   BackupRepository repository,
-                  BackupStoreService stores, GuestRepository guests, TaskService tasks, ActionRunner actions,
-                  Permissions permissions) {
+                  BackupStoreService stores, GuestRepository guests, HostRepository hosts, TaskService tasks,
+                  ActionRunner actions, Permissions permissions) {
+        this.hosts = hosts;
         this.planner = planner;
         this.run = run;
         this.restore = restore;
@@ -96,7 +100,7 @@ public class BackupService {
     private String verifyNewest(Guest guest, BackupStore store, BackupJob job, TaskProgress progress)
             throws InterruptedException {
         BackupPoint newest = repository.latestPoint(guest.uuid(), store.id()).orElseThrow();
-        AuditObject point = new AuditObject("backup", store.hostId() + "/" + newest.id(), newest.guestName() + " #"
+        AuditObject point = new AuditObject("backup", store.auditPrefix() + "/" + newest.id(), newest.guestName() + " #"
                 + newest.seq());
         try {
             return verify.run(newest, store, job.verify(), progress.step(50, 100),
@@ -120,7 +124,10 @@ public class BackupService {
         return point;
     }
 
-    /** Restores a complete point as a new guest on the store's host, or in place over its shut-off guest. */
+    /**
+     * Restores a complete point as a new guest (on the store's host unless another is named: OPERATE on that host), or
+     * in place over its shut-off guest.
+     */
     public Task restore(long pointId, RestoreRequest request) {
         BackupPoint point = point(pointId);
         BackupStore store = stores.readable(point.storeId());
@@ -128,11 +135,19 @@ public class BackupService {
             return restoreInPlace(point, store, request);
         }
         // "<host>/<point>": seen by those who may read the store's host, as a pool's or volume's rows are
-        AuditObject subject = new AuditObject("backup", store.hostId() + "/" + point.id(), point.guestName() + " #"
+        AuditObject subject = new AuditObject("backup", store.auditPrefix() + "/" + point.id(), point.guestName() + " #"
                 + point.seq());
         AtomicReference<RestorePlan> plan = new AtomicReference<>();
         return actions.plan(AuditAction.BACKUP_RESTORE, subject)
-                .permit(() -> permissions.requireHost(Action.OPERATE, store.hostId()))
+                .permit(() -> {
+                    permissions.require(Action.READ_HOST, store.scope());
+                    if (request.hostId() != null && hosts.findById(request.hostId()).isPresent()) {
+                        permissions.requireHost(Action.OPERATE, request.hostId());
+                    } else {
+                        permissions.require(Action.OPERATE, store.onServer() ? ObjectRef.host(point.hostId())
+                                : store.scope());
+                    }
+                })
                 .check(() -> plan.set(restore.plan(point, store, request)))
                 .start(ending -> tasks.submit(AuditAction.BACKUP_RESTORE, subject, true,
                         progress -> restore.run(plan.get(), progress, ending)));
@@ -140,9 +155,9 @@ public class BackupService {
 
     /** The guest is the subject: it is busy (not started, migrated, backed up) while its disks are replaced. */
     private Task restoreInPlace(BackupPoint point, BackupStore store, RestoreRequest request) {
-        Guest guest = guests.findByHostAndUuid(store.hostId(), point.guestUuid()).orElseThrow(() ->
-                VirtdeckException.conflict("inPlace", "'" + point.guestName() + "' is no longer on the store's host:"
-                        + " restore the backup as a new guest."));
+        Guest guest = guests.findByHostAndUuid(point.hostId(), point.guestUuid()).orElseThrow(() ->
+                VirtdeckException.conflict("inPlace", "'" + point.guestName() + "' is no longer on the host it was"
+                        + " backed up on: restore the backup as a new guest."));
         AuditObject subject = AuditObject.guest(guest.id(), guest.name());
         AtomicReference<InPlacePlan> plan = new AtomicReference<>();
         return actions.plan(AuditAction.BACKUP_RESTORE, subject)
@@ -156,11 +171,12 @@ public class BackupService {
     public Task verify(long pointId, VerifyRequest request) {
         BackupPoint point = point(pointId);
         BackupStore store = stores.readable(point.storeId());
-        AuditObject subject = new AuditObject("backup", store.hostId() + "/" + point.id(), point.guestName() + " #"
+        AuditObject subject = new AuditObject("backup", store.auditPrefix() + "/" + point.id(), point.guestName() + " #"
                 + point.seq());
         AtomicReference<VerifyRequest> checked = new AtomicReference<>();
         return actions.plan(AuditAction.BACKUP_VERIFY, subject)
-                .permit(() -> permissions.requireHost(Action.OPERATE, store.hostId()))
+                .permit(() -> permissions.require(Action.OPERATE, store.onServer() ? ObjectRef.host(point.hostId())
+                        : store.scope()))
                 .check(() -> {
                     checked.set(BackupVerify.checked(request));
                     if (point.state() != BackupPoint.State.COMPLETE) {

@@ -1,7 +1,9 @@
 package io.virtdeck.backup;
 
 import java.util.List;
-import java.util.Optional;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,8 +23,9 @@ import io.virtdeck.security.ObjectRef;
 import io.virtdeck.security.Permissions;
 
 /**
- * Backup stores: a storage pool of a host, of a kind that holds files (dir, netfs). Registered by those who may operate
- * the host; seen by those who may read it (not help desk).
+ * Backup stores: a storage pool of a host, of a kind that holds files (dir, netfs), registered by those who may operate
+ * the host and seen by those who may read it (not help desk); or a directory on the Virtdeck server, registered by
+ * administrators and seen by those who see every host.
  */
 @Service
 public class BackupStoreService {
@@ -35,9 +38,11 @@ public class BackupStoreService {
     private final StorageGateway storage;
     private final ActionRunner actions;
     private final Permissions permissions;
+    private final StoreFilesFactory files;
 
     BackupStoreService(BackupRepository repository, HostRepository hosts, StorageGateway storage,
-                       ActionRunner actions, Permissions permissions) {
+                       ActionRunner actions, Permissions permissions, StoreFilesFactory files) {
+        this.files = files;
         this.repository = repository;
         this.hosts = hosts;
         this.storage = storage;
@@ -48,22 +53,30 @@ public class BackupStoreService {
     public BackupStoreView create(BackupStoreRequest request) {
         AuditObject subject = new AuditObject("backup-store", null, request.name());
         return actions.plan(AuditAction.BACKUP_STORE_CREATE, subject).evenWhileBusy().permit(() -> {
-            if (request.hostId() != null && hosts.findById(request.hostId()).isPresent()) {
+            if (request.directory() != null) {
+                permissions.require(Action.ADMINISTER, ObjectRef.root()); // files written on the server itself
+            } else if (request.hostId() != null && hosts.findById(request.hostId()).isPresent()) {
                 permissions.requireHost(Action.OPERATE, request.hostId());
             } else {
                 permissions.require(Action.OPERATE, ObjectRef.root());
             }
         }).check(() -> checkNew(request)).run(() -> {
-            BackupStore store = repository.insertStore(request.name(), request.hostId(), request.pool());
-            return Done.of(view(store), "pool " + store.pool() + " of host " + hosts.require(store.hostId()).name())
-                    .about(subject(store));
+            BackupStore store = request.directory() != null
+                    ? repository.insertStore(request.name(), null, null, directory(request.directory()).toString())
+                    : repository.insertStore(request.name(), request.hostId(), request.pool(), null);
+            return Done.of(view(store), store.where(hostName(store))).about(subject(store));
         });
     }
 
     private void checkNew(BackupStoreRequest request) {
         checkName(request.name(), null);
+        if (request.directory() != null) {
+            checkNewDirectory(request);
+            return;
+        }
         if (request.hostId() == null) {
-            throw VirtdeckException.invalid("hostId", "hostId is required: the host whose pool holds the backups.");
+            throw VirtdeckException.invalid("hostId", "hostId is required: the host whose pool holds the backups (or"
+                    + " give a directory on the Virtdeck server instead).");
         }
         Host host = hosts.findById(request.hostId()).orElseThrow(() -> VirtdeckException.invalid("hostId",
                 "There is no host with id " + request.hostId() + "."));
@@ -86,6 +99,38 @@ public class BackupStoreService {
         }
     }
 
+    private void checkNewDirectory(BackupStoreRequest request) {
+        if (request.hostId() != null || request.pool() != null) {
+            throw VirtdeckException.invalid("directory", "A store is either a pool of a host (hostId and pool) or a"
+                    + " directory on the Virtdeck server (directory), not both.");
+        }
+        Path directory = directory(request.directory());
+        if (!Files.isDirectory(directory)) {
+            throw VirtdeckException.invalid("directory", "There is no directory " + directory + " on the Virtdeck"
+                    + " server: make it first (with room for the backups).");
+        }
+        if (!Files.isWritable(directory)) {
+            throw VirtdeckException.invalid("directory", "Virtdeck may not write in " + directory + ".");
+        }
+        if (repository.findStoreByDirectory(directory.toString()).isPresent()) {
+            throw VirtdeckException.conflict("directory", "Directory " + directory + " is a backup store already.");
+        }
+    }
+
+    private static Path directory(String given) {
+        Path path;
+        try {
+            path = Path.of(given.strip());
+        } catch (InvalidPathException e) {
+            throw VirtdeckException.invalid("directory", "directory is not a path: " + e.getReason() + ".");
+        }
+        if (!path.isAbsolute()) {
+            throw VirtdeckException.invalid("directory", "directory must be an absolute path on the Virtdeck server,"
+                    + " such as /srv/virtdeck-backups.");
+        }
+        return path.normalize();
+    }
+
     /** A name of the pattern, not taken by another store than {@code self} (null for a new store). */
     private void checkName(String name, Long self) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -97,11 +142,11 @@ public class BackupStoreService {
         }
     }
 
-    /** Renames the store; where it is (host and pool) stays, as its backups are there. */
+    /** Renames the store; where it is stays, as its backups are there. */
     public BackupStoreView rename(long id, String name) {
         BackupStore store = readable(id);
         return actions.plan(AuditAction.BACKUP_STORE_RENAME, subject(store)).evenWhileBusy()
-                .permit(() -> permissions.requireHost(Action.OPERATE, store.hostId()))
+                .permit(() -> permissions.require(Action.OPERATE, store.scope()))
                 .check(() -> checkName(name, id))
                 .run(() -> {
                     repository.renameStore(id, name);
@@ -113,25 +158,25 @@ public class BackupStoreService {
     public void delete(long id) {
         BackupStore store = require(id);
         actions.plan(AuditAction.BACKUP_STORE_DELETE, subject(store)).permit(() ->
-                permissions.requireHost(Action.OPERATE, store.hostId())).execute(() -> repository.deleteStore(id));
+                permissions.require(Action.OPERATE, store.scope())).execute(() -> repository.deleteStore(id));
     }
 
     public List<BackupStoreView> list() {
         return repository.stores().stream()
-                .filter(s -> permissions.allows(Action.READ_HOST, ObjectRef.host(s.hostId())))
+                .filter(s -> permissions.allows(Action.READ_HOST, s.scope()))
                 .map(this::view).toList();
     }
 
     public BackupStoreView get(long id) {
         BackupStore store = require(id);
-        permissions.requireHost(Action.READ_HOST, store.hostId());
+        permissions.require(Action.READ_HOST, store.scope());
         return view(store);
     }
 
     /** The store, or 404 (also when the user may not read its host: the store's existence is not told). */
     BackupStore readable(long id) {
         BackupStore store = require(id);
-        if (!permissions.allows(Action.READ_HOST, ObjectRef.host(store.hostId()))) {
+        if (!permissions.allows(Action.READ_HOST, store.scope())) {
             throw VirtdeckException.notFound("There is no backup store with id " + id + ".");
         }
         return store;
@@ -143,20 +188,17 @@ public class BackupStoreService {
     }
 
     static AuditObject subject(BackupStore store) {
-        return new AuditObject("backup-store", store.hostId() + "/" + store.id(), store.name());
+        return new AuditObject("backup-store", store.auditPrefix() + "/" + store.id(), store.name());
     }
 
     private BackupStoreView view(BackupStore store) {
-        Optional<PoolFacts> pool;
-        try {
-            pool = storage.pools(store.hostId()).stream().filter(p -> p.name().equals(store.pool())).findFirst();
-        } catch (HypervisorException e) {
-            pool = Optional.empty(); // the host is away: the catalogue still shows
-        }
-        String hostName = hosts.findById(store.hostId()).map(Host::name).orElse(null);
-        return new BackupStoreView(store.id(), store.name(), store.hostId(), hostName, store.pool(),
-                pool.map(PoolFacts::capacityMiB).orElse(null), pool.map(PoolFacts::availableMiB).orElse(null),
-                repository.chainCount(store.id()), repository.pointCount(store.id()),
-                repository.copiedBytes(store.id()) / (1024 * 1024));
+        StoreFiles.Space space = files.of(store).space();
+        return new BackupStoreView(store.id(), store.name(), store.hostId(), hostName(store), store.pool(),
+                store.directory(), space.capacityMiB(), space.availableMiB(), repository.chainCount(store.id()),
+                repository.pointCount(store.id()), repository.copiedBytes(store.id()) / (1024 * 1024));
+    }
+
+    private String hostName(BackupStore store) {
+        return store.onServer() ? null : hosts.findById(store.hostId()).map(Host::name).orElse(null);
     }
 }

@@ -94,7 +94,11 @@ class BackupVerify {
 
     String run(BackupPoint point, BackupStore store, VerifyRequest request, TaskProgress progress, Ending ending)
             throws InterruptedException {
-        Host host = hosts.require(store.hostId());
+        Host host = hosts.require(store.onServer() ? point.hostId() : store.hostId());
+        // a directory of the server is no pool: the temporary disks go beside the guest's own, on its host
+        String pool = store.onServer() ? restore.poolOf(host.id(), point.disks().get(0).source()).orElseThrow(() ->
+                VirtdeckException.conflict("The disk of '" + point.guestName() + "' is in no pool of host "
+                        + host.name() + " now: restore the backup as a new guest instead.")) : store.pool();
         String name = "verify-" + point.id() + "-" + UUID.randomUUID().toString().substring(0, 6);
         UUID uuid = UUID.randomUUID();
         // the temporary guest and its disks, recorded before they are made: a kill leaves none of them
@@ -112,9 +116,9 @@ class BackupVerify {
                 if (progress.cancelRequested()) {
                     throw new TaskCancelledException("cancelled");
                 }
-                VolumeFacts volume = restore.copy(host, store.pool(), disk, store.pool(),
-                        name + "-" + disk.disk() + ".qcow2", progress.step(i * 60 / count, (i + 1) * 60 / count), made);
-                disks.put(disk.source(), new PooledVolume(store.pool(), volume));
+                VolumeFacts volume = restore.copy(store, host, point, disk, pool, name + "-" + disk.disk() + ".qcow2",
+                        progress.step(i * 60 / count, (i + 1) * 60 / count), made);
+                disks.put(disk.source(), new PooledVolume(pool, volume));
             }
             progress.update(60, "Booting '" + name + "' on the isolated network " + NETWORK);
             expected.expect(host.id(), uuid);

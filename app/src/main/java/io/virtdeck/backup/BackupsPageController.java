@@ -68,7 +68,7 @@ class BackupsPageController {
         String target = switch (job.scope()) {
             case GUEST -> choices.guestName(job.guestId());
             case HOST -> "Every guest of host " + choices.hostName(job.hostId());
-            case ALL -> "Every guest" + (store == null ? "" : " of host " + store.hostName());
+            case ALL -> "Every guest";
         };
         Map<String, Long> states = jobs.lastRunStates(job);
         List<String> outcome = new ArrayList<>();
@@ -78,7 +78,7 @@ class BackupsPageController {
                 when(job.nextRunAt().atZone(ZoneId.systemDefault())),
                 job.lastRunAt() == null ? null : when(job.lastRunAt().atZone(ZoneId.systemDefault())),
                 outcome.isEmpty() ? null : String.join(", ", outcome), states.containsKey("FAILED"),
-                store != null && permissions.allows(Action.OPERATE, ObjectRef.host(store.hostId())));
+                store != null && permissions.allows(Action.OPERATE, scopeOf(store)));
     }
 
     static String retentionWords(Retention r) {
@@ -111,6 +111,11 @@ class BackupsPageController {
     }
 
     // ---- stores
+
+    /** What rights over a store follow: its host's, or the whole fleet's for a directory of the server. */
+    private static ObjectRef scopeOf(BackupStoreView store) {
+        return store.hostId() == null ? ObjectRef.root() : ObjectRef.host(store.hostId());
+    }
 
     /** The store form's fields. Where a store is may grow other kinds (a directory on the Virtdeck server). */
     record StoreForm(String name, Long hostId, String pool) {
@@ -191,7 +196,7 @@ class BackupsPageController {
         String poolsProblem = null;
         // pools that are stores already are shown, not offered
         Map<String, String> storeOfPool = stores.list().stream()
-                .filter(s -> hostId != null && s.hostId() == hostId)
+                .filter(s -> hostId != null && hostId.equals(s.hostId()))
                 .collect(java.util.stream.Collectors.toMap(BackupStoreView::pool, BackupStoreView::name));
         model.addAttribute("storeOfPool", storeOfPool);
         if (hostId != null) {
@@ -208,7 +213,7 @@ class BackupsPageController {
 
     private BackupStoreView operableStore(long id) {
         BackupStoreView store = stores.get(id);
-        permissions.requireHost(Action.OPERATE, store.hostId());
+        permissions.require(Action.OPERATE, scopeOf(store));
         return store;
     }
 
@@ -222,8 +227,9 @@ class BackupsPageController {
                 .forEach(job -> goes.add("Job '" + job.name() + "', which writes to it."));
         model.addAttribute("question", "Delete store '" + store.name() + "'?");
         model.addAttribute("goes", goes);
-        model.addAttribute("stays", "The backup files stay in pool " + store.pool() + " of host " + store.hostName()
-                + ", to be deleted there if they are not wanted.");
+        model.addAttribute("stays", "The backup files stay in " + (store.directory() != null ? "directory "
+                + store.directory() + " on the Virtdeck server" : "pool " + store.pool() + " of host "
+                + store.hostName()) + ", to be deleted there if they are not wanted.");
         model.addAttribute("action", "/backups/stores/" + id + "/delete");
         model.addAttribute("button", "Delete store " + store.name());
         return "backup/delete";
@@ -345,7 +351,7 @@ class BackupsPageController {
         model.addAttribute("form", form);
         model.addAttribute("existing", existing);
         model.addAttribute("stores", stores.list().stream()
-                .filter(s -> permissions.allows(Action.OPERATE, ObjectRef.host(s.hostId()))).toList());
+                .filter(s -> permissions.allows(Action.OPERATE, scopeOf(s))).toList());
         model.addAttribute("hosts", choices.operableHosts());
         model.addAttribute("zone", ZoneId.systemDefault().getId());
         if (!"schedule".equals(model.getAttribute("errorField"))) {
@@ -368,7 +374,7 @@ class BackupsPageController {
 
     private BackupJob operableJob(long id) {
         BackupJob job = jobs.get(id);
-        permissions.requireHost(Action.OPERATE, stores.get(job.storeId()).hostId());
+        permissions.require(Action.OPERATE, scopeOf(stores.get(job.storeId())));
         return job;
     }
 

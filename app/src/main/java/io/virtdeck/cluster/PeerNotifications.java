@@ -33,7 +33,8 @@ import io.virtdeck.task.TaskRepository;
  * own work never waits for it. A change is never pushed twice to a page of the instance where it happened: its own
  * notifications come back to it and are skipped. Listening holds one database connection of its own, and is
  * re-established after a failure (changes sent meanwhile are missed; the pages' next fetch shows them). Cancels of
- * tasks (on {@link TaskRepository#CANCEL_CHANNEL}) reach the instance running the task's work.
+ * tasks (on {@link TaskRepository#CANCEL_CHANNEL}) reach the instance running the task's work, and other packages'
+ * {@link PeerChannel}s are heard on the same connection.
  */
 @Component
 public class PeerNotifications implements SmartLifecycle {
@@ -56,13 +57,16 @@ public class PeerNotifications implements SmartLifecycle {
     private final HostLeases leases;
     private final ConnectionGateway gateway;
     private final ApplicationEventPublisher events;
+    private final List<PeerChannel> channels;
 
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>();
     private volatile Thread listener;
     private volatile Thread sender;
 
     PeerNotifications(JdbcClient jdbc, DataSource dataSource, VirtdeckInstance instance, LiveUpdates liveUpdates,
-                      HostLeases leases, ConnectionGateway gateway, ApplicationEventPublisher events) {
+                      HostLeases leases, ConnectionGateway gateway, ApplicationEventPublisher events,
+                      List<PeerChannel> channels) {
+        this.channels = List.copyOf(channels);
         this.gateway = gateway;
         this.events = events;
         this.jdbc = jdbc;
@@ -73,7 +77,7 @@ public class PeerNotifications implements SmartLifecycle {
     }
 
     /** Sends a notification; PostgreSQL delivers it to every listener once the sender's transaction commits. */
-    static void send(JdbcClient jdbc, String channel, String payload) {
+    public static void send(JdbcClient jdbc, String channel, String payload) {
         jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", channel).param("payload", payload)
                 .query((rs, row) -> Boolean.TRUE).list();
     }
@@ -183,6 +187,9 @@ public class PeerNotifications implements SmartLifecycle {
                     statement.execute("LISTEN " + HostLeaseRepository.RELEASED_CHANNEL);
                     statement.execute("LISTEN " + CREDENTIALS_CHANNEL);
                     statement.execute("LISTEN " + TaskRepository.CANCEL_CHANNEL);
+                    for (PeerChannel channel : channels) {
+                        statement.execute("LISTEN " + channel.name());
+                    }
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (listener == Thread.currentThread()) {
@@ -209,6 +216,12 @@ public class PeerNotifications implements SmartLifecycle {
     }
 
     private void deliver(PGNotification notification) {
+        for (PeerChannel channel : channels) {
+            if (channel.name().equals(notification.getName())) {
+                channel.received(notification.getParameter());
+                return;
+            }
+        }
         if (HostLeaseRepository.RELEASED_CHANNEL.equals(notification.getName())) {
             if (!notification.getParameter().equals(instance.id().toString())) {
                 leases.renewSoon();

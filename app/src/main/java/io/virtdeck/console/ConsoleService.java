@@ -1,28 +1,33 @@
 package io.virtdeck.console;
 
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 import io.virtdeck.ThreadPools;
+import io.virtdeck.VirtdeckInstance;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
+import io.virtdeck.cluster.PeerChannel;
 import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
@@ -35,11 +40,12 @@ import io.virtdeck.security.Access;
 import io.virtdeck.web.Formats;
 
 /**
- * Opens consoles for accepted tickets and keeps the open ones, for ADMIN to see and close. Each session gets its own
- * one-time VNC password where the host takes one, so the guest's raw VNC port is of no use without Virtdeck.
+ * Opens consoles for accepted tickets and keeps the open ones, for ADMIN to see and close from any instance (each
+ * instance lists its own in the database, and closes one when any instance asks). Each session gets its own one-time
+ * VNC password where the host takes one, so the guest's raw VNC port is of no use without Virtdeck.
  */
 @Service
-public class ConsoleService {
+public class ConsoleService implements PeerChannel {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleService.class);
 
@@ -52,9 +58,14 @@ public class ConsoleService {
     /** Setting a guest's password and logging in with it happen together, one session at a time per guest. */
     private final Map<UUID, Object> loginLocks = new ConcurrentHashMap<>();
     private final Executor pumps;
+    private final ConsoleSessionRepository everywhere;
+    private final VirtdeckInstance instance;
 
     ConsoleService(GuestRepository guests, ConsoleGateway gateway, AuditLog audit, ConsoleProperties properties,
-                   Formats formats, @Qualifier(ThreadPools.CONSOLE_PUMPS) Executor pumps) {
+                   Formats formats, @Qualifier(ThreadPools.CONSOLE_PUMPS) Executor pumps,
+                   ConsoleSessionRepository everywhere, VirtdeckInstance instance) {
+        this.everywhere = everywhere;
+        this.instance = instance;
         this.formats = formats;
         this.pumps = pumps;
         this.guests = guests;
@@ -86,9 +97,10 @@ public class ConsoleService {
                         guest.name(), (located - started) / 1_000_000, (passwordSet - located) / 1_000_000,
                         (System.nanoTime() - passwordSet) / 1_000_000);
                 session = new ConsoleSession(UUID.randomUUID().toString().substring(0, 8), grant, guest.name(),
-                        guest.hostName(), password != null, browser, upstream);
+                        guest.hostName(), password != null, browser, upstream, instance.name());
             }
             open.put(session.id(), session);
+            everywhere.opened(session.view(), instance.id());
             session.greet();
             pumps.execute(session::pumpToBrowser);
             audit.recordAs(grant.user(), AuditAction.CONSOLE_OPEN, object, Outcome.SUCCESS, "display " + endpoint
@@ -110,6 +122,11 @@ public class ConsoleService {
         if (open.remove(session.id()) == null) {
             return;
         }
+        try {
+            everywhere.closed(session.id());
+        } catch (DataAccessException e) { // the database is away: the next count forgets the row
+            log.debug("console session {} stays listed a few seconds more: {}", session.id(), e.getMessage());
+        }
         session.browserClosed();
         long seconds = Duration.between(session.openedAt(), Instant.now()).toSeconds();
         String detail = "after " + seconds + " s; " + formats.bytes(session.bytesToBrowser()) + " to the browser, "
@@ -120,20 +137,54 @@ public class ConsoleService {
                 AuditObject.guest(session.grant().guestId(), session.guestName()), Outcome.SUCCESS, detail);
     }
 
+    /** The consoles open on every running instance, oldest first; this instance's with their bytes of this moment. */
     @PreAuthorize(Access.ADMIN)
     public List<ConsoleSession.View> sessions() {
-        return open.values().stream().map(ConsoleSession::view)
-                .sorted(Comparator.comparing(ConsoleSession.View::openedAt)).toList();
+        return everywhere.everywhere().stream().map(row -> Optional.ofNullable(open.get(row.view().id()))
+                .map(ConsoleSession::view).orElse(row.view())).toList();
     }
 
-    /** ADMIN closes someone's console. */
+    /** ADMIN closes someone's console, on whichever instance serves it. */
     @PreAuthorize(Access.ADMIN)
     public void close(String sessionId) {
         ConsoleSession session = open.get(sessionId);
-        if (session == null) {
+        if (session != null) {
+            closeHere(session, CurrentUser.name());
+        } else if (everywhere.find(sessionId).isPresent()) {
+            everywhere.askToClose(sessionId, CurrentUser.name());
+        } else {
             throw VirtdeckException.notFound("There is no open console session " + sessionId + ".");
         }
-        session.close(new CloseStatus(4001, "An administrator closed this console."), CurrentUser.name());
+    }
+
+    private static void closeHere(ConsoleSession session, String by) {
+        session.close(new CloseStatus(4001, "An administrator closed this console."), by);
+    }
+
+    /** Another instance's administrator asked: "{@code <session id> <user>}", closed here if it is served here. */
+    @Override
+    public String name() {
+        return ConsoleSessionRepository.CLOSE_CHANNEL;
+    }
+
+    @Override
+    public void received(String payload) {
+        String[] sessionAndUser = payload.split(" ", 2);
+        ConsoleSession session = open.get(sessionAndUser[0]);
+        if (session != null && sessionAndUser.length == 2) {
+            closeHere(session, sessionAndUser[1]);
+        }
+    }
+
+    /** The other instances' pages show this instance's byte counts as of a few seconds ago. */
+    @Scheduled(fixedDelay = 5, initialDelay = 5, timeUnit = TimeUnit.SECONDS)
+    void keepCounts() {
+        try {
+            everywhere.counted(instance.id(), open.values().stream().map(ConsoleSession::view).toList());
+            everywhere.forgetStoppedInstances();
+        } catch (DataAccessException e) {
+            log.debug("console byte counts not written: {}", e.getMessage()); // the consoles go on regardless
+        }
     }
 
     /** A fresh password on the guest's display, or null when its host takes none (then the display must need none). */

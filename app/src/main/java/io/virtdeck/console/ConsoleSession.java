@@ -18,7 +18,8 @@ public final class ConsoleSession {
 
     /** What ADMIN sees of a session. */
     public record View(String id, String user, long guestId, String guestName, String hostName, Instant openedAt,
-                       long bytesToBrowser, long bytesFromBrowser, boolean oneTimePassword, String remoteAddress) {
+                       long bytesToBrowser, long bytesFromBrowser, boolean oneTimePassword, String remoteAddress,
+                       String instance) {
     }
 
     /** What the pump reads from the display at most at once, and sends to the browser as one message. */
@@ -28,6 +29,7 @@ public final class ConsoleSession {
     private final ConsoleGrant grant;
     private final String guestName;
     private final String hostName;
+    private final String instance;
     private final boolean oneTimePassword;
     private final WebSocketSession browser;
     private final VncUpstream guest;
@@ -39,8 +41,9 @@ public final class ConsoleSession {
     private volatile boolean closing;
 
     ConsoleSession(String id, ConsoleGrant grant, String guestName, String hostName, boolean oneTimePassword,
-                   WebSocketSession browser, VncUpstream guest) {
+                   WebSocketSession browser, VncUpstream guest, String instance) {
         this.id = id;
+        this.instance = instance;
         this.grant = grant;
         this.guestName = guestName;
         this.hostName = hostName;
@@ -80,7 +83,8 @@ public final class ConsoleSession {
     View view() {
         return new View(id, grant.user(), grant.guestId(), guestName, hostName, openedAt, toBrowser.get(),
                 fromBrowser.get(), oneTimePassword,
-                browser.getRemoteAddress() == null ? null : browser.getRemoteAddress().getAddress().getHostAddress());
+                browser.getRemoteAddress() == null ? null : browser.getRemoteAddress().getAddress().getHostAddress(),
+                instance);
     }
 
     /** Starts the browser's half of the handshake: the server speaks first in RFB. */

@@ -72,7 +72,7 @@ class GuestPageController {
     /** One row of the list, fetched by the page when a live event says the guest changed. */
     @GetMapping("/guests/{id}/row")
     String row(@PathVariable long id, Model model) {
-        model.addAttribute("guest", guests.get(id));
+        model.addAttribute("guest", guests.summary(id));
         model.addAttribute("rights", new GuestListRights(permissions.rights()));
         return "guest/fragments :: row";
     }
@@ -83,6 +83,18 @@ class GuestPageController {
         model.addAttribute("guest", guest);
         addWhatTheyMayDo(id, model);
         return "guest/detail";
+    }
+
+    /**
+     * The guest agent card of the detail page, loaded after the page (a silent agent is waited for a few seconds at
+     * most, and never by the page itself).
+     */
+    @GetMapping("/guests/{id}/agent")
+    String agentCard(@PathVariable long id, Model model) {
+        model.addAttribute("guestId", id);
+        model.addAttribute("agent", guests.agent(id).orElse(null));
+        model.addAttribute("mayOperate", permissions.allows(Action.OPERATE, ObjectRef.guest(id)));
+        return "guest/agent :: card";
     }
 
     /** The header of the detail page (name, state, actions), fetched again when a live event says it changed. */

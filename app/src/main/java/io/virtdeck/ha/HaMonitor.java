@@ -44,7 +44,8 @@ import io.virtdeck.task.TaskService;
 
 /**
  * Restarts HA guests whose host was lost. The instance that holds a host's lease (one at a time) watches it: once it
- * has not answered for the grace period it is declared lost, and each HA guest that ran there gets a restart (one per
+ * has not answered for the grace period (and, where a heartbeat pool is set, its heartbeat there has not been written
+ * for as long: {@link Heartbeats}) it is declared lost, and each HA guest that ran there gets a restart (one per
  * guest, the database sees to it), highest priority first, as a task. The task defines the kept definition on the
  * host placement chooses and starts it there. Fencing is the hosts' disk leases (libvirt's lock manager, and QEMU's
  * own image locks): while a QEMU of the lost host still holds the disks, the start fails and the restart waits, saying
@@ -64,6 +65,7 @@ class HaMonitor {
 
     private final HaRepository repository;
     private final HaProperties properties;
+    private final Heartbeats heartbeats;
     private final HostRepository hosts;
     private final GuestRepository guests;
     private final HostLeases leases;
@@ -84,13 +86,14 @@ class HaMonitor {
     private record Reservation(long memoryMiB, Instant until) {
     }
 
-    HaMonitor(HaRepository repository, HaProperties properties, HostRepository hosts, GuestRepository guests,
-              HostLeases leases, DomainGateway domains, MigrationGateway migrations, Placement placement,
-              ExpectedGuestChanges expected, TaskService tasks, ActionRunner actions,
+    HaMonitor(HaRepository repository, HaProperties properties, Heartbeats heartbeats, HostRepository hosts,
+              GuestRepository guests, HostLeases leases, DomainGateway domains, MigrationGateway migrations,
+              Placement placement, ExpectedGuestChanges expected, TaskService tasks, ActionRunner actions,
               @Qualifier(ThreadPools.HA_RESTARTS) TaskExecutor restarts) {
         this.restarts = restarts;
         this.repository = repository;
         this.properties = properties;
+        this.heartbeats = heartbeats;
         this.hosts = hosts;
         this.guests = guests;
         this.leases = leases;
@@ -108,11 +111,20 @@ class HaMonitor {
         Set<Long> held = leases.held();
         Instant now = Instant.now();
         for (Host host : hosts.findAll()) {
-            if (held.contains(host.id()) && host.state() == HostState.UNREACHABLE && host.stateChangedAt() != null
-                    && host.stateChangedAt().plus(properties.grace()).isBefore(now)) {
+            if (!held.contains(host.id())) {
+                continue;
+            }
+            if (host.state() != HostState.UNREACHABLE || host.stateChangedAt() == null) {
+                heartbeats.forget(host.id());
+                continue;
+            }
+            Heartbeats.Verdict verdict = heartbeats.judge(host, now);
+            repository.hostChecked(host.id(), host.stateChangedAt(), verdict.lost(), verdict.words());
+            if (verdict.lost()) {
                 declareLost(host);
             }
         }
+        repository.hostsAnswering();
         for (HaRestart restart : repository.waitingWithoutWork()) {
             if (held.contains(restart.fromHostId())) {
                 follow(restart);
@@ -122,6 +134,13 @@ class HaMonitor {
         if (rounds.getAndIncrement() % KEEP_DEFINITIONS_EVERY == 0) {
             keepDefinitions(held);
         }
+    }
+
+    /** An administrator's word that the host is down: declared lost now, whatever its heartbeat says. */
+    void confirmedDown(Host host, String user) {
+        repository.hostConfirmedDown(host.id(), host.stateChangedAt() == null ? Instant.now() : host.stateChangedAt(),
+                "Host '" + host.name() + "' was confirmed down by " + user + ": declared lost.", user);
+        declareLost(host);
     }
 
     /** Declares the host lost: a restart for each HA guest that ran there, taken up by the next round. */

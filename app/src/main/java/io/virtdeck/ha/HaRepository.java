@@ -145,6 +145,52 @@ class HaRepository {
         jdbc.sql("UPDATE ha_restarts SET old_removed = TRUE WHERE id = :id").param("id", id).update();
     }
 
+    /** What this round of the watch concludes about a silent host; an administrator's confirmation stays. */
+    void hostChecked(long hostId, Instant silentSince, boolean declared, String reason) {
+        jdbc.sql("""
+                        INSERT INTO ha_host_checks (host_id, silent_since, declared, reason)
+                        VALUES (:host, :since, :declared, :reason)
+                        ON CONFLICT (host_id) DO UPDATE SET silent_since = :since, declared = :declared,
+                            reason = :reason, checked_at = now()
+                        WHERE ha_host_checks.confirmed_by IS NULL""")
+                .param("host", hostId).param("since", Timestamp.from(silentSince)).param("declared", declared)
+                .param("reason", reason).update();
+    }
+
+    void hostConfirmedDown(long hostId, Instant silentSince, String reason, String user) {
+        jdbc.sql("""
+                        INSERT INTO ha_host_checks (host_id, silent_since, declared, reason, confirmed_by)
+                        VALUES (:host, :since, TRUE, :reason, :user)
+                        ON CONFLICT (host_id) DO UPDATE SET declared = TRUE, reason = :reason, confirmed_by = :user,
+                            checked_at = now()""")
+                .param("host", hostId).param("since", Timestamp.from(silentSince)).param("reason", reason)
+                .param("user", user).update();
+    }
+
+    /** Forgets the checks of hosts that answer again. */
+    void hostsAnswering() {
+        jdbc.sql("DELETE FROM ha_host_checks c USING hosts h WHERE h.id = c.host_id AND h.state <> 'UNREACHABLE'")
+                .update();
+    }
+
+    List<HostCheck> hostChecks() {
+        return jdbc.sql("SELECT c.*, h.name FROM ha_host_checks c JOIN hosts h ON h.id = c.host_id ORDER BY h.name")
+                .query(HaRepository::hostCheck).list();
+    }
+
+    /**
+     * The check of the host the HA guest is restarted from, or else last ran on; empty when that host answers or the
+     * guest is not HA. (A failed start elsewhere leaves a short-lived stopped copy, which may move its last host.)
+     */
+    Optional<HostCheck> hostCheckOf(UUID guest) {
+        return jdbc.sql("""
+                        SELECT c.*, h.name FROM ha_host_checks c JOIN hosts h ON h.id = c.host_id
+                        WHERE c.host_id = COALESCE(
+                            (SELECT from_host_id FROM ha_restarts WHERE guest_uuid = :uuid AND state = 'WAITING'),
+                            (SELECT last_host_id FROM ha_guests WHERE guest_uuid = :uuid))""")
+                .param("uuid", guest).query(HaRepository::hostCheck).optional();
+    }
+
     List<HaRestart> recent(int limit) {
         return jdbc.sql("SELECT * FROM ha_restarts ORDER BY id DESC LIMIT :limit").param("limit", limit)
                 .query(HaRepository::restart).list();
@@ -167,6 +213,12 @@ class HaRepository {
                 rs.getString("to_host"), rs.getString("state"), rs.getString("reason"), (Long) rs.getObject("task_id"),
                 instant(rs.getTimestamp("lost_since")), instant(rs.getTimestamp("declared_at")),
                 instant(rs.getTimestamp("started_at")));
+    }
+
+    private static HostCheck hostCheck(ResultSet rs, int row) throws SQLException {
+        return new HostCheck(rs.getLong("host_id"), rs.getString("name"), instant(rs.getTimestamp("silent_since")),
+                rs.getBoolean("declared"), rs.getString("reason"), rs.getString("confirmed_by"),
+                instant(rs.getTimestamp("checked_at")));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -62,13 +62,19 @@ public class HaService {
     public record HaRequest(Boolean enabled, Integer priority) {
     }
 
-    /** GET /api/v1/guests/{id}/ha: whether it is HA, its priority, when its definition was kept, its restarts. */
+    /**
+     * GET /api/v1/guests/{id}/ha: whether it is HA, its priority, when its definition was kept, its restarts, and when
+     * the host it ran on does not answer, what the HA watch makes of that ({@code hostCheck}, else null).
+     */
     public record HaSettings(boolean enabled, int priority, Instant definitionKeptAt,
-                             List<HaRestart> restarts) {
+                             List<HaRestart> restarts, HostCheck hostCheck) {
     }
 
-    /** GET /api/v1/ha: the HA guests of the fleet, highest priority first, and the latest restarts. */
-    public record HaOverview(List<HaGuestView> guests, List<HaRestart> restarts) {
+    /**
+     * GET /api/v1/ha: the HA guests of the fleet, highest priority first, the latest restarts, and the hosts that do
+     * not answer with what the HA watch makes of each.
+     */
+    public record HaOverview(List<HaGuestView> guests, List<HaRestart> restarts, List<HostCheck> hosts) {
     }
 
     /** One HA guest as the overview shows it. */
@@ -112,7 +118,7 @@ public class HaService {
                         throw VirtdeckException.conflict("Host '" + host.name() + "' answers: it is not down.");
                     }
                 })
-                .execute(() -> monitor.declareLost(host));
+                .execute(() -> monitor.confirmedDown(host, CurrentUser.name()));
     }
 
     /** The HA guests the user may see and their latest restarts; 403 for those who see no host (help desk). */
@@ -127,13 +133,15 @@ public class HaService {
                 .flatMap(Optional::stream).toList();
         Set<UUID> seen = views.stream().map(HaGuestView::uuid).collect(Collectors.toSet());
         return new HaOverview(views, repository.recent(RECENT).stream()
-                .filter(restart -> seen.contains(restart.guestUuid())).toList());
+                .filter(restart -> seen.contains(restart.guestUuid())).toList(), repository.hostChecks().stream()
+                .filter(check -> permissions.allows(Action.READ_HOST, ObjectRef.host(check.hostId()))).toList());
     }
 
     private HaSettings settingsOf(Guest guest) {
         Optional<HaRepository.HaGuest> ha = repository.find(guest.uuid());
         return new HaSettings(ha.isPresent(), ha.map(HaRepository.HaGuest::priority).orElse(0),
-                ha.map(HaRepository.HaGuest::definitionReadAt).orElse(null), repository.recentOf(guest.uuid(), RECENT));
+                ha.map(HaRepository.HaGuest::definitionReadAt).orElse(null), repository.recentOf(guest.uuid(), RECENT),
+                repository.hostCheckOf(guest.uuid()).orElse(null));
     }
 
     private static void check(HaRequest request) {

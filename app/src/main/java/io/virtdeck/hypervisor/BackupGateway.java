@@ -36,6 +36,13 @@ public interface BackupGateway {
      */
     BackupStarted beginBackup(long hostId, UUID uuid, BackupRequest request);
 
+    /**
+     * Makes one backup target in a pool: an empty qcow2 of {@code capacityBytes} for a full backup, or an overlay
+     * whose backing file is {@code target.base()} by name, which must be in the same pool (a stand-in of the same size
+     * will do where the real base lives in a store on another host: only its name goes into the overlay).
+     */
+    VolumeFacts createTarget(long hostId, String pool, BackupTarget target, long capacityBytes);
+
     /** The domain's backup job: running, or how the last one ended; NONE when libvirt knows of none. */
     BackupProgress backupJob(long hostId, UUID uuid);
 

@@ -90,7 +90,8 @@ class LibvirtBackups implements BackupGateway {
                     skipped.add(disk.target());
                 }
             }
-            List<PooledVolume> made = new ArrayList<>();
+            List<PooledVolume> targets = new ArrayList<>();
+            List<PooledVolume> made = new ArrayList<>(); // what a failed begin takes back
             boolean startPaused = domain.isActive() != 1;
             try {
                 Map<String, String> fileByDisk = new LinkedHashMap<>();
@@ -101,8 +102,13 @@ class LibvirtBackups implements BackupGateway {
                             throw new HypervisorException(HypervisorException.Kind.NOT_FOUND,
                                     "the domain has no disk " + target.disk());
                         }
-                        VolumeFacts volume = createTarget(session, pool, target, source);
-                        made.add(new PooledVolume(request.pool(), volume));
+                        VolumeFacts volume = request.targetsMade()
+                                ? LibvirtSession.volume(pool, target.volume(), LibvirtStorage::read)
+                                : createTarget(session, pool, target, source);
+                        targets.add(new PooledVolume(request.pool(), volume));
+                        if (!request.targetsMade()) {
+                            made.add(targets.get(targets.size() - 1));
+                        }
                         fileByDisk.put(target.disk(), volume.path());
                     }
                     return null;
@@ -128,7 +134,7 @@ class LibvirtBackups implements BackupGateway {
                         LibvirtNative.thawFileSystems(domain);
                     }
                 }
-                return new BackupStarted(made, startPaused, frozen, freezeNote);
+                return new BackupStarted(targets, startPaused, frozen, freezeNote);
             } catch (LibvirtException | RuntimeException e) {
                 undo(session, domain, startPaused, made);
                 throw e;
@@ -141,11 +147,22 @@ class LibvirtBackups implements BackupGateway {
     /** A full backup's empty qcow2 of the disk's size, or an incremental one's overlay of the previous point. */
     private static VolumeFacts createTarget(LibvirtSession session, StoragePool pool, BackupTarget target,
                                             String source) throws LibvirtException {
-        String xml = target.base() == null
-                ? StorageXml.emptyVolume(target.volume(), session.volumeOf(source, v -> v.getInfo().capacity), "qcow2")
-                : LibvirtSession.volume(pool, target.base(),
-                        base -> StorageXml.overlayOf(base.getXMLDesc(0), target.volume()));
+        return createTarget(pool, target, session.volumeOf(source, v -> v.getInfo().capacity));
+    }
+
+    private static VolumeFacts createTarget(StoragePool pool, BackupTarget target, long bytes)
+            throws LibvirtException {
+        String xml = target.base() == null ? StorageXml.emptyVolume(target.volume(), bytes, "qcow2")
+                : StorageXml.backupOverlay(target.volume(), bytes, target.base());
         return LibvirtSession.freeing(pool.storageVolCreateXML(xml, 0), LibvirtStorage::read);
+    }
+
+    @Override
+    public VolumeFacts createTarget(long hostId, String pool, BackupTarget target, long capacityBytes) {
+        VolumeFacts made = connections.call(hostId, session -> session.pool(pool, p -> createTarget(p, target,
+                capacityBytes)));
+        events.publishEvent(new PoolVolumesChanged(hostId, pool));
+        return made;
     }
 
     /** Takes back what a failed begin made; its own failures are logged, the begin's failure is what counts. */

@@ -78,9 +78,15 @@ class LibvirtDomains implements DomainGateway {
         connections.call(hostId, session -> session.domain(uuid, domain -> {
             switch (action) {
                 case START -> domain.create();
-                case SHUTDOWN -> domain.shutdown();
+                case SHUTDOWN -> {
+                    if (acpiOnly(session)) {
+                        LibvirtNative.shutdown(domain, LibvirtFlags.SHUTDOWN_ACPI_POWER_BTN);
+                    } else {
+                        domain.shutdown();
+                    }
+                }
                 case POWEROFF -> domain.destroy();
-                case REBOOT -> domain.reboot(0);
+                case REBOOT -> domain.reboot(acpiOnly(session) ? LibvirtFlags.REBOOT_ACPI_POWER_BTN : 0);
                 case RESET -> domain.reset();
                 case SUSPEND -> domain.suspend();
                 case RESUME -> domain.resume();
@@ -89,6 +95,15 @@ class LibvirtDomains implements DomainGateway {
             }
             return null;
         }));
+    }
+
+    /**
+     * Whether shutdown and reboot must name the ACPI power button: on QEMU, libvirt's default prefers a connected guest
+     * agent and then waits for the guest to go down (up to a minute), or for a silent agent to time out, on this
+     * call. Other drivers (the test driver) take no flags.
+     */
+    private static boolean acpiOnly(LibvirtSession session) throws LibvirtException {
+        return "QEMU".equals(session.connect().getType());
     }
 
     @Override

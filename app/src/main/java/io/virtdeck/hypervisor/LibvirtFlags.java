@@ -70,7 +70,12 @@ final class LibvirtFlags {
     static final int STATS_ACTIVE_DOMAINS = 1;
     /** virConnectGetAllDomainStatsFlags 0: every domain, running or not. */
     static final int STATS_ALL_DOMAINS = 0;
-    /** virConnectListAllDomainsFlags: the persistent domains, those that start with their host, those saved. */
+    /** virDomainShutdownFlagValues / virDomainRebootFlagValues: the ACPI power button only, the guest agent only. */
+    static final int SHUTDOWN_ACPI_POWER_BTN = 1;
+    static final int SHUTDOWN_GUEST_AGENT = 2;
+    static final int REBOOT_ACPI_POWER_BTN = 1;
+    /** virConnectListAllDomainsFlags: the running domains, the persistent ones, those that start with their host, those saved. */
+    static final int LIST_ACTIVE = 1;
     static final int LIST_PERSISTENT = 4;
     static final int LIST_MANAGEDSAVE = 256;
     static final int LIST_AUTOSTART = 1024;

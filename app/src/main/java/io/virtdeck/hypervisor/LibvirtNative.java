@@ -32,6 +32,9 @@ final class LibvirtNative {
     private interface Calls extends Library {
         int virDomainMigrateStartPostCopy(Pointer domain, int flags);
 
+        /** {@code flags}: virDomainShutdownFlagValues (libvirt-java binds only the call without flags). */
+        int virDomainShutdownFlags(Pointer domain, int flags);
+
         /** {@code kib} is a C unsigned long: 64 bits on the hosts Virtdeck runs on (Linux x86_64). */
         int virDomainSetMemoryFlags(Pointer domain, long kib, int flags);
 
@@ -74,6 +77,15 @@ final class LibvirtNative {
 
         /** Returns the bytes received, 0 at the end, -2 while a non-blocking stream has nothing, -1 on failure. */
         int virStreamRecv(Pointer stream, byte[] data, long bytes);
+
+        /**
+         * Asks the guest agent for the {@code types} of facts (virDomainGuestInfoTypes); fills {@code params} with typed
+         * parameters the caller frees with virTypedParamsFree.
+         */
+        int virDomainGetGuestInfo(Pointer domain, int types, PointerByReference params, IntByReference count,
+                                  int flags);
+
+        void virTypedParamsFree(Pointer params, int count);
 
         /** With {@code device} null, the domain's first console (its first serial port). */
         int virDomainOpenConsole(Pointer domain, String device, Pointer stream, int flags);
@@ -126,6 +138,13 @@ final class LibvirtNative {
         }
     }
 
+    /** Asks the guest to shut down in the ways {@code flags} allow (virDomainShutdownFlagValues). */
+    static void shutdown(Domain domain, int flags) {
+        if (CALLS.virDomainShutdownFlags(pointer(domain), flags) < 0) {
+            throw lastError();
+        }
+    }
+
     /** Sets the domain's memory (or, with {@code VIR_DOMAIN_MEM_MAXIMUM}, its maximum), live and/or in its definition. */
     static void setMemory(Domain domain, long kib, int flags) {
         if (CALLS.virDomainSetMemoryFlags(pointer(domain), kib, flags) < 0) {
@@ -143,6 +162,47 @@ final class LibvirtNative {
             throw lastError();
         }
         return frozen;
+    }
+
+    /**
+     * What the guest agent says about the guest (virDomainGetGuestInfo), every typed parameter as text by libvirt's
+     * name ({@code hostname}, {@code os.name}, {@code fs.0.mountpoint}, {@code fs.0.used-bytes}, ...). Fails when the
+     * agent does not answer.
+     */
+    static Map<String, String> guestInfo(Domain domain, int types) {
+        PointerByReference out = new PointerByReference();
+        IntByReference count = new IntByReference(0);
+        if (CALLS.virDomainGetGuestInfo(pointer(domain), types, out, count, 0) < 0) {
+            throw lastError();
+        }
+        Pointer params = out.getValue();
+        if (params == null) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> values = new HashMap<>();
+            for (int i = 0; i < count.getValue(); i++) {
+                long offset = (long) i * TYPED_PARAM_SIZE;
+                long valueOffset = offset + FIELD_LENGTH + 8;
+                String value = switch (params.getInt(offset + FIELD_LENGTH)) {
+                    case 1 -> Integer.toString(params.getInt(valueOffset)); // INT
+                    case 2 -> Integer.toUnsignedString(params.getInt(valueOffset)); // UINT
+                    case 3 -> Long.toString(params.getLong(valueOffset)); // LLONG
+                    case 4 -> Long.toUnsignedString(params.getLong(valueOffset)); // ULLONG
+                    case 5 -> Double.toString(params.getDouble(valueOffset)); // DOUBLE
+                    case 6 -> Boolean.toString(params.getByte(valueOffset) != 0); // BOOLEAN (a C char)
+                    case 7 -> Optional.ofNullable(params.getPointer(valueOffset)).map(p -> p.getString(0, "UTF-8"))
+                            .orElse(null); // STRING
+                    default -> null;
+                };
+                if (value != null) {
+                    values.put(params.getString(offset, "US-ASCII"), value);
+                }
+            }
+            return values;
+        } finally {
+            CALLS.virTypedParamsFree(params, count.getValue());
+        }
     }
 
     /** Connects the stream to the domain's first console; FORCE takes it from another client holding it. */

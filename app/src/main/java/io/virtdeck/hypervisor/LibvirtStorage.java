@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 
 /** The libvirt-backed {@link StorageGateway}. */
 @Component
@@ -137,6 +139,23 @@ class LibvirtStorage implements StorageGateway {
         // a missing pool is an error; a missing volume is an answer
         return onPool(hostId, pool, storagePool -> LibvirtSession.ifFound(
                 () -> LibvirtSession.volume(storagePool, name, LibvirtStorage::read)));
+    }
+
+    @Override
+    public Optional<Instant> volumeWrittenAt(long hostId, String pool, String volume) {
+        Optional<String> xml = onPool(hostId, pool, storagePool -> {
+            Optional<String> found = LibvirtSession.ifFound(() -> LibvirtSession.volume(storagePool, volume,
+                    vol -> vol.getXMLDesc(0)));
+            if (found.isPresent()) {
+                return found;
+            }
+            storagePool.refresh(0);
+            return LibvirtSession.ifFound(() -> LibvirtSession.volume(storagePool, volume, vol -> vol.getXMLDesc(0)));
+        });
+        // libvirt reads the file's times again for each description of a volume of a directory or file system pool
+        return xml.map(description -> StorageXml.modifiedAt(description).orElseThrow(() -> new HypervisorException(
+                HypervisorException.Kind.UNSUPPORTED, "pool '" + pool + "' keeps no modification times of its"
+                + " volumes")));
     }
 
     @Override

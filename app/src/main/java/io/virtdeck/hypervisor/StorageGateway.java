@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +33,14 @@ public interface StorageGateway {
 
     /** One volume of a pool, without refreshing the pool (cheap enough to poll); empty when there is none. */
     Optional<VolumeFacts> volume(long hostId, String pool, String name);
+
+    /**
+     * When the volume's file was last written (its {@code <timestamps><mtime>}), read afresh from the host's storage.
+     * The pool is refreshed first when it does not list the volume yet (a file another host made). Empty when the pool
+     * holds no such volume; fails when the host has no such pool, it is not running, or it keeps no times of its
+     * volumes (a test driver's pool).
+     */
+    Optional<Instant> volumeWrittenAt(long hostId, String pool, String volume);
 
     /** The volume behind a disk's source (a path, or "pool/volume"); empty when no pool of the host holds it. */
     Optional<PooledVolume> diskVolume(long hostId, String source);

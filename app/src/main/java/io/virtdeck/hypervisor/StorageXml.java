@@ -1,5 +1,8 @@
 package io.virtdeck.hypervisor;
 
+import java.time.Instant;
+import java.util.Optional;
+
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -100,6 +103,20 @@ final class StorageXml {
         SafeXml.remove(SafeXml.child(root, "key"));
         SafeXml.remove(path(root, "target", "path"));
         SafeXml.remove(SafeXml.child(root, "backingStore"));
+        return SafeXml.toXml(root);
+    }
+
+    /**
+     * A backup's overlay: an empty qcow2 of {@code bytes} capacity whose backing file is {@code baseName}, the previous
+     * point's volume in the same pool, by its name alone. qemu-img records that name relative to the overlay's own
+     * directory, so a chain stays whole wherever its files are put together (a store on another host receives them
+     * through Virtdeck), and libvirt checks the base is there when it makes the overlay.
+     */
+    static String backupOverlay(String name, long bytes, String baseName) {
+        Element root = SafeXml.parse(emptyVolume(name, bytes, "qcow2")).getDocumentElement();
+        Element backing = append(root, "backingStore");
+        appendText(backing, "path", baseName);
+        append(backing, "format", "type", "qcow2");
         return SafeXml.toXml(root);
     }
 
@@ -213,5 +230,21 @@ final class StorageXml {
     /** qcow2, raw, iso, ...; null when the volume's XML names no format. */
     static String volumeFormat(String volumeXml) {
         return attr(path(SafeXml.parse(volumeXml).getDocumentElement(), "target", "format"), "type");
+    }
+
+    /**
+     * When the volume's file was last modified: its {@code <target><timestamps><mtime>}, seconds since the epoch with
+     * up to nine decimals ("1765101234.123456789"); empty when the XML has none.
+     */
+    static Optional<Instant> modifiedAt(String volumeXml) {
+        String mtime = SafeXml.text(path(SafeXml.parse(volumeXml).getDocumentElement(), "target", "timestamps",
+                "mtime"));
+        if (mtime == null || !mtime.matches("\\d+(\\.\\d{1,9})?")) {
+            return Optional.empty();
+        }
+        int dot = mtime.indexOf('.');
+        long seconds = Long.parseLong(dot < 0 ? mtime : mtime.substring(0, dot));
+        long nanos = dot < 0 ? 0 : Long.parseLong((mtime.substring(dot + 1) + "00000000").substring(0, 9));
+        return Optional.of(Instant.ofEpochSecond(seconds, nanos));
     }
 }

@@ -34,8 +34,17 @@ public record Guest(
         Instant updatedAt,
         boolean template) {
 
-    /** The short form the guest list shows (OpenAPI: GET /api/v1/guests items). */
+    /** This guest as a row of the list. */
+    public Summary summary(String firstAddress) {
+        return new Summary(id, name, uuid, hostId, hostName, state, managedSave, vcpus, memoryMiB, template,
+                firstAddress);
+    }
+
+    /**
+     * The short form the guest list shows (OpenAPI: GET /api/v1/guests items). {@code firstAddress}: the first IP
+     * address its qemu-guest-agent reported while it runs, null when none did.
+     */
     public record Summary(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state,
-                          boolean managedSave, int vcpus, long memoryMiB, boolean template) {
+                          boolean managedSave, int vcpus, long memoryMiB, boolean template, String firstAddress) {
     }
 }

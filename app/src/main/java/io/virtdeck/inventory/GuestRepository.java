@@ -37,6 +37,9 @@ public class GuestRepository {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    /** What may be (the start of) an IPv4 or IPv6 address: such a search also finds guests by their agents' addresses. */
+    private static final Pattern ADDRESS_TEXT = Pattern.compile("[0-9a-fA-F:.]*[.:][0-9a-fA-F:.]*");
+
     /** Up to this many matches, a name search reads its matches first and sorts them (OFFSET 0 keeps it so). */
     private static final long SEARCH_MATCHES_FIRST_UP_TO = 10_000;
 
@@ -117,14 +120,17 @@ public class GuestRepository {
         GuestSort order = fromTheEnd ? sort.reversed() : sort;
         List<Row> rows = new ArrayList<>(jdbc.sql("""
                         SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.managed_save,
-                               g.vcpus, g.memory_mib, g.template, lower(g.name) AS sort_name, """
+                               g.vcpus, g.memory_mib, g.template, lower(g.name) AS sort_name,
+                               (SELECT a.address FROM guest_addresses a WHERE a.guest_id = g.id
+                                ORDER BY a.position LIMIT 1) AS first_address, """
                         + sort.column().sql() + " AS sort_key FROM " + from + " JOIN hosts h ON h.id = g.host_id"
                         + pageWhere + " ORDER BY " + order.orderBy() + " LIMIT :limit OFFSET :offset")
                 .params(params)
                 .query((rs, n) -> new Row(new Guest.Summary(rs.getLong("id"), rs.getString("name"),
                         rs.getObject("uuid", UUID.class), rs.getLong("host_id"), rs.getString("host_name"),
                         DomainRunState.valueOf(rs.getString("state")), rs.getBoolean("managed_save"),
-                        rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("template")),
+                        rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("template"),
+                        rs.getString("first_address")),
                         rs.getObject("sort_key"), rs.getString("sort_name")))
                 .list());
         boolean more = fromTheEnd ? offset > 0 : rows.size() > limit;
@@ -165,6 +171,11 @@ public class GuestRepository {
             if (UUID_TEXT.matcher(text).matches()) {
                 conditions.add("(" + nameLike + " OR g.uuid = :uuid)");
                 params.put("uuid", UUID.fromString(text));
+            } else if (ADDRESS_TEXT.matcher(text).matches()) {
+                // the address index answers "begins with" (192.168.150.23, 192.168.150.)
+                conditions.add("(" + nameLike + " OR g.id IN (SELECT a.guest_id FROM guest_addresses a"
+                        + " WHERE a.address LIKE :addressStart))");
+                params.put("addressStart", escapeLike(text.toLowerCase(Locale.ROOT)) + "%");
             } else {
                 conditions.add(nameLike);
             }

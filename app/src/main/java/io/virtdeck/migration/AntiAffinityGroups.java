@@ -93,8 +93,9 @@ public class AntiAffinityGroups {
     }
 
     /**
-     * The request's guests, each one the user may operate (403, or 404 for one they may not see); 403 first for those
-     * who may operate nothing.
+     * The request's guests, each one the user may operate (403); 400 naming {@code guests} for an id that is no guest
+     * the user sees (one they may not see is told apart from none by nothing); 403 first for those who may operate
+     * nothing.
      */
     private List<Guest> permittedMembers(GroupRequest request) {
         if (permissions.scope(Action.OPERATE, Action.OPERATE).nothing()) {
@@ -108,8 +109,11 @@ public class AntiAffinityGroups {
             if (id == null) {
                 continue;
             }
+            Guest guest = guests.findById(id).filter(g -> permissions.allows(Action.READ_GUEST, ObjectRef.guest(id)))
+                    .orElseThrow(() -> VirtdeckException.invalid("guests", "guests lists " + id + ", which is no"
+                            + " guest's id."));
             permissions.requireGuest(Action.OPERATE, id);
-            found.add(guests.require(id));
+            found.add(guest);
         }
         return found;
     }
@@ -120,8 +124,8 @@ public class AntiAffinityGroups {
                     + " underscores, starting with a letter or digit.");
         }
         if (members.stream().map(Guest::uuid).distinct().count() < 2) {
-            throw VirtdeckException.invalid("guests", "guests lists at least two guests (their ids): those that"
-                    + " never run on one host together.");
+            throw VirtdeckException.invalid("guests", "guests lists at least two guests: those that never run on one"
+                    + " host together.");
         }
     }
 

@@ -28,6 +28,7 @@ import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
+import io.virtdeck.core.FileTrees;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.create.GuestCreateRequest;
@@ -458,11 +459,8 @@ public class ImageImportService {
     }
 
     private static void delete(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            FileTrees.delete(directory);
         } catch (IOException e) {
             log.warn("cannot delete the staged image {}: {}", directory, e.getMessage());
         }

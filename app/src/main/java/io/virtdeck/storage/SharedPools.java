@@ -64,6 +64,11 @@ public class SharedPools {
         return missing;
     }
 
+    /** Whether {@code other} has this host's pool {@code pool} over the same storage (see {@link #sharers}). */
+    public boolean shares(long hostId, String pool, long other) {
+        return hostId == other || sharers(hostId, pool).contains(other);
+    }
+
     @EventListener
     void onVolumesChanged(PoolVolumesChanged change) {
         background.execute(() -> sharers(change.hostId(), change.pool()).forEach(host -> refresh(host, change.pool())));

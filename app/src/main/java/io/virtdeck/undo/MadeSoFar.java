@@ -101,8 +101,26 @@ public final class MadeSoFar implements AutoCloseable {
      * person to remove.
      */
     public String undo() {
-        settled = true;
         Set<String> places = new LinkedHashSet<>();
+        Map<String, List<String>> left = takeBack(places);
+        if (left.isEmpty()) {
+            return places.isEmpty() ? "Nothing was left behind." : "Nothing was left behind on " + String.join(
+                    " or ", places) + ".";
+        }
+        return leftBehind(left);
+    }
+
+    /**
+     * Takes back what was made only for the time of the work (a staged copy), once it succeeded: says nothing when
+     * all of it went, else names what is left behind for a person to remove.
+     */
+    public String removeTemporary() {
+        Map<String, List<String>> left = takeBack(new LinkedHashSet<>());
+        return left.isEmpty() ? "" : leftBehind(left);
+    }
+
+    private Map<String, List<String>> takeBack(Set<String> places) {
+        settled = true;
         Map<String, List<String>> left = new LinkedHashMap<>();
         while (!made.isEmpty()) {
             Leftover thing = made.pop();
@@ -113,10 +131,11 @@ public final class MadeSoFar implements AutoCloseable {
             }
             works.forget(thing.id());
         }
-        if (left.isEmpty()) {
-            return places.isEmpty() ? "Nothing was left behind." : "Nothing was left behind on " + String.join(
-                    " or ", places) + ".";
-        }
+        works.end(work);
+        return left;
+    }
+
+    private static String leftBehind(Map<String, List<String>> left) {
         return left.entrySet().stream().map(place -> "Left behind on " + place.getKey() + ", to remove by hand: "
                 + String.join(", ", place.getValue()) + ".").collect(Collectors.joining(" "));
     }

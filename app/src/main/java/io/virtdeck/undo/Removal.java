@@ -1,12 +1,10 @@
 package io.virtdeck.undo;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.FileTrees;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.DomainFacts;
@@ -93,14 +91,8 @@ class Removal {
     }
 
     private static Outcome removeFiles(Path directory) {
-        if (!Files.exists(directory)) {
-            return Outcome.of(Outcome.State.ABSENT);
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-            return Outcome.of(Outcome.State.REMOVED);
+        try {
+            return Outcome.of(FileTrees.delete(directory) ? Outcome.State.REMOVED : Outcome.State.ABSENT);
         } catch (IOException e) {
             return new Outcome(Outcome.State.NOT_YET, "cannot delete " + directory + ": " + e.getMessage());
         }

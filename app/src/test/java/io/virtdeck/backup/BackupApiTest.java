@@ -1,5 +1,7 @@
 package io.virtdeck.backup;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,6 +11,7 @@ import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
@@ -94,11 +97,8 @@ class BackupApiTest {
 
     @Test
     void badBackupRequestsAreRefusedNamingTheFieldAndChangeNothing() throws Exception {
-        long elsewhere = store(otherHost);
         backUp(web, "{}").andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("storeId"));
         backUp(web, "{\"storeId\":999999}").andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.field").value("storeId"));
-        backUp(web, "{\"storeId\":" + elsewhere + "}").andExpect(status().isConflict())
                 .andExpect(jsonPath("$.field").value("storeId"));
         assertThat(jdbc.sql("SELECT count(*) FROM backup_chains").query(Long.class).single()
                 - chainsBefore).isZero();
@@ -132,6 +132,54 @@ class BackupApiTest {
                 .as("the targets made before libvirt refused are deleted").isEqualTo(volumesBefore);
         assertThat(jdbc.sql("SELECT count(*) FROM audit_events WHERE action = 'backup.run' AND outcome = 'FAILURE'"
                 + " AND object_id = :id").param("id", Long.toString(web)).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aBackupToAStoreOnAnotherHostIsAcceptedAndLeavesNoFileOnEitherHostWhenItCannotBegin() throws Exception {
+        long elsewhere = store(otherHost);
+        String guestHostBefore = api.getJson("/api/v1/hosts/" + host + "/pools/default/volumes");
+        String storeHostBefore = api.getJson("/api/v1/hosts/" + otherHost + "/pools/default/volumes");
+        Number task = JsonPath.read(backUp(web, "{\"storeId\":" + elsewhere + "}").andExpect(status().isAccepted())
+                .andReturn().getResponse().getContentAsString(), "$.id");
+        String done = api.taskWhenDone(task.longValue(), Duration.ofSeconds(30));
+        assertThat(JsonPath.<String>read(done, "$.state")).isEqualTo("FAILED");
+        assertThat(JsonPath.<String>read(done, "$.message")).contains("did not begin");
+        assertThat(api.getJson("/api/v1/hosts/" + host + "/pools/default/volumes")).isEqualTo(guestHostBefore);
+        assertThat(api.getJson("/api/v1/hosts/" + otherHost + "/pools/default/volumes")).isEqualTo(storeHostBefore);
+        assertThat(jdbc.sql("SELECT count(*) FROM unfinished_work_items").query(Long.class).single())
+                .as("nothing staged stays recorded").isZero();
+    }
+
+    @Test
+    void aDirectoryOfTheServerIsAStoreAdministratorsMakeAndViewersRead(@TempDir Path directory) throws Exception {
+        String name = "dir-" + System.nanoTime();
+        String json = "{\"name\":\"" + name + "\",\"directory\":\"" + directory + "\"}";
+        mvc.perform(as(post("/api/v1/backup-stores"), "OPERATOR").contentType("application/json").content(json))
+                .andExpect(status().isForbidden());
+        for (String bad : List.of("relative/dir", directory.resolve("missing").toString())) {
+            createStore("{\"name\":\"" + name + "\",\"directory\":\"" + bad + "\"}")
+                    .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("directory"));
+        }
+        createStore("{\"name\":\"" + name + "\",\"hostId\":" + host + ",\"pool\":\"default\",\"directory\":\""
+                + directory + "\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("directory"));
+        String made = createStore(json).andExpect(status().isCreated())
+                .andExpect(jsonPath("$.directory").value(directory.toString()))
+                .andExpect(jsonPath("$.hostId").isEmpty()).andExpect(jsonPath("$.availableMiB").isNumber())
+                .andReturn().getResponse().getContentAsString();
+        long id = ((Number) JsonPath.read(made, "$.id")).longValue();
+        createStore("{\"name\":\"other-" + name + "\",\"directory\":\"" + directory + "/\"}")
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.field").value("directory"));
+        mvc.perform(as(get("/api/v1/backup-stores/" + id), "VIEWER")).andExpect(status().isOk());
+        mvc.perform(as(get("/api/v1/backup-stores/" + id), "HELPDESK")).andExpect(status().isForbidden());
+
+        Number task = JsonPath.read(backUp(web, "{\"storeId\":" + id + "}").andExpect(status().isAccepted())
+                .andReturn().getResponse().getContentAsString(), "$.id");
+        String done = api.taskWhenDone(task.longValue(), Duration.ofSeconds(30));
+        assertThat(JsonPath.<String>read(done, "$.state")).isEqualTo("FAILED"); // the test driver backs nothing up
+        try (var files = Files.list(directory)) {
+            assertThat(files).as("nothing written in the directory").isEmpty();
+        }
     }
 
     @Test

@@ -222,7 +222,7 @@ class BackupFaultsLabTest {
                 base == null ? "the first backup" : null, List.of(new BackupPoint.Disk("vda", source, volume,
                         capacity)));
         gateway.beginBackup(lab1, uuid(), new BackupRequest(pool, List.of(new BackupTarget("vda", volume,
-                base == null ? null : base.disks().get(0).volume())), from, checkpoint, false));
+                base == null ? null : base.disks().get(0).volume())), from, checkpoint, false, false));
         return new Interrupted(task, point, checkpoint, volume);
     }
 

@@ -43,7 +43,7 @@ class BackupLabTest {
     private static final Path POOL_DIR = Lab.DIR.resolve("backups");
     private static final List<String> RESTORED = List.of("tiny-from-inc", "tiny-from-full");
     /** Prints the first 4 bytes of the sectors A, B and C are written to, lowered so that the typing never matches. */
-    private static final String READ_MARKS = "for s in 2048 4096 6144; do echo \"S$s=[$(dd if=/dev/vda bs=512"
+    static final String READ_MARKS = "for s in 2048 4096 6144; do echo \"S$s=[$(dd if=/dev/vda bs=512"
             + " skip=$s count=1 2>/dev/null | head -c 4 | tr ABC abc | tr -d '\\000')]\"; done";
 
     @Autowired
@@ -124,14 +124,19 @@ class BackupLabTest {
 
     /** Deletes a pool of lab1 and its volumes. */
     static void dropPool(String pool) {
-        if (Lab.virsh(Lab.LAB1, "pool-list", "--all", "--name").contains(pool)) {
-            Lab.virsh(Lab.LAB1, "pool-refresh", pool);
-            for (String volume : Lab.virsh(Lab.LAB1, "vol-list", pool).lines().map(l -> l.trim().split("\\s+")[0])
+        dropPool(Lab.LAB1, pool);
+    }
+
+    /** Deletes a pool of the lab host and its volumes. */
+    static void dropPool(String uri, String pool) {
+        if (Lab.virsh(uri, "pool-list", "--all", "--name").contains(pool)) {
+            Lab.virsh(uri, "pool-refresh", pool);
+            for (String volume : Lab.virsh(uri, "vol-list", pool).lines().map(l -> l.trim().split("\\s+")[0])
                     .filter(v -> !v.isBlank()).toList()) {
-                Lab.virsh(Lab.LAB1, "vol-delete", "--pool", pool, volume);
+                Lab.virsh(uri, "vol-delete", "--pool", pool, volume);
             }
-            Lab.virsh(Lab.LAB1, "pool-destroy", pool);
-            Lab.virsh(Lab.LAB1, "pool-undefine", pool);
+            Lab.virsh(uri, "pool-destroy", pool);
+            Lab.virsh(uri, "pool-undefine", pool);
         }
     }
 

@@ -144,7 +144,8 @@ class LabTinyGuestTest {
     void upTwiceKeepsOneSetOfDaemonsAndDownLeavesNone() {
         java.util.Set<Long> daemons = Lab.daemons();
         long libvirtds = Lab.processes("libvirtd");
-        assertThat(daemons).as("libvirtd, virtlogd and virtlockd of lab1 and lab2").hasSize(2 * Lab.DAEMONS.size());
+        assertThat(daemons).as("libvirtd, virtlogd, virtlockd and the heartbeat of lab1 and lab2")
+                .hasSize(2 * Lab.DAEMONS.size());
 
         Lab.script("up");
         assertThat(Lab.daemons()).as("the same daemons after a second up").isEqualTo(daemons);

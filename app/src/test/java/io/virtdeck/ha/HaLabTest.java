@@ -30,14 +30,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * tiny1, HA, loses its host for real. When all of lab1 dies (libvirtd, virtlockd, tiny1's QEMU), tiny1 runs on lab2
- * within a minute, booted from the same disk. When only lab1's libvirtd dies (isolation: tiny1's QEMU lives on and
- * holds its disk), no second tiny1 ever starts: the restart waits, saying why, until the administrator confirms lab1
- * down and the old QEMU is gone. The context is closed afterwards: no HA watch of it outlives the class.
+ * tiny1, HA, loses its host for real; the lab's hosts write their heartbeats in pool {@code heartbeat}. When all of
+ * lab1 dies (libvirtd, virtlockd, its heartbeat, tiny1's QEMU), tiny1 runs on lab2 within a minute, booted from the
+ * same disk. When only lab1's libvirtd dies (isolation: tiny1's QEMU lives on and holds its disk), lab1's heartbeat
+ * goes on, so lab1 is not declared lost, and says so; once the administrator confirms it down, no second tiny1 ever
+ * starts while the old QEMU holds the disk: the restart waits, saying why, until that QEMU is gone. When tiny1 shares
+ * an anti-affinity group with a guest on lab2, the only survivor, it is not started there, and the restart says why.
+ * The context is closed afterwards: no HA watch of it outlives the class.
  */
 @VirtdeckServerTest
 @UsesLab
-@TestPropertySource(properties = {"virtdeck.ha.grace=10s", "virtdeck.ha.retry=2s"})
+@TestPropertySource(properties = {"virtdeck.ha.grace=10s", "virtdeck.ha.retry=2s",
+        "virtdeck.ha.heartbeat-pool=heartbeat"})
 @DirtiesContext
 class HaLabTest {
 
@@ -70,14 +74,11 @@ class HaLabTest {
 
     @Test
     void whenAllOfLab1DiesTiny1RunsOnLab2WithinAMinute() throws Exception {
-        List<Long> lab1Whole = new ArrayList<>(Lab.qemuPids("tiny1"));
-        lab1Whole.add(Lab.libvirtdPid("lab1"));
-        lab1Whole.add(Lab.daemonPid("lab1", "virtlockd").orElseThrow());
         int before = restarts();
         long killed = System.nanoTime();
         java.sql.Timestamp killedAt = java.sql.Timestamp.from(Instant.now());
         try {
-            kill(lab1Whole);
+            killAllOfLab1();
             String ha = await("tiny1 running elsewhere").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250)).until(this::haOfTiny1, body -> restarted(body, before));
             long toRunning = (System.nanoTime() - killed) / 1_000_000;
@@ -89,7 +90,8 @@ class HaLabTest {
             Instant declared = Instant.parse(JsonPath.read(ha, "$.restarts[0].declaredAt"));
             Instant started = Instant.parse(JsonPath.read(ha, "$.restarts[0].startedAt"));
             System.out.printf("[lab] HA: lab1 killed -> tiny1 running on lab2 in %d ms (lost seen to declared %d ms,"
-                            + " the grace being 10 s; declared to running %d ms); its shell answered in %d ms%n",
+                            + " the grace being 10 s, heartbeat unwritten as long; declared to running %d ms); its"
+                            + " shell answered in %d ms%n",
                     toRunning, Duration.between(lostSince, declared).toMillis(),
                     Duration.between(declared, started).toMillis(), answered.toMillis());
             assertThat(toRunning).isLessThan(60_000);
@@ -107,11 +109,29 @@ class HaLabTest {
     }
 
     @Test
-    void whenOnlyLab1sLibvirtdDiesNoSecondTiny1StartsUntilTheOldOneIsGone() throws Exception {
+    void whenOnlyLab1sLibvirtdDiesItsHeartbeatKeepsItUndeclaredAndNoSecondTiny1StartsUntilTheOldOneIsGone()
+            throws Exception {
         long oldQemu = Lab.qemuPids("tiny1").get(0);
         int before = restarts();
         try {
             kill(List.of(Lab.libvirtdPid("lab1")));
+            long killed = System.nanoTime();
+            // past the grace and several rounds more: the heartbeat, still written, keeps lab1 from being declared
+            String fresh = await("lab1 silent past the grace, its heartbeat fresh").atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(250)).until(this::haOfTiny1, body -> JsonPath.read(body,
+                            "$.hostCheck") != null && System.nanoTime() - killed > Duration.ofSeconds(16).toNanos()
+                            && JsonPath.<String>read(body, "$.hostCheck.reason").contains("was written within"));
+            String check = JsonPath.read(fresh, "$.hostCheck.reason");
+            System.out.printf("[lab] HA, lab1 isolated, heartbeat on: %s%n", check);
+            assertThat(check).contains("Host 'lab1' has not answered for", "its heartbeat on pool 'heartbeat' was"
+                    + " written within the last", "(read through 'lab2')", "its guests may still run",
+                    "not restarted");
+            assertThat(JsonPath.<Boolean>read(fresh, "$.hostCheck.declared")).isFalse();
+            assertThat(restarts(fresh)).as("no restart of tiny1").isEqualTo(before);
+            assertThat(api.get("/api/v1/ha")).contains("was written within the last");
+
+            HttpResponse<String> confirmed = api.call("POST", "/api/v1/hosts/" + lab1 + "/confirm-down", null);
+            assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(204);
             String waiting = await("the restart waiting on the disk's lease").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250)).until(this::haOfTiny1, body -> restarts(body) > before
                             && "WAITING".equals(JsonPath.read(body, "$.restarts[0].state"))
@@ -140,9 +160,9 @@ class HaLabTest {
                     + " its disk%n", tries.size());
             assertThat(Lab.virsh(Lab.LAB2, "domstate", "tiny1")).doesNotContain("running");
             assertThat(heldLeases()).as("tiny1's disk lease, held for the old QEMU").isNotEmpty();
+            assertThat(JsonPath.<String>read(haOfTiny1(), "$.hostCheck.reason"))
+                    .isEqualTo("Host 'lab1' was confirmed down by admin: declared lost.");
 
-            HttpResponse<String> confirmed = api.call("POST", "/api/v1/hosts/" + lab1 + "/confirm-down", null);
-            assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(204);
             kill(List.of(oldQemu));
             await("tiny1 running on lab2 once the old one is gone").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(250)).until(this::haOfTiny1, body -> restarted(body, before));
@@ -153,6 +173,51 @@ class HaLabTest {
         } finally {
             backToNormal();
         }
+    }
+
+    @Test
+    void whenTiny1SharesAnAntiAffinityGroupWithAGuestOnLab2ItIsNotRestartedThere() throws Exception {
+        long lab2 = api.hostIdOrRegister("lab2", Lab.LAB2);
+        Lab.virsh(Lab.LAB2, "vol-create-as", "images", "replica2.qcow2", "8M", "--format", "qcow2");
+        Lab.defineDiskOnlyGuest(Lab.LAB2, "replica2", "images", "replica2.qcow2");
+        Lab.virsh(Lab.LAB2, "start", "replica2");
+        long replica2 = api.guestIdOn(lab2, "replica2");
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("SELECT state FROM guests WHERE id = :id")
+                .param("id", replica2).query(String.class).single(), "RUNNING"::equals);
+        HttpResponse<String> group = api.call("PUT", "/api/v1/anti-affinity-groups/replicas",
+                "{\"guests\":[" + tiny1 + "," + replica2 + "]}");
+        assertThat(group.statusCode()).as(group.body()).isEqualTo(200);
+        int before = restarts();
+        try {
+            killAllOfLab1();
+            String waiting = await("the restart refused by the group").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250)).until(this::haOfTiny1, body -> restarts(body) > before
+                            && JsonPath.read(body, "$.restarts[0].reason") != null);
+            String reason = JsonPath.read(waiting, "$.restarts[0].reason");
+            System.out.printf("[lab] HA, tiny1 and replica2 (on lab2) in one group: %s%n", reason);
+            assertThat(JsonPath.<String>read(waiting, "$.restarts[0].state")).isEqualTo("WAITING");
+            assertThat(reason).contains("no host can run it now", "'tiny1' never runs with 'replica2'"
+                    + " (anti-affinity group 'replicas'), which runs on host 'lab2'");
+            Thread.sleep(Duration.ofSeconds(5).toMillis()); // two more tries, each refused the same way
+            assertThat(JsonPath.<String>read(haOfTiny1(), "$.restarts[0].state")).isEqualTo("WAITING");
+            assertThat(Lab.virsh(Lab.LAB2, "list", "--all", "--name")).doesNotContain("tiny1");
+            assertThat(Lab.qemuPids("tiny1")).isEmpty();
+        } finally {
+            api.call("DELETE", "/api/v1/anti-affinity-groups/replicas", null);
+            Lab.virsh(Lab.LAB2, "destroy", "replica2");
+            Lab.virsh(Lab.LAB2, "undefine", "replica2");
+            Lab.virsh(Lab.LAB2, "vol-delete", "replica2.qcow2", "--pool", "images");
+            backToNormal();
+        }
+    }
+
+    /** lab1's libvirtd, virtlockd and heartbeat, and tiny1's QEMU: the host gone as a whole. */
+    private static void killAllOfLab1() throws Exception {
+        List<Long> lab1Whole = new ArrayList<>(Lab.qemuPids("tiny1"));
+        lab1Whole.add(Lab.libvirtdPid("lab1"));
+        lab1Whole.add(Lab.daemonPid("lab1", "virtlockd").orElseThrow());
+        lab1Whole.add(Lab.daemonPid("lab1", "virtdeck-heartbeat").orElseThrow());
+        kill(lab1Whole);
     }
 
     private String haOfTiny1() throws Exception {

@@ -101,6 +101,20 @@ class StoragePoolXmlTest {
         assertThat(StorageXml.poolSource(StorageXml.newPool(new PoolSpec.Dir("d", "/srv/d")))).isNull();
     }
 
+    @Test
+    void aVolumesModificationTimeIsReadToTheNanosecond() {
+        String volume = "<volume type='file'><name>virtdeck-heartbeat-lab1</name><target><path>/srv/hb/x</path>"
+                + "<timestamps><atime>1765101200.5</atime><mtime>%s</mtime></timestamps></target></volume>";
+        assertThat(StorageXml.modifiedAt(volume.formatted("1765101234.123456789")))
+                .contains(java.time.Instant.ofEpochSecond(1765101234, 123456789));
+        assertThat(StorageXml.modifiedAt(volume.formatted("1765101234.5")))
+                .contains(java.time.Instant.ofEpochSecond(1765101234, 500000000));
+        assertThat(StorageXml.modifiedAt(volume.formatted("1765101234"))).contains(java.time.Instant.ofEpochSecond(
+                1765101234));
+        assertThat(StorageXml.modifiedAt("<volume><name>v</name><target><path>/default-pool/v</path></target>"
+                + "</volume>")).isEmpty();
+    }
+
     private static void assertPool(PoolSpec spec, String expected) throws Exception {
         String xml = StorageXml.newPool(spec);
         assertThat(xml).isEqualTo(expected);

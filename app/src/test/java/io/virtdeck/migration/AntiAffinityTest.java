@@ -26,7 +26,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * Anti-affinity groups against test-driver hosts: guests of one group never run on one host together, so a migration
- * there is refused naming the group and placement passes the host by; bad input names the field; roles.
+ * there is refused naming the group and placement passes the host by; bad input (an unknown guest's id too) names
+ * the field; roles.
  */
 @VirtdeckIntegrationTest
 class AntiAffinityTest {
@@ -89,6 +90,11 @@ class AntiAffinityTest {
                 .andExpect(jsonPath("$.field").value("guests"));
         set("ADMIN", "{\"guests\":[" + web + "," + web + "]}").andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("guests"));
+        set("ADMIN", "{\"guests\":[" + web + ",987654321]}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("guests"))
+                .andExpect(jsonPath("$.message").value("guests lists 987654321, which is no guest's id."));
+        mvc.perform(get("/api/v1/anti-affinity-groups").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
+                .andExpect(jsonPath("$[?(@.name == '" + group + "')]").isEmpty());
         set("VIEWER", "{\"guests\":[" + web + "," + build + "]}").andExpect(status().isForbidden());
         set("HELPDESK", "{\"guests\":[" + web + "," + build + "]}").andExpect(status().isForbidden());
         set("OPERATOR", "{\"guests\":[" + web + "," + build + "]}").andExpect(status().isOk());

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.virtdeck.VirtdeckApplication;
+import io.virtdeck.support.Instances;
 import io.virtdeck.support.Lab;
 import io.virtdeck.support.TestDatabase;
 import io.virtdeck.support.UsesLab;
@@ -22,10 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
-import org.springframework.security.core.context.SecurityContextHolder;
 
+import static io.virtdeck.support.Instances.asAdmin;
+import static io.virtdeck.support.Instances.connectedHostId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,8 +46,8 @@ class MigrationRestartLabTest {
         Path data = Files.createTempDirectory("virtdeck-restart");
         running = start(database, data);
         JdbcClient jdbc = running.getBean(JdbcClient.class);
-        long lab1 = hostId(jdbc, "lab1");
-        long lab2 = hostId(jdbc, "lab2");
+        long lab1 = connectedHostId(jdbc, "lab1");
+        long lab2 = connectedHostId(jdbc, "lab2");
         long tiny1 = await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
                 "SELECT id FROM guests WHERE name = 'tiny1'").query(Long.class).optional().orElse(0L), id -> id > 0);
         if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
@@ -118,21 +118,6 @@ class MigrationRestartLabTest {
                 "--virtdeck.bootstrap-hosts=lab1=" + Lab.LAB1 + ",lab2=" + Lab.LAB2);
     }
 
-    private static long hostId(JdbcClient jdbc, String name) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
-                        "SELECT id FROM hosts WHERE name = :name AND state = 'CONNECTED'").param("name", name)
-                .query(Long.class).optional().orElse(0L), id -> id > 0);
-    }
-
-    private static <T> T asAdmin(java.util.function.Supplier<T> work) {
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "admin", null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
-        try {
-            return work.get();
-        } finally {
-            SecurityContextHolder.clearContext();
-        }
-    }
 
     private static String column(TestDatabase.Database database, String sql) throws Exception {
         try (Connection connection = DriverManager.getConnection(database.url(), database.username(),

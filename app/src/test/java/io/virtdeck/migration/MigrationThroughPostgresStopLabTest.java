@@ -11,10 +11,9 @@ import io.virtdeck.task.TaskRepository;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
-import org.springframework.security.core.context.SecurityContextHolder;
 
+import static io.virtdeck.support.Instances.asAdmin;
+import static io.virtdeck.support.Instances.connectedHostId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,8 +33,8 @@ class MigrationThroughPostgresStopLabTest {
             ConfigurableApplicationContext virtdeck = instances.start(
                     "--virtdeck.bootstrap-hosts=lab1=" + Lab.LAB1 + ",lab2=" + Lab.LAB2);
             JdbcClient jdbc = virtdeck.getBean(JdbcClient.class);
-            long lab2 = hostId(jdbc, "lab2");
-            hostId(jdbc, "lab1");
+            long lab2 = connectedHostId(jdbc, "lab2");
+            connectedHostId(jdbc, "lab1");
             long tiny1 = await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
                             "SELECT id FROM guests WHERE name = 'tiny1'").query(Long.class).optional().orElse(0L),
                     id -> id > 0);
@@ -80,26 +79,10 @@ class MigrationThroughPostgresStopLabTest {
                     .as("audited once, under the user who asked").isEqualTo(1);
 
             Task back2 = asAdmin(() -> virtdeck.getBean(MigrationService.class).migrate(tiny1,
-                    new MigrationRequest(hostId(jdbc, "lab1"), true, null, null, null, null, null, true)));
+                    new MigrationRequest(connectedHostId(jdbc, "lab1"), true, null, null, null, null, null, true)));
             Task returned = await().atMost(Duration.ofSeconds(60)).until(
                     () -> tasks.findById(back2.id()).orElseThrow(), t -> t.state().finished());
             assertThat(returned.state()).as(returned.message()).isEqualTo(Task.State.SUCCEEDED);
-        }
-    }
-
-    private static long hostId(JdbcClient jdbc, String name) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
-                        "SELECT id FROM hosts WHERE name = :name AND state = 'CONNECTED'").param("name", name)
-                .query(Long.class).optional().orElse(0L), id -> id > 0);
-    }
-
-    private static <T> T asAdmin(java.util.function.Supplier<T> work) {
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "admin", null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
-        try {
-            return work.get();
-        } finally {
-            SecurityContextHolder.clearContext();
         }
     }
 }

@@ -63,7 +63,7 @@ class RoleMatrixTest {
     /** Mapped endpoints that no role question applies to: open to all, or Spring's own. */
     private static final Set<String> OPEN = Set.of("GET /login", "GET /error", "GET /v3/api-docs",
             "GET /v3/api-docs.yaml", "GET /v3/api-docs/{group}", "GET /v3/api-docs.yaml/{group}",
-            "GET /v3/api-docs/swagger-config", "GET /swagger-ui.html");
+            "GET /v3/api-docs/swagger-config", "GET /swagger-ui.html", "GET /favicon.ico");
 
     private static final String PASSWORD = "role-test-pw";
     private static final List<String> ACTIONS =
@@ -665,8 +665,13 @@ class RoleMatrixTest {
                 new Row("POST", "/console/sessions/none/close", "", 404, 403, 403, 403),
                 new Row("POST", g + "/console/ticket", "", 409, 409, 409, 403),
                 new Row("GET", g + "/ha", null, 200, 200, 200, 200),
+                new Row("GET", g + "/agent", null, 200, 200, 200, 200),
                 new Row("GET", "/ha", null, 200, 200, 403, 200),
                 new Row("POST", g + "/ha", "enabled=true&priority=500", 200, 200, 403, 403),
+                new Row("GET", "/ha/anti-affinity-groups/choices?q=a", null, 200, 200, 403, 403),
+                // a group of no guests: the form again with the reason, for those who may make groups
+                new Row("POST", "/ha/anti-affinity-groups", "name=matrix-none", 200, 200, 403, 403),
+                new Row("POST", "/ha/anti-affinity-groups/matrix-none/delete", "", 404, 404, 403, 403),
                 // no such guest or host: 404 to every role that may read them, before what it may change is asked
                 new Row("POST", "/guests/999999/delete", "", 404, 404, 404, 404),
                 new Row("POST", g + "/disks", "pool=none&sizeMiB=1", 302, 302, 403, 403),

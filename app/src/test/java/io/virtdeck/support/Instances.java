@@ -18,6 +18,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,5 +102,23 @@ public final class Instances implements AutoCloseable {
     @Override
     public void close() {
         started.forEach(ConfigurableApplicationContext::close);
+    }
+
+    /** The id of the host once an instance has it CONNECTED (the instances find their hosts by themselves). */
+    public static long connectedHostId(JdbcClient jdbc, String name) {
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                        "SELECT id FROM hosts WHERE name = :name AND state = 'CONNECTED'").param("name", name)
+                .query(Long.class).optional().orElse(0L), id -> id > 0);
+    }
+
+    /** Calls an instance's service as an administrator, as a request of one would. */
+    public static <T> T asAdmin(java.util.function.Supplier<T> work) {
+        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                "admin", null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        try {
+            return work.get();
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
     }
 }

@@ -55,8 +55,20 @@ public final class Lab implements BeforeAllCallback {
         }
     }
 
+    /**
+     * The Debian guest {@code debian12} on lab1 (scripts/lab.sh debian): built the first time it is asked for (minutes:
+     * debootstrap, then cached in the lab directory's debian/), defined shut off, as the lab left it otherwise.
+     */
+    public static void debian() {
+        script(Duration.ofMinutes(15), "debian");
+    }
+
     /** Runs {@code scripts/lab.sh ARGS}, returning its output; fails the test with that output when it fails. */
     public static String script(String... args) {
+        return script(Duration.ofMinutes(5), args);
+    }
+
+    private static String script(Duration limit, String... args) {
         Path script = repoRoot().resolve("scripts/lab.sh");
         List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
@@ -65,9 +77,10 @@ public final class Lab implements BeforeAllCallback {
             builder.environment().put("VIRTDECK_LAB_DIR", DIR.toString());
             Process process = builder.start();
             process.getOutputStream().close();
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("scripts/lab.sh " + String.join(" ", args) + " took over 5 minutes");
+                throw new AssertionError("scripts/lab.sh " + String.join(" ", args) + " took over "
+                        + limit.toMinutes() + " minutes");
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
@@ -254,8 +267,11 @@ public final class Lab implements BeforeAllCallback {
         }
     }
 
-    /** The lab's daemons: libvirtd, virtlogd and virtlockd of each host. */
-    public static final List<String> DAEMONS = List.of("libvirtd", "virtlogd", "virtlockd");
+    /**
+     * The lab's daemons: libvirtd, virtlogd, virtlockd and the HA heartbeat (scripts/virtdeck-heartbeat.sh) of each
+     * host: killing all of them is killing the host.
+     */
+    public static final List<String> DAEMONS = List.of("libvirtd", "virtlogd", "virtlockd", "virtdeck-heartbeat");
 
     /** The live processes among the lab's daemons (of lab1 and lab2), by their pid files. */
     public static java.util.Set<Long> daemons() {
@@ -334,7 +350,7 @@ public final class Lab implements BeforeAllCallback {
         return daemonPid(host, "libvirtd").orElseThrow(() -> new AssertionError("no libvirtd runs for " + host));
     }
 
-    /** The pid of one of a lab host's daemons ("libvirtd", "virtlogd", "virtlockd"), from its pid file. */
+    /** The pid of one of a lab host's daemons (one of {@link #DAEMONS}), from its pid file. */
     public static Optional<Long> daemonPid(String host, String daemon) {
         try {
             return Optional.of(Long.parseLong(Files.readString(DIR.resolve(host).resolve(daemon + ".pid")).trim()));
@@ -343,10 +359,15 @@ public final class Lab implements BeforeAllCallback {
         }
     }
 
-    /** Alive and not a zombie (killed, waiting for its parent), as scripts/lab.sh counts it too. */
+    /**
+     * Alive and not a zombie (killed, waiting for its parent), as scripts/lab.sh counts it too; the daemon's program,
+     * or a shell running the script of its name.
+     */
     private static boolean running(long pid, String daemon) {
         Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.endsWith("/" + daemon)).orElse(false));
+                .filter(p -> p.info().command().map(c -> c.endsWith("/" + daemon)).orElse(false)
+                        || List.of(p.info().arguments().orElse(new String[0])).stream()
+                        .anyMatch(a -> a.endsWith("/" + daemon + ".sh")));
         if (process.isEmpty()) {
             return false;
         }

@@ -53,6 +53,18 @@ class PagesTest {
                 .doesNotContain("alpha-web");
     }
 
+    @Test
+    void theIconAndTheApiAreWhereBrowsersAndPeopleLookForThem() throws Exception {
+        mvc.perform(get("/favicon.ico")).andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.forwardedUrl(
+                        "/assets/favicon.svg"));
+        assertThat(mvc.perform(get("/assets/favicon.svg")).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString()).startsWith("<svg");
+        assertThat(page("/guests")).contains("rel=\"icon\"", "href=\"/swagger-ui/index.html\"");
+        assertThat(mvc.perform(get("/account").with(user("admin").roles("ADMIN"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString()).contains("href=\"/v3/api-docs\"");
+    }
+
     /** Mapped at /** as well, every link a page renders was looked up on the class path as a possible file. */
     @Test
     void staticFilesAreServedFromAssetsAlone() throws Exception {

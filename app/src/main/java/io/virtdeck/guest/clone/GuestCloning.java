@@ -1,8 +1,5 @@
 package io.virtdeck.guest.clone;
 
-import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,7 +22,7 @@ import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
-import io.virtdeck.hypervisor.VolumeStreamGateway;
+import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.InventorySync;
@@ -47,14 +44,12 @@ import io.virtdeck.undo.UndoJournal;
 class GuestCloning {
 
     private static final long POLL_MS = 500;
-    /** The pipe between a cross-host download and its upload: enough for a few of libvirt's stream chunks. */
-    private static final int PIPE_BYTES = 4 << 20;
     /** The share of the progress bar the disks take; defining the clone is the rest. */
     private static final int DISKS_PERCENT = 95;
 
     private final DomainGateway domainGateway;
     private final StorageGateway storageGateway;
-    private final VolumeStreamGateway streamGateway;
+    private final VolumeTransfer transfer;
     private final GuestRepository guests;
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
@@ -62,13 +57,13 @@ class GuestCloning {
     // a volume copy blocks for as long as it runs; the task's own thread reports its progress meanwhile
     private final Executor copyCalls;
 
-    GuestCloning(DomainGateway domainGateway, StorageGateway storageGateway, VolumeStreamGateway streamGateway,
+    GuestCloning(DomainGateway domainGateway, StorageGateway storageGateway, VolumeTransfer transfer,
                  GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, UndoJournal journal,
                  @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
         this.journal = journal;
         this.domainGateway = domainGateway;
         this.storageGateway = storageGateway;
-        this.streamGateway = streamGateway;
+        this.transfer = transfer;
         this.copyCalls = copyCalls;
         this.guests = guests;
         this.sync = sync;
@@ -172,54 +167,18 @@ class GuestCloning {
         ClonePlan.DiskCopy disk = plan.disks().get(index);
         long from = plan.host().id();
         long to = plan.target().id();
-        long bytes = streamGateway.volumeBytes(from, disk.pool(), disk.from().name());
+        long bytes = transfer.bytes(from, disk.pool(), disk.from().name());
         made.volume(plan.target(), disk.pool(), disk.copyName(),
-                () -> streamGateway.createUploadTarget(to, disk.pool(), disk.copyName(), bytes));
+                () -> transfer.createTarget(to, disk.pool(), disk.copyName(), bytes));
         TaskProgress step = progress.step(index * DISKS_PERCENT / plan.disks().size(),
                 (index + 1) * DISKS_PERCENT / plan.disks().size());
         String which = "Copied disk " + (index + 1) + " of " + plan.disks().size() + " (" + disk.target() + ") to host "
                 + plan.target().name() + ":";
-        CompletableFuture<Long> download;
-        try (PipedInputStream in = new PipedInputStream(PIPE_BYTES)) {
-            PipedOutputStream out = new PipedOutputStream(in);
-            download = CompletableFuture.supplyAsync(() -> {
-                try (out) { // closing it ends the upload's input, early if the download failed
-                    return streamGateway.downloadVolume(from, disk.pool(), disk.from().name(), out, copied -> { });
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, copyCalls);
-            try {
-                streamGateway.uploadVolume(to, disk.pool(), disk.copyName(), in, bytes, new ByteProgress(step, bytes,
+        transfer.stream(new VolumeTransfer.Location(from, disk.pool(), disk.from().name()),
+                new VolumeTransfer.Location(to, disk.pool(), disk.copyName()), bytes, new ByteProgress(step, bytes,
                         which));
-            } catch (HypervisorException e) {
-                throw downloadFailure(download).orElse(e); // an upload cut short by the download says less
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            download.get();
-        } catch (ExecutionException e) {
-            throw downloadFailure(download).orElseGet(() ->
-                    new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e));
-        }
         return storageGateway.volume(to, disk.pool(), disk.copyName()).orElseThrow(() -> new HypervisorException(
                 HypervisorException.Kind.NOT_FOUND, "the copy " + disk.pool() + "/" + disk.copyName() + " is gone"));
-    }
-
-    /** The download's own libvirt failure, once it has ended (closing the pipe ends it soon after an upload fails). */
-    private static Optional<HypervisorException> downloadFailure(CompletableFuture<Long> download)
-            throws InterruptedException {
-        try {
-            download.get(30, TimeUnit.SECONDS);
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            return e.getCause() instanceof HypervisorException h ? Optional.of(h) : Optional.empty();
-        } catch (TimeoutException e) {
-            download.cancel(true);
-            return Optional.empty();
-        }
     }
 
     /** How much the copy holds so far; empty when libvirt cannot say now (the copy goes on regardless). */

@@ -8,7 +8,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActions;
+import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.inventory.Guest;
 
 @RestController
@@ -21,10 +23,21 @@ class GuestActionApiController {
         this.lifecycle = lifecycle;
     }
 
-    /** start, shutdown, poweroff, reboot, reset, suspend, resume: 200 with the guest as it is now. */
+    /**
+     * start, shutdown, poweroff, reboot, reset, suspend, resume: 200 with the guest as it is now. {@code agent=true}
+     * (shutdown only): through the guest agent instead of the ACPI power button; 409 when the agent does not answer.
+     */
     @PostMapping("/actions/{action}")
-    Guest act(@PathVariable long id, @PathVariable String action) {
-        return lifecycle.perform(id, GuestActions.parse(action));
+    Guest act(@PathVariable long id, @PathVariable String action,
+              @RequestParam(defaultValue = "false") boolean agent) {
+        DomainAction parsed = GuestActions.parse(action);
+        if (!agent) {
+            return lifecycle.perform(id, parsed);
+        }
+        if (parsed != DomainAction.SHUTDOWN) {
+            throw VirtdeckException.invalid("agent", "Only shutdown can go through the guest agent.");
+        }
+        return lifecycle.shutdownThroughAgent(id);
     }
 
     @DeleteMapping

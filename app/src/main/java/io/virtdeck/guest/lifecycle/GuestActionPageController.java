@@ -29,14 +29,20 @@ class GuestActionPageController {
         this.guests = guests;
     }
 
+    /** {@code agent=true}: shut down through the guest agent (the agent card's button). */
     @PostMapping("/guests/{id}/actions/{action}")
     String act(@PathVariable long id, @PathVariable String action,
+               @RequestParam(defaultValue = "false") boolean agent,
                @RequestParam(defaultValue = "") String returnTo, RedirectAttributes redirect) {
         DomainAction parsed = GuestActions.parse(action);
+        if (agent && parsed != DomainAction.SHUTDOWN) {
+            throw VirtdeckException.invalid("agent", "Only shutdown can go through the guest agent.");
+        }
         try {
-            Guest guest = lifecycle.perform(id, parsed);
-            redirect.addFlashAttribute("notice", GuestActions.label(parsed) + ": " + guest.name() + " is now "
-                    + GuestActions.describe(guest.state(), guest.managedSave()) + ".");
+            Guest guest = agent ? lifecycle.shutdownThroughAgent(id) : lifecycle.perform(id, parsed);
+            redirect.addFlashAttribute("notice", GuestActions.label(parsed) + (agent ? " through the guest agent" : "")
+                    + ": " + guest.name() + " is now " + GuestActions.describe(guest.state(), guest.managedSave())
+                    + ".");
         } catch (VirtdeckException e) {
             if (e.status().value() == 404) {
                 throw e;

@@ -12,7 +12,10 @@ import io.virtdeck.guest.GuestActions;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.GuestAgentFacts;
+import io.virtdeck.hypervisor.GuestAgentGateway;
 import io.virtdeck.inventory.Guest;
+import io.virtdeck.inventory.GuestAgents;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
@@ -31,12 +34,17 @@ public class GuestLifecycleService {
     private final DomainGateway gateway;
     private final HostRepository hosts;
     private final GuestActionPlans plans;
+    private final GuestAgentGateway agentGateway;
+    private final GuestAgents agents;
 
     private final Permissions permissions;
 
     public GuestLifecycleService(GuestRepository guests, DomainGateway gateway, HostRepository hosts,
-                                 GuestActionPlans plans, Permissions permissions) {
+                                 GuestActionPlans plans, GuestAgentGateway agentGateway, GuestAgents agents,
+                                 Permissions permissions) {
         this.permissions = permissions;
+        this.agents = agents;
+        this.agentGateway = agentGateway;
         this.guests = guests;
         this.gateway = gateway;
         this.hosts = hosts;
@@ -52,6 +60,25 @@ public class GuestLifecycleService {
                 refuseInMaintenance(guest);
             }
         }).execute(() -> gateway.perform(guest.hostId(), guest.uuid(), action));
+        return guests.findById(guestId).orElse(guest);
+    }
+
+    /**
+     * Shut down through the guest agent, as Proxmox's agent option, for a guest that ignores the ACPI power button:
+     * audited as a shutdown; 409 when the agent does not answer.
+     */
+    public Guest shutdownThroughAgent(long guestId) {
+        Guest guest = guests.require(guestId);
+        plans.plan(guest, GuestActions.auditAction(DomainAction.SHUTDOWN), live -> {
+            GuestActions.check(DomainAction.SHUTDOWN, live.state(), live.managedSave(), guest.name());
+            GuestAgentFacts agent = agents.read(guest);
+            if (!agent.answering()) {
+                throw VirtdeckException.conflict("Cannot shut down '" + guest.name() + "' through its guest agent: "
+                        + (agent.state() == GuestAgentFacts.State.NOT_CONFIGURED
+                        ? "it has no guest agent channel (org.qemu.guest_agent.0)." : "the agent does not answer ("
+                        + agent.problem() + ")."));
+            }
+        }).execute(() -> agentGateway.shutdown(guest.hostId(), guest.uuid()));
         return guests.findById(guestId).orElse(guest);
     }
 

@@ -13,6 +13,7 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.hypervisor.VolumeStreamGateway;
+import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -52,7 +53,8 @@ class GuestCloningTest {
     private final DomainGateway domainGateway = mock(DomainGateway.class);
     private final StorageGateway storageGateway = mock(StorageGateway.class);
     private final VolumeStreamGateway streamGateway = mock(VolumeStreamGateway.class);
-    private final GuestCloning cloning = new GuestCloning(domainGateway, storageGateway, streamGateway,
+    private final GuestCloning cloning = new GuestCloning(domainGateway, storageGateway,
+            new VolumeTransfer(streamGateway, new SimpleAsyncTaskExecutor("test-volume-stream-")),
             mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
             UndoJournals.unrecorded(domainGateway, storageGateway), new SimpleAsyncTaskExecutor("test-volume-copy-"));
     private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(

@@ -136,6 +136,21 @@ class GuestLifecycleApiTest {
         mvc.perform(api.get("/api/v1/guests/" + ghost)).andExpect(status().isNotFound());
     }
 
+    @Test
+    void aShutdownThroughTheAgentNeedsAnAnsweringAgentAndIsOnlyForShutdown() throws Exception {
+        long web = api.guestId(host, "alpha-web"); // running, no agent channel
+        act(web, "shutdown?agent=true").andExpect(status().isConflict())
+                .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString("no guest agent channel")));
+        act(web, "reboot?agent=true").andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("agent"));
+        act(web, "shutdown?agent=maybe").andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("agent"));
+        // nothing happened to it, and the refusal is audited as the shutdown it was
+        mvc.perform(api.get("/api/v1/guests/" + web)).andExpect(jsonPath("$.state").value("RUNNING"));
+        assertThat(jdbc.sql("""
+                        SELECT outcome FROM audit_events WHERE object_type = 'guest' AND object_id = :id
+                        AND action = 'guest.shutdown' ORDER BY id DESC LIMIT 1""")
+                .param("id", Long.toString(web)).query(String.class).single()).isEqualTo("FAILURE");
+    }
+
     private ResultActions act(long guest, String action) throws Exception {
         return mvc.perform(api.post("/api/v1/guests/" + guest + "/actions/" + action, ""));
     }
