@@ -84,9 +84,12 @@ public enum AuditAction {
     NETWORK_DHCP_HOST_REMOVE("network.dhcp-host.remove", Family.NETWORKS, "a fixed DHCP address taken back"),
 
     BACKUP_STORE_CREATE("backup.store.create", Family.BACKUPS, "a storage pool of a host registered as a backup store"),
+    BACKUP_STORE_RENAME("backup.store.rename", Family.BACKUPS, "a backup store renamed (its pool and backups stay)"),
     BACKUP_STORE_DELETE("backup.store.delete", Family.BACKUPS,
             "a backup store no longer used (its catalogue forgotten, its files left in the pool)"),
     BACKUP_JOB_CREATE("backup.job.create", Family.BACKUPS, "a scheduled backup made, with its retention"),
+    BACKUP_JOB_UPDATE("backup.job.update", Family.BACKUPS,
+            "a scheduled backup changed: what it backs up, where, when, its retention or verification"),
     BACKUP_JOB_DELETE("backup.job.delete", Family.BACKUPS, "a scheduled backup deleted (its backups stay)"),
     BACKUP_RUN("backup.run", Family.BACKUPS, "a guest backed up, in full or incrementally (a task)"),
     BACKUP_RESTORE("backup.restore", Family.BACKUPS, "a backup restored as a new guest or over its guest (a task)"),

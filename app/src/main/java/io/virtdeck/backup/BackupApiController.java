@@ -1,6 +1,9 @@
 package io.virtdeck.backup;
 
 import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 
 import org.springframework.http.HttpStatus;
@@ -9,9 +12,12 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.clone.GuestCloneApiController;
 import io.virtdeck.task.Task;
 
@@ -44,6 +50,16 @@ public class BackupApiController {
     ResponseEntity<BackupStoreView> createStore(@RequestBody BackupStoreRequest request) {
         BackupStoreView store = stores.create(request);
         return ResponseEntity.created(URI.create("/api/v1/backup-stores/" + store.id())).body(store);
+    }
+
+    /** Renames the store: 200 with it; where it is stays (its backups are there). */
+    @PutMapping("/api/v1/backup-stores/{id}")
+    BackupStoreView renameStore(@PathVariable long id, @RequestBody StoreRename request) {
+        return stores.rename(id, request.name());
+    }
+
+    /** A store's new name. */
+    record StoreRename(String name) {
     }
 
     /** Forgets the store and its catalogue; its files stay in the pool. */
@@ -100,6 +116,30 @@ public class BackupApiController {
     ResponseEntity<BackupJob> createJob(@RequestBody BackupJobRequest request) {
         BackupJob job = jobs.create(request);
         return ResponseEntity.created(URI.create("/api/v1/backup-jobs/" + job.id())).body(job);
+    }
+
+    /** Changes the job (the same fields as a new one): 200 with it, its next run counted again from now. */
+    @PutMapping("/api/v1/backup-jobs/{id}")
+    BackupJob updateJob(@PathVariable long id, @RequestBody BackupJobRequest request) {
+        return jobs.update(id, request);
+    }
+
+    /**
+     * When a schedule would run a job: its next {@code count} times (1 to 10) in the server's time zone; 400 naming
+     * "schedule" for one that is no cron expression or never fires.
+     */
+    @GetMapping("/api/v1/backup-jobs/next-runs")
+    NextRuns nextRuns(@RequestParam String schedule, @RequestParam(defaultValue = "3") int count) {
+        if (count < 1 || count > 10) {
+            throw VirtdeckException.invalid("count", "count must be between 1 and 10.");
+        }
+        List<ZonedDateTime> runs = jobs.nextRuns(schedule, count);
+        return new NextRuns(schedule.trim(), ZoneId.systemDefault().getId(),
+                runs.stream().map(ZonedDateTime::toOffsetDateTime).toList());
+    }
+
+    /** A schedule's next runs, with the time zone it is read in. */
+    record NextRuns(String schedule, String timeZone, List<OffsetDateTime> nextRuns) {
     }
 
     /** Deletes the job; the backups it made stay. */

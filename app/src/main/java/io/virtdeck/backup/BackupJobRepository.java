@@ -6,6 +6,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,6 +45,28 @@ public class BackupJobRepository {
                 .query(Long.class).single();
     }
 
+    /** Changes all but its name's history: what it covers, where, when (its next run), retention, verification. */
+    public void update(long id, BackupJobRequest request, BackupJob.Scope scope, VerifyRequest verify,
+                       Instant nextRunAt) {
+        Retention r = request.retention();
+        jdbc.sql("""
+                        UPDATE backup_jobs SET name = :name, scope = :scope, guest_id = :guest, host_id = :host,
+                               store_id = :store, schedule = :schedule, keep_last = :last, keep_daily = :daily,
+                               keep_weekly = :weekly, keep_monthly = :monthly, verify_sign = :sign,
+                               verify_text = :text, verify_secs = :secs, next_run_at = :next
+                        WHERE id = :id""")
+                .param("id", id).param("name", request.name()).param("scope", scope.name())
+                .param("guest", scope == BackupJob.Scope.GUEST ? request.guestId() : null)
+                .param("host", scope == BackupJob.Scope.HOST ? request.hostId() : null)
+                .param("store", request.storeId()).param("schedule", request.schedule().trim())
+                .param("last", r.keepLast()).param("daily", r.keepDaily()).param("weekly", r.keepWeekly())
+                .param("monthly", r.keepMonthly()).param("next", Timestamp.from(nextRunAt))
+                .param("sign", verify == null ? null : verify.signOfLife())
+                .param("text", verify == null ? null : verify.serialText())
+                .param("secs", verify == null ? null : verify.timeoutSeconds())
+                .update();
+    }
+
     public Optional<BackupJob> find(long id) {
         return jdbc.sql("SELECT * FROM backup_jobs WHERE id = :id").param("id", id)
                 .query(BackupJobRepository::job).optional();
@@ -72,9 +96,27 @@ public class BackupJobRepository {
                 .param("next", Timestamp.from(next)).param("id", id).param("due", Timestamp.from(due)).update() == 1;
     }
 
-    public void result(long id, String result) {
-        jdbc.sql("UPDATE backup_jobs SET last_result = :result WHERE id = :id").param("result", result)
-                .param("id", id).update();
+    /** A run's outcome, scheduled or asked for now. @param tasks the backup tasks the run started */
+    public void result(long id, String result, List<Long> tasks) {
+        jdbc.sql("UPDATE backup_jobs SET last_run_at = now(), last_result = :result,"
+                        + " last_tasks = CAST(:tasks AS BIGINT[]) WHERE id = :id")
+                .param("result", result).param("tasks", arrayText(tasks)).param("id", id).update();
+    }
+
+    /** PostgreSQL's text form of an array of ids: {1,2,3}. */
+    private static String arrayText(List<Long> ids) {
+        return ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+    }
+
+    /** How the given tasks stand, as a count per task state (SUCCEEDED, FAILED, RUNNING...). */
+    public Map<String, Long> taskStates(List<Long> tasks) {
+        Map<String, Long> counts = new TreeMap<>();
+        if (!tasks.isEmpty()) {
+            jdbc.sql("SELECT state, count(*) AS n FROM tasks WHERE id = ANY(CAST(:ids AS BIGINT[]))"
+                            + " GROUP BY state").param("ids", arrayText(tasks))
+                    .query((rs, row) -> counts.put(rs.getString("state"), rs.getLong("n"))).list();
+        }
+        return counts;
     }
 
     public void delete(long id) {
@@ -91,6 +133,6 @@ public class BackupJobRepository {
                 rs.getString("verify_sign") == null ? null : new VerifyRequest(rs.getString("verify_sign"),
                         rs.getString("verify_text"), rs.getObject("verify_secs", Integer.class)),
                 rs.getTimestamp("next_run_at").toInstant(), last == null ? null : last.toInstant(),
-                rs.getString("last_result"));
+                rs.getString("last_result"), List.of((Long[]) rs.getArray("last_tasks").getArray()));
     }
 }

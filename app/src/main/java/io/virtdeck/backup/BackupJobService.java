@@ -3,9 +3,11 @@ package io.virtdeck.backup;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -63,7 +65,7 @@ public class BackupJobService {
         return actions.plan(AuditAction.BACKUP_JOB_CREATE, new AuditObject("backup-job", null, request.name()))
                 .evenWhileBusy()
                 .permit(() -> permit(scope, request))
-                .check(() -> checkNew(scope, request))
+                .check(() -> check(scope, request, null))
                 .run(() -> {
                     Instant next = BackupSchedule.parse(request.schedule(), clock.instant(), zone())
                             .next(clock.instant(), zone());
@@ -74,6 +76,48 @@ public class BackupJobService {
                     return Done.of(job, "schedule '" + job.schedule() + "' (" + job.timeZone() + "), next run "
                             + job.nextRunAt()).about(subject(job));
                 });
+    }
+
+    /**
+     * Changes the job: what it backs up, where, when, its retention and verification; its next run is counted again
+     * from now. Permitted to those who may operate what it covered and what it will cover.
+     */
+    public BackupJob update(long id, BackupJobRequest request) {
+        BackupJob job = get(id);
+        BackupJob.Scope scope = scopeOrNull(request.scope());
+        return actions.plan(AuditAction.BACKUP_JOB_UPDATE, subject(job)).evenWhileBusy()
+                .permit(() -> {
+                    permissions.require(Action.OPERATE, storeScope(job));
+                    permit(scope, request);
+                })
+                .check(() -> check(scope, request, id))
+                .run(() -> {
+                    Instant next = BackupSchedule.parse(request.schedule(), clock.instant(), zone())
+                            .next(clock.instant(), zone());
+                    VerifyRequest verify = request.verify() == null ? null
+                            : BackupVerify.checked(request.verify(), "verify.");
+                    jobs.update(id, request, scope, verify, next);
+                    BackupJob changed = jobs.find(id).orElseThrow();
+                    return Done.of(changed, "schedule '" + changed.schedule() + "' (" + changed.timeZone()
+                            + "), next run " + changed.nextRunAt()).about(subject(changed));
+                });
+    }
+
+    /** The next {@code count} times the schedule fires, in the server's time zone; 400 naming "schedule" if none. */
+    public List<ZonedDateTime> nextRuns(String schedule, int count) {
+        permissions.visibleOrDeny(Action.READ_HOST); // help desk sees nothing of backups
+        Instant now = clock.instant();
+        BackupSchedule parsed = BackupSchedule.parse(schedule, now, zone());
+        List<ZonedDateTime> runs = new ArrayList<>();
+        for (Instant at = parsed.next(now, zone()); at != null && runs.size() < count; at = parsed.next(at, zone())) {
+            runs.add(at.atZone(zone()));
+        }
+        return runs;
+    }
+
+    /** How the tasks of the job's latest run stand, as a count per task state. */
+    public Map<String, Long> lastRunStates(BackupJob job) {
+        return jobs.taskStates(job.lastRunTasks());
     }
 
     /** Null for no such scope: refused after the permission check, as every field is. */
@@ -98,7 +142,8 @@ public class BackupJobService {
         }
     }
 
-    private void checkNew(BackupJob.Scope scope, BackupJobRequest request) {
+    /** @param self the job being changed; null for a new one */
+    private void check(BackupJob.Scope scope, BackupJobRequest request, Long self) {
         if (scope == null) {
             throw VirtdeckException.invalid("scope", "scope must be guest, host or all.");
         }
@@ -130,7 +175,7 @@ public class BackupJobService {
         if (request.verify() != null) {
             BackupVerify.checked(request.verify(), "verify.");
         }
-        if (jobs.findByName(request.name()).isPresent()) {
+        if (jobs.findByName(request.name()).filter(other -> self == null || other.id() != self).isPresent()) {
             throw VirtdeckException.conflict("name", "A backup job named '" + request.name() + "' exists already.");
         }
     }
@@ -185,7 +230,7 @@ public class BackupJobService {
                     runJob(job);
                 } catch (RuntimeException e) {
                     log.warn("backup job {} could not run: {}", job.name(), e.getMessage());
-                    jobs.result(job.id(), "Could not run: " + e.getMessage());
+                    jobs.result(job.id(), "Could not run: " + e.getMessage(), List.of());
                 }
             }
         }
@@ -199,17 +244,20 @@ public class BackupJobService {
             case ALL -> hosts.findAll().stream().flatMap(host -> guests.findAllOn(host.id()).stream()).toList();
         };
         List<String> started = new ArrayList<>();
+        List<Long> tasks = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Guest guest : covered) {
             try {
-                started.add(guest.name() + " (task " + backups.backUpForJob(guest, store, job).id() + ")");
+                long task = backups.backUpForJob(guest, store, job).id();
+                tasks.add(task);
+                started.add(guest.name() + " (task " + task + ")");
             } catch (VirtdeckException e) {
                 skipped.add(guest.name() + ": " + e.getMessage());
             }
         }
         String result = "Started " + started.size() + " backup(s)" + (started.isEmpty() ? "" : ": "
                 + String.join(", ", started)) + (skipped.isEmpty() ? "." : "; skipped " + String.join("; ", skipped));
-        jobs.result(job.id(), result);
+        jobs.result(job.id(), result, tasks);
         return result;
     }
 }

@@ -62,6 +62,10 @@ public class BackupRepository {
         return jdbc.sql("SELECT * FROM backup_stores ORDER BY name").query(BackupRepository::store).list();
     }
 
+    public void renameStore(long id, String name) {
+        jdbc.sql("UPDATE backup_stores SET name = :name WHERE id = :id").param("name", name).param("id", id).update();
+    }
+
     /** Deletes the store's row and its catalogue (not the files). */
     public void deleteStore(long id) {
         jdbc.sql("DELETE FROM backup_stores WHERE id = :id").param("id", id).update();

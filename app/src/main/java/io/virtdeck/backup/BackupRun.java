@@ -134,8 +134,7 @@ class BackupRun {
             }
         }
         if (failure == null) {
-            dropOlderCheckpoints(hostId, uuid, checkpoint);
-            stopIfStartedPaused(started.startedPaused(), hostId, uuid);
+            completed(hostId, uuid, checkpoint, started.startedPaused());
             repository.completed(pointId, job.bytesProcessed());
             String done = "Backed up '" + plan.guest().name() + "' to store '" + plan.store().name() + "': " + kind
                     + ", " + ByteProgress.mib(job.bytesProcessed()) + " copied" + streamed + "; "
@@ -258,6 +257,15 @@ class BackupRun {
         left.addAll(files.of(store).delete(disks.stream().map(BackupPoint.Disk::volume).toList()));
         return left.isEmpty() ? "Its partial files were deleted; the next backup continues from the one before."
                 : "These partial files could not be deleted: " + String.join(", ", left) + ".";
+    }
+
+    /**
+     * What follows a backup libvirt completed: the guest's older checkpoints deleted (the next incremental starts from
+     * the new one), a guest started paused for it stopped.
+     */
+    void completed(long hostId, UUID uuid, String checkpoint, boolean startedPaused) {
+        dropOlderCheckpoints(hostId, uuid, checkpoint);
+        stopIfStartedPaused(startedPaused, hostId, uuid);
     }
 
     /** Virtdeck's checkpoints other than the newest: the next backup starts from the newest only. */

@@ -69,10 +69,7 @@ public class BackupStoreService {
     }
 
     private void checkNew(BackupStoreRequest request) {
-        if (request.name() == null || !NAME.matcher(request.name()).matches()) {
-            throw VirtdeckException.invalid("name", "name is required: letters, digits, '.', '_' and '-', starting"
-                    + " with a letter or digit, at most 64 characters.");
-        }
+        checkName(request.name(), null);
         if (request.directory() != null) {
             checkNewDirectory(request);
             return;
@@ -86,7 +83,6 @@ public class BackupStoreService {
         if (request.pool() == null || request.pool().isBlank()) {
             throw VirtdeckException.invalid("pool", "pool is required: a dir or netfs storage pool of the host.");
         }
-        requireNameFree(request.name());
         if (repository.findStoreByPool(host.id(), request.pool()).isPresent()) {
             throw VirtdeckException.conflict("pool", "Pool '" + request.pool() + "' of host '" + host.name()
                     + "' is a backup store already.");
@@ -116,7 +112,6 @@ public class BackupStoreService {
         if (!Files.isWritable(directory)) {
             throw VirtdeckException.invalid("directory", "Virtdeck may not write in " + directory + ".");
         }
-        requireNameFree(request.name());
         if (repository.findStoreByDirectory(directory.toString()).isPresent()) {
             throw VirtdeckException.conflict("directory", "Directory " + directory + " is a backup store already.");
         }
@@ -136,10 +131,27 @@ public class BackupStoreService {
         return path.normalize();
     }
 
-    private void requireNameFree(String name) {
-        if (repository.findStoreByName(name).isPresent()) {
+    /** A name of the pattern, not taken by another store than {@code self} (null for a new store). */
+    private void checkName(String name, Long self) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw VirtdeckException.invalid("name", "name is required: letters, digits, '.', '_' and '-', starting"
+                    + " with a letter or digit, at most 64 characters.");
+        }
+        if (repository.findStoreByName(name).filter(other -> self == null || other.id() != self).isPresent()) {
             throw VirtdeckException.conflict("name", "A backup store named '" + name + "' exists already.");
         }
+    }
+
+    /** Renames the store; where it is stays, as its backups are there. */
+    public BackupStoreView rename(long id, String name) {
+        BackupStore store = readable(id);
+        return actions.plan(AuditAction.BACKUP_STORE_RENAME, subject(store)).evenWhileBusy()
+                .permit(() -> permissions.require(Action.OPERATE, store.scope()))
+                .check(() -> checkName(name, id))
+                .run(() -> {
+                    repository.renameStore(id, name);
+                    return Done.of(view(require(id)), "renamed from '" + store.name() + "' to '" + name + "'");
+                });
     }
 
     /** Forgets the store and its catalogue; the backup files stay in the pool, to be deleted there if wished. */

@@ -104,6 +104,57 @@ class BackupJobApiTest {
                 .andExpect(status().isForbidden());
     }
 
+    @Test
+    void aJobIsChangedWholeOrNotAtAllAndItsNextRunCountedAgain() throws Exception {
+        String name = "changed-" + System.nanoTime();
+        String body = create(job(name, "30 2 * * *", "{\"keepLast\":3}")).andExpect(status().isCreated())
+                .andReturn().getResponse().getContentAsString();
+        long id = ((Number) JsonPath.read(body, "$.id")).longValue();
+        String other = "other-" + System.nanoTime();
+        create(job(other, "30 2 * * *", "{\"keepLast\":3}")).andExpect(status().isCreated());
+
+        refused(change(id, job(name, "0 0 30 2 *", "{\"keepLast\":5}")), "schedule");
+        refused(change(id, job(name, "0 3 * * *", "{\"keepLast\":0}")), "retention.keepLast");
+        change(id, job(other, "0 3 * * *", "{\"keepLast\":5}")).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.field").value("name"));
+        assertThat(api.getJson("/api/v1/backup-jobs/" + id)).contains("\"schedule\":\"30 2 * * *\"",
+                "\"keepLast\":3");
+
+        String changed = change(id, job(name, "0 3 * * MON", "{\"keepDaily\":7}")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.schedule").value("0 3 * * MON"))
+                .andExpect(jsonPath("$.retention.keepDaily").value(7))
+                .andReturn().getResponse().getContentAsString();
+        java.time.ZonedDateTime next = Instant.parse(JsonPath.read(changed, "$.nextRunAt"))
+                .atZone(java.time.ZoneId.systemDefault());
+        assertThat(next.getDayOfWeek()).isEqualTo(java.time.DayOfWeek.MONDAY);
+        assertThat(next.getHour()).isEqualTo(3);
+        assertThat(jdbc.sql("SELECT outcome FROM audit_events WHERE action = 'backup.job.update' AND object_name = :n"
+                + " ORDER BY id").param("n", name).query(String.class).list()).as("the refusals are audited too")
+                .containsExactly("FAILURE", "FAILURE", "FAILURE", "SUCCESS");
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put("/api/v1/backup-jobs/" + id)
+                        .with(user("v").roles("VIEWER")).contentType("application/json")
+                        .content(job(name, "0 4 * * *", "{\"keepLast\":1}")))
+                .andExpect(status().isForbidden());
+    }
+
+    @Test
+    void aScheduleTellsItsNextRunsOrWhyItHasNone() throws Exception {
+        String runs = api.getJson("/api/v1/backup-jobs/next-runs?schedule=0 3 * * MON&count=3");
+        List<String> times = JsonPath.read(runs, "$.nextRuns");
+        assertThat(times).hasSize(3).allSatisfy(t -> assertThat(java.time.OffsetDateTime.parse(t)
+                .atZoneSameInstant(java.time.ZoneId.systemDefault()).getDayOfWeek())
+                .isEqualTo(java.time.DayOfWeek.MONDAY));
+        assertThat(JsonPath.<String>read(runs, "$.timeZone")).isEqualTo(java.time.ZoneId.systemDefault().getId());
+        refused(mvc.perform(api.get("/api/v1/backup-jobs/next-runs?schedule=0 0 30 2 *")), "schedule");
+        refused(mvc.perform(api.get("/api/v1/backup-jobs/next-runs?schedule=@daily&count=11")), "count");
+    }
+
+    private ResultActions change(long id, String json) throws Exception {
+        return mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .put("/api/v1/backup-jobs/" + id).with(user("admin").roles("ADMIN")).contentType("application/json")
+                .content(json));
+    }
+
     private static void refused(ResultActions result, String field) throws Exception {
         result.andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value(field));
     }

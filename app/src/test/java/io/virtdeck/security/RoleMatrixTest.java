@@ -730,7 +730,27 @@ class RoleMatrixTest {
                 new Row("POST", "/api/v1/backup-jobs/999999/run", "", 404, 404, 404, 404),
                 new Row("GET", g + "/backups", null, 200, 200, 403, 200),
                 new Row("POST", g + "/backups", "", 302, 302, 403, 403),
-                new Row("POST", g + "/backups/999999/restore", "name=x", 302, 302, 302, 302));
+                new Row("POST", g + "/backups/999999/restore", "name=x", 302, 302, 302, 302),
+                new Row("PUT", "/api/v1/backup-stores/999999", "{\"name\":\"x\"}", 404, 404, 404, 404),
+                new Row("PUT", "/api/v1/backup-jobs/999999", "{}", 404, 404, 404, 404),
+                new Row("GET", "/api/v1/backup-jobs/next-runs?schedule=@daily", null, 200, 200, 403, 200),
+                // the Backups page: read by those who may read some host, its forms for those who may operate one
+                new Row("GET", "/backups", null, 200, 200, 403, 200),
+                new Row("GET", "/backups/stores/new", null, 200, 200, 403, 403),
+                new Row("POST", "/backups/stores", "name=", 400, 400, 403, 403),
+                new Row("GET", "/backups/stores/pools?hostId=999999", null, 200, 200, 403, 403),
+                new Row("GET", "/backups/stores/999999/edit", null, 404, 404, 404, 404),
+                new Row("POST", "/backups/stores/999999", "name=x", 404, 404, 404, 404),
+                new Row("GET", "/backups/stores/999999/delete", null, 404, 404, 404, 404),
+                new Row("POST", "/backups/stores/999999/delete", "", 404, 404, 404, 404),
+                new Row("GET", "/backups/jobs/new", null, 200, 200, 403, 403),
+                new Row("POST", "/backups/jobs", "name=", 400, 400, 403, 403),
+                new Row("GET", "/backups/jobs/next-runs?schedule=@daily", null, 200, 200, 403, 200),
+                new Row("GET", "/backups/jobs/999999/edit", null, 404, 404, 404, 404),
+                new Row("POST", "/backups/jobs/999999", "name=x", 404, 404, 404, 404),
+                new Row("GET", "/backups/jobs/999999/delete", null, 404, 404, 404, 404),
+                new Row("POST", "/backups/jobs/999999/delete", "", 404, 404, 404, 404),
+                new Row("POST", "/backups/jobs/999999/run", "", 404, 404, 404, 404));
     }
 
     @ParameterizedTest(name = "{0}")
