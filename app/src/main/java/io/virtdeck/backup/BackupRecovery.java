@@ -38,9 +38,11 @@ class BackupRecovery implements TaskRecovery {
     private final BackupGateway gateway;
     private final StorageGateway storage;
     private final ActionRunner actions;
+    private final StoreFilesFactory files;
 
     BackupRecovery(BackupRepository repository, BackupRun run, BackupGateway gateway, StorageGateway storage,
-                   ActionRunner actions) {
+                   ActionRunner actions, StoreFilesFactory files) {
+        this.files = files;
         this.repository = repository;
         this.run = run;
         this.gateway = gateway;
@@ -119,7 +121,8 @@ class BackupRecovery implements TaskRecovery {
     private boolean madeWhatItNamed(BackupPoint point) {
         try {
             BackupStore store = repository.findStore(point.storeId()).orElse(null);
-            return store != null && !store.onServer()
+            // written elsewhere first (a store the guest's host does not reach), it was never streamed: not made
+            return store != null && files.of(store).reachedBy(point.hostId())
                     && gateway.checkpoints(point.hostId(), point.guestUuid()).stream()
                     .anyMatch(c -> c.name().equals(point.checkpoint()))
                     && point.disks().stream().allMatch(d -> storage.volume(point.hostId(), store.pool(), d.volume())
