@@ -117,15 +117,23 @@ class BackupsPageController {
         return store.hostId() == null ? ObjectRef.root() : ObjectRef.host(store.hostId());
     }
 
-    /** The store form's fields. Where a store is may grow other kinds (a directory on the Virtdeck server). */
-    record StoreForm(String name, Long hostId, String pool) {
+    /**
+     * The store form's fields: {@code place} "pool" (a pool of a host) or "directory" (a directory on the Virtdeck
+     * server, offered to administrators).
+     */
+    record StoreForm(String name, Long hostId, String pool, String place, String directory) {
 
         static StoreForm empty() {
-            return new StoreForm("", null, "");
+            return new StoreForm("", null, "", "pool", "");
+        }
+
+        public boolean inDirectory() {
+            return "directory".equals(place);
         }
 
         BackupStoreRequest toRequest() {
-            return new BackupStoreRequest(name, hostId, pool);
+            return inDirectory() ? new BackupStoreRequest(name, null, null, directory)
+                    : new BackupStoreRequest(name, hostId, pool);
         }
     }
 
@@ -139,8 +147,9 @@ class BackupsPageController {
                        RedirectAttributes redirect) {
         try {
             BackupStoreView store = stores.create(form.toRequest());
-            redirect.addFlashAttribute("notice", "Store '" + store.name() + "' was registered: pool " + store.pool()
-                    + " of host " + store.hostName() + ".");
+            redirect.addFlashAttribute("notice", "Store '" + store.name() + "' was registered: " + (store.directory()
+                    != null ? "directory " + store.directory() + " on the Virtdeck server"
+                    : "pool " + store.pool() + " of host " + store.hostName()) + ".");
             return "redirect:/backups";
         } catch (VirtdeckException e) {
             refused(e, "The store was not registered", model, response);
@@ -151,7 +160,8 @@ class BackupsPageController {
     @GetMapping("/backups/stores/{id}/edit")
     String editStore(@PathVariable long id, Model model) {
         BackupStoreView store = operableStore(id);
-        return storeForm(new StoreForm(store.name(), store.hostId(), store.pool()), store, model);
+        return storeForm(new StoreForm(store.name(), store.hostId(), store.pool(),
+                store.directory() == null ? "pool" : "directory", store.directory()), store, model);
     }
 
     @PostMapping("/backups/stores/{id}")
@@ -172,7 +182,7 @@ class BackupsPageController {
     String pools(@RequestParam(required = false) Long hostId, @RequestParam(defaultValue = "") String pool,
                  Model model) {
         permissions.visibleOrDeny(Action.OPERATE);
-        model.addAttribute("form", new StoreForm("", hostId, pool));
+        model.addAttribute("form", new StoreForm("", hostId, pool, "pool", ""));
         poolChoices(hostId, model);
         return "backup/store-form :: pool-field";
     }
@@ -181,8 +191,10 @@ class BackupsPageController {
     private String storeForm(StoreForm form, BackupStoreView existing, Model model) {
         var hosts = choices.operableHosts();
         Long hostId = form.hostId() != null || hosts.isEmpty() ? form.hostId() : hosts.get(0).id();
-        model.addAttribute("form", new StoreForm(form.name(), hostId, form.pool()));
+        model.addAttribute("form", new StoreForm(form.name(), hostId, form.pool(),
+                form.place() == null ? "pool" : form.place(), form.directory()));
         model.addAttribute("existing", existing);
+        model.addAttribute("mayUseServer", permissions.allows(Action.ADMINISTER, ObjectRef.root()));
         model.addAttribute("hosts", hosts);
         if (existing == null) {
             poolChoices(hostId, model);

@@ -1,10 +1,13 @@
 package io.virtdeck.backup;
 
+import java.nio.file.Path;
+
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
@@ -106,6 +109,26 @@ class BackupsPageTest {
                 .query(Long.class).single()).isZero();
         assertThat(Api.audited(jdbc, "backup.job.update", job)).isPositive();
         assertThat(Api.audited(jdbc, "backup.store.rename", store)).isPositive(); // under the name it had
+    }
+
+    @Test
+    void anAdministratorRegistersADirectoryOfTheServerOperatorsAreNotOfferedOne(@TempDir Path directory)
+            throws Exception {
+        assertThat(page("/backups/stores/new", "OPERATOR")).doesNotContain("name=\"directory\"");
+        assertThat(page("/backups/stores/new", "ADMIN")).contains("A directory on the Virtdeck server",
+                "name=\"directory\"");
+        String store = "bp-dir-" + suffix;
+        mvc.perform(post("/backups/stores").with(user("admin").roles("ADMIN")).with(csrf()).param("name", store)
+                        .param("place", "directory").param("directory", "relative/path"))
+                .andExpect(status().isBadRequest());
+        assertThat(jdbc.sql("SELECT count(*) FROM backup_stores WHERE name = :n").param("n", store)
+                .query(Long.class).single()).isZero();
+        mvc.perform(post("/backups/stores").with(user("admin").roles("ADMIN")).with(csrf()).param("name", store)
+                        .param("place", "directory").param("directory", directory.toString()))
+                .andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/backups"));
+        assertThat(jdbc.sql("SELECT directory FROM backup_stores WHERE name = :n").param("n", store)
+                .query(String.class).single()).isEqualTo(directory.toString());
+        assertThat(page("/backups", "VIEWER")).contains(store, directory.toString());
     }
 
     @Test
