@@ -87,7 +87,7 @@ final class HostConnection {
 
     /** Opens the connection in the background now; later failures reconnect on their own. */
     void start() {
-        threads.timers().execute(this::connectOnce);
+        threads.timers().execute(this::connectNow);
     }
 
     /**
@@ -128,7 +128,7 @@ final class HostConnection {
 
     /** Runs a call on this host's connection, bounded by the call timeout. */
     <T> T call(LibvirtCall<T> work) {
-        Connect current = acquire();
+        Connect current = acquireOnceOpened();
         try {
             return runBounded(ignored -> thenRelease(work, current));
         } catch (LibvirtException e) {
@@ -161,7 +161,7 @@ final class HostConnection {
      * job's own progress and its abort are the caller's to watch. A connection lost meanwhile ends it with an error.
      */
     <T> T callUntilDone(LibvirtCall<T> work) {
-        Connect current = acquire();
+        Connect current = acquireOnceOpened();
         try {
             return thenRelease(work, current);
         } catch (LibvirtException e) {
@@ -170,6 +170,18 @@ final class HostConnection {
             }
             throw LibvirtErrors.translate(e);
         }
+    }
+
+    /**
+     * As {@link #acquire}, first waiting for the opening of a connection just made: a host taken over a moment ago
+     * (its lease regained once the database is back) answers its first call rather than refusing it. A connection
+     * found lost since does not wait: its host is likely down, and reconnects in the background.
+     */
+    private Connect acquireOnceOpened() {
+        if (state() == ConnectionState.CONNECTING) {
+            connectNow();
+        }
+        return acquire();
     }
 
     /** The open connection for one call, counted as underway (the caller releases it with thenRelease). */
@@ -379,7 +391,7 @@ final class HostConnection {
             changed = state != ConnectionState.UNREACHABLE;
             state = ConnectionState.UNREACHABLE;
             delay = backoff(failedAttempts++);
-            pendingReconnect = threads.timers().schedule(this::connectOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
+            pendingReconnect = threads.timers().schedule(this::connectNow, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
         if (changed && monitoring) {
             stateListener.accept(new HostConnectionChanged(hostId, ConnectionState.UNREACHABLE, reason));
