@@ -95,12 +95,19 @@ class HaPageController {
                     new AntiAffinityGroups.GroupRequest(ids));
             redirect.addFlashAttribute("notice", "Anti-affinity group " + saved.name() + " " + (editing ? "saved"
                     : "made") + ": " + String.join(", ", saved.guests().stream()
-                    .map(AntiAffinityGroups.GroupView.Member::name).toList()) + " never run on one host together.");
+                    .map(AntiAffinityGroups.GroupView.Member::name).toList()) + " never run on one host together."
+                    + togetherNow(saved));
             return "redirect:/ha#anti-affinity";
         } catch (VirtdeckException e) {
             model.addAttribute("groupProblem", e.getMessage()); // beside the form, where the operator is
             return page(model, antiAffinity.list(), new GroupForm(name, editing, null, chosen(ids), List.of()));
         }
+    }
+
+    /** What an operator must do by hand: a group keeps its guests apart from now on, it moves none of them. */
+    private static String togetherNow(AntiAffinityGroups.GroupView group) {
+        return group.together().isEmpty() ? "" : " Together now: " + String.join("; ", group.together())
+                + ". Migrate one to keep them apart; Virtdeck does not move them by itself.";
     }
 
     @PostMapping("/ha/anti-affinity-groups/{name}/delete")

@@ -3,7 +3,9 @@ package io.virtdeck.migration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -55,6 +57,22 @@ public class AntiAffinityGroups {
 
         /** A member where it is now; a guest no longer in the inventory shows by its UUID alone. */
         public record Member(UUID uuid, Long id, String name, String hostName, String state) {
+        }
+
+        /**
+         * Members that share a host now, in words per host ("alpha-web and beta-db on kvm1"); empty when they are
+         * apart. A group keeps guests apart from now on: Virtdeck does not move those already together.
+         */
+        public List<String> together() {
+            Map<String, List<String>> byHost = new TreeMap<>();
+            for (Member member : guests) {
+                if (member.hostName() != null) {
+                    byHost.computeIfAbsent(member.hostName(), host -> new ArrayList<>())
+                            .add(member.name() != null ? member.name() : member.uuid().toString());
+                }
+            }
+            return byHost.entrySet().stream().filter(host -> host.getValue().size() > 1)
+                    .map(host -> String.join(" and ", host.getValue()) + " on " + host.getKey()).toList();
         }
     }
 

@@ -67,7 +67,10 @@ class AntiAffinityPageTest {
                         .with(csrf()).param("name", group).param("guests", Long.toString(web), Long.toString(build)))
                 .andExpect(status().is3xxRedirection()).andReturn().getFlashMap().get("notice");
         assertThat(made).isEqualTo("Anti-affinity group " + group + " made: alpha-web, gamma-build never run on one"
-                + " host together.");
+                + " host together. Together now: alpha-web and gamma-build on " + hostName() + ". Migrate one to keep"
+                + " them apart; Virtdeck does not move them by itself.");
+        assertThat(page("/ha", "VIEWER")).as("the page says so too, until one is moved")
+                .contains("Together now: alpha-web and gamma-build on " + hostName() + ".");
         assertThat(Api.audited(jdbc, "guest.anti-affinity.set", group)).isOne();
 
         String editing = page("/ha?edit=" + group, "OPERATOR");
@@ -95,6 +98,10 @@ class AntiAffinityPageTest {
         assertThat(deleted).isEqualTo("Anti-affinity group " + group + " deleted: its guests may now run on one host"
                 + " together.");
         assertThat(members()).isEmpty();
+    }
+
+    private String hostName() {
+        return jdbc.sql("SELECT name FROM hosts WHERE id = :id").param("id", host).query(String.class).single();
     }
 
     private java.util.List<String> members() {
