@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,21 +53,10 @@ class BackupAgentLabTest {
         Lab.virsh(Lab.LAB1, "pool-start", POOL);
     }
 
-    /** debian12 shut off without checkpoints (deleted while it runs: it is started paused for that), the pool gone. */
     @AfterAll
     void cleanUp() {
-        if (!Lab.virsh(Lab.LAB1, "checkpoint-list", "debian12", "--name").isBlank()) {
-            if (!Lab.virsh(Lab.LAB1, "domstate", "debian12").trim().equals("running")) {
-                Lab.virsh(Lab.LAB1, "start", "debian12", "--paused");
-            }
-            for (String checkpoint : Lab.virsh(Lab.LAB1, "checkpoint-list", "debian12", "--name").split("\\s+")) {
-                if (!checkpoint.isBlank()) {
-                    Lab.virsh(Lab.LAB1, "checkpoint-delete", "debian12", checkpoint);
-                }
-            }
-        }
-        Lab.virsh(Lab.LAB1, "destroy", "debian12");
-        BackupLabTest.dropPool(POOL);
+        BackupLab.dropCheckpointsAndStop("debian12");
+        BackupLab.dropPool(Lab.LAB1, POOL);
     }
 
     @Test
@@ -83,7 +71,7 @@ class BackupAgentLabTest {
                 .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString(), "$.id").longValue();
 
         long started = System.nanoTime();
-        String backup = succeeds(mvc.perform(api.post("/api/v1/guests/" + debian + "/backups",
+        String backup = api.succeeded(mvc.perform(api.post("/api/v1/guests/" + debian + "/backups",
                 "{\"storeId\":" + storeId + "}")), Duration.ofMinutes(5));
         System.out.printf("[lab] full backup of running debian12 in %d ms: %s%n",
                 (System.nanoTime() - started) / 1_000_000, JsonPath.<String>read(backup, "$.message"));
@@ -95,7 +83,7 @@ class BackupAgentLabTest {
         mvc.perform(api.post("/api/v1/guests/" + debian + "/actions/poweroff", "")).andExpect(status().isOk());
 
         started = System.nanoTime();
-        String verified = succeeds(mvc.perform(api.post("/api/v1/backups/" + point + "/verify",
+        String verified = api.succeeded(mvc.perform(api.post("/api/v1/backups/" + point + "/verify",
                 "{\"signOfLife\":\"agent\",\"timeoutSeconds\":180}")), Duration.ofMinutes(6));
         System.out.printf("[lab] verified restore of debian12 by its agent in %d ms: %s%n",
                 (System.nanoTime() - started) / 1_000_000, JsonPath.<String>read(verified, "$.message"));
@@ -103,13 +91,5 @@ class BackupAgentLabTest {
                 .isTrue();
         assertThat(Lab.virsh(Lab.LAB1, "list", "--all", "--name")).as("the temporary guest is gone")
                 .doesNotContain("verify-" + point);
-    }
-
-    private String succeeds(ResultActions accepted, Duration limit) throws Exception {
-        Number id = JsonPath.read(accepted.andExpect(status().isAccepted()).andReturn().getResponse()
-                .getContentAsString(), "$.id");
-        String done = api.taskWhenDone(id.longValue(), limit);
-        assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
-        return done;
     }
 }

@@ -76,8 +76,8 @@ class BackupCrossHostLabTest {
                 }
             }
         }
-        BackupLabTest.dropCheckpointsAndStop();
-        BackupLabTest.dropPool(Lab.LAB2, POOL);
+        BackupLab.dropCheckpointsAndStop("tiny1");
+        BackupLab.dropPool(Lab.LAB2, POOL);
         try (Stream<Path> files = Files.exists(SERVER_DIR) ? Files.list(SERVER_DIR) : Stream.empty()) {
             files.forEach(file -> file.toFile().delete());
         } catch (IOException e) {
@@ -189,16 +189,12 @@ class BackupCrossHostLabTest {
     private String bootAndRead(String name, long hostId, String uri) throws Exception {
         long guest = api.guestId(hostId, name);
         mvc.perform(api.post("/api/v1/guests/" + guest + "/actions/start", "")).andExpect(status().isOk());
-        String seen = Lab.consoleSays(uri, name, BackupLabTest.READ_MARKS);
+        String seen = Lab.consoleSays(uri, name, BackupLab.READ_MARKS);
         mvc.perform(api.post("/api/v1/guests/" + guest + "/actions/poweroff", "")).andExpect(status().isOk());
         return seen;
     }
 
     private String succeeds(ResultActions accepted) throws Exception {
-        Number id = JsonPath.read(accepted.andExpect(status().isAccepted()).andReturn().getResponse()
-                .getContentAsString(), "$.id");
-        String done = api.taskWhenDone(id.longValue(), Duration.ofSeconds(180));
-        assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
-        return done;
+        return api.succeeded(accepted, Duration.ofSeconds(180));
     }
 }

@@ -69,9 +69,9 @@ class BackupFaultsLabTest {
 
     @AfterAll
     void cleanUp() throws Exception {
-        BackupLabTest.dropCheckpointsAndStop();
+        BackupLab.dropCheckpointsAndStop("tiny1");
         for (String pool : List.of(SMALL, ROOMY)) {
-            BackupLabTest.dropPool(pool);
+            BackupLab.dropPool(Lab.LAB1, pool);
         }
         Path small = Lab.DIR.resolve(SMALL);
         if (Files.exists(small)) {

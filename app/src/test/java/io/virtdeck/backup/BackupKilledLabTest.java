@@ -44,8 +44,8 @@ class BackupKilledLabTest {
     @BeforeAll
     void start() throws Exception {
         Lab.tiny1BackOnLab1();
-        BackupLabTest.dropCheckpointsAndStop();
-        BackupLabTest.dropPool(POOL);
+        BackupLab.dropCheckpointsAndStop("tiny1");
+        BackupLab.dropPool(Lab.LAB1, POOL);
         Path dir = Lab.DIR.resolve(POOL);
         Files.createDirectories(dir);
         Lab.virsh(Lab.LAB1, "pool-define-as", POOL, "dir", "--target", dir.toString());
@@ -66,8 +66,8 @@ class BackupKilledLabTest {
         if (virtdeck != null) {
             virtdeck.close();
         }
-        BackupLabTest.dropCheckpointsAndStop();
-        BackupLabTest.dropPool(POOL);
+        BackupLab.dropCheckpointsAndStop("tiny1");
+        BackupLab.dropPool(Lab.LAB1, POOL);
     }
 
     private AdminApi api() {

@@ -46,8 +46,8 @@ class BackupLabBenchmark {
         Api api = new Api(mvc);
         long lab1 = api.connectedHost("lab1", Lab.LAB1);
         long tiny1 = api.guestId(lab1, "tiny1");
-        BackupLabTest.dropCheckpointsAndStop();
-        BackupLabTest.dropPool(POOL);
+        BackupLab.dropCheckpointsAndStop("tiny1");
+        BackupLab.dropPool(Lab.LAB1, POOL);
         Files.createDirectories(DIR);
         Lab.virsh(Lab.LAB1, "pool-define-as", POOL, "dir", "--target", DIR.toString());
         Lab.virsh(Lab.LAB1, "pool-start", POOL);
@@ -96,8 +96,8 @@ class BackupLabBenchmark {
             if (Lab.virsh(Lab.LAB1, "domblklist", "tiny1", "--inactive").contains("vdb")) {
                 Lab.virsh(Lab.LAB1, "detach-disk", "tiny1", "vdb", "--config"); // tiny1 as the lab defines it
             }
-            BackupLabTest.dropCheckpointsAndStop();
-            BackupLabTest.dropPool(POOL);
+            BackupLab.dropCheckpointsAndStop("tiny1");
+            BackupLab.dropPool(Lab.LAB1, POOL);
         }
     }
 

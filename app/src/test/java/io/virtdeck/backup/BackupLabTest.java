@@ -42,10 +42,6 @@ class BackupLabTest {
     private static final String POOL = "vd-backups";
     private static final Path POOL_DIR = Lab.DIR.resolve("backups");
     private static final List<String> RESTORED = List.of("tiny-from-inc", "tiny-from-full");
-    /** Prints the first 4 bytes of the sectors A, B and C are written to, lowered so that the typing never matches. */
-    static final String READ_MARKS = "for s in 2048 4096 6144; do echo \"S$s=[$(dd if=/dev/vda bs=512"
-            + " skip=$s count=1 2>/dev/null | head -c 4 | tr ABC abc | tr -d '\\000')]\"; done";
-
     @Autowired
     MockMvc mvc;
 
@@ -73,13 +69,13 @@ class BackupLabTest {
                 Lab.virsh(Lab.LAB1, "undefine", guest, "--remove-all-storage");
             }
         }
-        dropCheckpointsAndStop();
+        BackupLab.dropCheckpointsAndStop("tiny1");
         tiny1OnItsOwnDisk();
         if (Lab.virsh(Lab.LAB1, "net-list", "--all", "--name").contains("virtdeck-verify")) {
             Lab.virsh(Lab.LAB1, "net-destroy", "virtdeck-verify");
             Lab.virsh(Lab.LAB1, "net-undefine", "virtdeck-verify");
         }
-        dropPool(POOL);
+        BackupLab.dropPool(Lab.LAB1, POOL);
     }
 
     /** After a restore in place tiny1's disk is a restored volume: the lab's definition and disk are put back. */
@@ -107,39 +103,6 @@ class BackupLabTest {
         }
     }
 
-    /** tiny1 left shut off without checkpoints (they can only be deleted while it runs: it is started paused). */
-    static void dropCheckpointsAndStop() {
-        if (!Lab.virsh(Lab.LAB1, "checkpoint-list", "tiny1", "--name").isBlank()) {
-            if (!Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim().equals("running")) {
-                Lab.virsh(Lab.LAB1, "start", "tiny1", "--paused");
-            }
-            for (String checkpoint : Lab.virsh(Lab.LAB1, "checkpoint-list", "tiny1", "--name").split("\\s+")) {
-                if (!checkpoint.isBlank()) {
-                    Lab.virsh(Lab.LAB1, "checkpoint-delete", "tiny1", checkpoint);
-                }
-            }
-        }
-        Lab.virsh(Lab.LAB1, "destroy", "tiny1");
-    }
-
-    /** Deletes a pool of lab1 and its volumes. */
-    static void dropPool(String pool) {
-        dropPool(Lab.LAB1, pool);
-    }
-
-    /** Deletes a pool of the lab host and its volumes. */
-    static void dropPool(String uri, String pool) {
-        if (Lab.virsh(uri, "pool-list", "--all", "--name").contains(pool)) {
-            Lab.virsh(uri, "pool-refresh", pool);
-            for (String volume : Lab.virsh(uri, "vol-list", pool).lines().map(l -> l.trim().split("\\s+")[0])
-                    .filter(v -> !v.isBlank()).toList()) {
-                Lab.virsh(uri, "vol-delete", "--pool", pool, volume);
-            }
-            Lab.virsh(uri, "pool-destroy", pool);
-            Lab.virsh(uri, "pool-undefine", pool);
-        }
-    }
-
     @Test
     @Order(1)
     void anIncrementalRestoresWhatWasWrittenBeforeItAndNothingAfter() throws Exception {
@@ -151,7 +114,7 @@ class BackupLabTest {
         long storeId = storeOnPool();
 
         long fullStarted = System.nanoTime();
-        String full = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
+        String full = succeeded(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
                 "{\"storeId\":" + storeId + "}")));
         long fullMs = (System.nanoTime() - fullStarted) / 1_000_000;
         assertThat(JsonPath.<String>read(full, "$.message")).contains("full backup (the first backup of 'tiny1'");
@@ -159,7 +122,7 @@ class BackupLabTest {
         Lab.consoleRuns(Lab.LAB1, "tiny1", "dd if=/dev/urandom of=/dev/vda bs=1M count=10 seek=20 conv=fsync;"
                 + " echo BBBB-mark | dd of=/dev/vda bs=512 seek=4096 conv=fsync");
         long incStarted = System.nanoTime();
-        String incremental = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
+        String incremental = succeeded(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
                 "{\"storeId\":" + storeId + "}")));
         long incMs = (System.nanoTime() - incStarted) / 1_000_000;
         assertThat(JsonPath.<String>read(incremental, "$.message")).contains("incremental backup (from virtdeck-");
@@ -200,7 +163,7 @@ class BackupLabTest {
             mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", "")).andExpect(status().isOk());
         }
         Lab.consoleRuns(Lab.LAB1, "tiny1", "echo DDDD-mark | dd of=/dev/vda bs=512 seek=8192 conv=fsync");
-        String backup = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
+        String backup = succeeded(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
                 "{\"storeId\":" + storeId + ",\"full\":true}")));
         assertThat(JsonPath.<String>read(backup, "$.message")).contains("full backup (a full backup was asked for)");
         long point = ((Number) JsonPath.<List<Number>>read(api.getJson("/api/v1/guests/" + tiny1 + "/backups"),
@@ -218,7 +181,7 @@ class BackupLabTest {
         assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1")).as("refusals change nothing")
                 .contains("volume='tiny1.qcow2'");
 
-        succeeds(mvc.perform(api.post("/api/v1/backups/" + point + "/restore", inPlace.formatted("tiny1"))));
+        succeeded(mvc.perform(api.post("/api/v1/backups/" + point + "/restore", inPlace.formatted("tiny1"))));
         assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1"))
                 .contains("volume='tiny1-restored-" + point + ".qcow2'");
         assertThat(Lab.virsh(Lab.LAB1, "checkpoint-list", "tiny1", "--name").strip()).isEmpty();
@@ -226,7 +189,7 @@ class BackupLabTest {
         assertThat(Lab.consoleSays(Lab.LAB1, "tiny1", "echo \"S8192=[$(dd if=/dev/vda bs=512 skip=8192 count=1"
                 + " 2>/dev/null | head -c 4 | tr DE de)]\"")).contains("S8192=[dddd]");
 
-        String next = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
+        String next = succeeded(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
                 "{\"storeId\":" + storeId + "}")));
         assertThat(JsonPath.<String>read(next, "$.message")).contains("full backup (disk vda was replaced");
         mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", "")).andExpect(status().isOk());
@@ -236,7 +199,7 @@ class BackupLabTest {
     @Order(3)
     void aVerifiedRestoreOfTiny1PassesAndOneOfADamagedBackupFailsWithTheReason() throws Exception {
         long storeId = storeOnPool();
-        String backup = succeeds(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
+        String backup = succeeded(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/backups",
                 "{\"storeId\":" + storeId + "}")));
         long point = ((Number) JsonPath.<List<Number>>read(api.getJson("/api/v1/guests/" + tiny1 + "/backups"),
                 "$[?(@.storeId == " + storeId + ")].id").get(0)).longValue();
@@ -246,7 +209,7 @@ class BackupLabTest {
         mvc.perform(api.post("/api/v1/backups/" + point + "/verify", "{\"signOfLife\":\"smoke\"}"))
                 .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("signOfLife"));
         long started = System.nanoTime();
-        String verified = succeeds(mvc.perform(api.post("/api/v1/backups/" + point + "/verify",
+        String verified = succeeded(mvc.perform(api.post("/api/v1/backups/" + point + "/verify",
                 "{\"signOfLife\":\"serial\",\"serialText\":\"Virtdeck tiny guest\",\"timeoutSeconds\":90}")));
         System.out.printf("[lab] verified restore of tiny1 in %d ms: %s%n", (System.nanoTime() - started) / 1_000_000,
                 JsonPath.<String>read(verified, "$.message"));
@@ -329,19 +292,15 @@ class BackupLabTest {
 
     /** Restores the point as a new guest, boots it, and returns what it read of the marked sectors. */
     private String restoreAndRead(long pointId, String name) throws Exception {
-        succeeds(mvc.perform(api.post("/api/v1/backups/" + pointId + "/restore", "{\"name\":\"" + name + "\"}")));
+        succeeded(mvc.perform(api.post("/api/v1/backups/" + pointId + "/restore", "{\"name\":\"" + name + "\"}")));
         long guest = api.guestId(lab1, name);
         mvc.perform(api.post("/api/v1/guests/" + guest + "/actions/start", "")).andExpect(status().isOk());
-        String seen = Lab.consoleSays(Lab.LAB1, name, READ_MARKS);
+        String seen = Lab.consoleSays(Lab.LAB1, name, BackupLab.READ_MARKS);
         mvc.perform(api.post("/api/v1/guests/" + guest + "/actions/poweroff", "")).andExpect(status().isOk());
         return seen;
     }
 
-    private String succeeds(ResultActions accepted) throws Exception {
-        Number id = JsonPath.read(accepted.andExpect(status().isAccepted()).andReturn().getResponse()
-                .getContentAsString(), "$.id");
-        String done = api.taskWhenDone(id.longValue(), Duration.ofSeconds(120));
-        assertThat(JsonPath.<String>read(done, "$.state")).as(done).isEqualTo("SUCCEEDED");
-        return done;
+    private String succeeded(ResultActions accepted) throws Exception {
+        return api.succeeded(accepted, Duration.ofSeconds(120));
     }
 }

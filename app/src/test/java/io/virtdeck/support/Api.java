@@ -93,6 +93,19 @@ public final class Api {
                 json -> java.util.List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(JsonPath.read(json, "$.state")));
     }
 
+    /**
+     * The task a 202 answer started, once it has ended: the test fails (showing the task) unless it SUCCEEDED. Its JSON.
+     */
+    public String succeeded(org.springframework.test.web.servlet.ResultActions accepted, java.time.Duration limit)
+            throws Exception {
+        Number id = JsonPath.read(accepted.andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers
+                .status().isAccepted()).andReturn().getResponse().getContentAsString(), "$.id");
+        String done = taskWhenDone(id.longValue(), limit);
+        org.assertj.core.api.Assertions.assertThat(JsonPath.<String>read(done, "$.state")).as(done)
+                .isEqualTo("SUCCEEDED");
+        return done;
+    }
+
     /** The id of the guest with this name on this host, once the inventory has it. */
     public long guestId(long hostId, String name) throws Exception {
         String body = await().atMost(java.time.Duration.ofSeconds(10)).until(
