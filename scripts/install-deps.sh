@@ -3,7 +3,7 @@
 #
 #   scripts/install-deps.sh run    what ./virtdeck run needs (JDK 17, Maven, Node.js + npm, libvirt0, qemu-img)
 #   scripts/install-deps.sh test   the above plus what ./virtdeck test needs (libvirtd and virsh for the
-#                                  test driver, Chromium + chromedriver, docker-compose)
+#                                  test driver, Chromium + chromedriver, docker-compose, isoinfo)
 #   scripts/install-deps.sh image  only what scripts/build-debian-guest.sh needs (debootstrap, extlinux, sfdisk,
 #                                  mke2fs, qemu-img; qemu-system-x86 and python3 for its --check)
 #   scripts/install-deps.sh bench  what ./virtdeck run needs plus the benchmarks' peers: websockify, which
@@ -97,6 +97,7 @@ verify() {
     have nginx || [[ -x /usr/sbin/nginx ]] || missing+=("nginx (the console behind a reverse proxy)")
     [[ -x /usr/sbin/sshd ]] || missing+=("sshd (openssh-server: the SSH host credentials test)")
     have ssh-keygen || missing+=("ssh-keygen (openssh-client)")
+    have isoinfo || missing+=("isoinfo (genisoimage: the cloud-init seed image test reads its images back with it)")
   fi
   if [[ "$MODE" == bench ]]; then
     have websockify || missing+=("websockify (the console benchmark's peer proxy)")
@@ -133,6 +134,7 @@ EOF
   - docker-compose (validates docker-compose.yml; no Docker engine needed)
   - nginx (the console test behind a reverse proxy)
   - sshd and ssh-keygen (OpenSSH: the SSH host credentials test)
+  - isoinfo (genisoimage, or cdrkit's or cdrtools' isoinfo: the cloud-init seed image test)
 EOF
   fi
   if [[ "$MODE" == bench ]]; then
@@ -172,6 +174,8 @@ else
     # sshd for the host credentials test (a qemu+libssh host with a stored key); the test starts its own sshd in a
     # private namespace. On a machine run by systemd, Debian's package also starts the system's sshd on port 22.
     wanted+=(openssh-server)
+    # isoinfo, to read back the cloud-init seed images Virtdeck writes itself (CidataImageTest)
+    wanted+=(genisoimage)
     # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
     wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf busybox-static cpio kmod)
     wanted+=("${IMAGE_PACKAGES[@]}")
