@@ -37,6 +37,7 @@ public enum AuditAction {
     GUEST_SNAPSHOT_REVERT("guest.snapshot.revert", Family.GUESTS, "a guest reverted to a snapshot"),
     GUEST_TEMPLATE_MARK("guest.template.mark", Family.GUESTS, "a guest marked as a template"),
     GUEST_TEMPLATE_UNMARK("guest.template.unmark", Family.GUESTS, "a template made an ordinary guest again"),
+    GUEST_CLOUD_INIT("guest.cloud-init", Family.GUESTS, "a guest's cloud-init settings changed: a new seed written"),
     GUEST_HA("guest.ha", Family.GUESTS, "a guest's high availability turned on or off, or its restart priority set"),
     GUEST_HA_RESTART("guest.ha.restart", Family.GUESTS,
             "a guest restarted on another host after its own was lost, or held back while its disks were held (a task)"),

@@ -19,6 +19,15 @@ public interface DeviceGateway {
     void attachNic(long hostId, UUID uuid, NicSpec nic);
 
     /**
+     * Adds a read-only CD-ROM holding the pool's volume to the definition of a shut-off domain (with a virtio-scsi
+     * controller where it has no SCSI controller); returns its target (sda).
+     */
+    String attachCdrom(long hostId, UUID uuid, String pool, String volume);
+
+    /** Puts {@code next} of the same pool into the definition's CD-ROM that holds {@code volume} now. */
+    void changeCdrom(long hostId, UUID uuid, String pool, String volume, String next);
+
+    /**
      * Unplugs the disk at {@code target} or the NIC with {@code mac}, from the running domain and its definition.
      * A running guest must let go of the device (ACPI): returns false when it still has it after {@code patience}.
      */

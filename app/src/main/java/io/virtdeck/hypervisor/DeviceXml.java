@@ -28,7 +28,7 @@ final class DeviceXml {
         disk.setAttribute("device", "disk");
         append(disk, "driver", "name", "qemu", "type", format);
         append(disk, "source", "pool", pool, "volume", volume);
-        append(disk, "target", "dev", freeTarget(domainXml), "bus", "virtio");
+        append(disk, "target", "dev", freeTarget(domainXml, "vd"), "bus", "virtio");
         return SafeXml.toXml(disk);
     }
 
@@ -44,6 +44,50 @@ final class DeviceXml {
         return SafeXml.toXml(nic);
     }
 
+    /**
+     * A read-only CD-ROM on the SCSI bus holding a pool's volume, at the first free sdX target. SCSI rather than SATA:
+     * Debian's cloud kernel, like other cloud images' kernels, has virtio-scsi but no AHCI driver, and would not see a
+     * SATA CD-ROM on a q35 machine.
+     */
+    static String scsiCdrom(String domainXml, String pool, String volume) {
+        Document doc = SafeXml.newDocument();
+        Element disk = doc.createElement("disk");
+        doc.appendChild(disk);
+        disk.setAttribute("type", "volume");
+        disk.setAttribute("device", "cdrom");
+        append(disk, "driver", "name", "qemu", "type", "raw");
+        append(disk, "source", "pool", pool, "volume", volume);
+        append(disk, "target", "dev", freeTarget(domainXml, "sd"), "bus", "scsi");
+        append(disk, "readonly");
+        return SafeXml.toXml(disk);
+    }
+
+    /** Whether the domain has a SCSI controller (one virtio-scsi controller serves every SCSI disk). */
+    static boolean hasScsiController(String domainXml) {
+        return children(devices(domainXml), "controller").stream().anyMatch(c -> "scsi".equals(attr(c, "type")));
+    }
+
+    static String virtioScsiController() {
+        Document doc = SafeXml.newDocument();
+        Element controller = doc.createElement("controller");
+        doc.appendChild(controller);
+        controller.setAttribute("type", "scsi");
+        controller.setAttribute("model", "virtio-scsi");
+        return SafeXml.toXml(controller);
+    }
+
+    /** The domain's CD-ROM holding the pool's volume, as it is written, with the volume replaced by {@code next}. */
+    static Optional<String> cdromWithMedia(String domainXml, String pool, String volume, String next) {
+        return children(devices(domainXml), "disk").stream()
+                .filter(d -> "cdrom".equals(attr(d, "device")))
+                .filter(d -> pool.equals(attr(child(d, "source"), "pool"))
+                        && volume.equals(attr(child(d, "source"), "volume")))
+                .findFirst().map(d -> {
+                    child(d, "source").setAttribute("volume", next);
+                    return SafeXml.toXml(d);
+                });
+    }
+
     /** The domain's disk at {@code target} (vdb), as libvirt wrote it: what detach wants. */
     static Optional<String> diskAt(String domainXml, String target) {
         return children(devices(domainXml), "disk").stream()
@@ -57,15 +101,17 @@ final class DeviceXml {
                 .map(SafeXml::toXml);
     }
 
-    private static String freeTarget(String domainXml) {
+    /** The first target of the bus's naming ({@code vd}, {@code sd}) no disk of the domain uses. */
+    private static String freeTarget(String domainXml, String stem) {
         Set<String> used = new HashSet<>();
         children(devices(domainXml), "disk").forEach(d -> used.add(attr(child(d, "target"), "dev")));
         for (char letter = 'a'; letter <= 'z'; letter++) {
-            if (!used.contains("vd" + letter)) {
-                return "vd" + letter;
+            if (!used.contains(stem + letter)) {
+                return stem + letter;
             }
         }
-        throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, "the domain has 26 virtio disks already");
+        throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, "the domain has 26 " + stem
+                + "X disks already");
     }
 
     private static Element devices(String domainXml) {

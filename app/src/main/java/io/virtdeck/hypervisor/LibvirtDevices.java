@@ -46,6 +46,29 @@ class LibvirtDevices implements DeviceGateway {
     }
 
     @Override
+    public String attachCdrom(long hostId, UUID uuid, String pool, String volume) {
+        return connections.call(hostId, session -> session.domain(uuid, domain -> {
+            if (!DeviceXml.hasScsiController(domain.getXMLDesc(LibvirtFlags.XML_INACTIVE))) {
+                domain.attachDeviceFlags(DeviceXml.virtioScsiController(), LibvirtFlags.AFFECT_CONFIG);
+            }
+            String device = DeviceXml.scsiCdrom(domain.getXMLDesc(LibvirtFlags.XML_INACTIVE), pool, volume);
+            domain.attachDeviceFlags(device, LibvirtFlags.AFFECT_CONFIG);
+            return SafeXml.attr(SafeXml.child(SafeXml.parse(device).getDocumentElement(), "target"), "dev");
+        }));
+    }
+
+    @Override
+    public void changeCdrom(long hostId, UUID uuid, String pool, String volume, String next) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            String device = DeviceXml.cdromWithMedia(domain.getXMLDesc(LibvirtFlags.XML_INACTIVE), pool, volume, next)
+                    .orElseThrow(() -> new HypervisorException(HypervisorException.Kind.NOT_FOUND,
+                            "the guest has no CD-ROM holding " + pool + "/" + volume));
+            domain.updateDeviceFlags(device, LibvirtFlags.AFFECT_CONFIG);
+            return null;
+        }));
+    }
+
+    @Override
     public boolean detachDisk(long hostId, UUID uuid, String target, Duration patience) {
         return detach(hostId, uuid, xml -> DeviceXml.diskAt(xml, target), "disk " + target, patience);
     }

@@ -3,6 +3,7 @@ package io.virtdeck.guest.clone;
 import java.util.List;
 import java.util.UUID;
 
+import io.virtdeck.guest.cloudinit.CloudInitPlan;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.Host;
@@ -10,9 +11,11 @@ import io.virtdeck.inventory.Host;
 /**
  * A checked clone: the shut-off source on {@code host}, the new guest's name and UUID on {@code target} (the same host,
  * or another one its disks are streamed to), and each disk to copy (full copies, or linked clones backed by the
- * source's volumes). {@link GuestCloneService} carries it out.
+ * source's volumes), and the cloud-init settings its seed will hold (null for none). {@link GuestCloneService}
+ * carries it out.
  */
-record ClonePlan(Host host, Guest source, Host target, String name, UUID uuid, boolean linked, List<DiskCopy> disks) {
+record ClonePlan(Host host, Guest source, Host target, String name, UUID uuid, boolean linked, List<DiskCopy> disks,
+                 CloudInitPlan cloudInit) {
 
     /**
      * One disk of the source and its copy.
@@ -35,6 +38,7 @@ record ClonePlan(Host host, Guest source, Host target, String name, UUID uuid, b
                 + target.name() + (toAnotherHost() ? " (from host " + host.name() + ")" : "") + ", " + disks.size()
                 + " disk(s)"
                 + (disks.isEmpty() ? "" : ": " + String.join(", ", disks.stream()
-                .map(d -> d.pool() + "/" + d.copyName()).toList()));
+                .map(d -> d.pool() + "/" + d.copyName()).toList()))
+                + (cloudInit == null ? "" : "; " + cloudInit.describe());
     }
 }

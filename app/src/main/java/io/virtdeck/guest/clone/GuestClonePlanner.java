@@ -12,6 +12,8 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.cloudinit.CloudInitRequest;
+import io.virtdeck.guest.cloudinit.CloudInitService;
 import io.virtdeck.guest.GuestActions;
 import io.virtdeck.guest.GuestNames;
 import io.virtdeck.hypervisor.DiskFacts;
@@ -58,7 +60,7 @@ class GuestClonePlanner {
      *               is qcow2 in a file pool. Only templates are linked to: a guest that runs would change its disks
      *               under its clones.
      */
-    ClonePlan plan(Host host, Guest source, String name, Boolean linked, Host target) {
+    ClonePlan plan(Host host, Guest source, String name, Boolean linked, Host target, CloudInitRequest cloudInit) {
         if (target.maintenance()) {
             throw VirtdeckException.conflict("Host '" + target.name() + "' is in maintenance: it takes no new guests.");
         }
@@ -94,7 +96,12 @@ class GuestClonePlanner {
             copies.add(new ClonePlan.DiskCopy(disks.get(i).target(), disks.get(i).source(), from.pool(),
                     from.volume(), copyName));
         }
-        return new ClonePlan(host, source, target, checked, UUID.randomUUID(), link, copies);
+        if (cloudInit != null && copies.isEmpty()) {
+            throw VirtdeckException.invalid("cloudInit", "'" + source.name() + "' has no disk in a pool: cloud-init's"
+                    + " seed goes beside the first disk.");
+        }
+        return new ClonePlan(host, source, target, checked, UUID.randomUUID(), link, copies,
+                cloudInit == null ? null : CloudInitService.check(cloudInit, checked, live.nics().size()));
     }
 
     /** What another host must have for the clone: the source's pools (active, with room) and networks, by name. */

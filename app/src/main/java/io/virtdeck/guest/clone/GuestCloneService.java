@@ -11,6 +11,7 @@ import io.virtdeck.action.ActionRunner;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.cloudinit.CloudInitRequest;
 import io.virtdeck.guest.create.GuestCreateRequest;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -59,7 +60,7 @@ public class GuestCloneService {
     public Task clone(long guestId, GuestCloneRequest request) {
         Guest source = guests.require(guestId);
         Long targetId = request.hostId();
-        return start(source, request.name(), false, () -> {
+        return start(source, request.name(), false, null, () -> {
             permissions.requireGuest(Action.OPERATE, guestId);
             if (targetId != null && hosts.findById(targetId).isPresent()) {
                 permissions.requireHost(Action.OPERATE, targetId); // a copy onto another host changes that host too
@@ -71,27 +72,28 @@ public class GuestCloneService {
     /**
      * A new guest from a template (the create request's {@code template}: the template's id, or its name on this
      * host): linked clones of its disks, or full copies ({@code linked}). The new guest has the template's
-     * configuration; the create request's other settings are refused, to be changed afterwards.
+     * configuration, and the request's cloud-init settings in a seed of its own; the create request's other settings
+     * are refused, to be changed afterwards.
      */
     public Task createFromTemplate(long hostId, GuestCreateRequest request) {
         permissions.requireHost(Action.OPERATE, hostId); // before the template is looked up by name
         Host host = hosts.findById(hostId)
                 .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."));
         Guest template = template(host, request.template());
-        return start(template, request.name(), request.linked(), () -> permissions.requireHost(Action.OPERATE,
-                hostId), () -> host, () -> refuseSettings(request));
+        return start(template, request.name(), request.linked(), request.cloudInit(),
+                () -> permissions.requireHost(Action.OPERATE, hostId), () -> host, () -> refuseSettings(request));
     }
 
     /** @param target the host the new guest goes to; null for the source's own */
-    private Task start(Guest source, String name, Boolean linked, Runnable permit, Supplier<Host> target,
-                       Runnable checks) {
+    private Task start(Guest source, String name, Boolean linked, CloudInitRequest cloudInit, Runnable permit,
+                       Supplier<Host> target, Runnable checks) {
         AuditObject subject = AuditObject.guest(source.id(), source.name());
         AtomicReference<ClonePlan> plan = new AtomicReference<>();
         return actions.plan(TASK_TYPE, subject).permit(permit).check(checks).check(() -> {
             Host host = hosts.findById(source.hostId()).orElseThrow(() -> VirtdeckException.notFound(
                     "Host " + source.hostId() + " is no longer managed."));
             Host to = target.get();
-            plan.set(planner.plan(host, source, name, linked, to == null ? host : to));
+            plan.set(planner.plan(host, source, name, linked, to == null ? host : to, cloudInit));
         }).start(ending -> tasks.submit(TASK_TYPE, subject, true, progress -> cloning.run(plan.get(), progress,
                 ending)));
     }

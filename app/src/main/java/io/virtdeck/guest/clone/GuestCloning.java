@@ -18,12 +18,15 @@ import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.cloudinit.CloudInitService;
+import io.virtdeck.guest.cloudinit.SeedVolume;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.inventory.ExpectedGuestChanges;
+import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.InventorySync;
 import io.virtdeck.task.ByteProgress;
@@ -54,13 +57,15 @@ class GuestCloning {
     private final InventorySync sync;
     private final ExpectedGuestChanges expected;
     private final UndoJournal journal;
+    private final CloudInitService cloudInit;
     // a volume copy blocks for as long as it runs; the task's own thread reports its progress meanwhile
     private final Executor copyCalls;
 
     GuestCloning(DomainGateway domainGateway, StorageGateway storageGateway, VolumeTransfer transfer,
                  GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, UndoJournal journal,
-                 @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
+                 CloudInitService cloudInit, @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
         this.journal = journal;
+        this.cloudInit = cloudInit;
         this.domainGateway = domainGateway;
         this.storageGateway = storageGateway;
         this.transfer = transfer;
@@ -82,6 +87,7 @@ class GuestCloning {
         long hostId = plan.target().id();
         Map<String, PooledVolume> copies = new HashMap<>();
         String step = "starting";
+        SeedVolume seed = null;
         try {
             for (int i = 0; i < plan.disks().size(); i++) {
                 ClonePlan.DiskCopy disk = plan.disks().get(i);
@@ -102,6 +108,10 @@ class GuestCloning {
             expected.expect(hostId, plan.uuid()); // its DEFINED event is Virtdeck's doing
             made.domain(plan.target(), plan.uuid(), plan.name(), () -> domainGateway.defineClone(plan.host().id(),
                     plan.source().uuid(), hostId, plan.name(), plan.uuid(), copies));
+            if (plan.cloudInit() != null) {
+                step = "writing its cloud-init seed";
+                seed = cloudInit.write(plan.target(), plan.uuid(), plan.name(), plan.cloudInit(), made);
+            }
         } catch (TaskCancelledException e) { // between disks, or while one streamed to another host
             String cancelled = "Cancelled: '" + plan.name() + "' was not created. " + made.undo();
             ending.failed(cancelled);
@@ -116,7 +126,11 @@ class GuestCloning {
         made.done();
         sync.refreshOrRemove(hostId, plan.uuid());
         String done = "Created " + plan.describe() + ".";
-        ending.about(guests.findByHostAndUuid(hostId, plan.uuid()).map(g -> AuditObject.guest(g.id(), g.name()))
+        Optional<Guest> created = guests.findByHostAndUuid(hostId, plan.uuid());
+        if (seed != null && created.isPresent()) {
+            cloudInit.remember(created.get().id(), plan.cloudInit(), seed);
+        }
+        ending.about(created.map(g -> AuditObject.guest(g.id(), g.name()))
                 .orElse(new AuditObject("guest", null, plan.name()))).succeeded(done);
         return done;
     }

@@ -12,6 +12,8 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.cloudinit.CloudInitPlan;
+import io.virtdeck.guest.cloudinit.CloudInitService;
 import io.virtdeck.guest.GuestNames;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
@@ -67,7 +69,20 @@ class GuestCreatePlanner {
         List<DomainSpec.BootDevice> bootOrder = bootOrder(request.bootOrder(), !disks.isEmpty(), cdrom != null,
                 !networks.isEmpty());
         return new GuestPlan(host, UUID.randomUUID(), name, platform, vcpus, memoryMiB, disks, cdrom, networks,
-                bootOrder, uefi, vnc, Boolean.TRUE.equals(request.autostart()));
+                bootOrder, uefi, vnc, Boolean.TRUE.equals(request.autostart()),
+                cloudInit(request, name, disks.size(), networks.size()));
+    }
+
+    /** Checked cloud-init settings, whose seed goes into the pool of the first disk. */
+    private static CloudInitPlan cloudInit(GuestCreateRequest request, String name, int disks, int nics) {
+        if (request.cloudInit() == null) {
+            return null;
+        }
+        if (disks == 0) {
+            throw VirtdeckException.invalid("cloudInit", "cloud-init needs a disk: its seed goes into the first"
+                    + " disk's pool, and the guest's system is on a disk.");
+        }
+        return CloudInitService.check(request.cloudInit(), name, nics);
     }
 
     private static int vcpus(Integer vcpus, HostFacts host) {

@@ -1,6 +1,7 @@
 package io.virtdeck.guest.create;
 
 import java.util.List;
+import io.virtdeck.guest.cloudinit.CloudInitRequest;
 import io.virtdeck.guest.clone.GuestCloneService;
 
 /**
@@ -20,11 +21,13 @@ import io.virtdeck.guest.clone.GuestCloneService;
  * @param graphics vnc (default) or none
  * @param kvm false to emulate the CPU in software (QEMU's TCG) on a KVM host, as Proxmox's "KVM hardware
  *            virtualization" switch does: slow, but it runs where KVM is unusable (nested hosts without VMX)
+ * @param cloudInit settings for cloud-init in the guest: written as a NoCloud seed on a CD-ROM before its first start
+ *                  (with a template too)
  */
 public record GuestCreateRequest(String name, Integer vcpus, Long memoryMiB, List<Disk> disks, String cdrom,
                                  List<String> networks, String template, String firmware, List<String> bootOrder,
                                  Boolean autostart, String graphics,
-                                 Boolean linked, Boolean kvm) {
+                                 Boolean linked, Boolean kvm, CloudInitRequest cloudInit) {
 
     public GuestCreateRequest {
         disks = disks == null ? List.of() : disks;

@@ -12,6 +12,8 @@ import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.cloudinit.CloudInitService;
+import io.virtdeck.guest.cloudinit.SeedVolume;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainSpec;
 import io.virtdeck.hypervisor.HostGateway;
@@ -47,14 +49,17 @@ public class GuestCreateService {
     private final ExpectedGuestChanges expected;
     private final ActionRunner actions;
     private final UndoJournal journal;
+    private final CloudInitService cloudInit;
 
     private final Permissions permissions;
 
     public GuestCreateService(GuestCreatePlanner planner, HostGateway hostGateway, DomainGateway domainGateway,
                               StorageGateway storageGateway, HostRepository hosts,
                               GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected,
-                              ActionRunner actions, UndoJournal journal, Permissions permissions) {
+                              ActionRunner actions, UndoJournal journal, CloudInitService cloudInit,
+                              Permissions permissions) {
         this.permissions = permissions;
+        this.cloudInit = cloudInit;
         this.journal = journal;
         this.planner = planner;
         this.hostGateway = hostGateway;
@@ -97,11 +102,14 @@ public class GuestCreateService {
                 .expecting(() -> expected.expect(hostId, planned.get().uuid()))
                 .run(() -> {
                     GuestPlan plan = planned.get();
+                    Creation creation;
                     if (within != null) {
-                        new Creation(plan, within).run();
+                        creation = new Creation(plan, within);
+                        creation.run();
                     } else {
                         try (MadeSoFar made = journal.begin(AuditAction.GUEST_CREATE, subject)) {
-                            new Creation(plan, made).run();
+                            creation = new Creation(plan, made);
+                            creation.run();
                             made.done();
                         }
                     }
@@ -109,6 +117,9 @@ public class GuestCreateService {
                     Guest guest = guests.findByHostAndUuid(hostId, plan.uuid()).orElseThrow(() ->
                             VirtdeckException.conflict("'" + plan.name() + "' was created on host '"
                                     + plan.host().name() + "' but cannot be read back yet."));
+                    if (creation.seed != null) {
+                        cloudInit.remember(guest.id(), plan.cloudInit(), creation.seed);
+                    }
                     return Done.of(guest, plan.summary()).about(AuditObject.guest(guest.id(), guest.name()));
                 });
     }
@@ -129,6 +140,7 @@ public class GuestCreateService {
         private final GuestPlan plan;
         private final MadeSoFar made;
         private String step;
+        private SeedVolume seed;
 
         Creation(GuestPlan plan, MadeSoFar made) {
             this.plan = plan;
@@ -148,6 +160,10 @@ public class GuestCreateService {
                 if (plan.autostart()) {
                     step = "setting autostart";
                     domainGateway.setAutostart(hostId, plan.uuid(), true);
+                }
+                if (plan.cloudInit() != null) {
+                    step = "writing its cloud-init seed";
+                    seed = cloudInit.write(plan.host(), plan.uuid(), plan.name(), plan.cloudInit(), made);
                 }
             } catch (HypervisorException e) {
                 String message = "Creating '" + plan.name() + "' failed while " + step + ": "

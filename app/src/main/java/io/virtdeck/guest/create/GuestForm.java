@@ -97,7 +97,7 @@ public class GuestForm {
         return new GuestCreateRequest(name.trim(), vcpuCount == null ? null : Math.toIntExact(vcpuCount),
                 whole("memoryMiB", "Memory (MiB)", memoryMiB), requested, hasCdrom ? cdrom : null, networks, null,
                 firmware, bootOrder, autostart, vnc ? "vnc" : "none", null,
-                kvm ? null : false); // the box only turns KVM off: checked, the host's own choice stands
+                kvm ? null : false, null); // the box only turns KVM off: checked, the host's own choice stands
     }
 
     /** The page row of the request's {@code disks[index]}: empty rows are not in the request. */

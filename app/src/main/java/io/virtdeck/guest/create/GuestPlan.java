@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import io.virtdeck.guest.cloudinit.CloudInitPlan;
 import io.virtdeck.hypervisor.DomainSpec;
 import io.virtdeck.hypervisor.GuestPlatform;
 import io.virtdeck.hypervisor.NewVolume;
@@ -16,7 +17,8 @@ import io.virtdeck.inventory.Host;
  */
 public record GuestPlan(Host host, UUID uuid, String name, GuestPlatform platform, int vcpus, long memoryMiB,
                         List<PlannedDisk> disks, DomainSpec.Disk cdrom, List<String> networks,
-                        List<DomainSpec.BootDevice> bootOrder, boolean uefi, boolean vnc, boolean autostart) {
+                        List<DomainSpec.BootDevice> bootOrder, boolean uefi, boolean vnc, boolean autostart,
+                        CloudInitPlan cloudInit) {
 
     /** A disk of the new guest: {@code create} set for a new volume, {@code existing} for one already in a pool. */
     public record PlannedDisk(String pool, NewVolume create, DomainSpec.Disk existing) {
@@ -59,6 +61,9 @@ public record GuestPlan(Host host, UUID uuid, String name, GuestPlatform platfor
         parts.add(uefi ? "UEFI" : "BIOS");
         if (autostart) {
             parts.add("autostart");
+        }
+        if (cloudInit != null) {
+            parts.add(cloudInit.describe());
         }
         return String.join("; ", parts);
     }

@@ -1,6 +1,8 @@
 package io.virtdeck.guest.lifecycle;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.stereotype.Service;
@@ -9,6 +11,7 @@ import io.virtdeck.audit.AuditAction;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
+import io.virtdeck.guest.cloudinit.CloudInitService;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
@@ -36,13 +39,15 @@ public class GuestLifecycleService {
     private final GuestActionPlans plans;
     private final GuestAgentGateway agentGateway;
     private final GuestAgents agents;
+    private final CloudInitService cloudInit;
 
     private final Permissions permissions;
 
     public GuestLifecycleService(GuestRepository guests, DomainGateway gateway, HostRepository hosts,
                                  GuestActionPlans plans, GuestAgentGateway agentGateway, GuestAgents agents,
-                                 Permissions permissions) {
+                                 CloudInitService cloudInit, Permissions permissions) {
         this.permissions = permissions;
+        this.cloudInit = cloudInit;
         this.agents = agents;
         this.agentGateway = agentGateway;
         this.guests = guests;
@@ -87,7 +92,10 @@ public class GuestLifecycleService {
         permissions.requireGuest(Action.OPERATE, guestId);
     }
 
-    /** Deletes a shut-off guest's definition and, when asked, the volumes of its disks. Returns those deleted. */
+    /**
+     * Deletes a shut-off guest's definition and, when asked, the volumes of its disks; its cloud-init seed always goes
+     * (it is the guest's own). Returns the volumes deleted.
+     */
     public List<String> delete(long guestId, boolean deleteDisks) {
         Guest guest = guests.require(guestId);
         return plans.plan(guest, AuditAction.GUEST_DELETE, live -> {
@@ -100,9 +108,12 @@ public class GuestLifecycleService {
                         + ": shut it down or power it off before deleting it.");
             }
         }).run(() -> {
-            List<String> deleted = gateway.undefine(guest.hostId(), guest.uuid(), deleteDisks);
-            return Done.of(deleted, deleteDisks
-                    ? "definition and volumes deleted: " + String.join(", ", deleted) : "definition deleted; disks kept");
+            List<String> deleted = new ArrayList<>(gateway.undefine(guest.hostId(), guest.uuid(), deleteDisks));
+            Optional<String> seed = cloudInit.deleteSeedOf(guest);
+            seed.ifPresent(deleted::add);
+            return Done.of(deleted, (deleteDisks
+                    ? "definition and volumes deleted: " + String.join(", ", deleted) : "definition deleted; disks kept")
+                    + seed.map(s -> deleteDisks ? "" : "; cloud-init seed " + s + " deleted").orElse(""));
         });
     }
 

@@ -14,6 +14,7 @@ import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.hypervisor.VolumeStreamGateway;
 import io.virtdeck.hypervisor.VolumeTransfer;
+import io.virtdeck.guest.cloudinit.CloudInitService;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -56,9 +57,10 @@ class GuestCloningTest {
     private final GuestCloning cloning = new GuestCloning(domainGateway, storageGateway,
             new VolumeTransfer(streamGateway, new SimpleAsyncTaskExecutor("test-volume-stream-")),
             mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
-            UndoJournals.unrecorded(domainGateway, storageGateway), new SimpleAsyncTaskExecutor("test-volume-copy-"));
+            UndoJournals.unrecorded(domainGateway, storageGateway), mock(CloudInitService.class),
+            new SimpleAsyncTaskExecutor("test-volume-copy-"));
     private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(
-            disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")));
+            disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")), null);
     private final List<String> messages = new ArrayList<>();
 
     GuestCloningTest() {

@@ -21,6 +21,7 @@ import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.guest.cloudinit.CloudInitService;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
@@ -56,7 +57,7 @@ class GuestCreateRollbackTest {
     private static final Host HOST = new Host(7, "kvm7", "qemu:///system", HostState.CONNECTED, null, Instant.now(),
             8, 16384L, 0, false, null, null);
     private static final GuestCreateRequest REQUEST = new GuestCreateRequest("web", 1, 512L, List.of(), null,
-            List.of(), null, null, null, true, null, null, null);
+            List.of(), null, null, null, true, null, null, null, null);
 
     private final HostGateway hostGateway = mock(HostGateway.class);
     private final DomainGateway domainGateway = mock(DomainGateway.class);
@@ -67,7 +68,7 @@ class GuestCreateRollbackTest {
     private final GuestPlan plan = new GuestPlan(HOST, UUID.randomUUID(), "web",
             new GuestPlatform(GuestVirtualization.KVM, "x86_64", "q35", null, false, null), 1, 512,
             List.of(newDisk("web-disk1.qcow2"), newDisk("web-disk2.qcow2")), null, List.of(),
-            List.of(DomainSpec.BootDevice.HD), false, true, true);
+            List.of(DomainSpec.BootDevice.HD), false, true, true, null);
 
     GuestCreateRollbackTest() {
         HostRepository hosts = mock(HostRepository.class);
@@ -75,7 +76,7 @@ class GuestCreateRollbackTest {
         service = new GuestCreateService(planner, hostGateway, domainGateway, storageGateway, hosts,
                 mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
                 new ActionRunner(audit, object -> { }), UndoJournals.unrecorded(domainGateway, storageGateway),
-                mock(Permissions.class));
+                mock(CloudInitService.class), mock(Permissions.class));
     }
 
     @BeforeEach
