@@ -31,6 +31,15 @@ public final class Api {
                 .contentType(MediaType.APPLICATION_JSON).content(json);
     }
 
+    public MockHttpServletRequestBuilder put(String path, String json) {
+        return MockMvcRequestBuilders.put(path).with(httpBasic(ADMIN, ADMIN_PASSWORD))
+                .contentType(MediaType.APPLICATION_JSON).content(json);
+    }
+
+    public MockHttpServletRequestBuilder delete(String path) {
+        return MockMvcRequestBuilders.delete(path).with(httpBasic(ADMIN, ADMIN_PASSWORD));
+    }
+
     /** Registers a host as admin and returns its id. */
     public long registerHost(String name, String uri) throws Exception {
         String body = mvc.perform(post("/api/v1/hosts", "{\"name\":\"" + name + "\",\"uri\":\"" + uri + "\"}"))
