@@ -6,12 +6,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActions;
+import io.virtdeck.guest.cloudinit.CloudInitForm;
 import io.virtdeck.guest.create.GuestCreateRequest;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
@@ -47,18 +49,19 @@ public class GuestClonePageController {
     public String page(@PathVariable long id, Model model) {
         permissions.requireGuest(Action.OPERATE, id);
         Guest guest = guests.get(id);
-        return show(guest, guest.template() ? "" : guest.name() + "-clone", defaultLinked(guest), model);
+        return show(guest, guest.template() ? "" : guest.name() + "-clone", defaultLinked(guest), new CloudInitForm(),
+                model);
     }
 
     @PostMapping("/guests/{id}/clone")
     String clone(@PathVariable long id, @RequestParam(defaultValue = "") String name,
-                 @RequestParam(required = false) Boolean linked, Model model, HttpServletResponse response,
-                 RedirectAttributes redirect) {
+                 @RequestParam(required = false) Boolean linked, @ModelAttribute("cloudInit") CloudInitForm cloudInit,
+                 Model model, HttpServletResponse response, RedirectAttributes redirect) {
         Guest guest = guests.get(id);
         try {
             Task task = guest.template()
                     ? clones.createFromTemplate(guest.hostId(), new GuestCreateRequest(name.trim(), null, null, null,
-                    null, null, Long.toString(id), null, null, null, null, linked, null, null))
+                    null, null, Long.toString(id), null, null, null, null, linked, null, cloudInit.toRequest(false)))
                     : clones.clone(id, new GuestCloneRequest(name.trim(), null));
             redirect.addFlashAttribute("notice", (guest.template()
                     ? "Creating '" + name.trim() + "' from template '" + guest.name() + "'"
@@ -71,8 +74,11 @@ public class GuestClonePageController {
             }
             response.setStatus(e.status().value());
             model.addAttribute("problem", e.getMessage());
-            model.addAttribute("problemField", e.field());
-            return show(guest, name, linked == null ? defaultLinked(guest) : linked, model);
+            // the form's cloud-init fields have no prefix of their own here
+            String field = CloudInitForm.formField(e.field(), "cloudInit.");
+            model.addAttribute("problemField", field == null ? null : field.replaceFirst("^cloudInit\\.", ""));
+            model.addAttribute("problemMessage", e.getMessage());
+            return show(guest, name, linked == null ? defaultLinked(guest) : linked, cloudInit, model);
         }
     }
 
@@ -93,8 +99,9 @@ public class GuestClonePageController {
         return "redirect:/guests/" + id;
     }
 
-    private static String show(Guest guest, String name, boolean linked, Model model) {
+    private static String show(Guest guest, String name, boolean linked, CloudInitForm cloudInit, Model model) {
         model.addAttribute("guest", guest);
+        model.addAttribute("cloudInit", cloudInit);
         model.addAttribute("name", name);
         model.addAttribute("linked", linked);
         if (guest.state() != DomainRunState.SHUTOFF) {

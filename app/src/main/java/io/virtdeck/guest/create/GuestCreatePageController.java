@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.cloudinit.CloudInitForm;
 import io.virtdeck.inventory.Guest;
 
 /**
@@ -97,6 +98,9 @@ public class GuestCreatePageController {
         Matcher disk = DISK_FIELD.matcher(field);
         if (disk.matches()) {
             return "disks[" + form.rowOfDisk(Integer.parseInt(disk.group(1))) + "]";
+        }
+        if (field.startsWith("cloudInit.")) {
+            return CloudInitForm.formField(field, "cloudInit.");
         }
         return FORM_FIELDS.getOrDefault(field, field);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.cloudinit.CloudInitForm;
 
 /**
  * The create page's form as posted. Numbers stay text so that the page can show them back exactly as typed; disk
@@ -25,6 +26,7 @@ public class GuestForm {
     private boolean kvm = true;
     private boolean vnc = true;
     private boolean autostart;
+    private CloudInitForm cloudInit = new CloudInitForm();
 
     /** One disk row: {@code source} is empty (no disk), "new:pool" or "volume:pool/volume". */
     public static class DiskRow {
@@ -97,7 +99,8 @@ public class GuestForm {
         return new GuestCreateRequest(name.trim(), vcpuCount == null ? null : Math.toIntExact(vcpuCount),
                 whole("memoryMiB", "Memory (MiB)", memoryMiB), requested, hasCdrom ? cdrom : null, networks, null,
                 firmware, bootOrder, autostart, vnc ? "vnc" : "none", null,
-                kvm ? null : false, null); // the box only turns KVM off: checked, the host's own choice stands
+                kvm ? null : false, // the box only turns KVM off: checked, the host's own choice stands
+                cloudInit.toRequest(false));
     }
 
     /** The page row of the request's {@code disks[index]}: empty rows are not in the request. */
@@ -215,5 +218,13 @@ public class GuestForm {
 
     public void setAutostart(boolean autostart) {
         this.autostart = autostart;
+    }
+
+    public CloudInitForm getCloudInit() {
+        return cloudInit;
+    }
+
+    public void setCloudInit(CloudInitForm cloudInit) {
+        this.cloudInit = cloudInit;
     }
 }
