@@ -74,7 +74,8 @@ class LibvirtSnapshots implements SnapshotGateway {
                 throw e;
             }
             String problem = thaw(domain);
-            return new SnapshotTaken(made, frozen, (System.nanoTime() - frozenAt) / 1_000_000, null, problem);
+            return new SnapshotTaken(made, frozen, (System.nanoTime() - frozenAt) / 1_000_000,
+                    frozen == 0 ? "the guest agent answered but froze no file system: not frozen" : null, problem);
         }));
     }
 
