@@ -25,4 +25,18 @@ public interface GuestAgentGateway {
      * a silent one.
      */
     void shutdown(long hostId, UUID uuid);
+
+    /**
+     * Thaws the guest's file systems through its agent (virDomainFSThaw) when the agent answers the short question
+     * first; a thaw is harmless when nothing is frozen. Never waits on a silent agent beyond that question.
+     */
+    Thaw thawFileSystems(long hostId, UUID uuid);
+
+    /**
+     * What a thaw came to. {@code agent}: ANSWERING when the agent was asked to thaw ({@code thawed} file systems,
+     * 0 when none was frozen; {@code problem} when the thaw itself failed); otherwise why it was not asked
+     * (NOT_CONFIGURED, NOT_RUNNING, NOT_ANSWERING with {@code problem}).
+     */
+    record Thaw(GuestAgentFacts.State agent, int thawed, String problem) {
+    }
 }

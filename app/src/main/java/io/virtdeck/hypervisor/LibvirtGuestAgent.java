@@ -75,6 +75,48 @@ class LibvirtGuestAgent implements GuestAgentGateway {
         }));
     }
 
+    @Override
+    public Thaw thawFileSystems(long hostId, UUID uuid) {
+        return connections.call(hostId, session -> session.domain(uuid, domain -> {
+            if (domain.isActive() != 1) {
+                return new Thaw(GuestAgentFacts.State.NOT_RUNNING, 0, null);
+            }
+            if (channelOf(domain.getXMLDesc(0)) == Channel.NONE) {
+                return new Thaw(GuestAgentFacts.State.NOT_CONFIGURED, 0, null);
+            }
+            String silence = silence(domain);
+            if (silence != null) {
+                return new Thaw(GuestAgentFacts.State.NOT_ANSWERING, 0, silence);
+            }
+            try {
+                return new Thaw(GuestAgentFacts.State.ANSWERING, LibvirtNative.thawFileSystems(domain), null);
+            } catch (HypervisorException e) {
+                return new Thaw(GuestAgentFacts.State.ANSWERING, 0, e.getMessage());
+            }
+        }));
+    }
+
+    /**
+     * Why the running domain's agent cannot be asked now, or null when it said who it is within {@link #ANSWER_SECONDS}:
+     * the question every call to the agent that libvirt would wait on starts with (freeze, thaw).
+     */
+    static String silence(Domain domain) throws LibvirtException {
+        switch (channelOf(domain.getXMLDesc(0))) {
+            case NONE:
+                return "the guest has no guest agent channel";
+            case DISCONNECTED:
+                return "no guest agent has connected to the channel (not installed, not started, or still booting)";
+            default:
+                break;
+        }
+        try {
+            domain.qemuAgentCommand("{\"execute\":\"guest-info\"}", ANSWER_SECONDS, 0);
+            return null;
+        } catch (LibvirtException e) {
+            return LibvirtErrors.translate(e).getMessage();
+        }
+    }
+
     private static UUID uuidOf(Domain domain) throws LibvirtException {
         return UUID.fromString(domain.getUUIDString());
     }

@@ -225,11 +225,16 @@ final class LibvirtNative {
         return received;
     }
 
-    /** Thaws what {@link #freezeFileSystems} froze. */
-    static void thawFileSystems(Domain domain) {
-        if (CALLS.virDomainFSThaw(pointer(domain), null, 0, 0) < 0) {
+    /**
+     * Thaws what {@link #freezeFileSystems} froze (virDomainFSThaw); returns how many it thawed, 0 when nothing was
+     * frozen. Fails when no agent answers.
+     */
+    static int thawFileSystems(Domain domain) {
+        int thawed = CALLS.virDomainFSThaw(pointer(domain), null, 0, 0);
+        if (thawed < 0) {
             throw lastError();
         }
+        return thawed;
     }
 
     /**

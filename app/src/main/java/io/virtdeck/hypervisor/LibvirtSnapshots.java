@@ -12,6 +12,7 @@ import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 
 /** The libvirt-backed {@link SnapshotGateway}. */
 @Component
@@ -42,27 +43,87 @@ class LibvirtSnapshots implements SnapshotGateway {
     }
 
     @Override
-    public SnapshotFacts createSnapshot(long hostId, UUID uuid, String name, String description, SnapshotKind kind) {
+    public SnapshotTaken createSnapshot(long hostId, UUID uuid, String name, String description, SnapshotKind kind,
+                                        boolean freeze) {
         return connections.callUntilDone(hostId, session -> session.domain(uuid, domain -> {
-            String xml = SnapshotXml.newSnapshot(name, description);
-            int flags = 0;
-            if (kind != SnapshotKind.INTERNAL) {
-                // beside each disk, named as libvirt would: <file without extension>.<snapshot>
-                Map<String, String> overlays = new LinkedHashMap<>();
-                for (DiskFacts disk : DomainXmlReader.read(domain.getXMLDesc(0)).disks()) {
-                    if ("disk".equals(disk.device())) {
-                        overlays.put(disk.target(), withoutExtension(diskPath(session, disk)) + "." + name);
-                    }
-                }
-                String memoryFile = kind == SnapshotKind.EXTERNAL_WITH_MEMORY && !overlays.isEmpty()
-                        ? overlays.values().iterator().next() + ".mem" : null;
-                xml = SnapshotXml.newExternalSnapshot(name, description, overlays, memoryFile);
-                flags = LibvirtFlags.SNAPSHOT_CREATE_ATOMIC
-                        | (memoryFile == null ? LibvirtFlags.SNAPSHOT_CREATE_DISK_ONLY : 0);
+            if (!freeze || domain.isActive() != 1) {
+                return SnapshotTaken.unfrozen(take(session, domain, name, description, kind));
             }
-            return LibvirtSession.freeing(domain.snapshotCreateXML(xml, flags),
-                    snapshot -> SnapshotXml.read(snapshot.getXMLDesc(), name));
+            String silence = LibvirtGuestAgent.silence(domain);
+            if (silence != null) {
+                return new SnapshotTaken(take(session, domain, name, description, kind), 0, 0,
+                        "no guest agent answered: not frozen (" + silence + ")", null);
+            }
+            int frozen;
+            long frozenAt = System.nanoTime();
+            try {
+                frozen = LibvirtNative.freezeFileSystems(domain);
+            } catch (HypervisorException e) {
+                return new SnapshotTaken(take(session, domain, name, description, kind), 0, 0,
+                        "the guest agent could not freeze them: not frozen (" + e.getMessage() + ")", null);
+            }
+            SnapshotFacts made;
+            try {
+                made = take(session, domain, name, description, kind);
+            } catch (LibvirtException e) {
+                throw thawnAfter(domain, LibvirtErrors.translate(e));
+            } catch (HypervisorException e) {
+                throw thawnAfter(domain, e);
+            } catch (RuntimeException e) {
+                thaw(domain);
+                throw e;
+            }
+            String problem = thaw(domain);
+            return new SnapshotTaken(made, frozen, (System.nanoTime() - frozenAt) / 1_000_000,
+                    frozen == 0 ? "the guest agent answered but froze no file system: not frozen" : null, problem);
         }));
+    }
+
+    /** Thaws after a failed snapshot: its failure, saying so as well when the file systems stayed frozen. */
+    private static HypervisorException thawnAfter(Domain domain, HypervisorException failure) {
+        String problem = thaw(domain);
+        if (problem == null) {
+            return failure;
+        }
+        return new HypervisorException(failure.kind(), failure.code(), failure.getMessage() + "; and the guest's file"
+                + " systems, frozen for the snapshot, could not be thawed: " + problem + " (thaw them with virsh"
+                + " domfsthaw once its guest agent answers)", failure);
+    }
+
+    /** Thaws the file systems frozen for a snapshot, trying three times: null once thawed, else what libvirt said. */
+    private static String thaw(Domain domain) {
+        String problem = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                LibvirtNative.thawFileSystems(domain);
+                return null;
+            } catch (HypervisorException e) {
+                problem = e.getMessage();
+            }
+        }
+        return problem;
+    }
+
+    private static SnapshotFacts take(LibvirtSession session, Domain domain, String name, String description,
+                                  SnapshotKind kind) throws LibvirtException {
+        String xml = SnapshotXml.newSnapshot(name, description);
+        int flags = 0;
+        if (kind != SnapshotKind.INTERNAL) {
+            // beside each disk, named as libvirt would: <file without extension>.<snapshot>
+            Map<String, String> overlays = new LinkedHashMap<>();
+            for (DiskFacts disk : DomainXmlReader.read(domain.getXMLDesc(0)).disks()) {
+                if ("disk".equals(disk.device())) {
+                    overlays.put(disk.target(), withoutExtension(diskPath(session, disk)) + "." + name);
+                }
+            }
+            String memoryFile = kind == SnapshotKind.EXTERNAL_WITH_MEMORY && !overlays.isEmpty()
+                    ? overlays.values().iterator().next() + ".mem" : null;
+            xml = SnapshotXml.newExternalSnapshot(name, description, overlays, memoryFile);
+            flags = LibvirtFlags.SNAPSHOT_CREATE_ATOMIC
+                    | (memoryFile == null ? LibvirtFlags.SNAPSHOT_CREATE_DISK_ONLY : 0);
+        }
+        return LibvirtSession.freeing(domain.snapshotCreateXML(xml, flags),
+                snapshot -> SnapshotXml.read(snapshot.getXMLDesc(), name));
     }
 
     /** The file or device behind a disk: its own path, or its pool volume's. */

@@ -75,7 +75,8 @@ class GuestSnapshotBrowserTest {
         browser.screenshot("snapshots-empty.png");
 
         take("before-upgrade", "Known good, before the package upgrade");
-        assertThat(notice()).isEqualTo("Took snapshot before-upgrade (disk and memory).");
+        assertThat(notice()).isEqualTo("Took snapshot before-upgrade (disk and memory; crash-consistent, no guest"
+                + " agent answered: not frozen (the guest has no guest agent channel)).");
         take("after-config", "");
         assertThat(currentMark("after-config")).isTrue();
 

@@ -124,7 +124,7 @@ class UndoJournalTest {
         UUID web = guests.findByHostAndName(host.id(), "alpha-web").orElseThrow().uuid();
         MadeSoFar made = journal.begin(AuditAction.GUEST_SNAPSHOT_CREATE, new AuditObject("guest", "1", "alpha-web"));
         made.snapshot(host.id(), host.name(), web, "alpha-web", "before-kill", () -> snapshots.createSnapshot(
-                host.id(), web, "before-kill", null, SnapshotKind.INTERNAL));
+                host.id(), web, "before-kill", null, SnapshotKind.INTERNAL, false));
         killedWorks();
 
         journal.settleInterrupted();

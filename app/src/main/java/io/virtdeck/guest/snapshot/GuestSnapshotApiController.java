@@ -9,7 +9,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import io.virtdeck.inventory.Guest;
 
 /** OpenAPI: a guest's snapshots, as a tree; take, revert to, delete. */
 @RestController
@@ -27,16 +26,16 @@ class GuestSnapshotApiController {
         return snapshots.list(id);
     }
 
-    /** 201 with the snapshot taken. */
+    /** 201 with the snapshot taken, and whether its file systems were frozen for it. */
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    SnapshotTree.Node create(@PathVariable long id, @RequestBody SnapshotRequest request) {
+    TakenSnapshot create(@PathVariable long id, @RequestBody SnapshotRequest request) {
         return snapshots.create(id, request);
     }
 
-    /** 200 with the guest as it is after the revert (its state is the snapshot's). */
+    /** 200 with the guest as it is after the revert (its state is the snapshot's), and what came of the thaw. */
     @PostMapping("/{name}/revert")
-    Guest revert(@PathVariable long id, @PathVariable String name) {
+    RevertedGuest revert(@PathVariable long id, @PathVariable String name) {
         return snapshots.revert(id, name);
     }
 

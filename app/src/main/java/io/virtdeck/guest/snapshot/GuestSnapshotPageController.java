@@ -52,20 +52,22 @@ class GuestSnapshotPageController {
         redirect.addFlashAttribute("typedName", name);
         redirect.addFlashAttribute("typedDescription", description);
         return act(id, redirect, () -> {
-            SnapshotTree.Node taken = snapshots.create(id, new SnapshotRequest(name, description, null));
+            TakenSnapshot taken = snapshots.create(id, new SnapshotRequest(name, description, null));
             redirect.getFlashAttributes().remove("typedName");
             redirect.getFlashAttributes().remove("typedDescription");
-            return "Took snapshot " + taken.name() + " (" + (taken.withMemory() ? "disk and memory" : "disk only")
-                    + ").";
+            return "Took snapshot " + taken.snapshot().name() + " (" + (taken.snapshot().withMemory()
+                    ? "disk and memory" : "disk only") + "; " + taken.consistency() + ").";
         });
     }
 
     @PostMapping("/guests/{id}/snapshots/{name}/revert")
     String revert(@PathVariable long id, @PathVariable String name, RedirectAttributes redirect) {
         return act(id, redirect, () -> {
-            Guest guest = snapshots.revert(id, name);
+            RevertedGuest reverted = snapshots.revert(id, name);
+            Guest guest = reverted.guest();
             return "Reverted " + guest.name() + " to snapshot " + name + "; it is now "
-                    + GuestActions.describe(guest.state(), guest.managedSave()) + ".";
+                    + GuestActions.describe(guest.state(), guest.managedSave()) + "."
+                    + (reverted.thaw() == null ? "" : " " + capitalized(reverted.thaw()) + ".");
         });
     }
 
@@ -75,6 +77,10 @@ class GuestSnapshotPageController {
             snapshots.delete(id, name);
             return "Deleted snapshot " + name + ".";
         });
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /** Runs a change and comes back to the tab with a notice, or with the refusal in words. */

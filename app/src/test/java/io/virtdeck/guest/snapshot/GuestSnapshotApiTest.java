@@ -78,11 +78,29 @@ class GuestSnapshotApiTest {
                         SELECT action || ':' || detail FROM audit_events WHERE object_type = 'guest'
                         AND object_id = :id AND outcome = 'SUCCESS' ORDER BY id""")
                 .param("id", Long.toString(web)).query(String.class).list();
-        assertThat(audited).containsExactly("guest.snapshot.create:snapshot 's1' (disk and memory)",
-                "guest.snapshot.create:snapshot 's2' (disk and memory)",
+        String unfrozen = "crash-consistent, no guest agent answered: not frozen (the guest has no guest agent channel)";
+        assertThat(audited).containsExactly("guest.snapshot.create:snapshot 's1' (disk and memory; " + unfrozen + ")",
+                "guest.snapshot.create:snapshot 's2' (disk and memory; " + unfrozen + ")",
                 "guest.snapshot.revert:reverted to snapshot 's1'",
-                "guest.snapshot.create:snapshot 's3' (disk and memory)",
+                "guest.snapshot.create:snapshot 's3' (disk and memory; " + unfrozen + ")",
                 "guest.snapshot.delete:deleted snapshot 's1'");
+    }
+
+    @Test
+    void aRunningGuestWithoutAnAgentIsSnapshottedUnfrozenAndSaysSo() throws Exception {
+        // the test driver has no guest agent: the snapshot is taken as before, and its answer says it was not frozen
+        create(web, "{\"name\":\"plain\"}").andExpect(status().isCreated())
+                .andExpect(jsonPath("$.name").value("plain")).andExpect(jsonPath("$.withMemory").value(true))
+                .andExpect(jsonPath("$.fileSystemsFrozen").value(0))
+                .andExpect(jsonPath("$.consistency").value("crash-consistent, no guest agent answered: not frozen"
+                        + " (the guest has no guest agent channel)"));
+        create(build, "{\"name\":\"cold\"}").andExpect(status().isCreated())
+                .andExpect(jsonPath("$.fileSystemsFrozen").value(0))
+                .andExpect(jsonPath("$.consistency").value("the guest is shut off: its disks are at rest"));
+        // no agent channel: the revert has no thaw to ask for and says nothing about it
+        mvc.perform(api.post(snapshots(web) + "/plain/revert", "")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("RUNNING")).andExpect(jsonPath("$.name").value("alpha-web"))
+                .andExpect(jsonPath("$.thaw").doesNotExist());
     }
 
     @Test
@@ -176,12 +194,14 @@ class GuestSnapshotApiTest {
                         .with(user("op").roles("OPERATOR")).with(csrf()))
                 .andExpect(status().is3xxRedirection())
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
-                        .attribute("notice", "Took snapshot child (disk and memory)."));
+                        .attribute("notice", "Took snapshot child (disk and memory; crash-consistent, no guest agent"
+                                + " answered: not frozen (the guest has no guest agent channel))."));
         String page = mvc.perform(get("/guests/" + web + "/snapshots").with(user("op").roles("OPERATOR")))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(page).contains("Current: the guest was last at this snapshot").contains("from tab")
                 .contains("/guests/" + web + "/snapshots/base/revert").contains("Revert alpha-web to snapshot base?")
-                .contains("/guests/" + web + "/snapshots/child/delete").contains("<label for=\"snapshot-name\">");
+                .contains("/guests/" + web + "/snapshots/child/delete").contains("<label for=\"snapshot-name\">")
+                .contains("If its guest agent answers, its file systems are frozen for the moment of the snapshot");
         assertThat(page.indexOf("data-snapshot=\"child\"")).as("child nested after its parent")
                 .isGreaterThan(page.indexOf("data-snapshot=\"base\""));
 
