@@ -653,6 +653,9 @@ class RoleMatrixTest {
                 new Row("GET", g + "/console/status", null, 200, 200, 200, 200),
                 // the confirmation is asked only of those who may delete
                 new Row("GET", g + "/delete", null, 200, 200, 403, 403),
+                new Row("GET", g + "/cloud-init", null, 200, 200, 403, 403),
+                // it runs: the page shows the refusal (409) to those who may change it
+                new Row("POST", g + "/cloud-init", "hostname=web", 409, 409, 403, 403),
                 new Row("GET", g + "/header", null, 200, 200, 200, 200),
                 new Row("GET", g + "/row", null, 200, 200, 200, 200),
                 new Row("GET", g + "/migrate", null, 200, 200, 403, 403),
