@@ -11,29 +11,21 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.inventory.Guest;
-import io.virtdeck.inventory.GuestRepository;
-import io.virtdeck.security.Action;
-import io.virtdeck.security.Permissions;
 
 /** The guest's cloud-init page: its settings in a form, saved as a new seed while it is shut off. */
 @Controller
 class CloudInitPageController {
 
     private final CloudInitService cloudInit;
-    private final GuestRepository guests;
-    private final Permissions permissions;
 
-    CloudInitPageController(CloudInitService cloudInit, GuestRepository guests, Permissions permissions) {
+    CloudInitPageController(CloudInitService cloudInit) {
         this.cloudInit = cloudInit;
-        this.guests = guests;
-        this.permissions = permissions;
     }
 
     /** Only for those who may change the guest (the permission check answers 404 or 403). */
     @GetMapping("/guests/{id}/cloud-init")
     String page(@PathVariable long id, Model model) {
-        permissions.requireGuest(Action.OPERATE, id);
-        Guest guest = guests.require(id);
+        Guest guest = cloudInit.editable(id);
         CloudInitForm form = cloudInit.settings(id).map(view -> CloudInitForm.of(view.settings()))
                 .orElseGet(CloudInitForm::new);
         form.setEnabled(true);
@@ -43,8 +35,7 @@ class CloudInitPageController {
     @PostMapping("/guests/{id}/cloud-init")
     String save(@PathVariable long id, @ModelAttribute("form") CloudInitForm form, Model model,
                 HttpServletResponse response, RedirectAttributes redirect) {
-        permissions.requireGuest(Action.OPERATE, id);
-        Guest guest = guests.require(id);
+        Guest guest = cloudInit.editable(id);
         form.setEnabled(true);
         try {
             CloudInitView saved = cloudInit.update(id, form.toRequest(true));

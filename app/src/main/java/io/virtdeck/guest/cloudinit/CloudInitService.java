@@ -69,6 +69,12 @@ public class CloudInitService {
         repository.save(guestId, plan, seed);
     }
 
+    /** The guest, for its cloud-init page: only for those who may change it. */
+    public Guest editable(long guestId) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        return guests.require(guestId);
+    }
+
     public Optional<CloudInitView> settings(long guestId) {
         permissions.requireGuest(Action.READ_GUEST, guestId);
         guests.require(guestId);
