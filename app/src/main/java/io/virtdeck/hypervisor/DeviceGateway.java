@@ -24,8 +24,8 @@ public interface DeviceGateway {
      */
     String attachCdrom(long hostId, UUID uuid, String pool, String volume);
 
-    /** Puts {@code next} of the same pool into the definition's CD-ROM that holds {@code volume} now. */
-    void changeCdrom(long hostId, UUID uuid, String pool, String volume, String next);
+    /** Puts the volume {@code nextPool}/{@code next} into the definition's CD-ROM that holds pool/volume now. */
+    void changeCdrom(long hostId, UUID uuid, String pool, String volume, String nextPool, String next);
 
     /**
      * Unplugs the disk at {@code target} or the NIC with {@code mac}, from the running domain and its definition.

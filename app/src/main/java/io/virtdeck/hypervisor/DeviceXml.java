@@ -76,13 +76,15 @@ final class DeviceXml {
         return SafeXml.toXml(controller);
     }
 
-    /** The domain's CD-ROM holding the pool's volume, as it is written, with the volume replaced by {@code next}. */
-    static Optional<String> cdromWithMedia(String domainXml, String pool, String volume, String next) {
+    /** The domain's CD-ROM holding the pool's volume, as it is written, holding nextPool/next instead. */
+    static Optional<String> cdromWithMedia(String domainXml, String pool, String volume, String nextPool,
+                                           String next) {
         return children(devices(domainXml), "disk").stream()
                 .filter(d -> "cdrom".equals(attr(d, "device")))
                 .filter(d -> pool.equals(attr(child(d, "source"), "pool"))
                         && volume.equals(attr(child(d, "source"), "volume")))
                 .findFirst().map(d -> {
+                    child(d, "source").setAttribute("pool", nextPool);
                     child(d, "source").setAttribute("volume", next);
                     return SafeXml.toXml(d);
                 });

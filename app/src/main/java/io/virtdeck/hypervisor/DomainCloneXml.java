@@ -1,5 +1,6 @@
 package io.virtdeck.hypervisor;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,7 +11,7 @@ import static io.virtdeck.hypervisor.SafeXml.children;
 
 /**
  * The definition of a clone, written from its source's definition: a new name and UUID, no MAC addresses (libvirt
- * gives each interface a new one), and each copied disk pointing at its copy. Disks not copied (CD-ROMs, shared
+ * gives each interface a new one), no console log files, and each copied disk pointing at its copy. Disks not copied (CD-ROMs, shared
  * images) are kept as they are.
  */
 final class DomainCloneXml {
@@ -31,6 +32,10 @@ final class DomainCloneXml {
         pointDisks(devices, copies);
         for (Element nic : children(devices, "interface")) {
             SafeXml.remove(child(nic, "mac"));
+        }
+        // a console log file belongs to its source: two guests writing one file cannot both start (virtlogd holds it)
+        for (String consoleDevice : List.of("serial", "console")) {
+            children(devices, consoleDevice).forEach(device -> SafeXml.remove(child(device, "log")));
         }
         return SafeXml.toXml(domain);
     }

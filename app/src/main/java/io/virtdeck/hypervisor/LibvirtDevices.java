@@ -58,9 +58,10 @@ class LibvirtDevices implements DeviceGateway {
     }
 
     @Override
-    public void changeCdrom(long hostId, UUID uuid, String pool, String volume, String next) {
+    public void changeCdrom(long hostId, UUID uuid, String pool, String volume, String nextPool, String next) {
         connections.call(hostId, session -> session.domain(uuid, domain -> {
-            String device = DeviceXml.cdromWithMedia(domain.getXMLDesc(LibvirtFlags.XML_INACTIVE), pool, volume, next)
+            String device = DeviceXml.cdromWithMedia(domain.getXMLDesc(LibvirtFlags.XML_INACTIVE), pool, volume,
+                            nextPool, next)
                     .orElseThrow(() -> new HypervisorException(HypervisorException.Kind.NOT_FOUND,
                             "the guest has no CD-ROM holding " + pool + "/" + volume));
             domain.updateDeviceFlags(device, LibvirtFlags.AFFECT_CONFIG);

@@ -37,7 +37,7 @@ final class LibvirtErrors {
         return code == null ? HypervisorException.Kind.FAILED : kindOf(code, e.getError().getDomain());
     }
 
-    private static HypervisorException.Kind kindOf(ErrorNumber code, ErrorDomain domain) {
+    static HypervisorException.Kind kindOf(ErrorNumber code, ErrorDomain domain) {
         if (code == ErrorNumber.VIR_ERR_INTERNAL_ERROR && domain == ErrorDomain.VIR_FROM_RPC) {
             // how the remote transport reports a lost connection: "connection closed due to keepalive timeout",
             // "client socket is closed"
@@ -48,7 +48,11 @@ final class LibvirtErrors {
                  VIR_ERR_NO_DOMAIN_SNAPSHOT -> HypervisorException.Kind.NOT_FOUND;
             case VIR_ERR_OPERATION_INVALID -> HypervisorException.Kind.INVALID_STATE;
             case VIR_ERR_NO_SUPPORT, VIR_ERR_ARGUMENT_UNSUPPORTED -> HypervisorException.Kind.UNSUPPORTED;
-            case VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN,
+            // a system error of the transport (a socket reset, a refused connect) loses the connection; one of a
+            // driver (a guest's console log file held by another QEMU) is that call's failure alone
+            case VIR_ERR_SYSTEM_ERROR -> domain == ErrorDomain.VIR_FROM_RPC || domain == ErrorDomain.VIR_FROM_REMOTE
+                    ? HypervisorException.Kind.UNREACHABLE : HypervisorException.Kind.FAILED;
+            case VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN,
                  VIR_ERR_OPERATION_TIMEOUT, VIR_ERR_AUTH_FAILED, VIR_ERR_AUTH_UNAVAILABLE, VIR_ERR_AUTH_CANCELLED ->
                     HypervisorException.Kind.UNREACHABLE;
             default -> HypervisorException.Kind.FAILED;

@@ -37,6 +37,9 @@ class DomainCloneXmlTest {
                   <mac address='52:54:00:aa:bb:cc'/>
                   <source network='default'/>
                 </interface>
+                <serial type='pty'>
+                  <log file='/var/log/lab/web-console.log' append='off'/>
+                </serial>
               </devices>
             </domain>""";
 
@@ -57,6 +60,8 @@ class DomainCloneXmlTest {
         assertThat(clone.disks()).extracting(d -> d.target() + " " + d.format() + " " + d.source()).containsExactly(
                 "vda qcow2 /images/web-2-vda.qcow2", "vdb qcow2 fast/web-2-vdb.qcow2", "sda null /images/install.iso");
         assertThat(xml).doesNotContain("nvram", "backingStore").contains("OVMF_CODE.fd");
+        // the source's console log file stays the source's: virtlogd holds it while the source runs
+        assertThat(xml).contains("<serial type=\"pty\"").doesNotContain("web-console.log");
     }
 
     @Test

@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.core.HypervisorException;
@@ -27,6 +29,9 @@ import io.virtdeck.undo.MadeSoFar;
 @Component
 class CloudInitSeeds {
 
+    /** A seed's CD-ROM source as libvirt reports a pool's volume: pool/guest-cidata-instance.iso. */
+    private static final Pattern SEED = Pattern.compile("([^/]+)/(.+-cidata-[0-9a-f]{8}\\.iso)");
+
     private final DomainGateway domains;
     private final DeviceGateway devices;
     private final StorageGateway storage;
@@ -41,25 +46,37 @@ class CloudInitSeeds {
     }
 
     /**
-     * Writes the plan's seed for the shut-off guest and puts it in its CD-ROM: a new CD-ROM where {@code replaced} is
-     * null, else in place of that seed (which is left for the caller to delete). The new volume is recorded in
-     * {@code made} before it is made, so that a failure (or a Virtdeck killed meanwhile) takes it back.
+     * Writes the plan's seed for the shut-off guest and puts it in its CD-ROM: in place of {@code replaced} (left for
+     * the caller to delete), else of a seed the guest has from its template (the template keeps it), else in a new
+     * CD-ROM. The new volume is recorded in {@code made} before it is made, so that a failure (or a Virtdeck killed
+     * meanwhile) takes it back.
      */
     SeedVolume write(Host host, UUID uuid, String guestName, CloudInitPlan plan, SeedVolume replaced,
                      MadeSoFar made) {
         DomainFacts domain = domains.domain(host.id(), uuid);
+        SeedVolume swapped = replaced != null ? replaced : inheritedSeed(domain).orElse(null);
         List<String> macs = domain.nics().stream().map(NicFacts::mac).toList();
         byte[] image = CidataImage.write(CidataImage.NOCLOUD_LABEL, NoCloudSeed.files(plan, macs));
-        String pool = replaced != null ? replaced.pool() : pool(host, domain, guestName);
+        String pool = pool(host, domain, guestName);
         String name = guestName + "-cidata-" + plan.instanceId().substring(plan.instanceId().length() - 8) + ".iso";
         made.volume(host, pool, name, () -> streams.createUploadTarget(host.id(), pool, name, image.length));
         streams.uploadVolume(host.id(), pool, name, new ByteArrayInputStream(image), image.length, bytes -> { });
-        if (replaced == null) {
+        if (swapped == null) {
             devices.attachCdrom(host.id(), uuid, pool, name);
         } else {
-            devices.changeCdrom(host.id(), uuid, pool, replaced.volume(), name);
+            devices.changeCdrom(host.id(), uuid, swapped.pool(), swapped.volume(), pool, name);
         }
         return new SeedVolume(pool, name);
+    }
+
+    /** A CD-ROM holding a seed Virtdeck wrote for another guest: a copy of a template made with cloud-init. */
+    private static Optional<SeedVolume> inheritedSeed(DomainFacts domain) {
+        return domain.disks().stream()
+                .filter(disk -> "cdrom".equals(disk.device()) && disk.source() != null)
+                .map(disk -> SEED.matcher(disk.source()))
+                .filter(Matcher::matches)
+                .map(seed -> new SeedVolume(seed.group(1), seed.group(2)))
+                .findFirst();
     }
 
     /** Deletes a seed volume; a volume already gone counts as deleted. */
