@@ -115,6 +115,16 @@ class CloneBrowserTest {
         assertThat(driver.findElement(By.cssSelector("input[name=linked][value=true]")).isSelected()).isTrue();
         driver.findElement(By.id("name")).sendKeys("from-tpl");
         browser.screenshot("template-create-page.png");
+
+        // cloud-init asked for with a host name that is none: the field is marked on the page, as typed
+        browser.inView(driver.findElement(By.id("ci-enabled"))).click();
+        driver.findElement(By.id("ci-hostname")).sendKeys("from tpl");
+        browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[normalize-space()='Create guest']"))));
+        assertThat(driver.findElement(By.id("ci-hostname-error")).getText()).contains("no spaces");
+        assertThat(driver.findElement(By.id("ci-hostname")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.findElement(By.id("ci-hostname")).getAttribute("value")).isEqualTo("from tpl");
+        browser.screenshot("template-create-cloud-init-refused.png");
+        browser.inView(driver.findElement(By.id("ci-enabled"))).click(); // the test driver takes no seed uploads
         browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[normalize-space()='Create guest']"))));
         assertThat(driver.findElement(By.cssSelector(".notice")).getText())
                 .startsWith("Creating 'from-tpl' from template 'gamma-build': started (task ");
