@@ -43,10 +43,10 @@ class BackupAgentLabTest {
 
     @BeforeAll
     void debianOnLab1() throws Exception {
-        Lab.debian();
         api = new Api(mvc);
-        lab1 = api.connectedHost("lab1", Lab.LAB1);
-        debian = await().atMost(Duration.ofSeconds(30)).until(() -> api.guestId(lab1, "debian12"), id -> id > 0);
+        Api.LabGuest debian12 = api.debian12();
+        lab1 = debian12.hostId();
+        debian = debian12.guestId();
         cleanUp();
         Files.createDirectories(POOL_DIR);
         Lab.virsh(Lab.LAB1, "pool-define-as", POOL, "dir", "--target", POOL_DIR.toString());

@@ -62,6 +62,22 @@ public final class Api {
         return id;
     }
 
+    /** A guest of a lab host, by ids. */
+    public record LabGuest(long hostId, long guestId) {
+    }
+
+    /**
+     * The Debian guest debian12 on lab1 (built the first time it is asked for, see {@link Lab#debian()}), with lab1
+     * registered here and connected.
+     */
+    public LabGuest debian12() throws Exception {
+        Lab.debian();
+        long lab1 = connectedHost("lab1", Lab.LAB1);
+        long debian = await().atMost(java.time.Duration.ofSeconds(30)).until(() -> guestId(lab1, "debian12"),
+                id -> id > 0);
+        return new LabGuest(lab1, debian);
+    }
+
     /** The body of a GET as admin (for polling in lambdas, failures are unchecked). */
     public String getJson(String path) {
         try {

@@ -39,11 +39,10 @@ class CloudInitLabTest {
 
     @Test
     void twoGuestsFromTheDebianTemplateComeUpAsThemselves() throws Exception {
-        Lab.debian();
         Api api = new Api(mvc);
-        long lab1 = api.hostIdOrRegister("lab1", Lab.LAB1);
-        long template = await().atMost(Duration.ofSeconds(30)).until(() -> api.guestId(lab1, "debian12"),
-                id -> id > 0);
+        Api.LabGuest debian12 = api.debian12();
+        long lab1 = debian12.hostId();
+        long template = debian12.guestId();
         GUESTS.forEach(CloudInitLabTest::removeLeftover);
         Lab.virsh(Lab.LAB1, "destroy", "debian12"); // a run killed earlier may have left it running
         await().atMost(Duration.ofSeconds(30)).until(() -> JsonPath.read(api.getJson("/api/v1/guests/" + template),

@@ -42,10 +42,10 @@ class GuestSnapshotFreezeLabTest {
 
     @BeforeAll
     void debianOnLab1() throws Exception {
-        Lab.debian();
         api = new Api(mvc);
-        lab1 = api.connectedHost("lab1", Lab.LAB1);
-        debian = await().atMost(Duration.ofSeconds(30)).until(() -> api.guestId(lab1, "debian12"), id -> id > 0);
+        Api.LabGuest debian12 = api.debian12();
+        lab1 = debian12.hostId();
+        debian = debian12.guestId();
         shutOffWithoutSnapshots(); // a run killed earlier may have left it running, or a snapshot behind
     }
 
