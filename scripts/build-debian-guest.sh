@@ -44,8 +44,10 @@ HOSTNAME_=virtdeck-debian
 # must be in place before it is installed).
 BASE_PACKAGES="systemd,systemd-sysv,udev,dbus,kmod,iproute2,netbase,ca-certificates"
 PACKAGES="linux-image-cloud-amd64 qemu-guest-agent cloud-init openssh-server"
-# Only what the root file system needs before systemd runs (virtio disk, ext4): a small initramfs loads fast.
-INITRAMFS_MODULES="virtio_pci virtio_blk virtio_scsi sd_mod ext4 crc32c_generic"
+# Only what the root file system needs before systemd runs (virtio disk, ext4), and the SCSI CD-ROM driver: cloud-init
+# decides whether a NoCloud seed is there (ds-identify, a systemd generator) before udev loads any module, so a seed
+# CD-ROM must already be /dev/sr0 by then. A small initramfs loads fast.
+INITRAMFS_MODULES="virtio_pci virtio_blk virtio_scsi sd_mod sr_mod ext4 crc32c_generic"
 CMDLINE="console=tty0 console=ttyS0,115200n8 quiet"
 
 say() { echo "build-debian-guest: $*"; }

@@ -519,7 +519,8 @@ define_on_lab1() {
 }
 
 # The Debian guest (scripts/build-debian-guest.sh, cached in $LAB_DIR/debian): built on demand only, the build takes
-# minutes. debian12.qcow2 is a copy of the built disk, made once (a guest's disk is its own from then on).
+# minutes. debian12.qcow2 is a copy of the built disk, made once per build (a guest's disk is its own from then on,
+# until the image itself changes: then the copy is made anew, so that no lab keeps testing an older image).
 ensure_debian12() {
   local debian="$LAB_DIR/debian"
   say "checking the Debian guest (scripts/build-debian-guest.sh, log: $LAB_DIR/build-debian-guest.log)"
@@ -527,9 +528,12 @@ ensure_debian12() {
     tail -n 20 "$LAB_DIR/build-debian-guest.log" >&2 || true
     die "scripts/build-debian-guest.sh failed (log: $LAB_DIR/build-debian-guest.log)"
   fi
-  if [[ ! -f "$LAB_DIR/images/debian12.qcow2" ]]; then
+  if [[ ! -f "$LAB_DIR/images/debian12.qcow2" ]] \
+      || ! cmp -s "$debian/VERSION" "$LAB_DIR/debian12.version"; then
+    v lab1 destroy debian12 >/dev/null 2>&1 || true
     cp --sparse=always "$debian/disk.qcow2" "$LAB_DIR/images/debian12.qcow2.part"
     mv "$LAB_DIR/images/debian12.qcow2.part" "$LAB_DIR/images/debian12.qcow2"
+    cp "$debian/VERSION" "$LAB_DIR/debian12.version"
     refresh_pools
   fi
   cat >"$LAB_DIR/lab1/debian12.xml.new" <<EOF
