@@ -109,17 +109,17 @@ class LibvirtDomains implements DomainGateway {
     @Override
     public List<String> undefine(long hostId, UUID uuid, boolean deleteStorage) {
         return connections.call(hostId, session -> session.domain(uuid, domain -> {
-            List<String> volumePaths = new ArrayList<>();
+            List<String> volumeSources = new ArrayList<>();
             if (deleteStorage) {
                 for (DiskFacts disk : DomainXmlReader.read(domain.getXMLDesc(0)).disks()) {
                     if ("disk".equals(disk.device()) && disk.source() != null) {
-                        volumePaths.add(disk.source());
+                        volumeSources.add(disk.source());
                     }
                 }
             }
             undefineWithMetadata(domain);
             Set<String> pools = new TreeSet<>();
-            List<String> deleted = LibvirtStorage.deleteVolumesAt(session, volumePaths, pools);
+            List<String> deleted = LibvirtStorage.deleteVolumesOf(session, volumeSources, pools);
             pools.forEach(pool -> events.publishEvent(new PoolVolumesChanged(hostId, pool)));
             return deleted;
         }));

@@ -166,7 +166,7 @@ class LibvirtSnapshots implements SnapshotGateway {
             if (memoryFile != null) {
                 refreshPoolsIn(session, memoryFile.substring(0, memoryFile.lastIndexOf('/')));
                 Set<String> pools = new TreeSet<>();
-                LibvirtStorage.deleteVolumesAt(session, List.of(memoryFile), pools);
+                LibvirtStorage.deleteVolumesOf(session, List.of(memoryFile), pools);
                 pools.forEach(pool -> events.publishEvent(new PoolVolumesChanged(hostId, pool)));
             }
             return null;

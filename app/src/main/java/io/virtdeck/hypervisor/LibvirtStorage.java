@@ -225,22 +225,22 @@ class LibvirtStorage implements StorageGateway {
     }
 
     /**
-     * Deletes the volumes at these paths, adding the names of their pools to {@code pools}; returns the paths
-     * deleted. Paths that are not volumes in a pool are left alone.
+     * Deletes the volumes behind these disk sources (paths, or "pool/volume"), adding the names of their pools to
+     * {@code pools}; returns the sources deleted. Files that are not volumes in a pool are left alone.
      */
-    static List<String> deleteVolumesAt(LibvirtSession session, List<String> paths, Set<String> pools)
+    static List<String> deleteVolumesOf(LibvirtSession session, List<String> sources, Set<String> pools)
             throws LibvirtException {
         List<String> deleted = new ArrayList<>();
-        for (String path : paths) {
-            Optional<String> pool = LibvirtSession.ifFound(() -> session.volumeAt(path, volume -> {
+        for (String source : sources) {
+            Optional<String> pool = LibvirtSession.ifFound(() -> session.volumeOf(source, volume -> {
                 String name = LibvirtSession.poolOf(volume, StoragePool::getName);
                 volume.delete(0);
                 return name;
             }));
             pool.ifPresentOrElse(name -> {
                 pools.add(name);
-                deleted.add(path);
-            }, () -> log.info("disk {} is not a volume in a pool; left in place", path));
+                deleted.add(source);
+            }, () -> log.info("disk {} is not a volume in a pool; left in place", source));
         }
         return deleted;
     }

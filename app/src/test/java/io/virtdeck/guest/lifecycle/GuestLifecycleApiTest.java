@@ -1,8 +1,12 @@
 package io.virtdeck.guest.lifecycle;
 
 import java.util.List;
+import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
+import io.virtdeck.hypervisor.DomainGateway;
+import io.virtdeck.hypervisor.NewVolume;
+import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
@@ -28,6 +32,10 @@ class GuestLifecycleApiTest {
     MockMvc mvc;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    DomainGateway domainGateway;
+    @Autowired
+    StorageGateway storageGateway;
 
     Api api;
     long host;
@@ -149,6 +157,33 @@ class GuestLifecycleApiTest {
                         SELECT outcome FROM audit_events WHERE object_type = 'guest' AND object_id = :id
                         AND action = 'guest.shutdown' ORDER BY id DESC LIMIT 1""")
                 .param("id", Long.toString(web)).query(String.class).single()).isEqualTo("FAILURE");
+    }
+
+    @Test
+    void deletingWithDisksDeletesVolumesADiskNamesByPoolAndName() throws Exception {
+        api.guestId(host, "alpha-web"); // connected and synced
+        storageGateway.createVolume(host, "default", new NewVolume("by-name.qcow2", 64, "qcow2"));
+        UUID uuid = UUID.randomUUID();
+        // how linked clones and the lab's guests name their disks: <source pool= volume=/>, not a path
+        domainGateway.defineFromDefinition(host, """
+                <domain type='test'>
+                  <name>by-name</name>
+                  <uuid>%s</uuid>
+                  <memory unit='MiB'>64</memory>
+                  <os><type>hvm</type></os>
+                  <devices>
+                    <disk type='volume' device='disk'>
+                      <driver name='qemu' type='qcow2'/>
+                      <source pool='default' volume='by-name.qcow2'/>
+                      <target dev='vda' bus='virtio'/>
+                    </disk>
+                  </devices>
+                </domain>""".formatted(uuid));
+        long guest = api.guestId(host, "by-name");
+
+        deleteGuest(guest, true).andExpect(status().isOk())
+                .andExpect(jsonPath("$.volumesDeleted").value(org.hamcrest.Matchers.contains("default/by-name.qcow2")));
+        assertThat(storageGateway.volume(host, "default", "by-name.qcow2")).isEmpty();
     }
 
     private ResultActions act(long guest, String action) throws Exception {
