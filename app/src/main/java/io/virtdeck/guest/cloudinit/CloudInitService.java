@@ -126,14 +126,17 @@ public class CloudInitService {
     }
 
     /**
-     * After the guest's definition is gone: deletes its seed and forgets its settings. Returns the seed deleted, if
-     * it had one.
+     * The guest's seed, if it has one: read before its definition goes, since its settings' row goes with the
+     * guest's row once the inventory hears of the removal.
      */
-    public Optional<String> deleteSeedOf(Guest guest) {
-        Optional<SeedVolume> seed = repository.find(guest.id()).map(CloudInitRepository.Kept::seed);
-        seed.ifPresent(s -> seeds.delete(guest.hostId(), s));
+    public Optional<SeedVolume> seedOf(Guest guest) {
+        return repository.find(guest.id()).map(CloudInitRepository.Kept::seed);
+    }
+
+    /** After the guest's definition is gone: deletes its seed (a volume already gone counts) and its settings. */
+    public void deleteSeed(Guest guest, SeedVolume seed) {
+        seeds.delete(guest.hostId(), seed);
         repository.delete(guest.id());
-        return seed.map(SeedVolume::toString);
     }
 
     private String oldSeedDeleted(long hostId, SeedVolume replaced) {

@@ -12,6 +12,7 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
 import io.virtdeck.guest.cloudinit.CloudInitService;
+import io.virtdeck.guest.cloudinit.SeedVolume;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
@@ -108,9 +109,12 @@ public class GuestLifecycleService {
                         + ": shut it down or power it off before deleting it.");
             }
         }).run(() -> {
+            Optional<SeedVolume> seed = cloudInit.seedOf(guest);
             List<String> deleted = new ArrayList<>(gateway.undefine(guest.hostId(), guest.uuid(), deleteDisks));
-            Optional<String> seed = cloudInit.deleteSeedOf(guest);
-            seed.ifPresent(deleted::add);
+            seed.ifPresent(s -> {
+                cloudInit.deleteSeed(guest, s);
+                deleted.add(s.toString());
+            });
             return Done.of(deleted, (deleteDisks
                     ? "definition and volumes deleted: " + String.join(", ", deleted) : "definition deleted; disks kept")
                     + seed.map(s -> deleteDisks ? "" : "; cloud-init seed " + s + " deleted").orElse(""));
