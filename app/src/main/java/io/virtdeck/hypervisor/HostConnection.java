@@ -375,20 +375,26 @@ final class HostConnection {
                 return;
             }
             connect = null;
+            state = ConnectionState.UNREACHABLE; // at once: no call may take the lost connection meanwhile
         }
         closeInBackground(lost);
         log.warn("host {} lost: {}", hostId, reason);
-        failed(reason);
+        failed(reason, true);
     }
 
     private void failed(String reason) {
+        failed(reason, false);
+    }
+
+    /** @param wasConnected the connection was just lost: its listener hears of it whatever the state says now */
+    private void failed(String reason, boolean wasConnected) {
         boolean changed;
         Duration delay;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            changed = state != ConnectionState.UNREACHABLE;
+            changed = wasConnected || state != ConnectionState.UNREACHABLE;
             state = ConnectionState.UNREACHABLE;
             delay = backoff(failedAttempts++);
             pendingReconnect = threads.timers().schedule(this::connectNow, delay.toMillis(), TimeUnit.MILLISECONDS);
