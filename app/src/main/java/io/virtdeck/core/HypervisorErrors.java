@@ -26,4 +26,10 @@ public final class HypervisorErrors {
             case FAILED -> "libvirt refused: " + e.getMessage();
         };
     }
+
+    /** {@link #message} as a whole sentence, for a message that goes on with another ("Nothing was left behind."). */
+    public static String sentence(HypervisorException e) {
+        String message = message(e);
+        return message.endsWith(".") ? message : message + ".";
+    }
 }

@@ -66,11 +66,24 @@ public class ApiExceptionHandler {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof MismatchedInputException wrong && !wrong.getPath().isEmpty()
                     && wrong.getPath().get(wrong.getPath().size() - 1).getPropertyName() != null) {
-                String field = wrong.getPath().get(wrong.getPath().size() - 1).getPropertyName();
+                String field = fieldPath(wrong);
                 return error(HttpStatus.BAD_REQUEST, field + " must be " + kindOf(wrong.getTargetType()) + ".", field);
             }
         }
         return error(HttpStatus.BAD_REQUEST, "The request body is missing or is not valid JSON.", null);
+    }
+
+    /** The field as the services name it: "cloudInit.nics", "disks[1].sizeMiB". */
+    private static String fieldPath(MismatchedInputException wrong) {
+        StringBuilder path = new StringBuilder();
+        wrong.getPath().forEach(step -> {
+            if (step.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(step.getPropertyName());
+            } else if (step.getIndex() >= 0) {
+                path.append('[').append(step.getIndex()).append(']');
+            }
+        });
+        return path.toString();
     }
 
     private static String kindOf(Class<?> type) {

@@ -118,7 +118,7 @@ class GuestCloning {
             throw new TaskCancelledException(cancelled);
         } catch (HypervisorException | UncheckedIOException e) {
             String failed = "Creating '" + plan.name() + "' from '" + plan.source().name() + "' failed while " + step
-                    + ": " + (e instanceof HypervisorException h ? HypervisorErrors.message(h) : e.getMessage()) + " "
+                    + ": " + (e instanceof HypervisorException h ? HypervisorErrors.sentence(h) : e.getMessage()) + " "
                     + made.undo();
             ending.failed(failed);
             throw VirtdeckException.conflict(failed);

@@ -167,7 +167,7 @@ public class GuestCreateService {
                 }
             } catch (HypervisorException e) {
                 String message = "Creating '" + plan.name() + "' failed while " + step + ": "
-                        + HypervisorErrors.message(e) + " " + made.undo();
+                        + HypervisorErrors.sentence(e) + " " + made.undo();
                 throw e.kind() == HypervisorException.Kind.FAILED ? VirtdeckException.refused(message)
                         : VirtdeckException.conflict(message);
             } catch (RuntimeException e) {

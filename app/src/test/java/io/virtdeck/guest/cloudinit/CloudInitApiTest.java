@@ -56,7 +56,7 @@ class CloudInitApiTest {
         create(guest("web-1", "\"cloudInit\":{\"user\":\"ops\",\"sshKeys\":[\"" + KEY + "\"]}"))
                 .andExpect(status().isConflict())
                 .andExpect(jsonPath("$.message").value(containsString("failed while writing its cloud-init seed")))
-                .andExpect(jsonPath("$.message").value(containsString("Nothing was left behind")));
+                .andExpect(jsonPath("$.message").value(containsString("virStorageVolUpload. Nothing was left behind")));
         assertThat(domainGateway.listDomains(host)).extracting(DomainFacts::name).doesNotContain("web-1");
         assertThat(volumeNames()).noneMatch(name -> name.startsWith("web-1"));
         assertThat(jdbc.sql("SELECT count(*) FROM guest_cloud_init c JOIN guests g ON g.id = c.guest_id"
@@ -72,6 +72,9 @@ class CloudInitApiTest {
                 "cloudInit.nics[0].gateway");
         refused(guest("bad-4", "\"cloudInit\":{\"userData\":\"packages: [htop\\nruncmd: x\"}"), "cloudInit.userData")
                 .andExpect(jsonPath("$.message").value(containsString("not valid YAML")));
+        // a value of the wrong kind is named by its whole path, as the checks name theirs
+        refused(guest("bad-5", "\"cloudInit\":{\"nics\":\"x\"}"), "cloudInit.nics")
+                .andExpect(jsonPath("$.message").value("cloudInit.nics must be a list."));
         assertThat(domainGateway.listDomains(host)).extracting(DomainFacts::name).noneMatch(n -> n.startsWith("bad-"));
         assertThat(volumeNames()).noneMatch(n -> n.startsWith("bad-"));
     }

@@ -98,7 +98,7 @@ class GuestCreateRollbackTest {
 
         assertThat(e.status().value()).isEqualTo(422);
         assertThat(e.getMessage()).isEqualTo("Creating 'web' failed while defining the guest: libvirt refused:"
-                + " XML error: bad Nothing was left behind on host 'kvm7'.");
+                + " XML error: bad. Nothing was left behind on host 'kvm7'.");
         InOrder order = inOrder(storageGateway);
         order.verify(storageGateway).deleteVolume(7, "default", "web-disk2.qcow2");
         order.verify(storageGateway).deleteVolume(7, "default", "web-disk1.qcow2");
