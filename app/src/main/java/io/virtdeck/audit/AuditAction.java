@@ -30,6 +30,7 @@ public enum AuditAction {
     GUEST_CONFIGURE("guest.configure", Family.GUESTS, "a guest's CPUs, memory, limits or boot settings changed"),
     GUEST_DISK_ADD("guest.disk.add", Family.GUESTS, "a disk attached to a guest"),
     GUEST_DISK_REMOVE("guest.disk.remove", Family.GUESTS, "a disk detached from a guest"),
+    GUEST_DISK_GROW("guest.disk.grow", Family.GUESTS, "a guest's disk made larger, running or shut off"),
     GUEST_NIC_ADD("guest.nic.add", Family.GUESTS, "a network interface attached to a guest"),
     GUEST_NIC_REMOVE("guest.nic.remove", Family.GUESTS, "a network interface detached from a guest"),
     GUEST_SNAPSHOT_CREATE("guest.snapshot.create", Family.GUESTS, "a snapshot of a guest taken"),

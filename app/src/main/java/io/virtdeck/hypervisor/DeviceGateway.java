@@ -24,6 +24,9 @@ public interface DeviceGateway {
      */
     String attachCdrom(long hostId, UUID uuid, String pool, String volume);
 
+    /** Grows the running domain's disk at {@code target} to {@code sizeMiB}: the guest's OS sees the new size at once. */
+    void growDisk(long hostId, UUID uuid, String target, long sizeMiB);
+
     /** Puts the volume {@code nextPool}/{@code next} into the definition's CD-ROM that holds pool/volume now. */
     void changeCdrom(long hostId, UUID uuid, String pool, String volume, String nextPool, String next);
 

@@ -58,6 +58,14 @@ class LibvirtDevices implements DeviceGateway {
     }
 
     @Override
+    public void growDisk(long hostId, UUID uuid, String target, long sizeMiB) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            domain.blockResize(target, sizeMiB * 1024 * 1024, LibvirtFlags.BLOCK_RESIZE_BYTES);
+            return null;
+        }));
+    }
+
+    @Override
     public void changeCdrom(long hostId, UUID uuid, String pool, String volume, String nextPool, String next) {
         connections.call(hostId, session -> session.domain(uuid, domain -> {
             String device = DeviceXml.cdromWithMedia(domain.getXMLDesc(LibvirtFlags.XML_INACTIVE), pool, volume,

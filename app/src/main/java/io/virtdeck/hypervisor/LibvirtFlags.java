@@ -16,6 +16,8 @@ final class LibvirtFlags {
     /** virDomainModificationImpact VIR_DOMAIN_AFFECT_LIVE and _CONFIG: the running domain, its definition. */
     static final int AFFECT_LIVE = 1;
     static final int AFFECT_CONFIG = 2;
+    /** virDomainBlockResizeFlags VIR_DOMAIN_BLOCK_RESIZE_BYTES: the size is in bytes, not KiB. */
+    static final int BLOCK_RESIZE_BYTES = 1;
     /** VIR_DOMAIN_VCPU_MAXIMUM and VIR_DOMAIN_MEM_MAXIMUM: the maximum, not the current count. */
     static final int VCPU_MAXIMUM = 4;
     static final int MEM_MAXIMUM = 4;

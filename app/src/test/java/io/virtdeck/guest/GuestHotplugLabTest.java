@@ -61,7 +61,7 @@ class GuestHotplugLabTest {
     }
 
     @Test
-    void aDiskGoesInAndOutOfTheRunningGuest() throws Exception {
+    void aDiskGoesInGrowsAndGoesOutOfTheRunningGuest() throws Exception {
         long started = System.nanoTime();
         String body = mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/disks",
                         "{\"pool\":\"images\",\"sizeMiB\":64,\"format\":\"qcow2\"}"))
@@ -73,6 +73,14 @@ class GuestHotplugLabTest {
         guestSays("echo vdb-size-$(cat /sys/block/vdb/size)", "vdb-size-131072");
         System.out.printf("[lab] disk plugged into tiny1 and seen by its kernel after %d ms%n",
                 (System.nanoTime() - started) / 1_000_000);
+
+        // grown while the guest runs: its kernel sees 96 MiB (196608 sectors) at once; shrinking is refused
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/disks/vdb/grow", "{\"sizeMiB\":96}"))
+                .andExpect(status().isOk());
+        guestSays("echo vdb-grown-$(cat /sys/block/vdb/size)", "vdb-grown-196608");
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/disks/vdb/grow", "{\"sizeMiB\":32}"))
+                .andExpect(status().isBadRequest());
+        assertThat(Api.audited(jdbc, "guest.disk.grow", "tiny1")).isGreaterThanOrEqualTo(1);
 
         mvc.perform(delete("/api/v1/guests/" + tiny1 + "/disks/vdb").with(httpBasic(Api.ADMIN, Api.ADMIN_PASSWORD)))
                 .andExpect(status().isOk());

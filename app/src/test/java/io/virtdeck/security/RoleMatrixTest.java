@@ -616,6 +616,7 @@ class RoleMatrixTest {
         return List.of(
                 // REST
                 new Row("DELETE", "/api/v1" + g + "/disks/zz", null, 400, 400, 403, 403),
+                new Row("POST", "/api/v1" + g + "/disks/zz/grow", "{\"sizeMiB\":1}", 400, 400, 403, 403),
                 new Row("GET", "/api/v1" + g + "/limits", null, 200, 200, 200, 200),
                 // tasks about the objects each may read the history of (help desk none); an unseen task is missing
                 new Row("GET", "/api/v1/tasks", null, 200, 200, 403, 200),

@@ -24,6 +24,16 @@ class GuestDevicesApiController {
         return devices.addDisk(id, request);
     }
 
+    /**
+     * {@code {"sizeMiB"}}: the disk at {@code target} grown to that size, while the guest runs or is shut off; 400 when
+     * it is not larger than now (disks only grow).
+     */
+    @PostMapping("/api/v1/guests/{id}/disks/{target}/grow")
+    Guest growDisk(@PathVariable long id, @PathVariable String target,
+                   @RequestBody GuestDevicesService.GrowRequest request) {
+        return devices.growDisk(id, target, request);
+    }
+
     @DeleteMapping("/api/v1/guests/{id}/disks/{target}")
     Guest removeDisk(@PathVariable long id, @PathVariable String target) {
         return devices.removeDisk(id, target);

@@ -14,10 +14,12 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
 import io.virtdeck.hypervisor.DeviceGateway;
+import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.NicSpec;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -134,6 +136,56 @@ public class GuestDevicesService {
         unplug(guest, AuditAction.GUEST_NIC_REMOVE, "NIC " + mac, () -> MacAddresses.check("mac", mac),
                 () -> deviceGateway.detachNic(guest.hostId(), guest.uuid(), mac, RELEASE_PATIENCE));
         return guests.require(guestId);
+    }
+
+    /**
+     * Grows the disk at {@code target} to {@code sizeMiB}: a running guest's through libvirt (its OS sees the new size
+     * at once; the file systems on it are grown inside), a shut-off one's by resizing its volume. Disks only grow.
+     */
+    public Guest growDisk(long guestId, String target, GrowRequest request) {
+        Guest guest = guests.require(guestId);
+        AtomicReference<PooledVolume> volume = new AtomicReference<>();
+        AtomicReference<DomainRunState> state = new AtomicReference<>();
+        plans.plan(guest, AuditAction.GUEST_DISK_GROW).check(() -> {
+            if (target == null || !TARGET.matcher(target).matches()) {
+                throw VirtdeckException.invalid("target", "'" + target + "' is not a disk target such as vda.");
+            }
+        }).check(plans.live(guest, live -> {
+            pluggable(guest, live.state());
+            DiskFacts disk = live.disks().stream().filter(d -> "disk".equals(d.device()) && target.equals(d.target()))
+                    .findFirst().orElseThrow(() -> VirtdeckException.invalid("target", "'" + guest.name()
+                            + "' has no disk at " + target + "."));
+            PooledVolume found = disk.source() == null ? null
+                    : storageGateway.diskVolume(guest.hostId(), disk.source()).orElse(null);
+            if (found == null) {
+                throw VirtdeckException.conflict("The disk at " + target + " of '" + guest.name() + "' is not a"
+                        + " volume of a pool: Virtdeck grows volumes only.");
+            }
+            long now = found.volume().capacityMiB();
+            if (request.sizeMiB() == null || request.sizeMiB() <= now) {
+                throw VirtdeckException.invalid("sizeMiB", "sizeMiB must be more than the disk's " + now
+                        + " MiB now: disks only grow (shrinking one would cut off the file systems on it).");
+            }
+            volume.set(found);
+            state.set(live.state());
+        })).run(() -> {
+            PooledVolume grown = volume.get();
+            boolean running = state.get() == DomainRunState.RUNNING;
+            if (running) {
+                deviceGateway.growDisk(guest.hostId(), guest.uuid(), target, request.sizeMiB());
+            } else {
+                storageGateway.resizeVolume(guest.hostId(), grown.pool(), grown.volume().name(), request.sizeMiB());
+            }
+            return Done.noted("disk " + target + " (" + grown.pool() + "/" + grown.volume().name() + ") grown from "
+                    + grown.volume().capacityMiB() + " to " + request.sizeMiB() + " MiB"
+                    + (running ? " while running: the guest's OS sees the new size now; grow its file system"
+                    + " inside" : ""));
+        });
+        return guests.require(guestId);
+    }
+
+    /** The body of POST /api/v1/guests/{id}/disks/{target}/grow. */
+    public record GrowRequest(Long sizeMiB) {
     }
 
     /** The body of POST /api/v1/guests/{id}/disks. */
