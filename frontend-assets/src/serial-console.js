@@ -86,9 +86,12 @@ function fit() {
 }
 new ResizeObserver(() => fit()).observe(screen);
 
+const disconnect = document.getElementById('disconnect');
+
 function say(text, kind) {
   connection.textContent = text;
   connection.dataset.state = kind;
+  disconnect.disabled = kind === 'disconnected'; // nothing to let go of
 }
 
 function showProblem(text) {
@@ -199,7 +202,7 @@ async function refreshStatus() {
   }
 }
 
-document.getElementById('disconnect').addEventListener('click', () => {
+disconnect.addEventListener('click', () => {
   clearTimeout(retryTimer);
   retryTimer = null;
   stopped = true;

@@ -172,7 +172,10 @@ public class ConsoleService implements PeerChannel {
             }
             return session;
         } catch (HypervisorException e) {
-            String reason = "The serial console of '" + guest.name() + "' cannot be opened: " + e.getMessage();
+            String reason = e.kind() == HypervisorException.Kind.UNSUPPORTED
+                    ? "The host of '" + guest.name() + "' opens no serial consoles (a simulated host, such as"
+                    + " libvirt's test driver, has none)."
+                    : "The serial console of '" + guest.name() + "' cannot be opened: " + e.getMessage();
             audit.recordAs(grant.user(), AuditAction.CONSOLE_SERIAL_OPEN, object, Outcome.FAILURE, reason);
             throw new ConsoleRefusedException(reason);
         } catch (ConsoleRefusedException e) {

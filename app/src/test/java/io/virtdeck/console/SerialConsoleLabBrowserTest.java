@@ -95,6 +95,7 @@ class SerialConsoleLabBrowserTest {
         // tiny1 has a VNC display too: its page offers both consoles
         assertThat(driver.findElements(By.cssSelector("a.console-link")).stream().map(a -> a.getText()).toList())
                 .containsExactly("Open console", "Serial console");
+        desk.screenshot("serial-console-guest-page.png");
         long clicked = System.nanoTime();
         driver.findElement(By.cssSelector("a.serial-link")).click();
         desk.waitFor("the serial console tab", () -> driver.getWindowHandles().size() == 2);
@@ -106,6 +107,10 @@ class SerialConsoleLabBrowserTest {
 
         long typed = typeAndAwait(desk, "echo serial-$((6*7))", "serial-42");
         System.out.printf("[lab] serial console: command typed -> guest's answer shown in %d ms%n", typed);
+        // readable under the pages' CSP (no inline styles): xterm.js's cell styles did apply, light monospace on dark
+        assertThat((String) desk.js().executeScript("const s = getComputedStyle(document.querySelector("
+                + "'#terminal .xterm-rows')); return s.color + ' | ' + s.fontFamily;"))
+                .startsWith("rgb(230, 230, 230) | ").contains("monospace");
         desk.screenshot("serial-console-helpdesk.png");
         String sessions = api.call("GET", "/api/v1/console/sessions", null).body();
         assertThat(JsonPath.<List<String>>read(sessions,
@@ -123,6 +128,7 @@ class SerialConsoleLabBrowserTest {
         assertThat(driver.findElement(By.id("console-problem")).getText())
                 .startsWith("The serial console is held by lab-serial-desk since ").contains(" UTC");
         assertThat(driver.findElements(By.id("take-over"))).as("help desk cannot force").isEmpty();
+        assertThat(driver.findElement(By.id("disconnect")).isEnabled()).as("nothing to disconnect").isFalse();
         other.screenshot("serial-console-in-use.png");
         assertThat(desk.driver().findElement(By.id("connection")).getText()).isEqualTo("Connected");
 
