@@ -171,7 +171,7 @@ class SerialConsoleLabBrowserTest {
     /** Types a command into xterm.js as a person does and waits for the text in its buffer; returns the ms it took. */
     private static long typeAndAwait(Browser browser, String command, String answer) {
         long started = System.nanoTime();
-        browser.driver().findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys(command + Keys.ENTER);
+        browser.driver().findElement(By.cssSelector("#terminal textarea")).sendKeys(command + Keys.ENTER);
         // the answer on a line of its own: the typed command's echo holds "$((6*7))", not the result
         browser.waitFor(Duration.ofSeconds(15), "'" + answer + "' in the terminal", () -> ((String) browser.js()
                 .executeScript("return window.VirtdeckSerial.text();")).lines()
