@@ -101,6 +101,8 @@ public enum AuditAction {
     CONSOLE_TICKET("console.ticket", Family.CONSOLES, "a one-time console ticket issued, or refused (no screen now)"),
     CONSOLE_OPEN("console.open", Family.CONSOLES, "a guest's console opened with a ticket, or its opening failed"),
     CONSOLE_CLOSE("console.close", Family.CONSOLES, "a console session ended, with the bytes it carried"),
+    CONSOLE_SERIAL_OPEN("console.serial.open", Family.CONSOLES, "a guest's serial console opened with a ticket, or refused (someone else holds it) or failed"),
+    CONSOLE_SERIAL_TAKEOVER("console.serial.takeover", Family.CONSOLES, "a guest's serial console taken from whoever held it (ADMIN, OPERATOR); the holder's session ends"),
     CONSOLE_REFUSED("console.refused", Family.CONSOLES, "a console connection refused (no, spent or expired ticket, another site's page)"),
 
     USER_CREATE("user.create", Family.USERS, "a user account made"),

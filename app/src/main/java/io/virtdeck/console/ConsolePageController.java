@@ -12,11 +12,15 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestQuery;
+import io.virtdeck.security.Action;
+import io.virtdeck.security.ObjectRef;
+import io.virtdeck.security.Permissions;
 
 /**
  * The console page (opened in its own tab by a plain link) and what its script asks for: fresh tickets bound to this
@@ -28,8 +32,11 @@ class ConsolePageController {
     private final ConsoleTicketService tickets;
     private final ConsoleService consoles;
     private final GuestQuery guests;
+    private final Permissions permissions;
 
-    ConsolePageController(ConsoleTicketService tickets, ConsoleService consoles, GuestQuery guests) {
+    ConsolePageController(ConsoleTicketService tickets, ConsoleService consoles, GuestQuery guests,
+                          Permissions permissions) {
+        this.permissions = permissions;
         this.tickets = tickets;
         this.consoles = consoles;
         this.guests = guests;
@@ -39,6 +46,9 @@ class ConsolePageController {
     @GetMapping("/guests/{id}/console")
     String console(@PathVariable long id, HttpSession session, Model model) {
         Guest guest = guests.get(id);
+        if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()))) {
+            return "redirect:/guests/" + id + "/serial-console"; // no display: its console is the serial one
+        }
         model.addAttribute("guest", guest);
         try {
             model.addAttribute("ticket", tickets.issue(id, session.getId()));
@@ -58,6 +68,40 @@ class ConsolePageController {
         } catch (AccessDeniedException e) {
             return ResponseEntity.status(HttpStatus.FORBIDDEN)
                     .body(Map.of("message", "Your role does not allow opening consoles."));
+        }
+    }
+
+    /**
+     * The serial console page: a terminal on the guest's first serial port. Carries its first ticket; whoever may
+     * operate the guest (ADMIN, OPERATOR) is offered to take the console over when someone else holds it.
+     */
+    @GetMapping("/guests/{id}/serial-console")
+    String serialConsole(@PathVariable long id, HttpSession session, Model model) {
+        Guest guest = guests.get(id);
+        model.addAttribute("guest", guest);
+        model.addAttribute("mayForce", permissions.allows(Action.OPERATE, ObjectRef.guest(id)));
+        try {
+            model.addAttribute("ticket", tickets.issueSerial(id, session.getId(), false));
+        } catch (VirtdeckException e) {
+            model.addAttribute("consoleProblem", e.getMessage());
+        }
+        return "console/serial";
+    }
+
+    /** A fresh serial console ticket for the page; {@code force} (ADMIN, OPERATOR) takes the console over. */
+    @PostMapping("/guests/{id}/serial-console/ticket")
+    @ResponseBody
+    ResponseEntity<?> serialTicket(@PathVariable long id,
+                                   @RequestParam(defaultValue = "false")
+                                   boolean force, HttpSession session) {
+        try {
+            return ResponseEntity.ok(tickets.issueSerial(id, session.getId(), force));
+        } catch (VirtdeckException e) {
+            return ResponseEntity.status(e.status()).body(Map.of("message", e.getMessage()));
+        } catch (AccessDeniedException e) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("message", force
+                    ? "Your role does not allow taking over a console someone else holds."
+                    : "Your role does not allow opening consoles."));
         }
     }
 

@@ -17,6 +17,8 @@ class ConsoleProxyHandler extends BinaryWebSocketHandler {
 
     static final String GRANT = "virtdeck.console.grant";
     private static final String SESSION = "virtdeck.console.session";
+    /** The close code of a serial console someone else holds; its reason says who and since when. */
+    static final int BUSY = 4009;
     /** Browsers send small messages (keys, pointer, ClientInit); 64 KiB leaves room for a pasted clipboard. */
     private static final int BROWSER_MESSAGE_LIMIT = 64 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ConsoleProxyHandler.class);
@@ -32,7 +34,11 @@ class ConsoleProxyHandler extends BinaryWebSocketHandler {
         browser.setBinaryMessageSizeLimit(BROWSER_MESSAGE_LIMIT);
         ConsoleGrant grant = (ConsoleGrant) browser.getAttributes().get(GRANT);
         try {
-            browser.getAttributes().put(SESSION, consoles.open(grant, browser));
+            browser.getAttributes().put(SESSION, grant.kind() == ConsoleKind.SERIAL
+                    ? consoles.openSerial(grant, browser) : consoles.open(grant, browser));
+        } catch (ConsoleBusyException e) {
+            browser.close(new CloseStatus(BUSY, e.getMessage().length() > 120 ? e.getMessage().substring(0, 120)
+                    : e.getMessage()));
         } catch (ConsoleRefusedException e) {
             browser.close(new CloseStatus(4003, e.getMessage().length() > 120 ? e.getMessage().substring(0, 120)
                     : e.getMessage()));

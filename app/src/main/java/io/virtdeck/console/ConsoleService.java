@@ -32,6 +32,8 @@ import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.ConsoleGateway;
+import io.virtdeck.hypervisor.SerialConsole;
+import io.virtdeck.hypervisor.SerialConsoleGateway;
 import io.virtdeck.hypervisor.SshOptions;
 import io.virtdeck.hypervisor.VncEndpoint;
 import io.virtdeck.inventory.Guest;
@@ -60,10 +62,13 @@ public class ConsoleService implements PeerChannel {
     private final Executor pumps;
     private final ConsoleSessionRepository everywhere;
     private final VirtdeckInstance instance;
+    private final SerialConsoleGateway serialConsoles;
 
     ConsoleService(GuestRepository guests, ConsoleGateway gateway, AuditLog audit, ConsoleProperties properties,
                    Formats formats, @Qualifier(ThreadPools.CONSOLE_PUMPS) Executor pumps,
-                   ConsoleSessionRepository everywhere, VirtdeckInstance instance) {
+                   ConsoleSessionRepository everywhere, VirtdeckInstance instance,
+                   SerialConsoleGateway serialConsoles) {
+        this.serialConsoles = serialConsoles;
         this.everywhere = everywhere;
         this.instance = instance;
         this.formats = formats;
@@ -117,6 +122,80 @@ public class ConsoleService implements PeerChannel {
         }
     }
 
+    /**
+     * Joins the browser's WebSocket to the guest's serial console (libvirt's console stream: nothing listens on the
+     * host for it). One writer at a time: while someone holds it, the grant is refused with who and since when,
+     * unless it forces (ADMIN, OPERATOR; checked when its ticket was issued), which ends the holder's session.
+     */
+    ConsoleSession openSerial(ConsoleGrant grant, WebSocketSession browser) throws ConsoleRefusedException {
+        Guest guest = guests.findById(grant.guestId())
+                .orElseThrow(() -> new ConsoleRefusedException("The guest no longer exists."));
+        AuditObject object = AuditObject.guest(guest.id(), guest.name());
+        try {
+            ConsoleSession session;
+            String takenFrom = null;
+            synchronized (loginLocks.computeIfAbsent(guest.uuid(), uuid -> new Object())) {
+                Optional<ConsoleSession.View> holder = serialHolder(guest.id());
+                if (holder.isPresent()) {
+                    ConsoleSession.View held = holder.get();
+                    if (!grant.force()) {
+                        throw new ConsoleBusyException("The serial console is held by " + held.user() + " since "
+                                + formats.time(held.openedAt()) + "; one person types at a time.");
+                    }
+                    takenFrom = held.user() + " (open since " + formats.time(held.openedAt()) + ")";
+                    ConsoleSession here = open.get(held.id());
+                    if (here != null) {
+                        here.close(new CloseStatus(4005, grant.user() + " took over this serial console."),
+                                grant.user());
+                    } // served by another instance: libvirt's force ends its stream, and that instance closes it
+                }
+                SerialConsole console;
+                try {
+                    console = serialConsoles.openSerialConsole(guest.hostId(), guest.uuid(), grant.force());
+                } catch (SerialConsoleGateway.SerialConsoleBusyException e) {
+                    throw new ConsoleBusyException("The serial console is held outside Virtdeck (virsh console or"
+                            + " another libvirt client).");
+                }
+                session = new ConsoleSession(UUID.randomUUID().toString().substring(0, 8), grant, guest.name(),
+                        guest.hostName(), false, browser, new SerialUpstream(console), instance.name(),
+                        ConsoleKind.SERIAL);
+            }
+            open.put(session.id(), session);
+            everywhere.opened(session.view(), instance.id());
+            pumps.execute(session::pumpToBrowser);
+            audit.recordAs(grant.user(), AuditAction.CONSOLE_SERIAL_OPEN, object, Outcome.SUCCESS,
+                    "libvirt's console stream" + (grant.force() ? ", taken over" : ""));
+            if (grant.force()) {
+                audit.recordAs(grant.user(), AuditAction.CONSOLE_SERIAL_TAKEOVER, object, Outcome.SUCCESS,
+                        takenFrom != null ? "taken from " + takenFrom
+                                : "no Virtdeck session held it (a client outside Virtdeck, if any, was cut off)");
+            }
+            return session;
+        } catch (HypervisorException e) {
+            String reason = e.kind() == HypervisorException.Kind.UNSUPPORTED
+                    ? "The host of '" + guest.name() + "' opens no serial consoles (a simulated host, such as"
+                    + " libvirt's test driver, has none)."
+                    : "The serial console of '" + guest.name() + "' cannot be opened: " + e.getMessage();
+            audit.recordAs(grant.user(), AuditAction.CONSOLE_SERIAL_OPEN, object, Outcome.FAILURE, reason);
+            throw new ConsoleRefusedException(reason);
+        } catch (ConsoleRefusedException e) {
+            audit.recordAs(grant.user(), AuditAction.CONSOLE_SERIAL_OPEN, object, Outcome.FAILURE, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Who holds the guest's serial console through Virtdeck, on any instance (this one's first), if anyone. */
+    Optional<ConsoleSession.View> serialHolder(long guestId) {
+        Optional<ConsoleSession.View> here = open.values().stream()
+                .filter(s -> s.kind() == ConsoleKind.SERIAL && s.grant().guestId() == guestId)
+                .map(ConsoleSession::view).findFirst();
+        if (here.isPresent()) {
+            return here;
+        }
+        return everywhere.everywhere().stream().map(ConsoleSessionRepository.Row::view)
+                .filter(v -> ConsoleKind.SERIAL.code().equals(v.kind()) && v.guestId() == guestId).findFirst();
+    }
+
     /** The browser's side has closed (or Virtdeck closed it): forget the session and audit how it went. */
     void closed(ConsoleSession session, CloseStatus status) {
         if (open.remove(session.id()) == null) {
@@ -129,7 +208,8 @@ public class ConsoleService implements PeerChannel {
         }
         session.browserClosed();
         long seconds = Duration.between(session.openedAt(), Instant.now()).toSeconds();
-        String detail = "after " + seconds + " s; " + formats.bytes(session.bytesToBrowser()) + " to the browser, "
+        String detail = (session.kind() == ConsoleKind.SERIAL ? "serial console, " : "") + "after " + seconds + " s; "
+                + formats.bytes(session.bytesToBrowser()) + " to the browser, "
                 + formats.bytes(session.bytesFromBrowser()) + " from it"
                 + (session.closedBy() != null ? "; closed by " + session.closedBy()
                 : status.getReason() != null ? "; " + status.getReason() : "");

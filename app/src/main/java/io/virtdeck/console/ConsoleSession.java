@@ -11,15 +11,16 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * One open console: a browser's WebSocket joined to a guest's VNC server. Bytes from the server are pumped to the
- * browser by one thread per session; bytes from the browser are written on the WebSocket's own thread.
+ * One open console: a browser's WebSocket joined to a guest's VNC server or serial console. Bytes from the guest
+ * are pumped to the browser by one thread per session; bytes from the browser are written on the WebSocket's own
+ * thread.
  */
 public final class ConsoleSession {
 
     /** What ADMIN sees of a session. */
     public record View(String id, String user, long guestId, String guestName, String hostName, Instant openedAt,
                        long bytesToBrowser, long bytesFromBrowser, boolean oneTimePassword, String remoteAddress,
-                       String instance) {
+                       String instance, String kind) {
     }
 
     /** What the pump reads from the display at most at once, and sends to the browser as one message. */
@@ -32,7 +33,8 @@ public final class ConsoleSession {
     private final String instance;
     private final boolean oneTimePassword;
     private final WebSocketSession browser;
-    private final VncUpstream guest;
+    private final Upstream guest;
+    private final ConsoleKind kind;
     private final BrowserHandshake handshake = new BrowserHandshake();
     private final Instant openedAt = Instant.now();
     private final AtomicLong toBrowser = new AtomicLong();
@@ -42,6 +44,12 @@ public final class ConsoleSession {
 
     ConsoleSession(String id, ConsoleGrant grant, String guestName, String hostName, boolean oneTimePassword,
                    WebSocketSession browser, VncUpstream guest, String instance) {
+        this(id, grant, guestName, hostName, oneTimePassword, browser, Upstream.of(guest), instance, ConsoleKind.VNC);
+    }
+
+    ConsoleSession(String id, ConsoleGrant grant, String guestName, String hostName, boolean oneTimePassword,
+                   WebSocketSession browser, Upstream guest, String instance, ConsoleKind kind) {
+        this.kind = kind;
         this.id = id;
         this.instance = instance;
         this.grant = grant;
@@ -80,11 +88,15 @@ public final class ConsoleSession {
         return closedBy;
     }
 
+    ConsoleKind kind() {
+        return kind;
+    }
+
     View view() {
         return new View(id, grant.user(), grant.guestId(), guestName, hostName, openedAt, toBrowser.get(),
                 fromBrowser.get(), oneTimePassword,
                 browser.getRemoteAddress() == null ? null : browser.getRemoteAddress().getAddress().getHostAddress(),
-                instance);
+                instance, kind.code());
     }
 
     /** Starts the browser's half of the handshake: the server speaks first in RFB. */
@@ -92,16 +104,18 @@ public final class ConsoleSession {
         send(ByteBuffer.wrap(BrowserHandshake.SERVER_VERSION));
     }
 
-    /** Bytes from the browser: the handshake first, then straight to the guest's VNC server. */
+    /** Bytes from the browser: the handshake first (VNC), then straight to the guest's VNC server or serial port. */
     void fromBrowser(ByteBuffer payload) throws IOException, ConsoleRefusedException {
         fromBrowser.addAndGet(payload.remaining());
-        ByteBuffer rest = handshake.done() ? payload : handshake.accept(payload, reply -> {
-            try {
-                send(ByteBuffer.wrap(reply));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        // a serial console has no handshake: its bytes are the terminal's
+        ByteBuffer rest = kind == ConsoleKind.SERIAL || handshake.done() ? payload
+                : handshake.accept(payload, reply -> {
+                    try {
+                        send(ByteBuffer.wrap(reply));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
         if (rest.hasRemaining()) {
             if (rest.hasArray()) {
                 guest.out().write(rest.array(), rest.arrayOffset() + rest.position(), rest.remaining());
@@ -121,7 +135,9 @@ public final class ConsoleSession {
      */
     void pumpToBrowser() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
-        String reason = "The guest's display closed the connection (the guest stopped or moved).";
+        String reason = kind == ConsoleKind.SERIAL
+                ? "The serial console ended (the guest stopped or moved, or someone took the console over)."
+                : "The guest's display closed the connection (the guest stopped or moved).";
         try {
             ReadableByteChannel in = guest.source();
             while (in.read(buffer) >= 0) {

@@ -37,13 +37,15 @@ class ConsoleSessionRepository {
     void opened(ConsoleSession.View session, UUID instanceId) {
         jdbc.sql("""
                         INSERT INTO console_sessions (id, instance_id, username, guest_id, guest_name, host_name,
-                                                      opened_at, one_time_password, remote_address)
-                        VALUES (:id, :instance, :user, :guest, :guestName, :hostName, :openedAt, :otp, :remote)""")
+                                                      opened_at, one_time_password, remote_address, kind)
+                        VALUES (:id, :instance, :user, :guest, :guestName, :hostName, :openedAt, :otp, :remote,
+                                :kind)""")
                 .param("id", session.id()).param("instance", instanceId).param("user", session.user())
                 .param("guest", session.guestId()).param("guestName", session.guestName())
                 .param("hostName", session.hostName())
                 .param("openedAt", java.sql.Timestamp.from(session.openedAt()))
-                .param("otp", session.oneTimePassword()).param("remote", session.remoteAddress()).update();
+                .param("otp", session.oneTimePassword()).param("remote", session.remoteAddress())
+                .param("kind", session.kind()).update();
     }
 
     void closed(String id) {
@@ -98,7 +100,7 @@ class ConsoleSessionRepository {
         return new Row(new ConsoleSession.View(rs.getString("id"), rs.getString("username"), rs.getLong("guest_id"),
                 rs.getString("guest_name"), rs.getString("host_name"), rs.getTimestamp("opened_at").toInstant(),
                 rs.getLong("bytes_to_browser"), rs.getLong("bytes_from_browser"), rs.getBoolean("one_time_password"),
-                rs.getString("remote_address"), rs.getString("instance_name")),
+                rs.getString("remote_address"), rs.getString("instance_name"), rs.getString("kind")),
                 rs.getObject("instance_id", UUID.class));
     }
 }

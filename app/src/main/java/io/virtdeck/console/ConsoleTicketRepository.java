@@ -10,7 +10,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ConsoleTicketRepository {
 
-    record Stored(long guestId, String user, String sessionHash, Instant expiresAt, boolean used) {
+    record Stored(long guestId, String user, String sessionHash, Instant expiresAt, boolean used, ConsoleKind kind,
+                  boolean force) {
     }
 
     private final JdbcClient jdbc;
@@ -20,9 +21,16 @@ class ConsoleTicketRepository {
     }
 
     void insert(String ticketHash, long guestId, String user, String sessionHash, Instant expiresAt) {
+        insert(ticketHash, guestId, user, sessionHash, expiresAt, ConsoleKind.VNC, false);
+    }
+
+    void insert(String ticketHash, long guestId, String user, String sessionHash, Instant expiresAt,
+                ConsoleKind kind, boolean force) {
         jdbc.sql("""
-                        INSERT INTO console_tickets (ticket_hash, guest_id, username, session_hash, expires_at)
-                        VALUES (:hash, :guest, :user, :session, :expires)""")
+                        INSERT INTO console_tickets (ticket_hash, guest_id, username, session_hash, expires_at, kind,
+                                                     force)
+                        VALUES (:hash, :guest, :user, :session, :expires, :kind, :force)""")
+                .param("kind", kind.code()).param("force", force)
                 .param("hash", ticketHash).param("guest", guestId).param("user", user)
                 .param("session", sessionHash).param("expires", java.sql.Timestamp.from(expiresAt))
                 .update();
@@ -30,12 +38,12 @@ class ConsoleTicketRepository {
 
     Optional<Stored> find(String ticketHash) {
         return jdbc.sql("""
-                        SELECT guest_id, username, session_hash, expires_at, used_at IS NOT NULL AS used
+                        SELECT guest_id, username, session_hash, expires_at, used_at IS NOT NULL AS used, kind, force
                         FROM console_tickets WHERE ticket_hash = :hash""")
                 .param("hash", ticketHash)
                 .query((rs, n) -> new Stored(rs.getLong("guest_id"), rs.getString("username"),
                         rs.getString("session_hash"), rs.getTimestamp("expires_at").toInstant(),
-                        rs.getBoolean("used")))
+                        rs.getBoolean("used"), ConsoleKind.of(rs.getString("kind")), rs.getBoolean("force")))
                 .optional();
     }
 

@@ -86,7 +86,38 @@ public class ConsoleTicketService {
                         browserSession == null ? "for an API client" : "for a browser session"));
     }
 
+    /**
+     * A ticket for the guest's serial console (the same WebSocket: the ticket says which console). {@code force}
+     * takes the console from whoever holds it when it connects: ADMIN and OPERATOR only (those who may operate the
+     * guest), so help desk cannot cut off someone else's rescue. 409 while the guest does not run.
+     */
+    public ConsoleTicket issueSerial(long guestId, String browserSession, boolean force) {
+        Guest guest = guests.require(guestId);
+        return actions.plan(AuditAction.CONSOLE_TICKET, AuditObject.guest(guest.id(), guest.name()))
+                .permit(() -> {
+                    permissions.requireGuest(Action.CONSOLE, guestId);
+                    if (force) {
+                        permissions.requireGuest(Action.OPERATE, guestId);
+                    }
+                })
+                .evenWhileBusy()
+                .check(() -> {
+                    if (guest.state() == DomainRunState.SHUTOFF || guest.state() == DomainRunState.CRASHED) {
+                        throw VirtdeckException.conflict("'" + guest.name() + "' is "
+                                + (guest.state() == DomainRunState.SHUTOFF ? "shut off" : "crashed")
+                                + ": its serial console answers once it runs again.");
+                    }
+                })
+                .run(() -> Done.of(newTicket(guest, browserSession, ConsoleKind.SERIAL, force),
+                        "serial console" + (force ? ", taking it over" : "") + ", "
+                                + (browserSession == null ? "for an API client" : "for a browser session")));
+    }
+
     private ConsoleTicket newTicket(Guest guest, String browserSession) {
+        return newTicket(guest, browserSession, ConsoleKind.VNC, false);
+    }
+
+    private ConsoleTicket newTicket(Guest guest, String browserSession, ConsoleKind kind, boolean force) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -94,7 +125,7 @@ public class ConsoleTicketService {
         Instant expiresAt = now.plus(validity);
         tickets.deleteExpiredBefore(now.minus(Duration.ofHours(1)));
         tickets.insert(sha256(ticket), guest.id(), CurrentUser.name(),
-                browserSession == null ? null : sha256(browserSession), expiresAt);
+                browserSession == null ? null : sha256(browserSession), expiresAt, kind, force);
         return new ConsoleTicket(ticket, WEBSOCKET_PATH + "?ticket=" + ticket, expiresAt);
     }
 
@@ -133,7 +164,7 @@ public class ConsoleTicketService {
             auditRefusal(stored, authenticatedUser, refusal);
             throw new ConsoleRefusedException(refusal);
         }
-        return new ConsoleGrant(stored.guestId(), stored.user());
+        return new ConsoleGrant(stored.guestId(), stored.user(), stored.kind(), stored.force());
     }
 
     /**

@@ -207,8 +207,13 @@ final class LibvirtNative {
 
     /** Connects the stream to the domain's first console; FORCE takes it from another client holding it. */
     static void openConsole(Domain domain, Stream stream) {
+        openConsole(domain, stream, true);
+    }
+
+    /** As above; without {@code force}, fails while another client holds the console. */
+    static void openConsole(Domain domain, Stream stream, boolean force) {
         if (CALLS.virDomainOpenConsole(pointer(domain), null, pointer(STREAM_POINTER, stream),
-                LibvirtFlags.CONSOLE_FORCE) < 0) {
+                force ? LibvirtFlags.CONSOLE_FORCE : 0) < 0) {
             throw lastError();
         }
     }

@@ -671,6 +671,12 @@ class RoleMatrixTest {
                 // pages: changing, refused for what they ask by those allowed
                 new Row("POST", "/console/sessions/none/close", "", 404, 403, 403, 403),
                 new Row("POST", g + "/console/ticket", "", 409, 409, 409, 403),
+                // the serial console: a ticket (the test driver opens no console, which only the WebSocket finds);
+                // taking it from whoever holds it is for those who may operate the guest
+                new Row("GET", g + "/serial-console", null, 200, 200, 200, 403),
+                new Row("POST", g + "/serial-console/ticket", "", 200, 200, 200, 403),
+                new Row("POST", g + "/serial-console/ticket?force=true", "", 200, 200, 403, 403),
+                new Row("POST", "/api/v1" + g + "/serial-console?force=true", "", 200, 200, 403, 403),
                 new Row("GET", g + "/ha", null, 200, 200, 200, 200),
                 new Row("GET", g + "/agent", null, 200, 200, 200, 200),
                 new Row("GET", "/ha", null, 200, 200, 403, 200),

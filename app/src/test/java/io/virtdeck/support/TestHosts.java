@@ -29,6 +29,11 @@ public final class TestHosts {
         return copyOf("console-host.xml", text -> text.replace("VNC_PORT", Integer.toString(vncPort)));
     }
 
+    /** Guests with a serial port: one without a display, one with both, one shut off (SerialConsoleTest). */
+    public static String serialHost() {
+        return copyOf("serial-host.xml", text -> text);
+    }
+
     private static String copyOf(String resource, java.util.function.UnaryOperator<String> edit) {
         try (InputStream in = TestHosts.class.getResourceAsStream("/hosts/" + resource)) {
             Path file = Files.createTempFile("virtdeck-host-", ".xml");
