@@ -1,14 +1,17 @@
 package io.virtdeck.hypervisor;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -91,6 +94,22 @@ final class LibvirtNative {
         int virDomainOpenConsole(Pointer domain, String device, Pointer stream, int flags);
     }
 
+    /** A connected socket's file descriptor, as libvirt returns one ({@link #openGraphics}). */
+    private interface Sockets extends Library {
+        int recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+        int send(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+        int shutdown(int fd, int how) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+    }
+
+    /** Returns a file descriptor of a socket connected to the domain's graphics device {@code index}. */
+    private interface Graphics extends Library {
+        int virDomainOpenGraphicsFD(Pointer domain, int index, int flags);
+    }
+
     // struct layouts on Linux x86_64 (the only platform Virtdeck supports)
     private static final int FIELD_LENGTH = 80; // VIR_TYPED_PARAM_FIELD_LENGTH, also virNodeCPUStats' field
     private static final int TYPED_PARAM_SIZE = 96; // field[80], int type, pad, 8-byte union
@@ -123,6 +142,11 @@ final class LibvirtNative {
     private static final int ERR_NO_NETWORK = 43;
 
     private static final Calls CALLS = Native.load("virt", Calls.class);
+    private static final Graphics GRAPHICS = Native.load("virt", Graphics.class);
+    private static final Sockets SOCKETS = Native.load("c", Sockets.class);
+    private static final int MSG_NOSIGNAL = 0x4000; // a write to a closed peer fails with EPIPE, raises no SIGPIPE
+    private static final int EINTR = 4;
+    private static final int SHUT_RDWR = 2;
     private static final Field DOMAIN_POINTER = pointerField(Domain.class, "vdp");
     private static final Field CONNECT_POINTER = pointerField(Connect.class, "vcp");
     private static final Field NETWORK_POINTER = pointerField(Network.class, "vnp");
@@ -407,6 +431,67 @@ final class LibvirtNative {
             Native.free(Pointer.nativeValue(leasesArray));
         }
         return leases;
+    }
+
+    /**
+     * A socket connected to the running domain's first graphics device: libvirt has QEMU accept one end of a new
+     * socket pair as a client and passes the other end to Virtdeck, which only a connection over a local UNIX socket
+     * can carry (over TCP libvirt answers "Receiving file descriptors is not supported on this socket").
+     */
+    static int openGraphics(Domain domain) {
+        int fd = GRAPHICS.virDomainOpenGraphicsFD(pointer(domain), 0, 0);
+        if (fd < 0) {
+            throw lastError();
+        }
+        return fd;
+    }
+
+    /** Reads up to {@code length} bytes from a socket's descriptor; 0 at its end. */
+    static int receive(int fd, byte[] buffer, int length) throws IOException {
+        while (true) {
+            try {
+                return SOCKETS.recv(fd, buffer, length, 0);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw new IOException("reading the display's socket failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** Writes all {@code length} bytes to a socket's descriptor. */
+    static void sendAll(int fd, byte[] buffer, int length) throws IOException {
+        int done = 0;
+        byte[] rest = buffer;
+        while (done < length) {
+            try {
+                if (done > 0) {
+                    rest = Arrays.copyOfRange(buffer, done, length);
+                }
+                done += SOCKETS.send(fd, rest, length - done, MSG_NOSIGNAL);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw new IOException("writing to the display's socket failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** Ends both directions of a socket: a thread blocked reading it returns 0, one writing fails. */
+    static void shutdown(int fd) {
+        try {
+            SOCKETS.shutdown(fd, SHUT_RDWR);
+        } catch (LastErrorException e) {
+            // not connected any more: nothing to end
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            SOCKETS.close(fd);
+        } catch (LastErrorException e) {
+            // the descriptor is released even when close reports an error (Linux)
+        }
     }
 
     /** libvirt's last error on this thread (it keeps one per thread), with its kind from its virErrorNumber. */
