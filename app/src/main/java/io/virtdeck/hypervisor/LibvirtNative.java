@@ -68,6 +68,9 @@ final class LibvirtNative {
         /** Fills a virDomainInfo (40 bytes on x86_64). */
         int virDomainGetInfo(Pointer domain, Pointer info);
 
+        /** Returns a file descriptor of a socket connected to the domain's graphics device {@code index}. */
+        int virDomainOpenGraphicsFD(Pointer domain, int index, int flags);
+
         /** With {@code params} null, only sets {@code count}: how many virNodeCPUStats to pass next time. */
         int virNodeGetCPUStats(Pointer connect, int cpu, Pointer params, IntByReference count, int flags);
 
@@ -105,11 +108,6 @@ final class LibvirtNative {
         int close(int fd) throws LastErrorException;
     }
 
-    /** Returns a file descriptor of a socket connected to the domain's graphics device {@code index}. */
-    private interface Graphics extends Library {
-        int virDomainOpenGraphicsFD(Pointer domain, int index, int flags);
-    }
-
     // struct layouts on Linux x86_64 (the only platform Virtdeck supports)
     private static final int FIELD_LENGTH = 80; // VIR_TYPED_PARAM_FIELD_LENGTH, also virNodeCPUStats' field
     private static final int TYPED_PARAM_SIZE = 96; // field[80], int type, pad, 8-byte union
@@ -142,7 +140,6 @@ final class LibvirtNative {
     private static final int ERR_NO_NETWORK = 43;
 
     private static final Calls CALLS = Native.load("virt", Calls.class);
-    private static final Graphics GRAPHICS = Native.load("virt", Graphics.class);
     private static final Sockets SOCKETS = Native.load("c", Sockets.class);
     private static final int MSG_NOSIGNAL = 0x4000; // a write to a closed peer fails with EPIPE, raises no SIGPIPE
     private static final int EINTR = 4;
@@ -439,7 +436,7 @@ final class LibvirtNative {
      * can carry (over TCP libvirt answers "Receiving file descriptors is not supported on this socket").
      */
     static int openGraphics(Domain domain) {
-        int fd = GRAPHICS.virDomainOpenGraphicsFD(pointer(domain), 0, 0);
+        int fd = CALLS.virDomainOpenGraphicsFD(pointer(domain), 0, 0);
         if (fd < 0) {
             throw lastError();
         }
