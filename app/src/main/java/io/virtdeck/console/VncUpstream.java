@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,6 +67,12 @@ final class VncUpstream implements Closeable {
 
     /** Logs in on a socket libvirt connected to the display ({@link VncEndpoint#throughLibvirt()}). */
     static VncUpstream over(DisplaySocket display, String password) throws IOException, ConsoleRefusedException {
+        try {
+            display.readTimeout(Duration.ofMillis(LOGIN_TIMEOUT_MS));
+        } catch (IOException e) {
+            display.close();
+            throw e;
+        }
         return loggedIn(new VncUpstream(new BufferedInputStream(display.in(), LOGIN_BUFFER), display.out(), display,
                 null), password);
     }
@@ -233,6 +240,8 @@ final class VncUpstream implements Closeable {
     private void loggedIn() throws IOException {
         if (connection instanceof Socket socket) {
             socket.setSoTimeout(0);
+        } else if (connection instanceof DisplaySocket display) {
+            display.readTimeout(Duration.ZERO);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -36,6 +37,17 @@ public final class DisplaySocket implements Closeable {
 
     public OutputStream out() {
         return out;
+    }
+
+    /** How long a read waits before it fails with a {@link java.net.SocketTimeoutException}; zero: for ever. */
+    public void readTimeout(Duration timeout) throws IOException {
+        inUse.readLock().lock();
+        try {
+            open();
+            LibvirtNative.receiveTimeout(fd, timeout.toMillis());
+        } finally {
+            inUse.readLock().unlock();
+        }
     }
 
     @Override

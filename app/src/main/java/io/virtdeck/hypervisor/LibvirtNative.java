@@ -2,6 +2,7 @@ package io.virtdeck.hypervisor;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,6 +106,9 @@ final class LibvirtNative {
 
         int shutdown(int fd, int how) throws LastErrorException;
 
+        /** {@code value}: here a struct timeval, two longs on x86_64. */
+        int setsockopt(int fd, int level, int name, long[] value, int length) throws LastErrorException;
+
         int close(int fd) throws LastErrorException;
     }
 
@@ -143,6 +147,9 @@ final class LibvirtNative {
     private static final Sockets SOCKETS = Native.load("c", Sockets.class);
     private static final int MSG_NOSIGNAL = 0x4000; // a write to a closed peer fails with EPIPE, raises no SIGPIPE
     private static final int EINTR = 4;
+    private static final int EAGAIN = 11; // a read timeout (SO_RCVTIMEO) ran out
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVTIMEO = 20;
     private static final int SHUT_RDWR = 2;
     private static final Field DOMAIN_POINTER = pointerField(Domain.class, "vdp");
     private static final Field CONNECT_POINTER = pointerField(Connect.class, "vcp");
@@ -449,6 +456,9 @@ final class LibvirtNative {
             try {
                 return SOCKETS.recv(fd, buffer, length, 0);
             } catch (LastErrorException e) {
+                if (e.getErrorCode() == EAGAIN) {
+                    throw new SocketTimeoutException("the display did not answer in time");
+                }
                 if (e.getErrorCode() != EINTR) {
                     throw new IOException("reading the display's socket failed: " + e.getMessage(), e);
                 }
@@ -471,6 +481,15 @@ final class LibvirtNative {
                     throw new IOException("writing to the display's socket failed: " + e.getMessage(), e);
                 }
             }
+        }
+    }
+
+    /** How long a read of the socket waits before it fails (SO_RCVTIMEO); zero: for ever. */
+    static void receiveTimeout(int fd, long millis) throws IOException {
+        try {
+            SOCKETS.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, new long[] {millis / 1000, millis % 1000 * 1000}, 16);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot set the display's socket's read timeout: " + e.getMessage(), e);
         }
     }
 

@@ -70,6 +70,25 @@ class DisplaySocketTest {
     }
 
     @Test
+    void aReadTimeoutEndsTheWaitForASilentDisplayAndZeroLiftsIt() throws Exception {
+        int[] pair = new int[2];
+        assertThat(LIBC.socketpair(1, 1, 0, pair)).isZero();
+        try (DisplaySocket display = new DisplaySocket(pair[0])) {
+            display.readTimeout(Duration.ofMillis(300));
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> display.in().read(new byte[4], 0, 4))
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(250),
+                    Duration.ofSeconds(3));
+            display.readTimeout(Duration.ZERO);
+            LIBC.send(pair[1], new byte[] {7}, 1, 0);
+            assertThat(display.in().read()).isEqualTo(7);
+        } finally {
+            LIBC.close(pair[1]);
+        }
+    }
+
+    @Test
     void theDisplayHangingUpEndsTheStream() throws Exception {
         int[] pair = new int[2];
         assertThat(LIBC.socketpair(1, 1, 0, pair)).isZero();
