@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
@@ -92,7 +93,8 @@ final class VncUpstream implements Closeable {
     /**
      * Where the session reads the display from once logged in: the socket's own channel, which reads straight into
      * the pump's direct buffer (a stream would copy every chunk twice more on the way to Tomcat's socket); the stream
-     * where there is no channel (SSH, a socket from libvirt) or where the login's buffer still holds bytes (a server that spoke early).
+     * where there is no channel (SSH's -W, a socket from libvirt) or where the login's buffer still holds bytes (a
+     * server that spoke early).
      */
     ReadableByteChannel source() throws IOException {
         return channel != null && in.available() == 0 ? channel : Channels.newChannel(in);
@@ -164,7 +166,8 @@ final class VncUpstream implements Closeable {
         ssh.getOutputStream().close();
         try {
             long deadline = System.nanoTime() + TUNNEL_TIMEOUT_MS * 1_000_000L;
-            while (!Files.exists(local)) {
+            SocketChannel channel = null;
+            while (channel == null) {
                 if (!ssh.isAlive()) {
                     String said = new String(ssh.getInputStream().readNBytes(1024), StandardCharsets.UTF_8).strip();
                     throw new IOException("ssh to " + endpoint.sshDestination() + " ended without forwarding the"
@@ -174,18 +177,27 @@ final class VncUpstream implements Closeable {
                     throw new IOException("ssh to " + endpoint.sshDestination() + " did not forward the display's"
                             + " socket within " + TUNNEL_TIMEOUT_MS / 1000 + " s");
                 }
-                Thread.sleep(20);
+                if (Files.exists(local)) {
+                    try {
+                        channel = SocketChannel.open(UnixDomainSocketAddress.of(local));
+                    } catch (ConnectException notListeningYet) {
+                        // bound, not yet listening: a moment more
+                    }
+                }
+                if (channel == null) {
+                    Thread.sleep(20);
+                }
             }
-            SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(local));
+            SocketChannel connected = channel;
             Closeable connection = () -> {
                 try {
-                    channel.close();
+                    connected.close();
                 } finally {
                     ssh.destroy();
                 }
             };
-            return new VncUpstream(new BufferedInputStream(channelIn(channel), LOGIN_BUFFER), channelOut(channel),
-                    connection, channel);
+            return new VncUpstream(new BufferedInputStream(channelIn(connected), LOGIN_BUFFER),
+                    channelOut(connected), connection, connected);
         } catch (IOException e) {
             ssh.destroy();
             throw e;
