@@ -117,7 +117,7 @@ class ConsoleOnUnixSocketLabTest {
             int handshake = BEFORE_SERVER_INIT + 24 + nameLength;
             String name = new String(console.awaitBytes(handshake, Duration.ofSeconds(5)), BEFORE_SERVER_INIT + 24,
                     nameLength, StandardCharsets.UTF_8);
-            assertThat(name).as("QEMU names its display after the guest").isEqualTo(GUEST);
+            assertThat(name).as("QEMU names its display after the guest").isEqualTo("QEMU (" + GUEST + ")");
             assertThat(width).isPositive();
             assertThat(height).isPositive();
             assertThat(bytesPerPixel).isPositive();
