@@ -93,10 +93,14 @@ public class ConsoleService implements PeerChannel {
                 String password = oneTimePassword(guest);
                 long passwordSet = System.nanoTime();
                 VncUpstream upstream;
-                // the host's key is on disk only until the display has answered through the tunnel
-                try (SshOptions ssh = endpoint.tunnelled() ? gateway.sshOptions(guest.hostId()) : null) {
-                    upstream = VncUpstream.open(endpoint, password, properties.sshCommand(),
-                            ssh == null ? List.of() : ssh.arguments());
+                if (endpoint.throughLibvirt()) {
+                    upstream = VncUpstream.over(gateway.openDisplay(guest.hostId(), guest.uuid()), password);
+                } else {
+                    // the host's key is on disk only until the display has answered through the tunnel
+                    try (SshOptions ssh = endpoint.tunnelled() ? gateway.sshOptions(guest.hostId()) : null) {
+                        upstream = VncUpstream.open(endpoint, password, properties.sshCommand(),
+                                ssh == null ? List.of() : ssh.arguments());
+                    }
                 }
                 log.debug("console of '{}': display found in {} ms, password set in {} ms, logged in in {} ms",
                         guest.name(), (located - started) / 1_000_000, (passwordSet - located) / 1_000_000,

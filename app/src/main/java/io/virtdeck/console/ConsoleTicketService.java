@@ -18,7 +18,9 @@ import io.virtdeck.audit.AuditEntry.Outcome;
 import io.virtdeck.audit.AuditLog;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.hypervisor.ConsoleGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -45,9 +47,12 @@ public class ConsoleTicketService {
 
     private final Permissions permissions;
     private final UserAccountRepository users;
+    private final ConsoleGateway gateway;
 
     ConsoleTicketService(ConsoleTicketRepository tickets, GuestRepository guests, AuditLog audit, ActionRunner actions,
-                         ConsoleProperties properties, Permissions permissions, UserAccountRepository users) {
+                         ConsoleProperties properties, Permissions permissions, UserAccountRepository users,
+                         ConsoleGateway gateway) {
+        this.gateway = gateway;
         this.permissions = permissions;
         this.users = users;
         this.tickets = tickets;
@@ -77,7 +82,9 @@ public class ConsoleTicketService {
                         throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC display, so it has no"
                                 + " console here.");
                     }
-                    if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()) && g.port() > 0)) {
+                    if (guest.graphics().stream().anyMatch(g -> "vnc".equals(g.type()) && g.socket() != null)) {
+                        requireReachableSocket(guest);
+                    } else if (guest.graphics().stream().noneMatch(g -> "vnc".equals(g.type()) && g.port() > 0)) {
                         throw VirtdeckException.conflict("'" + guest.name() + "' has no VNC port: its host runs no"
                                 + " display for it (a simulated host, such as libvirt's test driver, has none).");
                     }
@@ -111,6 +118,22 @@ public class ConsoleTicketService {
                 .run(() -> Done.of(newTicket(guest, browserSession, ConsoleKind.SERIAL, force),
                         "serial console" + (force ? ", taking it over" : "") + ", "
                                 + (browserSession == null ? "for an API client" : "for a browser session")));
+    }
+
+    /**
+     * A display on a UNIX socket of its host opens only through some ways to the host (SSH, libvirt's local socket):
+     * asked now, so that the reason why not comes whole with the refusal, not cut to a WebSocket close's 123 bytes.
+     */
+    private void requireReachableSocket(Guest guest) {
+        try {
+            gateway.vncEndpoint(guest.hostId(), guest.uuid());
+        } catch (HypervisorException e) {
+            if (e.kind() == HypervisorException.Kind.UNSUPPORTED) {
+                throw VirtdeckException.conflict("The display of '" + guest.name() + "' cannot be reached: "
+                        + e.getMessage() + ".");
+            }
+            // anything else (the host away a moment) shows when the console connects
+        }
     }
 
     private ConsoleTicket newTicket(Guest guest, String browserSession) {

@@ -13,6 +13,13 @@ public interface ConsoleGateway {
     VncEndpoint vncEndpoint(long hostId, UUID uuid);
 
     /**
+     * A socket connected to the running domain's display, from libvirt itself: for a display on a UNIX socket of its
+     * host ({@link VncEndpoint#throughLibvirt()}), which only a connection to libvirt over a local socket can hand
+     * over. The display's own login follows on it, as on a TCP port.
+     */
+    DisplaySocket openDisplay(long hostId, UUID uuid);
+
+    /**
      * Sets a password on the running domain's VNC server that expires at {@code validUntil} (the live device only;
      * the definition keeps its own). Fails with {@link HypervisorException.Kind#UNSUPPORTED} where the driver cannot.
      */

@@ -153,8 +153,12 @@ final class DomainXmlReader {
             if (listen == null) {
                 listen = attr(child(g, "listen"), "address");
             }
+            String socket = attr(g, "socket");
+            if (socket == null && "socket".equals(attr(child(g, "listen"), "type"))) {
+                socket = attr(child(g, "listen"), "socket");
+            }
             graphics.add(new GraphicsFacts(attr(g, "type"), intOr(attr(g, "port"), -1),
-                    "yes".equals(attr(g, "autoport")), listen));
+                    "yes".equals(attr(g, "autoport")), listen, socket));
         }
         return graphics;
     }

@@ -27,6 +27,12 @@ class LibvirtConsoles implements ConsoleGateway {
     }
 
     @Override
+    public DisplaySocket openDisplay(long hostId, UUID uuid) {
+        return new DisplaySocket(connections.call(hostId,
+                session -> session.domain(uuid, LibvirtNative::openGraphics)));
+    }
+
+    @Override
     public void setVncPassword(long hostId, UUID uuid, String password, Instant validUntil) {
         connections.call(hostId, session -> session.domain(uuid, domain -> domain.updateDeviceFlags(
                 GraphicsXml.vncWithPassword(domain.getXMLDesc(0), password, validUntil),

@@ -1,14 +1,18 @@
 package io.virtdeck.hypervisor;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -65,6 +69,9 @@ final class LibvirtNative {
         /** Fills a virDomainInfo (40 bytes on x86_64). */
         int virDomainGetInfo(Pointer domain, Pointer info);
 
+        /** Returns a file descriptor of a socket connected to the domain's graphics device {@code index}. */
+        int virDomainOpenGraphicsFD(Pointer domain, int index, int flags);
+
         /** With {@code params} null, only sets {@code count}: how many virNodeCPUStats to pass next time. */
         int virNodeGetCPUStats(Pointer connect, int cpu, Pointer params, IntByReference count, int flags);
 
@@ -89,6 +96,20 @@ final class LibvirtNative {
 
         /** With {@code device} null, the domain's first console (its first serial port). */
         int virDomainOpenConsole(Pointer domain, String device, Pointer stream, int flags);
+    }
+
+    /** A connected socket's file descriptor, as libvirt returns one ({@link #openGraphics}). */
+    private interface Sockets extends Library {
+        int recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+        int send(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+        int shutdown(int fd, int how) throws LastErrorException;
+
+        /** {@code value}: here a struct timeval, two longs on x86_64. */
+        int setsockopt(int fd, int level, int name, long[] value, int length) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
     }
 
     // struct layouts on Linux x86_64 (the only platform Virtdeck supports)
@@ -123,6 +144,13 @@ final class LibvirtNative {
     private static final int ERR_NO_NETWORK = 43;
 
     private static final Calls CALLS = Native.load("virt", Calls.class);
+    private static final Sockets SOCKETS = Native.load("c", Sockets.class);
+    private static final int MSG_NOSIGNAL = 0x4000; // a write to a closed peer fails with EPIPE, raises no SIGPIPE
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11; // a read timeout (SO_RCVTIMEO) ran out
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVTIMEO = 20;
+    private static final int SHUT_RDWR = 2;
     private static final Field DOMAIN_POINTER = pointerField(Domain.class, "vdp");
     private static final Field CONNECT_POINTER = pointerField(Connect.class, "vcp");
     private static final Field NETWORK_POINTER = pointerField(Network.class, "vnp");
@@ -412,6 +440,79 @@ final class LibvirtNative {
             Native.free(Pointer.nativeValue(leasesArray));
         }
         return leases;
+    }
+
+    /**
+     * A socket connected to the running domain's first graphics device: libvirt has QEMU accept one end of a new
+     * socket pair as a client and passes the other end to Virtdeck, which only a connection over a local UNIX socket
+     * can carry (over TCP libvirt answers "Receiving file descriptors is not supported on this socket").
+     */
+    static int openGraphics(Domain domain) {
+        int fd = CALLS.virDomainOpenGraphicsFD(pointer(domain), 0, 0);
+        if (fd < 0) {
+            throw lastError();
+        }
+        return fd;
+    }
+
+    /** Reads up to {@code length} bytes from a socket's descriptor; 0 at its end. */
+    static int receive(int fd, byte[] buffer, int length) throws IOException {
+        while (true) {
+            try {
+                return SOCKETS.recv(fd, buffer, length, 0);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == EAGAIN) {
+                    throw new SocketTimeoutException("the display did not answer in time");
+                }
+                if (e.getErrorCode() != EINTR) {
+                    throw new IOException("reading the display's socket failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** Writes all {@code length} bytes to a socket's descriptor. */
+    static void sendAll(int fd, byte[] buffer, int length) throws IOException {
+        int done = 0;
+        byte[] rest = buffer;
+        while (done < length) {
+            try {
+                if (done > 0) {
+                    rest = Arrays.copyOfRange(buffer, done, length);
+                }
+                done += SOCKETS.send(fd, rest, length - done, MSG_NOSIGNAL);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw new IOException("writing to the display's socket failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** How long a read of the socket waits before it fails (SO_RCVTIMEO); zero: for ever. */
+    static void receiveTimeout(int fd, long millis) throws IOException {
+        try {
+            SOCKETS.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, new long[] {millis / 1000, millis % 1000 * 1000}, 16);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot set the display's socket's read timeout: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends both directions of a socket: a thread blocked reading it returns 0, one writing fails. */
+    static void shutdown(int fd) {
+        try {
+            SOCKETS.shutdown(fd, SHUT_RDWR);
+        } catch (LastErrorException e) {
+            // not connected any more: nothing to end
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            SOCKETS.close(fd);
+        } catch (LastErrorException e) {
+            // the descriptor is released even when close reports an error (Linux)
+        }
     }
 
     /** libvirt's last error on this thread (it keeps one per thread), with its kind from its virErrorNumber. */

@@ -60,6 +60,29 @@ class DomainXmlReaderTest {
     }
 
     @Test
+    void aDisplayOnAUnixSocketIsReadWithItsPathOnceTheGuestRuns() {
+        String running = """
+                <domain type='qemu'><name>run-3</name><uuid>2f1c6b4e-9b3a-4c1e-8a61-0f1e2d3c4b5b</uuid>
+                  <memory unit='KiB'>131072</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices>
+                  <graphics type='vnc' socket='/var/lib/libvirt/qemu/domain-1-run-3/vnc.sock'>
+                    <listen type='socket' socket='/var/lib/libvirt/qemu/domain-1-run-3/vnc.sock'/>
+                  </graphics>
+                </devices></domain>""";
+        assertThat(DomainXmlReader.read(running).graphics()).containsExactly(
+                new GraphicsFacts("vnc", -1, false, null, "/var/lib/libvirt/qemu/domain-1-run-3/vnc.sock"));
+        String listenOnly = running.replace(" socket='/var/lib/libvirt/qemu/domain-1-run-3/vnc.sock'>", ">");
+        assertThat(DomainXmlReader.read(listenOnly).graphics().get(0).socket())
+                .isEqualTo("/var/lib/libvirt/qemu/domain-1-run-3/vnc.sock");
+        String shutOff = """
+                <domain type='qemu'><name>run-3</name><uuid>2f1c6b4e-9b3a-4c1e-8a61-0f1e2d3c4b5b</uuid>
+                  <memory unit='KiB'>131072</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices>
+                  <graphics type='vnc'><listen type='socket'/></graphics>
+                </devices></domain>""";
+        assertThat(DomainXmlReader.read(shutOff).graphics()).containsExactly(
+                new GraphicsFacts("vnc", -1, false, null, null));
+    }
+
+    @Test
     void aMigrationNeedsTheVolumesItsDisksNameInTheirPools() {
         MigrationNeeds needs = DomainXmlReader.migrationNeeds("""
                 <domain type='qemu'><name>g</name><os><type arch='x86_64'>hvm</type></os><devices>

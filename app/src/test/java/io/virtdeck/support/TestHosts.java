@@ -34,6 +34,13 @@ public final class TestHosts {
         return copyOf("serial-host.xml", text -> text);
     }
 
+    /** The same host whose console-vm's display listens on a UNIX socket at {@code socket}, with no TCP port. */
+    public static String consoleHostOnSocket(Path socket) {
+        return copyOf("console-host.xml", text -> text.replace(
+                "<graphics type=\"vnc\" port=\"VNC_PORT\" autoport=\"no\" listen=\"127.0.0.1\"/>",
+                "<graphics type=\"vnc\" socket=\"" + socket + "\"/>"));
+    }
+
     private static String copyOf(String resource, java.util.function.UnaryOperator<String> edit) {
         try (InputStream in = TestHosts.class.getResourceAsStream("/hosts/" + resource)) {
             Path file = Files.createTempFile("virtdeck-host-", ".xml");
