@@ -67,6 +67,7 @@ class BackupsBrowserTest {
         browser.submitAndWait(driver.findElement(By.linkText("Backups")));
         assertThat(main().getText()).contains("Stores", "Jobs", "Schedules are read in the server's time zone");
         browser.screenshot("backups-start.png");
+        browser.assertAccessible("backups-start");
 
         browser.submitAndWait(driver.findElement(By.linkText("New store")));
         type("name", "nightly");
@@ -75,6 +76,7 @@ class BackupsBrowserTest {
                 .isEmpty());
         driver.findElement(By.cssSelector("#pool option[value=default]")).click();
         browser.screenshot("backups-store-form.png");
+        browser.assertAccessible("backups-store-form");
         browser.submitAndWait(driver.findElement(By.cssSelector("form.store-form button[type=submit]")));
         assertThat(main().getText()).contains("Store 'nightly' was registered", "backup-host", "default");
 
@@ -93,6 +95,7 @@ class BackupsBrowserTest {
         browser.inView(driver.findElement(By.cssSelector("input[name=verify][value=serial]"))).click();
         type("verifyText", "login:");
         browser.screenshot("backups-job-form.png");
+        browser.assertAccessible("backups-job-form");
 
         type("schedule", "0 0 30 2 *");
         browser.submitAndWait(driver.findElement(By.cssSelector("form.job-form button[type=submit]")));
@@ -100,6 +103,7 @@ class BackupsBrowserTest {
         assertThat(driver.findElement(By.id("schedule")).getAttribute("aria-invalid")).isEqualTo("true");
         browser.inView(driver.findElement(By.id("schedule")));
         browser.screenshot("backups-job-refused.png");
+        browser.assertAccessible("backups-job-refused");
 
         type("schedule", "30 2 * * *");
         browser.submitAndWait(driver.findElement(By.cssSelector("form.job-form button[type=submit]")));
@@ -114,10 +118,12 @@ class BackupsBrowserTest {
             return main().getText().contains("1 failed");
         });
         browser.screenshot("backups-page.png");
+        browser.assertAccessible("backups-page");
 
         browser.submitAndWait(driver.findElement(By.cssSelector("a[aria-label='Delete job web-nightly']")));
         assertThat(main().getText()).contains("Delete job 'web-nightly'?", "The backups it made stay");
         browser.screenshot("backups-job-delete.png");
+        browser.assertAccessible("backups-job-delete");
         browser.submitAndWait(driver.findElement(By.cssSelector("button.danger")));
         assertThat(main().getText()).contains("Job 'web-nightly' was deleted");
         assertThat(driver.findElements(By.cssSelector("a[aria-label='Delete job web-nightly']"))).isEmpty();
@@ -125,5 +131,6 @@ class BackupsBrowserTest {
         browser.open("/guests/" + guest + "/backups");
         assertThat(main().getText()).contains("Backup points", "Failed", "Back up now");
         browser.screenshot("guest-backups-tab.png");
+        browser.assertAccessible("guest-backups-tab");
     }
 }

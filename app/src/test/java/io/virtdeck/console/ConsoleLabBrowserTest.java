@@ -117,6 +117,7 @@ class ConsoleLabBrowserTest {
         assertThat(Files.readString(CONSOLE_LOG)).contains("Virtdeck tiny guest: booted");
         assertTheCanvasShowsTheGuest(Lab.LAB1);
         browser.screenshot("console-helpdesk.png");
+        browser.tourScreenshot("helpdesk-console.png");
 
         driver.findElement(By.id("ctrl-alt-del")).click();
         awaitConsoleLog("Virtdeck tiny guest: Ctrl-Alt-Del pressed");
@@ -124,6 +125,7 @@ class ConsoleLabBrowserTest {
         driver.findElement(By.cssSelector(".paste summary")).click();
         driver.findElement(By.id("paste-text")).sendKeys("echo pasted-$((6*7)) >/dev/ttyS0\n");
         browser.screenshot("console-paste.png");
+        browser.assertAccessible("console-paste");
         driver.findElement(By.cssSelector("#paste-form button[type=submit]")).click();
         awaitConsoleLog("pasted-42");
 

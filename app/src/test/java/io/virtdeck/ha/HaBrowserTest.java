@@ -70,11 +70,13 @@ class HaBrowserTest {
         assertThat(driver.findElement(By.cssSelector("#ha-card button")).getText())
                 .isEqualTo("Turn high availability off");
         browser.screenshot("ha-card.png");
+        browser.assertAccessible("ha-card");
 
         browser.submitAndWait(driver.findElement(By.linkText("HA")));
         assertThat(driver.findElement(By.tagName("main")).getText()).contains("HA guests", "beta-db", "ha-host",
                 "No restarts");
         browser.screenshot("ha-page.png");
+        browser.assertAccessible("ha-page");
     }
 
     @Test
@@ -89,9 +91,12 @@ class HaBrowserTest {
         assertThat(ticked()).containsExactly("alpha-web", "gamma-build");
         browser.inView(driver.findElement(By.id("group-form")));
         browser.screenshot("ha-group-form.png");
+        browser.assertAccessible("ha-group-form");
         browser.submitAndWait(driver.findElement(By.xpath("//button[text()='Make group']")));
         assertThat(driver.findElement(By.cssSelector(".notice")).getText()).isEqualTo("Anti-affinity group"
-                + " db-replicas made: alpha-web, gamma-build never run on one host together.");
+                + " db-replicas made: alpha-web, gamma-build never run on one host together. Together now:"
+                + " alpha-web and gamma-build on ha-host. Migrate one to keep them apart; Virtdeck does not move"
+                + " them by itself.");
         assertThat(groupRow()).contains("db-replicas", "alpha-web on ha-host", "gamma-build on ha-host");
 
         browser.submitAndWait(driver.findElement(By.cssSelector(
@@ -107,6 +112,7 @@ class HaBrowserTest {
         assertThat(groupRow()).contains("alpha-web on ha-host", "beta-db on ha-host").doesNotContain("gamma-build");
         browser.inView(driver.findElement(By.id("anti-affinity")));
         browser.screenshot("ha-groups.png");
+        browser.assertAccessible("ha-groups");
 
         driver.findElement(By.id("group-name")).sendKeys("lonely");
         pick("gamma", "gamma-build");
@@ -117,6 +123,7 @@ class HaBrowserTest {
         assertThat(driver.findElement(By.id("group-name")).getAttribute("value")).isEqualTo("lonely");
         browser.inView(driver.findElement(By.id("group-form")));
         browser.screenshot("ha-group-refused.png");
+        browser.assertAccessible("ha-group-refused");
 
         browser.inView(driver.findElement(By.cssSelector(
                 "button[aria-label='Delete anti-affinity group db-replicas']"))).click();

@@ -115,6 +115,7 @@ class DashboardBrowserTest {
                 () -> driver.findElements(By.cssSelector("[data-trends-url] .uplot canvas")).size() == 2);
         assertNoActions();
         browser.screenshot("dashboard.png");
+        browser.tourScreenshot("manager-dashboard.png");
 
         // a wall screen: the same page, larger
         driver.manage().window().setSize(new Dimension(2560, 1440));
@@ -122,6 +123,7 @@ class DashboardBrowserTest {
         browser.waitFor("both trend charts drawn",
                 () -> driver.findElements(By.cssSelector("[data-trends-url] .uplot canvas")).size() == 2);
         browser.screenshot("dashboard-wall.png");
+        browser.assertAccessible("dashboard-wall");
         driver.manage().window().setSize(new Dimension(1400, 900));
     }
 
@@ -147,6 +149,7 @@ class DashboardBrowserTest {
         assertNoActions();
         browser.inView(driver.findElement(By.cssSelector(".metrics-card")));
         browser.screenshot("host-metrics.png");
+        browser.assertAccessible("host-metrics");
 
         browser.open("/guests/" + guest);
         browser.waitFor("four guest charts", () -> charts() == 4);
@@ -156,6 +159,7 @@ class DashboardBrowserTest {
                 By.cssSelector(".metric-charts .u-title")).stream().anyMatch(t -> t.getText().startsWith("CPU")));
         browser.inView(driver.findElement(By.cssSelector(".metrics-card")));
         browser.screenshot("guest-metrics.png");
+        browser.assertAccessible("guest-metrics");
     }
 
     private int charts() {

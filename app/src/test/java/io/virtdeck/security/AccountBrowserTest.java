@@ -59,6 +59,7 @@ class AccountBrowserTest {
         assertThat(adminPage.findElement(By.cssSelector(".notice")).getText())
                 .isEqualTo("User ab-olivia created as OPERATOR.");
         admin.screenshot("users.png");
+        admin.assertAccessible("users");
 
         WebDriver page = operator.driver();
         operator.logIn("ab-olivia", Api.USER_PASSWORD);
@@ -70,6 +71,7 @@ class AccountBrowserTest {
         assertThat(secret).startsWith("vdt_");
         assertThat(page.findElement(By.id("token-role")).getText()).doesNotContain("ADMIN");
         operator.screenshot("account-new-token.png");
+        operator.assertAccessible("account-new-token");
         operator.open("/account");
         assertThat(page.getPageSource()).doesNotContain(secret).contains("nightly-report");
 
@@ -81,6 +83,7 @@ class AccountBrowserTest {
                 .anyMatch(n -> n.getText().startsWith("Token revoked")));
         assertThat(page.findElement(By.cssSelector("table")).getText()).contains("Revoked");
         operator.screenshot("account-token-revoked.png");
+        operator.assertAccessible("account-token-revoked");
 
         admin.open("/admin/users");
         admin.submitAndWait(adminPage.findElement(By.linkText("ab-olivia")));
@@ -91,6 +94,7 @@ class AccountBrowserTest {
         admin.waitFor("the disabled badge", () -> adminPage.findElements(By.cssSelector(".page-head .badge")).stream()
                 .anyMatch(b -> b.getText().equals("Disabled")));
         admin.screenshot("user-disabled.png");
+        admin.assertAccessible("user-disabled");
 
         operator.open("/guests");
         assertThat(page.getCurrentUrl()).contains("/login");
@@ -106,5 +110,6 @@ class AccountBrowserTest {
         assertThat(chosen.isSelected()).isTrue();
         assertThat(chosen.getText()).isEqualTo("token.* (2 actions)");
         admin.screenshot("audit-filtered-by-family.png");
+        admin.assertAccessible("audit-filtered-by-family");
     }
 }

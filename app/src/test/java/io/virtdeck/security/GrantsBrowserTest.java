@@ -100,6 +100,7 @@ class GrantsBrowserTest {
         browser.submitAndWait(driver.findElement(By.xpath("//button[normalize-space()='Grant']")));
         assertThat(driver.findElement(By.cssSelector(".problem")).getText()).contains("path is '/'");
         browser.screenshot("grants.png");
+        browser.assertAccessible("grants");
         browser.logOut();
 
         browser.logIn("alice", PASSWORD);
@@ -107,6 +108,7 @@ class GrantsBrowserTest {
         List<WebElement> rows = driver.findElements(By.cssSelector("tbody tr[id^='guest-']"));
         assertThat(rows).extracting(r -> r.getAttribute("id")).containsExactly("guest-" + guest);
         browser.screenshot("guests-granted-one.png");
+        browser.assertAccessible("guests-granted-one");
         browser.open("/grants");
         assertThat(driver.getPageSource()).doesNotContain("Grant a role");
     }
@@ -124,6 +126,7 @@ class GrantsBrowserTest {
         assertThat(viewed.findElements(By.cssSelector("button, .console-link"))).isEmpty();
         assertThat(driver.findElements(By.cssSelector("tbody tr[id^='guest-']"))).hasSize(3);
         browser.screenshot("guests-grant-operator-rows.png");
+        browser.assertAccessible("guests-grant-operator-rows");
         browser.logOut();
     }
 }

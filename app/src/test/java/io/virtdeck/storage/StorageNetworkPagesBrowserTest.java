@@ -77,6 +77,7 @@ class StorageNetworkPagesBrowserTest {
         browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Make volume']"))));
         assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("notes.qcow2");
         browser.screenshot("storage.png");
+        browser.assertAccessible("storage");
         browser.inView(driver.findElement(By.cssSelector("button[aria-label='Delete volume notes.qcow2']"))).click();
         browser.waitForAlert().accept();
         browser.waitFor("the volume gone", () -> driver.findElements(By.cssSelector(".notice")).stream()
@@ -106,6 +107,7 @@ class StorageNetworkPagesBrowserTest {
         assertThat(driver.findElement(By.cssSelector("table")).getText()).contains("192.168.180.1/24")
                 .contains("192.168.180.10 – 192.168.180.20");
         browser.screenshot("networks.png");
+        browser.assertAccessible("networks");
     }
 
     @Test
@@ -126,6 +128,7 @@ class StorageNetworkPagesBrowserTest {
         driver.findElement(By.id("pool-path")).sendKeys("/srv/nfs-images");
         browser.inView(driver.findElement(By.id("pool-host")));
         browser.screenshot("storage-pool-netfs.png");
+        browser.assertAccessible("storage-pool-netfs");
         browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[text()='Make pool']"))));
         assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains("nfs-images").contains("netfs");
         assertThat(driver.findElement(By.id("pool-nfs-images")).getText()).contains("Active").contains("netfs")
@@ -166,6 +169,7 @@ class StorageNetworkPagesBrowserTest {
         browser.submitAndWait(browser.inView(driver.findElement(ADD_STATIC_ENTRY)));
         assertThat(driver.findElement(By.cssSelector(".problem")).getText()).contains("already");
         browser.screenshot("networks-dhcp.png");
+        browser.assertAccessible("networks-dhcp");
 
         browser.inView(driver.findElement(By.cssSelector("button[aria-label='Remove static entry 52:54:00:ab:cd:01']")))
                 .click();

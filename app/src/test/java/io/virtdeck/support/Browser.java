@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -29,12 +30,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A headless Debian Chromium driven by Selenium, for browser tests: page loads, waits, confirmations and screenshots
- * (written to app/target/screenshots for people to look at; a test never writes into the tracked tree).
+ * A headless Debian Chromium driven by Selenium, for browser tests: page loads, waits, confirmations, screenshots
+ * (written to app/target/screenshots for people to look at) and an accessibility audit with axe-core. The one thing a
+ * test writes into the tracked tree is the README's tour ({@link #tourScreenshot}), so that it shows the pages as
+ * they are.
  */
 public final class Browser implements AutoCloseable {
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+    /** axe-core, a devDependency of frontend-assets: the build's {@code npm ci} puts it there before the tests run. */
+    private static final Path AXE = Paths.get("frontend-assets/node_modules/axe-core/axe.min.js");
+    /** The README's screenshots. */
+    private static final Path TOUR = Paths.get("docs/tour");
+    /** The tour's window: small enough for a README, wide enough for the side menu and the tables. */
+    private static final Dimension TOUR_WINDOW = new Dimension(1280, 800);
+    private static final Dimension WINDOW = new Dimension(1400, 900);
+    private static String axeSource;
     private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
     public static final Duration PAGE_WAIT = Duration.ofSeconds(15);
 
@@ -68,7 +79,7 @@ public final class Browser implements AutoCloseable {
                 .usingAnyFreePort()
                 .build();
         WebDriver driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1400, 900));
+        driver.manage().window().setSize(WINDOW);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         return new Browser(driver, profile, screenshots, port);
     }
@@ -191,6 +202,91 @@ public final class Browser implements AutoCloseable {
         } catch (WebDriverException e) {
             throw new AssertionError("cannot take the screenshot " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A screenshot for the README's tour, docs/tour/{@code name}, in a 1280x800 window (the window is set back after).
+     * Written only when the page has no accessibility violations: the tour shows nothing the audit refuses.
+     */
+    public void tourScreenshot(String name) {
+        assertAccessible(name);
+        // the window's own frame aside, the page gets 1280x800
+        Number frame = (Number) js().executeScript("return window.outerHeight - window.innerHeight;");
+        driver.manage().window().setSize(new Dimension(TOUR_WINDOW.width, TOUR_WINDOW.height + frame.intValue()));
+        try {
+            waitFor("the page laid out for 1280x800", () -> ((Number) js().executeScript(
+                    "return window.innerWidth;")).intValue() == TOUR_WINDOW.width);
+            js().executeScript("window.scrollTo(0, 0);");
+            // charts redraw a moment after a resize (charts.js waits for the resizing to stop)
+            js().executeAsyncScript("const done = arguments[0]; setTimeout(() => requestAnimationFrame(() => done()), 500);");
+            byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+            Path dir = Files.createDirectories(Lab.repoRoot().resolve(TOUR));
+            Files.write(dir.resolve(name), png);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            driver.manage().window().setSize(WINDOW);
+        }
+    }
+
+    /**
+     * Fails when axe-core finds a WCAG 2 A or AA violation on the page as it is now; {@code where} names the page in
+     * the message. Elements matched by the CSS selectors in {@code exclude} are left out of the audit.
+     */
+    public void assertAccessible(String where, String... exclude) {
+        List<String> violations = accessibilityViolations(exclude);
+        if (!violations.isEmpty()) {
+            String shot = "a11y-" + where.replaceAll("[^A-Za-z0-9]+", "-") + ".png";
+            screenshot(shot);
+            throw new AssertionError(violations.size() + " accessibility violation(s) (axe-core, WCAG 2 A/AA) on "
+                    + where + " at " + driver.getCurrentUrl() + " (screenshot " + shot + "):\n  "
+                    + String.join("\n  ", violations));
+        }
+    }
+
+    /**
+     * axe-core's WCAG 2 A and AA violations on the page as it is now, one line each: the rule, its impact, what it
+     * asks, the first elements that break it, and axe's summary of what is wrong with the first. Elements matched by
+     * the CSS selectors in {@code exclude} are left out (for markup that is not ours: say why where it is used). The
+     * audit waits for htmx to settle first: parts of a page arrive after it loads.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> accessibilityViolations(String... exclude) {
+        waitForLoaded();
+        waitFor("htmx requests to finish", () -> Boolean.TRUE.equals(js().executeScript(
+                "return document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping') === null;")));
+        if (!Boolean.TRUE.equals(js().executeScript("return typeof window.axe === 'object';"))) {
+            js().executeScript(axe());
+        }
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        Object result = js().executeAsyncScript("""
+                const exclude = arguments[0], done = arguments[arguments.length - 1];
+                const context = exclude.length ? {include: [document], exclude: exclude.map(s => [s])} : document;
+                axe.run(context, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
+                                  resultTypes: ['violations']})
+                  .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '
+                      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')
+                      + (v.nodes.length > 3 ? ' and ' + (v.nodes.length - 3) + ' more' : '')
+                      + ' | ' + (v.nodes[0].failureSummary || '').replace(/\\s+/g, ' '))))
+                  .catch(e => done(['axe-core did not run: ' + e]));
+                """, List.of(exclude));
+        return (List<String>) result;
+    }
+
+    private static synchronized String axe() {
+        if (axeSource == null) {
+            Path file = Lab.repoRoot().resolve(AXE);
+            if (!Files.isReadable(file)) {
+                fail("The accessibility audit needs axe-core at " + file + ": run npm ci in frontend-assets (the"
+                        + " Maven build does it first).");
+            }
+            try {
+                axeSource = Files.readString(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return axeSource;
     }
 
     @Override

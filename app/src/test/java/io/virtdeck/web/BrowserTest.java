@@ -101,6 +101,7 @@ class BrowserTest {
         driver.findElement(By.id("username")).sendKeys("admin");
         driver.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
         browser.screenshot("login.png");
+        browser.assertAccessible("login");
         browser.submitAndWait(driver.findElement(By.cssSelector("button[type=submit]")));
         assertThat(driver.getCurrentUrl()).contains("/guests");
         assertThat(driver.findElement(By.cssSelector(".topbar .user")).getText()).contains("admin");
@@ -112,6 +113,7 @@ class BrowserTest {
         driver.get(browser.url("/guests"));
         assertThat(rowsOfThisTest()).hasSize(6);
         browser.screenshot("guests.png");
+        browser.assertAccessible("guests");
 
         WebElement q = driver.findElement(By.id("filter-q"));
         q.clear();
@@ -136,6 +138,7 @@ class BrowserTest {
         assertThat(rowsOfThisTest()).containsExactly("beta-db", "beta-db");
         assertThat(badges()).containsOnly("Paused");
         browser.screenshot("guests-filtered.png");
+        browser.assertAccessible("guests-filtered");
     }
 
     @Test
@@ -176,6 +179,7 @@ class BrowserTest {
         assertThat(driver.findElements(By.cssSelector("#guest-" + alpha + " button[aria-label='Pause alpha-web']")))
                 .isEmpty();
         browser.screenshot("guest-live-update.png");
+        browser.assertAccessible("guest-live-update");
     }
 
     @Test
@@ -204,6 +208,7 @@ class BrowserTest {
         assertThat(driver.getCurrentUrl()).as("the list keeps its filters").contains("host=" + hostA);
         assertThat(rowHosts()).containsOnly("lab-a");
         browser.screenshot("guests-after-poweroff.png");
+        browser.assertAccessible("guests-after-poweroff");
     }
 
     @Test
@@ -216,11 +221,13 @@ class BrowserTest {
                 .contains("11111111-1111-4111-8111-111111111111").contains("lab-b");
         assertThat(driver.findElements(By.cssSelector("button[aria-label='Shut down alpha-web']"))).hasSize(1);
         browser.screenshot("guest-detail.png");
+        browser.assertAccessible("guest-detail");
 
         driver.get(browser.url("/hosts"));
         assertThat(driver.findElement(By.cssSelector("#host-" + hostA)).getText()).contains("lab-a").contains("Connected");
         assertThat(driver.findElement(By.cssSelector("#host-" + hostB)).getText()).contains("lab-b");
         browser.screenshot("hosts.png");
+        browser.assertAccessible("hosts");
     }
 
     @Test
@@ -239,6 +246,7 @@ class BrowserTest {
         driver.findElement(By.cssSelector("#cdrom option[value='default/install.iso']")).click();
         browser.js().executeScript("window.scrollTo(0, 0);");
         browser.screenshot("guest-create-form.png");
+        browser.assertAccessible("guest-create-form");
 
         // more memory than the host has: the form comes back with the message at the field
         browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[normalize-space()='Review']"))));
@@ -248,6 +256,7 @@ class BrowserTest {
         assertThat(driver.findElement(By.id("name")).getAttribute("value")).isEqualTo("wiz-web");
         browser.js().executeScript("document.getElementById('memoryMiB').scrollIntoView({block: 'center'});");
         browser.screenshot("guest-create-error.png");
+        browser.assertAccessible("guest-create-error");
 
         WebElement memory = driver.findElement(By.id("memoryMiB"));
         memory.clear();
@@ -257,12 +266,14 @@ class BrowserTest {
         assertThat(review).contains("wiz-web", "2 GiB", "new qcow2 volume wiz-web-disk1.qcow2", "default/install.iso",
                 "cdrom, then hd", "default", "BIOS", "VNC console");
         browser.screenshot("guest-create-review.png");
+        browser.assertAccessible("guest-create-review");
 
         browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[normalize-space()='Create wiz-web']"))));
         assertThat(driver.findElement(By.cssSelector(".notice")).getText())
                 .isEqualTo("Guest wiz-web was created on host lab-a. It is shut off: start it when you are ready.");
         assertThat(driver.findElement(By.cssSelector("h1")).getText()).contains("wiz-web").contains("Shut off");
         browser.screenshot("guest-create-done.png");
+        browser.assertAccessible("guest-create-done");
 
         // the later tests count the original guests: this one goes again, with its disk
         long created = guestId(hostA, "wiz-web");
@@ -279,6 +290,7 @@ class BrowserTest {
         assertNoPowerControls();
         assertThat(driver.findElements(By.cssSelector(".sidenav a[href$='/hosts']"))).isEmpty();
         browser.screenshot("guests-helpdesk.png");
+        browser.assertAccessible("guests-helpdesk");
 
         driver.get(browser.url("/guests/" + guestId(hostA, "alpha-web")));
         assertNoPowerControls();

@@ -65,6 +65,7 @@ class CloneBrowserTest {
     void clonesAShutOffGuestFromItsPage() throws Exception {
         browser.open("/guests/" + gamma);
         browser.screenshot("clone-guest-detail.png");
+        browser.assertAccessible("clone-guest-detail");
         browser.submitAndWait(driver.findElement(By.linkText("Clone…")));
         assertThat(heading()).contains("Clone gamma-build");
         assertThat(driver.findElement(By.cssSelector("main")).getText()).contains("full copy", "shared, not copied",
@@ -72,6 +73,7 @@ class CloneBrowserTest {
         WebElement name = driver.findElement(By.id("name"));
         assertThat(name.getAttribute("value")).isEqualTo("gamma-build-clone");
         browser.screenshot("clone-page.png");
+        browser.assertAccessible("clone-page");
 
         // a name in use comes back on the page, as typed, with the reason
         name.clear();
@@ -81,6 +83,7 @@ class CloneBrowserTest {
                 .isEqualTo("A guest named 'beta-db' already exists on this host; choose another name.");
         assertThat(driver.findElement(By.id("name")).getAttribute("aria-invalid")).isEqualTo("true");
         browser.screenshot("clone-page-error.png");
+        browser.assertAccessible("clone-page-error");
 
         driver.findElement(By.id("name")).clear();
         driver.findElement(By.id("name")).sendKeys("gamma-copy");
@@ -92,6 +95,7 @@ class CloneBrowserTest {
         assertThat(driver.findElement(By.cssSelector(".guest-detail")).getText())
                 .contains("/var/lib/libvirt/images/gamma-copy-vda.qcow2");
         browser.screenshot("clone-done.png");
+        browser.assertAccessible("clone-done");
     }
 
     @Test
@@ -109,12 +113,14 @@ class CloneBrowserTest {
         assertThat(driver.findElement(By.cssSelector("h1")).getText()).contains("Template");
         assertThat(driver.findElements(By.cssSelector("button[aria-label='Start gamma-build']"))).isEmpty();
         browser.screenshot("template-marked.png");
+        browser.assertAccessible("template-marked");
 
         browser.submitAndWait(driver.findElement(By.linkText("Create guest from this template…")));
         assertThat(heading()).isEqualTo("New guest from template gamma-build");
         assertThat(driver.findElement(By.cssSelector("input[name=linked][value=true]")).isSelected()).isTrue();
         driver.findElement(By.id("name")).sendKeys("from-tpl");
         browser.screenshot("template-create-page.png");
+        browser.assertAccessible("template-create-page");
 
         // cloud-init asked for with a host name that is none: the field is marked on the page, as typed
         browser.inView(driver.findElement(By.id("ci-enabled"))).click();
@@ -124,6 +130,7 @@ class CloneBrowserTest {
         assertThat(driver.findElement(By.id("ci-hostname")).getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(driver.findElement(By.id("ci-hostname")).getAttribute("value")).isEqualTo("from tpl");
         browser.screenshot("template-create-cloud-init-refused.png");
+        browser.assertAccessible("template-create-cloud-init-refused");
         browser.inView(driver.findElement(By.id("ci-enabled"))).click(); // the test driver takes no seed uploads
         browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[normalize-space()='Create guest']"))));
         assertThat(driver.findElement(By.cssSelector(".notice")).getText())
@@ -136,6 +143,7 @@ class CloneBrowserTest {
                 .map(row -> row.findElement(By.cssSelector("td:first-child a")).getText()).toList();
         assertThat(templates).containsExactly("gamma-build");
         browser.screenshot("template-in-list.png");
+        browser.assertAccessible("template-in-list");
     }
 
     @Test
@@ -149,6 +157,7 @@ class CloneBrowserTest {
         assertThat(driver.findElement(By.xpath("//button[normalize-space()='Clone alpha-web']")).isEnabled())
                 .isFalse();
         browser.screenshot("clone-page-running.png");
+        browser.assertAccessible("clone-page-running");
     }
 
     private String heading() {
