@@ -179,7 +179,8 @@ class GrantMatrixTest {
                 || endpoint.pattern().equals("/api/v1/hosts/{id}/confirm-down")) {
             return Need.ADMINISTER_EVERYTHING;
         }
-        if (endpoint.pattern().equals("/api/v1/guests/{id}/console")) {
+        if (endpoint.pattern().equals("/api/v1/guests/{id}/console")
+                || endpoint.pattern().equals("/api/v1/guests/{id}/serial-console")) {
             return Need.CONSOLE;
         }
         if (endpoint.method() != HttpMethod.GET || OPERATE_GETS.contains(endpoint.pattern())) {
