@@ -145,8 +145,10 @@ public class TaskService implements ApplicationRunner, BusyObjects {
         if (!task.cancellable()) {
             throw VirtdeckException.conflict("Task " + id + " (" + task.type() + ") cannot be cancelled.");
         }
-        tasks.requestCancel(id);
+        // the abort is taken before the cancel is recorded: work that sees the cancel first may end, and forget its
+        // abort, before this thread would have found it
         Runnable abort = aborts.remove(id);
+        tasks.requestCancel(id);
         if (abort != null) {
             abort.run();
         }

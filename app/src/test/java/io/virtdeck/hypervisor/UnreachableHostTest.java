@@ -78,6 +78,8 @@ class UnreachableHostTest {
             assertThat(JsonPath.<String>read(lost, "$.stateReason")).isNotBlank();
 
             assertNothingHangsWhileUnreachable(hostId, guestId, "killed");
+            // audited by the inventory's listener right after it stored the state the API shows
+            await().atMost(Duration.ofSeconds(5)).until(() -> audited("host.lost", "gone-1"), n -> n >= 1);
             assertThat(audited("host.lost", "gone-1")).isEqualTo(1);
 
             long restartedAt = System.nanoTime();
