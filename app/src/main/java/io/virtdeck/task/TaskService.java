@@ -9,13 +9,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.task.TaskExecutor;
@@ -228,8 +228,11 @@ public class TaskService implements ApplicationRunner, BusyObjects {
         }
     }
 
-    /** Before the workers' pool stops and interrupts them: work cut short then is not a failure. */
-    @PreDestroy
+    /**
+     * As soon as Virtdeck starts stopping, before any bean is destroyed: work cut short from then on (its workers
+     * interrupted, or the libvirt call threads already refusing its calls) is not a failure.
+     */
+    @EventListener(ContextClosedEvent.class)
     void stop() {
         stopping = true;
     }
