@@ -252,6 +252,8 @@ public final class Lab implements BeforeAllCallback {
      * class boots it afresh instead of failing on the earlier one's wreck.
      */
     public static void tiny1BackOnLab1() {
+        // a migration a failed test left behind would otherwise go on copying, with tiny1 listed on both hosts
+        virsh(LAB1, "domjobabort", "tiny1");
         if (virsh(LAB2, "list", "--all", "--name").contains("tiny1")) {
             boolean running = virsh(LAB2, "domstate", "tiny1").trim().equals("running");
             virsh(LAB2, "migrate", "tiny1", LAB1, running ? "--live" : "--offline", "--p2p", "--persistent",
