@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /**
  * A domain as libvirt describes it: its configuration (from the XML) plus its run state and flags. {@code managedSave}:
- * shut off with its memory saved by libvirt (starting it restores it).
+ * shut off with its memory saved by libvirt (starting it restores it). {@code serialConsole}: it has a serial port or
+ * console on a pseudo-terminal, which libvirt's console stream opens.
  */
 public record DomainFacts(
         UUID uuid,
@@ -19,5 +20,6 @@ public record DomainFacts(
         String osType,
         List<DiskFacts> disks,
         List<NicFacts> nics,
-        List<GraphicsFacts> graphics) {
+        List<GraphicsFacts> graphics,
+        boolean serialConsole) {
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.w3c.dom.Element;
 
@@ -22,7 +23,8 @@ final class DomainXmlReader {
 
     /** The configuration part of a domain; run state and flags come from other libvirt calls. */
     record DomainConfig(UUID uuid, String name, int vcpus, long memoryMiB, String osType,
-                        List<DiskFacts> disks, List<NicFacts> nics, List<GraphicsFacts> graphics) {
+                        List<DiskFacts> disks, List<NicFacts> nics, List<GraphicsFacts> graphics,
+                        boolean serialConsole) {
     }
 
     static DomainConfig read(String xml) {
@@ -38,7 +40,8 @@ final class DomainXmlReader {
                 text(SafeXml.path(domain, "os", "type")),
                 disks(devices),
                 nics(devices),
-                graphics(devices));
+                graphics(devices),
+                serialConsole(devices));
     }
 
     /**
@@ -161,6 +164,12 @@ final class DomainXmlReader {
                     "yes".equals(attr(g, "autoport")), listen, socket));
         }
         return graphics;
+    }
+
+    /** A serial port or console on a pseudo-terminal: what libvirt's console stream (virDomainOpenConsole) opens. */
+    private static boolean serialConsole(Element devices) {
+        return Stream.concat(children(devices, "console").stream(), children(devices, "serial").stream())
+                .anyMatch(device -> "pty".equals(attr(device, "type")));
     }
 
     private static String firstNonNull(String... values) {

@@ -10,4 +10,12 @@ public record GraphicsFacts(String type, int port, boolean autoport, String list
     public GraphicsFacts(String type, int port, boolean autoport, String listen) {
         this(type, port, autoport, listen, null);
     }
+
+    /**
+     * A VNC display QEMU serves: on a port or a UNIX socket. A simulated host's (libvirt's test driver) never is: it
+     * runs no display, so its port stays -1.
+     */
+    public boolean servedVnc() {
+        return "vnc".equals(type) && (port > 0 || socket != null);
+    }
 }

@@ -251,7 +251,8 @@ class LibvirtDomains implements DomainGateway {
         // only a shut-off, persistent domain can hold a managed save image: no extra call for the others
         boolean managedSave = persistent && state == DomainRunState.SHUTOFF && domain.hasManagedSaveImage() == 1;
         return new DomainFacts(config.uuid(), config.name(), state, config.vcpus(), config.memoryMiB(),
-                autostart, persistent, managedSave, config.osType(), config.disks(), config.nics(), config.graphics());
+                autostart, persistent, managedSave, config.osType(), config.disks(), config.nics(), config.graphics(),
+                config.serialConsole());
     }
 
     private static DomainRunState runState(DomainInfo.DomainState state) {

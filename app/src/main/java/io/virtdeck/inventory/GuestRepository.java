@@ -120,7 +120,8 @@ public class GuestRepository {
         GuestSort order = fromTheEnd ? sort.reversed() : sort;
         List<Row> rows = new ArrayList<>(jdbc.sql("""
                         SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.managed_save,
-                               g.vcpus, g.memory_mib, g.template, lower(g.name) AS sort_name,
+                               g.vcpus, g.memory_mib, g.template, g.graphics, g.serial_console,
+                               lower(g.name) AS sort_name,
                                (SELECT a.address FROM guest_addresses a WHERE a.guest_id = g.id
                                 ORDER BY a.position LIMIT 1) AS first_address, """
                         + sort.column().sql() + " AS sort_key FROM " + from + " JOIN hosts h ON h.id = g.host_id"
@@ -130,7 +131,8 @@ public class GuestRepository {
                         rs.getObject("uuid", UUID.class), rs.getLong("host_id"), rs.getString("host_name"),
                         DomainRunState.valueOf(rs.getString("state")), rs.getBoolean("managed_save"),
                         rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("template"),
-                        rs.getString("first_address")),
+                        rs.getString("first_address"),
+                        Guest.console(graphics(rs), rs.getBoolean("serial_console"))),
                         rs.getObject("sort_key"), rs.getString("sort_name")))
                 .list());
         boolean more = fromTheEnd ? offset > 0 : rows.size() > limit;
@@ -239,6 +241,7 @@ public class GuestRepository {
         String[] disks = new String[n];
         String[] nics = new String[n];
         String[] graphics = new String[n];
+        Boolean[] serialConsole = new Boolean[n];
         for (int i = 0; i < n; i++) {
             DomainFacts domain = domains.get(i);
             uuids[i] = domain.uuid();
@@ -253,19 +256,21 @@ public class GuestRepository {
             disks[i] = json.writeValueAsString(domain.disks());
             nics[i] = json.writeValueAsString(domain.nics());
             graphics[i] = json.writeValueAsString(domain.graphics());
+            serialConsole[i] = domain.serialConsole();
         }
         return jdbc.sql("""
                         INSERT INTO guests (host_id, uuid, name, state, vcpus, memory_mib, autostart, persistent,
-                                            managed_save, os_type, disks, nics, graphics, observed_at)
+                                            managed_save, os_type, disks, nics, graphics, serial_console, observed_at)
                         SELECT :host, d.uuid, d.name, d.state, d.vcpus, d.memory_mib, d.autostart, d.persistent,
-                               d.managed_save, d.os_type, d.disks, d.nics, d.graphics, :observed
+                               d.managed_save, d.os_type, d.disks, d.nics, d.graphics, d.serial_console, :observed
                         FROM unnest(CAST(:uuids AS uuid[]), CAST(:names AS text[]), CAST(:states AS text[]),
                                     CAST(:vcpus AS integer[]), CAST(:memory AS bigint[]),
                                     CAST(:autostart AS boolean[]), CAST(:persistent AS boolean[]),
                                     CAST(:managedSave AS boolean[]), CAST(:os AS text[]), CAST(:disks AS text[]),
-                                    CAST(:nics AS text[]), CAST(:graphics AS text[]))
+                                    CAST(:nics AS text[]), CAST(:graphics AS text[]),
+                                    CAST(:serialConsole AS boolean[]))
                              AS d(uuid, name, state, vcpus, memory_mib, autostart, persistent, managed_save,
-                                  os_type, disks, nics, graphics)
+                                  os_type, disks, nics, graphics, serial_console)
                         WHERE NOT EXISTS (SELECT 1 FROM guests m
                                           WHERE m.uuid = d.uuid AND m.moving_to_host_id IS NOT NULL)
                           AND NOT EXISTS (SELECT 1 FROM guest_removals r
@@ -275,15 +280,16 @@ public class GuestRepository {
                             memory_mib = excluded.memory_mib, autostart = excluded.autostart,
                             persistent = excluded.persistent, managed_save = excluded.managed_save,
                             os_type = excluded.os_type, disks = excluded.disks,
-                            nics = excluded.nics, graphics = excluded.graphics, observed_at = excluded.observed_at,
+                            nics = excluded.nics, graphics = excluded.graphics,
+                            serial_console = excluded.serial_console, observed_at = excluded.observed_at,
                             updated_at = now()
                         WHERE guests.observed_at <= excluded.observed_at AND (guests.name, guests.state, guests.vcpus, guests.memory_mib, guests.autostart,
                                guests.persistent, guests.managed_save, guests.os_type, guests.disks, guests.nics,
-                               guests.graphics)
+                               guests.graphics, guests.serial_console)
                               IS DISTINCT FROM
                               (excluded.name, excluded.state, excluded.vcpus, excluded.memory_mib, excluded.autostart,
                                excluded.persistent, excluded.managed_save, excluded.os_type, excluded.disks,
-                               excluded.nics, excluded.graphics)
+                               excluded.nics, excluded.graphics, excluded.serial_console)
                         RETURNING id""")
                 .param("host", hostId)
                 .param("observed", Timestamp.from(observedAt))
@@ -299,6 +305,7 @@ public class GuestRepository {
                 .param("disks", disks)
                 .param("nics", nics)
                 .param("graphics", graphics)
+                .param("serialConsole", serialConsole)
                 .query(Long.class)
                 .list();
     }
@@ -459,7 +466,11 @@ public class GuestRepository {
                 rs.getBoolean("managed_save"), rs.getString("os_type"),
                 json.readValue(rs.getString("disks"), new TypeReference<List<DiskFacts>>() { }),
                 json.readValue(rs.getString("nics"), new TypeReference<List<NicFacts>>() { }),
-                json.readValue(rs.getString("graphics"), new TypeReference<List<GraphicsFacts>>() { }),
-                rs.getString("description"), rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("template"));
+                graphics(rs), rs.getString("description"), rs.getTimestamp("updated_at").toInstant(),
+                rs.getBoolean("template"), rs.getBoolean("serial_console"));
+    }
+
+    private List<GraphicsFacts> graphics(ResultSet rs) throws SQLException {
+        return json.readValue(rs.getString("graphics"), new TypeReference<List<GraphicsFacts>>() { });
     }
 }

@@ -123,7 +123,7 @@ class SerialConsoleTest {
         String bothPage = desk.get("/guests/" + both).body();
         assertThat(bothPage).contains("href=\"/guests/" + both + "/console\"",
                 "href=\"/guests/" + both + "/serial-console\"");
-        // the list's rows know no displays: their link opens the console page, which sends it to the serial one
+        // the console page of a guest without a display (a link kept from before, typed) sends it to the serial one
         HttpResponse<String> vncPage = desk.get("/guests/" + serialOnly + "/console");
         assertThat(vncPage.statusCode()).isEqualTo(302);
         assertThat(vncPage.headers().firstValue("Location").orElse("")).endsWith("/guests/" + serialOnly

@@ -83,6 +83,23 @@ class DomainXmlReaderTest {
     }
 
     @Test
+    void aSerialConsoleIsOneLibvirtsConsoleStreamOpens() {
+        String template = """
+                <domain type='kvm'><name>s</name><uuid>2f1c6b4e-9b3a-4c1e-8a61-0f1e2d3c4b5c</uuid>
+                  <memory unit='KiB'>131072</memory><vcpu>1</vcpu><os><type>hvm</type></os>
+                  <devices>DEVICES</devices></domain>""";
+        assertThat(DomainXmlReader.read(template.replace("DEVICES",
+                "<serial type='pty'><target port='0'/></serial>")).serialConsole()).isTrue();
+        assertThat(DomainXmlReader.read(template.replace("DEVICES",
+                "<console type='pty'><target type='virtio' port='0'/></console>")).serialConsole()).isTrue();
+        // a serial port on a file or a TCP socket is no console libvirt can stream
+        assertThat(DomainXmlReader.read(template.replace("DEVICES",
+                "<serial type='file'><source path='/var/log/s.log'/><target port='0'/></serial>")).serialConsole())
+                .isFalse();
+        assertThat(DomainXmlReader.read(template.replace("DEVICES", "")).serialConsole()).isFalse();
+    }
+
+    @Test
     void aMigrationNeedsTheVolumesItsDisksNameInTheirPools() {
         MigrationNeeds needs = DomainXmlReader.migrationNeeds("""
                 <domain type='qemu'><name>g</name><os><type arch='x86_64'>hvm</type></os><devices>

@@ -75,7 +75,8 @@ final class FakeHosts {
 
     static Guest runningGuest(String name, long hostId, long memoryMiB) {
         return new Guest(1, name, UUID.randomUUID(), hostId, "source", DomainRunState.RUNNING, 1, memoryMiB, false,
-                true, false, "hvm", List.of(), List.of(), List.of(), null, null, false);
+                true, false, "hvm", List.of(), List.of(), List.of(), null, null, false,
+                false);
     }
 
     HostRepository repository() {

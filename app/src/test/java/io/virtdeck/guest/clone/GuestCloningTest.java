@@ -49,7 +49,8 @@ class GuestCloningTest {
     private static final Host HOST = new Host(7, "kvm7", "qemu:///system", HostState.CONNECTED, null, Instant.now(),
             8, 16384L, 0, false, null, null);
     private static final Guest SOURCE = new Guest(3, "web", UUID.randomUUID(), 7, "kvm7", DomainRunState.SHUTOFF, 1,
-            512, false, true, false, "hvm", List.of(), List.of(), List.of(), null, Instant.now(), false);
+            512, false, true, false, "hvm", List.of(), List.of(), List.of(), null, Instant.now(), false,
+            false);
 
     private final DomainGateway domainGateway = mock(DomainGateway.class);
     private final StorageGateway storageGateway = mock(StorageGateway.class);

@@ -25,7 +25,7 @@ class ResourceLimitsCheckTest {
             1, false, null, null);
     private static final Guest GUEST = new Guest(1, "web", UUID.randomUUID(), 1, "kvm1", DomainRunState.RUNNING, 2,
             2048, false, true, false, "hvm", List.of(disk("vda"), disk("vdb")), List.of(), List.of(), null, null,
-            false);
+            false, false);
 
     @Test
     void limitsWithinWhatLibvirtAndTheHostAcceptPass() {

@@ -112,7 +112,8 @@ class GuestCreateRollbackTest {
         doThrow(new HypervisorException(HypervisorException.Kind.UNREACHABLE, "connection lost"))
                 .when(domainGateway).setAutostart(7, plan.uuid(), true);
         when(domainGateway.domain(7, plan.uuid())).thenReturn(new DomainFacts(plan.uuid(), "web",
-                DomainRunState.SHUTOFF, 1, 512, false, true, false, "hvm", List.of(), List.of(), List.of()));
+                DomainRunState.SHUTOFF, 1, 512, false, true, false, "hvm", List.of(), List.of(), List.of(),
+                false));
 
         VirtdeckException e = catchThrowableOfType(VirtdeckException.class, () -> service.create(7, REQUEST));
 

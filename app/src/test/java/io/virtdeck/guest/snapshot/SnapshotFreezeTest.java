@@ -25,7 +25,8 @@ class SnapshotFreezeTest {
     private static final SnapshotFacts FACTS = new SnapshotFacts("s1", null, null, Instant.now(), "running", true, true,
             false, null);
     private static final Guest GUEST = new Guest(1, "debian12", UUID.randomUUID(), 1, "lab1", DomainRunState.RUNNING,
-            1, 512, false, true, false, "hvm", List.of(), List.of(), List.of(), null, Instant.now(), false);
+            1, 512, false, true, false, "hvm", List.of(), List.of(), List.of(), null, Instant.now(), false,
+            false);
 
     @Test
     void aFrozenSnapshotSaysFileSystemsFrozenWithTheCountAndThawed() {

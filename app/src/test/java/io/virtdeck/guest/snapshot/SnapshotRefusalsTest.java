@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SnapshotRefusalsTest {
 
     private final Guest guest = new Guest(1, "web-01", UUID.randomUUID(), 1, "lab1", DomainRunState.RUNNING, 2, 512,
-            false, true, false, "hvm", List.of(), List.of(), List.of(), null, Instant.now(), false);
+            false, true, false, "hvm", List.of(), List.of(), List.of(), null, Instant.now(), false,
+            false);
 
     @Test
     void aRevertRefusedForHotPluggedVcpusSaysSoAndWhatToDo() {
