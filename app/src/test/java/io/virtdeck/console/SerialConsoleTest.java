@@ -107,7 +107,7 @@ class SerialConsoleTest {
 
         // the page: a terminal with its first ticket; take-over offered to those who may force only
         String page = desk.get("/guests/" + serialOnly + "/serial-console").body();
-        assertThat(page).contains("data-ticket-path=\"/console/ws?ticket=", "serial-console.js")
+        assertThat(page).contains("data-ticket-path=\"/console/ws?ticket=", "/assets/serial-console-")
                 .doesNotContain("id=\"take-over\"");
         assertThat(operator.get("/guests/" + serialOnly + "/serial-console").body()).contains("id=\"take-over\"");
     }

@@ -1,5 +1,8 @@
 package io.virtdeck.web;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import io.virtdeck.support.Api;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
@@ -71,6 +74,15 @@ class PagesTest {
         assertThat(mvc.perform(get("/assets/virtdeck.css").with(OPERATOR)).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString()).isNotEmpty();
         assertThat(resourceUrls.getHandlerMap()).containsKey("/assets/**").doesNotContainKey("/**");
+    }
+
+    /** A file's name changes with its content, so browsers may keep it for a year without asking again. */
+    @Test
+    void pagesNameFilesByTheirContentAndBrowsersKeepThemAYear() throws Exception {
+        Matcher named = Pattern.compile("src=\"(/assets/virtdeck-[0-9a-f]{32}\\.js)\"").matcher(page("/guests"));
+        assertThat(named.find()).as("virtdeck.js named by its content").isTrue();
+        assertThat(mvc.perform(get(named.group(1)).with(OPERATOR)).andExpect(status().isOk()).andReturn()
+                .getResponse().getHeader("Cache-Control")).isEqualTo("max-age=31536000");
     }
 
     @Test
