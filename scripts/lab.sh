@@ -301,8 +301,16 @@ start_host() {
     fi
   done
   : >"$d/log/libvirtd.out"
-  setsid unshare --mount --propagation private "$d/run-host.sh" "$d" \
-    "$SCRIPT_DIR/virtdeck-heartbeat.sh" "$LAB_DIR/heartbeat" "$h" 1 </dev/null >>"$d/log/libvirtd.out" 2>&1 9>&- &
+  # the host's daemons outlive this script: they must not keep any file it inherited open, such as the lock of a
+  # caller's `flock FILE scripts/lab.sh up`, which every later caller would then wait for until the lab stops
+  (
+    for fd in /proc/self/fd/*; do
+      n="${fd##*/}"
+      if ((n > 2)); then eval "exec $n>&-" 2>/dev/null || true; fi
+    done
+    exec setsid unshare --mount --propagation private "$d/run-host.sh" "$d" \
+      "$SCRIPT_DIR/virtdeck-heartbeat.sh" "$LAB_DIR/heartbeat" "$h" 1
+  ) </dev/null >>"$d/log/libvirtd.out" 2>&1 &
   echo $! >"$d/launcher.pid"
   for ((i = 0; i < READY_LIMIT * 5; i++)); do
     pid="$(host_libvirtd_pid "$h")"
