@@ -54,6 +54,7 @@ class AccessibilityBrowserTest {
     private long alpha;
     private long gamma;
     private long consoleVm;
+    private long simulatedVm;
 
     @BeforeAll
     void hostsUsersAndABrowser() throws Exception {
@@ -66,6 +67,8 @@ class AccessibilityBrowserTest {
         vnc = new FakeVncServer(FakeVncServer.Mode.ECHO);
         long consoleHost = admin.hostIdOrRegister("kvm-02", TestHosts.consoleHost(vnc.port()));
         consoleVm = admin.guestIdOn(consoleHost, "console-vm");
+        // running, its display served by nothing: a simulated host's guest, as in the demo
+        simulatedVm = admin.guestIdOn(admin.hostIdOrRegister("kvm-03", TestHosts.consoleHost(-1)), "console-vm");
         browser = Browser.start(port);
     }
 
@@ -115,6 +118,13 @@ class AccessibilityBrowserTest {
         found.put("/guests/" + consoleVm, browser.accessibilityViolations());
         openConsole();
         found.put("console", browser.accessibilityViolations());
+        // no link to a console that cannot show anything: the page says why instead
+        browser.open("/guests/" + simulatedVm);
+        assertThat(browser.driver().findElements(By.cssSelector(".console-link"))).isEmpty();
+        assertThat(browser.driver().findElement(By.cssSelector(".no-console")).getText())
+                .isEqualTo("No console: its host runs no display (a simulated host)");
+        found.put("/guests/" + simulatedVm, browser.accessibilityViolations());
+        browser.screenshot("guest-without-console.png");
         assertNone(found);
     }
 
