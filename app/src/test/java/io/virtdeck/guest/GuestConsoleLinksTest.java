@@ -70,7 +70,7 @@ class GuestConsoleLinksTest {
         assertThat(page(serialOnly)).contains("href=\"/guests/" + serialOnly + "/serial-console\"", "Open console")
                 .doesNotContain("href=\"/guests/" + serialOnly + "/console\"");
         assertThat(page(unservedDisplay)).doesNotContain("console-link")
-                .contains("No console: its host runs no display (a simulated host)", "./virtdeck run --lab",
+                .contains("No console: a simulated host runs no display (./virtdeck run --lab adds real hosts)",
                         "VNC (no port: its host runs no display)");
         assertThat(page(neither)).doesNotContain("console-link").contains("No console: no VNC display and no serial port");
     }
