@@ -134,6 +134,25 @@ public final class Browser implements AutoCloseable {
                 () -> "complete".equals(js().executeScript("return document.readyState;")));
     }
 
+    /**
+     * Waits until the page has loaded what it loads after itself (htmx cards, charts): no htmx request under way and
+     * no new resource fetched for half a second, as a person would see it settled before clicking on.
+     */
+    public void waitForSettled() {
+        waitForLoaded();
+        long[] last = {-1, System.nanoTime()};
+        waitFor("the page's own late loads to end", () -> {
+            long fetched = ((Number) js().executeScript("return document.querySelectorAll('.htmx-request').length"
+                    + " + performance.getEntriesByType('resource').length * 1000;")).longValue();
+            if (fetched != last[0]) {
+                last[0] = fetched;
+                last[1] = System.nanoTime();
+                return false;
+            }
+            return System.nanoTime() - last[1] > 500_000_000L;
+        });
+    }
+
     public static boolean isStale(WebElement element) {
         try {
             element.isEnabled();
