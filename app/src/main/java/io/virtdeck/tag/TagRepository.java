@@ -53,8 +53,8 @@ class TagRepository {
     /** Adds the tags; empty when the object would carry more than {@link Tags#MAX_PER_OBJECT}, and is left as it was. */
     Optional<List<String>> add(Tagged kind, long id, List<String> tags) {
         return jdbc.sql("UPDATE " + kind.table + """
-                         SET tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || CAST(:tags AS text[])) t
-                                          ORDER BY t COLLATE "C")
+                         SET tags = ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(tags || CAST(:tags AS text[])) t
+                                          ORDER BY 1)
                         WHERE id = :id
                           AND (SELECT count(DISTINCT t) FROM unnest(tags || CAST(:tags AS text[])) t) <= :max
                         RETURNING tags""")
