@@ -23,12 +23,12 @@ import io.virtdeck.core.Visible;
 /**
  * The one permission check of the services: {@link #require(Action, ObjectRef)}. The current user's roles on an object
  * are their role on '/' (users.role, carried as the ROLE_ authority of their login), and every role granted to them
- * or to one of their groups on '/', on the object's host, on the guest itself, or on one of their tags. An object on which they hold no
- * role at all is a 404 with the same message as a missing one (they may not learn that it exists); one they hold a
- * role on that does not permit the action is a 403. A role granted on a tag ('/tags/{tag}') is held on every guest
- * carrying the tag and on every host carrying it (so on its guests too), read from the objects' tags at each check:
- * a guest tagged later is covered at once, an untagged one no longer. A single sign-on login's groups claim ({@link OidcLogin}) adds the
- * grants of the groups it names.
+ * or to one of their groups on '/', on the object's host, on the guest itself, or on one of their tags. An object on
+ * which they hold no role at all is a 404 with the same message as a missing one (they may not learn that it exists);
+ * one they hold a role on that does not permit the action is a 403. A role granted on a tag ('/tags/{tag}') is held on
+ * every guest carrying the tag and on every host carrying it (so on its guests too), read from the objects' tags at
+ * each check: a guest tagged later is covered at once, an untagged one no longer. A single sign-on login's groups
+ * claim ({@link OidcLogin}) adds the grants of the groups it names.
  */
 @Component
 public class Permissions {

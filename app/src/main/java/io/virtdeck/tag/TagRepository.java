@@ -1,5 +1,7 @@
 package io.virtdeck.tag;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ class TagRepository {
     /** The object's name and tags; empty when it does not exist. */
     Optional<Named> find(Tagged kind, long id) {
         return jdbc.sql("SELECT name, tags FROM " + kind.table + " WHERE id = :id").param("id", id)
-                .query((rs, n) -> new Named(rs.getString("name"), List.of((String[]) rs.getArray("tags").getArray())))
+                .query((rs, n) -> new Named(rs.getString("name"), tags(rs)))
                 .optional();
     }
 
@@ -50,7 +52,7 @@ class TagRepository {
         return update(kind, id, "CAST(:tags AS text[])", tags);
     }
 
-    /** Adds the tags; empty when the object would carry more than {@link Tags#MAX_PER_OBJECT}, and is left as it was. */
+    /** Adds the tags; empty (and nothing changed) when that would make more than {@link Tags#MAX_PER_OBJECT}. */
     Optional<List<String>> add(Tagged kind, long id, List<String> tags) {
         return jdbc.sql("UPDATE " + kind.table + """
                          SET tags = ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(tags || CAST(:tags AS text[])) t
@@ -59,7 +61,7 @@ class TagRepository {
                           AND (SELECT count(DISTINCT t) FROM unnest(tags || CAST(:tags AS text[])) t) <= :max
                         RETURNING tags""")
                 .param("id", id).param("tags", tags.toArray(new String[0])).param("max", Tags.MAX_PER_OBJECT)
-                .query((rs, n) -> List.of((String[]) rs.getArray("tags").getArray())).optional();
+                .query((rs, n) -> tags(rs)).optional();
     }
 
     List<String> remove(Tagged kind, long id, List<String> tags) {
@@ -71,7 +73,11 @@ class TagRepository {
     private List<String> update(Tagged kind, long id, String newTags, List<String> tags) {
         return jdbc.sql("UPDATE " + kind.table + " SET tags = " + newTags + " WHERE id = :id RETURNING tags")
                 .param("id", id).param("tags", tags.toArray(new String[0]))
-                .query((rs, n) -> List.of((String[]) rs.getArray("tags").getArray())).single();
+                .query((rs, n) -> tags(rs)).single();
+    }
+
+    private static List<String> tags(ResultSet rs) throws SQLException {
+        return List.of((String[]) rs.getArray("tags").getArray());
     }
 
     /**

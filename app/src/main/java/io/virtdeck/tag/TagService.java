@@ -92,8 +92,8 @@ public class TagService {
         return actions.plan(kind == Tagged.GUEST ? AuditAction.GUEST_TAGS : AuditAction.HOST_TAGS, subject)
                 .permit(() -> permissions.require(Action.OPERATE, object))
                 .evenWhileBusy()
-                .refreshing(() -> events.publishEvent(kind == Tagged.GUEST ? new InventoryChanged.GuestChanged(id, false)
-                        : new InventoryChanged.HostChanged(id, false)))
+                .refreshing(() -> events.publishEvent(kind == Tagged.GUEST
+                        ? new InventoryChanged.GuestChanged(id, false) : new InventoryChanged.HostChanged(id, false)))
                 .run(() -> {
                     List<String> after = work.get();
                     return Done.of(after, describe(before.tags(), after));

@@ -220,8 +220,8 @@ class TagsTest {
                 .containsExactly("tags-console");
         assertThat(JsonPath.<List<String>>read(body(admin(api.get("/api/v1/hosts/" + consoleHost))), "$.tags"))
                 .containsExactly("site:lab");
-        assertThat(JsonPath.<List<Integer>>read(body(admin(api.get("/api/v1/tags"))), "$[?(@.tag == 'site:lab')].hosts"))
-                .containsExactly(1);
+        assertThat(JsonPath.<List<Integer>>read(body(admin(api.get("/api/v1/tags"))),
+                "$[?(@.tag == 'site:lab')].hosts")).containsExactly(1);
 
         // the page: chips that link to the list filtered by them, and the filter shown
         String page = body(admin(get("/guests").param("tag", "team-a").with(user("admin").roles("ADMIN"))));
