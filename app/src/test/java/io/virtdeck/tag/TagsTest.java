@@ -227,6 +227,9 @@ class TagsTest {
         String page = body(admin(get("/guests").param("tag", "team-a").with(user("admin").roles("ADMIN"))));
         assertThat(page).contains("alpha-web").doesNotContain(">beta-db<").contains("Tagged with all of:")
                 .contains("href=\"/guests?tag=team-a&amp;tag=env:prod\"");
+        // a row fetched alone (a live update) links its chips to the list filtered by each
+        String row = body(admin(get("/guests/" + alphaWeb + "/row").with(user("admin").roles("ADMIN"))));
+        assertThat(row).contains("href=\"/guests?tag=env:prod\"").contains("href=\"/guests?tag=team-a\"");
     }
 
     @Test
