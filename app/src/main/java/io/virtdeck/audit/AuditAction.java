@@ -45,6 +45,7 @@ public enum AuditAction {
     ANTI_AFFINITY_SET("guest.anti-affinity.set", Family.GUESTS,
             "an anti-affinity group made or changed: guests that never run on one host together"),
     ANTI_AFFINITY_DELETE("guest.anti-affinity.delete", Family.GUESTS, "an anti-affinity group removed"),
+    GUEST_TAGS("guest.tags", Family.GUESTS, "a guest's tags set, added or removed (Virtdeck's own, not libvirt's)"),
     GUEST_CHANGED_OUTSIDE("guest.changed-outside", Family.GUESTS,
             "seen, not done: a guest changed by something other than Virtdeck (virsh, the guest itself)"),
 
@@ -55,6 +56,7 @@ public enum AuditAction {
     HOST_CONFIRM_DOWN("host.confirm-down", Family.HOSTS,
             "an administrator's word that a host that does not answer is down: its HA guests restart without the grace"),
     HOST_MAINTENANCE("host.maintenance", Family.HOSTS, "a host put into maintenance (its guests evacuated) or back"),
+    HOST_TAGS("host.tags", Family.HOSTS, "a host's tags set, added or removed (Virtdeck's own, not libvirt's)"),
     HOST_LOST("host.lost", Family.HOSTS, "seen, not done: the connection to a host lost"),
     HOST_BACK("host.back", Family.HOSTS, "seen, not done: the connection to a host re-established"),
 

@@ -30,13 +30,11 @@ public record ObjectScope(boolean all, Visible guests, Visible hosts) {
         if (all) {
             return "TRUE";
         }
-        params.put("scopeGuestHosts", guests.hostIdArray());
-        params.put("scopeGuestIds", guests.guestIdArray());
         params.put("scopeHosts", hosts.hostIds().stream().map(String::valueOf).toArray(String[]::new));
         String guestRows = guests.everything() ? "TRUE" : """
                 EXISTS (SELECT 1 FROM guests scope_g
                         WHERE scope_g.id = CASE WHEN object_id ~ '^[0-9]{1,18}$' THEN object_id::bigint END
-                          AND (scope_g.host_id = ANY(:scopeGuestHosts) OR scope_g.id = ANY(:scopeGuestIds)))""";
+                          AND """ + guests.guestCondition("scope_g", "scopeGuest", params) + ")";
         String hostRows = hosts.everything() ? "TRUE" : "object_id = ANY(:scopeHosts)";
         String onHostRows = hosts.everything() ? "TRUE" : "split_part(object_id, '/', 1) = ANY(:scopeHosts)";
         return "((object_type = 'guest' AND " + guestRows + ")"

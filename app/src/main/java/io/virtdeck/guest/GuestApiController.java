@@ -1,5 +1,7 @@
 package io.virtdeck.guest;
 
+import java.util.List;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -29,6 +31,7 @@ class GuestApiController {
     GuestPage list(@RequestParam(required = false) Long host,
                    @RequestParam(required = false) DomainRunState state,
                    @RequestParam(required = false) String q,
+                   @RequestParam(name = "tag", required = false) List<String> tags,
                    @RequestParam(required = false) Integer page,
                    @RequestParam(required = false) Integer size,
                    @RequestParam(required = false) String sort,
@@ -37,7 +40,7 @@ class GuestApiController {
             throw VirtdeckException.invalid("after", "after and page cannot be used together: after already says"
                     + " where the page starts.");
         }
-        return guests.find(new GuestFilter(host, state, q), GuestSort.parse(sort), after, Page.checkedPage(page),
+        return guests.find(new GuestFilter(host, state, q, tags), GuestSort.parse(sort), after, Page.checkedPage(page),
                 Page.checkedSize(size, 50));
     }
 

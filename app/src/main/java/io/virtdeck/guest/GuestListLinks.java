@@ -1,11 +1,28 @@
 package io.virtdeck.guest;
 
+import java.util.List;
+
 import org.springframework.web.util.UriComponentsBuilder;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.GuestSort;
 
 /** The guest list's current filters, and the links that change one of them while keeping the rest. */
-public record GuestListLinks(Long host, DomainRunState state, String q, GuestSort sort) {
+public record GuestListLinks(Long host, DomainRunState state, String q, List<String> tags, GuestSort sort) {
+
+    /** The list filtered by one more tag (a chip clicked on a row), back on its first page. */
+    public String withTag(String tag) {
+        UriComponentsBuilder builder = base(sort.parameter());
+        if (!tags.contains(tag)) {
+            builder.queryParam("tag", tag);
+        }
+        return builder.build().encode().toUriString();
+    }
+
+    /** The list without one of its tag filters. */
+    public String withoutTag(String tag) {
+        return new GuestListLinks(host, state, q, tags.stream().filter(t -> !t.equals(tag)).toList(), sort)
+                .base(sort.parameter()).build().encode().toUriString();
+    }
 
     public String page(int page) {
         return base(sort.parameter()).queryParam("page", page).build().encode().toUriString();
@@ -35,6 +52,9 @@ public record GuestListLinks(Long host, DomainRunState state, String q, GuestSor
         }
         if (q != null && !q.isBlank()) {
             builder.queryParam("q", q);
+        }
+        for (String tag : tags) {
+            builder.queryParam("tag", tag);
         }
         if (!GuestSort.DEFAULT.equals(sort) || !sortParameter.equals(GuestSort.DEFAULT.parameter())) {
             builder.queryParam("sort", sortParameter);

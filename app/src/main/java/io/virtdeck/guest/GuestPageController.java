@@ -1,6 +1,7 @@
 package io.virtdeck.guest;
 
 import java.util.Arrays;
+import java.util.List;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -50,6 +51,7 @@ class GuestPageController {
                 @RequestParam(required = false) String hostName,
                 @RequestParam(required = false) DomainRunState state,
                 @RequestParam(required = false) String q,
+                @RequestParam(name = "tag", required = false) List<String> tags,
                 @RequestParam(required = false) Integer page,
                 @RequestParam(required = false) String sort,
                 Model model) {
@@ -59,10 +61,11 @@ class GuestPageController {
             host = hostService.visibleHostNamed(hostName.strip()).orElse(0L);
             model.addAttribute("unknownHostName", host == 0 ? hostName.strip() : null);
         }
-        GuestPage found = guests.find(new GuestFilter(host, state, q), order, null, Page.checkedPage(page), PAGE_SIZE);
+        GuestFilter filter = new GuestFilter(host, state, q, tags);
+        GuestPage found = guests.find(filter, order, null, Page.checkedPage(page), PAGE_SIZE);
         model.addAttribute("guests", found.page());
         model.addAttribute("totalExact", found.totalExact());
-        model.addAttribute("filter", new GuestListLinks(host, state, q, order));
+        model.addAttribute("filter", new GuestListLinks(host, state, q, filter.tags(), order));
         model.addAttribute("hostFilter", hostService.hostFilter(host));
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));
         model.addAttribute("rights", new GuestListRights(permissions.rights()));

@@ -10,7 +10,8 @@ import io.virtdeck.hypervisor.GraphicsFacts;
 import io.virtdeck.hypervisor.NicFacts;
 
 /**
- * A guest as the inventory knows it (OpenAPI: GET /api/v1/guests/{id}). {@code template}: marked as a template by
+ * A guest as the inventory knows it (OpenAPI: GET /api/v1/guests/{id}). {@code tags}: Virtdeck's own free-form tags
+ * (io.virtdeck.core.Tags), sorted; libvirt does not hold them. {@code template}: marked as a template by
  * Virtdeck (it is not started; guests are created from it). {@code managedSave}: shut off with its memory saved by
  * libvirt ("Saved" on the pages); starting it restores it. {@code serialConsole}: it has a serial port or console that
  * libvirt's console stream opens.
@@ -34,7 +35,17 @@ public record Guest(
         String description,
         Instant updatedAt,
         boolean template,
-        boolean serialConsole) {
+        boolean serialConsole,
+        List<String> tags) {
+
+    /** A guest not tagged. */
+    public Guest(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state, int vcpus,
+                 long memoryMiB, boolean autostart, boolean persistent, boolean managedSave, String osType,
+                 List<DiskFacts> disks, List<NicFacts> nics, List<GraphicsFacts> graphics, String description,
+                 Instant updatedAt, boolean template, boolean serialConsole) {
+        this(id, name, uuid, hostId, hostName, state, vcpus, memoryMiB, autostart, persistent, managedSave, osType,
+                disks, nics, graphics, description, updatedAt, template, serialConsole, List.of());
+    }
 
     /** Where its VNC display is served (not for a simulated host's guests, whose displays nothing runs). */
     public boolean servedVnc() {
@@ -44,7 +55,7 @@ public record Guest(
     /** This guest as a row of the list. */
     public Summary summary(String firstAddress) {
         return new Summary(id, name, uuid, hostId, hostName, state, managedSave, vcpus, memoryMiB, template,
-                firstAddress, console(graphics, serialConsole));
+                firstAddress, console(graphics, serialConsole), tags);
     }
 
     /**
@@ -63,9 +74,10 @@ public record Guest(
      * The short form the guest list shows (OpenAPI: GET /api/v1/guests items). {@code firstAddress}: the first IP
      * address its qemu-guest-agent reported while it runs, null when none did. {@code console}: what its "Open
      * console" opens while it runs: {@code vnc}, {@code serial}, or null when it has no console to show.
+     * {@code tags}: its tags, sorted.
      */
     public record Summary(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state,
                           boolean managedSave, int vcpus, long memoryMiB, boolean template, String firstAddress,
-                          String console) {
+                          String console, List<String> tags) {
     }
 }

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import io.virtdeck.core.Page;
+import io.virtdeck.core.Tags;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.core.Visible;
 import io.virtdeck.hypervisor.DiskFacts;
@@ -80,8 +81,9 @@ public class GuestRepository {
 
     /**
      * One page of the guests the user may see, filtered and sorted in SQL so the list stays fast at fleet size: the
-     * visibility is two small id arrays from the user's grants, matched through the host and primary key indexes;
-     * each sort is one index's order (V17); "name contains" goes through the trigram index. The page starts
+     * visibility is two small id arrays and a tag array from the user's grants, matched through the host, primary key
+     * and tags indexes; each sort is one index's order (V17); "name contains" goes through the trigram index, the tag
+     * filter through the tags index (V36). The page starts
      * {@code after} a cursor (keyset: from the cursor's row on in the sort's index, however deep) or, without one, at
      * {@code page}: pages in the far half of a long list are read from its end, in the reverse order, so the last
      * page costs what the first does.
@@ -99,10 +101,11 @@ public class GuestRepository {
         }
         int limit = size;
         boolean fromTheEnd = false;
-        // A search with few matches: its matches first (trigram index), then sorted. Left to itself the planner may
-        // walk the sort's index and test every row, a long way when the matches sort late (q=db-1 by name).
-        boolean matchesFirst = filter.nameContains() != null && !filter.nameContains().isBlank()
-                && total.count() <= SEARCH_MATCHES_FIRST_UP_TO;
+        // A search or tag filter with few matches: its matches first (trigram or tags index), then sorted. Left to
+        // itself the planner may walk the sort's index and test every row, a long way when the matches sort late
+        // (q=db-1 by name).
+        boolean matchesFirst = (filter.nameContains() != null && !filter.nameContains().isBlank()
+                || !filter.tags().isEmpty()) && total.count() <= SEARCH_MATCHES_FIRST_UP_TO;
         String from = matchesFirst ? "(SELECT * FROM guests g" + where + " OFFSET 0) g" : "guests g";
         List<String> pageConditions = new ArrayList<>(matchesFirst ? List.of() : conditions);
         if (after != null) {
@@ -120,7 +123,7 @@ public class GuestRepository {
         GuestSort order = fromTheEnd ? sort.reversed() : sort;
         List<Row> rows = new ArrayList<>(jdbc.sql("""
                         SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.managed_save,
-                               g.vcpus, g.memory_mib, g.template, g.graphics, g.serial_console,
+                               g.vcpus, g.memory_mib, g.template, g.graphics, g.serial_console, g.tags,
                                lower(g.name) AS sort_name,
                                (SELECT a.address FROM guest_addresses a WHERE a.guest_id = g.id
                                 ORDER BY a.position LIMIT 1) AS first_address, """
@@ -132,7 +135,7 @@ public class GuestRepository {
                         DomainRunState.valueOf(rs.getString("state")), rs.getBoolean("managed_save"),
                         rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("template"),
                         rs.getString("first_address"),
-                        Guest.console(graphics(rs), rs.getBoolean("serial_console"))),
+                        Guest.console(graphics(rs), rs.getBoolean("serial_console")), HostRepository.tags(rs)),
                         rs.getObject("sort_key"), rs.getString("sort_name")))
                 .list());
         boolean more = fromTheEnd ? offset > 0 : rows.size() > limit;
@@ -153,9 +156,7 @@ public class GuestRepository {
     private static List<String> conditions(GuestFilter filter, Visible visible, Map<String, Object> params) {
         List<String> conditions = new ArrayList<>();
         if (!visible.everything()) {
-            conditions.add("(g.host_id = ANY(:visibleHosts) OR g.id = ANY(:visibleGuests))");
-            params.put("visibleHosts", visible.hostIdArray());
-            params.put("visibleGuests", visible.guestIdArray());
+            conditions.add(visible.guestCondition("g", "visible", params));
         }
         if (filter.hostId() != null) {
             conditions.add("g.host_id = :host");
@@ -165,22 +166,29 @@ public class GuestRepository {
             conditions.add("g.state = :state");
             params.put("state", filter.state().name());
         }
+        if (!filter.tags().isEmpty()) { // all of them: the tags index answers "contains"
+            conditions.add("g.tags @> CAST(:tags AS text[])");
+            params.put("tags", filter.tags().toArray(new String[0]));
+        }
         if (filter.nameContains() != null && !filter.nameContains().isBlank()) {
             String text = filter.nameContains().trim();
             // backslash is LIKE's default escape: the user's % and _ are matched as themselves
-            String nameLike = "lower(g.name) LIKE :q";
+            List<String> matches = new ArrayList<>(List.of("lower(g.name) LIKE :q"));
             params.put("q", "%" + escapeLike(text.toLowerCase(Locale.ROOT)) + "%");
             if (UUID_TEXT.matcher(text).matches()) {
-                conditions.add("(" + nameLike + " OR g.uuid = :uuid)");
+                matches.add("g.uuid = :uuid");
                 params.put("uuid", UUID.fromString(text));
             } else if (ADDRESS_TEXT.matcher(text).matches()) {
                 // the address index answers "begins with" (192.168.150.23, 192.168.150.)
-                conditions.add("(" + nameLike + " OR g.id IN (SELECT a.guest_id FROM guest_addresses a"
-                        + " WHERE a.address LIKE :addressStart))");
+                matches.add("g.id IN (SELECT a.guest_id FROM guest_addresses a WHERE a.address LIKE :addressStart)");
                 params.put("addressStart", escapeLike(text.toLowerCase(Locale.ROOT)) + "%");
-            } else {
-                conditions.add(nameLike);
             }
+            String tag = text.toLowerCase(Locale.ROOT);
+            if (Tags.valid(tag)) { // the same box finds guests by one of their tags, whole (the tags index)
+                matches.add("g.tags @> CAST(:qTag AS text[])");
+                params.put("qTag", new String[] {tag});
+            }
+            conditions.add(matches.size() == 1 ? matches.get(0) : "(" + String.join(" OR ", matches) + ")");
         }
         return conditions;
     }
@@ -467,7 +475,7 @@ public class GuestRepository {
                 json.readValue(rs.getString("disks"), new TypeReference<List<DiskFacts>>() { }),
                 json.readValue(rs.getString("nics"), new TypeReference<List<NicFacts>>() { }),
                 graphics(rs), rs.getString("description"), rs.getTimestamp("updated_at").toInstant(),
-                rs.getBoolean("template"), rs.getBoolean("serial_console"));
+                rs.getBoolean("template"), rs.getBoolean("serial_console"), HostRepository.tags(rs));
     }
 
     private List<GraphicsFacts> graphics(ResultSet rs) throws SQLException {

@@ -9,6 +9,7 @@ import java.util.List;
  * @param stateReason why the host is unreachable, as libvirt said it
  * @param maintenance taken out of service: no new guests go there (state turns MAINTENANCE once it is empty)
  * @param credentials what Virtdeck presents to the host besides its URI (never the material); null when nothing
+ * @param tags Virtdeck's own free-form tags (io.virtdeck.core.Tags), sorted; libvirt does not hold them
  */
 public record Host(
         long id,
@@ -22,7 +23,16 @@ public record Host(
         long guestCount,
         boolean maintenance,
         Capabilities capabilities,
-        HostCredentialsInfo credentials) {
+        HostCredentialsInfo credentials,
+        List<String> tags) {
+
+    /** A host not tagged. */
+    public Host(long id, String name, String uri, HostState state, String stateReason, Instant stateChangedAt,
+                Integer cpus, Long memoryMiB, long guestCount, boolean maintenance, Capabilities capabilities,
+                HostCredentialsInfo credentials) {
+        this(id, name, uri, state, stateReason, stateChangedAt, cpus, memoryMiB, guestCount, maintenance,
+                capabilities, credentials, List.of());
+    }
 
     /** What the host can do (OpenAPI: GET /api/v1/hosts/{id}, "capabilities"). */
     public record Capabilities(

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -23,9 +24,10 @@ class HostApiController {
         this.hosts = hosts;
     }
 
+    /** {@code tag}: only the hosts carrying every one given (several allowed). */
     @GetMapping
-    List<Host> list() {
-        return hosts.list();
+    List<Host> list(@RequestParam(name = "tag", required = false) List<String> tags) {
+        return hosts.list(tags);
     }
 
     @GetMapping("/{id}")

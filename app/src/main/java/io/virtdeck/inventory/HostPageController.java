@@ -1,5 +1,7 @@
 package io.virtdeck.inventory;
 
+import java.util.List;
+
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,8 +21,9 @@ class HostPageController {
     }
 
     @GetMapping("/hosts")
-    String list(Model model) {
-        model.addAttribute("hosts", hosts.list());
+    String list(@RequestParam(name = "tag", required = false) List<String> tags, Model model) {
+        model.addAttribute("hosts", hosts.list(tags));
+        model.addAttribute("tagFilter", tags == null ? List.of() : tags);
         model.addAttribute("mayRegister", hosts.mayRegister());
         return "inventory/hosts";
     }

@@ -88,12 +88,13 @@ public class HostRepository implements HostAddresses {
                 .params(all).query((rs, n) -> new HostName(rs.getLong("id"), rs.getString("name"))).list();
     }
 
-    /** The hosts the user may see (their ids from {@link Visible#hostIds()}), by name. */
-    public List<Host> findAll(Visible visible) {
-        if (visible.everything()) {
-            return findAll();
-        }
-        return jdbc.sql(SELECT + " WHERE h.id = ANY(:ids) ORDER BY lower(h.name)").param("ids", visible.hostIdArray())
+    /** The hosts the user may see (their ids from {@link Visible#hostIds()}) carrying every one of {@code tags}. */
+    public List<Host> findAll(Visible visible, List<String> tags) {
+        return jdbc.sql(SELECT + " WHERE (:everything OR h.id = ANY(:ids)) AND h.tags @> CAST(:tags AS text[])"
+                        + " ORDER BY lower(h.name)")
+                .param("everything", visible.everything())
+                .param("ids", visible.hostIdArray())
+                .param("tags", tags.toArray(new String[0]))
                 .query(this::host).list();
     }
 
@@ -222,7 +223,11 @@ public class HostRepository implements HostAddresses {
                 HostState.valueOf(rs.getString("state")), rs.getString("state_reason"),
                 rs.getTimestamp("state_changed_at").toInstant(), (Integer) rs.getObject("cpus"),
                 (Long) rs.getObject("memory_mib"), rs.getLong("guest_count"), rs.getBoolean("maintenance"),
-                capabilities, credentials(rs));
+                capabilities, credentials(rs), tags(rs));
+    }
+
+    static List<String> tags(ResultSet rs) throws SQLException {
+        return List.of((String[]) rs.getArray("tags").getArray());
     }
 
     private static HostCredentialsInfo credentials(ResultSet rs) throws SQLException {

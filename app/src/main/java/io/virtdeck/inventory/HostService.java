@@ -13,6 +13,7 @@ import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.cluster.InventoryChanged;
 import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.Tags;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.core.Visible;
 import io.virtdeck.hypervisor.ConnectionGateway;
@@ -50,7 +51,13 @@ public class HostService {
 
     /** The hosts the user may read; 403 for those who may read none (help desk). */
     public List<Host> list() {
-        return hosts.findAll(permissions.visibleOrDeny(Action.READ_HOST));
+        return list(List.of());
+    }
+
+    /** {@link #list()}, of the hosts carrying every one of the tags (400 naming {@code tag} for a malformed one). */
+    public List<Host> list(List<String> tags) {
+        List<String> checked = tags == null ? List.of() : Tags.requireAll(tags, "tag");
+        return hosts.findAll(permissions.visibleOrDeny(Action.READ_HOST), checked);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,9 +160,13 @@ class MetricsRepository {
                 .map(m -> "(SELECT '" + m.name() + "' AS measure, object_id, " + m.label() + " AS value FROM m WHERE "
                         + m.label() + " IS NOT NULL ORDER BY " + m.label() + " DESC LIMIT :limit)")
                 .collect(Collectors.joining(" UNION ALL "));
+        Map<String, Object> params = new HashMap<>();
+        params.put("from", Timestamp.from(from));
+        params.put("limit", limit);
         String sql = "WITH m AS (SELECT object_id, " + averages + " FROM metrics_10s WHERE object_kind = 'G'"
                 + " AND at >= :from" + (guests.everything() ? "" : " AND object_id IN (SELECT v.id FROM guests v"
-                + " WHERE v.host_id = ANY(:hosts) OR v.id = ANY(:guests))") + " GROUP BY object_id), r AS (" + ranked + ")"
+                + " WHERE " + guests.guestCondition("v", "visible", params) + ")")
+                + " GROUP BY object_id), r AS (" + ranked + ")"
                 + " SELECT r.measure, r.object_id, g.name, h.name, r.value FROM r JOIN guests g ON g.id = r.object_id"
                 + " JOIN hosts h ON h.id = g.host_id ORDER BY r.measure, r.value DESC, g.name";
         Map<TopMeasure, List<TopGuest>> top = new EnumMap<>(TopMeasure.class);
@@ -169,10 +174,7 @@ class MetricsRepository {
             top.put(measure, new ArrayList<>());
         }
         jdbc.sql(sql)
-                .param("from", Timestamp.from(from))
-                .param("limit", limit)
-                .param("hosts", guests.hostIdArray())
-                .param("guests", guests.guestIdArray())
+                .params(params)
                 .query(rs -> {
                     top.get(TopMeasure.valueOf(rs.getString(1))).add(new TopGuest(rs.getLong(2), rs.getString(3),
                             rs.getString(4), rs.getDouble(5)));

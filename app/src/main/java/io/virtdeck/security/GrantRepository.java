@@ -18,7 +18,7 @@ import io.virtdeck.core.Role;
 public class GrantRepository {
 
     private static final String SELECT = """
-            SELECT gr.id, gr.role, gr.host_id, gr.guest_id, gr.created_by, gr.created_at,
+            SELECT gr.id, gr.role, gr.host_id, gr.guest_id, gr.tag, gr.created_by, gr.created_at,
                    u.username, g.name AS group_name
             FROM grants gr LEFT JOIN users u ON u.id = gr.user_id LEFT JOIN user_groups g ON g.id = gr.group_id""";
 
@@ -40,12 +40,13 @@ public class GrantRepository {
     public Optional<Long> insert(Long userId, Long groupId, ObjectRef object, Role role, String createdBy) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         int rows = jdbc.sql("""
-                        INSERT INTO grants (user_id, group_id, host_id, guest_id, role, created_by)
-                        VALUES (:user, :group, :host, :guest, :role, :by) ON CONFLICT DO NOTHING""")
+                        INSERT INTO grants (user_id, group_id, host_id, guest_id, tag, role, created_by)
+                        VALUES (:user, :group, :host, :guest, :tag, :role, :by) ON CONFLICT DO NOTHING""")
                 .param("user", userId)
                 .param("group", groupId)
                 .param("host", object instanceof ObjectRef.HostRef host ? host.id() : null)
                 .param("guest", object instanceof ObjectRef.GuestRef guest ? guest.id() : null)
+                .param("tag", object instanceof ObjectRef.TagRef tag ? tag.tag() : null)
                 .param("role", role.name())
                 .param("by", createdBy)
                 .update(keys, "id");
@@ -66,6 +67,7 @@ public class GrantRepository {
                 .optional();
     }
 
+    /** Whether the grant's object exists; a tag always does (it may be granted before anything carries it). */
     public boolean objectExists(ObjectRef object) {
         String table = object instanceof ObjectRef.HostRef ? "hosts" : object instanceof ObjectRef.GuestRef ? "guests"
                 : null;
@@ -130,7 +132,9 @@ public class GrantRepository {
         boolean onHost = !rs.wasNull();
         long guest = rs.getLong("guest_id");
         boolean onGuest = !rs.wasNull();
-        ObjectRef object = onHost ? ObjectRef.host(host) : onGuest ? ObjectRef.guest(guest) : ObjectRef.root();
+        String tag = rs.getString("tag");
+        ObjectRef object = onHost ? ObjectRef.host(host) : onGuest ? ObjectRef.guest(guest)
+                : tag != null ? ObjectRef.tag(tag) : ObjectRef.root();
         return new Grant(rs.getLong("id"), user != null ? "user" : "group",
                 user != null ? user : rs.getString("group_name"), object.path(), Role.valueOf(rs.getString("role")),
                 rs.getString("created_by"), rs.getTimestamp("created_at").toInstant());

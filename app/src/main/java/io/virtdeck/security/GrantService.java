@@ -12,6 +12,7 @@ import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.Role;
+import io.virtdeck.core.Tags;
 import io.virtdeck.core.VirtdeckException;
 
 /** Granting roles on objects and keeping groups, for administrators only; every change is audited. */
@@ -56,7 +57,8 @@ public class GrantService {
         }
         ObjectRef object = ObjectRef.parse(request.path());
         if (object == null) {
-            throw VirtdeckException.invalid("path", "path is '/', '/hosts/{id}' or '/guests/{id}'.");
+            throw VirtdeckException.invalid("path", "path is '/', '/hosts/{id}', '/guests/{id}' or '/tags/{tag}' ("
+                    + Tags.RULE + ").");
         }
         if (!grants.objectExists(object)) {
             throw VirtdeckException.invalid("path", "There is nothing at " + object.path() + ".");

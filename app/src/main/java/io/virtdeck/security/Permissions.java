@@ -23,10 +23,12 @@ import io.virtdeck.core.Visible;
 /**
  * The one permission check of the services: {@link #require(Action, ObjectRef)}. The current user's roles on an object
  * are their role on '/' (users.role, carried as the ROLE_ authority of their login), and every role granted to them
- * or to one of their groups on '/', on the object's host, or on the guest itself. An object on which they hold no
- * role at all is a 404 with the same message as a missing one (they may not learn that it exists); one they hold a
- * role on that does not permit the action is a 403. A single sign-on login's groups claim ({@link OidcLogin}) adds the
- * grants of the groups it names.
+ * or to one of their groups on '/', on the object's host, on the guest itself, or on one of their tags. An object on
+ * which they hold no role at all is a 404 with the same message as a missing one (they may not learn that it exists);
+ * one they hold a role on that does not permit the action is a 403. A role granted on a tag ('/tags/{tag}') is held on
+ * every guest carrying the tag and on every host carrying it (so on its guests too), read from the objects' tags at
+ * each check: a guest tagged later is covered at once, an untagged one no longer. A single sign-on login's groups
+ * claim ({@link OidcLogin}) adds the grants of the groups it names.
  */
 @Component
 public class Permissions {
@@ -56,7 +58,8 @@ public class Permissions {
             return roles;
         }
         if (object instanceof ObjectRef.GuestRef guest) {
-            Set<Role> roles = hostOfGuest(guest.id()).map(hostId -> held.onGuest(guest.id(), hostId)).orElse(Set.of());
+            Set<Role> roles = placeOfGuest(guest.id())
+                    .map(place -> held.onGuest(guest.id(), place.hostId(), place.tags())).orElse(Set.of());
             if (roles.isEmpty()) {
                 throw noGuest(guest.id());
             }
@@ -95,7 +98,8 @@ public class Permissions {
         if (action.permittedByAny(held.root())) {
             return Visible.EVERYTHING;
         }
-        return new Visible(false, permitted(held.hosts(), action), permitted(held.guests(), action));
+        return new Visible(false, permitted(held.hosts(), action), permitted(held.guests(), action),
+                permitted(held.tags(), action));
     }
 
     /**
@@ -144,8 +148,8 @@ public class Permissions {
         return authentication != null && !(authentication instanceof AnonymousAuthenticationToken); // not on login
     }
 
-    private static List<Long> permitted(Map<Long, Set<Role>> byObject, Action action) {
-        List<Long> ids = new ArrayList<>();
+    private static <K> List<K> permitted(Map<K, Set<Role>> byObject, Action action) {
+        List<K> ids = new ArrayList<>();
         byObject.forEach((id, roles) -> {
             if (action.permittedByAny(roles)) {
                 ids.add(id);
@@ -166,8 +170,8 @@ public class Permissions {
             this.held = held;
         }
 
-        public boolean onGuest(Action action, long guestId, long hostId) {
-            return action.permittedByAny(held.onGuest(guestId, hostId));
+        public boolean onGuest(Action action, long guestId, long hostId, List<String> tags) {
+            return action.permittedByAny(held.onGuest(guestId, hostId, tags));
         }
 
         /** Whether the action is permitted on some object: a list shows its column of such buttons then. */
@@ -176,8 +180,11 @@ public class Permissions {
         }
     }
 
-    /** The roles the current user holds, by object. */
-    record Held(Set<Role> root, Map<Long, Set<Role>> hosts, Map<Long, Set<Role>> guests) {
+    /**
+     * The roles the current user holds, by object: {@code hosts} includes the hosts carrying a tag they hold a role on;
+     * {@code tags} are applied to each guest by its own tags.
+     */
+    record Held(Set<Role> root, Map<Long, Set<Role>> hosts, Map<Long, Set<Role>> guests, Map<String, Set<Role>> tags) {
 
         Set<Role> onHost(long hostId) {
             Set<Role> roles = EnumSet.noneOf(Role.class);
@@ -186,9 +193,12 @@ public class Permissions {
             return roles;
         }
 
-        Set<Role> onGuest(long guestId, long hostId) {
+        Set<Role> onGuest(long guestId, long hostId, List<String> guestTags) {
             Set<Role> roles = onHost(hostId);
             roles.addAll(guests.getOrDefault(guestId, Set.of()));
+            for (String tag : guestTags) {
+                roles.addAll(tags.getOrDefault(tag, Set.of()));
+            }
             return roles;
         }
     }
@@ -210,8 +220,9 @@ public class Permissions {
         }
         Map<Long, Set<Role>> hosts = new HashMap<>();
         Map<Long, Set<Role>> guests = new HashMap<>();
+        Map<String, Set<Role>> tags = new HashMap<>();
         jdbc.sql("""
-                        SELECT gr.role, gr.host_id, gr.guest_id FROM grants gr
+                        SELECT gr.role, gr.host_id, gr.guest_id, gr.tag FROM grants gr
                         WHERE gr.user_id = (SELECT id FROM users WHERE username = :name)
                            OR gr.group_id IN (SELECT m.group_id FROM group_members m
                                               JOIN users u ON u.id = m.user_id WHERE u.username = :name)
@@ -224,15 +235,28 @@ public class Permissions {
                     boolean onHost = !rs.wasNull();
                     long guest = rs.getLong("guest_id");
                     boolean onGuest = !rs.wasNull();
+                    String tag = rs.getString("tag");
                     if (onHost) {
                         hosts.computeIfAbsent(host, id -> EnumSet.noneOf(Role.class)).add(role);
                     } else if (onGuest) {
                         guests.computeIfAbsent(guest, id -> EnumSet.noneOf(Role.class)).add(role);
+                    } else if (tag != null) {
+                        tags.computeIfAbsent(tag, t -> EnumSet.noneOf(Role.class)).add(role);
                     } else {
                         root.add(role);
                     }
                 });
-        return new Held(root, hosts, guests);
+        if (!tags.isEmpty()) { // hosts are few: their tags are resolved here, and host checks and lists need no more
+            jdbc.sql("SELECT id, tags FROM hosts WHERE tags && CAST(:tags AS text[])")
+                    .param("tags", tags.keySet().toArray(new String[0]))
+                    .query(rs -> {
+                        Set<Role> roles = hosts.computeIfAbsent(rs.getLong("id"), id -> EnumSet.noneOf(Role.class));
+                        for (String tag : (String[]) rs.getArray("tags").getArray()) {
+                            roles.addAll(tags.getOrDefault(tag, Set.of()));
+                        }
+                    });
+        }
+        return new Held(root, hosts, guests, tags);
     }
 
     static Optional<Role> roleNamed(String name) {
@@ -248,8 +272,15 @@ public class Permissions {
         return jdbc.sql("SELECT count(*) FROM hosts WHERE id = :id").param("id", hostId).query(Long.class).single() > 0;
     }
 
-    private Optional<Long> hostOfGuest(long guestId) {
-        return jdbc.sql("SELECT host_id FROM guests WHERE id = :id").param("id", guestId).query(Long.class).optional();
+    /** Where a guest sits for its permissions: its host and its tags. */
+    private record GuestPlace(long hostId, List<String> tags) {
+    }
+
+    private Optional<GuestPlace> placeOfGuest(long guestId) {
+        return jdbc.sql("SELECT host_id, tags FROM guests WHERE id = :id").param("id", guestId)
+                .query((rs, n) -> new GuestPlace(rs.getLong("host_id"),
+                        List.of((String[]) rs.getArray("tags").getArray())))
+                .optional();
     }
 
     // the same texts as GuestRepository.require and HostRepository.require: a hidden object reads as a missing one

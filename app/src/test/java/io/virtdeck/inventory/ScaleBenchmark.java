@@ -37,6 +37,7 @@ import io.virtdeck.support.Browser;
 import io.virtdeck.support.JvmFootprint;
 import io.virtdeck.support.VirtdeckServerTest;
 import io.virtdeck.support.WebSession;
+import io.virtdeck.tag.TagService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -104,6 +105,8 @@ class ScaleBenchmark {
     GrantRepository grants;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    TagService tagService;
 
     private WebSession admin;
     /** The fleet's host files (67 MB at full size), removed after the run. */
@@ -351,6 +354,92 @@ class ScaleBenchmark {
             browser.screenshot("scale-guest-list.png");
             print("guest list page in Chromium, navigation start to table present (DOMContentLoaded)", ready);
             print("guest list page in Chromium, navigation start to load event", loaded);
+        }
+    }
+
+    private static final String TAG_DESK = "tag-desk";
+    private static final String TAG_DESK_PASSWORD = "tag-desk-test-pw";
+
+    /**
+     * The list filtered by tags (V36's GIN index) and a help-desk user whose only grant is on a tag: every guest
+     * carries a customer tag (1,000 guests each), one in seven {@code env:prod} (7,143; with customer-14: 143), ten
+     * {@code rare}. The tags are written in one statement: tagging 50,000 guests one by one through the service would
+     * time the audit trail, not the list.
+     */
+    @Test
+    @Order(7)
+    void guestListByTag() throws Exception {
+        jdbc.sql("""
+                UPDATE guests SET tags = ARRAY['customer-' || (id % 50)]
+                    || CASE WHEN id % 7 = 0 THEN ARRAY['env:prod'] ELSE ARRAY[]::text[] END
+                    || CASE WHEN id % 5000 = 0 THEN ARRAY['rare'] ELSE ARRAY[]::text[] END""").update();
+        jdbc.sql("ANALYZE guests").update();
+        System.out.printf("[bench] tags: %s%n", jdbc.sql("""
+                SELECT string_agg(tag || ' ' || n, ', ' ORDER BY tag) FROM (SELECT t AS tag, count(*) AS n
+                FROM guests, unnest(tags) t WHERE t IN ('customer-7', 'env:prod', 'rare') GROUP BY t) c""")
+                .query(String.class).single());
+        // the same run's figures without tags, to read the tag figures against (the machine's load varies)
+        queryAlone("no filter (this run's baseline)", new GuestFilter(null, null, null), GuestSort.DEFAULT, 0,
+                Visible.EVERYTHING);
+        queryAlone("sort=memory,desc (this run's baseline)", new GuestFilter(null, null, null),
+                GuestSort.parse("memory,desc"), 0, Visible.EVERYTHING);
+        GuestFilter customer = new GuestFilter(null, null, null, List.of("customer-7"));
+        GuestFilter prod = new GuestFilter(null, null, null, List.of("env:prod"));
+        queryAlone("tag=customer-7 (1,000 guests)", customer, GuestSort.DEFAULT, 0, Visible.EVERYTHING);
+        queryAlone("tag=customer-7, last page", customer, GuestSort.DEFAULT, 39, Visible.EVERYTHING);
+        queryAlone("tag=env:prod (7,143 guests), sort=memory,desc", prod, GuestSort.parse("memory,desc"), 0,
+                Visible.EVERYTHING);
+        queryAlone("tag=env:prod&tag=customer-14 (all must match: 143)",
+                new GuestFilter(null, null, null, List.of("env:prod", "customer-14")), GuestSort.DEFAULT, 0,
+                Visible.EVERYTHING);
+        queryAlone("tag=rare (10 guests)", new GuestFilter(null, null, null, List.of("rare")), GuestSort.DEFAULT, 0,
+                Visible.EVERYTHING);
+        queryAlone("tag=env:prod&state=RUNNING&sort=host", new GuestFilter(null, DomainRunState.RUNNING, null,
+                List.of("env:prod")), GuestSort.parse("host"), 0, Visible.EVERYTHING);
+        Visible byTag = new Visible(false, List.of(), List.of(), List.of("customer-7"));
+        queryAlone("granted on /tags/customer-7 (1,000 visible)", new GuestFilter(null, null, null),
+                GuestSort.DEFAULT, 0, byTag);
+        queryAlone("granted on /tags/customer-7, sort=memory,desc", new GuestFilter(null, null, null),
+                GuestSort.parse("memory,desc"), 0, byTag);
+        queryAlone("granted on /tags/customer-7, q=web", new GuestFilter(null, null, "web"), GuestSort.DEFAULT, 0,
+                byTag);
+
+        users.createIfAbsent(TAG_DESK, passwords.encode(TAG_DESK_PASSWORD), null);
+        grants.insert(grants.userId(TAG_DESK).orElseThrow(), null, ObjectRef.tag("customer-7"), Role.HELPDESK,
+                "bench");
+        HttpClient http = HttpClient.newHttpClient();
+        load("this run's baseline: GET /api/v1/guests with HTTP Basic, no tags", basic(http, "admin", "admin-test-pw"),
+                prefixed("/api/v1/guests", List.of("", "?sort=memory,desc", "?state=RUNNING&sort=host", "?page=1999")),
+                body -> assertThat(body).contains("\"total\""));
+        List<String> tagQueries = List.of("?tag=customer-7", "?tag=env:prod&sort=memory,desc",
+                "?tag=env:prod&tag=customer-14", "?tag=rare", "?tag=customer-7&page=39", "?tag=env:prod&state=RUNNING");
+        load("tag filters: GET /api/v1/guests with HTTP Basic", basic(http, "admin", "admin-test-pw"),
+                prefixed("/api/v1/guests", tagQueries), body -> assertThat(body).contains("\"total\""));
+        load("tag filters: GET /guests (the page, logged-in sessions)", sessions("admin", "admin-test-pw"),
+                prefixed("/guests", tagQueries), body -> assertThat(body).contains("guest-list"));
+        List<String> deskQueries = List.of("", "?sort=memory,desc", "?q=web", "?page=39", "?tag=env:prod");
+        load("help desk granted on /tags/customer-7: GET /api/v1/guests with HTTP Basic",
+                basic(http, TAG_DESK, TAG_DESK_PASSWORD), prefixed("/api/v1/guests", deskQueries),
+                body -> assertThat(body).contains("\"total\""));
+        load("help desk granted on /tags/customer-7: GET /guests (the page)", sessions(TAG_DESK, TAG_DESK_PASSWORD),
+                prefixed("/guests", deskQueries), body -> assertThat(body).contains("guest-list"));
+        load("GET /api/v1/tags (the tags in use over 50,000 guests; counted at most every 10 s)",
+                basic(http, "admin", "admin-test-pw"), List.of("/api/v1/tags"),
+                body -> assertThat(body).contains("customer-7"));
+        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
+        try {
+            long tagged = jdbc.sql("SELECT min(id) FROM guests").query(Long.class).single();
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i < 10; i++) { // a change of tags makes the next call count anew
+                tagService.addToGuest(tagged, List.of("bench-" + i));
+                long t = System.nanoTime();
+                tagService.inUse();
+                millis.add((System.nanoTime() - t) / 1_000_000);
+            }
+            print("TagService.inUse() right after a change of tags (counted anew, 10 calls)", millis);
+        } finally {
+            SecurityContextHolder.clearContext();
         }
     }
 

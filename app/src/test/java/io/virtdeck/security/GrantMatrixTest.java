@@ -32,8 +32,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /**
  * Every REST endpoint that names a guest or a host, generated from the application's own handler mappings, against
- * every role granted on each scope (everything, the guest's host, another host, the guest itself) and against a
- * user with no grant: 404 where the user holds no role on the object (the same text as a missing object), 403 where
+ * every role granted on each scope (everything, the guest's host, another host, the guest itself, a tag the guest
+ * carries) and against a user with no grant: 404 where the user holds no role on the object (the same text as a missing object), 403 where
  * the role held does not permit the endpoint, and anything else (2xx, or 4xx about the request itself) where it does.
  * Every request has an empty body, so a required field read before the permission check would show as a 400 here.
  * The expectation is written out here, apart from {@link Action}, so the two are checked against each other.
@@ -66,7 +66,10 @@ class GrantMatrixTest {
     private static final List<String> NOT_CARRIED_OUT = List.of("DELETE /api/v1/guests/{id}",
             "DELETE /api/v1/hosts/{id}");
 
-    private enum Scope { EVERYTHING, GUESTS_HOST, OTHER_HOST, GUEST, NONE }
+    private enum Scope { EVERYTHING, GUESTS_HOST, OTHER_HOST, GUEST, GUESTS_TAG, NONE }
+
+    /** The tag the guest carries (its host does not): a grant on it is a grant on the guest alone. */
+    private static final String TAG = "matrix-customer";
 
     private record Endpoint(HttpMethod method, String pattern) {
         boolean onGuest() {
@@ -99,6 +102,8 @@ class GrantMatrixTest {
         host = api.registerHost("grant-matrix-a", TestHosts.smallHost());
         otherHost = api.registerHost("grant-matrix-b", TestHosts.smallHost());
         guest = api.guestId(host, "alpha-web");
+        assertThat(mvc.perform(api.put("/api/v1/guests/" + guest + "/tags", "{\"tags\":[\"" + TAG + "\"]}"))
+                .andReturn().getResponse().getStatus()).isEqualTo(200);
         for (Role role : Role.values()) {
             for (Scope scope : Scope.values()) {
                 String name = userName(role, scope);
@@ -109,6 +114,7 @@ class GrantMatrixTest {
                     case GUESTS_HOST -> ObjectRef.host(host);
                     case OTHER_HOST -> ObjectRef.host(otherHost);
                     case GUEST -> ObjectRef.guest(guest);
+                    case GUESTS_TAG -> ObjectRef.tag(TAG);
                     case NONE -> null;
                 };
                 if (object != null) {
@@ -145,7 +151,7 @@ class GrantMatrixTest {
     private void check(Endpoint endpoint, Role role, Scope scope) throws Exception {
         boolean holdsRole = switch (scope) {
             case EVERYTHING, GUESTS_HOST -> true;
-            case GUEST -> endpoint.onGuest();
+            case GUEST, GUESTS_TAG -> endpoint.onGuest();
             case OTHER_HOST, NONE -> false;
         };
         Need need = need(endpoint);

@@ -763,7 +763,19 @@ class RoleMatrixTest {
                 new Row("POST", "/backups/jobs/999999", "name=x", 404, 404, 404, 404),
                 new Row("GET", "/backups/jobs/999999/delete", null, 404, 404, 404, 404),
                 new Row("POST", "/backups/jobs/999999/delete", "", 404, 404, 404, 404),
-                new Row("POST", "/backups/jobs/999999/run", "", 404, 404, 404, 404));
+                new Row("POST", "/backups/jobs/999999/run", "", 404, 404, 404, 404),
+                // tags: read by every role with the objects; changed by those who may configure the object
+                new Row("GET", "/api/v1/tags", null, 200, 200, 200, 200),
+                new Row("PUT", "/api/v1" + g + "/tags", "{\"tags\":[\"matrix\"]}", 200, 200, 403, 403),
+                new Row("POST", "/api/v1" + g + "/tags", "{\"tags\":[\"Matrix\"]}", 400, 400, 403, 403),
+                new Row("DELETE", "/api/v1" + g + "/tags/matrix", null, 200, 200, 403, 403),
+                new Row("PUT", "/api/v1" + h + "/tags", "{}", 400, 400, 403, 403),
+                new Row("POST", "/api/v1" + h + "/tags", "{\"tags\":[\"matrix\"]}", 200, 200, 403, 403),
+                new Row("DELETE", "/api/v1" + h + "/tags/matrix", null, 200, 200, 403, 403),
+                new Row("POST", g + "/tags", "tags=matrix-page", 302, 302, 403, 403),
+                new Row("POST", g + "/tags/remove", "tag=matrix-page", 302, 302, 403, 403),
+                new Row("POST", h + "/tags", "tags=matrix-page", 302, 302, 403, 403),
+                new Row("POST", h + "/tags/remove", "tag=matrix-page", 302, 302, 403, 403));
     }
 
     @ParameterizedTest(name = "{0}")
