@@ -24,6 +24,11 @@ public class ThreadPools {
     /** Tasks' work (task/TaskService), four at a time; more wait in the queue. */
     public static final String TASK_WORKERS = "taskWorkers";
     /**
+     * The guests' actions of bulk actions (guest/bulk), as many as virtdeck.bulk.max-parallel: apart from the task
+     * workers, which hold the bulk actions' own tasks.
+     */
+    public static final String BULK_ACTIONS = "bulkActions";
+    /**
      * Restarts of HA guests whose host was lost (ha/HaMonitor), each a task that may wait long on a disk lease: apart
      * from the task workers, which it would otherwise hold.
      */
@@ -64,6 +69,11 @@ public class ThreadPools {
         // interrupted work gets a moment to end cleanly (a clone takes back what it made) before the beans it uses stop
         pool.setAwaitTerminationSeconds(2);
         return pool;
+    }
+
+    @Bean(name = BULK_ACTIONS, defaultCandidate = false)
+    ThreadPoolTaskExecutor bulkActions(VirtdeckProperties properties) {
+        return fixed("bulk-", properties.bulk().maxParallel());
     }
 
     @Bean(name = HA_RESTARTS, defaultCandidate = false)
