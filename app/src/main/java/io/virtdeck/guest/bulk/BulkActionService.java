@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -203,9 +204,7 @@ public class BulkActionService {
             return new BulkSteps.Options(null, null);
         }
         long target = request.targetHostId();
-        Visible readable = permissions.visible(Action.READ_HOST);
-        if (hosts.findById(target).isEmpty()
-                || !(readable.everything() || readable.hostIds().contains(target))) {
+        if (hosts.nameOf(permissions.visible(Action.READ_HOST), target).isEmpty()) {
             throw VirtdeckException.invalid("targetHostId", "There is no host with id " + target + ".");
         }
         permissions.requireHost(Action.OPERATE, target); // moving guests onto a host changes it too
@@ -233,7 +232,7 @@ public class BulkActionService {
         if (request.guestIds() == null || request.guestIds().isEmpty()) {
             throw VirtdeckException.invalid("guestIds", "Select at least one guest: guestIds or filter.");
         }
-        if (request.guestIds().size() > MAX_GUESTS || request.guestIds().contains(null)) {
+        if (request.guestIds().size() > MAX_GUESTS || request.guestIds().stream().anyMatch(Objects::isNull)) {
             throw VirtdeckException.invalid("guestIds", "guestIds holds up to " + MAX_GUESTS + " guest ids.");
         }
         return guests.findByIds(new HashSet<>(request.guestIds())).stream().filter(g -> sees(visible, g)).toList();
