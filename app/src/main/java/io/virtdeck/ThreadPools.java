@@ -24,10 +24,10 @@ public class ThreadPools {
     /** Tasks' work (task/TaskService), four at a time; more wait in the queue. */
     public static final String TASK_WORKERS = "taskWorkers";
     /**
-     * The guests' actions of bulk actions (guest/bulk), as many as virtdeck.bulk.max-parallel: apart from the task
+     * The guests' actions of bulk actions (bulk/), as many as virtdeck.bulk.max-parallel: apart from the task
      * workers, which hold the bulk actions' own tasks.
      */
-    public static final String BULK_ACTIONS = "bulkActions";
+    public static final String BULK_WORKERS = "bulkWorkers";
     /**
      * Restarts of HA guests whose host was lost (ha/HaMonitor), each a task that may wait long on a disk lease: apart
      * from the task workers, which it would otherwise hold.
@@ -71,8 +71,8 @@ public class ThreadPools {
         return pool;
     }
 
-    @Bean(name = BULK_ACTIONS, defaultCandidate = false)
-    ThreadPoolTaskExecutor bulkActions(VirtdeckProperties properties) {
+    @Bean(name = BULK_WORKERS, defaultCandidate = false)
+    ThreadPoolTaskExecutor bulkWorkers(VirtdeckProperties properties) {
         return fixed("bulk-", properties.bulk().maxParallel());
     }
 

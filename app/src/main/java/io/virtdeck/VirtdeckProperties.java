@@ -27,7 +27,7 @@ public record VirtdeckProperties(
         @DefaultValue Bulk bulk) {
 
     /**
-     * Bulk actions on guests (guest/bulk): how many guests' actions run at once, over all bulk actions of this
+     * Bulk actions on guests (bulk/): how many guests' actions run at once, over all bulk actions of this
      * instance, and at most on one host, so that a thousand power-offs do not queue up on one libvirtd.
      *
      * @param maxParallel guests acted on at once in all

@@ -10,7 +10,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.Page;
-import io.virtdeck.guest.bulk.BulkAction;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
@@ -67,7 +66,6 @@ class GuestPageController {
         model.addAttribute("hostFilter", hostService.hostFilter(host));
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));
         model.addAttribute("rights", new GuestListRights(permissions.rights()));
-        model.addAttribute("bulkActions", BulkAction.values());
         return "guest/list";
     }
 

@@ -1,4 +1,4 @@
-package io.virtdeck.guest.bulk;
+package io.virtdeck.bulk;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ public class BulkActionService {
 
     public BulkActionService(GuestRepository guests, HostRepository hosts, Permissions permissions, TaskService tasks,
                              ActionRunner actions, BulkSteps steps, BulkLimits limits,
-                             @Qualifier(ThreadPools.BULK_ACTIONS) TaskExecutor workers) {
+                             @Qualifier(ThreadPools.BULK_WORKERS) TaskExecutor workers) {
         this.guests = guests;
         this.hosts = hosts;
         this.permissions = permissions;
@@ -101,10 +101,7 @@ public class BulkActionService {
      * an unknown action, an empty selection or a migration target that is no host.
      */
     public BulkStarted start(BulkRequest request) {
-        Permissions.Rights rights = permissions.rights();
-        if (!rights.somewhere(Action.OPERATE)) {
-            throw new AccessDeniedException("not permitted: act on guests");
-        }
+        Permissions.Rights rights = requireMayAct();
         if (request == null) {
             throw VirtdeckException.invalid("action", "Give an action and the guests: guestIds or filter.");
         }
@@ -118,6 +115,15 @@ public class BulkActionService {
                 object, true, progress -> run(action, options, selection, progress, ending)));
         return new BulkStarted(task, action.code(), selected.size() + missing(request, selected),
                 selection.toAct().size(), selection.skippedCount());
+    }
+
+    /** 403 for those who may act on no guest: the action bar's confirmation is not theirs either. */
+    public Permissions.Rights requireMayAct() {
+        Permissions.Rights rights = permissions.rights();
+        if (!rights.somewhere(Action.OPERATE)) {
+            throw new AccessDeniedException("not permitted: act on guests");
+        }
+        return rights;
     }
 
     /** How many guests "all matching this filter" would act on, counted in SQL: what the list's choice shows. */

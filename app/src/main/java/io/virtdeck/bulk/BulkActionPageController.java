@@ -1,9 +1,6 @@
-package io.virtdeck.guest.bulk;
+package io.virtdeck.bulk;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -37,29 +34,6 @@ class BulkActionPageController {
         this.hostService = hostService;
     }
 
-    /** What the list's action bar sends: the action and the guests, in one of three ways. */
-    record Selection(String action, List<Long> guestIds, List<Long> pageIds, boolean allOnPage, boolean allMatching,
-                     Long host, DomainRunState state, String q) {
-
-        /** The guests by id: the rows ticked, and the page's own when "all on this page" is ticked. */
-        List<Long> ids() {
-            Set<Long> ids = new LinkedHashSet<>(guestIds == null ? List.of() : guestIds);
-            if (allOnPage && pageIds != null) {
-                ids.addAll(pageIds);
-            }
-            return new ArrayList<>(ids);
-        }
-
-        BulkRequest.Filter filter() {
-            return new BulkRequest.Filter(host, state == null ? null : state.name(), q);
-        }
-
-        BulkRequest request(String snapshotName, Long targetHostId, boolean place) {
-            return allMatching ? new BulkRequest(action, null, filter(), snapshotName, targetHostId, place)
-                    : new BulkRequest(action, ids(), null, snapshotName, targetHostId, place);
-        }
-    }
-
     @PostMapping("/guests/bulk-actions/confirm")
     String confirm(@RequestParam(defaultValue = "") String action,
                    @RequestParam(required = false) List<Long> guestIds,
@@ -70,7 +44,8 @@ class BulkActionPageController {
                    @RequestParam(required = false) DomainRunState state,
                    @RequestParam(required = false) String q,
                    Model model, RedirectAttributes redirect) {
-        Selection selection = new Selection(action, guestIds, pageIds, allOnPage, allMatching, host, state, q);
+        bulk.requireMayAct();
+        BulkSelection selection = new BulkSelection(action, guestIds, pageIds, allOnPage, allMatching, host, state, q);
         BulkAction parsed = BulkAction.parse(action);
         long count;
         List<Guest> named = List.of();
@@ -93,7 +68,7 @@ class BulkActionPageController {
         model.addAttribute("count", count);
         model.addAttribute("named", named);
         model.addAttribute("hostFilter", hostService.hostFilter(null));
-        return "guest/bulk-confirm";
+        return "bulk/confirm";
     }
 
     @PostMapping("/guests/bulk-actions")
@@ -106,7 +81,7 @@ class BulkActionPageController {
                  @RequestParam(required = false) String snapshotName,
                  @RequestParam(required = false) String target,
                  RedirectAttributes redirect) {
-        Selection selection = new Selection(action, guestIds, null, false, allMatching, host, state, q);
+        BulkSelection selection = new BulkSelection(action, guestIds, null, false, allMatching, host, state, q);
         boolean place = "place".equals(target);
         Long targetHostId = place || target == null || target.isBlank() ? null : targetHost(target.strip());
         try {
@@ -133,14 +108,14 @@ class BulkActionPageController {
     @GetMapping("/guests/bulk-actions/{taskId}")
     String result(@PathVariable long taskId, Model model) {
         model.addAttribute("result", bulk.result(taskId));
-        return "guest/bulk";
+        return "bulk/result";
     }
 
     /** The page's progress and result, fetched every two seconds while the bulk action runs. */
     @GetMapping("/guests/bulk-actions/{taskId}/progress")
     String progress(@PathVariable long taskId, Model model) {
         model.addAttribute("result", bulk.result(taskId));
-        return "guest/bulk :: progress";
+        return "bulk/result :: progress";
     }
 
     @PostMapping("/guests/bulk-actions/{taskId}/cancel")

@@ -1,4 +1,4 @@
-package io.virtdeck.guest.bulk;
+package io.virtdeck.bulk;
 
 import java.util.List;
 
