@@ -29,6 +29,11 @@ public class ThreadPools {
      */
     public static final String BULK_WORKERS = "bulkWorkers";
     /**
+     * Bulk actions' own tasks, which hand their guests to the bulk workers and wait (bulk/): four at a time, apart
+     * from the task workers, which the migrations they wait for need.
+     */
+    public static final String BULK_DISPATCHERS = "bulkDispatchers";
+    /**
      * Restarts of HA guests whose host was lost (ha/HaMonitor), each a task that may wait long on a disk lease: apart
      * from the task workers, which it would otherwise hold.
      */
@@ -74,6 +79,11 @@ public class ThreadPools {
     @Bean(name = BULK_WORKERS, defaultCandidate = false)
     ThreadPoolTaskExecutor bulkWorkers(VirtdeckProperties properties) {
         return fixed("bulk-", properties.bulk().maxParallel());
+    }
+
+    @Bean(name = BULK_DISPATCHERS, defaultCandidate = false)
+    ThreadPoolTaskExecutor bulkDispatchers() {
+        return fixed("bulk-dispatch-", 4);
     }
 
     @Bean(name = HA_RESTARTS, defaultCandidate = false)

@@ -63,6 +63,7 @@ public class BulkActionService {
 
     private static final Logger log = LoggerFactory.getLogger(BulkActionService.class);
     private static final long DISPATCH_WAIT_MILLIS = 50;
+    private static final long LOOK_NANOS = 200_000_000;
     private static final int LISTED = 1_000;
     private static final Set<Task.State> PROBLEMS = EnumSet.of(Task.State.FAILED, Task.State.CANCELLED);
 
@@ -74,10 +75,13 @@ public class BulkActionService {
     private final BulkSteps steps;
     private final BulkLimits limits;
     private final TaskExecutor workers;
+    private final TaskExecutor dispatchers;
 
     public BulkActionService(GuestRepository guests, HostRepository hosts, Permissions permissions, TaskService tasks,
                              ActionRunner actions, BulkSteps steps, BulkLimits limits,
-                             @Qualifier(ThreadPools.BULK_WORKERS) TaskExecutor workers) {
+                             @Qualifier(ThreadPools.BULK_WORKERS) TaskExecutor workers,
+                             @Qualifier(ThreadPools.BULK_DISPATCHERS) TaskExecutor dispatchers) {
+        this.dispatchers = dispatchers;
         this.guests = guests;
         this.hosts = hosts;
         this.permissions = permissions;
@@ -111,8 +115,8 @@ public class BulkActionService {
         Selection selection = sort(action, request, selected, rights);
         String name = action.label() + ": " + selected.size() + " guest" + (selected.size() == 1 ? "" : "s");
         AuditObject object = new AuditObject("bulk", UUID.randomUUID().toString(), name);
-        Task task = actions.plan(AuditAction.GUEST_BULK, object).start(ending -> tasks.submit(AuditAction.GUEST_BULK,
-                object, true, progress -> run(action, options, selection, progress, ending)));
+        Task task = actions.plan(AuditAction.GUEST_BULK, object).start(ending -> tasks.submitOn(dispatchers,
+                AuditAction.GUEST_BULK, object, true, progress -> run(action, options, selection, progress, ending)));
         return new BulkStarted(task, action.code(), selected.size() + missing(request, selected),
                 selection.toAct().size(), selection.skippedCount());
     }
@@ -311,8 +315,14 @@ public class BulkActionService {
         int running = 0;
         int notStarted = selection.toAct().size();
         boolean cancelled = false;
+        long lookedAt = 0;
         while (notStarted > 0 || running > 0) {
-            if (!cancelled && notStarted > 0 && progress.cancelRequested()) {
+            // the database is asked about a cancel, and told the progress, a few times a second: not per guest
+            boolean look = System.nanoTime() - lookedAt > LOOK_NANOS;
+            if (look) {
+                lookedAt = System.nanoTime();
+            }
+            if (look && !cancelled && notStarted > 0 && progress.cancelRequested()) {
                 cancelled = true;
                 List<AuditObject> left = new ArrayList<>();
                 waiting.values().forEach(queue -> queue.forEach(g -> left.add(AuditObject.guest(g.id(), g.name()))));
@@ -339,7 +349,9 @@ public class BulkActionService {
                 counts.add(state);
                 state = ended.poll();
             }
-            progress.update(counts.percent(), counts.summary(action, running));
+            if (look) {
+                progress.update(counts.percent(), counts.summary(action, running));
+            }
         }
         String summary = counts.summary(action, 0);
         if (cancelled) {

@@ -71,9 +71,18 @@ public class TaskService implements ApplicationRunner, BusyObjects {
      * only refuses (409) when the object already has an unfinished task.
      */
     public Task submit(AuditAction type, AuditObject object, boolean cancellable, TaskWork work) {
+        return submitOn(workers, type, object, cancellable, work);
+    }
+
+    /**
+     * As {@link #submit}, the work run by {@code executor} rather than by the task workers: for work that waits for
+     * other tasks (a bulk action's migrations), which must not hold the workers those tasks need.
+     */
+    public Task submitOn(TaskExecutor executor, AuditAction type, AuditObject object, boolean cancellable,
+                         TaskWork work) {
         long id = tasks.insertQueued(type.code(), CurrentUser.name(), object, cancellable)
                 .orElseThrow(() -> busy(object, tasks.findActive(object)));
-        workers.execute(new DelegatingSecurityContextRunnable(() -> run(id, work)));
+        executor.execute(new DelegatingSecurityContextRunnable(() -> run(id, work)));
         return tasks.findById(id).orElseThrow();
     }
 
