@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -315,6 +316,9 @@ public class BulkActionService {
         int running = 0;
         int notStarted = selection.toAct().size();
         boolean cancelled = false;
+        // a cancel through this instance stops the dispatching at once; one through another is read from the database
+        AtomicBoolean cancelAsked = new AtomicBoolean();
+        progress.onCancel(() -> cancelAsked.set(true));
         long lookedAt = 0;
         while (notStarted > 0 || running > 0) {
             // the database is asked about a cancel, and told the progress, a few times a second: not per guest
@@ -322,7 +326,7 @@ public class BulkActionService {
             if (look) {
                 lookedAt = System.nanoTime();
             }
-            if (look && !cancelled && notStarted > 0 && progress.cancelRequested()) {
+            if (!cancelled && notStarted > 0 && (cancelAsked.get() || look && progress.cancelRequested())) {
                 cancelled = true;
                 List<AuditObject> left = new ArrayList<>();
                 waiting.values().forEach(queue -> queue.forEach(g -> left.add(AuditObject.guest(g.id(), g.name()))));
