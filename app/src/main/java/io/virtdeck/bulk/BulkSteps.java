@@ -7,6 +7,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.GuestActions;
 import io.virtdeck.guest.lifecycle.GuestLifecycleService;
 import io.virtdeck.guest.snapshot.GuestSnapshotService;
 import io.virtdeck.guest.snapshot.SnapshotRequest;
@@ -64,7 +65,7 @@ class BulkSteps {
                 case START, SHUTDOWN, POWEROFF, REBOOT, SUSPEND, RESUME -> {
                     Guest now = lifecycle.perform(guest.id(), action.powerAction());
                     yield action.label() + ": '" + guest.name() + "' is now "
-                            + now.state().name().toLowerCase(java.util.Locale.ROOT) + ".";
+                            + GuestActions.describe(now.state(), now.managedSave()) + ".";
                 }
                 case SNAPSHOT -> {
                     snapshots.create(guest.id(), new SnapshotRequest(options.snapshotName(), null, null));
