@@ -19,6 +19,15 @@
     }
   }, true);
 
+  // The guest list's "all on this page" box ticks or clears every row's box, so that the selection shows.
+  document.addEventListener('change', function (event) {
+    var box = event.target;
+    if (box.hasAttribute && box.hasAttribute('data-select-page')) {
+      document.querySelectorAll('input[name="guestIds"][form="' + box.getAttribute('form') + '"]')
+          .forEach(function (row) { row.checked = box.checked; });
+    }
+  });
+
   // htmx requests that change state carry the CSRF token from the page's meta tags.
   function csrf() {
     var token = document.querySelector('meta[name="_csrf"]');

@@ -24,6 +24,16 @@ public class ThreadPools {
     /** Tasks' work (task/TaskService), four at a time; more wait in the queue. */
     public static final String TASK_WORKERS = "taskWorkers";
     /**
+     * The guests' actions of bulk actions (bulk/), as many as virtdeck.bulk.max-parallel: apart from the task
+     * workers, which hold the bulk actions' own tasks.
+     */
+    public static final String BULK_WORKERS = "bulkWorkers";
+    /**
+     * Bulk actions' own tasks, which hand their guests to the bulk workers and wait (bulk/): four at a time, apart
+     * from the task workers, which the migrations they wait for need.
+     */
+    public static final String BULK_DISPATCHERS = "bulkDispatchers";
+    /**
      * Restarts of HA guests whose host was lost (ha/HaMonitor), each a task that may wait long on a disk lease: apart
      * from the task workers, which it would otherwise hold.
      */
@@ -64,6 +74,16 @@ public class ThreadPools {
         // interrupted work gets a moment to end cleanly (a clone takes back what it made) before the beans it uses stop
         pool.setAwaitTerminationSeconds(2);
         return pool;
+    }
+
+    @Bean(name = BULK_WORKERS, defaultCandidate = false)
+    ThreadPoolTaskExecutor bulkWorkers(VirtdeckProperties properties) {
+        return fixed("bulk-", properties.bulk().maxParallel());
+    }
+
+    @Bean(name = BULK_DISPATCHERS, defaultCandidate = false)
+    ThreadPoolTaskExecutor bulkDispatchers() {
+        return fixed("bulk-dispatch-", 4);
     }
 
     @Bean(name = HA_RESTARTS, defaultCandidate = false)

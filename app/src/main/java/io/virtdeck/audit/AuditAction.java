@@ -17,6 +17,7 @@ public enum AuditAction {
     GUEST_CREATE("guest.create", Family.GUESTS, "a guest defined from the wizard or the API"),
     GUEST_CLONE("guest.clone", Family.GUESTS, "a guest copied from another guest or a template (a task)"),
     GUEST_MIGRATE("guest.migrate", Family.GUESTS, "a guest moved to another host (a task)"),
+    GUEST_BULK("guest.bulk", Family.GUESTS, "one action on many selected guests (a task, a child task per guest)"),
     GUEST_DELETE("guest.delete", Family.GUESTS, "a guest's definition deleted, with or without its volumes"),
     GUEST_START("guest.start", Family.GUESTS, "a guest started, or restored from its saved memory"),
     GUEST_SHUTDOWN("guest.shutdown", Family.GUESTS, "a guest asked to shut down (ACPI)"),

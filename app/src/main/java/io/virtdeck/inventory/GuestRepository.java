@@ -369,6 +369,33 @@ public class GuestRepository {
                 .param("host", hostId).query(Long.class).list();
     }
 
+    /**
+     * Every guest the list shows for this filter to someone who sees {@code visible}, in the list's order by name, at
+     * most {@code limit}: what a bulk action on "all matching this filter" acts on.
+     */
+    public List<Guest> findMatching(GuestFilter filter, Visible visible, int limit) {
+        Map<String, Object> params = new HashMap<>();
+        List<String> conditions = conditions(filter, visible, params);
+        params.put("limit", limit);
+        return jdbc.sql(SELECT + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                        + " ORDER BY lower(g.name), g.id LIMIT :limit")
+                .params(params).query(this::guest).list();
+    }
+
+    /** How many guests {@link #findMatching} finds, counted exactly. */
+    public long countMatching(GuestFilter filter, Visible visible) {
+        Map<String, Object> params = new HashMap<>();
+        List<String> conditions = conditions(filter, visible, params);
+        return jdbc.sql("SELECT count(*) FROM guests g" + (conditions.isEmpty() ? ""
+                : " WHERE " + String.join(" AND ", conditions))).params(params).query(Long.class).single();
+    }
+
+    /** The guests with these ids that exist, by name. */
+    public List<Guest> findByIds(Collection<Long> ids) {
+        return jdbc.sql(SELECT + " WHERE g.id = ANY(:ids) ORDER BY lower(g.name), g.id")
+                .param("ids", ids.toArray(new Long[0])).query(this::guest).list();
+    }
+
     /** Every guest of a host: whose disks are on which volume. */
     public List<Guest> findAllOn(long hostId) {
         return jdbc.sql(SELECT + " WHERE g.host_id = :host ORDER BY lower(g.name)").param("host", hostId)

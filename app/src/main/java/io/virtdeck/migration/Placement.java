@@ -40,7 +40,8 @@ public class Placement {
     public record Choice(Optional<Host> host, List<String> reasons) {
     }
 
-    Choice choose(Guest guest) {
+    /** The host with the most free memory that can take the guest live, or why none can. */
+    public Choice choose(Guest guest) {
         return choose(guest, checks.needsOf(guest), false, Map.of());
     }
 

@@ -41,14 +41,21 @@ public class TaskRepository {
 
     /** Queues a task; empty when the object already has an unfinished task (the database's unique index says so). */
     public Optional<Long> insertQueued(String type, String user, AuditObject object, boolean cancellable) {
+        return insertQueued(type, user, object, cancellable, null);
+    }
+
+    /** As above, as a child of {@code parentId} (null for none). */
+    public Optional<Long> insertQueued(String type, String user, AuditObject object, boolean cancellable,
+                                       Long parentId) {
         try {
             return Optional.of(jdbc.sql("""
                             INSERT INTO tasks (type, state, username, object_type, object_id, object_name, cancellable,
-                                               instance_id)
+                                               instance_id, parent_id)
                             VALUES (:type, 'QUEUED', :user, :objectType, :objectId, :objectName, :cancellable,
-                                    :instance)
+                                    :instance, :parent)
                             RETURNING id""")
                     .param("instance", instance.id()).param("type", type).param("user", user)
+                    .param("parent", parentId)
                     .param("objectType", object.type())
                     .param("objectId", object.id()).param("objectName", object.name())
                     .param("cancellable", cancellable)
@@ -56,6 +63,57 @@ public class TaskRepository {
         } catch (DuplicateKeyException e) {
             return Optional.empty();
         }
+    }
+
+    /** Children that never ran, closed at once as cancelled with the reason: one statement for them all. */
+    public void insertSkipped(long parentId, String type, String user, List<AuditObject> objects, String reason) {
+        if (objects.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        INSERT INTO tasks (type, state, username, object_type, object_id, object_name, message,
+                                           parent_id, finished_at)
+                        SELECT :type, 'CANCELLED', :user, o.type, o.id, o.name, :reason, :parent, now()
+                        FROM unnest(:types, :ids, :names) AS o(type, id, name)""")
+                .param("type", type).param("user", user).param("reason", reason).param("parent", parentId)
+                .param("types", objects.stream().map(AuditObject::type).toArray(String[]::new))
+                .param("ids", objects.stream().map(AuditObject::id).toArray(String[]::new))
+                .param("names", objects.stream().map(AuditObject::name).toArray(String[]::new))
+                .update();
+    }
+
+    public void expectChildren(long id, int count) {
+        jdbc.sql("UPDATE tasks SET children_expected = :count WHERE id = :id").param("id", id).param("count", count)
+                .update();
+    }
+
+    public int childrenExpected(long id) {
+        return jdbc.sql("SELECT coalesce(children_expected, 0) FROM tasks WHERE id = :id").param("id", id)
+                .query(Integer.class).optional().orElse(0);
+    }
+
+    public void setParent(long id, long parentId) {
+        jdbc.sql("UPDATE tasks SET parent_id = :parent WHERE id = :id").param("id", id).param("parent", parentId)
+                .update();
+    }
+
+    /** A task's children in {@code states} (any when empty), oldest first. */
+    public List<Task> children(long parentId, Set<Task.State> states, int limit) {
+        return jdbc.sql("SELECT * FROM tasks WHERE parent_id = :parent"
+                        + (states.isEmpty() ? "" : " AND state = ANY(:states)") + " ORDER BY id LIMIT :limit")
+                .param("parent", parentId).param("limit", limit)
+                .param("states", states.stream().map(Enum::name).toArray(String[]::new))
+                .query(TaskRepository::task).list();
+    }
+
+    public Map<Task.State, Long> childCounts(long parentId) {
+        Map<Task.State, Long> counts = new java.util.EnumMap<>(Task.State.class);
+        jdbc.sql("SELECT state, count(*) AS n FROM tasks WHERE parent_id = :parent GROUP BY state")
+                .param("parent", parentId)
+                .query(rs -> {
+                    counts.put(Task.State.valueOf(rs.getString("state")), rs.getLong("n"));
+                });
+        return counts;
     }
 
     public Optional<Task> findActive(AuditObject object) {

@@ -53,6 +53,8 @@ public class TaskService implements ApplicationRunner, BusyObjects {
     private final ObjectProvider<TaskRecovery> recoveries;
     private final Permissions permissions;
     private final Map<Long, Runnable> aborts = new ConcurrentHashMap<>();
+    /** The task whose work runs on this thread: its own object is not busy to it (a bulk action's child). */
+    private static final ThreadLocal<Long> RUNNING_HERE = new ThreadLocal<>();
     private final TaskExecutor workers;
     private volatile boolean stopping;
 
@@ -69,9 +71,18 @@ public class TaskService implements ApplicationRunner, BusyObjects {
      * only refuses (409) when the object already has an unfinished task.
      */
     public Task submit(AuditAction type, AuditObject object, boolean cancellable, TaskWork work) {
+        return submitOn(workers, type, object, cancellable, work);
+    }
+
+    /**
+     * As {@link #submit}, the work run by {@code executor} rather than by the task workers: for work that waits for
+     * other tasks (a bulk action's migrations), which must not hold the workers those tasks need.
+     */
+    public Task submitOn(TaskExecutor executor, AuditAction type, AuditObject object, boolean cancellable,
+                         TaskWork work) {
         long id = tasks.insertQueued(type.code(), CurrentUser.name(), object, cancellable)
                 .orElseThrow(() -> busy(object, tasks.findActive(object)));
-        workers.execute(new DelegatingSecurityContextRunnable(() -> run(id, work)));
+        executor.execute(new DelegatingSecurityContextRunnable(() -> run(id, work)));
         return tasks.findById(id).orElseThrow();
     }
 
@@ -87,11 +98,78 @@ public class TaskService implements ApplicationRunner, BusyObjects {
         return tasks.findById(id).orElseThrow();
     }
 
+    /**
+     * A child of {@code parentId} about {@code object}, run on the caller's thread as {@link #runHere} does; its work
+     * may act on the object through the action runner, which its own task does not make busy. Empty, without running
+     * anything, when another task holds the object: the child is then recorded as skipped, naming that task.
+     */
+    public Optional<Task> runChild(long parentId, AuditAction type, AuditObject object, TaskWork work) {
+        Optional<Long> id = tasks.insertQueued(type.code(), CurrentUser.name(), object, false, parentId);
+        if (id.isEmpty()) {
+            Optional<Task> holder = tasks.findActive(object);
+            skipChild(parentId, type, object, "busy" + holder.map(busy -> ": task " + busy.id() + " (" + busy.type()
+                    + ") is " + busy.state().name().toLowerCase(Locale.ROOT)).orElse(" with another task"));
+            return Optional.empty();
+        }
+        run(id.get(), work);
+        return tasks.findById(id.get());
+    }
+
+    /** Records children of {@code parentId} that were never run, each with why (closed as cancelled at once). */
+    public void skipChild(long parentId, AuditAction type, AuditObject object, String reason) {
+        skipChildren(parentId, type, List.of(object), reason);
+    }
+
+    /** As {@link #skipChild}, for many objects skipped for one reason, in one statement. */
+    public void skipChildren(long parentId, AuditAction type, List<AuditObject> objects, String reason) {
+        tasks.insertSkipped(parentId, type.code(), CurrentUser.name(), objects, "Skipped: " + reason);
+    }
+
+    /** Records how many children the task will have in all: those not started yet are the difference. */
+    public void expectChildren(long parentId, int count) {
+        tasks.expectChildren(parentId, count);
+    }
+
+    public int childrenExpected(long parentId) {
+        return tasks.childrenExpected(parentId);
+    }
+
+    /** Makes a task started on its own (a migration) a child of {@code parentId}. */
+    public void adoptAsChild(long parentId, long childId) {
+        tasks.setParent(childId, parentId);
+    }
+
+    /** The children of a task, those that ended in {@code states} (all when empty), oldest first, at most {@code limit}. */
+    public List<Task> children(long parentId, Set<Task.State> states, int limit) {
+        return tasks.children(parentId, states, limit);
+    }
+
+    /** How many children of a task are in each state. */
+    public Map<Task.State, Long> childCounts(long parentId) {
+        return tasks.childCounts(parentId);
+    }
+
+    /**
+     * A task whatever it is about, for a service that has checked who may read it itself (a bulk action, which is
+     * about many guests); empty when there is none.
+     */
+    public Optional<Task> find(long id) {
+        return tasks.findById(id);
+    }
+
+    /** Asks a task's work to stop, for a service that has checked who may cancel it itself; as {@link #cancel}. */
+    public Task cancelPermitted(long id) {
+        Task task = tasks.findById(id)
+                .orElseThrow(() -> VirtdeckException.notFound("There is no task with id " + id + "."));
+        requestCancel(task);
+        return tasks.findById(id).orElseThrow();
+    }
+
     /** Refuses (409) while a task holds the object: one action at a time per guest or host. */
     @Override
     public void requireIdle(AuditObject object) {
         Optional<Task> active = tasks.findActive(object);
-        if (active.isPresent()) {
+        if (active.isPresent() && !java.util.Objects.equals(active.get().id(), RUNNING_HERE.get())) {
             throw busy(object, active);
         }
     }
@@ -138,6 +216,12 @@ public class TaskService implements ApplicationRunner, BusyObjects {
         if (tasks.findById(id, operable()).isEmpty()) {
             throw new AccessDeniedException("not permitted: cancel task " + id);
         }
+        requestCancel(task);
+        return get(id);
+    }
+
+    private void requestCancel(Task task) {
+        long id = task.id();
         if (task.state().finished()) {
             throw VirtdeckException.conflict("Task " + id + " has already ended ("
                     + task.state().name().toLowerCase(Locale.ROOT) + ").");
@@ -152,7 +236,6 @@ public class TaskService implements ApplicationRunner, BusyObjects {
         if (abort != null) {
             abort.run();
         }
-        return get(id);
     }
 
     /**
@@ -240,6 +323,8 @@ public class TaskService implements ApplicationRunner, BusyObjects {
     private void run(long id, TaskWork work) {
         Task.State state;
         String message;
+        Long outer = RUNNING_HERE.get();
+        RUNNING_HERE.set(id);
         try {
             tasks.started(id);
             String done = work.run(progressOf(id));
@@ -268,6 +353,7 @@ public class TaskService implements ApplicationRunner, BusyObjects {
             }
         } finally {
             aborts.remove(id);
+            RUNNING_HERE.set(outer);
         }
         try {
             tasks.finish(id, state, message);

@@ -24,7 +24,7 @@ class EmbeddedPostgresConfigurationTest {
     void dataSurvivesARestart() throws Exception {
         EmbeddedPostgresConfiguration configuration = new EmbeddedPostgresConfiguration();
         VirtdeckProperties properties = new VirtdeckProperties(dataDir, "", "", Duration.ofSeconds(30), 100,
-                new VirtdeckProperties.Demo("off", "", 0, 50));
+                new VirtdeckProperties.Demo("off", "", 0, 50), new VirtdeckProperties.Bulk(16, 4));
 
         try (EmbeddedPostgres first = configuration.embeddedPostgres(properties);
              HikariDataSource dataSource = (HikariDataSource) configuration.dataSource(first, 1000)) {

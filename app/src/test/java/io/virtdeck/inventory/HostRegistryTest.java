@@ -44,7 +44,7 @@ class HostRegistryTest {
 
     private void start(String bootstrapHosts) {
         VirtdeckProperties properties = new VirtdeckProperties(java.nio.file.Path.of("/tmp"), "", bootstrapHosts,
-                Duration.ofSeconds(30), 100, new VirtdeckProperties.Demo("off", "", 0, 50));
+                Duration.ofSeconds(30), 100, new VirtdeckProperties.Demo("off", "", 0, 50), new VirtdeckProperties.Bulk(16, 4));
         new HostRegistry(hosts, leases, audit, properties).run(new DefaultApplicationArguments());
     }
 }

@@ -631,6 +631,10 @@ class RoleMatrixTest {
                 new Row("PUT", "/api/v1/anti-affinity-groups/matrix-none", "{\"guests\":[]}", 400, 400, 403, 403),
                 new Row("DELETE", "/api/v1/anti-affinity-groups/matrix-none", null, 404, 404, 403, 403),
                 new Row("GET", "/api/v1/tasks/999999", null, 404, 404, 403, 404),
+                // bulk actions: for those who may act on guests; the body is read after that (no action: 400)
+                new Row("POST", "/api/v1/guests/bulk-actions", "{}", 400, 400, 403, 403),
+                new Row("GET", "/api/v1/guests/bulk-actions/999999", null, 404, 404, 404, 404),
+                new Row("POST", "/api/v1/guests/bulk-actions/999999/cancel", "", 404, 404, 404, 404),
                 new Row("POST", "/api/v1/tasks/999999/cancel", "", 404, 404, 403, 404),
                 new Row("POST", "/api/v1" + h + "/networks/none/state", "{\"active\":true}", 404, 404, 403, 403),
                 // a required field is read after the permission check: a malformed body is a 400 only to those
@@ -660,6 +664,13 @@ class RoleMatrixTest {
                 new Row("GET", g + "/header", null, 200, 200, 200, 200),
                 new Row("GET", g + "/row", null, 200, 200, 200, 200),
                 new Row("GET", g + "/migrate", null, 200, 200, 403, 403),
+                // the action bar: nothing selected comes back to the list with the reason, for those who may act
+                new Row("POST", "/guests/bulk-actions/confirm", "action=start", 302, 302, 403, 403),
+                new Row("POST", "/guests/bulk-actions/confirm", "action=start&guestIds=" + guest, 200, 200, 403, 403),
+                new Row("POST", "/guests/bulk-actions", "action=start", 302, 302, 403, 403),
+                new Row("GET", "/guests/bulk-actions/999999", null, 404, 404, 404, 404),
+                new Row("GET", "/guests/bulk-actions/999999/progress", null, 404, 404, 404, 404),
+                new Row("POST", "/guests/bulk-actions/999999/cancel", "", 404, 404, 404, 404),
                 new Row("GET", g + "/xml", null, 200, 200, 200, 200),
                 new Row("GET", h + "/maintenance", null, 200, 200, 403, 403),
                 new Row("GET", h + "/networks", null, 200, 200, 403, 200),

@@ -161,13 +161,18 @@ public class GuestSnapshotService {
     }
 
     private static void checkRequest(String name, String description) {
-        if (!NAME.matcher(name).matches()) {
-            throw VirtdeckException.invalid("name", "A snapshot name is 1 to 64 letters, digits, dots, dashes or"
-                    + " underscores, starting with a letter or digit.");
-        }
+        checkName("name", name);
         if (description != null && description.length() > MAX_DESCRIPTION) {
             throw VirtdeckException.invalid("description", "A description is at most " + MAX_DESCRIPTION
                     + " characters.");
+        }
+    }
+
+    /** A snapshot name as libvirt and the pages take it; 400 naming {@code field} otherwise. */
+    public static void checkName(String field, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw VirtdeckException.invalid(field, "A snapshot name is 1 to 64 letters, digits, dots, dashes or"
+                    + " underscores, starting with a letter or digit.");
         }
     }
 
