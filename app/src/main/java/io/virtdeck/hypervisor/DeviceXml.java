@@ -109,6 +109,8 @@ final class DeviceXml {
                         d.removeChild(source);
                     }
                     Element driver = child(d, "driver");
+                    // an empty drive is of type file: libvirt takes a volume-typed one without a source as not empty
+                    d.setAttribute("type", "file");
                     if (pool != null) {
                         d.setAttribute("type", "volume");
                         if (driver != null) {
