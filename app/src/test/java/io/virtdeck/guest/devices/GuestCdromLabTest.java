@@ -91,6 +91,12 @@ class GuestCdromLabTest {
             if (definition.contains("device='cdrom'")) {
                 Lab.virsh(Lab.LAB1, "detach-disk", "debian12", "sda", "--config");
             }
+            if (definition.contains("model='virtio-scsi'")) { // the drive's controller, added with it
+                Path controller = Files.createTempFile("vd-scsi-controller", ".xml");
+                Files.writeString(controller, "<controller type='scsi' index='0' model='virtio-scsi'/>");
+                Lab.virsh(Lab.LAB1, "detach-device", "debian12", controller.toString(), "--config");
+                Files.delete(controller);
+            }
             if (definition.contains(DATA)) {
                 Lab.virsh(Lab.LAB1, "detach-disk", "debian12", "vdb", "--config");
             }
@@ -99,7 +105,8 @@ class GuestCdromLabTest {
             }
             Lab.virsh(Lab.LAB1, "pool-refresh", "images");
         }
-        assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "debian12")).doesNotContain("device='cdrom'");
+        assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "debian12")).doesNotContain("device='cdrom'",
+                "virtio-scsi");
     }
 
     /** A raw image of {@code mib} MiB starting with {@code marker}. */
