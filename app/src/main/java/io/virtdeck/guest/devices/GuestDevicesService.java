@@ -108,7 +108,9 @@ public class GuestDevicesService {
     private Guest attachVolume(Guest guest, DiskRequest request) {
         AtomicReference<VolumeFacts> chosen = new AtomicReference<>();
         boolean shareable = Boolean.TRUE.equals(request.shareable());
-        plans.plan(guest, AuditAction.GUEST_DISK_ADD).check(() -> {
+        plans.explaining(guest, AuditAction.GUEST_DISK_ADD, e -> GuestActionPlans.explain(guest, e)
+                + (outOfPciSlots(e) ? ". A running q35 guest has no free PCI Express port for another disk: plug it in"
+                + " while the guest is shut off." : "")).check(() -> {
             PoolFacts pool = activePool(guest, request.pool());
             if (request.sizeMiB() != null) {
                 throw VirtdeckException.invalid("sizeMiB", "sizeMiB is for a new disk: an existing volume keeps its"
