@@ -14,7 +14,7 @@ public interface DeviceGateway {
      * shut off. {@link #attachDisk} puts a pool's volume at the first free virtio target and returns that target
      * (vdb); {@link #attachNic} a NIC as specified.
      */
-    String attachDisk(long hostId, UUID uuid, String pool, String volume, String format);
+    String attachDisk(long hostId, UUID uuid, String pool, String volume, String format, boolean shareable);
 
     void attachNic(long hostId, UUID uuid, NicSpec nic);
 
@@ -29,6 +29,12 @@ public interface DeviceGateway {
 
     /** Puts the volume {@code nextPool}/{@code next} into the definition's CD-ROM that holds pool/volume now. */
     void changeCdrom(long hostId, UUID uuid, String pool, String volume, String nextPool, String next);
+
+    /**
+     * Puts the pool's volume into the CD-ROM drive at {@code target}, or ejects what it holds when {@code pool} is
+     * null: in the running domain (its OS sees the medium change) and in its definition.
+     */
+    void changeCdromMedia(long hostId, UUID uuid, String target, String pool, String volume);
 
     /**
      * Unplugs the disk at {@code target} or the NIC with {@code mac}, from the running domain and its definition.

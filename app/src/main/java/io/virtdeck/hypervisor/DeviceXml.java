@@ -19,8 +19,11 @@ final class DeviceXml {
     private DeviceXml() {
     }
 
-    /** A virtio disk on a pool's volume, at the first free vdX target of the domain. */
-    static String disk(String domainXml, String pool, String volume, String format) {
+    /**
+     * A virtio disk on a pool's volume, at the first free vdX target of the domain; {@code shareable} marks it so that
+     * other guests may have the volume too (QEMU then takes no exclusive lock on it).
+     */
+    static String disk(String domainXml, String pool, String volume, String format, boolean shareable) {
         Document doc = SafeXml.newDocument();
         Element disk = doc.createElement("disk");
         doc.appendChild(disk);
@@ -29,6 +32,9 @@ final class DeviceXml {
         append(disk, "driver", "name", "qemu", "type", format);
         append(disk, "source", "pool", pool, "volume", volume);
         append(disk, "target", "dev", freeTarget(domainXml, "vd"), "bus", "virtio");
+        if (shareable) {
+            append(disk, "shareable");
+        }
         return SafeXml.toXml(disk);
     }
 
@@ -88,6 +94,49 @@ final class DeviceXml {
                     child(d, "source").setAttribute("volume", next);
                     return SafeXml.toXml(d);
                 });
+    }
+
+    /**
+     * The domain's CD-ROM drive at {@code target} holding the pool's volume, or nothing when {@code pool} is null
+     * (ejected): the device XML that updateDevice takes to change the medium. Empty when no CD-ROM is at the target.
+     */
+    static Optional<String> cdromHolding(String domainXml, String target, String pool, String volume) {
+        return children(devices(domainXml), "disk").stream()
+                .filter(d -> "cdrom".equals(attr(d, "device")) && target.equals(attr(child(d, "target"), "dev")))
+                .findFirst().map(d -> {
+                    Element source = child(d, "source");
+                    if (source != null) {
+                        d.removeChild(source);
+                    }
+                    Element driver = child(d, "driver");
+                    // an empty drive is of type file: libvirt takes a volume-typed one without a source as not empty
+                    d.setAttribute("type", "file");
+                    if (pool != null) {
+                        d.setAttribute("type", "volume");
+                        if (driver != null) {
+                            driver.setAttribute("type", "raw");
+                        }
+                        d.insertBefore(d.getOwnerDocument().createElement("source"), child(d, "target"));
+                        child(d, "source").setAttribute("pool", pool);
+                        child(d, "source").setAttribute("volume", volume);
+                    }
+                    return SafeXml.toXml(d);
+                });
+    }
+
+    /**
+     * Where a disk copy writes: a volume the copy reuses as it is (made beforehand, of the disk's size), by its file or
+     * block device, in {@code format}.
+     */
+    static String copyDestination(VolumeFacts volume, String format) {
+        Document doc = SafeXml.newDocument();
+        Element disk = doc.createElement("disk");
+        doc.appendChild(disk);
+        boolean block = volume.kind() == VolumeFacts.Kind.BLOCK;
+        disk.setAttribute("type", block ? "block" : "file");
+        append(disk, "source", block ? "dev" : "file", volume.path());
+        append(disk, "driver", "name", "qemu", "type", format);
+        return SafeXml.toXml(disk);
     }
 
     /** The domain's disk at {@code target} (vdb), as libvirt wrote it: what detach wants. */

@@ -121,7 +121,7 @@ final class DomainXmlReader {
         for (Element disk : children(devices, "disk")) {
             Element target = child(disk, "target");
             disks.add(new DiskFacts(attr(disk, "device"), attr(target, "dev"), attr(target, "bus"),
-                    attr(child(disk, "driver"), "type"), source(disk)));
+                    attr(child(disk, "driver"), "type"), source(disk), child(disk, "shareable") != null));
         }
         return disks;
     }

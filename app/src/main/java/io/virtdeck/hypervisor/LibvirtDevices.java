@@ -29,9 +29,9 @@ class LibvirtDevices implements DeviceGateway {
     }
 
     @Override
-    public String attachDisk(long hostId, UUID uuid, String pool, String volume, String format) {
+    public String attachDisk(long hostId, UUID uuid, String pool, String volume, String format, boolean shareable) {
         return connections.call(hostId, session -> session.domain(uuid, domain -> {
-            String device = DeviceXml.disk(domain.getXMLDesc(0), pool, volume, format);
+            String device = DeviceXml.disk(domain.getXMLDesc(0), pool, volume, format, shareable);
             domain.attachDeviceFlags(device, plugScope(domain));
             return SafeXml.attr(SafeXml.child(SafeXml.parse(device).getDocumentElement(), "target"), "dev");
         }));
@@ -73,6 +73,18 @@ class LibvirtDevices implements DeviceGateway {
                     .orElseThrow(() -> new HypervisorException(HypervisorException.Kind.NOT_FOUND,
                             "the guest has no CD-ROM holding " + pool + "/" + volume));
             domain.updateDeviceFlags(device, LibvirtFlags.AFFECT_CONFIG);
+            return null;
+        }));
+    }
+
+    @Override
+    public void changeCdromMedia(long hostId, UUID uuid, String target, String pool, String volume) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            String xml = domain.getXMLDesc(domain.isActive() == 1 ? 0 : LibvirtFlags.XML_INACTIVE);
+            String device = DeviceXml.cdromHolding(xml, target, pool, volume)
+                    .orElseThrow(() -> new HypervisorException(HypervisorException.Kind.NOT_FOUND,
+                            "the guest has no CD-ROM drive at " + target));
+            domain.updateDeviceFlags(device, plugScope(domain));
             return null;
         }));
     }

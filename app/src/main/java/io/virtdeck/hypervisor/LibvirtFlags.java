@@ -18,6 +18,16 @@ final class LibvirtFlags {
     static final int AFFECT_CONFIG = 2;
     /** virDomainBlockResizeFlags VIR_DOMAIN_BLOCK_RESIZE_BYTES: the size is in bytes, not KiB. */
     static final int BLOCK_RESIZE_BYTES = 1;
+    /**
+     * virDomainBlockCopyFlags VIR_DOMAIN_BLOCK_COPY_REUSE_EXT (write into the volume made beforehand) and
+     * VIR_DOMAIN_BLOCK_COPY_TRANSIENT_JOB: libvirt 9.0 refuses a copy of a persistent domain's disk without it ("domain
+     * is not transient"); the job then does not outlive the domain's QEMU, and libvirt points the definition at the copy
+     * when it pivots.
+     */
+    static final int BLOCK_COPY_REUSE_EXT = 2;
+    static final int BLOCK_COPY_TRANSIENT_JOB = 4;
+    /** VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT: end a copy by switching the disk over to it. */
+    static final int BLOCK_JOB_ABORT_PIVOT = 2;
     /** VIR_DOMAIN_VCPU_MAXIMUM and VIR_DOMAIN_MEM_MAXIMUM: the maximum, not the current count. */
     static final int VCPU_MAXIMUM = 4;
     static final int MEM_MAXIMUM = 4;

@@ -617,6 +617,13 @@ class RoleMatrixTest {
                 // REST
                 new Row("DELETE", "/api/v1" + g + "/disks/zz", null, 400, 400, 403, 403),
                 new Row("POST", "/api/v1" + g + "/disks/zz/grow", "{\"sizeMiB\":1}", 400, 400, 403, 403),
+                new Row("POST", "/api/v1" + g + "/disks/zz/move", "{\"pool\":\"none\"}", 400, 400, 403, 403),
+                new Row("POST", "/api/v1" + g + "/disks", "{\"pool\":\"none\",\"volume\":\"x\"}", 400, 400, 403,
+                        403),
+                new Row("POST", "/api/v1" + g + "/cdrom/insert", "{\"pool\":\"none\",\"volume\":\"x\"}", 400, 400,
+                        403, 403),
+                // alpha-web has no CD-ROM drive
+                new Row("POST", "/api/v1" + g + "/cdrom/eject", "{}", 409, 409, 403, 403),
                 new Row("GET", "/api/v1" + g + "/limits", null, 200, 200, 200, 200),
                 // tasks about the objects each may read the history of (help desk none); an unseen task is missing
                 new Row("GET", "/api/v1/tasks", null, 200, 200, 403, 200),
@@ -700,6 +707,10 @@ class RoleMatrixTest {
                 new Row("POST", "/guests/999999/delete", "", 404, 404, 404, 404),
                 new Row("POST", g + "/disks", "pool=none&sizeMiB=1", 302, 302, 403, 403),
                 new Row("POST", g + "/disks/zz/remove", "", 302, 302, 403, 403),
+                new Row("POST", g + "/disks/attach", "volume=none/x", 302, 302, 403, 403),
+                new Row("POST", g + "/disks/move", "target=zz&pool=none", 302, 302, 403, 403),
+                new Row("POST", g + "/cdrom/insert", "image=none/x", 302, 302, 403, 403),
+                new Row("POST", g + "/cdrom/eject", "", 302, 302, 403, 403),
                 new Row("POST", g + "/migrate", "targetHostId=" + host, 409, 409, 403, 403),
                 new Row("POST", g + "/nics", "network=none", 302, 302, 403, 403),
                 new Row("POST", g + "/nics/52:54:00:ff:ff:ff/remove", "", 404, 404, 403, 403),

@@ -18,6 +18,7 @@ import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.NicFacts;
 import io.virtdeck.hypervisor.PoolFacts;
+import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.network.NetworkService;
@@ -30,15 +31,19 @@ import io.virtdeck.web.Flash;
 class GuestDevicesPageController {
 
     private final GuestDevicesService devices;
+    private final GuestCdromService cdroms;
+    private final GuestDiskMoveService moves;
     private final GuestConfigService config;
     private final HostGateway hostGateway;
     private final StorageGateway storageGateway;
     private final NetworkService networks;
 
-    GuestDevicesPageController(GuestDevicesService devices, GuestConfigService config, HostGateway hostGateway,
-                               StorageGateway storageGateway,
+    GuestDevicesPageController(GuestDevicesService devices, GuestCdromService cdroms, GuestDiskMoveService moves,
+                               GuestConfigService config, HostGateway hostGateway, StorageGateway storageGateway,
                                NetworkService networks) {
         this.devices = devices;
+        this.cdroms = cdroms;
+        this.moves = moves;
         this.config = config;
         this.hostGateway = hostGateway;
         this.storageGateway = storageGateway;
@@ -49,7 +54,12 @@ class GuestDevicesPageController {
     String page(@PathVariable long id, Model model) {
         Guest guest = config.editable(id);
         model.addAttribute("guest", guest);
-        model.addAttribute("pools", storageGateway.pools(guest.hostId()).stream().filter(PoolFacts::active).toList());
+        List<PoolFacts> pools = storageGateway.pools(guest.hostId()).stream().filter(PoolFacts::active).toList();
+        model.addAttribute("pools", pools);
+        List<PooledVolume> volumes = pools.stream().flatMap(p -> storageGateway.volumes(guest.hostId(), p.name())
+                .stream().map(v -> new PooledVolume(p.name(), v))).toList();
+        model.addAttribute("images", volumes.stream().filter(v -> v.volume().iso()).toList());
+        model.addAttribute("volumes", volumes.stream().filter(v -> !v.volume().iso()).toList());
         model.addAttribute("networks", List.copyOf(hostGateway.resources(guest.hostId()).networks().keySet()));
         model.addAttribute("nicModels", NicPlanner.MODELS);
         model.addAttribute("addresses", addresses(guest));
@@ -63,6 +73,58 @@ class GuestDevicesPageController {
             devices.addDisk(id, new GuestDevicesService.DiskRequest(pool, sizeMiB, format));
             return "Plugged in a new " + sizeMiB + " MiB disk from " + pool + ".";
         });
+    }
+
+    /** {@code volume}: "pool/volume", as the page's list of the host's volumes gives it. */
+    @PostMapping("/guests/{id}/disks/attach")
+    String attachDisk(@PathVariable long id, @RequestParam(defaultValue = "") String volume,
+                      @RequestParam(defaultValue = "false") boolean shareable, RedirectAttributes redirect) {
+        return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
+            String[] chosen = poolAndVolume(volume);
+            devices.addDisk(id, new GuestDevicesService.DiskRequest(chosen[0], null, null, chosen[1], shareable));
+            return "Plugged in volume " + volume + (shareable ? " (shared)" : "") + ".";
+        });
+    }
+
+    /** {@code target}: the disk chosen on the page. */
+    @PostMapping("/guests/{id}/disks/move")
+    String moveDisk(@PathVariable long id, @RequestParam(defaultValue = "") String target,
+                    @RequestParam(defaultValue = "") String pool,
+                    @RequestParam(defaultValue = "false") boolean deleteSource, RedirectAttributes redirect) {
+        return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
+            long task = moves.move(id, target, new GuestDiskMoveService.MoveRequest(pool, deleteSource, null)).id();
+            return "Moving disk " + target + " to pool " + pool + ": started (task " + task + "). Follow it in the"
+                    + " tasks panel; the guest keeps running.";
+        });
+    }
+
+    /** {@code image}: "pool/volume"; {@code target}: the drive, empty for the first one. */
+    @PostMapping("/guests/{id}/cdrom/insert")
+    String insertCdrom(@PathVariable long id, @RequestParam(defaultValue = "") String image,
+                       @RequestParam(defaultValue = "") String target, RedirectAttributes redirect) {
+        return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
+            String[] chosen = poolAndVolume(image);
+            cdroms.insert(id, new GuestCdromService.InsertRequest(chosen[0], chosen[1], blankToNull(target)));
+            return "Inserted " + image + " into the CD-ROM drive.";
+        });
+    }
+
+    @PostMapping("/guests/{id}/cdrom/eject")
+    String ejectCdrom(@PathVariable long id, @RequestParam(defaultValue = "") String target,
+                      RedirectAttributes redirect) {
+        return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
+            cdroms.eject(id, new GuestCdromService.EjectRequest(blankToNull(target)));
+            return "Ejected the CD-ROM" + (target.isBlank() ? "" : " in " + target) + ".";
+        });
+    }
+
+    /** "pool/volume" split at its first slash (pool names have none); a volume name may hold none either. */
+    private static String[] poolAndVolume(String value) {
+        int slash = value.indexOf('/');
+        if (slash < 1 || slash == value.length() - 1) {
+            throw VirtdeckException.invalid("volume", "Choose a volume.");
+        }
+        return new String[] {value.substring(0, slash), value.substring(slash + 1)};
     }
 
     @PostMapping("/guests/{id}/disks/{target}/remove")

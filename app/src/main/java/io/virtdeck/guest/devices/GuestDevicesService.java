@@ -1,6 +1,7 @@
 package io.virtdeck.guest.devices;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -15,12 +16,14 @@ import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
 import io.virtdeck.hypervisor.DeviceGateway;
 import io.virtdeck.hypervisor.DiskFacts;
+import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.NicSpec;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.network.MacAddresses;
@@ -42,23 +45,31 @@ public class GuestDevicesService {
     private static final Pattern TARGET = Pattern.compile("[a-z]{2,3}[a-z]{1,2}");
 
     private final GuestRepository guests;
+    private final DomainGateway domains;
     private final DeviceGateway deviceGateway;
     private final StorageGateway storageGateway;
     private final GuestActionPlans plans;
     private final NicPlanner nics;
 
-    GuestDevicesService(GuestRepository guests, DeviceGateway deviceGateway, StorageGateway storageGateway,
-                        GuestActionPlans plans, NicPlanner nics) {
+    GuestDevicesService(GuestRepository guests, DomainGateway domains, DeviceGateway deviceGateway,
+                        StorageGateway storageGateway, GuestActionPlans plans, NicPlanner nics) {
         this.guests = guests;
+        this.domains = domains;
         this.deviceGateway = deviceGateway;
         this.storageGateway = storageGateway;
         this.plans = plans;
         this.nics = nics;
     }
 
-    /** A new disk: a volume of {@code sizeMiB} made in {@code pool} and plugged in. Returns the guest. */
+    /**
+     * A new disk: a volume of {@code sizeMiB} made in {@code pool} and plugged in; or, when the request names a
+     * {@code volume}, that existing volume of the pool plugged in. Returns the guest.
+     */
     public Guest addDisk(long guestId, DiskRequest request) {
         Guest guest = guests.require(guestId);
+        if (request.volume() != null) {
+            return attachVolume(guest, request);
+        }
         String format = request.format() == null ? "qcow2" : request.format();
         AtomicReference<PoolFacts> chosen = new AtomicReference<>();
         plans.plan(guest, AuditAction.GUEST_DISK_ADD).check(() -> {
@@ -76,7 +87,8 @@ public class GuestDevicesService {
             String volume = guest.name() + "-" + Long.toString(System.currentTimeMillis(), 36) + "." + format;
             storageGateway.createVolume(guest.hostId(), pool.name(), new NewVolume(volume, request.sizeMiB(), format));
             try {
-                String target = deviceGateway.attachDisk(guest.hostId(), guest.uuid(), pool.name(), volume, format);
+                String target = deviceGateway.attachDisk(guest.hostId(), guest.uuid(), pool.name(), volume, format,
+                        false);
                 return Done.of(target, "new " + request.sizeMiB() + " MiB " + format
                         + " disk " + pool.name() + "/" + volume + " plugged in as " + target);
             } catch (HypervisorException e) {
@@ -85,6 +97,70 @@ public class GuestDevicesService {
             }
         });
         return guests.require(guestId);
+    }
+
+    /**
+     * An existing volume plugged in as the next virtio disk. A volume another guest of the host has as a disk is
+     * refused, naming that guest, unless both say it is shared: the other guest's disk is marked shareable and the
+     * request asks for {@code shareable} (two guests writing one disk need a cluster file system, else they destroy
+     * it).
+     */
+    private Guest attachVolume(Guest guest, DiskRequest request) {
+        AtomicReference<VolumeFacts> chosen = new AtomicReference<>();
+        boolean shareable = Boolean.TRUE.equals(request.shareable());
+        plans.explaining(guest, AuditAction.GUEST_DISK_ADD, e -> GuestActionPlans.explain(guest, e)
+                + (outOfPciSlots(e) ? ". A running q35 guest has no free PCI Express port for another disk: plug it in"
+                + " while the guest is shut off." : "")).check(() -> {
+            PoolFacts pool = activePool(guest, request.pool());
+            if (request.sizeMiB() != null) {
+                throw VirtdeckException.invalid("sizeMiB", "sizeMiB is for a new disk: an existing volume keeps its"
+                        + " size; give volume or sizeMiB, not both.");
+            }
+            VolumeFacts volume = storageGateway.volume(guest.hostId(), pool.name(), request.volume())
+                    .orElseThrow(() -> VirtdeckException.invalid("volume", "Pool '" + pool.name() + "' has no volume '"
+                            + request.volume() + "'."));
+            if (volume.iso()) {
+                throw VirtdeckException.invalid("volume", "'" + volume.name() + "' is an installation image: insert it"
+                        + " into the CD-ROM drive instead.");
+            }
+            refuseUsers(guest, pool.name(), volume, shareable);
+            chosen.set(volume);
+        }).check(plans.live(guest, live -> pluggable(guest, live.state()))).run(() -> {
+            VolumeFacts volume = chosen.get();
+            String format = volume.format() == null ? "raw" : volume.format();
+            String target = deviceGateway.attachDisk(guest.hostId(), guest.uuid(), request.pool(), volume.name(),
+                    format, shareable);
+            return Done.of(target, "existing " + (shareable ? "shareable " : "") + format + " volume "
+                    + request.pool() + "/" + volume.name() + " plugged in as " + target);
+        });
+        return guests.require(guest.id());
+    }
+
+    /**
+     * 409 naming the guest when a guest of the host has the volume as a disk already: this guest itself, or another
+     * one unless the volume is to be shared ({@code shareable}) and that guest's disk is marked shareable too.
+     */
+    private void refuseUsers(Guest guest, String pool, VolumeFacts volume, boolean shareable) {
+        for (Guest other : guests.findAllOn(guest.hostId())) {
+            List<DiskFacts> on = other.disks().stream().filter(d -> d.source() != null
+                    && (d.source().equals(volume.path()) || d.source().equals(pool + "/" + volume.name()))).toList();
+            if (on.isEmpty()) {
+                continue;
+            }
+            if (other.id() == guest.id()) {
+                throw VirtdeckException.conflict("volume", "'" + guest.name() + "' has volume '" + volume.name()
+                        + "' as its disk " + on.get(0).target() + " already.");
+            }
+            // the inventory may be a moment behind: whether the other guest shares it is read from its definition
+            boolean sharedThere = domains.domain(other.hostId(), other.uuid()).disks().stream()
+                    .anyMatch(d -> on.stream().anyMatch(o -> o.target().equals(d.target())) && d.shareable());
+            if (!shareable || !sharedThere) {
+                throw VirtdeckException.conflict("volume", "Volume '" + volume.name() + "' is a disk of '"
+                        + other.name() + "'" + (sharedThere ? ", which shares it: ask for shareable to share it too."
+                        : ", which does not mark it shareable: two guests writing one disk destroy its data. Unplug"
+                        + " it from '" + other.name() + "' first."));
+            }
+        }
     }
 
     /**
@@ -188,8 +264,15 @@ public class GuestDevicesService {
     public record GrowRequest(Long sizeMiB) {
     }
 
-    /** The body of POST /api/v1/guests/{id}/disks. */
-    public record DiskRequest(String pool, Long sizeMiB, String format) {
+    /**
+     * The body of POST /api/v1/guests/{id}/disks: a new volume ({@code pool}, {@code sizeMiB}, {@code format}), or an
+     * existing one ({@code pool}, {@code volume}, {@code shareable}).
+     */
+    public record DiskRequest(String pool, Long sizeMiB, String format, String volume, Boolean shareable) {
+
+        public DiskRequest(String pool, Long sizeMiB, String format) {
+            this(pool, sizeMiB, format, null, null);
+        }
     }
 
     private void unplug(Guest guest, AuditAction action, String what, Runnable checkRequest, BooleanSupplier detach) {
@@ -204,14 +287,14 @@ public class GuestDevicesService {
         });
     }
 
-    private static void pluggable(Guest guest, DomainRunState state) {
+    static void pluggable(Guest guest, DomainRunState state) {
         if (state != DomainRunState.RUNNING && state != DomainRunState.SHUTOFF) {
             throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(state)
                     + ": devices are plugged into a running or shut-off guest.");
         }
     }
 
-    private PoolFacts activePool(Guest guest, String name) {
+    PoolFacts activePool(Guest guest, String name) {
         return storageGateway.pools(guest.hostId()).stream().filter(p -> p.name().equals(name) && p.active())
                 .findFirst()
                 .orElseThrow(() -> VirtdeckException.invalid("pool", "There is no active pool '" + name

@@ -1,0 +1,63 @@
+package io.virtdeck.hypervisor;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.libvirt.DomainBlockJobInfo;
+import org.libvirt.TypedParameter;
+import org.libvirt.TypedUlongParameter;
+import org.springframework.stereotype.Component;
+
+/** The libvirt-backed {@link DiskCopyGateway}: virDomainBlockCopy, virDomainGetBlockJobInfo, virDomainBlockJobAbort. */
+@Component
+class LibvirtDiskCopies implements DiskCopyGateway {
+
+    /** virDomainBlockJobType VIR_DOMAIN_BLOCK_JOB_TYPE_COPY. */
+    private static final int JOB_TYPE_COPY = 2;
+
+    private final HostConnections connections;
+
+    LibvirtDiskCopies(HostConnections connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public void startCopy(long hostId, UUID uuid, String target, String pool, String volume, String format,
+                          long bytesPerSecond) {
+        connections.call(hostId, session -> {
+            VolumeFacts copy = session.volume(pool, volume, LibvirtStorage::read);
+            return session.domain(uuid, domain -> {
+                // libvirt-java cannot pass an empty parameter list; a bandwidth of 0 is libvirt's "unlimited"
+                TypedParameter[] parameters = {new TypedUlongParameter("bandwidth", bytesPerSecond)};
+                domain.blockCopy(target, DeviceXml.copyDestination(copy, format), parameters,
+                        LibvirtFlags.BLOCK_COPY_REUSE_EXT | LibvirtFlags.BLOCK_COPY_TRANSIENT_JOB);
+                return null;
+            });
+        });
+    }
+
+    @Override
+    public Optional<DiskCopyProgress> copyProgress(long hostId, UUID uuid, String target) {
+        return connections.call(hostId, session -> session.domain(uuid, domain -> {
+            DomainBlockJobInfo job = domain.getBlockJobInfo(target, 0);
+            return job.type == JOB_TYPE_COPY ? Optional.of(new DiskCopyProgress(job.cur, job.end))
+                    : Optional.<DiskCopyProgress>empty();
+        }));
+    }
+
+    @Override
+    public void pivot(long hostId, UUID uuid, String target) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            domain.blockJobAbort(target, LibvirtFlags.BLOCK_JOB_ABORT_PIVOT);
+            return null;
+        }));
+    }
+
+    @Override
+    public void abortCopy(long hostId, UUID uuid, String target) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            domain.blockJobAbort(target, 0);
+            return null;
+        }));
+    }
+}
