@@ -21,6 +21,7 @@ class HostPageController {
     @GetMapping("/hosts")
     String list(Model model) {
         model.addAttribute("hosts", hosts.list());
+        model.addAttribute("glances", hosts.glances());
         model.addAttribute("mayRegister", hosts.mayRegister());
         return "inventory/hosts";
     }
