@@ -13,7 +13,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.cpu.CpuForm;
 import io.virtdeck.guest.cpu.CpuRequest;
-import io.virtdeck.guest.cpu.HostCpuModels;
 import io.virtdeck.hypervisor.DomainCpu;
 import io.virtdeck.hypervisor.ResourceLimits;
 import io.virtdeck.inventory.Guest;
@@ -23,11 +22,9 @@ import io.virtdeck.inventory.Guest;
 class GuestConfigPageController {
 
     private final GuestConfigService config;
-    private final HostCpuModels cpuModels;
 
-    GuestConfigPageController(GuestConfigService config, HostCpuModels cpuModels) {
+    GuestConfigPageController(GuestConfigService config) {
         this.config = config;
-        this.cpuModels = cpuModels;
     }
 
     /** The limits the page edits; per-disk caps and vCPU pins are shown and kept (set through the API). */
@@ -66,7 +63,7 @@ class GuestConfigPageController {
         model.addAttribute("limits", limits);
         model.addAttribute("limitsForm", limitsForm);
         model.addAttribute("cpuForm", cpuForm);
-        model.addAttribute("cpuOffer", cpuModels.offer(guest.hostId(), cpu.domainType()));
+        model.addAttribute("cpuOffer", config.cpuOffer(guest.id(), cpu));
     }
 
     /** Sends only what changed, so that a running guest is not resized for nothing. */

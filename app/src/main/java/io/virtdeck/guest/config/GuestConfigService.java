@@ -16,6 +16,7 @@ import io.virtdeck.hypervisor.DomainCpu;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.GuestCpu;
+import io.virtdeck.hypervisor.HostCpuOffer;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.ResourceLimits;
 import io.virtdeck.inventory.Guest;
@@ -71,6 +72,15 @@ public class GuestConfigService {
         permissions.requireGuest(Action.READ_GUEST, guestId);
         Guest guest = guests.require(guestId);
         return gateway.cpu(guest.hostId(), guest.uuid());
+    }
+
+    /**
+     * The CPUs the guest's host can give it (its own kind of domain), for its Configure page: asked as the guest's
+     * operator, who may have no right to read the host itself.
+     */
+    public HostCpuOffer cpuOffer(long guestId, DomainCpu cpu) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        return hostGateway.cpuOffer(guests.require(guestId).hostId(), cpu.domainType());
     }
 
     public Guest change(long guestId, GuestChanges changes) {
