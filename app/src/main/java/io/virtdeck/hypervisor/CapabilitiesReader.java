@@ -35,6 +35,10 @@ final class CapabilitiesReader {
         for (Element feature : children(cpu, "feature")) {
             features.add(attr(feature, "name"));
         }
+        // flags libvirt states as elements of their own (pae, nonpae; what its test driver's hosts have)
+        for (Element flag : SafeXml.allChildren(path(cpu, "features"))) {
+            features.add(flag.getTagName());
+        }
         Element cells = path(root, "host", "topology", "cells");
         int cellCount = SafeXml.intOr(attr(cells, "num"), children(cells, "cell").size());
         Set<String> domainTypes = new LinkedHashSet<>();

@@ -65,4 +65,13 @@ public interface DomainGateway {
      * and period at once; the other limits apply from its next start.
      */
     void setLimits(long hostId, UUID uuid, ResourceLimits limits);
+
+    /** The CPU in the domain's definition (what it gets at its next start). */
+    DomainCpu cpu(long hostId, UUID uuid);
+
+    /**
+     * Replaces the CPU in the domain's definition (null: the hypervisor's default), keeping its topology. A running
+     * domain keeps its CPU until it is started again: no hypervisor changes a running CPU.
+     */
+    void setCpu(long hostId, UUID uuid, GuestCpu cpu);
 }

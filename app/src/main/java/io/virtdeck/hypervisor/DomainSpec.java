@@ -9,15 +9,28 @@ import java.util.UUID;
  *
  * @param cdrom null for none
  * @param bootOrder the devices firmware tries, first first (ignored by Xen PV, whose bootloader reads the first disk)
+ * @param cpu the guest's CPU; null leaves it to the hypervisor
  */
 public record DomainSpec(UUID uuid, String name, GuestPlatform platform, int vcpus, long memoryMiB,
                          List<Disk> disks, Disk cdrom, List<String> networks, List<BootDevice> bootOrder,
-                         boolean uefi, boolean vnc) {
+                         boolean uefi, boolean vnc, GuestCpu cpu) {
 
     public DomainSpec {
         disks = List.copyOf(disks);
         networks = List.copyOf(networks);
         bootOrder = List.copyOf(bootOrder);
+    }
+
+    /** With the CPU a guest gets when none is asked for ({@link #defaultCpu}). */
+    public DomainSpec(UUID uuid, String name, GuestPlatform platform, int vcpus, long memoryMiB, List<Disk> disks,
+                      Disk cdrom, List<String> networks, List<BootDevice> bootOrder, boolean uefi, boolean vnc) {
+        this(uuid, name, platform, vcpus, memoryMiB, disks, cdrom, networks, bootOrder, uefi, vnc,
+                defaultCpu(platform.virtualization()));
+    }
+
+    /** KVM: the host's CPU model (migratable between alike hosts); elsewhere the hypervisor's default. */
+    public static GuestCpu defaultCpu(GuestVirtualization virtualization) {
+        return virtualization == GuestVirtualization.KVM ? GuestCpu.of(GuestCpu.Mode.HOST_MODEL) : null;
     }
 
     /** A disk image: a file, a block device, or (for other pool kinds) the volume by pool and name. */

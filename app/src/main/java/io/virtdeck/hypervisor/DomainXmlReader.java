@@ -72,17 +72,16 @@ final class DomainXmlReader {
             }
         }
         return new MigrationNeeds(networks, pools, volumes, paths, cpuToCompare(domain, hostCpuXml),
-                attr(SafeXml.path(domain, "os", "type"), "arch"), snapshots);
+                attr(SafeXml.path(domain, "os", "type"), "arch"), snapshots, attr(domain, "type"));
     }
 
     /**
-     * The CPU a target host must offer: none for an emulated (TCG) guest, the source host's own for host-passthrough,
-     * else the guest's {@code <cpu>} when it names a model (a running host-model guest shows its expanded model).
+     * The CPU a target host's hypervisor must offer: the source host's own for host-passthrough, else the guest's
+     * {@code <cpu>} when it names a model (a running host-model guest shows its expanded model; a shut-off one names
+     * none and gets the target's own at its next start). For an emulated (TCG) guest too: QEMU emulates some features
+     * and not others.
      */
     private static String cpuToCompare(Element domain, String hostCpuXml) {
-        if ("qemu".equals(attr(domain, "type"))) {
-            return null;
-        }
         Element cpu = child(domain, "cpu");
         if (cpu == null) {
             return null;

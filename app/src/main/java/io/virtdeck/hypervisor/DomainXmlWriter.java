@@ -14,7 +14,8 @@ import static io.virtdeck.hypervisor.SafeXml.appendText;
  *
  * <ul>
  *   <li>KVM and QEMU: virtio disks and NICs, a SATA CD-ROM, ACPI and APIC, a USB tablet and virtio video for VNC,
- *   a serial console and the guest agent's channel; KVM gets the host's CPU model.</li>
+ *   a serial console and the guest agent's channel; the CPU the spec names (by default KVM gets the host's
+ *   CPU model).</li>
  *   <li>Xen HVM: hvmloader (or OVMF), xen-bus disks (booted through their emulated twins until PV drivers load), an
  *   IDE CD-ROM, ACPI, APIC and PAE, the toolstack's default NICs.</li>
  *   <li>Xen PV: pygrub reads the first disk, every device on the xen bus, no ACPI, firmware or boot order.</li>
@@ -41,9 +42,7 @@ public final class DomainXmlWriter {
         }
         os(domain, spec);
         features(domain, virt);
-        if (virt == GuestVirtualization.KVM) {
-            append(domain, "cpu", "mode", "host-model");
-        }
+        CpuXml.append(domain, spec.cpu());
         append(domain, "clock", "offset", "utc");
         appendText(domain, "on_poweroff", "destroy");
         appendText(domain, "on_reboot", "restart");

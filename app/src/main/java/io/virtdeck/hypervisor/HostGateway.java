@@ -19,6 +19,15 @@ public interface HostGateway {
     /** How a new guest is virtualized on this host (KVM, QEMU, Xen HVM or PV), and whether it may boot with UEFI. */
     GuestPlatform guestPlatform(long hostId);
 
-    /** libvirt's comparison of a CPU definition with the host's CPU. */
-    CpuCompatibility compareCpu(long hostId, String cpuXml);
+    /**
+     * The CPUs the host can give guests of {@code domainType} (kvm, qemu, ...; null: the type new guests get there).
+     */
+    HostCpuOffer cpuOffer(long hostId, String domainType);
+
+    /**
+     * Whether the host's hypervisor can give a guest of {@code domainType} and {@code arch} the CPU {@code cpuXml}
+     * describes (virConnectCompareHypervisorCPU); drivers that cannot compare (libvirt's test driver) answer
+     * compatible, leaving the answer to the guest's start.
+     */
+    CpuComparison compareCpu(long hostId, String domainType, String arch, String cpuXml);
 }

@@ -211,6 +211,21 @@ class LibvirtDomains implements DomainGateway {
         }));
     }
 
+    @Override
+    public DomainCpu cpu(long hostId, UUID uuid) {
+        return connections.call(hostId, session -> session.domain(uuid,
+                domain -> CpuXml.read(domain.getXMLDesc(LibvirtFlags.DEFINITION_WITH_SECRETS))));
+    }
+
+    @Override
+    public void setCpu(long hostId, UUID uuid, GuestCpu cpu) {
+        connections.call(hostId, session -> session.domain(uuid, domain -> {
+            String definition = domain.getXMLDesc(LibvirtFlags.DEFINITION_WITH_SECRETS);
+            session.connect().domainDefineXML(CpuXml.write(definition, cpu)).free();
+            return null;
+        }));
+    }
+
     /** QEMU's scheduler parameters for what the limits set (an unset limit keeps its running value). */
     private static SchedParameter[] liveCpuLimits(ResourceLimits limits) {
         List<SchedParameter> parameters = new ArrayList<>();

@@ -1,13 +1,16 @@
 package io.virtdeck.hypervisor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 
 /** The libvirt-backed {@link HostGateway}. */
 @Component
@@ -68,12 +71,40 @@ class LibvirtHostFacts implements HostGateway {
     }
 
     @Override
-    public CpuCompatibility compareCpu(long hostId, String cpuXml) {
-        return connections.call(hostId, session -> switch (session.connect().compareCPU(cpuXml)) {
-            case VIR_CPU_COMPARE_INCOMPATIBLE -> CpuCompatibility.INCOMPATIBLE;
-            case VIR_CPU_COMPARE_IDENTICAL -> CpuCompatibility.IDENTICAL;
-            case VIR_CPU_COMPARE_SUPERSET -> CpuCompatibility.SUPERSET;
-            default -> CpuCompatibility.UNKNOWN;
+    public HostCpuOffer cpuOffer(long hostId, String domainType) {
+        return connections.call(hostId, session -> {
+            Connect connect = session.connect();
+            String capabilities = connect.getCapabilities();
+            GuestPlatform platform = GuestPlatformReader.choose(capabilities);
+            String type = domainType != null ? domainType : platform.virtualization().domainType();
+            Optional<String> domainCapabilities = LibvirtNative.domainCapabilities(connect, platform.arch(),
+                    platform.machine(), type);
+            if (domainCapabilities.isEmpty()) {
+                // libvirt's test driver: no domain capabilities; the models libvirt knows, the host's own CPU flags
+                List<String> flags = CapabilitiesReader.read(capabilities).cpuFeatures().stream().sorted().toList();
+                return new HostCpuOffer(type, Arrays.stream(GuestCpu.Mode.values()).map(GuestCpu.Mode::xml).toList(),
+                        LibvirtNative.cpuModelNames(connect, platform.arch()), flags, flags);
+            }
+            CpuOfferReader.Modes modes = CpuOfferReader.modes(domainCapabilities.get());
+            CpuOfferReader.Features features = modes.hostModelCpuXml() == null
+                    ? new CpuOfferReader.Features(List.of(), List.of())
+                    : CpuOfferReader.features(LibvirtNative.expandedCpu(connect, platform.arch(), type,
+                            modes.hostModelCpuXml()).orElse(modes.hostModelCpuXml()));
+            return new HostCpuOffer(type, modes.modes(), modes.models(), features.required(), features.named());
+        });
+    }
+
+    @Override
+    public CpuComparison compareCpu(long hostId, String domainType, String arch, String cpuXml) {
+        return connections.call(hostId, session -> {
+            try {
+                return LibvirtNative.compareHypervisorCpu(session.connect(), arch, domainType, cpuXml);
+            } catch (HypervisorException e) {
+                if (e.kind() == HypervisorException.Kind.UNSUPPORTED) {
+                    return CpuComparison.COMPATIBLE;
+                }
+                throw e;
+            }
         });
     }
 

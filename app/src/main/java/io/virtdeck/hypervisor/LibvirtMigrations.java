@@ -62,7 +62,7 @@ class LibvirtMigrations implements MigrationGateway {
             }, () -> unpooled.add(path));
         }
         return new MigrationNeeds(needs.networks(), pools, volumes, unpooled, needs.cpuXml(), needs.arch(),
-                needs.snapshots());
+                needs.snapshots(), needs.domainType());
     }
 
     @Override

@@ -59,6 +59,17 @@ final class LibvirtNative {
         Pointer virConnectGetDomainCapabilities(Pointer connect, String emulator, String arch, String machine,
                                                 String virtType, int flags);
 
+        /** Returns a virCPUCompareResult (0 incompatible, 1 identical, 2 superset), -1 on failure. */
+        int virConnectCompareHypervisorCPU(Pointer connect, String emulator, String arch, String machine,
+                                           String virtType, String xmlCpu, int flags);
+
+        /** Returns the CPU XML the caller must free, or null. */
+        Pointer virConnectBaselineHypervisorCPU(Pointer connect, String emulator, String arch, String machine,
+                                                String virtType, String[] xmlCpus, int count, int flags);
+
+        /** Fills {@code models} with an array of names the caller frees, each and the array; returns their count. */
+        int virConnectGetCPUModelNames(Pointer connect, String arch, PointerByReference models, int flags);
+
         /** Fills {@code records} with a NULL-terminated array of virDomainStatsRecordPtr; returns their count. */
         int virConnectGetAllDomainStats(Pointer connect, int stats, PointerByReference records, int flags);
 
@@ -139,9 +150,14 @@ final class LibvirtNative {
         }
     }
 
-    /** virErrorNumber VIR_ERR_NO_SUPPORT, VIR_ERR_NO_NETWORK */
+    /** virErrorNumber VIR_ERR_NO_SUPPORT, VIR_ERR_NO_NETWORK, VIR_ERR_CPU_INCOMPATIBLE */
     private static final int ERR_NO_SUPPORT = 3;
     private static final int ERR_NO_NETWORK = 43;
+    private static final int ERR_CPU_INCOMPATIBLE = 91;
+    /** VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE: an incompatible CPU is an error whose message names what is missing. */
+    private static final int COMPARE_CPU_FAIL_INCOMPATIBLE = 1;
+    /** VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES: every feature the model implies, listed. */
+    private static final int BASELINE_CPU_EXPAND_FEATURES = 1;
 
     private static final Calls CALLS = Native.load("virt", Calls.class);
     private static final Sockets SOCKETS = Native.load("c", Sockets.class);
@@ -276,15 +292,70 @@ final class LibvirtNative {
      */
     static Optional<String> domainCapabilities(Connect connect, String arch, String machine,
                                                          String virtType) {
-        Pointer xml = CALLS.virConnectGetDomainCapabilities(pointer(CONNECT_POINTER, connect), null, arch, machine,
-                virtType, 0);
-        if (xml == null) {
+        return takeString(CALLS.virConnectGetDomainCapabilities(pointer(CONNECT_POINTER, connect), null, arch,
+                machine, virtType, 0));
+    }
+
+    /**
+     * Whether the host's hypervisor can give a guest of {@code virtType} the CPU {@code cpuXml} describes
+     * (virConnectCompareHypervisorCPU); when it cannot, libvirt's sentence naming the features it lacks. Fails for
+     * drivers that cannot compare (libvirt's test driver: {@link HypervisorException.Kind#UNSUPPORTED}) and for a CPU
+     * libvirt cannot read (an unknown model or feature).
+     */
+    static CpuComparison compareHypervisorCpu(Connect connect, String arch, String virtType, String cpuXml) {
+        int result = CALLS.virConnectCompareHypervisorCPU(pointer(CONNECT_POINTER, connect), null, arch, null,
+                virtType, cpuXml, COMPARE_CPU_FAIL_INCOMPATIBLE);
+        if (result >= 0) {
+            return result == 0 ? new CpuComparison(false, null) : CpuComparison.COMPATIBLE;
+        }
+        if (lastErrorCode() == ERR_CPU_INCOMPATIBLE) {
+            return new CpuComparison(false, CALLS.virGetLastErrorMessage());
+        }
+        throw lastError();
+    }
+
+    /**
+     * The CPU the host's hypervisor gives a guest of {@code virtType} in host-model mode, every feature listed with its
+     * policy (virConnectBaselineHypervisorCPU of that CPU, features expanded); empty where the driver cannot say.
+     */
+    static Optional<String> expandedCpu(Connect connect, String arch, String virtType, String cpuXml) {
+        Pointer xml = CALLS.virConnectBaselineHypervisorCPU(pointer(CONNECT_POINTER, connect), null, arch, null,
+                virtType, new String[] {cpuXml}, 1, BASELINE_CPU_EXPAND_FEATURES);
+        return takeString(xml);
+    }
+
+    /** The names of the CPU models libvirt knows for the architecture (virConnectGetCPUModelNames). */
+    static List<String> cpuModelNames(Connect connect, String arch) {
+        PointerByReference out = new PointerByReference();
+        int count = CALLS.virConnectGetCPUModelNames(pointer(CONNECT_POINTER, connect), arch, out, 0);
+        if (count < 0) {
+            throw lastError();
+        }
+        Pointer array = out.getValue();
+        if (array == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>(count);
+        try {
+            for (Pointer name : array.getPointerArray(0, count)) {
+                names.add(name.getString(0, "UTF-8"));
+                Native.free(Pointer.nativeValue(name));
+            }
+        } finally {
+            Native.free(Pointer.nativeValue(array));
+        }
+        return names;
+    }
+
+    /** A string libvirt allocated, read and freed; empty for null. */
+    private static Optional<String> takeString(Pointer text) {
+        if (text == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(xml.getString(0, "UTF-8"));
+            return Optional.of(text.getString(0, "UTF-8"));
         } finally {
-            Native.free(Pointer.nativeValue(xml));
+            Native.free(Pointer.nativeValue(text));
         }
     }
 

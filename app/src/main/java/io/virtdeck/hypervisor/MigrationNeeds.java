@@ -13,7 +13,9 @@ import java.util.Set;
  *                     (an emulated CPU, or one libvirt leaves to the host)
  * @param arch         the guest's architecture
  * @param snapshots    how many snapshots it has (libvirt refuses to migrate a domain with snapshots)
+ * @param domainType   its domain type (kvm, qemu, ...): the hypervisor the target's CPU is compared for
  */
 public record MigrationNeeds(Set<String> networks, Set<String> pools, Set<PoolVolume> volumes,
-                             Set<String> unpooledDisks, String cpuXml, String arch, int snapshots) {
+                             Set<String> unpooledDisks, String cpuXml, String arch, int snapshots,
+                             String domainType) {
 }

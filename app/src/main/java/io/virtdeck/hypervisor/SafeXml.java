@@ -88,6 +88,17 @@ final class SafeXml {
         return found;
     }
 
+    /** Every direct child element of {@code parent}, in order; none for null. */
+    static List<Element> allChildren(Element parent) {
+        List<Element> found = new ArrayList<>();
+        for (Node n = parent == null ? null : parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                found.add(e);
+            }
+        }
+        return found;
+    }
+
     static Element child(Element parent, String name) {
         List<Element> found = children(parent, name);
         return found.isEmpty() ? null : found.get(0);

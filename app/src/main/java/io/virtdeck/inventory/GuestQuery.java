@@ -62,20 +62,21 @@ public class GuestQuery {
     }
 
     /**
-     * The guest with its snapshot count, resource limits and guest agent's answer from libvirt: null while it migrates
+     * The guest with its snapshot count, resource limits, CPU and guest agent's answer from libvirt: null while it migrates
      * (its host is busy with it, and reading the guest must not wait for that) or when its host does not answer.
      */
     public GuestDetail detail(long id) {
         permissions.requireGuest(Action.READ_GUEST, id);
         Guest guest = guests.require(id);
         if (!askable(guest)) {
-            return new GuestDetail(guest, null, null, null);
+            return new GuestDetail(guest, null, null, null, null);
         }
         try {
             return new GuestDetail(guest, snapshotGateway.snapshots(guest.hostId(), guest.uuid()).size(),
-                    domainGateway.limits(guest.hostId(), guest.uuid()), agents.read(guest));
+                    domainGateway.limits(guest.hostId(), guest.uuid()), agents.read(guest),
+                    domainGateway.cpu(guest.hostId(), guest.uuid()).cpu());
         } catch (HypervisorException e) {
-            return new GuestDetail(guest, null, null, null);
+            return new GuestDetail(guest, null, null, null, null);
         }
     }
 

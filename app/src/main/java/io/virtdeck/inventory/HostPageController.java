@@ -24,6 +24,7 @@ class HostPageController {
     String list(@RequestParam(name = "tag", required = false) List<String> tags, Model model) {
         model.addAttribute("hosts", hosts.list(tags));
         model.addAttribute("tagFilter", tags == null ? List.of() : tags);
+        model.addAttribute("glances", hosts.glances());
         model.addAttribute("mayRegister", hosts.mayRegister());
         return "inventory/hosts";
     }

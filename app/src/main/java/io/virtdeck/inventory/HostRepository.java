@@ -98,6 +98,54 @@ public class HostRepository implements HostAddresses {
                 .query(this::host).list();
     }
 
+    /**
+     * Each visible host at a glance, by id, in one query whatever the fleet's size: its guests counted by state in one
+     * grouped scan (of the index on host_id that includes the state), its latest metrics sample of the last
+     * {@link #GLANCE_SAMPLE_AGE_MINUTES} minutes found through the samples' primary key.
+     */
+    public Map<Long, HostGlance> glances(Visible visible) {
+        String sql = """
+                WITH counts AS (
+                    SELECT host_id, count(*) FILTER (WHERE state = 'RUNNING') AS running,
+                           count(*) FILTER (WHERE state = 'PAUSED') AS paused,
+                           count(*) FILTER (WHERE state = 'SHUTOFF') AS shut_off,
+                           count(*) FILTER (WHERE state NOT IN ('RUNNING', 'PAUSED', 'SHUTOFF')) AS other
+                    FROM guests GROUP BY host_id)
+                SELECT h.id, h.cpus, h.memory_mib, c.running, c.paused, c.shut_off, c.other,
+                       m.cpu AS cores_busy, m.memory_mib AS memory_used_mib
+                FROM hosts h
+                LEFT JOIN counts c ON c.host_id = h.id
+                LEFT JOIN LATERAL (
+                    SELECT cpu, memory_mib FROM metrics_10s
+                    WHERE object_kind = 'H' AND object_id = h.id
+                      AND at > now() - make_interval(mins => :age)
+                    ORDER BY at DESC LIMIT 1) m ON true
+                """ + (visible.everything() ? "" : " WHERE h.id = ANY(:ids)");
+        var query = jdbc.sql(sql).param("age", GLANCE_SAMPLE_AGE_MINUTES);
+        if (!visible.everything()) {
+            query = query.param("ids", visible.hostIdArray());
+        }
+        return query.query((rs, n) -> {
+            Integer cpus = (Integer) rs.getObject("cpus");
+            Long memoryMiB = (Long) rs.getObject("memory_mib");
+            Float coresBusy = (Float) rs.getObject("cores_busy");
+            Float memoryUsed = (Float) rs.getObject("memory_used_mib");
+            return new HostGlance(rs.getLong("id"), percent(coresBusy, cpus == null ? null : cpus.doubleValue()),
+                    percent(memoryUsed, memoryMiB == null ? null : memoryMiB.doubleValue()), rs.getLong("running"),
+                    rs.getLong("paused"), rs.getLong("shut_off"), rs.getLong("other"));
+        }).list().stream().collect(Collectors.toMap(HostGlance::hostId, g -> g));
+    }
+
+    /** How old a host's latest sample may be and still be shown as its load now. */
+    static final int GLANCE_SAMPLE_AGE_MINUTES = 5;
+
+    private static Integer percent(Float used, Double total) {
+        if (used == null || total == null || total <= 0) {
+            return null;
+        }
+        return (int) Math.round(Math.min(100, Math.max(0, used * 100 / total)));
+    }
+
     public Optional<Host> findById(long id) {
         return jdbc.sql(SELECT + " WHERE h.id = :id").param("id", id).query(this::host).optional();
     }

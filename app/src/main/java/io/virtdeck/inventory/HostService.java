@@ -1,6 +1,7 @@
 package io.virtdeck.inventory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -81,6 +82,11 @@ public class HostService {
 
     /** What the host filter offers: the hosts to choose from, or ({@code byName}) a field for a host's name. */
     public record HostFilter(List<HostRepository.HostName> choices, boolean byName, String selectedName) {
+    }
+
+    /** The visible hosts' load and guest counts by state, by host id (the hosts list's bars and counts). */
+    public Map<Long, HostGlance> glances() {
+        return hosts.glances(permissions.visibleOrDeny(Action.READ_HOST));
     }
 
     public Host get(long id) {

@@ -3,10 +3,11 @@ package io.virtdeck.migration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.core.HypervisorException;
-import io.virtdeck.hypervisor.CpuCompatibility;
+import io.virtdeck.hypervisor.CpuComparison;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HostResources;
 import io.virtdeck.hypervisor.MigrationGateway;
@@ -65,13 +66,22 @@ class MigrationChecks {
                     + guest.name() + "' needs " + guest.memoryMiB() + " MiB");
         }
         if (needs.cpuXml() != null) {
-            CpuCompatibility cpu = hostGateway.compareCpu(target.id(), needs.cpuXml());
-            if (!cpu.compatible()) {
-                problems.add("the CPU of host '" + target.name() + "' lacks features the CPU of '" + guest.name()
-                        + "' needs (libvirt's CPU comparison: incompatible)");
-            }
+            cpuProblem(guest, needs, target).ifPresent(problems::add);
         }
         return problems;
+    }
+
+    /** Why the target's hypervisor cannot give the guest its CPU, in libvirt's words, which name the missing features. */
+    private Optional<String> cpuProblem(Guest guest, MigrationNeeds needs, Host target) {
+        try {
+            CpuComparison cpu = hostGateway.compareCpu(target.id(), needs.domainType(), needs.arch(), needs.cpuXml());
+            return cpu.compatible() ? Optional.empty() : Optional.of("host '" + target.name() + "' cannot give '"
+                    + guest.name() + "' its CPU: " + (cpu.reason() != null ? cpu.reason()
+                    : "libvirt's CPU comparison says incompatible"));
+        } catch (HypervisorException e) {
+            return Optional.of("host '" + target.name() + "' cannot check the CPU of '" + guest.name() + "': "
+                    + e.getMessage());
+        }
     }
 
     /**

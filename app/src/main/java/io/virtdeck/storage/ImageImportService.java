@@ -338,7 +338,7 @@ public class ImageImportService {
         }
         Guest guest = guests.create(host.id(), new GuestCreateRequest(name, ovf.cpus(), ovf.memoryMiB(), disks, null,
                 network == null || network.isBlank() ? List.of() : List.of(network), null, null, null, null, null,
-                null, null, null), made);
+                null, null, null, null), made);
         return "Imported " + found.view().fileName() + " as guest " + guest.name() + " (" + ovf.cpus() + " vCPUs, "
                 + ovf.memoryMiB() + " MiB, " + count + " disk" + (count == 1 ? "" : "s") + " in " + pool + ").";
     }

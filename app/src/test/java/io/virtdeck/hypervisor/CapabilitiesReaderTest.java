@@ -55,4 +55,13 @@ class CapabilitiesReaderTest {
                 + "<guest><arch name='x86_64'><domain type='qemu'/></arch></guest></capabilities>";
         assertThat(CapabilitiesReader.read(xml).hardwareVirtualization()).isFalse();
     }
+
+    @Test
+    void cpuFlagsStatedAsElementsOfTheirOwnAreFeaturesToo() {
+        String xml = """
+                <capabilities><host><cpu><arch>i686</arch><features><pae/><nonpae/></features></cpu></host>
+                </capabilities>""";
+
+        assertThat(CapabilitiesReader.read(xml).cpuFeatures()).containsExactly("pae", "nonpae");
+    }
 }

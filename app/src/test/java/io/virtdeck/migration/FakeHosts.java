@@ -12,7 +12,7 @@ import java.util.UUID;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.hypervisor.ConnectionGateway;
 import io.virtdeck.hypervisor.ConnectionState;
-import io.virtdeck.hypervisor.CpuCompatibility;
+import io.virtdeck.hypervisor.CpuComparison;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.HostResources;
@@ -70,7 +70,7 @@ final class FakeHosts {
     }
 
     static MigrationNeeds needs(Set<String> networks, Set<String> pools, String cpuXml, String arch, int snapshots) {
-        return new MigrationNeeds(networks, pools, Set.of(), Set.of(), cpuXml, arch, snapshots);
+        return new MigrationNeeds(networks, pools, Set.of(), Set.of(), cpuXml, arch, snapshots, "kvm");
     }
 
     static Guest runningGuest(String name, long hostId, long memoryMiB) {
@@ -106,8 +106,9 @@ final class FakeHosts {
             (proxy, method, args) -> switch (method.getName()) {
                 case "state" -> unreachable.contains(args[0]) ? ConnectionState.UNREACHABLE : ConnectionState.CONNECTED;
                 case "resources" -> resourcesOf((Long) args[0]);
-                case "compareCpu" -> incompatibleCpus.contains(args[0]) ? CpuCompatibility.INCOMPATIBLE
-                        : CpuCompatibility.IDENTICAL;
+                case "compareCpu" -> incompatibleCpus.contains(args[0]) ? new CpuComparison(false,
+                        "the CPU is incompatible with host CPU: Host CPU does not provide required features: avx512f")
+                        : CpuComparison.COMPATIBLE;
                 case "migrationNeeds" -> needs;
                 default -> throw new UnsupportedOperationException("the fake gateway has no " + method.getName());
             });

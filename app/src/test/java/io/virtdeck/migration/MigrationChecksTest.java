@@ -41,7 +41,8 @@ class MigrationChecksTest {
                 "network 'backend' does not exist on host 'arm1'",
                 "storage pool 'images' is not active on host 'arm1'",
                 "host 'arm1' has 1024 MiB free; 'web' needs 4096 MiB",
-                "the CPU of host 'arm1' lacks features the CPU of 'web' needs (libvirt's CPU comparison: incompatible)");
+                "host 'arm1' cannot give 'web' its CPU: the CPU is incompatible with host CPU: Host CPU does not"
+                        + " provide required features: avx512f");
     }
 
     @Test

@@ -56,6 +56,22 @@ class PlacementTest {
     }
 
     @Test
+    void aHostWhoseCpuLacksAFeatureTheGuestRequiresIsSkippedHoweverRoomy() {
+        fleet.guestNeeds(needs(Set.of(), Set.of(), "<cpu mode='custom'><model>Westmere</model>"
+                + "<feature policy='require' name='avx512f'/></cpu>", "x86_64", 0));
+        fleet.add(1, "source", 65_536);
+        fleet.add(2, "roomy", 60_000);
+        fleet.incompatibleCpu(2);
+        Host fits = fleet.add(3, "kvm3", 8192);
+
+        Placement.Choice choice = placement.choose(web);
+
+        assertThat(choice.host()).contains(fits);
+        assertThat(choice.reasons()).containsExactly("host 'roomy' cannot give 'web' its CPU: the CPU is incompatible"
+                + " with host CPU: Host CPU does not provide required features: avx512f");
+    }
+
+    @Test
     void whenNoHostFitsThereIsNoChoiceAndEveryReasonIsGiven() {
         fleet.add(1, "source", 65_536);
         fleet.add(2, "kvm2", 1024);
@@ -69,7 +85,8 @@ class PlacementTest {
         assertThat(choice.reasons()).containsExactly(
                 "host 'kvm2' has 1024 MiB free; 'web' needs 4096 MiB",
                 "host 'kvm3' has 2048 MiB free; 'web' needs 4096 MiB",
-                "the CPU of host 'kvm3' lacks features the CPU of 'web' needs (libvirt's CPU comparison: incompatible)");
+                "host 'kvm3' cannot give 'web' its CPU: the CPU is incompatible with host CPU: Host CPU does not"
+                        + " provide required features: avx512f");
     }
 
     @Test

@@ -625,6 +625,9 @@ class RoleMatrixTest {
                 // alpha-web has no CD-ROM drive
                 new Row("POST", "/api/v1" + g + "/cdrom/eject", "{}", 409, 409, 403, 403),
                 new Row("GET", "/api/v1" + g + "/limits", null, 200, 200, 200, 200),
+                // a guest's CPU: the host's offer is read with the host; a change is an operator's (a bad mode: 400)
+                new Row("GET", "/api/v1" + h + "/cpu-models", null, 200, 200, 403, 200),
+                new Row("PATCH", "/api/v1" + g, "{\"cpu\":{\"mode\":\"fast\"}}", 400, 400, 403, 403),
                 // tasks about the objects each may read the history of (help desk none); an unseen task is missing
                 new Row("GET", "/api/v1/tasks", null, 200, 200, 403, 200),
                 new Row("GET", "/api/v1" + g + "/ha", null, 200, 200, 200, 200),

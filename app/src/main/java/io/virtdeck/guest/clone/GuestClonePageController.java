@@ -61,7 +61,7 @@ public class GuestClonePageController {
         try {
             Task task = guest.template()
                     ? clones.createFromTemplate(guest.hostId(), new GuestCreateRequest(name.trim(), null, null, null,
-                    null, null, Long.toString(id), null, null, null, null, linked, null, cloudInit.toRequest(false)))
+                    null, null, Long.toString(id), null, null, null, null, linked, null, cloudInit.toRequest(false), null))
                     : clones.clone(id, new GuestCloneRequest(name.trim(), null));
             redirect.addFlashAttribute("notice", (guest.template()
                     ? "Creating '" + name.trim() + "' from template '" + guest.name() + "'"

@@ -126,6 +126,7 @@ public class GuestCloneService {
         addIf(given, "autostart", request.autostart() != null);
         addIf(given, "graphics", request.graphics() != null);
         addIf(given, "kvm", request.kvm() != null);
+        addIf(given, "cpu", request.cpu() != null);
         if (!given.isEmpty()) {
             throw VirtdeckException.invalid(given.get(0), given.get(0) + " cannot be given with template: the new"
                     + " guest takes the template's configuration. Change it afterwards (PATCH /api/v1/guests/{id}).");

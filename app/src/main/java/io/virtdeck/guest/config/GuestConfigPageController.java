@@ -1,5 +1,7 @@
 package io.virtdeck.guest.config;
 
+import java.util.List;
+
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -9,10 +11,13 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.guest.cpu.CpuForm;
+import io.virtdeck.guest.cpu.CpuRequest;
+import io.virtdeck.hypervisor.DomainCpu;
 import io.virtdeck.hypervisor.ResourceLimits;
 import io.virtdeck.inventory.Guest;
 
-/** The guest's Configure page: vCPUs, memory, autostart, description and resource limits in one form. */
+/** The guest's Configure page: vCPUs, memory, autostart, description, resource limits and CPU in one form. */
 @Controller
 class GuestConfigPageController {
 
@@ -44,17 +49,21 @@ class GuestConfigPageController {
     String form(@PathVariable long id, Model model) {
         Guest guest = config.editable(id);
         ResourceLimits limits = config.limits(id);
+        DomainCpu cpu = config.cpu(id);
         show(model, guest, new GuestChanges(guest.vcpus(), guest.memoryMiB(), guest.autostart(),
-                guest.description() == null ? "" : guest.description()), limits, LimitsForm.of(limits));
+                guest.description() == null ? "" : guest.description()), limits, LimitsForm.of(limits),
+                CpuForm.of(cpu.cpu()), cpu);
         return "guest/configure";
     }
 
-    private static void show(Model model, Guest guest, GuestChanges form, ResourceLimits limits,
-                             LimitsForm limitsForm) {
+    private void show(Model model, Guest guest, GuestChanges form, ResourceLimits limits, LimitsForm limitsForm,
+                      CpuForm cpuForm, DomainCpu cpu) {
         model.addAttribute("guest", guest);
         model.addAttribute("form", form);
         model.addAttribute("limits", limits);
         model.addAttribute("limitsForm", limitsForm);
+        model.addAttribute("cpuForm", cpuForm);
+        model.addAttribute("cpuOffer", config.cpuOffer(guest.id(), cpu));
     }
 
     /** Sends only what changed, so that a running guest is not resized for nothing. */
@@ -62,14 +71,26 @@ class GuestConfigPageController {
     String save(@PathVariable long id, @RequestParam int vcpus, @RequestParam long memoryMiB,
                 @RequestParam(defaultValue = "false") boolean autostart,
                 @RequestParam(defaultValue = "") String description, @ModelAttribute LimitsForm limitsForm,
+                @RequestParam(name = "cpu.mode", defaultValue = "") String cpuMode,
+                @RequestParam(name = "cpu.model", defaultValue = "") String cpuModel,
+                @RequestParam(name = "cpu.require", required = false) List<String> cpuRequire,
+                @RequestParam(name = "cpu.disable", required = false) List<String> cpuDisable,
                 Model model, RedirectAttributes redirect) {
         Guest guest = config.editable(id);
         ResourceLimits current = config.limits(id);
         ResourceLimits limits = limitsForm.with(current);
+        DomainCpu currentCpu = config.cpu(id);
+        CpuForm cpuForm = new CpuForm();
+        cpuForm.setMode(cpuMode);
+        cpuForm.setModel(cpuModel);
+        cpuForm.setRequire(cpuRequire);
+        cpuForm.setDisable(cpuDisable);
+        CpuRequest cpu = cpuForm.toRequest();
         GuestChanges changes = new GuestChanges(vcpus == guest.vcpus() ? null : vcpus,
                 memoryMiB == guest.memoryMiB() ? null : memoryMiB, autostart == guest.autostart() ? null : autostart,
                 description.equals(guest.description() == null ? "" : guest.description()) ? null : description,
-                limits.equals(current) ? null : limits);
+                limits.equals(current) ? null : limits,
+                cpu == null || cpu.equals(CpuForm.of(currentCpu.cpu()).toRequest()) ? null : cpu);
         try {
             config.change(id, changes);
             redirect.addFlashAttribute("notice", "Saved the configuration of " + guest.name() + ".");
@@ -78,9 +99,10 @@ class GuestConfigPageController {
             if (e.status().value() == 404) {
                 throw e;
             }
-            show(model, guest, new GuestChanges(vcpus, memoryMiB, autostart, description), current, limitsForm);
+            show(model, guest, new GuestChanges(vcpus, memoryMiB, autostart, description), current, limitsForm,
+                    cpuForm, currentCpu);
             model.addAttribute("problem", e.getMessage());
-            model.addAttribute("problemField", e.field());
+            model.addAttribute("problemField", e.field() == null ? null : CpuForm.formField(e.field()));
             return "guest/configure";
         }
     }

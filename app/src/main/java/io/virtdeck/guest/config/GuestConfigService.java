@@ -2,6 +2,7 @@ package io.virtdeck.guest.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.stereotype.Service;
 import io.virtdeck.action.Done;
@@ -10,8 +11,13 @@ import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActionPlans;
 import io.virtdeck.guest.GuestActions;
+import io.virtdeck.guest.cpu.GuestCpuCheck;
+import io.virtdeck.hypervisor.DomainCpu;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.hypervisor.GuestCpu;
+import io.virtdeck.hypervisor.HostCpuOffer;
+import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.ResourceLimits;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -21,7 +27,7 @@ import io.virtdeck.security.Action;
 import io.virtdeck.security.Permissions;
 
 /**
- * Edits a guest's vCPUs, memory, autostart, description and resource limits: checked against the host's capacity
+ * Edits a guest's vCPUs, memory, autostart, description, resource limits and CPU: checked against the host's capacity
  * first, applied live where the guest runs and in its definition, audited as one action.
  */
 @Service
@@ -34,11 +40,13 @@ public class GuestConfigService {
     private final HostRepository hosts;
     private final DomainGateway gateway;
     private final GuestActionPlans plans;
+    private final HostGateway hostGateway;
 
     private final Permissions permissions;
 
     GuestConfigService(GuestRepository guests, HostRepository hosts, DomainGateway gateway,
-                       GuestActionPlans plans, Permissions permissions) {
+                       GuestActionPlans plans, Permissions permissions, HostGateway hostGateway) {
+        this.hostGateway = hostGateway;
         this.permissions = permissions;
         this.guests = guests;
         this.hosts = hosts;
@@ -59,14 +67,37 @@ public class GuestConfigService {
         return guests.require(guestId);
     }
 
+    /** The CPU in the guest's definition, from libvirt. */
+    public DomainCpu cpu(long guestId) {
+        permissions.requireGuest(Action.READ_GUEST, guestId);
+        Guest guest = guests.require(guestId);
+        return gateway.cpu(guest.hostId(), guest.uuid());
+    }
+
+    /**
+     * The CPUs the guest's host can give it (its own kind of domain), for its Configure page: asked as the guest's
+     * operator, who may have no right to read the host itself.
+     */
+    public HostCpuOffer cpuOffer(long guestId, DomainCpu cpu) {
+        permissions.requireGuest(Action.OPERATE, guestId);
+        return hostGateway.cpuOffer(guests.require(guestId).hostId(), cpu.domainType());
+    }
+
     public Guest change(long guestId, GuestChanges changes) {
         Guest guest = guests.require(guestId);
         Host host = hosts.require(guest.hostId());
+        AtomicReference<GuestCpu> cpu = new AtomicReference<>();
         plans.plan(guest, AuditAction.GUEST_CONFIGURE).check(() -> {
             validate(changes, host);
             if (changes.limits() != null) {
                 ResourceLimitsCheck.check(changes.limits(), guest, host,
                         changes.vcpus() != null ? changes.vcpus() : guest.vcpus());
+            }
+            if (changes.cpu() != null) {
+                // the CPUs its host offers the guest's own kind of domain (an emulated guest on a KVM host: QEMU's)
+                DomainCpu current = gateway.cpu(guest.hostId(), guest.uuid());
+                cpu.set(GuestCpuCheck.check(changes.cpu(), hostGateway.cpuOffer(host.id(), current.domainType()),
+                        host.name(), "cpu"));
             }
         }).check(plans.live(guest, live -> {
             if (changes.resizes() && live.state() != DomainRunState.RUNNING && live.state() != DomainRunState.SHUTOFF) {
@@ -83,10 +114,13 @@ public class GuestConfigService {
             if (changes.limits() != null) {
                 gateway.setLimits(guest.hostId(), guest.uuid(), changes.limits());
             }
+            if (cpu.get() != null) {
+                gateway.setCpu(guest.hostId(), guest.uuid(), cpu.get());
+            }
             if (changes.description() != null) {
                 guests.setDescription(guest.id(), changes.description().isBlank() ? null : changes.description());
             }
-            return Done.noted(describe(guest, changes));
+            return Done.noted(describe(guest, changes, cpu.get()));
         });
         return guests.require(guestId);
     }
@@ -121,13 +155,13 @@ public class GuestConfigService {
                     + " characters at most.");
         }
         if (!changes.resizes() && changes.autostart() == null && changes.description() == null
-                && changes.limits() == null) {
-            throw VirtdeckException.invalid(null, "Nothing to change: send vcpus, memoryMiB, autostart, description"
-                    + " or limits.");
+                && changes.limits() == null && changes.cpu() == null) {
+            throw VirtdeckException.invalid(null, "Nothing to change: send vcpus, memoryMiB, autostart, description,"
+                    + " limits or cpu.");
         }
     }
 
-    private static String describe(Guest guest, GuestChanges changes) {
+    private static String describe(Guest guest, GuestChanges changes, GuestCpu cpu) {
         List<String> parts = new ArrayList<>();
         if (changes.vcpus() != null) {
             parts.add("vCPUs " + guest.vcpus() + " -> " + changes.vcpus());
@@ -143,6 +177,10 @@ public class GuestConfigService {
         }
         if (changes.limits() != null) {
             parts.add("resource limits set: " + changes.limits());
+        }
+        if (cpu != null) {
+            parts.add("CPU " + cpu.describe() + (guest.state() == DomainRunState.SHUTOFF ? ""
+                    : " (from its next start)"));
         }
         return String.join(", ", parts) + (guest.state() == DomainRunState.RUNNING && changes.resizes()
                 ? " (live and in its definition)" : "");

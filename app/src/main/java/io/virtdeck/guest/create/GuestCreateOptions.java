@@ -9,6 +9,7 @@ import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.GuestPlatform;
+import io.virtdeck.hypervisor.HostCpuOffer;
 import io.virtdeck.hypervisor.HostGateway;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.StorageGateway;
@@ -17,11 +18,12 @@ import io.virtdeck.inventory.Host;
 
 /**
  * What the create page offers on one host: its active pools for new disks, the volumes no guest uses as a disk,
- * its ISO images for the CD-ROM, its networks, and how guests are virtualized there (UEFI or not).
+ * its ISO images for the CD-ROM, its networks, how guests are virtualized there (UEFI or not) and the CPUs it offers
+ * them.
  */
 public record GuestCreateOptions(Host host, GuestPlatform platform, List<PoolFacts> pools,
                                  List<VolumeChoice> diskVolumes, List<VolumeChoice> isoVolumes,
-                                 List<String> networks) {
+                                 List<String> networks, HostCpuOffer cpu) {
 
     /** A volume as the page lists it: {@code ref} is pool/volume, as the request names it. */
     public record VolumeChoice(String ref, String label) {
@@ -48,6 +50,6 @@ public record GuestCreateOptions(Host host, GuestPlatform platform, List<PoolFac
             }
         }
         return new GuestCreateOptions(host, hostGateway.guestPlatform(host.id()), pools, disks, isos,
-                List.copyOf(hostGateway.resources(host.id()).networks().keySet()));
+                List.copyOf(hostGateway.resources(host.id()).networks().keySet()), hostGateway.cpuOffer(host.id(), null));
     }
 }

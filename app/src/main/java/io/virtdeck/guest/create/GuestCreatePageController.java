@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.cloudinit.CloudInitForm;
+import io.virtdeck.guest.cpu.CpuForm;
 import io.virtdeck.inventory.Guest;
 
 /**
@@ -98,6 +99,9 @@ public class GuestCreatePageController {
         Matcher disk = DISK_FIELD.matcher(field);
         if (disk.matches()) {
             return "disks[" + form.rowOfDisk(Integer.parseInt(disk.group(1))) + "]";
+        }
+        if (field.startsWith("cpu.")) {
+            return CpuForm.formField(field);
         }
         if (field.startsWith("cloudInit.")) {
             return CloudInitForm.formField(field, "cloudInit.");

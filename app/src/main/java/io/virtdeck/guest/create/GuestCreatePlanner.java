@@ -15,10 +15,13 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.cloudinit.CloudInitPlan;
 import io.virtdeck.guest.cloudinit.CloudInitService;
 import io.virtdeck.guest.GuestNames;
+import io.virtdeck.guest.cpu.CpuRequest;
+import io.virtdeck.guest.cpu.GuestCpuCheck;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainSpec;
+import io.virtdeck.hypervisor.GuestCpu;
 import io.virtdeck.hypervisor.GuestPlatform;
 import io.virtdeck.hypervisor.GuestVirtualization;
 import io.virtdeck.hypervisor.HostFacts;
@@ -70,7 +73,16 @@ class GuestCreatePlanner {
                 !networks.isEmpty());
         return new GuestPlan(host, UUID.randomUUID(), name, platform, vcpus, memoryMiB, disks, cdrom, networks,
                 bootOrder, uefi, vnc, Boolean.TRUE.equals(request.autostart()),
-                cloudInit(request, name, disks.size(), networks.size()));
+                cloudInit(request, name, disks.size(), networks.size()), cpu(request.cpu(), host, platform));
+    }
+
+    /** The CPU asked for, checked against what the host offers guests of this platform; else the default. */
+    private GuestCpu cpu(CpuRequest request, Host host, GuestPlatform platform) {
+        if (request == null) {
+            return DomainSpec.defaultCpu(platform.virtualization());
+        }
+        return GuestCpuCheck.check(request, hostGateway.cpuOffer(host.id(), platform.virtualization().domainType()),
+                host.name(), "cpu");
     }
 
     /** Checked cloud-init settings, whose seed goes into the pool of the first disk. */

@@ -3,6 +3,7 @@ package io.virtdeck.guest.create;
 import java.util.List;
 import io.virtdeck.guest.cloudinit.CloudInitRequest;
 import io.virtdeck.guest.clone.GuestCloneService;
+import io.virtdeck.guest.cpu.CpuRequest;
 
 /**
  * POST /api/v1/hosts/{id}/guests (OpenAPI: {@code name, vcpus, memoryMiB, disks, cdrom, networks, template}; the rest
@@ -23,11 +24,14 @@ import io.virtdeck.guest.clone.GuestCloneService;
  *            virtualization" switch does: slow, but it runs where KVM is unusable (nested hosts without VMX)
  * @param cloudInit settings for cloud-init in the guest: written as a NoCloud seed on a CD-ROM before its first start
  *                  (with a template too)
+ * @param cpu the guest's CPU: host-passthrough, host-model, or a custom model with features; by default host-model
+ *            for KVM and QEMU's own for emulation (not with a template, whose guest keeps the template's)
  */
 public record GuestCreateRequest(String name, Integer vcpus, Long memoryMiB, List<Disk> disks, String cdrom,
                                  List<String> networks, String template, String firmware, List<String> bootOrder,
                                  Boolean autostart, String graphics,
-                                 Boolean linked, Boolean kvm, CloudInitRequest cloudInit) {
+                                 Boolean linked, Boolean kvm, CloudInitRequest cloudInit,
+                                 CpuRequest cpu) {
 
     public GuestCreateRequest {
         disks = disks == null ? List.of() : disks;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.cloudinit.CloudInitForm;
+import io.virtdeck.guest.cpu.CpuForm;
 
 /**
  * The create page's form as posted. Numbers stay text so that the page can show them back exactly as typed; disk
@@ -27,6 +28,7 @@ public class GuestForm {
     private boolean vnc = true;
     private boolean autostart;
     private CloudInitForm cloudInit = new CloudInitForm();
+    private CpuForm cpu = new CpuForm();
 
     /** One disk row: {@code source} is empty (no disk), "new:pool" or "volume:pool/volume". */
     public static class DiskRow {
@@ -100,7 +102,7 @@ public class GuestForm {
                 whole("memoryMiB", "Memory (MiB)", memoryMiB), requested, hasCdrom ? cdrom : null, networks, null,
                 firmware, bootOrder, autostart, vnc ? "vnc" : "none", null,
                 kvm ? null : false, // the box only turns KVM off: checked, the host's own choice stands
-                cloudInit.toRequest(false));
+                cloudInit.toRequest(false), cpu.toRequest());
     }
 
     /** The page row of the request's {@code disks[index]}: empty rows are not in the request. */
@@ -226,5 +228,13 @@ public class GuestForm {
 
     public void setCloudInit(CloudInitForm cloudInit) {
         this.cloudInit = cloudInit;
+    }
+
+    public CpuForm getCpu() {
+        return cpu;
+    }
+
+    public void setCpu(CpuForm cpu) {
+        this.cpu = cpu;
     }
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import io.virtdeck.guest.cloudinit.CloudInitPlan;
 import io.virtdeck.hypervisor.DomainSpec;
+import io.virtdeck.hypervisor.GuestCpu;
 import io.virtdeck.hypervisor.GuestPlatform;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.inventory.Host;
@@ -18,7 +19,7 @@ import io.virtdeck.inventory.Host;
 public record GuestPlan(Host host, UUID uuid, String name, GuestPlatform platform, int vcpus, long memoryMiB,
                         List<PlannedDisk> disks, DomainSpec.Disk cdrom, List<String> networks,
                         List<DomainSpec.BootDevice> bootOrder, boolean uefi, boolean vnc, boolean autostart,
-                        CloudInitPlan cloudInit) {
+                        CloudInitPlan cloudInit, GuestCpu cpu) {
 
     /** A disk of the new guest: {@code create} set for a new volume, {@code existing} for one already in a pool. */
     public record PlannedDisk(String pool, NewVolume create, DomainSpec.Disk existing) {
@@ -43,7 +44,8 @@ public record GuestPlan(Host host, UUID uuid, String name, GuestPlatform platfor
 
     /** The domain to define once the new volumes exist, given in the order of {@link #disks}. */
     DomainSpec spec(List<DomainSpec.Disk> volumes) {
-        return new DomainSpec(uuid, name, platform, vcpus, memoryMiB, volumes, cdrom, networks, bootOrder, uefi, vnc);
+        return new DomainSpec(uuid, name, platform, vcpus, memoryMiB, volumes, cdrom, networks, bootOrder, uefi, vnc,
+                cpu);
     }
 
     /** One line for the audit trail. */
@@ -59,6 +61,9 @@ public record GuestPlan(Host host, UUID uuid, String name, GuestPlatform platfor
             parts.add("networks " + String.join(", ", networks));
         }
         parts.add(uefi ? "UEFI" : "BIOS");
+        if (cpu != null) {
+            parts.add("CPU " + cpu.describe());
+        }
         if (autostart) {
             parts.add("autostart");
         }

@@ -57,7 +57,7 @@ class GuestCreateRollbackTest {
     private static final Host HOST = new Host(7, "kvm7", "qemu:///system", HostState.CONNECTED, null, Instant.now(),
             8, 16384L, 0, false, null, null);
     private static final GuestCreateRequest REQUEST = new GuestCreateRequest("web", 1, 512L, List.of(), null,
-            List.of(), null, null, null, true, null, null, null, null);
+            List.of(), null, null, null, true, null, null, null, null, null);
 
     private final HostGateway hostGateway = mock(HostGateway.class);
     private final DomainGateway domainGateway = mock(DomainGateway.class);
@@ -68,7 +68,7 @@ class GuestCreateRollbackTest {
     private final GuestPlan plan = new GuestPlan(HOST, UUID.randomUUID(), "web",
             new GuestPlatform(GuestVirtualization.KVM, "x86_64", "q35", null, false, null), 1, 512,
             List.of(newDisk("web-disk1.qcow2"), newDisk("web-disk2.qcow2")), null, List.of(),
-            List.of(DomainSpec.BootDevice.HD), false, true, true, null);
+            List.of(DomainSpec.BootDevice.HD), false, true, true, null, null);
 
     GuestCreateRollbackTest() {
         HostRepository hosts = mock(HostRepository.class);
