@@ -329,21 +329,21 @@ class BrowserTest {
     }
 
     private List<String> rowNames() {
-        return driver.findElements(By.cssSelector("tr[id^='guest-'] td:first-child")).stream()
+        return driver.findElements(By.cssSelector("tr[id^='guest-'] td.guest-name > a")).stream()
                 .map(WebElement::getText).toList();
     }
 
     /** The names in the guest list on this test's hosts (other tests sharing the application add their own). */
     private List<String> rowsOfThisTest() {
         return driver.findElements(By.cssSelector("tr[id^='guest-']")).stream()
-                .filter(row -> List.of("lab-a", "lab-b").contains(row.findElement(By.cssSelector("td:nth-child(3)"))
+                .filter(row -> List.of("lab-a", "lab-b").contains(row.findElement(By.cssSelector("td.guest-host"))
                         .getText()))
-                .map(row -> row.findElement(By.cssSelector("td:first-child")).getText())
+                .map(row -> row.findElement(By.cssSelector("td.guest-name > a")).getText())
                 .toList();
     }
 
     private List<String> rowHosts() {
-        return driver.findElements(By.cssSelector("tr[id^='guest-'] td:nth-child(3)")).stream()
+        return driver.findElements(By.cssSelector("tr[id^='guest-'] td.guest-host")).stream()
                 .map(WebElement::getText).toList();
     }
 

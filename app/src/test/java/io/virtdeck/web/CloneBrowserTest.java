@@ -140,7 +140,7 @@ class CloneBrowserTest {
         browser.open("/guests?host=" + host);
         List<String> templates = driver.findElements(By.cssSelector("tr[id^='guest-']")).stream()
                 .filter(row -> !row.findElements(By.cssSelector(".badge-template")).isEmpty())
-                .map(row -> row.findElement(By.cssSelector("td:first-child a")).getText()).toList();
+                .map(row -> row.findElement(By.cssSelector("td.guest-name > a")).getText()).toList();
         assertThat(templates).containsExactly("gamma-build");
         browser.screenshot("template-in-list.png");
         browser.assertAccessible("template-in-list");
