@@ -19,8 +19,11 @@ import io.virtdeck.core.Visible;
 class GuestCounts {
 
     static final Duration TTL = Duration.ofSeconds(10);
-    /** From this many rows on, a count is worth remembering. */
-    static final long REMEMBER_FROM = 5_000;
+    /**
+     * From this many rows on, a count is worth remembering: counting a thousand guests of one tag reads a thousand
+     * table pages (one per guest, as they are spread over the table), as costly as reading a page of the list.
+     */
+    static final long REMEMBER_FROM = 1_000;
     private static final int MAX_ENTRIES = 1_000;
 
     record Total(long count, boolean exact) {

@@ -38,6 +38,15 @@ class GuestCountsTest {
     }
 
     @Test
+    void aThousandGuestsOfOneTagAreCountedOnceThenRemembered() {
+        // one customer's thousand guests are spread over the table: counting them reads a thousand pages
+        GuestFilter customer = new GuestFilter(null, null, null, List.of("customer-7"));
+        total(customer, Visible.EVERYTHING, 1_000);
+        assertThat(total(customer, Visible.EVERYTHING, 1_001)).isEqualTo(new GuestCounts.Total(1_000, false));
+        assertThat(counted).hasValue(1);
+    }
+
+    @Test
     void aSmallTotalIsCountedEveryTime() {
         GuestFilter oneHost = new GuestFilter(7L, null, null);
         total(oneHost, Visible.EVERYTHING, GuestCounts.REMEMBER_FROM - 1);
