@@ -75,6 +75,17 @@ class GuestConsoleLinksTest {
         assertThat(page(neither)).doesNotContain("console-link").contains("No console: no VNC display and no serial port");
     }
 
+    @Test
+    void theGuestsPagePrefetchesTheScriptsOfTheConsoleItOffers() throws Exception {
+        // content-named files (console-<md5>.js): the console page, opened next, finds them in the browser's cache
+        assertThat(page(servedDisplay)).containsPattern("rel=\"prefetch\" href=\"/assets/console-[0-9a-f]{32}\\.js\"")
+                .containsPattern("rel=\"prefetch\" href=\"/assets/console-connect-[0-9a-f]{32}\\.js\"")
+                .doesNotContain("serial-console-");
+        assertThat(page(serialOnly)).containsPattern("rel=\"prefetch\" href=\"/assets/serial-console-[0-9a-f]{32}\\.js\"")
+                .doesNotContain("console-connect-");
+        assertThat(page(neither)).doesNotContain("rel=\"prefetch\"");
+    }
+
     private String row(long guest) throws Exception {
         return desk.get("/guests/" + guest + "/row").body();
     }
