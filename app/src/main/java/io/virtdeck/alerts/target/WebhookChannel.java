@@ -83,7 +83,9 @@ class WebhookChannel {
     }
 
     private HttpClient client(Duration timeout) {
+        // HTTP/1.1: every receiver speaks it, and an http:// receiver is not asked to upgrade to HTTP/2 (an upgrade
+        // answered 204 left the JDK's client waiting for a body)
         return clients.computeIfAbsent(timeout, t -> HttpClient.newBuilder().connectTimeout(t)
-                .followRedirects(HttpClient.Redirect.NEVER).build());
+                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build());
     }
 }
