@@ -14,9 +14,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import io.virtdeck.ThreadPools;
 import io.virtdeck.audit.AuditAction;
-import io.virtdeck.audit.AuditEntry;
 import io.virtdeck.audit.AuditLog;
-import io.virtdeck.core.CurrentUser;
 import io.virtdeck.core.DatabaseOutage;
 
 /**
@@ -105,9 +103,8 @@ class AlertSender implements ApplicationRunner {
     private void report(Given given) {
         log.warn("alert '{}' to target '{}' FAILED after {} attempts: {}", given.due().subject(),
                 given.target().name(), given.attempts(), given.error());
-        audit.recordAs(CurrentUser.SYSTEM, AuditAction.ALERT_DELIVERY_FAILED, AlertTargetService.subject(given.target()),
-                AuditEntry.Outcome.FAILURE, "'" + given.due().subject() + "' not sent after " + given.attempts()
-                        + " attempts: " + given.error());
+        audit.event(AuditAction.ALERT_DELIVERY_FAILED, AlertTargetService.subject(given.target()),
+                "'" + given.due().subject() + "' not sent after " + given.attempts() + " attempts: " + given.error());
     }
 
     /** How an attempt went; {@code up}: given up, FAILED. */
