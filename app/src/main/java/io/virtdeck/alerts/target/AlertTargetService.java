@@ -250,11 +250,7 @@ public class AlertTargetService {
         String from = address("from", request.from());
         List<String> to = new ArrayList<>();
         for (String each : request.to() == null ? List.<String>of() : request.to()) {
-            for (String one : each.split("[,;\\s]+")) {
-                if (!one.isBlank()) {
-                    to.add(address("to", one));
-                }
-            }
+            to.add(address("to", each));
         }
         if (to.isEmpty()) {
             throw VirtdeckException.invalid("to", "to is required: one or more addresses the alerts are mailed to.");

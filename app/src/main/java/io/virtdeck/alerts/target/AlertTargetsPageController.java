@@ -55,7 +55,7 @@ class AlertTargetsPageController {
         }
 
         AlertTargetRequest toRequest() {
-            List<String> addresses = to == null ? List.of() : Arrays.stream(to.split("[,;\\s]+"))
+            List<String> addresses = to == null ? List.of() : Arrays.stream(to.split("[,;\\r\\n]+"))
                     .filter(a -> !a.isBlank()).toList();
             return new AlertTargetRequest(name, kind, host, port, security, username, password, from, addresses,
                     caCertificate, url, key);
