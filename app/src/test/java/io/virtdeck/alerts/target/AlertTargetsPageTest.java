@@ -81,6 +81,27 @@ class AlertTargetsPageTest {
     }
 
     @Test
+    void theMailFormTakesOneAddressALineAndKeepsThePasswordWhenLeftBlank() throws Exception {
+        String name = "page-mail-" + System.nanoTime();
+        String location = mvc.perform(as(post("/alerts/targets"), "ADMIN").param("name", name).param("kind", "MAIL")
+                        .param("host", "smtp.example.com").param("security", "TLS").param("username", "virtdeck")
+                        .param("password", "page-Pass-3").param("from", "Virtdeck <virtdeck@example.com>")
+                        .param("to", "ops@example.com\r\nOn Call <oncall@example.com>, boss@example.com"))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        String edit = page(location, "ADMIN");
+        assertThat(edit).contains("ops@example.com\nOn Call &lt;oncall@example.com&gt;\nboss@example.com")
+                .contains("value=\"465\"").contains("A password is stored (never shown)")
+                .doesNotContain("page-Pass-3");
+        String id = location.replaceAll("\\D", "");
+        mvc.perform(as(post("/alerts/targets/" + id), "ADMIN").param("name", name).param("kind", "MAIL")
+                        .param("host", "smtp.example.com").param("security", "TLS").param("username", "virtdeck")
+                        .param("password", "").param("from", "virtdeck@example.com").param("to", "ops@example.com"))
+                .andExpect(status().is3xxRedirection());
+        assertThat(page("/alerts/targets", "VIEWER")).contains(name).contains("Password set")
+                .contains("via smtp.example.com:465 (TLS)");
+    }
+
+    @Test
     void operatorsAndViewersReadHelpDeskIsRefused() throws Exception {
         for (String role : new String[] {"OPERATOR", "VIEWER"}) {
             String list = page("/alerts/targets", role);
