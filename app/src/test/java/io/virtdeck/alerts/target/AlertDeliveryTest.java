@@ -159,6 +159,10 @@ class AlertDeliveryTest {
                     Instant.now().getEpochSecond());
             assertThat(JsonPath.<String>read(request.text(), "$.rule")).isEqualTo("host down");
             assertThat(JsonPath.<String>read(request.text(), "$.object")).isEqualTo("/hosts/3");
+            assertThat(mvc.perform(as(get("/alerts/targets"), "OPERATOR")).andReturn().getResponse()
+                    .getContentAsString()).contains("WARNING: pool default 91% full")
+                    .containsPattern(">Sent</span>\\s+<span>WARNING: pool default 91% full</span><br>\\s+"
+                            + "<span class=\"muted\">sent \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC</span>");
             assertThat(request.delivery()).isEqualTo(jdbc.sql("SELECT id FROM alert_deliveries WHERE target_id = :t")
                     .param("t", hook).query(Long.class).single().toString());
         }
@@ -195,7 +199,7 @@ class AlertDeliveryTest {
         assertThat(JsonPath.<List<String>>read(shown, "$[?(@.id == " + hook + ")].lastDelivery.error"))
                 .containsExactly(error);
         assertThat(mvc.perform(as(get("/alerts/targets"), "VIEWER")).andReturn().getResponse().getContentAsString())
-                .contains("Last error: " + error);
+                .contains("Last error: " + error).contains(properties.maxAttempts() + " attempt(s)");
         assertThat(jdbc.sql("SELECT detail FROM audit_events WHERE action = 'alert.delivery.failed' AND object_id = :id"
                         + " AND outcome = 'INFO' AND username = 'system'")
                 .param("id", Long.toString(hook)).query(String.class).list())
