@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An administrator makes a webhook target on the Alert targets page, a wrong URL refused beside its field, then
  * presses Send a test (htmx, under the strict CSP) and reads the receiver's answer in plain words, for a receiver that
- * takes it and one that answers 500. Screenshots in app/target/screenshots.
+ * takes it and one that answers 500; the mail form is accessible as well. Screenshots in app/target/screenshots.
  */
 @VirtdeckServerTest
 @UsesBrowser
@@ -94,6 +94,12 @@ class AlertTargetsBrowserTest {
                     "Signing key set", "None yet");
             browser.screenshot("alert-targets.png");
             browser.assertAccessible("alert-targets");
+
+            browser.submitAndWait(driver.findElement(By.linkText("New mail target")));
+            assertThat(driver.findElement(By.tagName("main")).getText()).contains("Mail server", "Security",
+                    "User name", "Certificate authority (optional)", "From", "To");
+            browser.screenshot("alert-target-mail-form.png");
+            browser.assertAccessible("alert-target-mail-form");
         }
     }
 }
