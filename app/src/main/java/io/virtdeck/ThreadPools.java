@@ -47,6 +47,8 @@ public class ThreadPools {
      * silent agent keeps its thread until libvirt gives up on it, not the request.
      */
     public static final String GUEST_AGENT_CALLS = "guestAgentCalls";
+    /** Sending alerts (alerts/target/AlertSender): a slow mail server or webhook holds this thread, no other work. */
+    public static final String ALERT_DELIVERY = "alertDelivery";
     /** Host lease renewals (inventory/HostLeases). */
     public static final String HOST_LEASE_RENEWALS = "hostLeaseRenewals";
     /** The watch on the renewals' age, a thread of its own to act while a renewal hangs (inventory/HostLeases). */
@@ -114,6 +116,11 @@ public class ThreadPools {
     @Bean(name = HOST_LEASE_WATCH, defaultCandidate = false)
     ThreadPoolTaskScheduler hostLeaseWatch() {
         return scheduler("host-lease-watch-");
+    }
+
+    @Bean(name = ALERT_DELIVERY, defaultCandidate = false)
+    ThreadPoolTaskScheduler alertDelivery() {
+        return scheduler("alert-delivery-");
     }
 
     @Bean(name = DATABASE_PROBE, defaultCandidate = false)

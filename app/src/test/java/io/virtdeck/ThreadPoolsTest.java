@@ -43,7 +43,7 @@ class ThreadPoolsTest {
         for (String pool : List.of(ThreadPools.TASK_WORKERS, ThreadPools.METRICS_SAMPLERS,
                 ThreadPools.HOST_LEASE_RENEWALS, ThreadPools.HOST_LEASE_WATCH, ThreadPools.MIGRATION_CALLS,
                 ThreadPools.VOLUME_COPY_CALLS, ThreadPools.CONSOLE_PUMPS, ThreadPools.GUEST_AGENT_READERS,
-                ThreadPools.GUEST_AGENT_CALLS)) {
+                ThreadPools.GUEST_AGENT_CALLS, ThreadPools.ALERT_DELIVERY)) {
             assertThat(scrape).as(pool).contains("executor_pool_size_threads{name=\"" + pool + "\"}");
         }
     }

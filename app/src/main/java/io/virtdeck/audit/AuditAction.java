@@ -105,6 +105,15 @@ public enum AuditAction {
     BACKUP_VERIFY("backup.verify", Family.BACKUPS,
             "a backup restored into a temporary guest on an isolated network, booted and checked (a task)"),
 
+    ALERT_TARGET_CREATE("alert.target.create", Family.ALERTS, "an alert target made: a mail server or a webhook"),
+    ALERT_TARGET_UPDATE("alert.target.update", Family.ALERTS,
+            "an alert target changed: its name, where it sends, or its secret"),
+    ALERT_TARGET_DELETE("alert.target.delete", Family.ALERTS, "an alert target deleted, with its deliveries"),
+    ALERT_TARGET_TEST("alert.target.test", Family.ALERTS,
+            "a test message sent to an alert target, with what the receiver answered"),
+    ALERT_DELIVERY_FAILED("alert.delivery.failed", Family.ALERTS,
+            "seen, not done: an alert given up after its last attempt to reach its target, with the last error"),
+
     CONSOLE_TICKET("console.ticket", Family.CONSOLES, "a one-time console ticket issued, or refused (no screen now)"),
     CONSOLE_OPEN("console.open", Family.CONSOLES, "a guest's console opened with a ticket, or its opening failed"),
     CONSOLE_CLOSE("console.close", Family.CONSOLES, "a console session ended, with the bytes it carried"),
@@ -134,7 +143,7 @@ public enum AuditAction {
     /** How the audit page groups actions. */
     public enum Family {
         GUESTS("Guests"), HOSTS("Hosts"), STORAGE("Storage"), NETWORKS("Networks"), BACKUPS("Backups"),
-        CONSOLES("Consoles"),
+        ALERTS("Alerts"), CONSOLES("Consoles"),
         USERS("Users and access"), LOGINS("Sign-ins");
 
         private final String label;

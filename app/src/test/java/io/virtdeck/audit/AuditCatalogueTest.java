@@ -32,6 +32,7 @@ class AuditCatalogueTest {
                 AuditAction.Family.STORAGE, Set.of("pool", "volume", "image"),
                 AuditAction.Family.NETWORKS, Set.of("network"),
                 AuditAction.Family.BACKUPS, Set.of("backup"),
+                AuditAction.Family.ALERTS, Set.of("alert"),
                 AuditAction.Family.CONSOLES, Set.of("console"),
                 AuditAction.Family.USERS, Set.of("user", "group", "grant", "token"),
                 AuditAction.Family.LOGINS, Set.of("login", "logout"));

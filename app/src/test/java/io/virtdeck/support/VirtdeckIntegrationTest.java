@@ -17,7 +17,11 @@ import org.springframework.test.context.ContextConfiguration;
 @Retention(RetentionPolicy.RUNTIME)
 // reconnects within 5 s: a lab test class may find the lab hosts just brought up again after another took them down
 @SpringBootTest(properties = {"virtdeck.admin-password=admin-test-pw", "virtdeck.demo.mode=off",
-        "virtdeck.libvirt.reconnect-max-delay=5s"})
+        "virtdeck.libvirt.reconnect-max-delay=5s",
+        // alert deliveries looked for and retried within a second or so, for tests that wait on them
+        "virtdeck.alerts.delivery.poll=200ms", "virtdeck.alerts.delivery.first-retry=300ms",
+        "virtdeck.alerts.delivery.max-retry=2s", "virtdeck.alerts.delivery.timeout=3s",
+        "virtdeck.alerts.delivery.test-timeout=3s"})
 @AutoConfigureMockMvc
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface VirtdeckIntegrationTest {
