@@ -139,6 +139,36 @@ final class DeviceXml {
         return SafeXml.toXml(disk);
     }
 
+    /**
+     * The domain's definition with its disk at {@code target} reading {@code pool}/{@code volume} instead: a disk that
+     * names its volume by pool names the new one so, any other by its file or block device. Its format stays (the
+     * copy has the same); a backing chain libvirt recorded belongs to the old volume and goes.
+     */
+    static String withDiskMoved(String domainXml, String target, String pool, VolumeFacts volume) {
+        Element root = SafeXml.parse(domainXml).getDocumentElement();
+        Element disk = children(child(root, "devices"), "disk").stream()
+                .filter(d -> "disk".equals(attr(d, "device")) && target.equals(attr(child(d, "target"), "dev")))
+                .findFirst().orElseThrow(() -> new HypervisorException(HypervisorException.Kind.NOT_FOUND,
+                        "the domain has no disk at " + target));
+        SafeXml.remove(child(disk, "source"));
+        SafeXml.remove(child(disk, "backingStore"));
+        Element source;
+        if ("volume".equals(attr(disk, "type"))) {
+            source = disk.getOwnerDocument().createElement("source");
+            source.setAttribute("pool", pool);
+            source.setAttribute("volume", volume.name());
+        } else {
+            boolean block = volume.kind() == VolumeFacts.Kind.BLOCK;
+            disk.setAttribute("type", block ? "block" : "file");
+            source = disk.getOwnerDocument().createElement("source");
+            source.setAttribute(block ? "dev" : "file", volume.path());
+        }
+        // libvirt wants <source> before <target>; after <driver> where there is one
+        Element driver = child(disk, "driver");
+        disk.insertBefore(source, driver != null ? driver.getNextSibling() : disk.getFirstChild());
+        return SafeXml.toXml(root);
+    }
+
     /** The domain's disk at {@code target} (vdb), as libvirt wrote it: what detach wants. */
     static Optional<String> diskAt(String domainXml, String target) {
         return children(devices(domainXml), "disk").stream()
