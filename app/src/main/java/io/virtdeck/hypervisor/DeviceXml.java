@@ -3,6 +3,7 @@ package io.virtdeck.hypervisor;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -167,6 +168,29 @@ final class DeviceXml {
         Element driver = child(disk, "driver");
         disk.insertBefore(source, driver != null ? driver.getNextSibling() : disk.getFirstChild());
         return SafeXml.toXml(root);
+    }
+
+    /**
+     * The domain's hold on the volume at {@code path} (or named {@code pool/volume}): a disk reading it, or a block copy
+     * writing into it (a running domain's {@code <mirror>}); empty when it has none.
+     */
+    static Optional<DiskUse> useOf(String domainXml, String path, String poolVolume) {
+        Element root = SafeXml.parse(domainXml).getDocumentElement();
+        UUID uuid = UUID.fromString(SafeXml.text(child(root, "uuid")));
+        String name = SafeXml.text(child(root, "name"));
+        for (Element disk : children(child(root, "devices"), "disk")) {
+            String target = attr(child(disk, "target"), "dev");
+            String source = DomainXmlReader.source(disk);
+            if (path.equals(source) || poolVolume.equals(source)) {
+                return Optional.of(new DiskUse(uuid, name, target, false));
+            }
+            Element mirror = child(disk, "mirror");
+            if (mirror != null && (path.equals(attr(mirror, "file")) || path.equals(DomainXmlReader.source(mirror))
+                    || poolVolume.equals(DomainXmlReader.source(mirror)))) {
+                return Optional.of(new DiskUse(uuid, name, target, true));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The domain's disk at {@code target} (vdb), as libvirt wrote it: what detach wants. */

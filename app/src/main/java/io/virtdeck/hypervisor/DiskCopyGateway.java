@@ -35,4 +35,10 @@ public interface DiskCopyGateway {
      * since the copy began, and a running domain's disk is moved by {@link #startCopy}.
      */
     void pointDiskAt(long hostId, UUID uuid, String target, String pool, String volume);
+
+    /**
+     * Which domain of the host holds {@code pool}/{@code volume}: a disk of it reads the volume (a running domain's
+     * disks as they are now, a shut-off one's definition), or a copy of a disk writes into it. Empty when none does.
+     */
+    Optional<DiskUse> useOf(long hostId, String pool, String volume);
 }

@@ -74,6 +74,16 @@ class LibvirtDiskCopies implements DiskCopyGateway {
     }
 
     @Override
+    public Optional<DiskUse> useOf(long hostId, String pool, String volume) {
+        return connections.call(hostId, session -> {
+            String path = session.volume(pool, volume, LibvirtStorage::read).path();
+            // without flags: a running domain's live XML, where a copy shows as the disk's <mirror>
+            return session.eachDomain(0, domain -> DeviceXml.useOf(domain.getXMLDesc(0), path, pool + "/" + volume)
+                    .orElse(null)).stream().findFirst();
+        });
+    }
+
+    @Override
     public void abortCopy(long hostId, UUID uuid, String target) {
         connections.call(hostId, session -> session.domain(uuid, domain -> {
             domain.blockJobAbort(target, 0);
