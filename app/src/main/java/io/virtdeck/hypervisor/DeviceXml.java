@@ -171,8 +171,8 @@ final class DeviceXml {
     }
 
     /**
-     * The domain's hold on the volume at {@code path} (or named {@code pool/volume}): a disk reading it, or a block copy
-     * writing into it (a running domain's {@code <mirror>}); empty when it has none.
+     * The domain's hold on the volume at {@code path} (or named {@code pool/volume}): a disk reading it, or a block
+     * copy writing into it (a running domain's {@code <mirror>}); empty when it has none.
      */
     static Optional<DiskUse> useOf(String domainXml, String path, String poolVolume) {
         Element root = SafeXml.parse(domainXml).getDocumentElement();

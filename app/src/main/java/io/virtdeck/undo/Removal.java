@@ -19,8 +19,8 @@ import io.virtdeck.inventory.ExpectedGuestChanges;
 
 /**
  * Takes back one thing a work made, wherever it is: a volume is deleted (unless a guest's disk uses it), a definition
- * undefined (unless the guest runs), staged files deleted. A snapshot is never taken back: libvirt takes one whole or not at all, so it is only
- * looked for.
+ * undefined (unless the guest runs), staged files deleted. A snapshot is never taken back: libvirt takes one whole or
+ * not at all, so it is only looked for.
  */
 @Component
 class Removal {

@@ -132,7 +132,8 @@ class UndoJournalTest {
 
         journal.settleInterrupted();
 
-        assertThat(storage.volume(host.id(), "default", "alpha-web.qcow2")).as("the disk alpha-web runs on").isPresent();
+        assertThat(storage.volume(host.id(), "default", "alpha-web.qcow2")).as("the disk alpha-web runs on")
+                .isPresent();
         assertThat(domains.domain(host.id(), web).state()).isEqualTo(io.virtdeck.hypervisor.DomainRunState.RUNNING);
         Task closed = tasks.findById(task).orElseThrow();
         assertThat(closed.state()).isEqualTo(Task.State.FAILED);

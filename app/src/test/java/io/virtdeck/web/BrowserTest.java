@@ -247,6 +247,8 @@ class BrowserTest {
         browser.js().executeScript("window.scrollTo(0, 0);");
         browser.screenshot("guest-create-form.png");
         browser.assertAccessible("guest-create-form");
+        browser.js().executeScript("document.querySelector('fieldset.cpu').scrollIntoView({block: 'start'});");
+        browser.screenshot("guest-create-cpu.png");
 
         // more memory than the host has: the form comes back with the message at the field
         browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[normalize-space()='Review']"))));

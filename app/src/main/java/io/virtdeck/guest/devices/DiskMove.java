@@ -76,6 +76,7 @@ class DiskMove {
         String name = freeName(plan);
         String copy = plan.pool() + "/" + name;
         AtomicBoolean copying = new AtomicBoolean();
+        String old = plan.from().pool() + "/" + plan.from().volume().name();
         try (MadeSoFar made = journal.begin(AuditAction.GUEST_DISK_MOVE, AuditObject.guest(guest.id(), guest.name()),
                 progress.taskId())) {
             try {
@@ -86,13 +87,13 @@ class DiskMove {
                 }
                 made.done(); // the guest uses the new volume now: it is no longer something to take back
             } catch (TaskCancelledException e) {
-                String cancelled = "Cancelled: " + plan.describe() + " did not move; it stays on "
-                        + plan.from().pool() + "/" + plan.from().volume().name() + ". " + stop(plan, copying.get(), made);
+                String cancelled = "Cancelled: " + plan.describe() + " did not move; it stays on " + old + ". "
+                        + stop(plan, copying.get(), made);
                 ending.failed(cancelled);
                 throw new TaskCancelledException(cancelled);
             } catch (HypervisorException e) {
                 String failed = "Moving " + plan.describe() + " failed: " + HypervisorErrors.sentence(e) + " It stays on "
-                        + plan.from().pool() + "/" + plan.from().volume().name() + ". " + stop(plan, copying.get(), made);
+                        + old + ". " + stop(plan, copying.get(), made);
                 ending.failed(failed);
                 throw VirtdeckException.conflict(failed);
             }

@@ -172,7 +172,8 @@ class GuestDiskMoveLabTest {
     @Test
     @Order(4)
     void aShutOffGuestsDiskIsCopiedByLibvirtAndItsDefinitionNamesTheCopy() throws Exception {
-        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", "")).andExpect(status().is2xxSuccessful());
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", ""))
+                .andExpect(status().is2xxSuccessful());
         await().atMost(Duration.ofSeconds(30)).until(() -> JsonPath.read(api.getJson("/api/v1/guests/" + tiny1),
                 "$.state"), "SHUTOFF"::equals);
         String before = Lab.DIR.resolve(POOL).resolve(volume).toString();
