@@ -3,6 +3,7 @@ package io.virtdeck.hypervisor;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -137,6 +138,59 @@ final class DeviceXml {
         append(disk, "source", block ? "dev" : "file", volume.path());
         append(disk, "driver", "name", "qemu", "type", format);
         return SafeXml.toXml(disk);
+    }
+
+    /**
+     * The domain's definition with its disk at {@code target} reading {@code pool}/{@code volume} instead: a disk that
+     * names its volume by pool names the new one so, any other by its file or block device. Its format stays (the
+     * copy has the same); a backing chain libvirt recorded belongs to the old volume and goes.
+     */
+    static String withDiskMoved(String domainXml, String target, String pool, VolumeFacts volume) {
+        Element root = SafeXml.parse(domainXml).getDocumentElement();
+        Element disk = children(child(root, "devices"), "disk").stream()
+                .filter(d -> "disk".equals(attr(d, "device")) && target.equals(attr(child(d, "target"), "dev")))
+                .findFirst().orElseThrow(() -> new HypervisorException(HypervisorException.Kind.NOT_FOUND,
+                        "the domain has no disk at " + target));
+        SafeXml.remove(child(disk, "source"));
+        SafeXml.remove(child(disk, "backingStore"));
+        Element source;
+        if ("volume".equals(attr(disk, "type"))) {
+            source = disk.getOwnerDocument().createElement("source");
+            source.setAttribute("pool", pool);
+            source.setAttribute("volume", volume.name());
+        } else {
+            boolean block = volume.kind() == VolumeFacts.Kind.BLOCK;
+            disk.setAttribute("type", block ? "block" : "file");
+            source = disk.getOwnerDocument().createElement("source");
+            source.setAttribute(block ? "dev" : "file", volume.path());
+        }
+        // libvirt wants <source> before <target>; after <driver> where there is one
+        Element driver = child(disk, "driver");
+        disk.insertBefore(source, driver != null ? driver.getNextSibling() : disk.getFirstChild());
+        return SafeXml.toXml(root);
+    }
+
+    /**
+     * The domain's hold on the volume at {@code path} (or named {@code pool/volume}): a disk reading it, or a block
+     * copy writing into it (a running domain's {@code <mirror>}); empty when it has none.
+     */
+    static Optional<DiskUse> useOf(String domainXml, String path, String poolVolume) {
+        Element root = SafeXml.parse(domainXml).getDocumentElement();
+        UUID uuid = UUID.fromString(SafeXml.text(child(root, "uuid")));
+        String name = SafeXml.text(child(root, "name"));
+        for (Element disk : children(child(root, "devices"), "disk")) {
+            String target = attr(child(disk, "target"), "dev");
+            String source = DomainXmlReader.source(disk);
+            if (path.equals(source) || poolVolume.equals(source)) {
+                return Optional.of(new DiskUse(uuid, name, target, false));
+            }
+            Element mirror = child(disk, "mirror");
+            if (mirror != null && (path.equals(attr(mirror, "file")) || path.equals(DomainXmlReader.source(mirror))
+                    || poolVolume.equals(DomainXmlReader.source(mirror)))) {
+                return Optional.of(new DiskUse(uuid, name, target, true));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The domain's disk at {@code target} (vdb), as libvirt wrote it: what detach wants. */

@@ -7,8 +7,12 @@ import org.libvirt.DomainBlockJobInfo;
 import org.libvirt.TypedParameter;
 import org.libvirt.TypedUlongParameter;
 import org.springframework.stereotype.Component;
+import io.virtdeck.core.HypervisorException;
 
-/** The libvirt-backed {@link DiskCopyGateway}: virDomainBlockCopy, virDomainGetBlockJobInfo, virDomainBlockJobAbort. */
+/**
+ * The libvirt-backed {@link DiskCopyGateway}: virDomainBlockCopy, virDomainGetBlockJobInfo, virDomainBlockJobAbort;
+ * virDomainDefineXML for a shut-off domain's disk.
+ */
 @Component
 class LibvirtDiskCopies implements DiskCopyGateway {
 
@@ -51,6 +55,32 @@ class LibvirtDiskCopies implements DiskCopyGateway {
             domain.blockJobAbort(target, LibvirtFlags.BLOCK_JOB_ABORT_PIVOT);
             return null;
         }));
+    }
+
+    @Override
+    public void pointDiskAt(long hostId, UUID uuid, String target, String pool, String volume) {
+        connections.call(hostId, session -> {
+            VolumeFacts copy = session.volume(pool, volume, LibvirtStorage::read);
+            return session.domain(uuid, domain -> {
+                if (domain.isActive() == 1) {
+                    throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, "the guest was started while"
+                            + " its disk was copied");
+                }
+                session.connect().domainDefineXML(DeviceXml.withDiskMoved(
+                        domain.getXMLDesc(LibvirtFlags.DEFINITION_WITH_SECRETS), target, pool, copy)).free();
+                return null;
+            });
+        });
+    }
+
+    @Override
+    public Optional<DiskUse> useOf(long hostId, String pool, String volume) {
+        return connections.call(hostId, session -> {
+            String path = session.volume(pool, volume, LibvirtStorage::read).path();
+            // without flags: a running domain's live XML, where a copy shows as the disk's <mirror>
+            return session.eachDomain(0, domain -> DeviceXml.useOf(domain.getXMLDesc(0), path, pool + "/" + volume)
+                    .orElse(null)).stream().findFirst();
+        });
     }
 
     @Override

@@ -180,10 +180,10 @@ class LibvirtStorage implements StorageGateway {
 
     /** Without the call timeout: copying a large disk takes as long as the storage needs. */
     @Override
-    public VolumeFacts copyVolume(long hostId, String pool, String source, String name) {
-        return volumesChanged(hostId, pool, connections.callUntilDone(hostId, session -> session.pool(pool,
-                storagePool -> LibvirtSession.volume(storagePool, source, original -> LibvirtSession.freeing(
-                        storagePool.storageVolCreateXMLFrom(StorageXml.copyOf(original.getXMLDesc(0), name),
+    public VolumeFacts copyVolume(long hostId, String fromPool, String source, String toPool, String name) {
+        return volumesChanged(hostId, toPool, connections.callUntilDone(hostId, session -> session.pool(toPool,
+                target -> session.volume(fromPool, source, original -> LibvirtSession.freeing(
+                        target.storageVolCreateXMLFrom(StorageXml.copyOf(original.getXMLDesc(0), name),
                                 original, 0), LibvirtStorage::read)))));
     }
 

@@ -54,7 +54,16 @@ public interface StorageGateway {
      * Copies a volume in full into a new volume of the same pool, same format and capacity. Blocks until the copy is
      * done, without the call timeout; the new volume's allocation grows while it runs.
      */
-    VolumeFacts copyVolume(long hostId, String pool, String source, String name);
+    default VolumeFacts copyVolume(long hostId, String pool, String source, String name) {
+        return copyVolume(hostId, pool, source, pool, name);
+    }
+
+    /**
+     * Copies a volume in full into a new volume {@code name} of pool {@code toPool} of the same host (libvirt converts
+     * between the pools' kinds of storage), same format and capacity. Blocks as {@link #copyVolume(long, String,
+     * String, String)}.
+     */
+    VolumeFacts copyVolume(long hostId, String fromPool, String source, String toPool, String name);
 
     /** Grows a volume to {@code capacityMiB} (libvirt refuses to shrink without being told to; Virtdeck never does). */
     VolumeFacts resizeVolume(long hostId, String pool, String name, long capacityMiB);

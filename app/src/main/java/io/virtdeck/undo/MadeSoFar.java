@@ -128,6 +128,8 @@ public final class MadeSoFar implements AutoCloseable {
             Removal.Outcome outcome = removal.remove(thing);
             if (outcome.state() == Removal.Outcome.State.LEFT || outcome.state() == Removal.Outcome.State.NOT_YET) {
                 left.computeIfAbsent(thing.place(), place -> new ArrayList<>()).add(thing.describe());
+            } else if (outcome.state() == Removal.Outcome.State.IN_USE) { // kept, and not for a person to remove
+                places.add(thing.place() + " (" + thing.describe() + " is kept: " + outcome.detail() + ")");
             }
             works.forget(thing.id());
         }

@@ -2,11 +2,14 @@ package io.virtdeck.undo;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.core.FileTrees;
 import io.virtdeck.core.HypervisorErrors;
 import io.virtdeck.core.HypervisorException;
+import io.virtdeck.hypervisor.DiskCopyGateway;
+import io.virtdeck.hypervisor.DiskUse;
 import io.virtdeck.hypervisor.DomainFacts;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
@@ -15,9 +18,9 @@ import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 
 /**
- * Takes back one thing a work made, wherever it is: a volume is deleted, a definition undefined (unless the guest
- * runs), staged files deleted. A snapshot is never taken back: libvirt takes one whole or not at all, so it is only
- * looked for.
+ * Takes back one thing a work made, wherever it is: a volume is deleted (unless a guest's disk uses it), a definition
+ * undefined (unless the guest runs), staged files deleted. A snapshot is never taken back: libvirt takes one whole or
+ * not at all, so it is only looked for.
  */
 @Component
 class Removal {
@@ -32,6 +35,8 @@ class Removal {
             ABSENT,
             /** A snapshot libvirt finished: kept. */
             KEPT,
+            /** A volume a guest uses as its disk (libvirt switched it over before the work was cut short): kept. */
+            IN_USE,
             /** It stays, for the reason in the detail: a person removes it. */
             LEFT,
             /** It could not be removed now (its host does not answer, libvirt is still making it): try again. */
@@ -47,9 +52,12 @@ class Removal {
     private final StorageGateway storage;
     private final SnapshotGateway snapshots;
     private final ExpectedGuestChanges expected;
+    private final DiskCopyGateway copies;
 
-    Removal(DomainGateway domains, StorageGateway storage, SnapshotGateway snapshots, ExpectedGuestChanges expected) {
+    Removal(DomainGateway domains, StorageGateway storage, SnapshotGateway snapshots, ExpectedGuestChanges expected,
+            DiskCopyGateway copies) {
         this.expected = expected;
+        this.copies = copies;
         this.domains = domains;
         this.storage = storage;
         this.snapshots = snapshots;
@@ -73,10 +81,21 @@ class Removal {
         }
     }
 
-    /** A volume that is not there answers NOT_FOUND: absent. */
+    /**
+     * A volume that is not there answers NOT_FOUND: absent. One a guest's disk uses is kept; a disk copy into it that
+     * outlived its work (a disk move cut short) is stopped first: the guest stays on the disk it had.
+     */
     private Outcome removeVolume(Leftover volume) {
+        Optional<DiskUse> use = copies.useOf(volume.hostId(), volume.within(), volume.name());
+        if (use.isPresent() && !use.get().copying()) {
+            return new Outcome(Outcome.State.IN_USE, "guest '" + use.get().domain() + "' uses it as its disk "
+                    + use.get().target());
+        }
+        use.ifPresent(copy -> copies.abortCopy(volume.hostId(), copy.uuid(), copy.target()));
         storage.deleteVolume(volume.hostId(), volume.within(), volume.name());
-        return Outcome.of(Outcome.State.REMOVED);
+        return use.map(copy -> new Outcome(Outcome.State.REMOVED, "the copy of disk " + copy.target() + " of '"
+                + copy.domain() + "' into it was stopped first; '" + copy.domain() + "' stays on the disk it had"))
+                .orElse(Outcome.of(Outcome.State.REMOVED));
     }
 
     private Outcome removeDomain(Leftover guest) {

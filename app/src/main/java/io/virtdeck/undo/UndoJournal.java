@@ -102,13 +102,22 @@ public class UndoJournal implements ApplicationRunner {
         List<String> gone = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<String> notTaken = new ArrayList<>();
+        // what happened on the way, or why a thing stays: sentences of their own
+        List<String> notes = new ArrayList<>();
         Map<String, List<String>> left = new LinkedHashMap<>();
         for (Leftover thing : work.made()) {
             Removal.Outcome outcome = removal.remove(thing);
             String what = thing.describe() + " on " + thing.place();
             switch (outcome.state()) {
-                case REMOVED, ABSENT -> (thing.kind() == Leftover.Kind.SNAPSHOT ? notTaken : gone).add(what);
+                case REMOVED, ABSENT -> {
+                    (thing.kind() == Leftover.Kind.SNAPSHOT ? notTaken : gone).add(what);
+                    if (outcome.detail() != null) {
+                        notes.add(capitalized(outcome.detail()) + ".");
+                    }
+                }
                 case KEPT -> kept.add(what);
+                case IN_USE -> notes.add(capitalized(what) + " is kept: " + outcome.detail() + " (libvirt had"
+                        + " switched it over before Virtdeck stopped).");
                 case LEFT -> left.computeIfAbsent(what, w -> new ArrayList<>()).add(outcome.detail() + "; "
                         + thing.howToRemove());
                 case NOT_YET -> {
@@ -123,12 +132,13 @@ public class UndoJournal implements ApplicationRunner {
                 }
             }
         }
-        String message = message(work, gone, kept, notTaken, left);
+        String message = message(work, gone, kept, notTaken, left) + notes.stream().map(note -> " " + note)
+                .collect(Collectors.joining());
         if (work.taskId() != null) {
             tasks.close(work.taskId(), Task.State.FAILED, message);
         }
         Ending ending = actions.resumed(work.action(), work.subject(), work.user());
-        if (gone.isEmpty() && left.isEmpty() && notTaken.isEmpty() && !kept.isEmpty()) {
+        if (gone.isEmpty() && left.isEmpty() && notTaken.isEmpty() && notes.isEmpty() && !kept.isEmpty()) {
             ending.succeeded(message); // a snapshot libvirt finished alone: the action did happen
         } else {
             ending.failed(message);

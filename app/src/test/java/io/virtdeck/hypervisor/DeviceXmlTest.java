@@ -53,4 +53,28 @@ class DeviceXmlTest {
         assertThat(DeviceXml.copyDestination(new VolumeFacts("lv", "/dev/vg/lv", VolumeFacts.Kind.BLOCK, null, 64, 64),
                 "raw")).contains("type=\"block\"", "dev=\"/dev/vg/lv\"", "type=\"raw\"");
     }
+
+    @Test
+    void aMovedDiskReadsItsNewVolumeByFileDeviceOrPoolAndNothingElseChanges() {
+        VolumeFacts file = new VolumeFacts("a.qcow2", "/fast/a.qcow2", VolumeFacts.Kind.FILE, "qcow2", 64, 1);
+        String moved = DeviceXml.withDiskMoved(DOMAIN, "vda", "fast", file);
+        DomainXmlReader.DomainConfig read = DomainXmlReader.read(moved);
+        assertThat(read.disks()).extracting(DiskFacts::target, DiskFacts::source, DiskFacts::format).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("vda", "/fast/a.qcow2", "qcow2"),
+                org.assertj.core.groups.Tuple.tuple("sda", "/i/install.iso", "raw"));
+        assertThat(moved.indexOf("/fast/a.qcow2")).as("<source> before <target>")
+                .isLessThan(moved.indexOf("dev=\"vda\""));
+        assertThat(read.name()).isEqualTo("web");
+
+        VolumeFacts lv = new VolumeFacts("lv", "/dev/vg/lv", VolumeFacts.Kind.BLOCK, "qcow2", 64, 64);
+        assertThat(DeviceXml.withDiskMoved(DOMAIN, "vda", "vg", lv)).contains("type=\"block\"",
+                "dev=\"/dev/vg/lv\"").doesNotContain("/a.qcow2");
+        String byPool = DOMAIN.replace("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source"
+                + " file='/a.qcow2'/>", "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source"
+                + " pool='images' volume='a.qcow2'/>");
+        assertThat(DeviceXml.withDiskMoved(byPool, "vda", "fast", file)).contains("pool=\"fast\"",
+                "volume=\"a.qcow2\"").doesNotContain("images");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeviceXml.withDiskMoved(DOMAIN, "sda", "fast", file))
+                .as("a CD-ROM is not moved").hasMessageContaining("no disk at sda");
+    }
 }

@@ -18,6 +18,7 @@ import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.Host;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.support.Api;
+import io.virtdeck.support.KilledInstance;
 import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import io.virtdeck.task.Task;
@@ -120,6 +121,29 @@ class UndoJournalTest {
     }
 
     @Test
+    void aVolumeAGuestWasSwitchedOverToBeforeTheKillIsKeptAndTheTaskSaysSo() {
+        long task = KilledInstance.runningTask(jdbc, self.id(), "guest.disk.move", "move-1");
+        UUID web = guests.findByHostAndName(host.id(), "alpha-web").orElseThrow().uuid();
+        // a disk move records its new volume before making it; here libvirt had switched alpha-web's vda over to it
+        // (its pivot) when Virtdeck was killed, before the move could say it was done
+        MadeSoFar made = journal.begin(AuditAction.GUEST_DISK_MOVE, new AuditObject("guest", "1", "alpha-web"), task);
+        made.volume(host, "default", "alpha-web.qcow2", () -> null);
+        killed(task);
+
+        journal.settleInterrupted();
+
+        assertThat(storage.volume(host.id(), "default", "alpha-web.qcow2")).as("the disk alpha-web runs on")
+                .isPresent();
+        assertThat(domains.domain(host.id(), web).state()).isEqualTo(io.virtdeck.hypervisor.DomainRunState.RUNNING);
+        Task closed = tasks.findById(task).orElseThrow();
+        assertThat(closed.state()).isEqualTo(Task.State.FAILED);
+        assertThat(closed.message()).isEqualTo("Virtdeck stopped before this finished. Volume default/alpha-web.qcow2"
+                + " on host '" + host.name() + "' is kept: guest 'alpha-web' uses it as its disk vda (libvirt had"
+                + " switched it over before Virtdeck stopped).");
+        assertThat(unfinished()).isZero();
+    }
+
+    @Test
     void aSnapshotLibvirtFinishedAfterTheKillIsKeptAndAuditedAsTaken() {
         UUID web = guests.findByHostAndName(host.id(), "alpha-web").orElseThrow().uuid();
         MadeSoFar made = journal.begin(AuditAction.GUEST_SNAPSHOT_CREATE, new AuditObject("guest", "1", "alpha-web"));
@@ -211,30 +235,16 @@ class UndoJournalTest {
 
     /** As after kill -9: the rows stay, owned by an instance whose lease has run out. */
     private void killed(long task) {
-        UUID dead = stoppedInstance();
-        jdbc.sql("UPDATE unfinished_work SET instance_id = :dead WHERE task_id = :task").param("dead", dead)
-                .param("task", task).update();
-        jdbc.sql("UPDATE tasks SET instance_id = :dead WHERE id = :task").param("dead", dead).param("task", task)
-                .update();
+        KilledInstance.kill(jdbc, task);
     }
 
     private void killedWorks() {
         jdbc.sql("UPDATE unfinished_work SET instance_id = :dead WHERE instance_id = :self")
-                .param("dead", stoppedInstance()).param("self", self.id()).update();
-    }
-
-    private UUID stoppedInstance() {
-        UUID id = UUID.randomUUID();
-        jdbc.sql("INSERT INTO virtdeck_instances (id, name, alive_until) VALUES (:id, 'killed', now() - interval"
-                + " '1 minute')").param("id", id).update();
-        return id;
+                .param("dead", KilledInstance.stoppedInstance(jdbc)).param("self", self.id()).update();
     }
 
     private long runningTask(String objectId) {
-        return jdbc.sql("""
-                        INSERT INTO tasks (type, state, username, object_type, object_id, started_at, instance_id)
-                        VALUES ('guest.clone', 'RUNNING', 'alice', 'guest', :object, now(), :instance) RETURNING id""")
-                .param("object", objectId).param("instance", self.id()).query(Long.class).single();
+        return KilledInstance.runningTask(jdbc, self.id(), "guest.clone", objectId);
     }
 
     private long unfinished() {

@@ -247,6 +247,18 @@ class BrowserTest {
         browser.js().executeScript("window.scrollTo(0, 0);");
         browser.screenshot("guest-create-form.png");
         browser.assertAccessible("guest-create-form");
+        browser.js().executeScript("document.querySelector('fieldset.cpu').scrollIntoView({block: 'start'});");
+        browser.screenshot("guest-create-cpu.png");
+        // the CPU mode select is as wide as its longest choice needs (none is cut off when chosen): its column does
+        // not squeeze it below the width it takes when nothing holds it in
+        Object fits = browser.js().executeScript("""
+                const select = document.getElementById('cpu-mode');
+                const shown = select.offsetWidth;
+                select.style.maxWidth = 'none';
+                const needed = select.offsetWidth;
+                select.style.maxWidth = '';
+                return needed <= shown;""");
+        assertThat(fits).as("every CPU mode reads whole in its select").isEqualTo(true);
 
         // more memory than the host has: the form comes back with the message at the field
         browser.submitAndWait(browser.inView(driver.findElement(By.xpath("//button[normalize-space()='Review']"))));

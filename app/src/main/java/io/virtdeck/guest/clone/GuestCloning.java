@@ -4,15 +4,8 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
-import io.virtdeck.ThreadPools;
 import io.virtdeck.action.Ending;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.HypervisorErrors;
@@ -23,6 +16,7 @@ import io.virtdeck.guest.cloudinit.SeedVolume;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeCopier;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.hypervisor.VolumeTransfer;
 import io.virtdeck.inventory.ExpectedGuestChanges;
@@ -46,7 +40,6 @@ import io.virtdeck.undo.UndoJournal;
 @Component
 class GuestCloning {
 
-    private static final long POLL_MS = 500;
     /** The share of the progress bar the disks take; defining the clone is the rest. */
     private static final int DISKS_PERCENT = 95;
 
@@ -58,18 +51,17 @@ class GuestCloning {
     private final ExpectedGuestChanges expected;
     private final UndoJournal journal;
     private final CloudInitService cloudInit;
-    // a volume copy blocks for as long as it runs; the task's own thread reports its progress meanwhile
-    private final Executor copyCalls;
+    private final VolumeCopier copier;
 
     GuestCloning(DomainGateway domainGateway, StorageGateway storageGateway, VolumeTransfer transfer,
                  GuestRepository guests, InventorySync sync, ExpectedGuestChanges expected, UndoJournal journal,
-                 CloudInitService cloudInit, @Qualifier(ThreadPools.VOLUME_COPY_CALLS) Executor copyCalls) {
+                 CloudInitService cloudInit, VolumeCopier copier) {
         this.journal = journal;
         this.cloudInit = cloudInit;
         this.domainGateway = domainGateway;
         this.storageGateway = storageGateway;
         this.transfer = transfer;
-        this.copyCalls = copyCalls;
+        this.copier = copier;
         this.guests = guests;
         this.sync = sync;
         this.expected = expected;
@@ -153,22 +145,10 @@ class GuestCloning {
             progress.update(base, "Linking " + which + " to " + disk.pool() + "/" + disk.from().name());
             return storageGateway.linkVolume(hostId, disk.pool(), disk.from().name(), disk.copyName());
         }
-        CompletableFuture<VolumeFacts> call = CompletableFuture.supplyAsync(() ->
-                storageGateway.copyVolume(hostId, disk.pool(), disk.from().name(), disk.copyName()), copyCalls);
         long total = disk.from().allocationMiB();
-        long copied = 0;
-        while (true) {
-            progress.update(base + (int) (total == 0 ? 0 : share * Math.min(copied, total) / total),
-                    "Copying " + which + ": " + copied + " of " + total + " MiB");
-            try {
-                return call.get(POLL_MS, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                copied = allocated(hostId, disk).orElse(copied);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof HypervisorException h ? h
-                        : new HypervisorException(HypervisorException.Kind.FAILED, String.valueOf(e.getCause()), e);
-            }
-        }
+        return copier.copy(hostId, disk.pool(), disk.from().name(), disk.pool(), disk.copyName(), copied ->
+                progress.update(base + (int) (total == 0 ? 0 : share * Math.min(copied, total) / total),
+                        "Copying " + which + ": " + copied + " of " + total + " MiB"));
     }
 
     /**
@@ -195,12 +175,4 @@ class GuestCloning {
                 HypervisorException.Kind.NOT_FOUND, "the copy " + disk.pool() + "/" + disk.copyName() + " is gone"));
     }
 
-    /** How much the copy holds so far; empty when libvirt cannot say now (the copy goes on regardless). */
-    private Optional<Long> allocated(long hostId, ClonePlan.DiskCopy disk) {
-        try {
-            return storageGateway.volume(hostId, disk.pool(), disk.copyName()).map(VolumeFacts::allocationMiB);
-        } catch (HypervisorException e) {
-            return java.util.Optional.empty();
-        }
-    }
 }

@@ -2,6 +2,7 @@ package io.virtdeck.guest.devices;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.action.Ending;
@@ -15,7 +16,7 @@ import io.virtdeck.hypervisor.DiskCopyProgress;
 import io.virtdeck.hypervisor.NewVolume;
 import io.virtdeck.hypervisor.PooledVolume;
 import io.virtdeck.hypervisor.StorageGateway;
-import io.virtdeck.hypervisor.VolumeFacts;
+import io.virtdeck.hypervisor.VolumeCopier;
 import io.virtdeck.inventory.ExpectedGuestChanges;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.HostRepository;
@@ -30,7 +31,9 @@ import io.virtdeck.undo.UndoJournal;
  * The work of a disk move task: makes the new volume (recorded first, so that a Virtdeck killed mid-move deletes it),
  * has libvirt copy the disk into it while the guest runs, reports the bytes copied, and once the copy has caught up
  * switches the guest over to it (libvirt points the definition there too); then deletes the old volume if asked. A
- * cancel or a failure before the switch stops the copy and deletes the new volume: the guest stays on its old disk.
+ * shut-off guest's volume is copied by libvirt as a whole instead, and its definition then pointed at the copy. A
+ * cancel or a failure before the switch stops the copy and deletes the new volume: the guest stays on its old disk,
+ * its definition unchanged.
  */
 @Component
 class DiskMove {
@@ -41,7 +44,7 @@ class DiskMove {
 
     /** What to move where, as checked before the task started. */
     record Plan(Guest guest, String target, PooledVolume from, String pool, String format, boolean deleteSource,
-                long bytesPerSecond) {
+                long bytesPerSecond, boolean running) {
 
         String describe() {
             return "disk " + target + " of '" + guest.name() + "' from " + from.pool() + "/" + from.volume().name()
@@ -55,10 +58,12 @@ class DiskMove {
     private final UndoJournal journal;
     private final ExpectedGuestChanges expected;
     private final InventorySync sync;
+    private final VolumeCopier copier;
 
     DiskMove(DiskCopyGateway copies, StorageGateway storageGateway, HostRepository hosts, UndoJournal journal,
-             ExpectedGuestChanges expected, InventorySync sync) {
+             ExpectedGuestChanges expected, InventorySync sync, VolumeCopier copier) {
         this.copies = copies;
+        this.copier = copier;
         this.storageGateway = storageGateway;
         this.hosts = hosts;
         this.journal = journal;
@@ -70,30 +75,25 @@ class DiskMove {
         Guest guest = plan.guest();
         String name = freeName(plan);
         String copy = plan.pool() + "/" + name;
-        boolean copying = false;
+        AtomicBoolean copying = new AtomicBoolean();
+        String old = plan.from().pool() + "/" + plan.from().volume().name();
         try (MadeSoFar made = journal.begin(AuditAction.GUEST_DISK_MOVE, AuditObject.guest(guest.id(), guest.name()),
                 progress.taskId())) {
             try {
-                progress.update(0, "Making volume " + copy);
-                made.volume(hosts.require(guest.hostId()), plan.pool(), name, () -> storageGateway.createVolume(
-                        guest.hostId(), plan.pool(), new NewVolume(name, plan.from().volume().capacityMiB(),
-                                plan.format())));
-                copies.startCopy(guest.hostId(), guest.uuid(), plan.target(), plan.pool(), name, plan.format(),
-                        plan.bytesPerSecond());
-                copying = true;
-                follow(plan, progress);
-                progress.update(COPY_PERCENT, "Switching " + plan.target() + " over to " + copy);
-                expected.expect(guest.hostId(), guest.uuid()); // the definition's change is Virtdeck's doing
-                copies.pivot(guest.hostId(), guest.uuid(), plan.target());
+                if (plan.running()) {
+                    copyWhileRunning(plan, name, progress, made, copying);
+                } else {
+                    copyWhileShutOff(plan, name, progress, made);
+                }
                 made.done(); // the guest uses the new volume now: it is no longer something to take back
             } catch (TaskCancelledException e) {
-                String cancelled = "Cancelled: " + plan.describe() + " did not move; it stays on "
-                        + plan.from().pool() + "/" + plan.from().volume().name() + ". " + stop(plan, copying, made);
+                String cancelled = "Cancelled: " + plan.describe() + " did not move; it stays on " + old + ". "
+                        + stop(plan, copying.get(), made);
                 ending.failed(cancelled);
                 throw new TaskCancelledException(cancelled);
             } catch (HypervisorException e) {
                 String failed = "Moving " + plan.describe() + " failed: " + HypervisorErrors.sentence(e) + " It stays on "
-                        + plan.from().pool() + "/" + plan.from().volume().name() + ". " + stop(plan, copying, made);
+                        + old + ". " + stop(plan, copying.get(), made);
                 ending.failed(failed);
                 throw VirtdeckException.conflict(failed);
             }
@@ -102,6 +102,45 @@ class DiskMove {
         String done = "Moved " + plan.describe() + ": it is " + copy + " now; " + oldVolume(plan);
         ending.succeeded(done);
         return done;
+    }
+
+    /** Makes the new volume, mirrors the running disk into it, and switches the guest over once it has caught up. */
+    private void copyWhileRunning(Plan plan, String name, TaskProgress progress, MadeSoFar made,
+                                  AtomicBoolean copying) throws InterruptedException {
+        Guest guest = plan.guest();
+        String copy = plan.pool() + "/" + name;
+        progress.update(0, "Making volume " + copy);
+        made.volume(hosts.require(guest.hostId()), plan.pool(), name, () -> storageGateway.createVolume(
+                guest.hostId(), plan.pool(), new NewVolume(name, plan.from().volume().capacityMiB(), plan.format())));
+        copies.startCopy(guest.hostId(), guest.uuid(), plan.target(), plan.pool(), name, plan.format(),
+                plan.bytesPerSecond());
+        copying.set(true);
+        follow(plan, progress);
+        progress.update(COPY_PERCENT, "Switching " + plan.target() + " over to " + copy);
+        expected.expect(guest.hostId(), guest.uuid()); // the definition's change is Virtdeck's doing
+        copies.pivot(guest.hostId(), guest.uuid(), plan.target());
+    }
+
+    /**
+     * Copies the shut-off guest's volume into the pool (libvirt's create-from), then points the disk in its definition
+     * at the copy. libvirt cannot stop a volume copy half-way: a cancel takes effect once it is made (then deleted).
+     */
+    private void copyWhileShutOff(Plan plan, String name, TaskProgress progress, MadeSoFar made)
+            throws InterruptedException {
+        Guest guest = plan.guest();
+        String copy = plan.pool() + "/" + name;
+        long total = plan.from().volume().allocationMiB();
+        TaskProgress copied = progress.step(0, COPY_PERCENT);
+        made.volume(hosts.require(guest.hostId()), plan.pool(), name, () -> copier.copy(guest.hostId(),
+                plan.from().pool(), plan.from().volume().name(), plan.pool(), name, mib -> copied.update(
+                        (int) (total == 0 ? 0 : Math.min(mib, total) * 100 / total), "Copied " + mib + " MiB of "
+                                + total + " MiB of " + plan.target() + " to pool '" + plan.pool() + "'")));
+        if (progress.cancelRequested()) {
+            throw new TaskCancelledException("cancelled");
+        }
+        progress.update(COPY_PERCENT, "Pointing " + plan.target() + " of '" + guest.name() + "' at " + copy);
+        expected.expect(guest.hostId(), guest.uuid()); // the definition's change is Virtdeck's doing
+        copies.pointDiskAt(guest.hostId(), guest.uuid(), plan.target(), plan.pool(), name);
     }
 
     /** Reports the bytes copied until the copy has caught up; throws when cancelled or when the copy went away. */

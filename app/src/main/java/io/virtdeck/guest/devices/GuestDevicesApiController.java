@@ -46,9 +46,9 @@ class GuestDevicesApiController {
     }
 
     /**
-     * {@code {"pool","deleteSource"?,"bandwidthMiBPerSecond"?}}: 202 with the task that moves the running guest's disk
-     * at {@code target} into a new volume of that pool while the guest runs; the old volume is kept unless
-     * {@code deleteSource}. Cancelling the task leaves the guest on its old volume and deletes the new one.
+     * {@code {"pool","deleteSource"?,"bandwidthMiBPerSecond"?}}: 202 with the task that moves the guest's disk at
+     * {@code target} into a new volume of that pool, while the guest runs or while it is shut off; the old volume is
+     * kept unless {@code deleteSource}. Cancelling the task leaves the guest on its old volume and deletes the new one.
      */
     @PostMapping("/api/v1/guests/{id}/disks/{target}/move")
     ResponseEntity<Task> moveDisk(@PathVariable long id, @PathVariable String target,

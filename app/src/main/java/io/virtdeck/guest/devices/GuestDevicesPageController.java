@@ -94,7 +94,7 @@ class GuestDevicesPageController {
         return Flash.redirect(redirect, "/guests/" + id + "/devices", () -> {
             long task = moves.move(id, target, new GuestDiskMoveService.MoveRequest(pool, deleteSource, null)).id();
             return "Moving disk " + target + " to pool " + pool + ": started (task " + task + "). Follow it in the"
-                    + " tasks panel; the guest keeps running.";
+                    + " tasks panel.";
         });
     }
 

@@ -8,10 +8,12 @@ import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.guest.GuestActionPlans;
+import io.virtdeck.guest.GuestActions;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.hypervisor.PooledVolume;
+import io.virtdeck.hypervisor.SnapshotGateway;
 import io.virtdeck.hypervisor.StorageGateway;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestRepository;
@@ -20,8 +22,9 @@ import io.virtdeck.task.TaskService;
 
 /**
  * Proxmox's "Move disk": a running guest's disk copied into a new volume of another pool of its host while the guest
- * goes on using it, then the guest switched over to the copy; the old volume kept or deleted as asked. A task with
- * byte progress and cancel (the guest stays on its old disk and the new volume is deleted).
+ * goes on using it, then the guest switched over to the copy; a shut-off guest's volume copied by libvirt and its
+ * definition pointed at the copy. The old volume kept or deleted as asked. A task with progress and cancel (the guest
+ * stays on its old disk and the new volume is deleted).
  */
 @Service
 public class GuestDiskMoveService {
@@ -34,9 +37,11 @@ public class GuestDiskMoveService {
     private final GuestDevicesService devices;
     private final TaskService tasks;
     private final DiskMove moving;
+    private final SnapshotGateway snapshots;
 
     GuestDiskMoveService(GuestRepository guests, GuestActionPlans plans, StorageGateway storageGateway,
-                         GuestDevicesService devices, TaskService tasks, DiskMove moving) {
+                         GuestDevicesService devices, TaskService tasks, DiskMove moving, SnapshotGateway snapshots) {
+        this.snapshots = snapshots;
         this.guests = guests;
         this.plans = plans;
         this.storageGateway = storageGateway;
@@ -48,7 +53,7 @@ public class GuestDiskMoveService {
     /**
      * The body of POST /api/v1/guests/{id}/disks/{target}/move: the pool to move to; {@code deleteSource} deletes the old
      * volume once the guest uses the new one (default: kept); {@code bandwidthMiBPerSecond} caps the copy's speed
-     * (default: as fast as the storage goes).
+     * (default: as fast as the storage goes; a shut-off guest's copy is not capped).
      */
     public record MoveRequest(String pool, Boolean deleteSource, Long bandwidthMiBPerSecond) {
     }
@@ -67,9 +72,15 @@ public class GuestDiskMoveService {
                         + " absent for no limit.");
             }
         }).check(plans.live(guest, live -> {
-            if (live.state() != DomainRunState.RUNNING) {
-                throw VirtdeckException.conflict("'" + guest.name() + "' is not running: a disk is moved while its"
-                        + " guest runs (its QEMU copies it).");
+            boolean running = live.state() == DomainRunState.RUNNING;
+            if (!running && live.state() != DomainRunState.SHUTOFF) {
+                throw VirtdeckException.conflict("'" + guest.name() + "' is " + GuestActions.describe(live.state())
+                        + ": a disk is moved while its guest runs or is shut off.");
+            }
+            if (!running && !snapshots.snapshots(guest.hostId(), guest.uuid()).isEmpty()) {
+                // a copy of the volume is written afresh: snapshots kept inside the old one would not come along
+                throw VirtdeckException.conflict("'" + guest.name() + "' has snapshots, kept in its disks: delete them"
+                        + " first, or move the disk while the guest runs.");
             }
             DiskFacts disk = live.disks().stream().filter(d -> "disk".equals(d.device()) && target.equals(d.target()))
                     .findFirst().orElseThrow(() -> VirtdeckException.invalid("target", "'" + guest.name()
@@ -98,7 +109,8 @@ public class GuestDiskMoveService {
             }
             plan.set(new DiskMove.Plan(guest, target, from, pool.name(), format,
                     Boolean.TRUE.equals(request.deleteSource()),
-                    request.bandwidthMiBPerSecond() == null ? 0 : request.bandwidthMiBPerSecond() * 1024 * 1024));
+                    request.bandwidthMiBPerSecond() == null ? 0 : request.bandwidthMiBPerSecond() * 1024 * 1024,
+                    running));
         })).start(ending -> tasks.submit(AuditAction.GUEST_DISK_MOVE, subject, true,
                 progress -> moving.run(plan.get(), progress, ending)));
     }

@@ -11,6 +11,7 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.StorageGateway;
+import io.virtdeck.hypervisor.VolumeCopier;
 import io.virtdeck.hypervisor.VolumeFacts;
 import io.virtdeck.hypervisor.VolumeStreamGateway;
 import io.virtdeck.hypervisor.VolumeTransfer;
@@ -59,14 +60,14 @@ class GuestCloningTest {
             new VolumeTransfer(streamGateway, new SimpleAsyncTaskExecutor("test-volume-stream-")),
             mock(GuestRepository.class), mock(InventorySync.class), mock(ExpectedGuestChanges.class),
             UndoJournals.unrecorded(domainGateway, storageGateway), mock(CloudInitService.class),
-            new SimpleAsyncTaskExecutor("test-volume-copy-"));
+            new VolumeCopier(storageGateway, new SimpleAsyncTaskExecutor("test-volume-copy-")));
     private final ClonePlan plan = new ClonePlan(HOST, SOURCE, HOST, "web-2", UUID.randomUUID(), false, List.of(
             disk("vda", "web.qcow2", "web-2-vda.qcow2"), disk("vdb", "data.qcow2", "web-2-vdb.qcow2")), null);
     private final List<String> messages = new ArrayList<>();
 
     GuestCloningTest() {
-        when(storageGateway.copyVolume(eq(7L), eq("default"), anyString(), anyString())).thenAnswer(call ->
-                volume(call.getArgument(3)));
+        when(storageGateway.copyVolume(eq(7L), eq("default"), anyString(), eq("default"), anyString()))
+                .thenAnswer(call -> volume(call.getArgument(4)));
     }
 
     @Test
@@ -77,7 +78,7 @@ class GuestCloningTest {
         assertThat(e.getMessage()).isEqualTo("Cancelled: 'web-2' was not created. Nothing was left behind on host"
                 + " 'kvm7'.");
         verify(storageGateway).deleteVolume(7, "default", "web-2-vda.qcow2");
-        verify(storageGateway, never()).copyVolume(7, "default", "data.qcow2", "web-2-vdb.qcow2");
+        verify(storageGateway, never()).copyVolume(7, "default", "data.qcow2", "default", "web-2-vdb.qcow2");
         verify(domainGateway, never()).defineClone(anyLong(), any(), anyLong(), any(), any(), any());
         assertThat(messages).contains("Copying disk 1 of 2 (vda): 0 of 1024 MiB");
     }

@@ -36,7 +36,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * no copy left behind; a move that runs to its end switches the guest over while it keeps answering on its serial
  * console, the guest reads the same bytes afterwards, its definition names the new pool's volume, and the old volume
  * is deleted as asked. The disk moved is a 64 MiB disk plugged in and filled with random bytes first (tiny1's own disk
- * holds too little to watch a copy go).
+ * holds too little to watch a copy go). Shut off, the disk moves back: libvirt copies the volume and tiny1's definition
+ * names the copy; started again, tiny1 reads the same bytes.
  */
 @VirtdeckIntegrationTest
 @UsesLab
@@ -166,6 +167,38 @@ class GuestDiskMoveLabTest {
     void aMoveToThePoolTheDiskIsInIsRefusedNamingThePool() throws Exception {
         mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/disks/vda/move", "{\"pool\":\"images\"}"))
                 .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("pool"));
+    }
+
+    @Test
+    @Order(4)
+    void aShutOffGuestsDiskIsCopiedByLibvirtAndItsDefinitionNamesTheCopy() throws Exception {
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/poweroff", ""))
+                .andExpect(status().is2xxSuccessful());
+        await().atMost(Duration.ofSeconds(30)).until(() -> JsonPath.read(api.getJson("/api/v1/guests/" + tiny1),
+                "$.state"), "SHUTOFF"::equals);
+        String before = Lab.DIR.resolve(POOL).resolve(volume).toString();
+        assertThat(Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1")).as("on the pool test 2 moved it to")
+                .contains(before);
+        long started = System.nanoTime();
+
+        String done = api.succeeded(mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/disks/vdb/move",
+                "{\"pool\":\"images\",\"deleteSource\":true}")), Duration.ofMinutes(2));
+
+        System.out.printf("[lab] shut-off disk moved in %d ms: %s%n", (System.nanoTime() - started) / 1_000_000,
+                JsonPath.read(done, "$.message"));
+        String moved = Lab.DIR.resolve("images").resolve(volume).toString();
+        String definition = Lab.virsh(Lab.LAB1, "dumpxml", "--inactive", "tiny1");
+        assertThat(definition).contains(moved).doesNotContain(before);
+        assertThat(Lab.virsh(Lab.LAB1, "domstate", "tiny1").trim()).as("it stays shut off").isEqualTo("shut off");
+        Lab.virsh(Lab.LAB1, "pool-refresh", POOL);
+        assertThat(Lab.virsh(Lab.LAB1, "vol-list", "--pool", POOL)).as("the old volume deleted, as asked")
+                .doesNotContain(volume);
+        mvc.perform(api.get("/api/v1/guests/" + tiny1)).andExpect(jsonPath("$.disks[?(@.target == 'vdb')].source")
+                .value(moved));
+
+        mvc.perform(api.post("/api/v1/guests/" + tiny1 + "/actions/start", "")).andExpect(status().isOk());
+        Lab.consoleAnswers(Lab.LAB1, "tiny1");
+        assertThat(vdbChecksum("offline")).as("the guest reads the same bytes from the copy").isEqualTo(checksum);
     }
 
     /** The MD5 of the first 48 MiB of tiny1's vdb, as the guest reads it. */

@@ -81,9 +81,10 @@ class GuestDisksBrowserTest {
     }
 
     @Test
-    void aShutOffGuestsCdromOffersEjectAndTheImagesToInsert() {
+    void aShutOffGuestsCdromOffersEjectAndTheImagesToInsertAndItsDisksMayMove() {
         browser.open("/guests/" + build + "/devices");
-        assertThat(driver.findElements(By.id("move-disk"))).as("a shut-off guest's disks are not moved").isEmpty();
+        assertThat(driver.findElement(By.id("move-disk")).getText()).as("a shut-off guest's disk is moved too")
+                .contains("The guest stays shut off while its disk is copied");
         assertThat(driver.findElements(By.cssSelector("#cdrom-image option"))).extracting(WebElement::getText)
                 .containsExactly("default / install.iso");
         WebElement eject = driver.findElement(By.cssSelector("button[aria-label='Eject the CD-ROM in sda']"));
