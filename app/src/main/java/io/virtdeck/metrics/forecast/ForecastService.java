@@ -76,8 +76,8 @@ public class ForecastService {
         return memory.fit().forecast(memory.latestMiB(), capacityMiB);
     }
 
-    /** Drops the fleet's sums: the next dashboard adds them up again (tests that write history). */
-    void forget() {
+    /** Drops the fleet's sums: the next dashboard adds them up again (after history was written in bulk). */
+    public void forget() {
         lastPools = null;
         lastFleet = null;
     }
