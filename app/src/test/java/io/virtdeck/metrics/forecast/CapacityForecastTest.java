@@ -108,6 +108,14 @@ class CapacityForecastTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheExportAndTheNewFields() throws Exception {
+        String doc = mvc.perform(get("/v3/api-docs")).andReturn().getResponse().getContentAsString();
+
+        assertThat(doc).contains("\"/api/v1/dashboard/capacity.csv\"", "\"nPlusOne\"", "\"memoryForecast\"",
+                "\"poolForecasts\"", "\"guestsLeftOut\"", "\"daysUntilFull\"");
+    }
+
+    @Test
     void aReserveThatIsNeitherTrueNorFalseIsRefusedNamingIt() throws Exception {
         MockHttpServletResponse response = mvc.perform(get("/api/v1/dashboard/capacity?nPlusOne=maybe")
                 .with(user("fc-viewer-a").authorities(List.of()))).andReturn().getResponse();
@@ -165,13 +173,14 @@ class CapacityForecastTest {
         long[] now = jdbc.sql("SELECT capacity_mib, allocation_mib FROM pool_usage WHERE host_id = :h AND"
                         + " name = 'default'").param("h", host)
                 .query((rs, n) -> new long[]{rs.getLong(1), rs.getLong(2)}).single();
+        assertThat(now[1]).as("the pool's allocation: its volume").isEqualTo(40_960);
         // 30 days back, 1 GiB a day less each day back; the pool reader wrote this hour's row itself
         for (int k = 1; k < 720; k++) {
             jdbc.sql("INSERT INTO pool_usage_history (host_id, name, at, capacity_mib, allocation_mib) VALUES (:h,"
                             + " 'default', date_bin(INTERVAL '1 hour', now(), TIMESTAMPTZ '1970-01-01 00:00:00+00')"
                             + " - make_interval(hours => :k), :cap, :alloc) ON CONFLICT DO NOTHING")
                     .param("h", host).param("k", k).param("cap", now[0])
-                    .param("alloc", Math.max(0, now[1] - 1024L * k / 24)).update();
+                    .param("alloc", now[1] - 1024L * k / 24).update();
         }
         forecasts.forget();
         double expected = (now[0] - now[1]) / 1024.0;
@@ -271,8 +280,9 @@ class CapacityForecastTest {
 
     private static SimulatedHostSpec host(String name, long memoryMiB, Guest... guests) {
         return new SimulatedHostSpec(name, new CpuTopology("fc", 2000, 1, 1, 8, 1), memoryMiB, List.of(guests),
-                List.of(), List.of(new SimulatedHostSpec.Pool("default", UUID.randomUUID(), "/fc-" + name.length()
-                + "-" + UUID.randomUUID(), List.of())));
+                List.of(), List.of(new SimulatedHostSpec.Pool("default", UUID.randomUUID(), "/fc-" + UUID.randomUUID(),
+                List.of(new SimulatedHostSpec.Volume(name + "-data", 65_536, 40_960,
+                        SimulatedHostSpec.VolumeFormat.RAW)))));
     }
 
     private static long register(Api api, Path dir, SimulatedHostSpec spec) throws Exception {
