@@ -1,16 +1,12 @@
 package io.virtdeck.audit;
 
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import io.virtdeck.core.Csv;
 import io.virtdeck.core.Page;
 
 /** The audit trail over REST: read and export only; nothing changes or removes an entry. */
@@ -51,14 +47,6 @@ class AuditApiController {
 
     /** Sends the filtered trail as a CSV download (shared with the page's export link). */
     static void writeCsv(AuditQuery audit, AuditFilter filter, HttpServletResponse response) {
-        audit.exportCsv(filter, () -> {
-            response.setContentType("text/csv;charset=UTF-8");
-            response.setHeader("Content-Disposition", "attachment; filename=\"virtdeck-audit.csv\"");
-            try {
-                return new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        audit.exportCsv(filter, () -> Csv.download(response, "virtdeck-audit.csv"));
     }
 }

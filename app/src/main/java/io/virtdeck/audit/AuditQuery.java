@@ -20,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import io.virtdeck.core.Csv;
 import io.virtdeck.core.ObjectScope;
 import io.virtdeck.core.Page;
 
@@ -62,8 +63,7 @@ public class AuditQuery {
     }
 
     /**
-     * Writes every entry the filter keeps, newest first, as CSV (RFC 4180) with a header line. A field a spreadsheet
-     * would take for a formula (=, +, -, @ first) is written with a leading apostrophe: the trail holds text users typed.
+     * Writes every entry the filter keeps, newest first, as CSV ({@link Csv}: formulas defused) with a header line.
      * {@code open} gives the writer once the permission is checked (a refusal can then still answer with its status).
      */
     public void exportCsv(AuditFilter filter, Supplier<Writer> open) {
@@ -75,7 +75,7 @@ public class AuditQuery {
             out.write("at,user,action,object_type,object_id,object_name,outcome,detail\r\n");
             readOnly.executeWithoutResult(status -> exporting.query(sql, params, rs -> {
                 AuditEntry e = entry(rs, 0);
-                csvLine(out, e.at().toString(), e.user(), e.action(), e.objectType(), e.objectId(), e.objectName(),
+                Csv.line(out, e.at().toString(), e.user(), e.action(), e.objectType(), e.objectId(), e.objectName(),
                         e.outcome().name(), e.detail());
             }));
             out.flush();
@@ -120,28 +120,6 @@ public class AuditQuery {
             params.put("to", Timestamp.from(filter.to()));
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-    }
-
-    private static void csvLine(Writer out, String... fields) {
-        try {
-            for (int i = 0; i < fields.length; i++) {
-                if (i > 0) {
-                    out.write(',');
-                }
-                out.write(csvField(fields[i]));
-            }
-            out.write("\r\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static String csvField(String value) {
-        if (value == null) {
-            return "";
-        }
-        String text = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        return text.matches("(?s).*[\",\r\n].*") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     private static AuditEntry entry(ResultSet rs, int row) throws SQLException {

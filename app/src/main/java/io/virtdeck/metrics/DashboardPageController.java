@@ -4,7 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.virtdeck.core.Csv;
 import io.virtdeck.core.Page;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,8 +33,9 @@ class DashboardPageController {
 
     @GetMapping("/dashboard")
     String dashboard(@RequestParam(required = false) Integer vcpus, @RequestParam(required = false) Long memoryMiB,
-                     @RequestParam(required = false) Integer page, Model model) {
-        Capacity figures = capacity.capacity(vcpus, memoryMiB);
+                     @RequestParam(defaultValue = "false") boolean nPlusOne, @RequestParam(required = false) Integer page,
+                     Model model) {
+        Capacity figures = capacity.capacity(vcpus, memoryMiB, nPlusOne);
         int pageNumber = Page.checkedPage(page);
         List<Capacity.HostCapacity> hosts = figures.hosts();
         int first = Math.min(hosts.size(), pageNumber * HOSTS_PER_PAGE);
@@ -43,6 +46,14 @@ class DashboardPageController {
         dashboard.topOfEach(5).forEach((measure, guests) -> top.put(measure.label(), guests));
         model.addAttribute("top", top);
         return "metrics/dashboard";
+    }
+
+    /** The page's "Export CSV": the REST export, reached with the page's login session. */
+    @GetMapping("/dashboard/capacity.csv")
+    void capacityCsv(@RequestParam(required = false) Integer vcpus, @RequestParam(required = false) Long memoryMiB,
+                     @RequestParam(defaultValue = "false") boolean nPlusOne, HttpServletResponse response) {
+        capacity.exportCsv(vcpus, memoryMiB, nPlusOne,
+                () -> Csv.download(response, "virtdeck-capacity.csv"));
     }
 
     // The charts' data for pages: the REST API's answers, reached with the page's login session (the API itself

@@ -26,6 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class PoolUsage {
 
+    /** The forecasts look 30 days back; a day more keeps the oldest hour whole. */
+    private static final int HISTORY_KEPT_DAYS = 31;
+
     private final ConnectionGateway connectionGateway;
     private final StorageGateway storageGateway;
     private final JdbcClient jdbc;
@@ -93,7 +96,19 @@ class PoolUsage {
                         .param("allocation", pool.allocationMiB()).param("available", pool.availableMiB())
                         .param("autostart", pool.autostart()).param("path", pool.path())
                         .param("source", pool.source()).update();
+                // the hour's row holds its last reading: the forecasts' history
+                jdbc.sql("""
+                                INSERT INTO pool_usage_history (host_id, name, at, capacity_mib, allocation_mib)
+                                SELECT id, :name, date_bin(INTERVAL '1 hour', now(), TIMESTAMPTZ '1970-01-01 00:00:00+00'),
+                                       :capacity, :allocation
+                                FROM hosts WHERE id = :host
+                                ON CONFLICT (host_id, name, at) DO UPDATE
+                                SET capacity_mib = excluded.capacity_mib, allocation_mib = excluded.allocation_mib""")
+                        .param("host", hostId).param("name", pool.name()).param("capacity", pool.capacityMiB())
+                        .param("allocation", pool.allocationMiB()).update();
             }
+            jdbc.sql("DELETE FROM pool_usage_history WHERE host_id = :host AND at < now() - make_interval(days => :keep)")
+                    .param("host", hostId).param("keep", HISTORY_KEPT_DAYS).update();
         });
     }
 }

@@ -103,6 +103,18 @@ public class AntiAffinityGroups {
                 });
     }
 
+    /** A running (or paused) member of a group: its guest, host and size. */
+    public record RunningMember(long guestId, String guestName, long hostId, long memoryMiB, int vcpus, String group) {
+    }
+
+    /**
+     * Every running member of every group, one row per guest and group: for the capacity dashboard's N+1 check, which
+     * keeps members apart as placement does. Unchecked: its caller has checked that the user reads the hosts.
+     */
+    public List<RunningMember> runningMembers() {
+        return repository.runningMembers();
+    }
+
     /** Why the guest may not run on the host: members of its groups that run there. */
     List<String> problems(Guest guest, Host target) {
         return repository.runningWith(guest.uuid(), target.id()).stream().map(conflict -> "'" + guest.name()

@@ -65,4 +65,15 @@ class AntiAffinityRepository {
                 .param("uuid", guest).param("host", hostId)
                 .query((rs, row) -> new Conflict(rs.getString(1), rs.getString(2))).list();
     }
+
+    /** Every running or paused member of a group, with its host and size: few rows, whatever the fleet's size. */
+    List<AntiAffinityGroups.RunningMember> runningMembers() {
+        return jdbc.sql("""
+                        SELECT g.id, g.name, g.host_id, g.memory_mib, g.vcpus, m.group_name
+                        FROM anti_affinity_members m JOIN guests g ON g.uuid = m.guest_uuid
+                        WHERE g.state IN ('RUNNING', 'PAUSED')
+                        ORDER BY g.id, m.group_name""")
+                .query((rs, row) -> new AntiAffinityGroups.RunningMember(rs.getLong(1), rs.getString(2),
+                        rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getString(6))).list();
+    }
 }

@@ -1,10 +1,12 @@
 package io.virtdeck.migration;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.springframework.stereotype.Component;
 import io.virtdeck.core.HypervisorException;
@@ -59,7 +61,8 @@ public class Placement {
      */
     private Choice choose(Guest guest, MigrationNeeds needs, boolean volumesMustBeThere, Map<Long, Long> reservedMiB) {
         List<String> reasons = new ArrayList<>();
-        List<Candidate> fits = new ArrayList<>();
+        LinkedHashMap<Long, Long> fits = new LinkedHashMap<>();
+        Map<Long, Host> byId = new HashMap<>();
         for (Host host : hosts.findAll()) {
             if (host.id() == guest.hostId()) {
                 continue;
@@ -78,8 +81,9 @@ public class Placement {
                 continue;
             }
             try {
-                fits.add(new Candidate(host, hostGateway.resources(host.id()).freeMemoryMiB()
-                        - reservedMiB.getOrDefault(host.id(), 0L)));
+                fits.put(host.id(), hostGateway.resources(host.id()).freeMemoryMiB()
+                        - reservedMiB.getOrDefault(host.id(), 0L));
+                byId.put(host.id(), host);
             } catch (HypervisorException e) {
                 reasons.add("host '" + host.name() + "' cannot be read: " + e.getMessage());
             }
@@ -87,10 +91,8 @@ public class Placement {
         if (fits.isEmpty() && reasons.isEmpty()) {
             reasons.add("there is no other host");
         }
-        return new Choice(fits.stream().max(Comparator.comparingLong(Candidate::freeMemoryMiB)).map(Candidate::host),
-                reasons);
-    }
-
-    private record Candidate(Host host, long freeMemoryMiB) {
+        // the checks above have judged each host's room: the rule only picks among them
+        OptionalLong chosen = new MemoryPlacement(fits).roomiest();
+        return new Choice(chosen.isPresent() ? Optional.of(byId.get(chosen.getAsLong())) : Optional.empty(), reasons);
     }
 }

@@ -418,12 +418,13 @@ class RoleMatrixTest {
                 .isEqualTo(200);
         assertThat(call(user, HttpMethod.GET, "/api/v1/hosts/" + host + "/metrics")).as(user + " host metrics")
                 .isEqualTo(readsHosts ? 200 : 403);
-        for (String dashboard : List.of("capacity", "trends", "top")) {
+        for (String dashboard : List.of("capacity", "capacity?nPlusOne=true", "capacity.csv", "trends", "top")) {
             assertThat(call(user, HttpMethod.GET, "/api/v1/dashboard/" + dashboard)).as(user + " " + dashboard)
                     .isEqualTo(readsHosts ? 200 : 403);
         }
         RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
-        for (String page : List.of("/dashboard", "/charts/fleet", "/charts/hosts/" + host)) {
+        for (String page : List.of("/dashboard", "/dashboard?nPlusOne=true", "/dashboard/capacity.csv",
+                "/charts/fleet", "/charts/hosts/" + host)) {
             assertThat(mvc.perform(get(page).with(asUser)).andReturn().getResponse().getStatus())
                     .as(user + " " + page).isEqualTo(readsHosts ? 200 : 403);
         }
