@@ -289,8 +289,9 @@ public class AlertTargetService {
         }
         if (uri == null || uri.getScheme() == null || !List.of("http", "https").contains(uri.getScheme()
                 .toLowerCase(Locale.ROOT)) || uri.getHost() == null || uri.getRawUserInfo() != null) {
-            throw VirtdeckException.invalid("url", "url is required: an http:// or https:// address with a host,"
-                    + " such as https://chat.example.com/hooks/virtdeck (no user name or password in it).");
+            throw VirtdeckException.invalid("url", (url == null ? "url is required: an" : "url must be an")
+                    + " http:// or https:// address with a host, such as https://chat.example.com/hooks/virtdeck"
+                    + " (no user name or password in it).");
         }
         String key = blankToNull(request.key());
         if (key == null && (existing == null || !existing.secretSet())) {

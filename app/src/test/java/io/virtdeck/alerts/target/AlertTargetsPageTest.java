@@ -46,7 +46,7 @@ class AlertTargetsPageTest {
                         .param("kind", "WEBHOOK").param("url", "ftp://example.com/x").param("key", "0123456789abcdef"))
                 .andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString();
         assertThat(refused).contains("The target was not made: correct the field marked below.")
-                .contains("id=\"url-error\"").contains("url is required: an http:// or https:// address")
+                .contains("id=\"url-error\"").contains("url must be an http:// or https:// address")
                 .contains("aria-invalid=\"true\"");
 
         try (TestWebhookReceiver receiver = TestWebhookReceiver.answering(200)) {
