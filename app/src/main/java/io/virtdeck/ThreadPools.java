@@ -47,7 +47,7 @@ public class ThreadPools {
      * silent agent keeps its thread until libvirt gives up on it, not the request.
      */
     public static final String GUEST_AGENT_CALLS = "guestAgentCalls";
-    /** Sending alerts (alerts/target/AlertSender): a slow mail server or webhook holds this thread, no other work. */
+    /** Sending alerts (alerts/targets/AlertSender): a slow mail server or webhook holds this thread, no other work. */
     public static final String ALERT_DELIVERY = "alertDelivery";
     /** Host lease renewals (inventory/HostLeases). */
     public static final String HOST_LEASE_RENEWALS = "hostLeaseRenewals";

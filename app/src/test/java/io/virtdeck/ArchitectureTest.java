@@ -60,7 +60,7 @@ class ArchitectureTest {
                 .and().doNotHaveFullyQualifiedName("io.virtdeck.security.LoginThrottle")
                 .and().doNotHaveFullyQualifiedName("io.virtdeck.console.ConsoleService")
                 .and().doNotHaveFullyQualifiedName("io.virtdeck.console.ConsoleTicketService")
-                .and().doNotHaveFullyQualifiedName("io.virtdeck.alerts.target.AlertSender")
+                .and().doNotHaveFullyQualifiedName("io.virtdeck.alerts.targets.AlertSender")
                 .and().resideOutsideOfPackage("io.virtdeck.audit..")
                 .should().dependOnClassesThat().haveFullyQualifiedName("io.virtdeck.audit.AuditLog")
                 .check(APP);

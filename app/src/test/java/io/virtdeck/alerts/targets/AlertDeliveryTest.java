@@ -1,4 +1,4 @@
-package io.virtdeck.alerts.target;
+package io.virtdeck.alerts.targets;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +21,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import static io.virtdeck.alerts.target.AlertTargetApiTest.as;
-import static io.virtdeck.alerts.target.AlertTargetApiTest.hmac;
+import static io.virtdeck.alerts.targets.AlertTargetApiTest.as;
+import static io.virtdeck.alerts.targets.AlertTargetApiTest.hmac;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;

@@ -1,4 +1,4 @@
-package io.virtdeck.alerts.target;
+package io.virtdeck.alerts.targets;
 
 /**
  * One message on its way to a target: the subject, and the message as JSON text (exactly the bytes a webhook receives

@@ -1,4 +1,4 @@
-package io.virtdeck.alerts.target;
+package io.virtdeck.alerts.targets;
 
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import org.junit.jupiter.api.Test;

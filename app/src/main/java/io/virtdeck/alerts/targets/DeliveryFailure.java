@@ -1,4 +1,4 @@
-package io.virtdeck.alerts.target;
+package io.virtdeck.alerts.targets;
 
 /** An attempt that did not deliver, with what happened in plain words ("connection refused by smtp.example:587"). */
 final class DeliveryFailure extends Exception {

@@ -1,4 +1,4 @@
-package io.virtdeck.alerts.target;
+package io.virtdeck.alerts.targets;
 
 import java.util.Arrays;
 import java.util.List;
