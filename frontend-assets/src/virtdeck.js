@@ -4,10 +4,12 @@
 (function () {
   'use strict';
 
-  // Forms marked data-confirm ask once, naming the object and what will be lost.
+  // Forms, or the buttons of a form (a guest's power buttons), marked data-confirm ask once, naming the object and
+  // what will be lost.
   document.addEventListener('submit', function (event) {
     var form = event.target;
-    var question = form.getAttribute('data-confirm');
+    var button = event.submitter;
+    var question = (button && button.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
     if (question && !window.confirm(question)) {
       event.preventDefault();
       return;

@@ -119,7 +119,7 @@ class GrantsBrowserTest {
         browser.logIn("bob", PASSWORD);
         browser.open("/guests");
         WebElement operated = driver.findElement(By.id("guest-" + operatedGuest));
-        assertThat(operated.findElements(By.cssSelector("form[action$='/actions/poweroff'] button")))
+        assertThat(operated.findElements(By.cssSelector("button[formaction$='/actions/poweroff']")))
                 .extracting(WebElement::getText).containsExactly("Power off");
         assertThat(operated.findElements(By.linkText("Open console"))).hasSize(1);
         WebElement viewed = driver.findElement(By.id("guest-" + viewedGuest));

@@ -330,7 +330,7 @@ class BrowserTest {
             assertThat(driver.findElements(By.xpath("//main//button[normalize-space()='" + label + "']")))
                     .as("buttons reading " + label).isEmpty();
         }
-        assertThat(driver.findElements(By.cssSelector("form[action*='/actions/']"))).isEmpty();
+        assertThat(driver.findElements(By.cssSelector("form[action*='/actions/'], [formaction*='/actions/']"))).isEmpty();
         assertThat(driver.findElements(By.cssSelector("table button, .actions, .head-actions button"))).isEmpty();
         assertThat(driver.findElements(By.cssSelector("thead th")).stream().map(WebElement::getText).toList())
                 .doesNotContain("ACTIONS", "Actions");
