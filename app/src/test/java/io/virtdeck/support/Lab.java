@@ -212,7 +212,8 @@ public final class Lab implements BeforeAllCallback {
             while (!seen.toString().contains(expected)) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(domain + " on " + uri + " did not show '" + expected
-                            + "' on its serial console within " + limit + "; it showed: " + seen);
+                            + "' on its serial console within " + limit + "; it showed: " + seen + "\n"
+                            + whySilent(uri, domain));
                 }
                 if (typing != null && System.nanoTime() > nextTyping) {
                     out.write(typing.getBytes(StandardCharsets.US_ASCII));
@@ -234,6 +235,34 @@ public final class Lab implements BeforeAllCallback {
             throw new AssertionError("interrupted", e);
         }
         return new ConsoleAnswer(Duration.ofNanos(System.nanoTime() - started), seen.toString());
+    }
+
+    /**
+     * What QEMU says of a guest whose console stays silent, for the failure's message: whether its vCPU still runs
+     * (CPU time over 2 s), and the serial port's interrupt (IRQ 4) as the interrupt controllers see it: tells a hung
+     * guest from a busy one, or from a serial port whose interrupt was lost.
+     */
+    private static String whySilent(String uri, String domain) {
+        String cpuBefore = vcpuTime(uri, domain);
+        try {
+            Thread.sleep(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String cpuAfter = vcpuTime(uri, domain);
+        return "state: " + virsh(uri, "domstate", domain, "--reason").trim()
+                + "; vCPU time " + cpuBefore + " ns, 2 s later " + cpuAfter + " ns"
+                + "\ninfo status: " + virsh(uri, "qemu-monitor-command", domain, "--hmp", "info status").trim()
+                + "\ninfo irq: " + virsh(uri, "qemu-monitor-command", domain, "--hmp", "info irq").trim()
+                + "\ninfo pic: " + virsh(uri, "qemu-monitor-command", domain, "--hmp", "info pic").lines()
+                .filter(line -> line.contains("pin 4 ") || line.contains("IRR") || line.startsWith("pic"))
+                .reduce("", (a, b) -> a + b.trim() + " | ")
+                + "\ninfo registers: " + virsh(uri, "qemu-monitor-command", domain, "--hmp", "info registers")
+                .lines().limit(3).reduce("", (a, b) -> a + b + " | ");
+    }
+
+    private static String vcpuTime(String uri, String domain) {
+        return virsh(uri, "domstats", domain, "--vcpu").replaceAll("(?s).*vcpu\\.0\\.time=(\\d+).*", "$1").trim();
     }
 
     /** The pty libvirt gave the guest's first serial port. */
