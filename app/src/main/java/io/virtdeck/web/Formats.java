@@ -27,8 +27,13 @@ public class Formats {
         if (mib < 1024) {
             return mib + " MiB";
         }
-        double gib = mib / 1024.0;
-        return (gib == Math.rint(gib) ? String.format("%.0f", gib) : String.format("%.1f", gib)) + " GiB";
+        if (mib % 1024 == 0) {
+            return mib / 1024 + " GiB";
+        }
+        // in tenths, by arithmetic: String.format cost a list page of 25 rows more than its SQL, and wrote the
+        // server's locale's decimal comma
+        long tenths = Math.round(mib * 10 / 1024.0);
+        return tenths / 10 + "." + tenths % 10 + " GiB";
     }
 
     public String bytes(long bytes) {
