@@ -2,12 +2,14 @@ package io.virtdeck.alerts.firing;
 
 import java.util.Locale;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 import io.virtdeck.action.ActionRunner;
 import io.virtdeck.action.Done;
 import io.virtdeck.audit.AuditAction;
 import io.virtdeck.audit.AuditObject;
 import io.virtdeck.core.CurrentUser;
+import io.virtdeck.core.DatabaseOutage;
 import io.virtdeck.core.Page;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.security.Action;
@@ -52,9 +54,19 @@ public class AlertService {
         return permissions.allows(Action.READ_HOST, ObjectRef.root());
     }
 
-    /** How many alerts fire now, for the navigation; 0 for those who may not read them. */
+    /**
+     * How many alerts fire now, for the navigation; 0 for those who may not read them, and while the database is away
+     * (the page that says so is drawn in the same layout).
+     */
     public long firingCount() {
-        return mayRead() ? alerts.count("FIRING") : 0;
+        try {
+            return mayRead() ? alerts.count("FIRING") : 0;
+        } catch (DataAccessException e) {
+            if (DatabaseOutage.causedBy(e)) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     /**
