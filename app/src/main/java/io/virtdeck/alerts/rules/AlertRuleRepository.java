@@ -143,10 +143,11 @@ class AlertRuleRepository {
                 targets.add(ids.getLong(2));
             }
         }
-        int repeat = rs.getInt("repeat_seconds");
+        int seconds = rs.getInt("repeat_seconds");
+        Duration repeat = rs.wasNull() ? null : Duration.ofSeconds(seconds);
         return new AlertRule(rs.getLong("id"), rs.getString("name"), AlertRuleKind.valueOf(rs.getString("kind")),
                 AlertRule.Severity.valueOf(rs.getString("severity")), parameters,
-                rs.wasNull() ? null : Duration.ofSeconds(repeat), rs.getBoolean("enabled"), List.copyOf(targets),
+                repeat, rs.getBoolean("enabled"), List.copyOf(targets),
                 rs.getLong("seen_audit_id"), rs.getTimestamp("seen_until").toInstant());
     }
 }
