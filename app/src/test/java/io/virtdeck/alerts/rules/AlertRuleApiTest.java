@@ -130,6 +130,6 @@ class AlertRuleApiTest {
         assertThat(jdbc.sql("SELECT action || ' ' || outcome FROM audit_events WHERE object_type = 'alert-rule'"
                         + " AND object_name = :name ORDER BY id").param("name", name).query(String.class).list())
                 .containsSubsequence("alert.rule.create SUCCESS", "alert.rule.update SUCCESS",
-                        "alert.rule.update FAILURE", "alert.rule.delete DENIED", "alert.rule.delete SUCCESS");
+                        "alert.rule.update FAILURE", "alert.rule.delete FAILURE", "alert.rule.delete SUCCESS");
     }
 }
