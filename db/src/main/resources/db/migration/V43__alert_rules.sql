@@ -55,3 +55,6 @@ CREATE UNIQUE INDEX alerts_one_firing ON alerts (rule_id, subject_key) WHERE sta
 CREATE UNIQUE INDEX alerts_once_per_event ON alerts (rule_id, subject_key) WHERE event;
 CREATE INDEX alerts_firing ON alerts (first_fired_at DESC) WHERE state = 'FIRING';
 CREATE INDEX alerts_history ON alerts (first_fired_at DESC, id DESC);
+
+-- the task failures a TASK_FAILED rule reads each round, by when they ended
+CREATE INDEX tasks_failed_finished ON tasks (finished_at) WHERE state = 'FAILED';

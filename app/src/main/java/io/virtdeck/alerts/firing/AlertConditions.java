@@ -62,8 +62,8 @@ class AlertConditions {
                             .ifPresent(f -> add(found, pool((Long) row[0], (String) row[2]),
                                     "Pool " + row[2] + " on " + row[1], fullIn(f, p.days()),
                                     "/hosts/" + row[0] + "/storage")));
-            case MEMORY_OVERCOMMIT -> overcommit(found, "memory", "h.memory_mib", "g.memory_mib", p.ratio());
-            case VCPU_OVERCOMMIT -> overcommit(found, "vCPUs", "h.cpus", "g.vcpus", p.ratio());
+            case MEMORY_OVERCOMMIT -> overcommit(found, "memory is", "h.memory_mib", "g.memory_mib", p.ratio());
+            case VCPU_OVERCOMMIT -> overcommit(found, "vCPUs are", "h.cpus", "g.vcpus", p.ratio());
             case HA_RESTART_IMPOSSIBLE -> jdbc.sql("SELECT id, guest_name, from_host, reason FROM ha_restarts"
                             + " WHERE state = 'WAITING' AND reason IS NOT NULL ORDER BY id")
                     .query((rs, n) -> add(found, "ha-restart:" + rs.getLong("id"), "HA guest "
@@ -81,6 +81,7 @@ class AlertConditions {
         return found;
     }
 
+    /** @param what "memory is", "vCPUs are" */
     private void overcommit(Map<String, Finding> found, String what, String has, String uses, double ratio) {
         jdbc.sql("SELECT h.id, h.name, " + has + " AS has, sum(" + uses + ") AS uses FROM hosts h JOIN guests g"
                         + " ON g.host_id = h.id AND " + ACTIVE + " WHERE " + has + " > 0"
@@ -88,7 +89,7 @@ class AlertConditions {
                         + " ORDER BY h.id")
                 .param("ratio", ratio)
                 .query((rs, n) -> add(found, "host:" + rs.getLong("id"), "Host " + rs.getString("name"),
-                        "'s " + what + " are overcommitted " + AlertRuleText.ratio((double) rs.getLong("uses")
+                        "'s " + what + " overcommitted " + AlertRuleText.ratio((double) rs.getLong("uses")
                                 / rs.getLong("has")) + " : 1 by its running guests (rule: above "
                                 + AlertRuleText.ratio(ratio) + ")", "/hosts/" + rs.getLong("id"))).list();
     }

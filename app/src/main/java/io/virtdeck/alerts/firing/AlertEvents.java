@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -42,15 +43,15 @@ class AlertEvents {
             case GUEST_CHANGED_OUTSIDE -> audit(rule, List.of(AuditAction.GUEST_CHANGED_OUTSIDE), List.of("INFO"),
                     null, (rs, object) -> object + " changed outside Virtdeck: " + rs.getString("detail"));
             case HA_RESTART_DONE -> audit(rule, List.of(AuditAction.GUEST_HA_RESTART), List.of("SUCCESS"), null,
-                    (rs, object) -> "HA restart of " + object.toLowerCase(java.util.Locale.ROOT) + " done: "
+                    (rs, object) -> "HA restart of " + inSentence(object) + " done: "
                             + rs.getString("detail"));
             case BACKUP_FAILED -> audit(rule, List.of(AuditAction.BACKUP_RUN), List.of("FAILURE"), null,
-                    (rs, object) -> "Backup of " + object.toLowerCase(java.util.Locale.ROOT) + " failed: "
+                    (rs, object) -> "Backup of " + inSentence(object) + " failed: "
                             + rs.getString("detail"));
             case CONSOLE_OPENED -> audit(rule, List.of(AuditAction.CONSOLE_OPEN, AuditAction.CONSOLE_SERIAL_OPEN),
                     List.of("SUCCESS"), rule.parameters().guest(),
                     (rs, object) -> (AuditAction.CONSOLE_SERIAL_OPEN.code().equals(rs.getString("action"))
-                            ? "Serial console of " : "Console of ") + object.toLowerCase(java.util.Locale.ROOT)
+                            ? "Serial console of " : "Console of ") + inSentence(object)
                             + " opened by " + rs.getString("username") + " at "
                             + AlertWords.time(rs.getTimestamp("at").toInstant()));
             case TASK_FAILED -> tasks(rule);
@@ -91,30 +92,40 @@ class AlertEvents {
 
     private Read tasks(AlertRule rule) {
         Instant from = rule.seenUntil().minus(BEHIND);
+        List<Instant> ended = new ArrayList<>();
         List<Finding> events = jdbc.sql("""
                         SELECT id, type, object_type, object_id, object_name, message, finished_at FROM tasks
-                        WHERE state = 'FAILED' AND type = :type AND finished_at > :from
+                        WHERE state = 'FAILED' AND type = :type AND finished_at >= :from
                         ORDER BY finished_at, id LIMIT :batch""")
                 .param("type", rule.parameters().taskType()).param("from", Timestamp.from(from))
                 .param("batch", BATCH)
                 .query((rs, n) -> {
+                    ended.add(rs.getTimestamp("finished_at").toInstant());
                     String object = object(rs.getString("object_type"), rs.getString("object_name"),
                             rs.getString("object_id"));
                     String message = rs.getString("message");
                     return new Finding("task:" + rs.getLong("id"), object, "Task " + rs.getString("type") + " on "
-                            + object.toLowerCase(java.util.Locale.ROOT) + " failed"
+                            + inSentence(object) + " failed"
                             + (message == null || message.isBlank() ? "" : ": " + message.strip()),
                             "/tasks");
                 }).list();
-        Instant until = jdbc.sql("SELECT now()").query(Timestamp.class).single().toInstant();
+        // a full batch: the next read starts at its last row, not behind it again
+        Instant until = events.size() == BATCH ? ended.get(BATCH - 1).plus(BEHIND)
+                : jdbc.sql("SELECT now()").query(Timestamp.class).single().toInstant();
         return new Read(events, rule.seenAuditId(), until);
     }
+
 
     /** "Guest web1", "Host lab2"; the id when the name is not known. */
     private static String object(String type, String name, String id) {
         String kind = type == null || type.isEmpty() ? "Object"
                 : Character.toUpperCase(type.charAt(0)) + type.substring(1);
         return kind + " " + (name != null && !name.isBlank() ? name : id != null ? "#" + id : "(unnamed)");
+    }
+
+    /** "guest Web1" inside a sentence: the kind lower case, the name as it is. */
+    private static String inSentence(String object) {
+        return Character.toLowerCase(object.charAt(0)) + object.substring(1);
     }
 
     private static String link(String type, String id) {

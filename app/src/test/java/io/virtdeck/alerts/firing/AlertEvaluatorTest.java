@@ -194,6 +194,47 @@ class AlertEvaluatorTest {
     }
 
     @Test
+    void poolRulesFireOnTheirPercentAndForecastAndResolveWhenClear() throws Exception {
+        long hostId = host("alerts-pools-" + System.nanoTime());
+        String hostName = JsonPath.read(new Api(mvc).getJson("/api/v1/hosts/" + hostId), "$.name");
+        String pool = "Images-" + System.nanoTime();
+        // five days of hourly readings growing by about 100 MiB a day to 910 of 1000 MiB: full in about a day
+        jdbc.sql("""
+                        INSERT INTO pool_usage_history (host_id, name, at, capacity_mib, allocation_mib)
+                        SELECT :host, :pool, now() - make_interval(hours => h), 1000, 910 - h * 100 / 24
+                        FROM generate_series(1, 120) AS h""")
+                .param("host", hostId).param("pool", pool).update();
+        long above90 = rule("\"kind\":\"POOL_ABOVE\",\"percent\":90");
+        long above95 = rule("\"kind\":\"POOL_ABOVE\",\"percent\":95");
+        long within7 = rule("\"kind\":\"POOL_FULL_WITHIN\",\"days\":7");
+        String key = "pool:" + hostId + "/" + pool;
+
+        // as the host's monitor writes a reading (it replaces the host's rows each minute: written just before use)
+        jdbc.sql("""
+                        INSERT INTO pool_usage (host_id, name, type, active, capacity_mib, allocation_mib, available_mib,
+                                                autostart)
+                        VALUES (:host, :pool, 'dir', TRUE, 1000, 910, 90, FALSE)""")
+                .param("host", hostId).param("pool", pool).update();
+        evaluator.evaluate();
+        assertThat(alertsOf(above90, key)).singleElement().satisfies(a -> assertThat(a.text())
+                .isEqualTo("Pool " + pool + " on " + hostName + " is 91 % full (rule: at or above 90 %)"));
+        assertThat(alertsOf(above95, key)).isEmpty();
+        assertThat(alertsOf(within7, key)).singleElement().satisfies(a -> assertThat(a.text())
+                .matches("Pool " + pool + " on " + hostName + " is forecast full in \\d\\.\\d days \\(rule: within 7"
+                        + " days\\)"));
+
+        jdbc.sql("DELETE FROM pool_usage WHERE host_id = :host AND name = :pool").param("host", hostId)
+                .param("pool", pool).update();
+        evaluator.evaluate();
+        assertThat(alertsOf(above90, key)).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo("RESOLVED");
+            assertThat(a.resolvedText()).isEqualTo("Pool " + pool + " on " + hostName + " is below 90 % again");
+        });
+        assertThat(alertsOf(within7, key)).singleElement().satisfies(a -> assertThat(a.resolvedText())
+                .isEqualTo("Pool " + pool + " on " + hostName + " is no longer forecast full within 7 days"));
+    }
+
+    @Test
     void severalEvaluatorsAtOnceOpenOneAlertAndQueueOneMessagePerTarget() throws Exception {
         try (TestWebhookReceiver first = TestWebhookReceiver.answering(200);
              TestWebhookReceiver second = TestWebhookReceiver.answering(204)) {
@@ -242,7 +283,7 @@ class AlertEvaluatorTest {
     @Test
     void aFailedTaskOfTheTypeFiresOnceNotAgainAfterARestart() throws Exception {
         long rule = rule("\"kind\":\"TASK_FAILED\",\"taskType\":\"guest.migrate\",\"severity\":\"WARNING\"");
-        String guest = "alerts-migrating-" + System.nanoTime();
+        String guest = "Alerts-Migrating-" + System.nanoTime();
         Task failed = tasks.runHere(AuditAction.GUEST_MIGRATE, new AuditObject("guest", "alerts-" + System.nanoTime(),
                 guest), false, progress -> {
                     throw VirtdeckException.refused("no host has room for it");
@@ -281,7 +322,7 @@ class AlertEvaluatorTest {
 
     @Test
     void aConsoleOpenedOnTheNamedGuestFiresOnceOthersDoNot() throws Exception {
-        String guest = "alerts-console-" + System.nanoTime();
+        String guest = "Alerts-Console-" + System.nanoTime();
         long rule = rule("\"kind\":\"CONSOLE_OPENED\",\"guest\":\"" + guest + "\",\"severity\":\"INFO\"");
         audit.recordAs("alice", AuditAction.CONSOLE_OPEN, AuditObject.guest(990001, guest), AuditEntry.Outcome.SUCCESS,
                 "display 127.0.0.1:5900");
