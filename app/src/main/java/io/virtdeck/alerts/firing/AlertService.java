@@ -75,7 +75,10 @@ public class AlertService {
      */
     public Alert acknowledge(long id, String note) {
         Alert alert = require(id);
-        AuditObject subject = new AuditObject("alert", Long.toString(id), alert.text());
+        String about = alert.rule() + ": " + alert.subject();
+        // the audit's object name holds 255 characters; the whole text is in the alert
+        AuditObject subject = new AuditObject("alert", Long.toString(id),
+                about.length() <= 255 ? about : about.substring(0, 254) + "…");
         return actions.plan(AuditAction.ALERT_ACKNOWLEDGE, subject).evenWhileBusy()
                 .permit(this::requireRead)
                 .check(() -> note(note))
