@@ -112,9 +112,16 @@ class AlertsPageTest {
                 .contains("id=\"percent-error\"").contains("percent must be between 1 and 100, not 120.")
                 .contains("value=\"" + name + "\"").contains("aria-invalid=\"true\"");
 
+        String targetName = "page-rule-hook-" + System.nanoTime();
+        long target = JsonPath.<Number>read(mvc.perform(as(post("/api/v1/alert-targets"), "ADMIN")
+                .contentType("application/json").content("{\"name\":\"" + targetName + "\",\"kind\":\"WEBHOOK\","
+                        + "\"url\":\"http://127.0.0.1:9/hook\",\"key\":\"page-rule-signing-key-01\"}"))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString(), "$.id").longValue();
+        assertThat(page("/alerts/rules/new", "ADMIN")).contains("<input type=\"checkbox\" name=\"targets\" id=\"target-"
+                + target + "\" value=\"" + target + "\">");
         mvc.perform(as(post("/alerts/rules"), "ADMIN").param("name", name).param("kind", "POOL_ABOVE")
                         .param("percent", "85").param("severity", "CRITICAL").param("repeatMinutes", "30")
-                        .param("enabled", "true").param("ratio", ""))
+                        .param("enabled", "true").param("ratio", "").param("targets", Long.toString(target)))
                 .andExpect(status().is3xxRedirection());
         long id = jdbc.sql("SELECT id FROM alert_rules WHERE name = :name").param("name", name).query(Long.class)
                 .single();
@@ -122,8 +129,10 @@ class AlertsPageTest {
             String list = page("/alerts/rules", "ADMIN");
             assertThat(list).contains(name).contains("Pool at or above 85 %").contains("Every 30 min")
                     .contains("Edit rule " + name).contains("New rule");
+            assertThat(list).contains(targetName);
             assertThat(page("/alerts/rules/" + id + "/edit", "ADMIN")).contains("value=\"85\"")
-                    .contains("<option value=\"POOL_ABOVE\" selected=\"selected\">");
+                    .contains("<option value=\"POOL_ABOVE\" selected=\"selected\">")
+                    .contains("id=\"target-" + target + "\" value=\"" + target + "\" checked=\"checked\">");
             String read = page("/alerts/rules", "OPERATOR");
             assertThat(read).contains(name).doesNotContain("Edit rule " + name).doesNotContain("New rule");
             mvc.perform(as(get("/alerts/rules/new"), "OPERATOR")).andExpect(status().isForbidden());
