@@ -113,6 +113,13 @@ public enum AuditAction {
             "a test message sent to an alert target, with what the receiver answered"),
     ALERT_DELIVERY_FAILED("alert.delivery.failed", Family.ALERTS,
             "seen, not done: an alert given up after its last attempt to reach its target, with the last error"),
+    ALERT_RULE_CREATE("alert.rule.create", Family.ALERTS,
+            "an alert rule made: what it watches, how serious it is, its targets and repeat"),
+    ALERT_RULE_UPDATE("alert.rule.update", Family.ALERTS, "an alert rule changed, enabled or disabled"),
+    ALERT_RULE_DELETE("alert.rule.delete", Family.ALERTS,
+            "an alert rule deleted (its alerts stay in the history, those firing are closed)"),
+    ALERT_ACKNOWLEDGE("alert.acknowledge", Family.ALERTS,
+            "an alert acknowledged, with a note: no more repeats; an event's alert is closed by it"),
 
     CONSOLE_TICKET("console.ticket", Family.CONSOLES, "a one-time console ticket issued, or refused (no screen now)"),
     CONSOLE_OPEN("console.open", Family.CONSOLES, "a guest's console opened with a ticket, or its opening failed"),

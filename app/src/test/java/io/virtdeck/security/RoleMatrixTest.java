@@ -817,7 +817,26 @@ class RoleMatrixTest {
                 new Row("POST", "/alerts/targets/999999", "name=x", 404, 404, 404, 404),
                 new Row("POST", "/alerts/targets/999999/test", "", 404, 404, 404, 404),
                 new Row("GET", "/alerts/targets/999999/delete", null, 404, 403, 403, 403),
-                new Row("POST", "/alerts/targets/999999/delete", "", 404, 404, 403, 404));
+                new Row("POST", "/alerts/targets/999999/delete", "", 404, 404, 403, 404),
+                // alerts and alert rules: read and acknowledged by all but help desk, rules changed by administrators
+                new Row("GET", "/api/v1/alerts", null, 200, 200, 403, 200),
+                new Row("GET", "/api/v1/alerts?state=BURNING", null, 400, 400, 403, 400),
+                new Row("GET", "/api/v1/alerts/999999", null, 404, 404, 403, 404),
+                new Row("POST", "/api/v1/alerts/999999/acknowledge", "{}", 404, 404, 404, 404),
+                new Row("GET", "/api/v1/alert-rules", null, 200, 200, 403, 200),
+                new Row("POST", "/api/v1/alert-rules", "{}", 400, 403, 403, 403),
+                new Row("GET", "/api/v1/alert-rules/999999", null, 404, 404, 403, 404),
+                new Row("PUT", "/api/v1/alert-rules/999999", "{}", 404, 404, 404, 404),
+                new Row("DELETE", "/api/v1/alert-rules/999999", null, 404, 404, 404, 404),
+                new Row("GET", "/alerts", null, 200, 200, 403, 200),
+                new Row("POST", "/alerts/999999/acknowledge", "note=x", 404, 404, 404, 404),
+                new Row("GET", "/alerts/rules", null, 200, 200, 403, 200),
+                new Row("GET", "/alerts/rules/new", null, 200, 403, 403, 403),
+                new Row("POST", "/alerts/rules", "name=&kind=HOST_LOST", 400, 403, 403, 403),
+                new Row("GET", "/alerts/rules/999999/edit", null, 404, 403, 403, 403),
+                new Row("POST", "/alerts/rules/999999", "name=x", 404, 404, 404, 404),
+                new Row("GET", "/alerts/rules/999999/delete", null, 404, 403, 403, 403),
+                new Row("POST", "/alerts/rules/999999/delete", "", 404, 404, 403, 404));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -21,7 +21,9 @@ import org.springframework.test.context.ContextConfiguration;
         // alert deliveries looked for and retried within a second or so, for tests that wait on them
         "virtdeck.alerts.delivery.poll=200ms", "virtdeck.alerts.delivery.first-retry=300ms",
         "virtdeck.alerts.delivery.max-retry=2s", "virtdeck.alerts.delivery.timeout=3s",
-        "virtdeck.alerts.delivery.test-timeout=3s"})
+        "virtdeck.alerts.delivery.test-timeout=3s",
+        // alert rules checked every second, for tests that wait on a rule's messages
+        "virtdeck.alerts.rules.interval=1s"})
 @AutoConfigureMockMvc
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface VirtdeckIntegrationTest {

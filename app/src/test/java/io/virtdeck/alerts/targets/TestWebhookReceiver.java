@@ -12,14 +12,14 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A real HTTP receiver on 127.0.0.1 for one test: keeps every POST (headers, exact body, when it came) and answers
- * with the status set last.
+ * with the status set last. Public for the alert rules' tests, which send through real targets too.
  */
-final class TestWebhookReceiver implements AutoCloseable {
+public final class TestWebhookReceiver implements AutoCloseable {
 
     /** A request as it arrived. */
-    record Request(String signature, String timestamp, String delivery, String contentType, byte[] body, Instant at) {
+    public record Request(String signature, String timestamp, String delivery, String contentType, byte[] body, Instant at) {
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -46,23 +46,23 @@ final class TestWebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    static TestWebhookReceiver answering(int status) throws IOException {
+    public static TestWebhookReceiver answering(int status) throws IOException {
         return new TestWebhookReceiver(status);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    void answer(int status) {
+    public void answer(int status) {
         this.status = status;
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
