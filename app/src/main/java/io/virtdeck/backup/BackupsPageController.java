@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.HypervisorException;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.web.RefusedForm;
 import io.virtdeck.hypervisor.PoolFacts;
 import io.virtdeck.security.Action;
 import io.virtdeck.security.ObjectRef;
@@ -152,7 +153,7 @@ class BackupsPageController {
                     : "pool " + store.pool() + " of host " + store.hostName()) + ".");
             return "redirect:/backups";
         } catch (VirtdeckException e) {
-            refused(e, "The store was not registered", model, response);
+            RefusedForm.show(e, "The store was not registered", model, response, BackupsPageController::formField);
             return storeForm(form, null, model);
         }
     }
@@ -172,7 +173,7 @@ class BackupsPageController {
             redirect.addFlashAttribute("notice", "Store '" + store.name() + "' was saved.");
             return "redirect:/backups";
         } catch (VirtdeckException e) {
-            refused(e, "The store was not changed", model, response);
+            RefusedForm.show(e, "The store was not changed", model, response, BackupsPageController::formField);
             return storeForm(form, stores.get(id), model);
         }
     }
@@ -326,7 +327,7 @@ class BackupsPageController {
                     + when(job.nextRunAt().atZone(ZoneId.systemDefault())) + ".");
             return "redirect:/backups";
         } catch (VirtdeckException e) {
-            refused(e, "The job was not made", model, response);
+            RefusedForm.show(e, "The job was not made", model, response, BackupsPageController::formField);
             return jobForm(form, null, model);
         }
     }
@@ -347,7 +348,7 @@ class BackupsPageController {
                     + when(job.nextRunAt().atZone(ZoneId.systemDefault())) + ".");
             return "redirect:/backups";
         } catch (VirtdeckException e) {
-            refused(e, "The job was not changed", model, response);
+            RefusedForm.show(e, "The job was not changed", model, response, BackupsPageController::formField);
             return jobForm(form, jobs.get(id), model);
         }
     }
@@ -430,21 +431,6 @@ class BackupsPageController {
             redirect.addFlashAttribute("problem", e.getMessage());
         }
         return "redirect:/backups";
-    }
-
-    /** A refused form: its status, and the message beside the field at fault (or above the form). */
-    private static void refused(VirtdeckException e, String what, Model model, HttpServletResponse response) {
-        if (e.status() == HttpStatus.NOT_FOUND) {
-            throw e;
-        }
-        response.setStatus(e.status().value());
-        if (e.field() == null) {
-            model.addAttribute("problem", what + ": " + e.getMessage());
-        } else {
-            model.addAttribute("problem", what + ": correct the field marked below.");
-            model.addAttribute("errorField", formField(e.field()));
-            model.addAttribute("errorMessage", e.getMessage());
-        }
     }
 
     /** The form's field for a field the services name. */

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -15,6 +14,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.web.RefusedForm;
 
 /**
  * The alert rules page: administrators make, change and delete rules; operators and viewers read the list. The form
@@ -76,7 +76,7 @@ class AlertRulesPageController {
             redirect.addFlashAttribute("notice", "Rule '" + rule.name() + "' was made: " + rule.condition() + ".");
             return "redirect:/alerts/rules";
         } catch (VirtdeckException e) {
-            refused(e, "The rule was not made", model, response);
+            RefusedForm.show(e, "The rule was not made", model, response);
             return form(form, null, model);
         }
     }
@@ -96,7 +96,7 @@ class AlertRulesPageController {
             redirect.addFlashAttribute("notice", "Rule '" + rule.name() + "' was saved.");
             return "redirect:/alerts/rules";
         } catch (VirtdeckException e) {
-            refused(e, "The rule was not changed", model, response);
+            RefusedForm.show(e, "The rule was not changed", model, response);
             return form(form, rules.get(id), model);
         }
     }
@@ -134,19 +134,5 @@ class AlertRulesPageController {
                         Arrays.stream(AlertRuleKind.values()).filter(k -> k.parameters().contains(p))
                                 .map(AlertRuleKind::label).toList()))));
         return "alerts/rules/form";
-    }
-
-    private static void refused(VirtdeckException e, String what, Model model, HttpServletResponse response) {
-        if (e.status() == HttpStatus.NOT_FOUND) {
-            throw e;
-        }
-        response.setStatus(e.status().value());
-        if (e.field() == null) {
-            model.addAttribute("problem", what + ": " + e.getMessage());
-        } else {
-            model.addAttribute("problem", what + ": correct the field marked below.");
-            model.addAttribute("errorField", e.field());
-            model.addAttribute("errorMessage", e.getMessage());
-        }
     }
 }

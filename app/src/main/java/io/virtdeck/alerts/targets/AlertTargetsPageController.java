@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -16,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.virtdeck.core.VirtdeckException;
+import io.virtdeck.web.RefusedForm;
 
 /**
  * The Alert targets page: administrators make, change, test and delete targets; operators and viewers read the list
@@ -81,7 +81,7 @@ class AlertTargetsPageController {
                     + " form.");
             return "redirect:/alerts/targets/" + target.id() + "/edit";
         } catch (VirtdeckException e) {
-            refused(e, "The target was not made", model, response);
+            RefusedForm.show(e, "The target was not made", model, response);
             return form(form, null, model);
         }
     }
@@ -101,7 +101,7 @@ class AlertTargetsPageController {
             redirect.addFlashAttribute("notice", "Target '" + target.name() + "' was saved.");
             return "redirect:/alerts/targets";
         } catch (VirtdeckException e) {
-            refused(e, "The target was not changed", model, response);
+            RefusedForm.show(e, "The target was not changed", model, response);
             return form(form, targets.get(id), model);
         }
     }
@@ -147,20 +147,5 @@ class AlertTargetsPageController {
         model.addAttribute("existing", existing);
         model.addAttribute("securities", List.of("STARTTLS", "TLS", "NONE"));
         return "alerts/targets/form";
-    }
-
-    /** A refused form: its status, and the message beside the field at fault (or above the form). */
-    private static void refused(VirtdeckException e, String what, Model model, HttpServletResponse response) {
-        if (e.status() == HttpStatus.NOT_FOUND) {
-            throw e;
-        }
-        response.setStatus(e.status().value());
-        if (e.field() == null) {
-            model.addAttribute("problem", what + ": " + e.getMessage());
-        } else {
-            model.addAttribute("problem", what + ": correct the field marked below.");
-            model.addAttribute("errorField", e.field());
-            model.addAttribute("errorMessage", e.getMessage());
-        }
     }
 }
