@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds a busybox root file system for a libvirt LXC system container, from the Debian package busybox-static.
 #
-#   scripts/build-busybox-rootfs.sh DIR     make DIR the container's root (creating it); running it again brings
-#                                           DIR back to what this script writes and keeps nothing else it put there
+#   scripts/build-busybox-rootfs.sh DIR     make DIR the container's root (creating it); running it again
+#                                           rewrites every file and link it makes, leaving anything else in DIR
 #
 # DIR must be an absolute path outside the repository (a build output, not a source). The tree is small (~2 MiB:
 # the static busybox, one link per applet, a few scripts). Start it with libvirt's LXC driver:
@@ -51,6 +51,9 @@ if [ ! -x /bin/busybox ] || ldd /bin/busybox >/dev/null 2>&1; then
 fi
 
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,root,var,usr/share/udhcpc}
+# libvirt pivots into the tree and parks the host's mounts on /.oldroot, making it when missing: made here, the tree
+# needs no writing at start, so it may also sit on a read-only file system.
+mkdir -p "$ROOT/.oldroot"
 chmod 1777 "$ROOT/tmp"
 ln -sfn /run "$ROOT/var/run"
 ln -sfn /tmp "$ROOT/var/tmp"
