@@ -368,19 +368,16 @@ final class LibvirtNative {
     }
 
     /**
-     * virConnectGetAllDomainStats for the running domains: one call for the whole host. The records and their
-     * domain handles are freed with virDomainStatsRecordListFree before this returns.
+     * virConnectGetAllDomainStats for the domains {@code domains} selects (virConnectGetAllDomainStatsFlags): one call
+     * for the whole host. The records and their domain handles are freed with virDomainStatsRecordListFree before
+     * this returns. A driver without the call (LXC) fails with {@link HypervisorException.Kind#UNSUPPORTED}.
      */
-    static List<DomainStatsRecord> allDomainStats(Connect connect, int groups) {
-        return allDomainStats(connect, groups, LibvirtFlags.STATS_ACTIVE_DOMAINS);
-    }
-
-    /** As above, for the domains {@code domains} selects (virConnectGetAllDomainStatsFlags). */
     static List<DomainStatsRecord> allDomainStats(Connect connect, int groups, int domains) {
         PointerByReference out = new PointerByReference();
         int count = CALLS.virConnectGetAllDomainStats(pointer(CONNECT_POINTER, connect), groups, out, domains);
         if (count < 0) {
-            throw lastError(HypervisorException.Kind.FAILED);
+            throw lastError(lastErrorCode() == ERR_NO_SUPPORT ? HypervisorException.Kind.UNSUPPORTED
+                    : HypervisorException.Kind.FAILED);
         }
         Pointer records = out.getValue();
         if (records == null) {
