@@ -149,6 +149,14 @@ class LibvirtDomains implements DomainGateway {
     }
 
     @Override
+    public void defineContainer(long hostId, ContainerSpec spec) {
+        connections.call(hostId, session -> {
+            LibvirtNative.defineDomain(session.connect(), ContainerXml.write(spec), LibvirtFlags.DEFINE_VALIDATE);
+            return null;
+        });
+    }
+
+    @Override
     public void defineClone(long sourceHostId, UUID source, long targetHostId, String name, UUID uuid,
                             Map<String, PooledVolume> copies) {
         String definition = connections.call(sourceHostId,
@@ -257,7 +265,9 @@ class LibvirtDomains implements DomainGateway {
         try {
             domain.undefine(Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA);
         } catch (LibvirtException e) {
-            if (LibvirtErrors.kindOf(e) != HypervisorException.Kind.UNSUPPORTED) {
+            // drivers without managed save or snapshots refuse the flags: as unsupported, or (LXC) as invalid
+            if (LibvirtErrors.kindOf(e) != HypervisorException.Kind.UNSUPPORTED
+                    && LibvirtErrors.codeOf(e) != HypervisorException.INVALID_ARG) {
                 throw e;
             }
             domain.undefine();

@@ -89,6 +89,8 @@ final class LibvirtFlags {
     static final int SHUTDOWN_ACPI_POWER_BTN = 1;
     static final int SHUTDOWN_GUEST_AGENT = 2;
     static final int SHUTDOWN_SIGNAL = 8;
+    /** virDomainDefineFlags VIR_DOMAIN_DEFINE_VALIDATE: the XML is checked against libvirt's schema first. */
+    static final int DEFINE_VALIDATE = 1;
     /** virConnectListAllDomainsFlags: the running domains, the persistent ones, those that start with their host, those saved. */
     static final int LIST_ACTIVE = 1;
     static final int LIST_PERSISTENT = 4;

@@ -44,6 +44,11 @@ final class LibvirtNative {
 
         String virGetLastErrorMessage();
 
+        /** Returns the defined domain, which the caller frees, or null. */
+        Pointer virDomainDefineXMLFlags(Pointer connect, String xml, int flags);
+
+        int virDomainFree(Pointer domain);
+
         /** This thread's last error (libvirt owns it), or null. */
         Pointer virGetLastError();
 
@@ -187,6 +192,15 @@ final class LibvirtNative {
         if (CALLS.virDomainShutdownFlags(pointer(domain), flags) < 0) {
             throw lastError();
         }
+    }
+
+    /** Defines a persistent domain from {@code xml} with virDomainDefineFlags (libvirt-java binds no flags here). */
+    static void defineDomain(Connect connect, String xml, int flags) {
+        Pointer domain = CALLS.virDomainDefineXMLFlags(pointer(CONNECT_POINTER, connect), xml, flags);
+        if (domain == null) {
+            throw lastError();
+        }
+        CALLS.virDomainFree(domain);
     }
 
     /** Sets the domain's memory (or, with {@code VIR_DOMAIN_MEM_MAXIMUM}, its maximum), live and/or in its definition. */
