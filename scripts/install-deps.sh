@@ -178,6 +178,8 @@ else
     wanted+=(genisoimage)
     # the lab (scripts/lab.sh, build-tiny-guest.sh) for the lab tests: installed here so their timing is the lab's own
     wanted+=(libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf busybox-static cpio kmod)
+    # its LXC containers (scripts/build-busybox-rootfs.sh uses busybox-static too)
+    wanted+=(libvirt-daemon-driver-lxc)
     wanted+=("${IMAGE_PACKAGES[@]}")
   fi
 fi

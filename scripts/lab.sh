@@ -13,6 +13,10 @@
 # TCP on 127.0.0.1 only, no authentication):
 #   lab1  qemu+tcp://127.0.0.1:16601/system   network `default` NAT on virbr-lab1 192.168.150.0/24
 #   lab2  qemu+tcp://127.0.0.1:16602/system   network `default` NAT on virbr-lab2 192.168.151.0/24
+# Each libvirtd also serves LXC system containers: lxc+tcp://127.0.0.1:16601/system and :16602 (same daemon, same
+# networks and pools, its own domains). `up` builds a busybox root file system for them in $LAB_DIR/lxc-rootfs
+# (scripts/build-busybox-rootfs.sh; it writes only to tmpfs, so containers can share it read-only); it defines no
+# container. Details and measurements: docs/lxc-probe.md.
 # Both have a dir pool `images` over the same directory (migrated guests find their disks). Disk leases: each host's
 # virtlockd takes a lease for every disk a QEMU opens, in the lockspace $LAB_DIR/locks both hosts share, so QEMU on
 # one host cannot open a disk a running QEMU on the other holds (the fencing high availability relies on). Heartbeat:
@@ -24,10 +28,11 @@
 # goes home to lab1. `up` converges from whatever the directory holds (empty, an earlier run's, a killed run's: stale
 # pid files, a half-copied image, firewall rules) and ends with every host's pools refreshed.
 #
-# State: ${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}/{lab1,lab2,images,locks,heartbeat,tiny}. Per host: etc/ (bound over
+# State: ${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}/{lab1,lab2,images,locks,heartbeat,tiny,lxc-rootfs}. Per host: etc/ (bound over
 # /etc/libvirt), lib/ (/var/lib/libvirt), cache/ (/var/cache/libvirt), log/ (/var/log/libvirt: libvirtd.log,
-# virtlogd.log, virtlockd.log, qemu/<guest>.log), sock/ (libvirtd's unix sockets), *.pid, mntns (the namespace's id);
-# /run/libvirt is a tmpfs of the namespace. Defined guests, networks and pools survive down/up.
+# virtlogd.log, virtlockd.log, qemu/<guest>.log, lxc/<container>.log), sock/ (libvirtd's unix sockets), *.pid, mntns (the namespace's id);
+# /run/libvirt is a tmpfs of the namespace. Defined guests, containers, networks and pools survive down/up; `down`
+# stops the running ones.
 # Installs missing Debian packages with apt-get. NAT turns on net.ipv4.ip_forward; `down` of the last host puts
 # back the value it found.
 #
@@ -38,7 +43,8 @@ set -euo pipefail
 LAB_DIR="${VIRTDECK_LAB_DIR:-/var/tmp/virtdeck-lab}"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 HOSTS=(lab1 lab2)
-PACKAGES=(libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf)
+PACKAGES=(libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils dnsmasq-base iptables ovmf
+  libvirt-daemon-driver-lxc)
 READY_LIMIT=30   # seconds a libvirtd gets to answer
 LIBVIRTD=/usr/sbin/libvirtd
 VIRTLOGD=/usr/sbin/virtlogd
@@ -51,12 +57,14 @@ refuse() { echo "lab: cannot run the lab on this machine: $*" >&2; exit 3; }
 host_index() { case "$1" in lab1) echo 1 ;; lab2) echo 2 ;; esac; }
 host_port() { echo "1660$(host_index "$1")"; }
 host_uri() { echo "qemu+tcp://127.0.0.1:$(host_port "$1")/system"; }
+host_lxc_uri() { echo "lxc+tcp://127.0.0.1:$(host_port "$1")/system"; }
 host_uuid() { echo "7d1e0c5a-1ab0-4e5d-9c1a-00000000a00$(host_index "$1")"; }
 host_bridge() { echo "virbr-$1"; }
 host_net() { echo "192.168.$((149 + $(host_index "$1")))"; }   # lab1 192.168.150, lab2 192.168.151
 host_dir() { echo "$LAB_DIR/$1"; }
 
 v() { local h="$1"; shift; virsh -q -c "$(host_uri "$h")" "$@"; }
+vl() { local h="$1"; shift; virsh -q -c "$(host_lxc_uri "$h")" "$@"; }
 
 # --- checks and packages -------------------------------------------------------------------------------------
 
@@ -214,6 +222,9 @@ mount --bind "$d/lib" /var/lib/libvirt
 mount --bind "$d/cache" /var/cache/libvirt
 mount --bind "$d/log" /var/log/libvirt
 echo "$d" >/run/libvirt/virtdeck-lab-host   # marks this namespace as the lab host's (see ns_pids)
+# On a hybrid cgroup layout (v1 hierarchies plus cgroup2 on /sys/fs/cgroup/unified) libvirt's LXC driver tries to
+# make /sys/fs/cgroup/unified inside each new container and fails to start it; hidden here, libvirt uses v1 alone.
+if grep -q ' /sys/fs/cgroup/unified cgroup2 ' /proc/mounts; then umount /sys/fs/cgroup/unified; fi
 readlink /proc/self/ns/mnt >"$d/mntns"
 /usr/sbin/virtlogd --config /etc/libvirt/virtlogd.conf --pid-file "$d/virtlogd.pid" </dev/null \
   >>"$d/log/virtlogd.out" 2>&1 &
@@ -336,9 +347,12 @@ stop_host() {
   d="$(host_dir "$h")"
   pid="$(host_libvirtd_pid "$h")"
   if [[ -n "$pid" ]] && answers "$h"; then
-    # let libvirt undo what it did: guests, then networks (dnsmasq, bridge, iptables rules)
+    # let libvirt undo what it did: guests and containers, then networks (dnsmasq, bridge, iptables rules)
     for dom in $(v "$h" list --name 2>/dev/null); do
       timeout 20 virsh -q -c "$(host_uri "$h")" destroy "$dom" >/dev/null 2>&1 || true
+    done
+    for dom in $(vl "$h" list --name 2>/dev/null); do
+      timeout 20 virsh -q -c "$(host_lxc_uri "$h")" destroy "$dom" >/dev/null 2>&1 || true
     done
     for net in $(v "$h" net-list --name 2>/dev/null); do
       timeout 20 virsh -q -c "$(host_uri "$h")" net-destroy "$net" >/dev/null 2>&1 || true
@@ -423,6 +437,13 @@ ensure_tiny_files() {
   else
     warn "no tiny guest in $tiny and no scripts/build-tiny-guest.sh: tiny1 is defined but cannot start"
   fi
+}
+
+# The containers' root file system (the build script rewrites its own files each time, in well under a second).
+ensure_lxc_rootfs() {
+  "$SCRIPT_DIR/build-busybox-rootfs.sh" "$LAB_DIR/lxc-rootfs" </dev/null \
+    >"$LAB_DIR/build-busybox-rootfs.log" 2>&1 \
+    || { tail -n 10 "$LAB_DIR/build-busybox-rootfs.log" >&2; die "scripts/build-busybox-rootfs.sh failed"; }
 }
 
 # tiny1 lives on lab1. A run killed mid-migration can leave it on lab2: a running one is migrated home, a shut-off one
@@ -612,6 +633,7 @@ cmd_up() {
   refresh_pools
   ensure_tiny_files
   ensure_tiny1
+  ensure_lxc_rootfs
   refresh_pools
   [[ -z "$TINY_BUILD_FAILED" ]] || die "the lab runs, but the tiny guest could not be built"
   say "up: lab1 $(host_uri lab1), lab2 $(host_uri lab2)"
@@ -677,6 +699,7 @@ cmd_status() {
       echo "  networks: $(v "$h" net-list --all | awk '{printf "%s%s(%s)", sep, $1, $2; sep=" "}')"
       echo "  pools:    $(v "$h" pool-list --all | awk '{printf "%s%s(%s)", sep, $1, $2; sep=" "}')"
       echo "  domains:  $(v "$h" list --all | awk '{s=$3; for (i=4;i<=NF;i++) s=s" "$i; printf "%s%s(%s)", sep, $2, s; sep=" "}')"
+      echo "  containers: $(vl "$h" list --all | awk '{s=$3; for (i=4;i<=NF;i++) s=s" "$i; printf "%s%s(%s)", sep, $2, s; sep=" "}')  $(host_lxc_uri "$h")"
     elif [[ -n "$pid" ]]; then
       echo "$h: NOT ANSWERING  $(host_uri "$h")  libvirtd $pid"
     else
@@ -703,7 +726,7 @@ case "${1:-}" in
     lock
     cmd_down
     rm -rf "$LAB_DIR/lab1" "$LAB_DIR/lab2" "$LAB_DIR/images" "$LAB_DIR/heartbeat" "$LAB_DIR/build-tiny-guest.log" \
-      "$LAB_DIR/build-debian-guest.log"
+      "$LAB_DIR/build-debian-guest.log" "$LAB_DIR/build-busybox-rootfs.log"
     say "removed the lab hosts' state and images in $LAB_DIR (kept the built guests in $LAB_DIR/tiny and $LAB_DIR/debian)" ;;
   -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
   *) echo "usage: $0 up|debian|down|status|clean" >&2; exit 2 ;;

@@ -14,6 +14,7 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestFilter;
+import io.virtdeck.inventory.GuestKind;
 import io.virtdeck.inventory.HostService;
 
 /**
@@ -45,15 +46,16 @@ class BulkActionPageController {
                    @RequestParam(required = false) DomainRunState state,
                    @RequestParam(required = false) String q,
                    @RequestParam(required = false) List<String> tag,
+                   @RequestParam(required = false) GuestKind kind,
                    Model model, RedirectAttributes redirect) {
         bulk.requireMayAct();
         BulkSelection selection = new BulkSelection(action, guestIds, pageIds, allOnPage, allMatching, host, state, q,
-                tag);
+                tag, kind);
         BulkAction parsed = BulkAction.parse(action);
         long count;
         List<Guest> named = List.of();
         if (allMatching) {
-            count = bulk.countMatching(new GuestFilter(host, state, q, tag));
+            count = bulk.countMatching(new GuestFilter(host, state, q, tag, kind));
         } else {
             List<Long> ids = selection.ids();
             count = ids.size();
@@ -81,12 +83,14 @@ class BulkActionPageController {
                  @RequestParam(required = false) DomainRunState state,
                  @RequestParam(required = false) String q,
                  @RequestParam(required = false) List<String> tag,
+                 @RequestParam(required = false) GuestKind kind,
                  @RequestParam(defaultValue = "false") boolean allMatching,
                  @RequestParam(required = false) String snapshotName,
                  @RequestParam(required = false) String target,
                  @RequestParam(required = false) String tags,
                  RedirectAttributes redirect) {
-        BulkSelection selection = new BulkSelection(action, guestIds, null, false, allMatching, host, state, q, tag);
+        BulkSelection selection = new BulkSelection(action, guestIds, null, false, allMatching, host, state, q, tag,
+                kind);
         boolean place = "place".equals(target);
         Long targetHostId = place || target == null || target.isBlank() ? null : targetHost(target.strip());
         try {

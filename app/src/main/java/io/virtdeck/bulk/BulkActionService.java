@@ -41,6 +41,7 @@ import io.virtdeck.guest.snapshot.GuestSnapshotService;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestFilter;
+import io.virtdeck.inventory.GuestKind;
 import io.virtdeck.inventory.GuestRepository;
 import io.virtdeck.inventory.HostRepository;
 import io.virtdeck.security.Action;
@@ -267,7 +268,15 @@ public class BulkActionService {
                         + " SHUTOFF, CRASHED, MIGRATING, UNKNOWN.");
             }
         }
-        return new GuestFilter(filter.host(), state, filter.q(), filter.tags());
+        GuestKind kind = null;
+        if (filter.kind() != null && !filter.kind().isBlank()) {
+            try {
+                kind = GuestKind.valueOf(filter.kind().trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw VirtdeckException.invalid("filter.kind", "filter.kind must be VM or CONTAINER.");
+            }
+        }
+        return new GuestFilter(filter.host(), state, filter.q(), filter.tags(), kind);
     }
 
     private static boolean sees(Visible visible, Guest guest) {

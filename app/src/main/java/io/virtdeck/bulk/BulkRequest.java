@@ -17,13 +17,17 @@ public record BulkRequest(String action, List<Long> guestIds, Filter filter, Str
     }
 
     /**
-     * The guest list's filters, named as in its URL: {@code host} (id), {@code state}, {@code q}, and {@code tags}
-     * (its {@code tag=} filters: a guest must carry every one).
+     * The guest list's filters, named as in its URL: {@code host} (id), {@code state}, {@code q}, {@code tags}
+     * (its {@code tag=} filters: a guest must carry every one), and {@code kind} (VM or CONTAINER).
      */
-    public record Filter(Long host, String state, String q, List<String> tags) {
+    public record Filter(Long host, String state, String q, List<String> tags, String kind) {
+
+        public Filter(Long host, String state, String q, List<String> tags) {
+            this(host, state, q, tags, null);
+        }
 
         public Filter(Long host, String state, String q) {
-            this(host, state, q, null);
+            this(host, state, q, null, null);
         }
     }
 }

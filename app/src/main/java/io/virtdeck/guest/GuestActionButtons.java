@@ -6,6 +6,7 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.inventory.GuestKind;
 
 /**
  * The power buttons a guest's state allows, for the pages ({@code ${@guestActionButtons.forState(...)}}). Actions that
@@ -19,12 +20,14 @@ public class GuestActionButtons {
 
     /**
      * A template is never started: it has no Start button. A saved (hibernated) guest's Start button says Restore:
-     * starting it brings back its saved memory.
+     * starting it brings back its saved memory. A container has no Hibernate button.
      */
-    public List<Button> forState(String guestName, DomainRunState state, boolean managedSave, boolean template) {
+    public List<Button> forState(String guestName, DomainRunState state, boolean managedSave, boolean template,
+                                 GuestKind kind) {
         List<Button> buttons = new ArrayList<>();
         for (DomainAction action : DomainAction.values()) {
-            if (!GuestActions.fits(action, state, managedSave) || template && action == DomainAction.START) {
+            if (!GuestActions.fits(action, state, managedSave) || template && action == DomainAction.START
+                    || !GuestActions.appliesTo(action, kind)) {
                 continue;
             }
             boolean destructive = action == DomainAction.POWEROFF || action == DomainAction.RESET

@@ -8,6 +8,7 @@ import io.virtdeck.audit.AuditAction;
 import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainAction;
 import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.inventory.GuestKind;
 
 /** Which power actions fit which state, and how an action is named in URLs and on buttons. */
 public final class GuestActions {
@@ -25,6 +26,19 @@ public final class GuestActions {
             case POWEROFF -> EnumSet.of(DomainRunState.RUNNING, DomainRunState.PAUSED, DomainRunState.CRASHED);
             case RESUME -> EnumSet.of(DomainRunState.PAUSED);
         };
+    }
+
+    /** Whether a guest of this kind can take the action at all: a container has no memory that libvirt saves. */
+    public static boolean appliesTo(DomainAction action, GuestKind kind) {
+        return kind != GuestKind.CONTAINER || action != DomainAction.SAVE && action != DomainAction.DISCARD_SAVE;
+    }
+
+    /** 409 when the action does not apply to a guest of this kind ({@link #appliesTo}). */
+    public static void checkKind(DomainAction action, GuestKind kind, String guestName) {
+        if (!appliesTo(action, kind)) {
+            throw VirtdeckException.conflict("Cannot " + label(action).toLowerCase(Locale.ROOT) + " '" + guestName
+                    + "': it is a container, and libvirt saves no container's memory. Shut it down instead.");
+        }
     }
 
     /** Whether the action can start from this state; discarding saved memory needs a saved guest. */

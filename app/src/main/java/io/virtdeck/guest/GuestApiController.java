@@ -12,6 +12,7 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.GuestDetail;
 import io.virtdeck.inventory.GuestFilter;
+import io.virtdeck.inventory.GuestKind;
 import io.virtdeck.inventory.GuestPage;
 import io.virtdeck.inventory.GuestQuery;
 import io.virtdeck.inventory.GuestSort;
@@ -32,6 +33,7 @@ class GuestApiController {
                    @RequestParam(required = false) DomainRunState state,
                    @RequestParam(required = false) String q,
                    @RequestParam(name = "tag", required = false) List<String> tags,
+                   @RequestParam(required = false) GuestKind kind,
                    @RequestParam(required = false) Integer page,
                    @RequestParam(required = false) Integer size,
                    @RequestParam(required = false) String sort,
@@ -40,7 +42,7 @@ class GuestApiController {
             throw VirtdeckException.invalid("after", "after and page cannot be used together: after already says"
                     + " where the page starts.");
         }
-        return guests.find(new GuestFilter(host, state, q, tags), GuestSort.parse(sort), after, Page.checkedPage(page),
+        return guests.find(new GuestFilter(host, state, q, tags, kind), GuestSort.parse(sort), after, Page.checkedPage(page),
                 Page.checkedSize(size, 50));
     }
 

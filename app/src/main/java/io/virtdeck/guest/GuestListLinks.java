@@ -4,10 +4,12 @@ import java.util.List;
 
 import org.springframework.web.util.UriComponentsBuilder;
 import io.virtdeck.hypervisor.DomainRunState;
+import io.virtdeck.inventory.GuestKind;
 import io.virtdeck.inventory.GuestSort;
 
 /** The guest list's current filters, and the links that change one of them while keeping the rest. */
-public record GuestListLinks(Long host, DomainRunState state, String q, List<String> tags, GuestSort sort) {
+public record GuestListLinks(Long host, DomainRunState state, String q, List<String> tags, GuestKind kind,
+                             GuestSort sort) {
 
     /** The list filtered by one more tag (a chip clicked on a row), back on its first page. */
     public String withTag(String tag) {
@@ -20,7 +22,7 @@ public record GuestListLinks(Long host, DomainRunState state, String q, List<Str
 
     /** The list without one of its tag filters. */
     public String withoutTag(String tag) {
-        return new GuestListLinks(host, state, q, tags.stream().filter(t -> !t.equals(tag)).toList(), sort)
+        return new GuestListLinks(host, state, q, tags.stream().filter(t -> !t.equals(tag)).toList(), kind, sort)
                 .base(sort.parameter()).build().encode().toUriString();
     }
 
@@ -55,6 +57,9 @@ public record GuestListLinks(Long host, DomainRunState state, String q, List<Str
         }
         for (String tag : tags) {
             builder.queryParam("tag", tag);
+        }
+        if (kind != null) {
+            builder.queryParam("kind", kind.name());
         }
         if (!GuestSort.DEFAULT.equals(sort) || !sortParameter.equals(GuestSort.DEFAULT.parameter())) {
             builder.queryParam("sort", sortParameter);

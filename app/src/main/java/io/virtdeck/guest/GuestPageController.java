@@ -15,6 +15,7 @@ import io.virtdeck.hypervisor.DomainGateway;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.inventory.Guest;
 import io.virtdeck.inventory.GuestFilter;
+import io.virtdeck.inventory.GuestKind;
 import io.virtdeck.inventory.GuestPage;
 import io.virtdeck.inventory.GuestQuery;
 import io.virtdeck.inventory.GuestSort;
@@ -52,6 +53,7 @@ class GuestPageController {
                 @RequestParam(required = false) DomainRunState state,
                 @RequestParam(required = false) String q,
                 @RequestParam(name = "tag", required = false) List<String> tags,
+                @RequestParam(required = false) GuestKind kind,
                 @RequestParam(required = false) Integer page,
                 @RequestParam(required = false) String sort,
                 Model model) {
@@ -61,11 +63,11 @@ class GuestPageController {
             host = hostService.visibleHostNamed(hostName.strip()).orElse(0L);
             model.addAttribute("unknownHostName", host == 0 ? hostName.strip() : null);
         }
-        GuestFilter filter = new GuestFilter(host, state, q, tags);
+        GuestFilter filter = new GuestFilter(host, state, q, tags, kind);
         GuestPage found = guests.find(filter, order, null, Page.checkedPage(page), PAGE_SIZE);
         model.addAttribute("guests", found.page());
         model.addAttribute("totalExact", found.totalExact());
-        model.addAttribute("filter", new GuestListLinks(host, state, q, filter.tags(), order));
+        model.addAttribute("filter", new GuestListLinks(host, state, q, filter.tags(), kind, order));
         model.addAttribute("hostFilter", hostService.hostFilter(host));
         model.addAttribute("states", Arrays.asList(DomainRunState.values()));
         model.addAttribute("rights", new GuestListRights(permissions.rights()));

@@ -41,6 +41,12 @@ public interface DomainGateway {
     void define(long hostId, DomainSpec spec);
 
     /**
+     * Defines a persistent LXC container from the spec (it stays shut off), its XML checked against libvirt's schema
+     * first (INVALID_STATE when the host's driver refuses it, as a QEMU host does).
+     */
+    void defineContainer(long hostId, ContainerSpec spec);
+
+    /**
      * Defines a clone of a domain (on {@code sourceHostId}) from its persistent definition, on {@code targetHostId}
      * (the same host or another): the new name and UUID, new MAC addresses, and the disks whose source is a key of
      * {@code copies} on those volumes (of the target). The clone stays shut off.

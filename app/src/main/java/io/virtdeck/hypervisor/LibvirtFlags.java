@@ -82,10 +82,15 @@ final class LibvirtFlags {
     static final int STATS_ACTIVE_DOMAINS = 1;
     /** virConnectGetAllDomainStatsFlags 0: every domain, running or not. */
     static final int STATS_ALL_DOMAINS = 0;
-    /** virDomainShutdownFlagValues / virDomainRebootFlagValues: the ACPI power button only, the guest agent only. */
+    /**
+     * virDomainShutdownFlagValues, the same numbers as virDomainRebootFlagValues: the ACPI power button only, the guest
+     * agent only, a signal to a container's init only (SIGTERM to shut down, SIGHUP to reboot).
+     */
     static final int SHUTDOWN_ACPI_POWER_BTN = 1;
     static final int SHUTDOWN_GUEST_AGENT = 2;
-    static final int REBOOT_ACPI_POWER_BTN = 1;
+    static final int SHUTDOWN_SIGNAL = 8;
+    /** virDomainDefineFlags VIR_DOMAIN_DEFINE_VALIDATE: the XML is checked against libvirt's schema first. */
+    static final int DEFINE_VALIDATE = 1;
     /** virConnectListAllDomainsFlags: the running domains, the persistent ones, those that start with their host, those saved. */
     static final int LIST_ACTIVE = 1;
     static final int LIST_PERSISTENT = 4;

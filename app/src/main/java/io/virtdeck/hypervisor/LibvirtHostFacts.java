@@ -41,9 +41,10 @@ class LibvirtHostFacts implements HostGateway {
             Connect connect = session.connect();
             List<GuestCounters> guests = new ArrayList<>();
             // state: the group every driver answers (the test driver no other), so each running domain has a record
-            for (LibvirtNative.DomainStatsRecord record : LibvirtNative.allDomainStats(connect,
+            for (LibvirtNative.DomainStatsRecord record : session.domainStats(
                     LibvirtFlags.STATS_STATE | LibvirtFlags.STATS_CPU_TOTAL | LibvirtFlags.STATS_BALLOON
-                            | LibvirtFlags.STATS_INTERFACE | LibvirtFlags.STATS_BLOCK)) {
+                            | LibvirtFlags.STATS_INTERFACE | LibvirtFlags.STATS_BLOCK,
+                    LibvirtFlags.STATS_ACTIVE_DOMAINS)) {
                 guests.add(DomainStatsReader.guest(record));
             }
             Map<String, Long> memory = LibvirtNative.nodeMemoryStats(connect);

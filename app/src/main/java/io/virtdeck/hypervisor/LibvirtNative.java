@@ -44,6 +44,11 @@ final class LibvirtNative {
 
         String virGetLastErrorMessage();
 
+        /** Returns the defined domain, which the caller frees, or null. */
+        Pointer virDomainDefineXMLFlags(Pointer connect, String xml, int flags);
+
+        int virDomainFree(Pointer domain);
+
         /** This thread's last error (libvirt owns it), or null. */
         Pointer virGetLastError();
 
@@ -187,6 +192,15 @@ final class LibvirtNative {
         if (CALLS.virDomainShutdownFlags(pointer(domain), flags) < 0) {
             throw lastError();
         }
+    }
+
+    /** Defines a persistent domain from {@code xml} with virDomainDefineFlags (libvirt-java binds no flags here). */
+    static void defineDomain(Connect connect, String xml, int flags) {
+        Pointer domain = CALLS.virDomainDefineXMLFlags(pointer(CONNECT_POINTER, connect), xml, flags);
+        if (domain == null) {
+            throw lastError();
+        }
+        CALLS.virDomainFree(domain);
     }
 
     /** Sets the domain's memory (or, with {@code VIR_DOMAIN_MEM_MAXIMUM}, its maximum), live and/or in its definition. */
@@ -368,19 +382,16 @@ final class LibvirtNative {
     }
 
     /**
-     * virConnectGetAllDomainStats for the running domains: one call for the whole host. The records and their
-     * domain handles are freed with virDomainStatsRecordListFree before this returns.
+     * virConnectGetAllDomainStats for the domains {@code domains} selects (virConnectGetAllDomainStatsFlags): one call
+     * for the whole host. The records and their domain handles are freed with virDomainStatsRecordListFree before
+     * this returns. A driver without the call (LXC) fails with {@link HypervisorException.Kind#UNSUPPORTED}.
      */
-    static List<DomainStatsRecord> allDomainStats(Connect connect, int groups) {
-        return allDomainStats(connect, groups, LibvirtFlags.STATS_ACTIVE_DOMAINS);
-    }
-
-    /** As above, for the domains {@code domains} selects (virConnectGetAllDomainStatsFlags). */
     static List<DomainStatsRecord> allDomainStats(Connect connect, int groups, int domains) {
         PointerByReference out = new PointerByReference();
         int count = CALLS.virConnectGetAllDomainStats(pointer(CONNECT_POINTER, connect), groups, out, domains);
         if (count < 0) {
-            throw lastError(HypervisorException.Kind.FAILED);
+            throw lastError(lastErrorCode() == ERR_NO_SUPPORT ? HypervisorException.Kind.UNSUPPORTED
+                    : HypervisorException.Kind.FAILED);
         }
         Pointer records = out.getValue();
         if (records == null) {

@@ -32,7 +32,8 @@ class LibvirtSerialConsoles implements SerialConsoleGateway {
         return connections.call(hostId, session -> session.domain(uuid, domain -> {
             Stream stream = session.connect().streamNew(LibvirtFlags.STREAM_NONBLOCK);
             try {
-                LibvirtNative.openConsole(domain, stream, force);
+                // the LXC driver takes no FORCE flag, and lets a second client connect beside the first anyway
+                LibvirtNative.openConsole(domain, stream, force && !"LXC".equals(session.connect().getType()));
             } catch (HypervisorException e) {
                 stream.free();
                 if (e.getMessage() != null && e.getMessage().contains(BUSY)) {

@@ -2,6 +2,7 @@ package io.virtdeck.hypervisor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -9,6 +10,7 @@ import java.util.UUID;
 
 import org.libvirt.Connect;
 import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
 import org.libvirt.DomainSnapshot;
 import org.libvirt.LibvirtException;
 import org.libvirt.Network;
@@ -66,6 +68,27 @@ final class LibvirtSession {
             }
         }
         return results;
+    }
+
+    /**
+     * virConnectGetAllDomainStats ({@link LibvirtNative#allDomainStats}) for the domains {@code domains} selects; where
+     * the driver has no such call (LXC), each domain's virDomainGetInfo instead: a record with its state alone, and
+     * its CPU time and memory. {@code domains} is either {@link LibvirtFlags#STATS_ACTIVE_DOMAINS} or
+     * {@link LibvirtFlags#STATS_ALL_DOMAINS}, which are also the listing flags for those domains.
+     */
+    List<LibvirtNative.DomainStatsRecord> domainStats(int groups, int domains) throws LibvirtException {
+        try {
+            return LibvirtNative.allDomainStats(connect, groups, domains);
+        } catch (HypervisorException e) {
+            if (e.kind() != HypervisorException.Kind.UNSUPPORTED) {
+                throw e;
+            }
+        }
+        return eachDomain(domains, domain -> {
+            DomainInfo info = domain.getInfo();
+            return new LibvirtNative.DomainStatsRecord(UUID.fromString(domain.getUUIDString()),
+                    Map.of("state.state", (long) info.state.ordinal()), info.cpuTime, info.memory);
+        });
     }
 
     static <T> T snapshot(Domain domain, String name, Work<DomainSnapshot, T> work) throws LibvirtException {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.virtdeck.hypervisor.DiskFacts;
 import io.virtdeck.hypervisor.DomainRunState;
 import io.virtdeck.hypervisor.GraphicsFacts;
@@ -47,6 +48,12 @@ public record Guest(
                 disks, nics, graphics, description, updatedAt, template, serialConsole, List.of());
     }
 
+    /** A virtual machine or a container, from its OS type. */
+    @JsonProperty("kind")
+    public GuestKind kind() {
+        return GuestKind.of(osType);
+    }
+
     /** Where its VNC display is served (not for a simulated host's guests, whose displays nothing runs). */
     public boolean servedVnc() {
         return graphics.stream().anyMatch(GraphicsFacts::servedVnc);
@@ -55,7 +62,7 @@ public record Guest(
     /** This guest as a row of the list. */
     public Summary summary(String firstAddress) {
         return new Summary(id, name, uuid, hostId, hostName, state, managedSave, vcpus, memoryMiB, template,
-                firstAddress, console(graphics, serialConsole), tags);
+                firstAddress, console(graphics, serialConsole), tags, kind());
     }
 
     /**
@@ -74,10 +81,10 @@ public record Guest(
      * The short form the guest list shows (OpenAPI: GET /api/v1/guests items). {@code firstAddress}: the first IP
      * address its qemu-guest-agent reported while it runs, null when none did. {@code console}: what its "Open
      * console" opens while it runs: {@code vnc}, {@code serial}, or null when it has no console to show.
-     * {@code tags}: its tags, sorted.
+     * {@code tags}: its tags, sorted. {@code kind}: a virtual machine or a container.
      */
     public record Summary(long id, String name, UUID uuid, long hostId, String hostName, DomainRunState state,
                           boolean managedSave, int vcpus, long memoryMiB, boolean template, String firstAddress,
-                          String console, List<String> tags) {
+                          String console, List<String> tags, GuestKind kind) {
     }
 }

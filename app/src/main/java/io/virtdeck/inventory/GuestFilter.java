@@ -7,10 +7,10 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.DomainRunState;
 
 /**
- * The guest list's filters (OpenAPI: host, state, q, tag); null means "any". {@code tags}: the guest carries every one
- * of them (several {@code tag=} parameters); empty means "any".
+ * The guest list's filters (OpenAPI: host, state, q, tag, kind); null means "any". {@code tags}: the guest carries
+ * every one of them (several {@code tag=} parameters); empty means "any".
  */
-public record GuestFilter(Long hostId, DomainRunState state, String nameContains, List<String> tags) {
+public record GuestFilter(Long hostId, DomainRunState state, String nameContains, List<String> tags, GuestKind kind) {
 
     private static final int MAX_SEARCH = 128;
     private static final int MAX_TAGS = 16;
@@ -25,8 +25,13 @@ public record GuestFilter(Long hostId, DomainRunState state, String nameContains
         }
     }
 
-    /** Without a tag filter. */
+    /** Of either kind. */
+    public GuestFilter(Long hostId, DomainRunState state, String nameContains, List<String> tags) {
+        this(hostId, state, nameContains, tags, null);
+    }
+
+    /** Without a tag filter, of either kind. */
     public GuestFilter(Long hostId, DomainRunState state, String nameContains) {
-        this(hostId, state, nameContains, List.of());
+        this(hostId, state, nameContains, List.of(), null);
     }
 }

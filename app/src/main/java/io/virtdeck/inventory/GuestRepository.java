@@ -125,7 +125,7 @@ public class GuestRepository {
         GuestSort order = fromTheEnd ? sort.reversed() : sort;
         List<Row> rows = new ArrayList<>(jdbc.sql("""
                         SELECT g.id, g.name, g.uuid, g.host_id, h.name AS host_name, g.state, g.managed_save,
-                               g.vcpus, g.memory_mib, g.template, g.graphics, g.serial_console, g.tags,
+                               g.vcpus, g.memory_mib, g.template, g.graphics, g.serial_console, g.tags, g.os_type,
                                lower(g.name) AS sort_name,
                                (SELECT a.address FROM guest_addresses a WHERE a.guest_id = g.id
                                 ORDER BY a.position LIMIT 1) AS first_address, """
@@ -137,7 +137,8 @@ public class GuestRepository {
                         DomainRunState.valueOf(rs.getString("state")), rs.getBoolean("managed_save"),
                         rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getBoolean("template"),
                         rs.getString("first_address"),
-                        Guest.console(graphics(rs), rs.getBoolean("serial_console")), HostRepository.tags(rs)),
+                        Guest.console(graphics(rs), rs.getBoolean("serial_console")), HostRepository.tags(rs),
+                        GuestKind.of(rs.getString("os_type"))),
                         rs.getObject("sort_key"), rs.getString("sort_name")))
                 .list());
         boolean more = fromTheEnd ? offset > 0 : rows.size() > limit;
@@ -167,6 +168,11 @@ public class GuestRepository {
         if (filter.state() != null) {
             conditions.add("g.state = :state");
             params.put("state", filter.state().name());
+        }
+        if (filter.kind() != null) { // containers are few: their partial index (V44) finds them
+            conditions.add(filter.kind() == GuestKind.CONTAINER ? "g.os_type = :containerOs"
+                    : "g.os_type IS DISTINCT FROM :containerOs");
+            params.put("containerOs", GuestKind.CONTAINER_OS_TYPE);
         }
         if (!filter.tags().isEmpty()) { // all of them: the tags index answers "contains"
             conditions.add("g.tags @> CAST(:tags AS text[])");

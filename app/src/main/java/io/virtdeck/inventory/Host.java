@@ -3,6 +3,8 @@ package io.virtdeck.inventory;
 import java.time.Instant;
 import java.util.List;
 
+import io.virtdeck.core.VirtdeckException;
+
 /**
  * A managed host (OpenAPI: GET /api/v1/hosts). Facts are those read at the last connection; null until then.
  *
@@ -32,6 +34,15 @@ public record Host(
                 HostCredentialsInfo credentials) {
         this(id, name, uri, state, stateReason, stateChangedAt, cpus, memoryMiB, guestCount, maintenance,
                 capabilities, credentials, List.of());
+    }
+
+    /** This host, when it takes new guests; 409 while it is in maintenance. */
+    public Host takingNewGuests() {
+        if (maintenance) {
+            throw VirtdeckException.conflict("Host '" + name + "' is in maintenance: it takes no new guests."
+                    + " Choose another host, or leave maintenance.");
+        }
+        return this;
     }
 
     /** What the host can do (OpenAPI: GET /api/v1/hosts/{id}, "capabilities"). */

@@ -89,6 +89,9 @@ class BulkActionApiTest {
         refused("{\"action\":\"start\",\"guestIds\":[" + web + "],\"filter\":{}}", "guestIds");
         refused("{\"action\":\"start\",\"filter\":{\"q\":\"no-guest-is-called-this\"}}", "filter");
         refused("{\"action\":\"start\",\"filter\":{\"state\":\"asleep\"}}", "filter.state");
+        refused("{\"action\":\"start\",\"filter\":{\"kind\":\"box\"}}", "filter.kind");
+        // its host has virtual machines only: no guest matches
+        refused("{\"action\":\"start\",\"filter\":{\"host\":" + host + ",\"kind\":\"CONTAINER\"}}", "filter");
         refused("{\"action\":\"migrate\",\"guestIds\":[" + web + "],\"targetHostId\":999999}", "targetHostId");
         refused("{\"action\":\"migrate\",\"guestIds\":[" + web + "]}", "targetHostId");
         refused("{\"action\":\"migrate\",\"guestIds\":[" + web + "],\"targetHostId\":" + host + ",\"place\":true}",

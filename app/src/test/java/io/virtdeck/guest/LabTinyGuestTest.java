@@ -112,7 +112,7 @@ class LabTinyGuestTest {
         Path root = Files.createTempDirectory("virtdeck-run-lab");
         Path repo = Lab.repoRoot();
         for (String file : new String[] {"virtdeck", "scripts/install-deps.sh", "scripts/lab.sh",
-                "scripts/build-tiny-guest.sh"}) {
+                "scripts/build-tiny-guest.sh", "scripts/build-busybox-rootfs.sh"}) {
             Files.createDirectories(root.resolve(file).getParent());
             Files.copy(repo.resolve(file), root.resolve(file));
         }

@@ -174,6 +174,9 @@ class RoleMatrixTest {
         assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/guests",
                 "{\"name\":\"" + name + "\",\"vcpus\":1,\"memoryMiB\":128}"))
                 .as(user + " create").isEqualTo(mayAct ? 201 : 403);
+        assertThat(callWithBody(user, "/api/v1/hosts/" + host + "/containers",
+                "{\"name\":\"ct-by-" + user + "\",\"memoryMiB\":64,\"rootDirectory\":\"/srv/ct\"}"))
+                .as(user + " create a container").isEqualTo(mayAct ? 201 : 403);
         RequestPostProcessor asUser = user(user).roles(user.substring(2).toUpperCase());
         assertThat(mvc.perform(get("/hosts/" + host + "/guests/new").with(asUser)).andReturn().getResponse()
                 .getStatus()).as(user + " create page").isEqualTo(mayAct ? 200 : 403);

@@ -29,6 +29,11 @@ public final class TestHosts {
         return copyOf("console-host.xml", text -> text.replace("VNC_PORT", Integer.toString(vncPort)));
     }
 
+    /** kind-vm (a virtual machine, shut off) and kind-ct (a container, running): the guest list's kind. */
+    public static String containerHost() {
+        return copyOf("container-host.xml", text -> text);
+    }
+
     /** Guests with a serial port: one without a display, one with both, one shut off (SerialConsoleTest). */
     public static String serialHost() {
         return copyOf("serial-host.xml", text -> text);

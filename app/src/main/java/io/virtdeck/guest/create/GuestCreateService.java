@@ -126,13 +126,9 @@ public class GuestCreateService {
 
     /** A host that takes new guests: known, and not in maintenance. */
     private Host openHost(long hostId) {
-        Host host = hosts.findById(hostId)
-                .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."));
-        if (host.maintenance()) {
-            throw VirtdeckException.conflict("Host '" + host.name() + "' is in maintenance: it takes no new guests."
-                    + " Choose another host, or leave maintenance.");
-        }
-        return host;
+        return hosts.findById(hostId)
+                .orElseThrow(() -> VirtdeckException.notFound("There is no host with id " + hostId + "."))
+                .takingNewGuests();
     }
 
     /** One run of the steps, remembering what it made so that a failure can take it all back. */

@@ -60,6 +60,7 @@ public class GuestLifecycleService {
     public Guest perform(long guestId, DomainAction action) {
         Guest guest = guests.require(guestId);
         plans.plan(guest, GuestActions.auditAction(action), live -> {
+            GuestActions.checkKind(action, guest.kind(), guest.name());
             GuestActions.check(action, live.state(), live.managedSave(), guest.name());
             if (action == DomainAction.START) {
                 refuseTemplate(guest);
