@@ -110,9 +110,13 @@ class AlertsBrowserTest {
         type("ratio", "0.5");
         driver.findElement(By.cssSelector("#severity option[value='WARNING']")).click();
         browser.inView(driver.findElement(By.id("target-" + target))).click();
+        driver.findElement(By.xpath("//summary[normalize-space()='What each kind watches']")).click();
+        assertThat(driver.findElement(By.cssSelector(".kinds-explained")).getText())
+                .contains("the vCPUs of a host's running guests over the host's CPUs are above the ratio");
+        browser.inView(driver.findElement(By.id("kind")));
         browser.screenshot("alert-rule-form.png");
         browser.assertAccessible("alert-rule-form");
-        browser.submitAndWait(driver.findElement(By.cssSelector("form button[type=submit]")));
+        browser.submitAndWait(driver.findElement(By.xpath("//button[normalize-space()='Make rule']")));
         WebElement made = driver.findElement(By.xpath("//tr[td[normalize-space()='" + ruleName + "']]"));
         assertThat(made.getText()).contains("Host vCPUs overcommitted", "WARNING", targetName);
 
