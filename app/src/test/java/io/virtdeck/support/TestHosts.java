@@ -21,6 +21,12 @@ public final class TestHosts {
         return copyOf("small-host.xml", text -> text);
     }
 
+    /** As {@link #smallHost()}, with gamma-build crashed (libvirt's state 6) instead of shut off (5). */
+    public static String smallHostWithACrashedGuest() {
+        return copyOf("small-host.xml", text -> text.replace("<test:runstate>5</test:runstate>",
+                "<test:runstate>6</test:runstate>"));
+    }
+
     /**
      * A URI for a new host with {@code hosts/console-host.xml}: console-vm running with its VNC display at
      * 127.0.0.1:{@code vncPort} (a {@link FakeVncServer}), console-off shut off.

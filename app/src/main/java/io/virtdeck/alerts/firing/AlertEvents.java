@@ -27,6 +27,16 @@ class AlertEvents {
     /** How long a row may take between getting its id or time and being visible to others. */
     static final Duration BEHIND = Duration.ofSeconds(30);
     private static final int BATCH = 500;
+    /**
+     * A backup that began and did not complete (its point failed), or a scheduled backup that was refused (the guest
+     * busy at 02:00): nobody was there to see it. A refusal of a backup someone asked for is the answer that person
+     * got at once, not a failed backup.
+     */
+    private static final String BACKUP_NOT_MADE = """
+            (username LIKE 'job:%' OR EXISTS (SELECT 1 FROM tasks t JOIN backup_points p ON p.task_id = t.id
+                WHERE t.type = 'backup.run' AND t.object_type = audit_events.object_type
+                  AND t.object_id = audit_events.object_id AND p.state = 'FAILED' AND audit_events.detail <> ''
+                  AND left(p.failure, length(audit_events.detail)) = audit_events.detail))""";
 
     private final JdbcClient jdbc;
 
@@ -41,15 +51,15 @@ class AlertEvents {
     Read since(AlertRule rule) {
         return switch (rule.kind()) {
             case GUEST_CHANGED_OUTSIDE -> audit(rule, List.of(AuditAction.GUEST_CHANGED_OUTSIDE), List.of("INFO"),
-                    null, (rs, object) -> object + " changed outside Virtdeck: " + rs.getString("detail"));
+                    null, null, (rs, object) -> object + " changed outside Virtdeck: " + rs.getString("detail"));
             case HA_RESTART_DONE -> audit(rule, List.of(AuditAction.GUEST_HA_RESTART), List.of("SUCCESS"), null,
-                    (rs, object) -> "HA restart of " + inSentence(object) + " done: "
+                    null, (rs, object) -> "HA restart of " + inSentence(object) + " done: "
                             + rs.getString("detail"));
             case BACKUP_FAILED -> audit(rule, List.of(AuditAction.BACKUP_RUN), List.of("FAILURE"), null,
-                    (rs, object) -> "Backup of " + inSentence(object) + " failed: "
+                    BACKUP_NOT_MADE, (rs, object) -> "Backup of " + inSentence(object) + " failed: "
                             + rs.getString("detail"));
             case CONSOLE_OPENED -> audit(rule, List.of(AuditAction.CONSOLE_OPEN, AuditAction.CONSOLE_SERIAL_OPEN),
-                    List.of("SUCCESS"), rule.parameters().guest(),
+                    List.of("SUCCESS"), rule.parameters().guest(), null,
                     (rs, object) -> (AuditAction.CONSOLE_SERIAL_OPEN.code().equals(rs.getString("action"))
                             ? "Serial console of " : "Console of ") + inSentence(object)
                             + " opened by " + rs.getString("username") + " at "
@@ -64,13 +74,14 @@ class AlertEvents {
         String of(ResultSet rs, String object) throws SQLException;
     }
 
+    /** @param only a further condition on the rows (one of the constants here), or null */
     private Read audit(AlertRule rule, List<AuditAction> actions, List<String> outcomes, String objectName,
-                       Words words) {
+                       String only, Words words) {
         List<Finding> events = jdbc.sql("""
                         SELECT id, at, username, action, object_type, object_id, object_name, detail FROM audit_events
                         WHERE id > :seen AND action IN (:actions) AND outcome IN (:outcomes)
                           AND (CAST(:name AS text) IS NULL OR (object_type = 'guest' AND object_name = :name))
-                        ORDER BY id LIMIT :batch""")
+                        """ + (only == null ? "" : " AND " + only) + " ORDER BY id LIMIT :batch")
                 .param("seen", rule.seenAuditId()).param("actions", actions.stream()
                         .map(AuditAction::code).toList())
                 .param("outcomes", outcomes).param("name", objectName).param("batch", BATCH)

@@ -27,7 +27,8 @@ public enum AlertRuleKind {
             "libvirt reported a change Virtdeck did not ask for (virsh, the guest itself)", true),
     TASK_FAILED("Task failed", "a task of the type failed", true, Parameter.TASK_TYPE),
     HA_RESTART_DONE("HA restart done", "an HA guest was restarted on another host", true),
-    BACKUP_FAILED("Backup failed", "a guest's backup failed", true),
+    BACKUP_FAILED("Backup failed",
+            "a guest's backup began and did not complete, or a scheduled backup was refused", true),
     CONSOLE_OPENED("Console opened", "someone opened the console of the named guest", true, Parameter.GUEST);
 
     /** A kind's setting, as the API and the form name it. */

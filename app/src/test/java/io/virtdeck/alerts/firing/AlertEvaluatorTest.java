@@ -24,24 +24,23 @@ import io.virtdeck.core.VirtdeckException;
 import io.virtdeck.hypervisor.ConnectionState;
 import io.virtdeck.hypervisor.HostConnectionChanged;
 import io.virtdeck.support.Api;
-import io.virtdeck.support.TestHosts;
 import io.virtdeck.support.VirtdeckIntegrationTest;
 import io.virtdeck.task.Task;
 import io.virtdeck.task.TaskService;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.virtdeck.alerts.firing.AlertTesting.as;
+import static io.virtdeck.alerts.firing.AlertTesting.received;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -55,8 +54,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @VirtdeckIntegrationTest
 class AlertEvaluatorTest {
-
-    private static final String KEY = "evaluator-signing-key-0123456789";
 
     @Autowired
     MockMvc mvc;
@@ -85,51 +82,16 @@ class AlertEvaluatorTest {
     @Autowired
     ApplicationEventPublisher publisher;
 
-    private final List<Long> made = new ArrayList<>();
-    private final List<Long> hosts = new ArrayList<>();
+    private AlertTesting kit;
+
+    @BeforeEach
+    void kit() {
+        kit = new AlertTesting(mvc, jdbc, alerts);
+    }
 
     @AfterEach
     void removeWhatWasMade() throws Exception {
-        for (long rule : made) {
-            mvc.perform(as(delete("/api/v1/alert-rules/" + rule), "ADMIN"));
-        }
-        for (long host : hosts) {
-            mvc.perform(new Api(mvc).delete("/api/v1/hosts/" + host));
-        }
-    }
-
-    static MockHttpServletRequestBuilder as(MockHttpServletRequestBuilder request, String role) {
-        return request.with(user(role.toLowerCase() + "-evaluator").roles(role));
-    }
-
-    private long create(String path, String body) throws Exception {
-        String answer = mvc.perform(as(post(path), "ADMIN").contentType("application/json").content(body))
-                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
-        return JsonPath.<Number>read(answer, "$.id").longValue();
-    }
-
-    private long webhook(TestWebhookReceiver receiver) throws Exception {
-        return create("/api/v1/alert-targets", "{\"name\":\"evaluator-hook-" + System.nanoTime()
-                + "\",\"kind\":\"WEBHOOK\",\"url\":\"" + receiver.url() + "\",\"key\":\"" + KEY + "\"}");
-    }
-
-    private long rule(String fields) throws Exception {
-        long id = create("/api/v1/alert-rules", "{\"name\":\"evaluator-" + System.nanoTime() + "\"," + fields + "}");
-        made.add(id);
-        return id;
-    }
-
-    /** A test-driver host with running guests, once its registration's connection is up. */
-    private long host(String name) throws Exception {
-        long id = new Api(mvc).connectedHost(name, TestHosts.smallHost());
-        hosts.add(id);
-        return id;
-    }
-
-    private List<Alert> alertsOf(long rule, String subjectKey) {
-        return jdbc.sql("SELECT id FROM alerts WHERE rule_id = :rule AND subject_key = :key ORDER BY id")
-                .param("rule", rule).param("key", subjectKey).query(Long.class).list().stream()
-                .map(id -> alerts.find(id).orElseThrow()).toList();
+        kit.removeWhatWasMade();
     }
 
     private List<String> deliveryKeys(long alert) {
@@ -137,23 +99,17 @@ class AlertEvaluatorTest {
                 .param("prefix", "alert:" + alert + ":%").query(String.class).list();
     }
 
-    /** What the receiver got about one alert, as JSON texts. */
-    private static List<String> received(TestWebhookReceiver receiver, long alert) {
-        return receiver.requests().stream().map(TestWebhookReceiver.Request::text)
-                .filter(text -> ((Number) JsonPath.read(text, "$.alert")).longValue() == alert).toList();
-    }
-
     @Test
     void aConditionOpensIsRepeatedAfterItsIntervalAndResolvesWithAResolvedMessage() throws Exception {
         try (TestWebhookReceiver receiver = TestWebhookReceiver.answering(200)) {
-            long target = webhook(receiver);
-            long hostId = host("alerts-oc-" + System.nanoTime());
+            long target = kit.webhook(receiver);
+            long hostId = kit.host("alerts-oc-" + System.nanoTime());
             String hostName = JsonPath.read(new Api(mvc).getJson("/api/v1/hosts/" + hostId), "$.name");
-            long rule = rule("\"kind\":\"VCPU_OVERCOMMIT\",\"ratio\":0.01,\"severity\":\"WARNING\","
+            long rule = kit.rule("\"kind\":\"VCPU_OVERCOMMIT\",\"ratio\":0.01,\"severity\":\"WARNING\","
                     + "\"repeatMinutes\":5,\"targets\":[" + target + "]");
 
             evaluator.evaluate();
-            List<Alert> opened = alertsOf(rule, "host:" + hostId);
+            List<Alert> opened = kit.alertsOf(rule, "host:" + hostId);
             assertThat(opened).hasSize(1);
             Alert alert = opened.get(0);
             assertThat(alert.state()).isEqualTo("FIRING");
@@ -189,13 +145,13 @@ class AlertEvaluatorTest {
             assertThat(JsonPath.<String>read(messages.get(1), "$.subject")).endsWith("(still, message 2)");
             assertThat(JsonPath.<String>read(messages.get(2), "$.subject"))
                     .isEqualTo("RESOLVED: Host " + hostName + " is at or below 50 again");
-            assertThat(alertsOf(rule, "host:" + hostId)).as("no new alert once resolved and clear").hasSize(1);
+            assertThat(kit.alertsOf(rule, "host:" + hostId)).as("no new alert once resolved and clear").hasSize(1);
         }
     }
 
     @Test
     void poolRulesFireOnTheirPercentAndForecastAndResolveWhenClear() throws Exception {
-        long hostId = host("alerts-pools-" + System.nanoTime());
+        long hostId = kit.host("alerts-pools-" + System.nanoTime());
         String hostName = JsonPath.read(new Api(mvc).getJson("/api/v1/hosts/" + hostId), "$.name");
         String pool = "Images-" + System.nanoTime();
         // five days of hourly readings growing by about 100 MiB a day to 910 of 1000 MiB: full in about a day
@@ -204,9 +160,9 @@ class AlertEvaluatorTest {
                         SELECT :host, :pool, now() - make_interval(hours => h), 1000, 910 - h * 100 / 24
                         FROM generate_series(1, 120) AS h""")
                 .param("host", hostId).param("pool", pool).update();
-        long above90 = rule("\"kind\":\"POOL_ABOVE\",\"percent\":90");
-        long above95 = rule("\"kind\":\"POOL_ABOVE\",\"percent\":95");
-        long within7 = rule("\"kind\":\"POOL_FULL_WITHIN\",\"days\":7");
+        long above90 = kit.rule("\"kind\":\"POOL_ABOVE\",\"percent\":90");
+        long above95 = kit.rule("\"kind\":\"POOL_ABOVE\",\"percent\":95");
+        long within7 = kit.rule("\"kind\":\"POOL_FULL_WITHIN\",\"days\":7");
         String key = "pool:" + hostId + "/" + pool;
 
         // as the host's monitor writes a reading (it replaces the host's rows each minute: written just before use)
@@ -216,21 +172,21 @@ class AlertEvaluatorTest {
                         VALUES (:host, :pool, 'dir', TRUE, 1000, 910, 90, FALSE)""")
                 .param("host", hostId).param("pool", pool).update();
         evaluator.evaluate();
-        assertThat(alertsOf(above90, key)).singleElement().satisfies(a -> assertThat(a.text())
+        assertThat(kit.alertsOf(above90, key)).singleElement().satisfies(a -> assertThat(a.text())
                 .isEqualTo("Pool " + pool + " on " + hostName + " is 91 % full (rule: at or above 90 %)"));
-        assertThat(alertsOf(above95, key)).isEmpty();
-        assertThat(alertsOf(within7, key)).singleElement().satisfies(a -> assertThat(a.text())
+        assertThat(kit.alertsOf(above95, key)).isEmpty();
+        assertThat(kit.alertsOf(within7, key)).singleElement().satisfies(a -> assertThat(a.text())
                 .matches("Pool " + pool + " on " + hostName + " is forecast full in \\d\\.\\d days \\(rule: within 7"
                         + " days\\)"));
 
         jdbc.sql("DELETE FROM pool_usage WHERE host_id = :host AND name = :pool").param("host", hostId)
                 .param("pool", pool).update();
         evaluator.evaluate();
-        assertThat(alertsOf(above90, key)).singleElement().satisfies(a -> {
+        assertThat(kit.alertsOf(above90, key)).singleElement().satisfies(a -> {
             assertThat(a.state()).isEqualTo("RESOLVED");
             assertThat(a.resolvedText()).isEqualTo("Pool " + pool + " on " + hostName + " is below 90 % again");
         });
-        assertThat(alertsOf(within7, key)).singleElement().satisfies(a -> assertThat(a.resolvedText())
+        assertThat(kit.alertsOf(within7, key)).singleElement().satisfies(a -> assertThat(a.resolvedText())
                 .isEqualTo("Pool " + pool + " on " + hostName + " is no longer forecast full within 7 days"));
     }
 
@@ -238,15 +194,15 @@ class AlertEvaluatorTest {
     void severalEvaluatorsAtOnceOpenOneAlertAndQueueOneMessagePerTarget() throws Exception {
         try (TestWebhookReceiver first = TestWebhookReceiver.answering(200);
              TestWebhookReceiver second = TestWebhookReceiver.answering(204)) {
-            long one = webhook(first);
-            long two = webhook(second);
-            long hostId = host("alerts-race-" + System.nanoTime());
+            long one = kit.webhook(first);
+            long two = kit.webhook(second);
+            long hostId = kit.host("alerts-race-" + System.nanoTime());
             // four instances' evaluators, each its own object on the one database
             List<AlertEvaluator> instances = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 instances.add(new AlertEvaluator(rules, conditions, events, alerts, queue, transaction, json));
             }
-            long rule = rule("\"kind\":\"MEMORY_OVERCOMMIT\",\"ratio\":0.001,\"severity\":\"CRITICAL\","
+            long rule = kit.rule("\"kind\":\"MEMORY_OVERCOMMIT\",\"ratio\":0.001,\"severity\":\"CRITICAL\","
                     + "\"repeatMinutes\":1,\"targets\":[" + one + "," + two + "]");
             CountDownLatch go = new CountDownLatch(1);
             ExecutorService threads = Executors.newFixedThreadPool(instances.size());
@@ -266,7 +222,7 @@ class AlertEvaluatorTest {
             }
             threads.shutdown();
 
-            List<Alert> opened = alertsOf(rule, "host:" + hostId);
+            List<Alert> opened = kit.alertsOf(rule, "host:" + hostId);
             assertThat(opened).hasSize(1);
             long alert = opened.get(0).id();
             assertThat(opened.get(0).fired()).isEqualTo(1);
@@ -282,7 +238,7 @@ class AlertEvaluatorTest {
 
     @Test
     void aFailedTaskOfTheTypeFiresOnceNotAgainAfterARestart() throws Exception {
-        long rule = rule("\"kind\":\"TASK_FAILED\",\"taskType\":\"guest.migrate\",\"severity\":\"WARNING\"");
+        long rule = kit.rule("\"kind\":\"TASK_FAILED\",\"taskType\":\"guest.migrate\",\"severity\":\"WARNING\"");
         String guest = "Alerts-Migrating-" + System.nanoTime();
         Task failed = tasks.runHere(AuditAction.GUEST_MIGRATE, new AuditObject("guest", "alerts-" + System.nanoTime(),
                 guest), false, progress -> {
@@ -295,18 +251,18 @@ class AlertEvaluatorTest {
         assertThat(failed.state()).isEqualTo(Task.State.FAILED);
 
         evaluator.evaluate();
-        List<Alert> fired = alertsOf(rule, "task:" + failed.id());
+        List<Alert> fired = kit.alertsOf(rule, "task:" + failed.id());
         assertThat(fired).hasSize(1);
         assertThat(fired.get(0).event()).isTrue();
         assertThat(fired.get(0).text()).isEqualTo("Task guest.migrate on guest " + guest
                 + " failed: no host has room for it");
-        assertThat(alertsOf(rule, "task:" + other.id())).as("another type").isEmpty();
+        assertThat(kit.alertsOf(rule, "task:" + other.id())).as("another type").isEmpty();
 
         // a restart: a new evaluator, with nothing in memory, reads the rule's position from the database
         AlertEvaluator restarted = new AlertEvaluator(rules, conditions, events, alerts, queue, transaction, json);
         restarted.evaluate();
         restarted.evaluate();
-        assertThat(alertsOf(rule, "task:" + failed.id())).hasSize(1);
+        assertThat(kit.alertsOf(rule, "task:" + failed.id())).hasSize(1);
         assertThat(jdbc.sql("SELECT seen_until > now() - interval '1 minute' FROM alert_rules WHERE id = :id")
                 .param("id", rule).query(Boolean.class).single()).as("the position is kept").isTrue();
         // acknowledged, the event's alert is closed, and stays the only one
@@ -314,7 +270,7 @@ class AlertEvaluatorTest {
                 .contentType("application/json").content("{\"note\":\"known: the lab is full\"}"))
                 .andExpect(status().isOk());
         restarted.evaluate();
-        List<Alert> after = alertsOf(rule, "task:" + failed.id());
+        List<Alert> after = kit.alertsOf(rule, "task:" + failed.id());
         assertThat(after).hasSize(1);
         assertThat(after.get(0).state()).isEqualTo("RESOLVED");
         assertThat(after.get(0).acknowledgedNote()).isEqualTo("known: the lab is full");
@@ -323,7 +279,7 @@ class AlertEvaluatorTest {
     @Test
     void aConsoleOpenedOnTheNamedGuestFiresOnceOthersDoNot() throws Exception {
         String guest = "Alerts-Console-" + System.nanoTime();
-        long rule = rule("\"kind\":\"CONSOLE_OPENED\",\"guest\":\"" + guest + "\",\"severity\":\"INFO\"");
+        long rule = kit.rule("\"kind\":\"CONSOLE_OPENED\",\"guest\":\"" + guest + "\",\"severity\":\"INFO\"");
         audit.recordAs("alice", AuditAction.CONSOLE_OPEN, AuditObject.guest(990001, guest), AuditEntry.Outcome.SUCCESS,
                 "display 127.0.0.1:5900");
         audit.recordAs("bob", AuditAction.CONSOLE_OPEN, AuditObject.guest(990002, guest + "-other"),
@@ -342,15 +298,15 @@ class AlertEvaluatorTest {
     @Test
     void aHostLostAndBackReachesAWebhookOnceEachSigned() throws Exception {
         try (TestWebhookReceiver receiver = TestWebhookReceiver.answering(200)) {
-            long target = webhook(receiver);
+            long target = kit.webhook(receiver);
             String name = "alerts-lost-" + System.nanoTime();
             // connected first: the registration's own connect must not overwrite the loss below
-            long hostId = host(name);
-            long rule = rule("\"kind\":\"HOST_LOST\",\"severity\":\"CRITICAL\",\"targets\":[" + target + "]");
+            long hostId = kit.host(name);
+            long rule = kit.rule("\"kind\":\"HOST_LOST\",\"severity\":\"CRITICAL\",\"targets\":[" + target + "]");
 
             // what the host's monitor tells the inventory when the connection drops, and when it is back
             publisher.publishEvent(new HostConnectionChanged(hostId, ConnectionState.UNREACHABLE, "keepalive timeout"));
-            Alert alert = await().atMost(Duration.ofSeconds(15)).until(() -> alertsOf(rule, "host:" + hostId),
+            Alert alert = await().atMost(Duration.ofSeconds(15)).until(() -> kit.alertsOf(rule, "host:" + hostId),
                     list -> !list.isEmpty()).get(0);
             await().atMost(Duration.ofSeconds(15)).until(() -> received(receiver, alert.id()).size() == 1);
             TestWebhookReceiver.Request fired = receiver.requests().stream()
@@ -371,13 +327,13 @@ class AlertEvaluatorTest {
             assertThat(JsonPath.<String>read(messages.get(1), "$.state")).isEqualTo("RESOLVED");
             assertThat(JsonPath.<String>read(messages.get(1), "$.subject"))
                     .isEqualTo("RESOLVED: Host " + name + " is back: it answers again");
-            assertThat(alertsOf(rule, "host:" + hostId)).hasSize(1);
+            assertThat(kit.alertsOf(rule, "host:" + hostId)).hasSize(1);
         }
     }
 
     private static String hmac(byte[] body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(new SecretKeySpec(AlertTesting.KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return java.util.HexFormat.of().formatHex(mac.doFinal(body));
     }
 }

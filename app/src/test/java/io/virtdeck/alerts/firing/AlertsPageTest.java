@@ -96,7 +96,8 @@ class AlertsPageTest {
     void anAdministratorMakesARuleWithTheFormOthersReadOrAreRefused() throws Exception {
         String form = page("/alerts/rules/new", "ADMIN");
         assertThat(form).contains("New alert rule").contains("<label for=\"kind\">Watches</label>")
-                .contains("<option value=\"POOL_ABOVE\">Pool fuller than a percentage: ")
+                .contains("<option value=\"POOL_ABOVE\">Pool fuller than a percentage</option>")
+                .contains("<dd>a storage pool&#39;s allocation is at or above the percentage</dd>")
                 .contains("<label for=\"percent\">Percent full</label>").contains("<label for=\"days\">Days</label>")
                 .contains("<label for=\"ratio\">Ratio</label>").contains("<label for=\"taskType\">Task type</label>")
                 .contains("<label for=\"guest\">Guest name</label>").contains("<label for=\"minutes\">Minutes late</label>")
