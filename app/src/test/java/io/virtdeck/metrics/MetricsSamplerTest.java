@@ -44,9 +44,10 @@ class MetricsSamplerTest {
         sampler.forget(hostId);
 
         assertThat(sampler.sampleHost(hostId)).isEmpty();
-        // a measuring window, not a wait: the rates span the time between two samples, and over three seconds the
-        // calls' own duration stays under the 5 % the CPU rate is held to even on a busy machine (over one second a
-        // libvirt call held up 100 ms by other work on two cores made it 9 %)
+        // a measuring window, not a wait: the rates span the time between two samples. The test driver's CPU time is
+        // its wall clock when asked, and the sampler dates a sample at the middle of its call: a call held up by
+        // other work on two cores moves that middle (100 ms made a one-second window 9 % off; in a whole test run a
+        // three-second window came out 6 % off). 15 % still tells one busy vCPU from none, two, or a unit slip.
         Thread.sleep(3_000);
         List<MetricRow> rows = sampler.sampleHost(hostId);
 
@@ -54,7 +55,7 @@ class MetricsSamplerTest {
         // a host and a guest may share an id: rows are told apart by their kind
         MetricRow alphaRow = rows.stream().filter(r -> r.kind() == MetricRow.ObjectKind.GUEST && r.objectId() == alpha)
                 .findFirst().orElseThrow();
-        assertThat(alphaRow.values().cpu()).isCloseTo(1.0, within(0.05));
+        assertThat(alphaRow.values().cpu()).isCloseTo(1.0, within(0.15));
         assertThat(alphaRow.values().memoryMiB()).isEqualTo(1024.0);
         assertThat(alphaRow.values().diskReadBps()).isNull();
         MetricRow hostRow = rows.stream().filter(r -> r.kind() == MetricRow.ObjectKind.HOST).findFirst().orElseThrow();
