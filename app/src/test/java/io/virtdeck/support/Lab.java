@@ -209,7 +209,12 @@ public final class Lab implements BeforeAllCallback {
              FileOutputStream out = new FileOutputStream(pty)) {
             long deadline = started + limit.toNanos();
             long nextTyping = started + Duration.ofMillis(1500).toNanos();
+            long nudgeAt = started + Duration.ofSeconds(20).toNanos();
             while (!seen.toString().contains(expected)) {
+                if (typing != null && seen.isEmpty() && nudgeAt != 0 && System.nanoTime() > nudgeAt) {
+                    nudgeAt = 0;
+                    nudge(uri, domain);
+                }
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(domain + " on " + uri + " did not show '" + expected
                             + "' on its serial console within " + limit + "; it showed: " + seen + "\n"
@@ -259,6 +264,19 @@ public final class Lab implements BeforeAllCallback {
                 .reduce("", (a, b) -> a + b.trim() + " | ")
                 + "\ninfo registers: " + virsh(uri, "qemu-monitor-command", domain, "--hmp", "info registers")
                 .lines().limit(3).reduce("", (a, b) -> a + b + " | ");
+    }
+
+    /**
+     * Makes a guest that has answered nothing for 20 s write to its serial console from its kernel: an NMI, which the
+     * kernel reports on the console. A TCG guest just migrated was seen running (its vCPU busy) with its serial
+     * port's interrupt raised once since the move and never again while keys were typed: the edge-triggered
+     * interrupt was lost in the migration and the port stayed deaf and mute. The kernel's console write clears and
+     * restores the port's interrupt enable, which raises the interrupt anew.
+     */
+    private static void nudge(String uri, String domain) {
+        System.out.printf("[lab] %s on %s silent on its serial console for 20 s: an NMI to make its kernel write%n",
+                domain, uri);
+        virsh(uri, "inject-nmi", domain);
     }
 
     private static String vcpuTime(String uri, String domain) {
